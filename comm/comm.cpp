@@ -1,0 +1,157 @@
+#include "comm/comm.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+#include <stdexcept>
+
+namespace crmpi {
+
+Comm::Comm(MPI_Comm comm) : comm_(comm) {
+  check(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
+  check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
+}
+
+void Comm::check(int rc, const char* what) {
+  if (rc != MPI_SUCCESS) {
+    char msg[MPI_MAX_ERROR_STRING];
+    int len = 0;
+    MPI_Error_string(rc, msg, &len);
+    throw std::runtime_error(std::string(what) + " failed: " + std::string(msg, static_cast<std::size_t>(len)));
+  }
+}
+
+int Comm::as_int(std::size_t n) {
+  if (n > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw std::length_error("MPI message count exceeds INT_MAX elements");
+  return static_cast<int>(n);
+}
+
+void Comm::barrier() const { check(MPI_Barrier(comm_), "MPI_Barrier"); }
+
+void Comm::bcast_bytes(void* data, std::uint64_t n, int root) const {
+  // Chunked so that payloads over 2 GiB work with the int-count MPI-3 API.
+  constexpr std::uint64_t kChunk = 1u << 30;
+  auto* p = static_cast<char*>(data);
+  for (std::uint64_t off = 0; off < n; off += kChunk) {
+    const auto len = static_cast<int>(std::min(kChunk, n - off));
+    check(MPI_Bcast(p + off, len, MPI_BYTE, root, comm_), "MPI_Bcast");
+  }
+}
+
+void Comm::bcast(std::string& s, int root) const {
+  std::uint64_t n = s.size();
+  bcast(n, root);
+  s.resize(n);
+  bcast_bytes(s.data(), n, root);
+}
+
+std::vector<std::uint8_t> Comm::allgatherv_bytes(std::span<const std::uint8_t> local) const {
+  // Expressed as an alltoallv (same bytes to every rank) to share its >2 GiB chunking.
+  const auto p = static_cast<std::size_t>(size_);
+  std::vector<std::uint8_t> send;
+  send.reserve(local.size() * p);
+  for (std::size_t r = 0; r < p; ++r) send.insert(send.end(), local.begin(), local.end());
+  std::vector<std::uint64_t> counts(p, local.size());
+  std::vector<std::uint64_t> recv_counts;
+  return alltoallv_bytes(send, counts, recv_counts);
+}
+
+std::vector<std::string> Comm::allgather_strings(const std::string& s) const {
+  const auto lens = allgather<std::uint64_t>(s.size());
+  auto bytes = allgatherv_bytes({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
+  std::vector<std::string> out;
+  std::size_t off = 0;
+  for (auto len : lens) {
+    out.emplace_back(reinterpret_cast<const char*>(bytes.data()) + off, len);
+    off += len;
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> Comm::alltoallv_bytes(std::span<const std::uint8_t> send,
+                                                std::span<const std::uint64_t> send_bytes,
+                                                std::vector<std::uint64_t>& recv_bytes) const {
+  const auto p = static_cast<std::size_t>(size_);
+  if (send_bytes.size() != p) throw std::invalid_argument("alltoallv: one count per rank expected");
+  recv_bytes.assign(p, 0);
+  check(MPI_Alltoall(send_bytes.data(), 1, MPI_UINT64_T, recv_bytes.data(), 1, MPI_UINT64_T, comm_),
+        "MPI_Alltoall");
+  std::vector<std::uint64_t> sdispl(p, 0), rdispl(p, 0);
+  for (std::size_t r = 1; r < p; ++r) {
+    sdispl[r] = sdispl[r - 1] + send_bytes[r - 1];
+    rdispl[r] = rdispl[r - 1] + recv_bytes[r - 1];
+  }
+  const std::uint64_t total_recv = p ? rdispl[p - 1] + recv_bytes[p - 1] : 0;
+  std::vector<std::uint8_t> recv(total_recv);
+
+  // Rounds of at most kRound bytes per pair keep every int count and displacement in range.
+  constexpr std::uint64_t kRound = 1u << 28;
+  std::uint64_t max_pair = 0;
+  for (std::size_t r = 0; r < p; ++r) max_pair = std::max({max_pair, send_bytes[r], recv_bytes[r]});
+  max_pair = allreduce_max(max_pair);
+  const std::uint64_t rounds = max_pair == 0 ? 0 : (max_pair + kRound - 1) / kRound;
+  std::vector<std::uint8_t> sbuf, rbuf;
+  std::vector<int> sc(p), rc(p), sd(p), rd(p);
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    const std::uint64_t lo = round * kRound;
+    std::uint64_t stot = 0, rtot = 0;
+    for (std::size_t r = 0; r < p; ++r) {
+      const std::uint64_t s = send_bytes[r] > lo ? std::min(kRound, send_bytes[r] - lo) : 0;
+      const std::uint64_t q = recv_bytes[r] > lo ? std::min(kRound, recv_bytes[r] - lo) : 0;
+      sc[r] = static_cast<int>(s);
+      rc[r] = static_cast<int>(q);
+      stot += s;
+      rtot += q;
+    }
+    if (stot > static_cast<std::uint64_t>(std::numeric_limits<int>::max()) ||
+        rtot > static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
+      throw std::length_error("alltoallv round exceeds INT_MAX bytes: too many ranks for one round");
+    sbuf.resize(stot);
+    rbuf.resize(rtot);
+    std::uint64_t so = 0, ro = 0;
+    for (std::size_t r = 0; r < p; ++r) {
+      sd[r] = static_cast<int>(so);
+      rd[r] = static_cast<int>(ro);
+      if (sc[r]) std::memcpy(sbuf.data() + so, send.data() + sdispl[r] + lo, static_cast<std::size_t>(sc[r]));
+      so += static_cast<std::uint64_t>(sc[r]);
+      ro += static_cast<std::uint64_t>(rc[r]);
+    }
+    check(MPI_Alltoallv(sbuf.data(), sc.data(), sd.data(), MPI_BYTE, rbuf.data(), rc.data(), rd.data(),
+                        MPI_BYTE, comm_),
+          "MPI_Alltoallv");
+    for (std::size_t r = 0; r < p; ++r)
+      if (rc[r])
+        std::memcpy(recv.data() + rdispl[r] + lo, rbuf.data() + rd[r], static_cast<std::size_t>(rc[r]));
+  }
+  return recv;
+}
+
+void Comm::abort(int exit_code) const {
+  MPI_Abort(comm_, exit_code);
+  std::_Exit(exit_code);  // MPI_Abort should not return; never continue if it does
+}
+
+void pin_safe_mpi_io_settings() {
+  // ompi#10546: OMPIO's read data sieving (new in 4.1) returns wrong bytes for some file views;
+  // fixed after 4.1.4, which is what Debian 12 ships. Turning it off keeps OMPIO correct.
+  ::setenv("OMPI_MCA_fbtl_posix_read_datasieving", "0", 0);
+  // ompi#7795: the ROMIO alternative crashes with chunked HDF5 datasets, so stay on OMPIO.
+  ::setenv("OMPI_MCA_io", "ompio", 0);
+}
+
+MpiSession::MpiSession(int& argc, char**& argv) {
+  pin_safe_mpi_io_settings();
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  // Errors come back as codes (turned into exceptions by Comm::check) instead of aborting silently.
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+}
+
+MpiSession::~MpiSession() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+}  // namespace crmpi

@@ -1,0 +1,182 @@
+// crmpi's communicator layer: the only way jobs/ reach MPI.
+//
+// A thin, typed wrapper over the MPI C API (no Boost.MPI) so the distributed algorithms also
+// build against SimGrid's SMPI (smpicxx) for scaling studies. Every collective here is
+// deterministic: reductions are only offered where the result does not depend on the order of
+// contributions (integers, min/max) or take an explicit fixed order (gather + fold by block id).
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace crmpi {
+
+namespace detail {
+template <class T>
+MPI_Datatype mpi_type() {
+  if constexpr (std::is_same_v<T, char>) return MPI_CHAR;
+  else if constexpr (std::is_same_v<T, std::int8_t>) return MPI_INT8_T;
+  else if constexpr (std::is_same_v<T, std::uint8_t>) return MPI_UINT8_T;
+  else if constexpr (std::is_same_v<T, std::int16_t>) return MPI_INT16_T;
+  else if constexpr (std::is_same_v<T, std::uint16_t>) return MPI_UINT16_T;
+  else if constexpr (std::is_same_v<T, std::int32_t>) return MPI_INT32_T;
+  else if constexpr (std::is_same_v<T, std::uint32_t>) return MPI_UINT32_T;
+  else if constexpr (std::is_same_v<T, std::int64_t>) return MPI_INT64_T;
+  else if constexpr (std::is_same_v<T, std::uint64_t>) return MPI_UINT64_T;
+  else if constexpr (std::is_same_v<T, double>) return MPI_DOUBLE;
+  else if constexpr (std::is_same_v<T, float>) return MPI_FLOAT;
+  else static_assert(sizeof(T) == 0, "no MPI datatype for this type; send it as bytes");
+}
+template <class T>
+inline constexpr bool is_exact_v = std::is_integral_v<T>;
+}  // namespace detail
+
+class Comm {
+ public:
+  explicit Comm(MPI_Comm comm = MPI_COMM_WORLD);
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool is_root() const { return rank_ == 0; }
+  MPI_Comm native() const { return comm_; }  // for io/ (HDF5's MPI-IO driver) only
+
+  void barrier() const;
+
+  // Sums of integers are exact, so the result is the same at any rank count.
+  template <class T>
+  T allreduce_sum(T value) const {
+    static_assert(detail::is_exact_v<T>, "floating sums depend on order: use allgather + fold");
+    T out{};
+    check(MPI_Allreduce(&value, &out, 1, detail::mpi_type<T>(), MPI_SUM, comm_), "MPI_Allreduce");
+    return out;
+  }
+  template <class T>
+  void allreduce_sum_inplace(std::span<T> values) const {
+    static_assert(detail::is_exact_v<T>, "floating sums depend on order: use allgather + fold");
+    check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_int(values.size()), detail::mpi_type<T>(), MPI_SUM,
+                        comm_),
+          "MPI_Allreduce");
+  }
+  template <class T>
+  T allreduce_max(T value) const { return reduce_op(value, MPI_MAX); }
+  template <class T>
+  T allreduce_min(T value) const { return reduce_op(value, MPI_MIN); }
+  template <class T>
+  void allreduce_max_inplace(std::span<T> values) const { reduce_inplace(values, MPI_MAX); }
+  template <class T>
+  void allreduce_min_inplace(std::span<T> values) const { reduce_inplace(values, MPI_MIN); }
+  bool allreduce_or(bool value) const { return allreduce_max<int>(value ? 1 : 0) != 0; }
+
+  // Exclusive prefix sum over ranks (rank 0 gets 0).
+  template <class T>
+  T exscan_sum(T value) const {
+    static_assert(detail::is_exact_v<T>);
+    T out{};
+    check(MPI_Exscan(&value, &out, 1, detail::mpi_type<T>(), MPI_SUM, comm_), "MPI_Exscan");
+    return rank_ == 0 ? T{} : out;
+  }
+
+  template <class T>
+  void bcast(T& value, int root = 0) const {
+    check(MPI_Bcast(&value, 1, detail::mpi_type<T>(), root, comm_), "MPI_Bcast");
+  }
+  template <class T>
+  void bcast(std::vector<T>& values, int root = 0) const {
+    std::uint64_t n = values.size();
+    bcast(n, root);
+    values.resize(n);
+    bcast_bytes(values.data(), n * sizeof(T), root);
+  }
+  void bcast(std::string& s, int root = 0) const;
+
+  // Every rank's value, in rank order.
+  template <class T>
+  std::vector<T> allgather(const T& value) const {
+    static_assert(std::is_trivially_copyable_v<T>);
+    std::vector<T> out(static_cast<std::size_t>(size_));
+    check(MPI_Allgather(&value, sizeof(T), MPI_BYTE, out.data(), sizeof(T), MPI_BYTE, comm_),
+          "MPI_Allgather");
+    return out;
+  }
+  // Concatenation of every rank's span, in rank order.
+  template <class T>
+  std::vector<T> allgatherv(std::span<const T> local) const {
+    static_assert(std::is_trivially_copyable_v<T>);
+    std::vector<std::uint8_t> bytes = allgatherv_bytes(
+        {reinterpret_cast<const std::uint8_t*>(local.data()), local.size() * sizeof(T)});
+    std::vector<T> out(bytes.size() / sizeof(T));
+    if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
+    return out;
+  }
+  std::vector<std::string> allgather_strings(const std::string& s) const;
+
+  // Personalised all-to-all: send_counts[r] elements of `send` (laid out by destination rank)
+  // go to rank r; returns what was received, grouped by source rank in rank order.
+  // Counts are in elements and may exceed 2^31 bytes in total: large exchanges are chunked.
+  template <class T>
+  std::vector<T> alltoallv(std::span<const T> send, std::span<const std::uint64_t> send_counts,
+                           std::vector<std::uint64_t>* recv_counts_out = nullptr) const {
+    static_assert(std::is_trivially_copyable_v<T>);
+    std::vector<std::uint64_t> byte_counts(send_counts.size());
+    for (std::size_t i = 0; i < send_counts.size(); ++i) byte_counts[i] = send_counts[i] * sizeof(T);
+    std::vector<std::uint64_t> recv_bytes_counts;
+    std::vector<std::uint8_t> bytes = alltoallv_bytes(
+        {reinterpret_cast<const std::uint8_t*>(send.data()), send.size() * sizeof(T)}, byte_counts,
+        recv_bytes_counts);
+    if (recv_counts_out) {
+      recv_counts_out->resize(recv_bytes_counts.size());
+      for (std::size_t i = 0; i < recv_bytes_counts.size(); ++i) (*recv_counts_out)[i] = recv_bytes_counts[i] / sizeof(T);
+    }
+    std::vector<T> out(bytes.size() / sizeof(T));
+    if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
+    return out;
+  }
+
+  // Ends every rank of the job at once (no rank is left waiting in a collective).
+  [[noreturn]] void abort(int exit_code) const;
+
+ private:
+  template <class T>
+  T reduce_op(T value, MPI_Op op) const {
+    T out{};
+    check(MPI_Allreduce(&value, &out, 1, detail::mpi_type<T>(), op, comm_), "MPI_Allreduce");
+    return out;
+  }
+  template <class T>
+  void reduce_inplace(std::span<T> values, MPI_Op op) const {
+    check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_int(values.size()), detail::mpi_type<T>(), op, comm_),
+          "MPI_Allreduce");
+  }
+  void bcast_bytes(void* data, std::uint64_t n, int root) const;
+  std::vector<std::uint8_t> allgatherv_bytes(std::span<const std::uint8_t> local) const;
+  std::vector<std::uint8_t> alltoallv_bytes(std::span<const std::uint8_t> send,
+                                            std::span<const std::uint64_t> send_bytes,
+                                            std::vector<std::uint64_t>& recv_bytes) const;
+  static int as_int(std::size_t n);
+  static void check(int rc, const char* what);
+
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+// RAII MPI_Init/MPI_Finalize. Pins MPI-IO settings that are safe with Debian's Open MPI 4.1.4
+// before MPI starts (see docs/mpi-io.md); a value the user exported wins.
+class MpiSession {
+ public:
+  MpiSession(int& argc, char**& argv);
+  ~MpiSession();
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+};
+
+// Pins OMPI_MCA_* settings (only where unset). Called before MPI_Init.
+void pin_safe_mpi_io_settings();
+
+}  // namespace crmpi
