@@ -1,0 +1,111 @@
+#include "kernels/ingest/line_rules.hpp"
+
+#include <xxhash.h>
+
+#include <bit>
+#include <utility>
+
+namespace crmpi::ingest {
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* describe(LineClass c) {
+  switch (c) {
+    case LineClass::kSale: return "sale";
+    case LineClass::kAdjustment: return "adjustment";
+    case LineClass::kMissingCustomer: return "missing_customer";
+    case LineClass::kCancellation: return "cancellation";
+    case LineClass::kNonProduct: return "non_product";
+    case LineClass::kNonPositivePrice: return "non_positive_price";
+  }
+  return "unknown";
+}
+
+const char* describe_flag(std::size_t bit) {
+  static constexpr const char* kNames[kLineFlagCount] = {"adjustment_invoice", "missing_customer",
+                                                         "cancel_invoice",     "negative_quantity",
+                                                         "non_product",        "zero_price",
+                                                         "negative_price"};
+  return bit < kLineFlagCount ? kNames[bit] : "unknown";
+}
+
+LineClassifier::LineClassifier(LineRulesConfig config) : config_(std::move(config)) {
+  for (const std::string& code : config_.non_product_codes) {
+    if (!code.empty() && code.back() == '*') {
+      prefixes_.push_back(upper(std::string_view(code).substr(0, code.size() - 1)));
+    } else {
+      exact_codes_.insert(upper(code));
+    }
+  }
+}
+
+bool LineClassifier::is_non_product(std::string_view stock_code) const {
+  // Product codes are mostly digits; upper-casing a short string is cheap next to parsing.
+  const std::string code = upper(stock_code);
+  if (exact_codes_.contains(code)) return true;
+  for (const std::string& p : prefixes_) {
+    if (code.starts_with(p)) return true;
+  }
+  return false;
+}
+
+LineVerdict LineClassifier::classify(const OrderLineView& line) const {
+  std::uint32_t f = 0;
+  if (!config_.adjustment_prefix.empty() && line.invoice.starts_with(config_.adjustment_prefix)) {
+    f |= kFlagAdjustmentInvoice;
+  }
+  if (line.customer.empty()) f |= kFlagMissingCustomer;
+  if (!config_.cancel_prefix.empty() && line.invoice.starts_with(config_.cancel_prefix)) f |= kFlagCancelInvoice;
+  if (line.quantity < 0) f |= kFlagNegativeQuantity;
+  if (is_non_product(line.stock_code)) f |= kFlagNonProduct;
+  if (line.unit_price_micros == 0) f |= kFlagZeroPrice;
+  if (line.unit_price_micros < 0) f |= kFlagNegativePrice;
+
+  LineVerdict v;
+  v.flags = f;
+  if (f & kFlagAdjustmentInvoice) {
+    v.primary = LineClass::kAdjustment;
+  } else if (f & kFlagMissingCustomer) {
+    v.primary = LineClass::kMissingCustomer;
+  } else if (f & (kFlagCancelInvoice | kFlagNegativeQuantity)) {
+    v.primary = LineClass::kCancellation;
+  } else if (f & kFlagNonProduct) {
+    v.primary = LineClass::kNonProduct;
+  } else if (f & (kFlagZeroPrice | kFlagNegativePrice)) {
+    v.primary = LineClass::kNonPositivePrice;
+  }
+  return v;
+}
+
+void LineCounts::add(const LineVerdict& v) {
+  ++lines;
+  ++by_class[static_cast<std::size_t>(v.primary)];
+  for (std::size_t bit = 0; bit < kLineFlagCount; ++bit) {
+    if (v.flags & (1U << bit)) ++by_flag[bit];
+  }
+}
+
+std::uint64_t LineCounts::with(LineFlag f) const {
+  return by_flag[static_cast<std::size_t>(std::countr_zero(static_cast<std::uint32_t>(f)))];
+}
+
+LineCounts& LineCounts::operator+=(const LineCounts& other) {
+  for (std::size_t i = 0; i < kLineClassCount; ++i) by_class[i] += other.by_class[i];
+  for (std::size_t i = 0; i < kLineFlagCount; ++i) by_flag[i] += other.by_flag[i];
+  lines += other.lines;
+  duplicates += other.duplicates;
+  return *this;
+}
+
+std::uint64_t raw_line_hash(std::string_view raw) { return XXH3_64bits(raw.data(), raw.size()); }
+
+}  // namespace crmpi::ingest
