@@ -1,0 +1,131 @@
+#include "kernels/clv/pareto_nbd.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "kernels/clv/special_functions.hpp"
+#include "kernels/common/errors.hpp"
+
+namespace crmpi::clv {
+namespace {
+
+// log[F(u) / (m+u)^(r+s+x)] and its natural-parameter gradient (r, alpha, s, beta).
+struct EndTerm {
+  double log_value;
+  std::array<double, 4> grad;
+};
+
+EndTerm end_term(const ParetoNbdParams& p, double x, double u, bool want_grad) {
+  const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
+  const bool alpha_ge = alpha >= beta;
+  const double m = alpha_ge ? alpha : beta;
+  const double a = r + s + x;
+  const double bprime = alpha_ge ? r + x : s + 1;
+  const double e = alpha_ge ? -s : 1 - r - x;
+  const double mu = m + u;
+  const double z = std::fabs(alpha - beta) / mu;
+  const LogHyp g = log_hyp2f1_unit_a(bprime, a + 1, z);
+  const double log1mz = std::log1p(-z);
+  const double log_mu = std::log(mu);
+  EndTerm out{g.log_value + e * log1mz - a * log_mu, {}};
+  if (!want_grad) return out;
+  const double kz = g.d_z - e / (1 - z);  // d log F / dz
+  const double dz_dalpha = alpha_ge ? (beta + u) / (mu * mu) : -1.0 / mu;
+  const double dz_dbeta = alpha_ge ? -1.0 / mu : (alpha + u) / (mu * mu);
+  const double dlogf_dr = (alpha_ge ? g.d_b : 0.0) + g.d_c - (alpha_ge ? 0.0 : log1mz);
+  const double dlogf_ds = (alpha_ge ? 0.0 : g.d_b) + g.d_c - (alpha_ge ? log1mz : 0.0);
+  out.grad = {dlogf_dr - log_mu, kz * dz_dalpha - (alpha_ge ? a / mu : 0.0), dlogf_ds - log_mu,
+              kz * dz_dbeta - (alpha_ge ? 0.0 : a / mu)};
+  return out;
+}
+
+}  // namespace
+
+ParetoNbdRow pareto_nbd_row(const ParetoNbdParams& p, double x, double t_x, double T, bool want_grad) {
+  const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
+  const double a = r + s + x;
+  const double log_alpha = std::log(alpha), log_beta = std::log(beta);
+  const double log_aT = std::log(alpha + T), log_bT = std::log(beta + T);
+  const double part1 = r * log_alpha + s * log_beta + std::lgamma(r + x) - std::lgamma(r);
+  const double part2 = -(r + x) * log_aT - s * log_bT;
+  double part3 = -std::numeric_limits<double>::infinity();
+  EndTerm at_tx{}, at_T{};
+  double q = 0.0;  // A0 = exp(L_tx) (1 - q)
+  if (T > t_x) {
+    at_tx = end_term(p, x, t_x, want_grad);
+    at_T = end_term(p, x, T, want_grad);
+    q = std::exp(at_T.log_value - at_tx.log_value);
+    if (q < 1.0) part3 = std::log(s) - std::log(a) + at_tx.log_value + log1mexp(at_T.log_value - at_tx.log_value);
+  }
+  const double lse = log_sum_exp(part2, part3);
+  ParetoNbdRow row;
+  row.log_lik = part1 + lse;
+  row.log_alive_term = part2;
+  row.log_dead_term = part3;
+  if (!want_grad) return row;
+  const double w2 = std::exp(part2 - lse);
+  const double w3 = std::isfinite(part3) ? std::exp(part3 - lse) : 0.0;
+  const double rx = r + x;
+  const std::array<double, 4> d1 = {log_alpha + digamma(rx) - digamma(r), r / alpha, log_beta, s / beta};
+  const std::array<double, 4> d2 = {-log_aT, -rx / (alpha + T), -log_bT, -s / (beta + T)};
+  std::array<double, 4> d3 = {-1.0 / a, 0.0, 1.0 / s - 1.0 / a, 0.0};
+  if (w3 > 0) {
+    const double w_tx = 1.0 / (1.0 - q), w_T = q / (1.0 - q);  // d log(e^L1 - e^L2)
+    for (int k = 0; k < 4; ++k) d3[k] += w_tx * at_tx.grad[k] - w_T * at_T.grad[k];
+  }
+  for (int k = 0; k < 4; ++k) row.grad[k] = d1[k] + w2 * d2[k] + w3 * d3[k];
+  return row;
+}
+
+double pareto_nbd_log_likelihood(const ParetoNbdParams& p, std::span<const Triple> table,
+                                 std::array<double, 4>* grad_log) {
+  double ll = 0.0;
+  std::array<double, 4> g{};
+  for (const Triple& t : table) {
+    const ParetoNbdRow row = pareto_nbd_row(p, t.x, t.t_x, t.T, grad_log != nullptr);
+    const double w = static_cast<double>(t.count);
+    ll += w * row.log_lik;
+    for (int k = 0; k < 4; ++k) g[k] += w * row.grad[k];
+  }
+  if (grad_log) *grad_log = {g[0] * p.r, g[1] * p.alpha, g[2] * p.s, g[3] * p.beta};
+  return ll;
+}
+
+void pareto_nbd_p_alive(const ParetoNbdParams& p, std::span<const double> x, std::span<const double> t_x,
+                        std::span<const double> T, std::span<double> out) {
+  pareto_nbd_score(p, {}, {}, x, t_x, T, std::span<double>(out.data(), 0), out);
+}
+
+void pareto_nbd_score(const ParetoNbdParams& p, std::span<const double> horizons, std::span<const double> weights,
+                      std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
+                      std::span<double> out_value, std::span<double> out_p_alive) {
+  const std::size_t n = x.size();
+  const bool want_value = !horizons.empty();
+  if (horizons.size() != weights.size()) throw ConfigError("pareto_nbd_score: horizons and weights differ in length");
+  if (t_x.size() != n || T.size() != n || (want_value && out_value.size() != n) ||
+      (!out_p_alive.empty() && out_p_alive.size() != n))
+    throw DataError("pareto_nbd_score: length mismatch");
+  const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
+  for (std::size_t i = 0; i < n; ++i) {
+    const ParetoNbdRow row = pareto_nbd_row(p, x[i], t_x[i], T[i], false);
+    const double alive = 1.0 / (1.0 + std::exp(row.log_dead_term - row.log_alive_term));
+    if (!out_p_alive.empty()) out_p_alive[i] = alive;
+    if (!want_value) continue;
+    const double lead = (r + x[i]) * (beta + T[i]) / (alpha + T[i]);
+    double total = 0.0;
+    for (std::size_t k = 0; k < horizons.size(); ++k) {
+      const double l = std::log1p(horizons[k] / (beta + T[i]));  // log((beta+T+t)/(beta+T))
+      const double shape = std::fabs(s - 1) < 1e-8 ? l : -std::expm1(-(s - 1) * l) / (s - 1);
+      total += weights[k] * lead * shape;
+    }
+    out_value[i] = total * alive;
+  }
+}
+
+void pareto_nbd_expected_purchases(const ParetoNbdParams& p, double horizon, std::span<const double> x,
+                                   std::span<const double> t_x, std::span<const double> T, std::span<double> out) {
+  const double h[1] = {horizon}, w[1] = {1.0};
+  pareto_nbd_score(p, h, w, x, t_x, T, out);
+}
+
+}  // namespace crmpi::clv
