@@ -14,7 +14,8 @@ struct GeneratorParams {
   // lambda ~ Gamma(shape r, rate alpha) repeat purchases per week; p ~ Beta(a, b) dropout chance
   // after each repeat purchase. Defaults (mean lambda 0.33/week, mean p 0.107) give an expected
   // 9.80 orders per customer over the default history (BG/NBD closed form averaged over tenure);
-  // measured 9.80 over 1M customers (see tests/unit/generate, GenerateSpeed).
+  // measured 9.799 orders and 3.67 items/order over 1M customers (seed 42): 9.80M orders and
+  // 36.0M items in 3.2 s on one core (counting pass 2.2 s). GenerateSpeed prints current numbers.
   double r = 1.0;
   double alpha = 3.0;
   double a = 1.2;

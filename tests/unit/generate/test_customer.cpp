@@ -75,6 +75,21 @@ TEST(GenerateCustomer, DeterministicAndSeedSensitive) {
   EXPECT_EQ(differ, 50);
 }
 
+// Pins one default record: a failure means data generated from the same seed changed (stream
+// layout, distributions or defaults), which invalidates stored planted truth.
+TEST(GenerateCustomer, PinnedRecordForSeed42) {
+  const GeneratorParams p;
+  const Catalog c(p, 42);
+  const Generated g = generate(p, c, 42, 3);
+  EXPECT_EQ(g.customer.customer_id, 1000010U);
+  EXPECT_EQ(g.customer.signup_day, 20205);
+  EXPECT_EQ(g.customer.group, 0);
+  ASSERT_EQ(g.orders.size(), 11U);
+  EXPECT_EQ(g.items.size(), 43U);
+  EXPECT_EQ(g.orders.front().amount_cents, 3437);
+  EXPECT_EQ(g.orders.back().day, 20353);
+}
+
 TEST(GenerateCustomer, IndependentOfCallOrderAndAppends) {
   const GeneratorParams p;
   const Catalog c(p, 3);
