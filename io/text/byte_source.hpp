@@ -1,0 +1,33 @@
+// Sequential byte sources under the text reader: a plain file read from any offset with pread,
+// or a gzip stream inflated from its start with zlib. Errors name the file and the offset.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace crmpi::textio {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to n bytes into out; 0 means end of data. Throws crmpi::IoError / DataError.
+  virtual std::size_t read(char* out, std::size_t n) = 0;
+  virtual bool is_gzip() const = 0;
+};
+
+// Size in bytes of a plain file; throws NoInputError if it is missing or unreadable.
+std::uint64_t file_size(const std::string& path);
+
+// True when the file starts with the gzip magic bytes 1f 8b.
+bool has_gzip_magic(const std::string& path);
+
+// Plain file from byte `offset` on.
+std::unique_ptr<ByteSource> open_plain(const std::string& path, std::uint64_t offset);
+
+// Decompressed bytes of a gzip file from its start (multi-member files are read as one stream).
+// A truncated or corrupt stream throws crmpi::DataError naming the decompressed offset reached.
+std::unique_ptr<ByteSource> open_gzip(const std::string& path);
+
+}  // namespace crmpi::textio
