@@ -1,0 +1,71 @@
+// Collapsed tables: sorted unique keys, counts preserved, merge independent of partitioning, and
+// likelihoods/fits on collapsed tables equal to those on one row per customer.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "kernels/clv/collapse.hpp"
+#include "kernels/clv/fit.hpp"
+#include "kernels/common/errors.hpp"
+#include "simulate.hpp"
+
+using namespace crmpi::clv;
+
+namespace {
+std::vector<Triple> random_customers(std::size_t n, std::uint64_t seed) {
+  return clv_sim::simulate_bgnbd({0.5, 5.0, 0.8, 2.5}, n, seed, /*whole_days=*/true);
+}
+}  // namespace
+
+TEST(ClvCollapse, SortedUniqueWithCounts) {
+  const auto rows = random_customers(5000, 1);
+  const auto t = collapse_triples(rows);
+  EXPECT_LT(t.size(), rows.size());
+  EXPECT_EQ(total_count(t), 5000u);
+  for (std::size_t i = 1; i < t.size(); ++i) {
+    EXPECT_TRUE(std::tie(t[i - 1].x, t[i - 1].t_x, t[i - 1].T) < std::tie(t[i].x, t[i].t_x, t[i].T));
+  }
+  EXPECT_THROW(collapse_triples(std::vector<Triple>{{1, 5, 4, 1}}), crmpi::DataError);  // t_x > T
+}
+
+TEST(ClvCollapse, MergeDoesNotDependOnPartitioning) {
+  auto rows = random_customers(6000, 2);
+  const auto whole = collapse_triples(rows);
+  std::mt19937_64 rng(3);
+  for (int parts : {1, 2, 3, 7}) {
+    std::shuffle(rows.begin(), rows.end(), rng);
+    std::vector<std::vector<Triple>> tables(static_cast<std::size_t>(parts));
+    for (std::size_t i = 0; i < rows.size(); ++i) tables[i % tables.size()].push_back(rows[i]);
+    for (auto& t : tables) t = collapse_triples(t);
+    EXPECT_EQ(merge_triples(tables), whole) << parts << " parts";
+  }
+}
+
+TEST(ClvCollapse, FitOnMergedTableEqualsUncollapsed) {
+  const auto rows = random_customers(3000, 4);
+  const auto table = collapse_triples(rows);
+  const BgNbdParams p{0.4, 6.0, 0.9, 2.0};
+  const double ll_rows = bgnbd_log_likelihood(p, rows), ll_table = bgnbd_log_likelihood(p, table);
+  EXPECT_NEAR(ll_table, ll_rows, 1e-10 * std::fabs(ll_rows));
+  const double pl_rows = pareto_nbd_log_likelihood({0.5, 6, 0.6, 8}, rows);
+  const double pl_table = pareto_nbd_log_likelihood({0.5, 6, 0.6, 8}, table);
+  EXPECT_NEAR(pl_table, pl_rows, 1e-10 * std::fabs(pl_rows));
+  const FitResult a = fit_bgnbd(rows), b = fit_bgnbd(table);
+  ASSERT_TRUE(a.converged && b.converged) << a.message << " / " << b.message;
+  for (std::size_t k = 0; k < 4; ++k) EXPECT_NEAR(a.estimates[k], b.estimates[k], 1e-5 * b.estimates[k]) << k;
+  EXPECT_NEAR(a.log_likelihood, b.log_likelihood, 1e-8 * std::fabs(b.log_likelihood));
+  EXPECT_EQ(a.n_customers, b.n_customers);
+}
+
+TEST(ClvCollapse, SpendPairsDropNonRepeatAndMerge) {
+  const std::vector<double> x = {0, 1, 2, 1, 2, 3}, z = {0, 10, 20, 10, 25, 30};
+  const auto t = collapse_spend(x, z);
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t[0], (SpendPair{1, 10, 2}));
+  EXPECT_EQ(total_count(t), 5u);
+  const std::vector<std::vector<SpendPair>> parts = {collapse_spend(std::span(x).first(3), std::span(z).first(3)),
+                                                     collapse_spend(std::span(x).last(3), std::span(z).last(3))};
+  EXPECT_EQ(merge_spend(parts), t);
+}
