@@ -71,14 +71,19 @@ class GzipSource final : public ByteSource {
     const int got = gzread(file_, out, want);
     int err = Z_OK;
     const char* msg = gzerror(file_, &err);
-    // gzread reports a truncated stream as a short read/EOF with Z_BUF_ERROR, not as -1.
-    if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
-      const bool truncated = err == Z_BUF_ERROR;
-      throw DataError("gzip file '" + path_ + "' is " + (truncated ? "truncated" : "corrupt") +
-                      " after " + std::to_string(pos_) + " decompressed bytes: " + (msg ? msg : "zlib error"));
+    // gzread reports a truncated stream with Z_BUF_ERROR but keeps serving what it inflated
+    // before the cut (and returns -1 after other errors), so data is delivered while there is
+    // some and the error is thrown by the first read that gets none: the message then names how
+    // far the data was good.
+    if (got > 0) {
+      pos_ += static_cast<std::uint64_t>(got);
+      return static_cast<std::size_t>(got);
     }
-    pos_ += static_cast<std::uint64_t>(got);
-    return static_cast<std::size_t>(got);
+    if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
+      throw DataError("gzip file '" + path_ + "' is " + (err == Z_BUF_ERROR ? "truncated" : "corrupt") + " after " +
+                      std::to_string(pos_) + " decompressed bytes: " + (msg ? msg : "zlib error"));
+    }
+    return 0;
   }
   bool is_gzip() const override { return true; }
 

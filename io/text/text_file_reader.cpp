@@ -65,7 +65,13 @@ bool TextFileReader::fill() {
   }
   const std::size_t old = buf_.size();
   buf_.resize(old + options_.chunk_bytes);
-  const std::size_t got = source_->read(buf_.data() + old, options_.chunk_bytes);
+  std::size_t got = 0;
+  try {
+    got = source_->read(buf_.data() + old, options_.chunk_bytes);
+  } catch (const DataError& e) {
+    // Add where parsing stood: records before this line were read from intact data.
+    throw DataError(std::string(e.what()) + " (input line " + std::to_string(line_) + ")");
+  }
   buf_.resize(old + got);
   if (got == 0) eof_ = true;
   return got != 0;
