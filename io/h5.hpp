@@ -1,0 +1,132 @@
+// Small RAII layer over the HDF5 C API, used only inside io/.
+//
+// Every HDF5 failure becomes a crmpi::Error naming the file/dataset and HDF5's own reason;
+// HDF5's automatic error-stack printing is switched off so users see one clear message.
+#pragma once
+
+#include <hdf5.h>
+#include <mpi.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace crmpi::h5 {
+
+// Owns one hid_t and closes it with the matching H5*close.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)) {}
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = std::exchange(o.id_, H5I_INVALID_HID);
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+  hid_t id() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  void reset();
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+template <class T>
+hid_t native_type() {
+  if constexpr (std::is_same_v<T, std::int8_t>) return H5T_NATIVE_INT8;
+  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
+  else if constexpr (std::is_same_v<T, std::int16_t>) return H5T_NATIVE_INT16;
+  else if constexpr (std::is_same_v<T, std::uint16_t>) return H5T_NATIVE_UINT16;
+  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_NATIVE_UINT32;
+  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_NATIVE_UINT64;
+  else if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
+  else if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
+  else static_assert(sizeof(T) == 0, "no HDF5 native type for T");
+}
+
+// Turns off HDF5's error printing for the whole process (call once at start).
+void silence_hdf5_errors();
+// The innermost message on HDF5's current error stack ("" if none).
+std::string last_hdf5_message();
+// Throws IoError("<what>: <hdf5 message>") when id < 0 (or herr_t < 0).
+hid_t check(hid_t id, const std::string& what);
+
+enum class Access { kRead, kCreate };
+// Opens/creates `path` for all ranks of `comm` with the MPI-IO driver (a collective call).
+Handle open_parallel(const std::string& path, MPI_Comm comm, Access access);
+
+bool link_exists(hid_t loc, const std::string& path);  // checks each path component
+
+struct DatasetShape {
+  bool exists = false;
+  H5T_class_t type_class = H5T_NO_CLASS;
+  std::size_t type_size = 0;
+  bool is_signed = false;
+  int dims = 0;
+  std::uint64_t length = 0;  // extent of dimension 0
+};
+DatasetShape inspect(hid_t file, const std::string& path);
+std::string describe_type(const DatasetShape& s);  // e.g. "int64", "float64", "string"
+
+Handle open_dataset(hid_t file, const std::string& path);
+
+// Creates a 1-D contiguous dataset of `length` elements (collective; parent groups are created).
+// Contiguous layout on purpose: no chunk index to read, and no exposure to ompi#7795.
+template <class T>
+Handle create_dataset(hid_t file, const std::string& path, std::uint64_t length) {
+  return create_dataset_typed(file, path, native_type<T>(), length);
+}
+Handle create_dataset_typed(hid_t file, const std::string& path, hid_t type, std::uint64_t length);
+
+// Reads/writes elements [offset, offset+count) of a 1-D dataset.
+// Reads are independent (each rank streams its own chunks); writes may be collective, in which
+// case every rank must call the same number of times (count 0 is allowed).
+void read_raw(hid_t dset, hid_t mem_type, std::uint64_t offset, std::uint64_t count, void* out,
+              const std::string& what);
+void write_raw(hid_t dset, hid_t mem_type, std::uint64_t offset, std::uint64_t count, const void* in,
+               bool collective, const std::string& what);
+
+template <class T>
+void read(hid_t dset, std::uint64_t offset, std::uint64_t count, T* out, const std::string& what) {
+  read_raw(dset, native_type<T>(), offset, count, out, what);
+}
+template <class T>
+std::vector<T> read_vector(hid_t dset, std::uint64_t offset, std::uint64_t count, const std::string& what) {
+  std::vector<T> v(count);
+  read<T>(dset, offset, count, v.data(), what);
+  return v;
+}
+template <class T>
+void write(hid_t dset, std::uint64_t offset, std::span<const T> values, bool collective, const std::string& what) {
+  write_raw(dset, native_type<T>(), offset, values.size(), values.data(), collective, what);
+}
+
+// Attributes (collective when the file is open in parallel: every rank passes the same value).
+void write_attr_int(hid_t obj, const std::string& name, std::int64_t value);
+void write_attr_double(hid_t obj, const std::string& name, double value);
+void write_attr_string(hid_t obj, const std::string& name, const std::string& value);
+void write_attr_doubles(hid_t obj, const std::string& name, std::span<const double> values);
+void write_attr_ints(hid_t obj, const std::string& name, std::span<const std::int64_t> values);
+bool has_attr(hid_t obj, const std::string& name);
+std::int64_t read_attr_int(hid_t obj, const std::string& name);
+double read_attr_double(hid_t obj, const std::string& name);
+std::string read_attr_string(hid_t obj, const std::string& name);
+
+// A list of names as a 1-D fixed-length string dataset (collective create; rank 0 writes).
+void write_strings(hid_t file, const std::string& path, const std::vector<std::string>& values, int my_rank);
+std::vector<std::string> read_strings(hid_t file, const std::string& path);
+
+Handle open_or_create_group(hid_t file, const std::string& path);
+
+}  // namespace crmpi::h5

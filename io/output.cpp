@@ -1,0 +1,71 @@
+#include "io/output.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <system_error>
+
+#include "kernels/common/errors.hpp"
+
+namespace fs = std::filesystem;
+
+namespace crmpi {
+
+OutputSet::OutputSet(const Comm& comm, std::string dir) : comm_(comm), dir_(std::move(dir)) {
+  std::string error;
+  if (comm_.is_root()) {
+    std::error_code ec;
+    fs::create_directories(fs::path(dir_) / "csv", ec);
+    if (ec) error = "cannot create output directory '" + dir_ + "': " + ec.message();
+    // A token unique to this run, so concurrent or crashed runs never share a temporary.
+    std::random_device rd;
+    token_ = std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000);
+  }
+  comm_.bcast(error);
+  if (!error.empty()) throw IoError(error);
+  comm_.bcast(token_);
+}
+
+std::string OutputSet::temp_path(const std::string& relative) {
+  relatives_.push_back(relative);
+  const fs::path p = fs::path(dir_) / relative;
+  return (p.parent_path() / ("." + p.filename().string() + ".tmp-" + token_)).string();
+}
+
+void OutputSet::commit() {
+  comm_.barrier();  // every rank has closed its handles on the temporaries
+  std::string error;
+  if (comm_.is_root()) {
+    // Results last: a reader that sees the new results.h5 also sees the matching CSV files.
+    std::vector<std::string> order;
+    for (const auto& r : relatives_)
+      if (r.rfind("csv/", 0) == 0) order.push_back(r);
+    for (const auto& r : relatives_)
+      if (r.rfind("csv/", 0) != 0) order.push_back(r);
+    for (const auto& r : order) {
+      std::error_code ec;
+      const fs::path p = fs::path(dir_) / r;
+      fs::rename(p.parent_path() / ("." + p.filename().string() + ".tmp-" + token_), p, ec);
+      if (ec) {
+        error = "cannot move the finished " + r + " into place in '" + dir_ + "': " + ec.message();
+        break;
+      }
+    }
+  }
+  comm_.bcast(error);
+  committed_ = true;
+  if (!error.empty()) throw IoError(error);
+}
+
+OutputSet::~OutputSet() {
+  if (committed_ || !comm_.is_root()) return;
+  for (const auto& r : relatives_) {
+    std::error_code ec;
+    const fs::path p = fs::path(dir_) / r;
+    fs::remove(p.parent_path() / ("." + p.filename().string() + ".tmp-" + token_), ec);
+  }
+}
+
+}  // namespace crmpi

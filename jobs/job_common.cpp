@@ -1,0 +1,61 @@
+#include "jobs/job_common.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "jobs/log.hpp"
+#include "jobs/version.hpp"
+#include "kernels/common/errors.hpp"
+
+namespace crmpi {
+
+void CommonConfig::bind(Options& o, bool needs_out) {
+  o.bind("", "input", input, "input HDF5 file (layout: docs/schema.md)");
+  if (needs_out) o.bind("", "out", out, "output directory: results.h5 and csv/ (written atomically)");
+  o.bind("", "log-level", log_level, "trace, debug, info, warn, error or off");
+  o.bind("", "chunk-rows", chunk_rows, "orders read per chunk; bounds memory per rank");
+  o.bind("", "max-problems", max_problems, "how many invalid values to list when validation fails");
+}
+
+void CommonConfig::validate(bool needs_out) const {
+  if (input.empty()) throw ConfigError("--input FILE is required (or `input = \"...\"` in the config file)");
+  if (needs_out && out.empty()) throw ConfigError("--out DIR is required (or `out = \"...\"` in the config file)");
+  if (chunk_rows < 1024) throw ConfigError("--chunk-rows must be at least 1024, got " + std::to_string(chunk_rows));
+  if (max_problems < 1) throw ConfigError("--max-problems must be at least 1");
+}
+
+OpenedInput open_and_validate(const JobContext& ctx, const CommonConfig& common) {
+  Stopwatch sw;
+  OpenedInput in;
+  try {
+    in.file = std::make_unique<InputFile>(ctx.comm, common.input);
+  } catch (const Error& e) {
+    throw CollectiveError(e);  // every rank saw the same file
+  }
+  in.slice = in.file->partition(ctx.comm.rank(), ctx.comm.size());
+  const auto& sz = in.file->sizes();
+  spdlog::info("input {}: {} customers, {} orders, {} items, {} surveys; as_of {}", common.input,
+               human_count(static_cast<double>(sz.customers)), human_count(static_cast<double>(sz.orders)),
+               human_count(static_cast<double>(sz.items)), human_count(static_cast<double>(sz.surveys)),
+               in.file->as_of_day());
+  in.report = validate_content(*in.file, ctx.comm, in.slice, common.max_problems, common.chunk_rows);
+  if (!in.report.ok()) throw CollectiveError(ExitCode::kDataErr, in.report.format(common.input));
+  spdlog::info("validate: {} rows checked in {:.2f}s, no problems (checksum {})",
+               human_count(static_cast<double>(in.report.rows_checked)), sw.seconds(), in.report.checksum_hex());
+  return in;
+}
+
+Provenance make_provenance(const JobContext& ctx, const OpenedInput& in) {
+  Provenance p;
+  p.crmpi_version = version_string();
+  p.command = ctx.command;
+  p.config_toml = ctx.effective_config;
+  p.input_path = in.file->path();
+  p.input_bytes = in.file->file_bytes();
+  p.input_checksum = in.report.checksum_hex();
+  p.ranks = ctx.comm.size();
+  p.start_time = ctx.start_time;
+  p.end_time = utc_now_iso8601();
+  return p;
+}
+
+}  // namespace crmpi

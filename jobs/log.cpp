@@ -1,0 +1,54 @@
+#include "jobs/log.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+
+#include "kernels/common/errors.hpp"
+
+namespace crmpi {
+
+void setup_logging(const Comm& comm, const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("crmpi");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern(comm.is_root() ? "[%H:%M:%S.%e] %^%l%$ %v" : fmt::format("[%H:%M:%S.%e] [rank {}] %^%l%$ %v", comm.rank()));
+  const auto lvl = spdlog::level::from_str(level);
+  if (lvl == spdlog::level::off && level != "off")
+    throw ConfigError("unknown log level '" + level + "' (trace, debug, info, warn, error, off)");
+  spdlog::set_level(comm.is_root() ? lvl : std::max(lvl, spdlog::level::warn));
+}
+
+std::string human_count(double v) {
+  if (v >= 1e9) return fmt::format("{:.2f}G", v / 1e9);
+  if (v >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
+  if (v >= 1e3) return fmt::format("{:.1f}k", v / 1e3);
+  return fmt::format("{:.0f}", v);
+}
+
+Progress::Progress(const Comm& comm, std::string stage, std::uint64_t total, std::string unit, double interval_s)
+    : log_(comm.is_root()),
+      stage_(std::move(stage)),
+      unit_(std::move(unit)),
+      total_(total),
+      interval_(interval_s),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
+
+double Progress::seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void Progress::update(std::uint64_t done, std::uint64_t work_units, const char* work_name) {
+  if (!log_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (std::chrono::duration<double>(now - last_).count() < interval_ && done < total_) return;
+  last_ = now;
+  const double t = std::max(1e-9, seconds());
+  const double frac = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
+  const double eta = frac > 0 ? t * (1 - frac) / frac : 0.0;
+  std::string rate = work_name ? fmt::format("{} {}/s per rank", human_count(static_cast<double>(work_units) / t), work_name)
+                               : fmt::format("{} {}/s per rank", human_count(static_cast<double>(done) / t), unit_);
+  spdlog::info("{}: {:.0f}% ({}/{} {} on rank 0), {}, ETA {:.0f}s", stage_, 100 * frac,
+               human_count(static_cast<double>(done)), human_count(static_cast<double>(total_)), unit_, rate, eta);
+}
+
+}  // namespace crmpi

@@ -1,0 +1,94 @@
+// crmpi: customer analytics as an MPI batch job. One subcommand per job; see `crmpi --help`.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include "comm/comm.hpp"
+#include "io/h5.hpp"
+#include "io/results_file.hpp"
+#include "jobs/job_common.hpp"
+#include "jobs/log.hpp"
+#include "jobs/rfm_job.hpp"
+#include "jobs/run_job.hpp"
+#include "jobs/subcommands.hpp"
+#include "jobs/validate_job.hpp"
+#include "jobs/version.hpp"
+#include "kernels/common/errors.hpp"
+
+namespace crmpi {
+namespace {
+
+// A plain `srun` without PMI starts N separate 1-rank jobs that would each process everything.
+void check_launch(const Comm& world) {
+  const char* step_tasks = std::getenv("SLURM_STEP_NUM_TASKS");
+  if (!step_tasks) return;
+  const long n = std::strtol(step_tasks, nullptr, 10);
+  const bool mpirun = std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr && world.size() > 1;
+  if (n > 0 && n != world.size() && !mpirun)
+    throw CollectiveError(ExitCode::kConfig,
+                          "Slurm started " + std::to_string(n) + " tasks (SLURM_NTASKS) but this MPI job has " +
+                              std::to_string(world.size()) +
+                              " rank(s): launch with `srun --mpi=pmix` (without PMI each task runs alone)");
+}
+
+int dispatch(const Comm& world, int argc, char** argv) {
+  CLI::App app{"crmpi: customer analytics (RFM, segments, cross-sell rules, CLV) as an MPI batch job.\n"
+               "Every analysis job reads --input FILE (docs/schema.md) and writes --out DIR/results.h5\n"
+               "plus CSV exports in DIR/csv/, atomically. Exit codes: 0 ok, 64 usage, 65 bad data,\n"
+               "66 missing input, 70 internal error, 74 I/O error, 78 bad configuration."};
+  app.set_version_flag("--version", version_string());
+  app.require_subcommand(1);
+  std::vector<std::unique_ptr<Subcommand>> subs = make_subcommands(app);
+
+  std::ostringstream out, err;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e, out, err);
+    if (world.is_root()) {
+      std::cout << out.str();
+      std::cerr << err.str();
+    }
+    return rc == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
+  }
+  for (auto& s : subs)
+    if (s->parsed()) {
+      check_launch(world);
+      try {
+        s->prepare();  // config file merge + validation: identical on every rank
+      } catch (const Error& e) {
+        throw CollectiveError(e);
+      }
+      setup_logging(world, s->log_level());
+      JobContext ctx{world, s->name(), s->effective_config(), utc_now_iso8601()};
+      return s->run(ctx);
+    }
+  return static_cast<int>(ExitCode::kUsage);
+}
+
+}  // namespace
+}  // namespace crmpi
+
+int main(int argc, char** argv) {
+  crmpi::MpiSession mpi(argc, argv);
+  crmpi::Comm world;
+  crmpi::h5::silence_hdf5_errors();
+  try {
+    return crmpi::dispatch(world, argc, argv);
+  } catch (const crmpi::CollectiveError& e) {
+    if (world.is_root()) std::fprintf(stderr, "crmpi: error: %s\n", e.what());
+    return e.exit_code();
+  } catch (const crmpi::Error& e) {
+    // Only this rank may know: end every rank now rather than leave them waiting in a collective.
+    std::fprintf(stderr, "crmpi: error (rank %d of %d): %s\n", world.rank(), world.size(), e.what());
+    std::fflush(stderr);
+    world.abort(e.exit_code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "crmpi: internal error (rank %d of %d): %s\n", world.rank(), world.size(), e.what());
+    std::fflush(stderr);
+    world.abort(static_cast<int>(crmpi::ExitCode::kSoftware));
+  }
+}
