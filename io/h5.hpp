@@ -83,11 +83,11 @@ Handle open_dataset(hid_t file, const std::string& path);
 
 // Creates a 1-D contiguous dataset of `length` elements (collective; parent groups are created).
 // Contiguous layout on purpose: no chunk index to read, and no exposure to ompi#7795.
+Handle create_dataset_typed(hid_t file, const std::string& path, hid_t type, std::uint64_t length);
 template <class T>
 Handle create_dataset(hid_t file, const std::string& path, std::uint64_t length) {
   return create_dataset_typed(file, path, native_type<T>(), length);
 }
-Handle create_dataset_typed(hid_t file, const std::string& path, hid_t type, std::uint64_t length);
 
 // Reads/writes elements [offset, offset+count) of a 1-D dataset.
 // Reads are independent (each rank streams its own chunks); writes may be collective, in which

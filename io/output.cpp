@@ -13,11 +13,12 @@ namespace fs = std::filesystem;
 
 namespace crmpi {
 
-OutputSet::OutputSet(const Comm& comm, std::string dir) : comm_(comm), dir_(std::move(dir)) {
+OutputSet::OutputSet(const Comm& comm, std::string dir, bool with_csv) : comm_(comm), dir_(std::move(dir)) {
   std::string error;
+  if (dir_.empty()) dir_ = ".";
   if (comm_.is_root()) {
     std::error_code ec;
-    fs::create_directories(fs::path(dir_) / "csv", ec);
+    fs::create_directories(with_csv ? fs::path(dir_) / "csv" : fs::path(dir_), ec);
     if (ec) error = "cannot create output directory '" + dir_ + "': " + ec.message();
     // A token unique to this run, so concurrent or crashed runs never share a temporary.
     std::random_device rd;

@@ -14,8 +14,8 @@ namespace crmpi {
 
 class OutputSet {
  public:
-  // Collective. Rank 0 creates `dir` (and dir/csv) if needed; IoError if it cannot.
-  OutputSet(const Comm& comm, std::string dir);
+  // Collective. Rank 0 creates `dir` (and dir/csv unless with_csv is false); IoError if it cannot.
+  OutputSet(const Comm& comm, std::string dir, bool with_csv = true);
   ~OutputSet();
   OutputSet(const OutputSet&) = delete;
   OutputSet& operator=(const OutputSet&) = delete;

@@ -14,10 +14,19 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   RfmResult rfm = compute_rfm(ctx.comm, *in.file, in.slice, cfg.rfm, common);
   ran.push_back("rfm");
 
+  ClvResult clv = compute_clv(ctx.comm, *in.file, in.slice, cfg.clv, common);
+  if (clv.skipped.empty()) {
+    ran.push_back("clv");
+  } else {
+    spdlog::warn("run: skipping clv: {}", clv.skipped);
+    skipped.push_back(clv.skipped);
+  }
+
   OutputSet out(ctx.comm, common.out);
   {
     ResultsFile results(ctx.comm, out.temp_path("results.h5"));
     write_rfm(ctx.comm, results, out, rfm, in.file->currency());
+    if (clv.skipped.empty()) write_clv(ctx.comm, results, out, clv, cfg.clv, in.file->currency());
     results.write_provenance(make_provenance(ctx, in));
     std::string ran_list, skipped_list;
     for (const auto& s : ran) ran_list += (ran_list.empty() ? "" : ",") + s;

@@ -3,6 +3,7 @@
 // A stage whose inputs are absent is skipped with a logged reason.
 #pragma once
 
+#include "jobs/clv_job.hpp"
 #include "jobs/job_common.hpp"
 #include "jobs/rfm_job.hpp"
 
@@ -10,8 +11,15 @@ namespace crmpi {
 
 struct RunConfig {
   RfmConfig rfm;
-  void bind(Options& o) { rfm.bind(o); }
-  void validate() const { rfm.validate(); }
+  ClvConfig clv;
+  void bind(Options& o) {
+    rfm.bind(o);
+    clv.bind(o);
+  }
+  void validate() const {
+    rfm.validate();
+    clv.validate();
+  }
 };
 
 int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, const RunConfig& cfg);

@@ -1,0 +1,146 @@
+// `crmpi clv`: BG/NBD, Pareto/NBD and Gamma-Gamma fitted over all customers of all ranks, then
+// per-customer P(alive), expected purchases, expected spend, CLV, churn risk and lifecycle stage,
+// with holdout validation when a holdout window is given. Definitions: docs/clv.md.
+//
+// Rank-count independence (the results are bit-identical at any number of ranks):
+//  - fits: each rank collapses its customers to a sorted (x, t_x, T) table with integer counts;
+//    the tables are gathered and merged into one globally sorted table (identical everywhere),
+//    rank 0 fits it and broadcasts the estimates as raw doubles. Same for Gamma-Gamma (x, zbar);
+//  - per-customer scores depend only on the customer and the (broadcast) parameters;
+//  - aggregates over customers: integer counts by allreduce_sum; floating sums by ExactSum
+//    (every value rounded to a fixed point of 2^-24, summed exactly in 128-bit integers, the
+//    128-bit partial sums reduced as three 40-bit limbs with integer allreduce_sum): the sum of a
+//    multiset of rounded values, whatever the partition and order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "jobs/job_common.hpp"
+#include "kernels/clv/fit.hpp"
+#include "kernels/clv/lifecycle.hpp"
+#include "kernels/clv/types.hpp"
+
+namespace crmpi {
+
+struct ClvConfig {
+  std::string calibration_end;  // "YYYY-MM-DD", inclusive; "" = the input's as_of_day
+  std::string holdout_end;      // "YYYY-MM-DD", inclusive; "" = no holdout validation
+  std::string time_unit = "week";
+  std::vector<std::string> models = {"bgnbd", "pareto", "gg"};
+  std::int64_t horizon_months = 12;
+  double discount_rate = 0.01;  // monthly
+  // Lifecycle thresholds (docs/clv.md); tenures and gaps in weeks whatever the time unit.
+  double new_max_tenure_weeks = 4;
+  double churned_below = 0.2;
+  double at_risk_below = 0.5;
+  double reactivation_gap_weeks = 26;
+  double loyal_min_frequency = 4;
+  double loyal_min_tenure_weeks = 26;
+  std::string timings;  // hidden: rank 0 writes stage timings as JSON to this file
+
+  void bind(Options& o);
+  void validate() const;
+
+  // Derived (valid after validate()).
+  clv::TimeUnit unit() const;
+  bool wants(const std::string& model) const;  // "bgnbd", "pareto_nbd", "gamma_gamma"
+  clv::LifecycleThresholds thresholds() const;
+};
+
+// Exact, order-independent sum of doubles across ranks (see the header comment). Values are
+// rounded to multiples of 2^-24; |value| must stay below 2^38 (else the sum is NaN, as it is when
+// a value is not finite).
+class ExactSum {
+ public:
+  static constexpr int kFractionBits = 24;
+  void add(double v);
+  // Collective: the global sums of every accumulator, identical on every rank.
+  static std::vector<double> reduce(const Comm& comm, std::span<const ExactSum> sums);
+  // This rank's sum alone (no communication).
+  double local_value() const;
+
+ private:
+  __extension__ using Int128 = __int128;
+  Int128 acc_ = 0;
+  bool bad_ = false;
+};
+
+// Deterministic global tables: every rank's rows gathered, collapsed and sorted; identical on all
+// ranks whatever the partition.
+std::vector<clv::Triple> gather_triples(const Comm& comm, std::span<const clv::Triple> local);
+std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::span<const clv::SpendPair> local);
+// Rank 0 runs fit(), the result is broadcast (raw doubles, strings) to every rank.
+template <class Fit>
+clv::FitResult fit_on_root(const Comm& comm, Fit&& fit);
+void broadcast_fit(const Comm& comm, clv::FitResult& f);
+
+struct ClvModelScores {
+  std::string model;  // "bgnbd" | "pareto_nbd"
+  clv::FitResult fit;
+  std::vector<double> p_alive, churn_risk, expected_purchases, clv, holdout_predicted;
+  // Holdout metrics (NaN without holdout) and weekly expected cumulative purchases.
+  double holdout_mae = 0, holdout_correlation = 0, holdout_predicted_total = 0;
+  std::vector<double> weekly_expected_cumulative;
+  double t_fit = 0, t_score = 0;  // seconds (fit: rank 0's fit + broadcast; score: this rank)
+};
+
+struct ClvResult {
+  std::int32_t calibration_end = 0;
+  std::optional<std::int32_t> holdout_end;
+  clv::TimeUnit unit = clv::TimeUnit::kWeek;
+  std::uint64_t customers = 0;              // all ranks
+  std::uint64_t calibration_customers = 0;  // customers with a purchase by calibration end
+  std::uint64_t spend_customers = 0;        // rows of the Gamma-Gamma table (repeat, spend > 0)
+  std::uint64_t triples = 0;                // distinct (x, t_x, T)
+  // This rank's customers.
+  std::vector<std::uint64_t> customer_id;
+  std::vector<std::uint8_t> in_calibration;
+  std::vector<double> x, t_x, T, mean_spend, last_gap;
+  std::vector<std::uint32_t> holdout_purchases;
+  std::vector<double> holdout_spend;
+  // Models.
+  std::vector<ClvModelScores> models;  // purchase models, the first is the primary (lifecycle)
+  std::optional<clv::FitResult> gamma_gamma;
+  double frequency_spend_correlation = 0;
+  std::vector<double> expected_spend;  // Gamma-Gamma conditional mean spend (empty without gg)
+  // Lifecycle (primary model): stage per customer, kNotInCalibration for customers without one.
+  std::vector<std::uint8_t> stage;
+  std::vector<std::string> stage_names;
+  std::vector<std::uint64_t> stage_customers;
+  std::vector<double> stage_expected_purchases, stage_clv;
+  // Holdout weeks: end day of each week (the last one may be partial) and actual cumulative counts.
+  std::vector<std::int32_t> week_end_day;
+  std::vector<std::uint64_t> weekly_actual_cumulative;
+  std::uint64_t holdout_actual_total = 0;
+  std::vector<std::string> warnings;
+  // Seconds, for the bench: summary pass, collapse+gather+merge, Gamma-Gamma fit, aggregates.
+  double t_summary = 0, t_collapse = 0, t_fit_gg = 0, t_aggregate = 0;
+  std::string skipped;  // non-empty: too few customers to fit (nothing else is set)
+};
+
+inline constexpr std::uint8_t kNotInCalibration = 6;
+
+ClvResult compute_clv(const Comm& comm, InputFile& in, const Slice& slice, const ClvConfig& cfg,
+                      const CommonConfig& common);
+// Writes /clv/* to results.h5 and csv/clv_models.csv, csv/clv_fit.csv, csv/clv_lifecycle.csv
+// (+ csv/clv_holdout.csv and csv/clv_weekly.csv with a holdout).
+void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const ClvResult& r, const ClvConfig& cfg,
+               const std::string& currency);
+void write_clv_timings(const Comm& comm, const ClvResult& r, const std::string& path);
+
+int run_clv_command(const JobContext& ctx, const CommonConfig& common, const ClvConfig& cfg);
+
+// ---- template implementation -------------------------------------------------------------------
+template <class Fit>
+clv::FitResult fit_on_root(const Comm& comm, Fit&& fit) {
+  clv::FitResult f;
+  if (comm.is_root()) f = fit();
+  broadcast_fit(comm, f);
+  return f;
+}
+
+}  // namespace crmpi
