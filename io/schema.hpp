@@ -67,6 +67,10 @@ inline constexpr std::string_view kDictAgeBand = "/dictionaries/age_band";
 inline constexpr std::string_view kDictGender = "/dictionaries/gender";
 inline constexpr std::string_view kDictOrderChannel = "/dictionaries/order_channel";
 inline constexpr std::string_view kDictCategory = "/dictionaries/category";
+// Written by `crmpi ingest` (optional, not checked by validation): original ids behind codes.
+inline constexpr std::string_view kDictCustomerKey = "/dictionaries/customer_key";  // customer_id c -> its text id
+inline constexpr std::string_view kDictProductKey = "/dictionaries/product_key";    // product_id p -> stock code
+inline constexpr std::string_view kDictProductName = "/dictionaries/product_name";  // product_id p -> name
 
 // Planted truth written by `crmpi generate` (absent in real data).
 inline constexpr std::string_view kTruthGroup = "/truth";

@@ -2,6 +2,7 @@
 
 #include "jobs/clv_job.hpp"
 #include "jobs/generate_job.hpp"
+#include "jobs/ingest_job.hpp"
 #include "jobs/rfm_job.hpp"
 #include "jobs/run_job.hpp"
 #include "jobs/validate_job.hpp"
@@ -67,6 +68,7 @@ class GenerateCommand : public Subcommand {
 std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
   std::vector<std::unique_ptr<Subcommand>> subs;
   subs.push_back(std::make_unique<GenerateCommand>(app));
+  subs.push_back(make_ingest_subcommand(app));
   subs.push_back(analysis<CommonConfig>(
       app, "validate", "Check an input file (structure and every value) and report each problem", false,
       [](const JobContext& ctx, const CommonConfig& c, const CommonConfig&) { return run_validate_command(ctx, c); }));
