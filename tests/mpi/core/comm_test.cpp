@@ -1,0 +1,65 @@
+// The communicator layer at 1, 2 and 4 ranks.
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "comm/comm.hpp"
+
+namespace crmpi {
+namespace {
+
+TEST(Comm, IntegerReductionsAndScans) {
+  Comm w;
+  const auto r = static_cast<std::uint64_t>(w.rank());
+  EXPECT_EQ(w.allreduce_sum<std::uint64_t>(r + 1), static_cast<std::uint64_t>(w.size() * (w.size() + 1) / 2));
+  EXPECT_EQ(w.exscan_sum<std::uint64_t>(r + 1), r * (r + 1) / 2);
+  EXPECT_EQ(w.allreduce_max<int>(w.rank()), w.size() - 1);
+  EXPECT_EQ(w.allreduce_min<std::int64_t>(-static_cast<std::int64_t>(r)), -(w.size() - 1));
+  EXPECT_EQ(w.allreduce_or(w.rank() == w.size() - 1), true);
+  EXPECT_EQ(w.allreduce_or(false), false);
+}
+
+TEST(Comm, BroadcastsAndGathers) {
+  Comm w;
+  std::string s = w.is_root() ? std::string("hello from rank 0") : std::string();
+  w.bcast(s);
+  EXPECT_EQ(s, "hello from rank 0");
+  std::vector<double> v = w.is_root() ? std::vector<double>{1.5, 2.5} : std::vector<double>{};
+  w.bcast(v);
+  EXPECT_EQ(v, (std::vector<double>{1.5, 2.5}));
+  const auto all = w.allgather<int>(w.rank() * 10);
+  for (int i = 0; i < w.size(); ++i) EXPECT_EQ(all[static_cast<std::size_t>(i)], i * 10);
+  // Rank r contributes r copies of r.
+  std::vector<int> mine(static_cast<std::size_t>(w.rank()), w.rank());
+  const auto cat = w.allgatherv<int>(mine);
+  std::vector<int> want;
+  for (int i = 0; i < w.size(); ++i) want.insert(want.end(), static_cast<std::size_t>(i), i);
+  EXPECT_EQ(cat, want);
+  const auto strs = w.allgather_strings(std::string(static_cast<std::size_t>(w.rank()), 'x'));
+  ASSERT_EQ(strs.size(), static_cast<std::size_t>(w.size()));
+  EXPECT_EQ(strs.back().size(), static_cast<std::size_t>(w.size() - 1));
+}
+
+TEST(Comm, AlltoallvDeliversGroupedBySource) {
+  Comm w;
+  const auto P = static_cast<std::size_t>(w.size());
+  // Rank s sends (s + d) values "s*1000 + d*10 + k" to rank d.
+  std::vector<std::uint64_t> counts(P);
+  std::vector<std::uint64_t> send;
+  for (std::size_t d = 0; d < P; ++d) {
+    counts[d] = static_cast<std::uint64_t>(w.rank()) + d;
+    for (std::uint64_t k = 0; k < counts[d]; ++k) send.push_back(static_cast<std::uint64_t>(w.rank()) * 1000 + d * 10 + k);
+  }
+  std::vector<std::uint64_t> recv_counts;
+  const auto got = w.alltoallv<std::uint64_t>(send, counts, &recv_counts);
+  std::vector<std::uint64_t> want;
+  const auto me = static_cast<std::uint64_t>(w.rank());
+  for (std::uint64_t s = 0; s < P; ++s) {
+    EXPECT_EQ(recv_counts[s], s + me);
+    for (std::uint64_t k = 0; k < s + me; ++k) want.push_back(s * 1000 + me * 10 + k);
+  }
+  EXPECT_EQ(got, want);
+}
+
+}  // namespace
+}  // namespace crmpi

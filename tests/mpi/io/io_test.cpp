@@ -1,0 +1,117 @@
+// io/ at 1, 2 and 4 ranks: partitioned reads of a generated file, validation, results writing
+// and the atomic output commit.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "comm/comm.hpp"
+#include "io/h5.hpp"
+#include "io/input_file.hpp"
+#include "io/output.hpp"
+#include "io/results_file.hpp"
+#include "io/validate.hpp"
+#include "jobs/generate_job.hpp"
+
+namespace fs = std::filesystem;
+
+namespace crmpi {
+namespace {
+
+// A scratch directory shared by all ranks of this test run.
+std::string shared_scratch(const Comm& w, const std::string& name) {
+  std::string dir;
+  if (w.is_root()) {
+    dir = (fs::temp_directory_path() / ("crmpi_io_test_" + std::to_string(::getpid()) + "_" + name)).string();
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  w.bcast(dir);
+  return dir;
+}
+
+std::string generated_file(const Comm& w, const std::string& dir, std::uint64_t customers) {
+  GenerateConfig cfg;
+  cfg.out = dir + "/in.h5";
+  cfg.customers = customers;
+  cfg.seed = 11;
+  cfg.chunk_customers = 97;  // many chunks, uneven across ranks
+  cfg.validate();
+  run_generate_command(w, cfg, "");
+  return cfg.out;
+}
+
+TEST(Io, PartitionCoversEveryCustomerAndOrderOnce) {
+  Comm w;
+  h5::silence_hdf5_errors();
+  const auto dir = shared_scratch(w, "partition");
+  const auto path = generated_file(w, dir, 3000);
+  InputFile in(w, path);
+  const Slice s = in.partition(w.rank(), w.size());
+  const auto all = w.allgather(s);
+  EXPECT_EQ(all.front().customer_begin, 0u);
+  EXPECT_EQ(all.back().customer_end, in.sizes().customers);
+  EXPECT_EQ(all.back().order_end, in.sizes().orders);
+  for (std::size_t r = 1; r < all.size(); ++r) {
+    EXPECT_EQ(all[r].customer_begin, all[r - 1].customer_end);
+    EXPECT_EQ(all[r].order_begin, all[r - 1].order_end);
+  }
+  // Balanced: no rank has more than its share of (orders + customers) plus one customer's worth.
+  const double share = static_cast<double>(in.sizes().orders + in.sizes().customers) / w.size();
+  EXPECT_LE(static_cast<double>(s.orders() + s.customers()), share + 200.0);
+
+  const auto report = validate_content(in, w, s, 10, 1024);
+  EXPECT_TRUE(report.ok()) << report.format(path);
+  EXPECT_EQ(report.rows_checked, in.sizes().customers + in.sizes().orders);
+  if (w.is_root()) fs::remove_all(dir);
+}
+
+TEST(Io, ResultsColumnsLandInRankOrderAndCommitIsAtomic) {
+  Comm w;
+  h5::silence_hdf5_errors();
+  const auto dir = shared_scratch(w, "results");
+  // A previous good result that a failed run must not touch.
+  if (w.is_root()) std::ofstream(dir + "/results.h5") << "previous";
+  w.barrier();
+  {
+    OutputSet out(w, dir);
+    const auto tmp = out.temp_path("results.h5");
+    ResultsFile rf(w, tmp);
+    std::vector<std::uint64_t> mine(static_cast<std::size_t>(w.rank() + 1), static_cast<std::uint64_t>(w.rank()));
+    rf.write_column<std::uint64_t>("/x/values", mine);
+    rf.close();
+    // Not committed: the destructor removes the temporary, the old file stays.
+  }
+  w.barrier();
+  if (w.is_root()) {
+    std::ifstream f(dir + "/results.h5");
+    std::string content;
+    f >> content;
+    EXPECT_EQ(content, "previous");
+    for (const auto& e : fs::directory_iterator(dir))
+      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+  w.barrier();
+  {
+    OutputSet out(w, dir);
+    ResultsFile rf(w, out.temp_path("results.h5"));
+    std::vector<std::uint64_t> mine(static_cast<std::size_t>(w.rank() + 1), static_cast<std::uint64_t>(w.rank()));
+    rf.write_column<std::uint64_t>("/x/values", mine);
+    rf.close();
+    out.commit();
+  }
+  if (w.is_root()) {
+    auto f = h5::open_parallel(dir + "/results.h5", MPI_COMM_SELF, h5::Access::kRead);
+    auto d = h5::open_dataset(f.id(), "/x/values");
+    const std::uint64_t n = static_cast<std::uint64_t>(w.size() * (w.size() + 1) / 2);
+    const auto v = h5::read_vector<std::uint64_t>(d.id(), 0, n, "values");
+    std::vector<std::uint64_t> want;
+    for (int r = 0; r < w.size(); ++r) want.insert(want.end(), static_cast<std::size_t>(r + 1), static_cast<std::uint64_t>(r));
+    EXPECT_EQ(v, want);
+    fs::remove_all(dir);
+  }
+  w.barrier();
+}
+
+}  // namespace
+}  // namespace crmpi
