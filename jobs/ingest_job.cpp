@@ -705,13 +705,16 @@ struct Order {
 
 void Ingest::build_and_write(const JobContext& ctx) {
   auto& L = store_.lines;
-  // Exact duplicates: equal customer and equal field hash sort next to each other.
+  // Exact duplicates: equal customer and equal field hash sort next to each other. Without an
+  // order column nothing tells two identical lines apart from two identical purchases (CDNOW has
+  // several lines per customer-day), so they are then counted but kept.
+  const bool keep_dups = cfg_.keep_duplicates || !have_orders_;
   {
     std::size_t w = 0;
     for (std::size_t i = 0; i < L.size(); ++i) {
       if (w > 0 && key_equal(store_, L[i], L[w - 1]) && L[i].hash == L[w - 1].hash && !baskets()) {
         ++counts_.duplicates;
-        if (!cfg_.keep_duplicates) continue;
+        if (!keep_dups) continue;
       }
       L[w++] = L[i];
     }
@@ -918,7 +921,9 @@ void Ingest::build_and_write(const JobContext& ctx) {
   line("cancellation", rules.of(LineClass::kCancellation), "dropped: cancellations/returns (prefix C or quantity < 0)");
   line("non_product", rules.of(LineClass::kNonProduct), "dropped: postage, fees, manual and other non-product codes");
   line("non_positive_price", rules.of(LineClass::kNonPositivePrice), "dropped: zero or negative price");
-  line("duplicate", c[3], cfg_.keep_duplicates ? "exact duplicates (kept: --keep-duplicates)" : "dropped: exact duplicate lines");
+  line("duplicate", c[3],
+       cfg_.keep_duplicates || !have_orders_ ? "exact duplicate lines, kept (--keep-duplicates or no order column)"
+                                             : "dropped: exact duplicate lines");
   line("kept", c[4], "sale lines in the output");
   spdlog::debug("ingest: peak memory (max over ranks) {} MiB", rss / 1024);
 }
