@@ -8,6 +8,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <exception>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -31,7 +32,12 @@ class Handle {
   }
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
-  ~Handle() { reset(); }
+  // While an exception unwinds, nothing is closed: closing a parallel file is collective, and
+  // the other ranks may never get there (the job then aborts, or main() calls H5close() on all
+  // ranks together after a collective error).
+  ~Handle() {
+    if (std::uncaught_exceptions() == 0) reset();
+  }
   hid_t id() const { return id_; }
   bool valid() const { return id_ >= 0; }
   void reset();

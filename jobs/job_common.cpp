@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+
 #include "jobs/log.hpp"
 #include "jobs/version.hpp"
 #include "kernels/common/errors.hpp"
@@ -42,6 +44,13 @@ OpenedInput open_and_validate(const JobContext& ctx, const CommonConfig& common)
   spdlog::info("validate: {} rows checked in {:.2f}s, no problems (checksum {})",
                human_count(static_cast<double>(in.report.rows_checked)), sw.seconds(), in.report.checksum_hex());
   return in;
+}
+
+void fault_point(const Comm& comm, const char* stage) {
+  const char* rank = std::getenv("CRMPI_FAULT_RANK");
+  const char* where = std::getenv("CRMPI_FAULT_STAGE");
+  if (rank && where && std::string(where) == stage && std::atoi(rank) == comm.rank())
+    throw IoError(std::string("injected fault at stage '") + stage + "' (CRMPI_FAULT_RANK/CRMPI_FAULT_STAGE)");
 }
 
 Provenance make_provenance(const JobContext& ctx, const OpenedInput& in) {

@@ -49,6 +49,11 @@ OpenedInput open_and_validate(const JobContext& ctx, const CommonConfig& common)
 
 Provenance make_provenance(const JobContext& ctx, const OpenedInput& in);
 
+// Fault injection for the tests that prove one rank's failure ends the whole job promptly:
+// with CRMPI_FAULT_RANK=r and CRMPI_FAULT_STAGE=s in the environment, rank r throws an IoError
+// when it reaches stage s. Inert otherwise.
+void fault_point(const Comm& comm, const char* stage);
+
 // Errors that every rank raises together (same config, same collective verdict): the job ends
 // cleanly with the error's exit code and rank 0 prints the message once.
 struct CollectiveError : Error {

@@ -1,5 +1,6 @@
 // crmpi: customer analytics as an MPI batch job. One subcommand per job; see `crmpi --help`.
 #include <CLI/CLI.hpp>
+#include <hdf5.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
     return crmpi::dispatch(world, argc, argv);
   } catch (const crmpi::CollectiveError& e) {
     if (world.is_root()) std::fprintf(stderr, "crmpi: error: %s\n", e.what());
+    H5close();  // every rank is here: close what the unwinding left open, collectively
     return e.exit_code();
   } catch (const crmpi::Error& e) {
     // Only this rank may know: end every rank now rather than leave them waiting in a collective.

@@ -61,6 +61,7 @@ RfmResult compute_rfm(const Comm& comm, InputFile& in, const Slice& slice, const
     progress.update(ch.order_begin + ch.size - slice.order_begin);
   });
   r.metrics = rfm::derive_metrics(r.activity, signup, r.as_of_day);
+  fault_point(comm, "rfm");
 
   // Exact quintile cut points over the buyers of all ranks.
   std::vector<std::int64_t> neg_recency, frequency, monetary;
