@@ -169,8 +169,24 @@ ingest::StringDictionary merge_dictionary(const Comm& comm, const LocalDict& loc
   return dict;
 }
 
+// Hashes of ids seen on this rank; exports list an invoice's (and often a customer's) lines
+// together, so repeats of the previous id are skipped before they reach the set.
+struct SeenIds {
+  std::vector<std::uint64_t> hashes;
+  void add(std::uint64_t h) {
+    if (hashes.empty() || hashes.back() != h) hashes.push_back(h);
+    if (hashes.size() >= (std::size_t{1} << 20) && hashes.size() % (std::size_t{1} << 20) == 0) compact();
+  }
+  void compact() {
+    std::sort(hashes.begin(), hashes.end());
+    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  }
+};
+
 // Number of distinct 64-bit hashes over all ranks: each hash goes to rank hash % P.
-std::uint64_t distinct_count(const Comm& comm, const std::unordered_set<std::uint64_t>& local) {
+std::uint64_t distinct_count(const Comm& comm, SeenIds& seen) {
+  seen.compact();
+  const auto& local = seen.hashes;
   const auto p = static_cast<std::uint64_t>(comm.size());
   std::vector<std::vector<std::uint64_t>> by(comm.size() > 0 ? static_cast<std::size_t>(comm.size()) : 1);
   for (auto h : local) by[h % p].push_back(h);
@@ -336,7 +352,7 @@ class Ingest {
   std::size_t bad_file_begin_ = 0;  // first entry of bad_ from the current file
   LocalDict products_, regions_;
   std::unordered_map<std::uint32_t, std::string> product_names_;  // local product code -> name
-  std::unordered_set<std::uint64_t> input_customers_, input_invoices_;
+  SeenIds input_customers_, input_invoices_;
   bool customers_numeric_ = true, orders_numeric_ = true, have_orders_ = false, have_products_ = false,
        have_regions_ = false, have_names_ = false;
   std::uint64_t basket_base_ = 0;  // baskets in the files before the current one
@@ -345,7 +361,10 @@ class Ingest {
   std::vector<std::string> product_name_dict_;
   std::int32_t as_of_day_ = 0;
   std::uint64_t input_bytes_ = 0;
+  std::uint64_t text_bytes_ = 0;  // same on every rank
   std::string scratch_;
+  std::string last_region_ = std::string(1, '\0');
+  std::uint32_t last_region_code_ = 0;
 };
 
 Mapping Ingest::map_columns(const std::string& path) {
@@ -418,8 +437,8 @@ void Ingest::parse_order_record(const textio::TextRecord& rec, const Mapping& m,
     price = p.micros;
   }
   if (m.product >= 0 && product.empty()) return bad(fi, rec, "empty product id");
-  if (!customer.empty()) input_customers_.insert(ingest::raw_line_hash(customer));
-  if (m.order >= 0) input_invoices_.insert(ingest::raw_line_hash(invoice));
+  if (!customer.empty()) input_customers_.add(ingest::raw_line_hash(customer));
+  if (m.order >= 0) input_invoices_.add(ingest::raw_line_hash(invoice));
   const auto verdict = classifier_.classify({invoice, product, customer, qty, price});
   counts_.rules.add(verdict);
   if (verdict.primary != LineClass::kSale) return;
@@ -458,7 +477,14 @@ void Ingest::parse_order_record(const textio::TextRecord& rec, const Mapping& m,
       if (!inserted && !name.empty() && (it->second.empty() || name < std::string_view(it->second))) it->second = name;
     }
   }
-  if (m.region >= 0) l.region = regions_.code(field(m.region));
+  if (m.region >= 0) {
+    const auto region = field(m.region);
+    if (region != last_region_) {
+      last_region_ = region;
+      last_region_code_ = regions_.code(region);
+    }
+    l.region = last_region_code_;
+  }
   if (!as_unsigned(customer)) customers_numeric_ = false;
   store_.set_key(l, customer);
   store_.lines.push_back(l);
@@ -527,6 +553,10 @@ void Ingest::parse_file(std::uint32_t fi, const std::string& path) {
     else counts_.rules.add({});
   }
   counts_.blank += reader.blank_lines();
+  // Text bytes parsed: the file for plain shares (summed over ranks), the inflated stream for
+  // gzip (every rank inflates all of it).
+  text_bytes_ += reader.is_gzip() ? comm_.allreduce_max(reader.bytes_consumed())
+                                  : comm_.allreduce_sum(reader.bytes_consumed());
   // Global line numbers (plain shares count from their start) and global basket numbers.
   const bool gz = reader.is_gzip();
   const std::uint64_t line_base = gz ? 0 : comm_.exscan_sum<std::uint64_t>(reader.physical_lines());
@@ -629,7 +659,9 @@ void sort_lines(LineStore& s) {
 // Sample sort by customer key: every line of a customer ends on one rank, ranks hold ascending
 // key ranges, so rank order is the output order.
 void Ingest::shuffle() {
+  Stopwatch sw;
   sort_lines(store_);
+  spdlog::debug("ingest: local sort of {} lines {:.2f}s", store_.lines.size(), sw.seconds());
   const int P = comm_.size();
   if (P == 1) return;
   // Regular sample: up to 64 keys per rank at evenly spaced lines.
@@ -677,6 +709,7 @@ void Ingest::shuffle() {
   }
   store_.arena.clear();
   store_.arena.shrink_to_fit();
+  spdlog::debug("ingest: splitters and packing {:.2f}s", sw.seconds());
   auto recv_lines = comm_.alltoallv<Line>(store_.lines, counts);
   store_.lines.clear();
   store_.lines.shrink_to_fit();
@@ -691,7 +724,9 @@ void Ingest::shuffle() {
     off += l.key_len;
   }
   store_.lines = std::move(recv_lines);
+  spdlog::debug("ingest: alltoallv {:.2f}s", sw.seconds());
   sort_lines(store_);
+  spdlog::debug("ingest: sort after the shuffle {:.2f}s", sw.seconds());
 }
 
 struct Order {
@@ -903,7 +938,6 @@ void Ingest::build_and_write(const JobContext& ctx) {
   comm_.allreduce_sum_inplace(std::span<std::uint64_t>(c));
   const auto in_customers = distinct_count(comm_, input_customers_);
   const auto in_invoices = distinct_count(comm_, input_invoices_);
-  const long rss = comm_.allreduce_max(peak_rss_kib());
   (void)ctx;
   if (!comm_.is_root()) return;
   spdlog::info("ingest: wrote {} ({} customers, {} orders, {} items, {} products, {} regions; as_of {}, {})", cfg_.out,
@@ -925,7 +959,6 @@ void Ingest::build_and_write(const JobContext& ctx) {
        cfg_.keep_duplicates || !have_orders_ ? "exact duplicate lines, kept (--keep-duplicates or no order column)"
                                              : "dropped: exact duplicate lines");
   line("kept", c[4], "sale lines in the output");
-  spdlog::debug("ingest: peak memory (max over ranks) {} MiB", rss / 1024);
 }
 
 // Bad lines travel as length-prefixed records (raw text may hold tabs, quotes and newlines).
@@ -1007,14 +1040,18 @@ int Ingest::run(const JobContext& ctx) {
   const double shuffle_s = sw.seconds();
   build_and_write(ctx);
   const double total_s = sw.seconds();
-  const auto bytes = comm_.allreduce_sum(input_bytes_) / static_cast<std::uint64_t>(comm_.size());
+  const long rss = comm_.allreduce_max(peak_rss_kib());
+  const auto disk_bytes = comm_.allreduce_sum(input_bytes_);
   if (comm_.is_root()) {
     const double P = comm_.size();
-    spdlog::info("ingest: {:.2f}s (parse {:.2f}s, shuffle+sort {:.2f}s, write+validate {:.2f}s); parse {:.1f} MB/s and "
-                 "{} lines/s per rank",
-                 total_s, parse_s, shuffle_s - parse_s, total_s - shuffle_s,
-                 static_cast<double>(bytes) / 1e6 / std::max(parse_s, 1e-9) / P,
-                 human_count(static_cast<double>(lines) / std::max(parse_s, 1e-9) / P));
+    spdlog::info("ingest: {:.2f}s (parse {:.2f}s, shuffle+sort {:.2f}s, write+validate {:.2f}s); {:.1f} MB of text "
+                 "({:.1f} MB on disk); parse {:.1f} MB/s and {} lines/s per rank, whole run {:.1f} MB/s per rank",
+                 total_s, parse_s, shuffle_s - parse_s, total_s - shuffle_s, static_cast<double>(text_bytes_) / 1e6,
+                 static_cast<double>(disk_bytes) / P / 1e6,
+                 static_cast<double>(text_bytes_) / 1e6 / std::max(parse_s, 1e-9) / P,
+                 human_count(static_cast<double>(lines) / std::max(parse_s, 1e-9) / P),
+                 static_cast<double>(text_bytes_) / 1e6 / std::max(total_s, 1e-9) / P);
+    spdlog::debug("ingest: peak memory {} MiB (largest rank)", rss / 1024);
   }
   return 0;
 }

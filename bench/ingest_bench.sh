@@ -1,0 +1,70 @@
+#!/bin/bash
+# Ingest throughput: `crmpi ingest` on a generated UCI-like order CSV (default 10M lines, ~0.8 GB)
+# next to a plain read of the same file in the same run, plain and gzip, at 1 and 2 ranks; peak
+# memory per rank from /usr/bin/time -v (max RSS of the rank processes) and the job's own
+# getrusage line (--log-level debug). Results go to docs/PERFORMANCE.md, section "Ingest".
+#
+# usage: bench/ingest_bench.sh [LINES] [WORKDIR]
+#   env CRMPI=path/to/crmpi (default build/jobs/crmpi), RANKS="1 2", GZ=1 (also the .gz run)
+set -euo pipefail
+LINES=${1:-10000000}
+WORK=${2:-/tmp/crmpi-ingest-bench}
+CRMPI=${CRMPI:-build/jobs/crmpi}
+RANKS=${RANKS:-"1 2"}
+GZ=${GZ:-1}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+mkdir -p "$WORK"
+CSV=$WORK/orders_${LINES}.csv
+
+if [[ ! -s $CSV ]]; then
+  echo "generating $LINES lines -> $CSV"
+  # ~4 lines per invoice, 200k customers, 4000 products, 2% cancellations, 20% without customer.
+  awk -v n="$LINES" 'BEGIN {
+    srand(42);
+    print "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
+    split("United Kingdom,France,Germany,EIRE,Spain,Netherlands,Belgium", C, ",");
+    inv = 500000; cust = 12346;
+    for (i = 0; i < n; i++) {
+      if (i % 4 == 0) { inv++; cust = (rand() < 0.2) ? "" : 12346 + int(rand() * 200000);
+                        d = 1 + int(rand() * 28); m = 1 + int(rand() * 12); h = 8 + int(rand() * 10); mi = int(rand() * 60);
+                        ctry = C[1 + int(rand() * 7)]; canc = (rand() < 0.02) ? "C" : "" }
+      p = int(rand() * 4000);
+      q = 1 + int(rand() * 24); if (canc == "C") q = -q;
+      printf "%s%d,%d%s,\"PRODUCT %d, BOXED\",%d,2011-%02d-%02d %02d:%02d:00,%d.%02d,%s,%s\n",
+             canc, inv, 20000 + p, (p % 5 == 0 ? "A" : ""), p, q, m, d, h, mi, 1 + p % 20, p % 100, cust, ctry
+    } }' > "$CSV"
+fi
+if [[ $GZ == 1 && ! -s $CSV.gz ]]; then gzip -1 -k -c "$CSV" > "$CSV.gz"; fi
+
+mb() { echo "scale=1; $1 / 1000000" | bc; }
+BYTES=$(stat -c %s "$CSV")
+echo "file: $CSV, $(mb "$BYTES") MB, $LINES lines"
+
+timeit() {  # prints seconds of "$@"
+  local t0 t1
+  t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc
+}
+cat "$CSV" > /dev/null  # warm the page cache once
+T_CAT=$(timeit cat "$CSV")
+T_WC=$(timeit wc -l "$CSV")
+echo "plain read: cat $(echo "scale=1; $BYTES / 1000000 / $T_CAT" | bc) MB/s, wc -l $(echo "scale=1; $BYTES / 1000000 / $T_WC" | bc) MB/s"
+if [[ $GZ == 1 ]]; then
+  T_ZCAT=$(timeit zcat "$CSV.gz")
+  echo "gzip read: zcat $(echo "scale=1; $BYTES / 1000000 / $T_ZCAT" | bc) MB/s of text"
+fi
+
+run() {  # ranks input label
+  local np=$1 in=$2 label=$3 log=$WORK/ingest_np$1_$3.log
+  /usr/bin/time -v mpiexec -n "$np" --oversubscribe "$CRMPI" ingest --log-level debug --out "$WORK/out_np$np.h5" \
+    "$in" > "$log" 2>&1
+  local wall rss
+  wall=$(grep -oP 'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): \K.*' "$log")
+  rss=$(grep -oP 'Maximum resident set size \(kbytes\): \K[0-9]+' "$log")
+  echo "--- $label, $np rank(s): wall $wall, max RSS of one process $((rss / 1024)) MiB"
+  grep -E "ingest: [0-9.]+s \(parse|peak memory|count kept|wrote" "$log" | sed 's/^\[[^]]*\] //'
+}
+for np in $RANKS; do
+  run "$np" "$CSV" plain
+  if [[ $GZ == 1 ]]; then run "$np" "$CSV.gz" gzip; fi
+done
