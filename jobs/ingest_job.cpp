@@ -646,14 +646,37 @@ bool key_equal(const LineStore& s, const Line& a, const Line& b) {
 }
 
 // Total order of lines: customer, order, day, time, product, quantity, amount, field hash.
-void sort_lines(LineStore& s) {
-  auto tie = [](const Line& l) {
+struct LineLess {
+  const LineStore& s;
+  static auto tie(const Line& l) {
     return std::tie(l.order_hash, l.day, l.seconds, l.product, l.quantity, l.amount_cents, l.hash);
-  };
-  std::sort(s.lines.begin(), s.lines.end(), [&](const Line& a, const Line& b) {
+  }
+  bool operator()(const Line& a, const Line& b) const {
     if (!key_equal(s, a, b)) return key_less(s, a, b);
     return tie(a) < tie(b);
-  });
+  }
+};
+void sort_lines(LineStore& s) { std::sort(s.lines.begin(), s.lines.end(), LineLess{s}); }
+
+// Merges consecutive sorted runs of the given lengths (pairwise, O(n log runs)).
+void merge_runs(LineStore& s, std::vector<std::uint64_t> runs) {
+  while (runs.size() > 1) {
+    std::vector<std::uint64_t> next;
+    std::uint64_t begin = 0;
+    for (std::size_t i = 0; i < runs.size(); i += 2) {
+      if (i + 1 == runs.size()) {
+        next.push_back(runs[i]);
+        break;
+      }
+      const auto b = s.lines.begin() + static_cast<std::ptrdiff_t>(begin);
+      const auto m = b + static_cast<std::ptrdiff_t>(runs[i]);
+      const auto e = m + static_cast<std::ptrdiff_t>(runs[i + 1]);
+      std::inplace_merge(b, m, e, LineLess{s});
+      next.push_back(runs[i] + runs[i + 1]);
+      begin += runs[i] + runs[i + 1];
+    }
+    runs = std::move(next);
+  }
 }
 
 // Sample sort by customer key: every line of a customer ends on one rank, ranks hold ascending
@@ -710,7 +733,8 @@ void Ingest::shuffle() {
   store_.arena.clear();
   store_.arena.shrink_to_fit();
   spdlog::debug("ingest: splitters and packing {:.2f}s", sw.seconds());
-  auto recv_lines = comm_.alltoallv<Line>(store_.lines, counts);
+  std::vector<std::uint64_t> recv_counts;
+  auto recv_lines = comm_.alltoallv<Line>(store_.lines, counts, &recv_counts);
   store_.lines.clear();
   store_.lines.shrink_to_fit();
   auto recv_arena = comm_.alltoallv<char>(std::span<const char>(send_arena.data(), send_arena.size()), byte_counts);
@@ -725,8 +749,8 @@ void Ingest::shuffle() {
   }
   store_.lines = std::move(recv_lines);
   spdlog::debug("ingest: alltoallv {:.2f}s", sw.seconds());
-  sort_lines(store_);
-  spdlog::debug("ingest: sort after the shuffle {:.2f}s", sw.seconds());
+  merge_runs(store_, std::move(recv_counts));  // each source sent a sorted run
+  spdlog::debug("ingest: merge after the shuffle {:.2f}s", sw.seconds());
 }
 
 struct Order {
