@@ -106,6 +106,11 @@ def case_uci_two_years():
     w = args.workdir
     c2 = counts(ingest(args.np, f"{w}/ii.h5", ii))
     assert_eq("II lines", c2["input_lines"], 525461)
+    want = dict(bad=0, adjustment=3, missing_customer=107924, cancellation=9839, non_product=1370,
+                non_positive_price=28, duplicate=6743, kept=399554)
+    for k, v in want.items():
+        assert_eq(f"II {k}", c2[k], v)
+    assert sum(want.values()) == 525461
     c1 = counts(ingest(args.np, f"{w}/i.h5", i))
     cb = counts(ingest(args.np, f"{w}/both.h5", ii, i))
     assert_eq("both lines", cb["lines"], 525461 + 541909)
