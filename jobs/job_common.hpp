@@ -36,6 +36,7 @@ struct JobContext {
   std::string command;
   std::string effective_config;
   std::string start_time;
+  std::uint64_t baseline_rss = 0;  // resident bytes after MPI/HDF5 start-up, before any data
 };
 
 // Opens, partitions and validates the input. Throws DataError (65) with the report when the

@@ -5,6 +5,11 @@
 
 #include "kernels/common/errors.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fstream>
+
 namespace crmpi {
 
 void setup_logging(const Comm& comm, const std::string& level) {
@@ -49,6 +54,42 @@ void Progress::update(std::uint64_t done, std::uint64_t work_units, const char* 
                                : fmt::format("{} {}/s per rank", human_count(static_cast<double>(done) / t), unit_);
   spdlog::info("{}: {:.0f}% ({}/{} {} on rank 0), {}, ETA {:.0f}s", stage_, 100 * frac,
                human_count(static_cast<double>(done)), human_count(static_cast<double>(total_)), unit_, rate, eta);
+}
+
+}  // namespace crmpi
+
+namespace crmpi {
+
+std::uint64_t peak_rss_bytes() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;
+}
+
+std::uint64_t current_rss_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+void log_memory_use(const Comm& comm, const char* stage, std::uint64_t baseline_rss, std::uint64_t slice_bytes) {
+  const std::uint64_t peak = peak_rss_bytes();
+  const std::uint64_t above = peak > baseline_rss ? peak - baseline_rss : 0;
+  struct Row {
+    std::uint64_t above, peak, slice;
+  };
+  const auto rows = comm.allgather(Row{above, peak, slice_bytes});
+  std::size_t worst = 0;
+  for (std::size_t r = 1; r < rows.size(); ++r)
+    if (rows[r].above > rows[worst].above) worst = r;
+  const auto& w = rows[worst];
+  const double mib = 1024.0 * 1024.0;
+  spdlog::info("{}: memory on rank {} (largest): peak RSS {:.1f} MiB, {:.1f} MiB above the {:.1f} MiB baseline; "
+               "its slice of the data is {:.1f} MiB (ratio {:.2f})",
+               stage, worst, static_cast<double>(w.peak) / mib, static_cast<double>(w.above) / mib,
+               static_cast<double>(w.peak - w.above) / mib, static_cast<double>(w.slice) / mib,
+               w.slice ? static_cast<double>(w.above) / static_cast<double>(w.slice) : 0.0);
 }
 
 }  // namespace crmpi

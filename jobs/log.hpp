@@ -33,6 +33,14 @@ class Progress {
 
 std::string human_count(double v);  // 12.3M, 4.5k
 
+// Resident memory of this process (Linux): peak so far (getrusage) and now (/proc/self/statm).
+std::uint64_t peak_rss_bytes();
+std::uint64_t current_rss_bytes();
+
+// Logs "memory: peak RSS above baseline vs the rank's slice of the data" for the largest rank:
+// the figure behind the "peak memory per rank <= 1.5x its slice" target.
+void log_memory_use(const Comm& comm, const char* stage, std::uint64_t baseline_rss, std::uint64_t slice_bytes);
+
 class Stopwatch {
  public:
   Stopwatch() : t0_(std::chrono::steady_clock::now()) {}

@@ -64,7 +64,7 @@ int dispatch(const Comm& world, int argc, char** argv) {
         throw CollectiveError(e);
       }
       setup_logging(world, s->log_level());
-      JobContext ctx{world, s->name(), s->effective_config(), utc_now_iso8601()};
+      JobContext ctx{world, s->name(), s->effective_config(), utc_now_iso8601(), current_rss_bytes()};
       return s->run(ctx);
     }
   return static_cast<int>(ExitCode::kUsage);

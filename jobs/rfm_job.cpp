@@ -203,6 +203,9 @@ int run_rfm_command(const JobContext& ctx, const CommonConfig& common, const Rfm
     results.write_provenance(make_provenance(ctx, in));
   }
   out.commit();
+  // The rank's slice as the job reads it: customer ids, offsets, signup days, order days, amounts.
+  const std::uint64_t slice_bytes = in.slice.customers() * (8 + 8 + 4) + in.slice.orders() * (4 + 8);
+  log_memory_use(ctx.comm, "rfm", ctx.baseline_rss, slice_bytes);
   if (ctx.comm.is_root()) {
     spdlog::info("rfm: results in {}/results.h5 and {}/csv/rfm_segments.csv", common.out, common.out);
     for (std::size_t s = 0; s < r.segments.names.size(); ++s)
