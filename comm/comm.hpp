@@ -167,7 +167,7 @@ class Comm {
 };
 
 // RAII MPI_Init/MPI_Finalize. Pins MPI-IO settings that are safe with Debian's Open MPI 4.1.4
-// before MPI starts (see docs/mpi-io.md); a value the user exported wins.
+// before MPI starts (see docs/slurm.md); a value the user exported wins.
 class MpiSession {
  public:
   MpiSession(int& argc, char**& argv);

@@ -25,7 +25,14 @@ namespace {
 // A plain `srun` without PMI starts N separate 1-rank jobs that would each process everything.
 void check_launch(const Comm& world) {
   const char* step_tasks = std::getenv("SLURM_STEP_NUM_TASKS");
-  if (!step_tasks) return;
+  if (!step_tasks) {
+    // Started straight from a batch script, outside any srun step: legal, but probably not meant.
+    const char* ntasks = std::getenv("SLURM_NTASKS");
+    if (ntasks && std::strtol(ntasks, nullptr, 10) > world.size() && world.is_root())
+      std::fprintf(stderr, "crmpi: warning: the Slurm allocation has %s tasks but this job runs on %d rank(s); "
+                   "launch with `srun --mpi=pmix crmpi ...` to use them all\n", ntasks, world.size());
+    return;
+  }
   const long n = std::strtol(step_tasks, nullptr, 10);
   const bool mpirun = std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr && world.size() > 1;
   if (n > 0 && n != world.size() && !mpirun)
