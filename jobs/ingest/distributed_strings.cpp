@@ -1,0 +1,57 @@
+#include "jobs/ingest/distributed_strings.hpp"
+
+#include <algorithm>
+#include <span>
+
+namespace crmpi::ingest_job {
+
+std::vector<std::string> allgather_string_lists(const Comm& comm, const std::vector<std::string>& mine) {
+  std::string bytes;
+  std::vector<std::uint64_t> lens;
+  lens.reserve(mine.size());
+  for (const auto& s : mine) {
+    bytes += s;
+    lens.push_back(s.size());
+  }
+  const auto all_bytes = comm.allgatherv<char>(std::span<const char>(bytes.data(), bytes.size()));
+  const auto all_lens = comm.allgatherv<std::uint64_t>(lens);
+  std::vector<std::string> all;
+  all.reserve(all_lens.size());
+  std::size_t pos = 0;
+  for (auto n : all_lens) {
+    all.emplace_back(all_bytes.data() + pos, n);
+    pos += n;
+  }
+  return all;
+}
+
+ingest::StringDictionary merge_dictionary(const Comm& comm, const LocalDict& local, std::vector<std::uint32_t>& remap) {
+  auto dict = ingest::StringDictionary::from_strings(
+      allgather_string_lists(comm, ingest::sorted_unique(local.strings)));
+  remap.resize(local.strings.size());
+  for (std::size_t i = 0; i < remap.size(); ++i) remap[i] = static_cast<std::uint32_t>(dict.code_of(local.strings[i]));
+  return dict;
+}
+
+void SeenIds::compact() {
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+}
+
+std::uint64_t distinct_count(const Comm& comm, SeenIds& seen) {
+  seen.compact();
+  const auto p = static_cast<std::uint64_t>(comm.size());
+  std::vector<std::vector<std::uint64_t>> by(static_cast<std::size_t>(p));
+  for (auto h : seen.hashes) by[h % p].push_back(h);
+  std::vector<std::uint64_t> send, counts;
+  for (auto& b : by) {
+    counts.push_back(b.size());
+    send.insert(send.end(), b.begin(), b.end());
+  }
+  auto recv = comm.alltoallv<std::uint64_t>(send, counts);
+  std::sort(recv.begin(), recv.end());
+  const auto n = static_cast<std::uint64_t>(std::unique(recv.begin(), recv.end()) - recv.begin());
+  return comm.allreduce_sum(n);
+}
+
+}  // namespace crmpi::ingest_job

@@ -1,0 +1,200 @@
+#include "jobs/ingest/order_reader.hpp"
+
+#include "io/text/text_file_reader.hpp"
+#include "jobs/job_common.hpp"
+#include "kernels/ingest/date_parse.hpp"
+#include "kernels/ingest/exact_number.hpp"
+#include "io/schema.hpp"
+
+namespace crmpi::ingest_job {
+
+using ingest::LineClass;
+
+OrderReader::OrderReader(const Comm& comm, const IngestConfig& cfg, ParsedShare& out)
+    : comm_(comm), cfg_(cfg), format_(format_of(cfg)), out_(out) {
+  ingest::LineRulesConfig rc;
+  if (!cfg.non_product_codes.empty()) rc.non_product_codes = cfg.non_product_codes;
+  rc.cancel_prefix = cfg.cancel_prefix;
+  rc.adjustment_prefix = cfg.adjustment_prefix;
+  classifier_ = ingest::LineClassifier(rc);
+}
+
+void OrderReader::bad(std::uint32_t file, const textio::TextRecord& rec, std::string reason) {
+  ++out_.counts.bad;
+  // Without a rejects file only the first few are named in the message: keep no more.
+  if (cfg_.rejects.empty() && out_.bad.size() - bad_file_begin_ >= cfg_.max_errors) return;
+  out_.bad.push_back({file, rec.line, rec.offset, std::move(reason), std::string(rec.raw)});
+}
+
+void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_t fi) {
+  const Mapping& m = mapping_;
+  const auto f = rec.fields;
+  auto field = [&](int c) { return c < 0 ? std::string_view{} : trim(f[static_cast<std::size_t>(c)]); };
+  const std::string_view customer = field(m.customer), invoice = field(m.order), product = field(m.product);
+  const auto dt = ingest::parse_datetime(field(m.date), cfg_.day_first ? ingest::SlashOrder::kDayFirst
+                                                                       : ingest::SlashOrder::kMonthFirst);
+  if (!dt.ok()) return bad(fi, rec, "unparsable date '" + std::string(field(m.date)) + "': " + ingest::describe(dt.error));
+  if (dt.days < schema::kMinDay || dt.days > schema::kMaxDay)
+    return bad(fi, rec, "date outside 1970-01-01..2169-12-31: '" + std::string(field(m.date)) + "'");
+  std::int64_t qty = 1;
+  if (m.quantity >= 0) {
+    const auto q = ingest::parse_int64(field(m.quantity));
+    if (!q.ok()) return bad(fi, rec, "unparsable quantity '" + std::string(field(m.quantity)) + "': " + ingest::describe(q.error));
+    qty = q.value;
+  }
+  const int money_col = m.price >= 0 ? m.price : m.amount;
+  const auto money = ingest::parse_money_micros(field(money_col));
+  if (!money.ok())
+    return bad(fi, rec, std::string(m.price >= 0 ? "unparsable price '" : "unparsable amount '") +
+                            std::string(field(money_col)) + "': " + ingest::describe(money.error));
+  const std::int64_t price = money.micros;
+  if (m.product >= 0 && product.empty()) return bad(fi, rec, "empty product id");
+  if (!customer.empty()) out_.input_customers.add(ingest::raw_line_hash(customer));
+  if (m.order >= 0) out_.input_invoices.add(ingest::raw_line_hash(invoice));
+  const auto verdict = classifier_.classify({invoice, product, customer, qty, price});
+  out_.counts.rules.add(verdict);
+  if (verdict.primary != LineClass::kSale) return;
+  if (qty == 0) return bad(fi, rec, "quantity 0");
+  if (qty > static_cast<std::int64_t>(schema::kMaxItemQuantity)) return bad(fi, rec, "quantity over 1,000,000");
+  std::int64_t cents = 0;
+  if (m.price >= 0) {
+    const auto a = ingest::line_amount_cents(qty, price);
+    if (!a.ok()) return bad(fi, rec, "line amount overflows");
+    cents = a.cents;
+  } else {
+    cents = ingest::micros_to_cents(price);
+  }
+  Line l;
+  // Canonical text of the mapped fields: duplicates are equal field values, whatever the layout.
+  scratch_.clear();
+  for (int c : {m.customer, m.order, m.date, m.quantity, m.price, m.amount, m.product, m.product_name, m.region}) {
+    scratch_.append(field(c));
+    scratch_.push_back('\x1f');
+  }
+  l.hash = ingest::raw_line_hash(scratch_);
+  l.order_hash = m.order >= 0 ? ingest::raw_line_hash(invoice) : l.hash;
+  if (m.order >= 0) {
+    if (auto n = as_unsigned(invoice)) l.order_num = *n;
+    else out_.orders_numeric = false;
+  }
+  l.amount_cents = cents;
+  l.quantity = qty;
+  l.day = dt.days;
+  l.seconds = dt.seconds < 0 ? 0 : dt.seconds;
+  if (m.product >= 0) {
+    l.product = out_.products.code(product);
+    if (m.product_name >= 0) {
+      // The smallest non-empty name wins, whatever the order lines come in (rank-invariant).
+      const auto name = field(m.product_name);
+      auto [it, inserted] = out_.product_names.try_emplace(l.product, name);
+      if (!inserted && !name.empty() && (it->second.empty() || name < std::string_view(it->second))) it->second = name;
+    }
+  }
+  if (m.region >= 0) {
+    const auto region = field(m.region);
+    if (region != last_region_) {  // exports repeat a customer's country line after line
+      last_region_ = region;
+      last_region_code_ = out_.regions.code(region);
+    }
+    l.region = last_region_code_;
+  }
+  if (!as_unsigned(customer)) out_.customers_numeric = false;
+  out_.store.set_key(l, customer);
+  out_.store.lines.push_back(l);
+}
+
+// A basket: one synthetic customer and one order; its items are the fields.
+void OrderReader::parse_basket_record(const textio::TextRecord& rec, std::uint32_t fi) {
+  const std::uint64_t basket = local_basket_++;
+  auto& lines = out_.store.lines;
+  const std::size_t first = lines.size();
+  for (auto raw_item : rec.fields) {
+    const auto item = format_ == Format::kFimi ? trim(raw_item) : raw_item;
+    if (item.empty()) continue;
+    Line l;
+    if (format_ == Format::kFimi) {
+      const auto v = as_unsigned(item);
+      if (!v) {
+        lines.resize(first);
+        return bad(fi, rec, "item '" + std::string(item) + "' is not a non-negative integer");
+      }
+      l.product = out_.products.code(be_bytes(*v));  // numeric ids sort as 8-byte big-endian text
+    } else {
+      l.product = out_.products.code(item);
+    }
+    l.quantity = 1;
+    l.order_num = basket;  // local basket index until finish_file()
+    lines.push_back(l);
+  }
+  out_.counts.rules.add({});
+}
+
+void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
+  out_.input_bytes += textio::file_size(path);
+  mapping_ = map_columns(cfg_, format_, path);
+  const Mapping& m = mapping_;
+  const bool baskets = is_basket(format_);
+  if (!baskets) {
+    out_.have_orders = out_.have_orders || m.order >= 0;
+    out_.have_products = out_.have_products || m.product >= 0;
+    out_.have_regions = out_.have_regions || m.region >= 0;
+    out_.have_names = out_.have_names || m.product_name >= 0;
+  } else {
+    out_.have_orders = true;
+    out_.have_products = true;
+    out_.have_names = format_ == Format::kBasketCsv;
+  }
+  textio::TextReadOptions o{.dialect = dialect_of(cfg_, format_),
+                            .expected_columns = baskets ? 0 : m.columns,
+                            .has_header = !baskets && cfg_.header,
+                            .chunk_bytes = static_cast<std::size_t>(cfg_.chunk_bytes)};
+  textio::TextFileReader reader(path, textio::ReadShare{comm_.rank(), comm_.size()}, o);
+  bad_file_begin_ = out_.bad.size();
+  lines_before_ = out_.store.lines.size();
+  local_basket_ = 0;
+  fault_point(comm_, "ingest-read");
+  textio::TextRecord rec;
+  while (reader.next(rec)) {
+    ++out_.counts.records;
+    if (rec.status != ingest::SplitStatus::kOk) {
+      std::string reason = ingest::describe(rec.status);
+      if (rec.status == ingest::SplitStatus::kWrongColumnCount)
+        reason += " (" + std::to_string(rec.fields.size()) + " columns, expected " + std::to_string(m.columns) + ")";
+      bad(fi, rec, reason);
+      continue;
+    }
+    if (baskets) parse_basket_record(rec, fi);
+    else parse_order_record(rec, fi);
+  }
+  out_.counts.blank += reader.blank_lines();
+  file_is_gzip_ = reader.is_gzip();
+  file_bytes_consumed_ = reader.bytes_consumed();
+  file_physical_lines_ = reader.physical_lines();
+  file_records_ = reader.records();
+}
+
+void OrderReader::finish_file() {
+  const bool gz = file_is_gzip_;
+  // Text bytes parsed: the file for plain shares (summed over ranks), the inflated stream for
+  // gzip (every rank inflates all of it).
+  out_.text_bytes += gz ? comm_.allreduce_max(file_bytes_consumed_) : comm_.allreduce_sum(file_bytes_consumed_);
+  // Global line numbers (plain shares count from their start) and global basket numbers.
+  const std::uint64_t line_base = gz ? 0 : comm_.exscan_sum<std::uint64_t>(file_physical_lines_);
+  for (std::size_t i = bad_file_begin_; i < out_.bad.size(); ++i) out_.bad[i].line += line_base;
+  if (!is_basket(format_)) return;
+  const std::uint64_t before = gz ? 0 : comm_.exscan_sum<std::uint64_t>(file_records_);
+  const auto p = static_cast<std::uint64_t>(comm_.size()), r = static_cast<std::uint64_t>(comm_.rank());
+  // Data record k of a gzip file is read by rank k % P as its (k / P)-th record; a bad record
+  // still takes its number, so basket ids are line-based and rank-invariant.
+  for (std::size_t i = lines_before_; i < out_.store.lines.size(); ++i) {
+    auto& l = out_.store.lines[i];
+    const std::uint64_t k = gz ? l.order_num * p + r : before + l.order_num;
+    l.order_num = basket_base_ + k + 1;
+    l.order_hash = l.order_num;
+    l.hash = l.order_num;
+    out_.store.set_key(l, be_bytes(l.order_num));
+  }
+  basket_base_ += comm_.allreduce_sum<std::uint64_t>(file_records_);
+}
+
+}  // namespace crmpi::ingest_job

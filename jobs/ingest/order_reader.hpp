@@ -1,0 +1,73 @@
+// Distributed reading and parsing: each rank reads its share of every input file (a byte range of
+// plain files, every P-th record of gzip streams) into a ParsedShare of kept sale lines, local
+// dictionaries and counts. Bad lines are collected, not thrown: the driver reports them after
+// parsing, the same way on every rank.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "comm/comm.hpp"
+#include "jobs/ingest/column_mapping.hpp"
+#include "jobs/ingest/distributed_strings.hpp"
+#include "jobs/ingest/order_lines.hpp"
+#include "jobs/ingest_job.hpp"
+#include "kernels/ingest/line_rules.hpp"
+
+namespace crmpi::textio {
+struct TextRecord;
+}
+
+namespace crmpi::ingest_job {
+
+// What one rank parsed from its shares of all files.
+struct ParsedShare {
+  LineStore store;
+  Counts counts;
+  std::vector<BadLine> bad;
+  LocalDict products, regions;
+  std::unordered_map<std::uint32_t, std::string> product_names;  // local product code -> name
+  SeenIds input_customers, input_invoices;
+  bool customers_numeric = true, orders_numeric = true;  // this rank's view until merged
+  bool have_orders = false, have_products = false, have_regions = false, have_names = false;
+  std::uint64_t input_bytes = 0;  // sum of the file sizes (same on every rank)
+  std::uint64_t text_bytes = 0;   // text parsed by all ranks together (same on every rank)
+};
+
+class OrderReader {
+ public:
+  OrderReader(const Comm& comm, const IngestConfig& cfg, ParsedShare& out);
+
+  // Reads this rank's share of input file `file_index`. Local only: no collective inside, so a
+  // failure here (thrown) can be agreed on by all ranks before finish_file().
+  void read_share(std::uint32_t file_index, const std::string& path);
+  // Collective, after read_share on every rank: global line numbers of the bad lines, basket
+  // numbers, text bytes.
+  void finish_file();
+
+ private:
+  void parse_order_record(const textio::TextRecord& rec, std::uint32_t file_index);
+  void parse_basket_record(const textio::TextRecord& rec, std::uint32_t file_index);
+  void bad(std::uint32_t file, const textio::TextRecord& rec, std::string reason);
+
+  const Comm& comm_;
+  const IngestConfig& cfg_;
+  Format format_;
+  ingest::LineClassifier classifier_;
+  ParsedShare& out_;
+  Mapping mapping_;
+  std::string scratch_;
+  std::string last_region_ = std::string(1, '\0');
+  std::uint32_t last_region_code_ = 0;
+  // The file being read, for finish_file().
+  std::size_t bad_file_begin_ = 0;  // first entry of out_.bad from the current file
+  std::size_t lines_before_ = 0;    // first entry of out_.store.lines from the current file
+  std::uint64_t local_basket_ = 0;  // baskets of this rank in the current file
+  std::uint64_t basket_base_ = 0;   // baskets in the files before the current one
+  bool file_is_gzip_ = false;
+  std::uint64_t file_bytes_consumed_ = 0, file_physical_lines_ = 0, file_records_ = 0;
+};
+
+}  // namespace crmpi::ingest_job
