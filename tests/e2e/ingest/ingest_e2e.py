@@ -235,6 +235,13 @@ GOOD = ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,Customer
     for i in range(400)]
 
 
+def write_good(w):
+    good = f"{w}/good.csv"
+    with open(good, "w") as f:
+        f.write("\n".join(GOOD) + "\n")
+    return good
+
+
 def case_bad_lines():
     w = args.workdir
     for k, (name, line, reason) in enumerate(BAD_CASES):
@@ -263,10 +270,7 @@ def case_bad_lines():
 
 def case_bad_files():
     w = args.workdir
-    good = f"{w}/good.csv"
-    with open(good, "w") as f:
-        f.write("\n".join(GOOD) + "\n")
-    out = f"{w}/out.h5"
+    good, out = write_good(w), f"{w}/out.h5"
     # Empty input (65), header only (65), missing file (66).
     open(f"{w}/empty.csv", "w").close()
     assert "empty" in ingest(args.np, out, f"{w}/empty.csv", expect=65)
@@ -296,6 +300,27 @@ def case_bad_files():
         assert_eq("currency", cur.decode() if isinstance(cur, bytes) else cur, "GBP")
 
 
+def case_fault_read():
+    """One rank failing alone while reading ends the whole job promptly, with its message once."""
+    import time
+    w = args.workdir
+    good, out = write_good(w), f"{w}/out.h5"
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               CRMPI_FAULT_RANK="1", CRMPI_FAULT_STAGE="ingest-read")
+    full = [args.mpiexec, "-n", str(args.np), "--oversubscribe", args.crmpi, "ingest", "--out", out, good]
+    t0 = time.monotonic()
+    r = subprocess.run(full, capture_output=True, text=True, env=env, timeout=120)
+    took = time.monotonic() - t0
+    log = r.stdout + r.stderr
+    print(log)
+    assert r.returncode != 0, "an injected fault must fail the run"
+    assert "injected fault at stage 'ingest-read'" in log, "the failing rank's message must be shown"
+    assert took < 60, f"the job must end promptly, took {took:.1f}s"
+    assert not os.path.exists(out), "a failed run must leave no output"
+    assert not [n for n in os.listdir(w) if ".tmp-" in n], "no temporary file may be left"
+    print(f"fault on rank 1 of {args.np}: exit {r.returncode} after {took:.1f}s, no output")
+
+
 def main():
     global args
     p = argparse.ArgumentParser()
@@ -309,7 +334,7 @@ def main():
     os.makedirs(args.workdir)
     cases = {"uci_np1": case_uci, "uci_np2": case_uci, "uci_two_years": case_uci_two_years, "cdnow": case_cdnow,
              "baskets": case_baskets, "rank_invariance": case_rank_invariance, "bad_lines": case_bad_lines,
-             "bad_files": case_bad_files}
+             "bad_files": case_bad_files, "fault_read": case_fault_read}
     cases[args.case]()
     print(f"PASS {args.case}")
 
