@@ -15,7 +15,7 @@ namespace {
 std::vector<std::int64_t> global_data(std::uint64_t seed, std::size_t n, std::int64_t lo, std::uint64_t range) {
   std::mt19937_64 rng(seed);
   std::vector<std::int64_t> v(n);
-  for (auto& x : v) x = lo + static_cast<std::int64_t>(rng() % range);
+  for (auto& x : v) x = static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + rng() % range);  // wraps, no UB
   return v;
 }
 
