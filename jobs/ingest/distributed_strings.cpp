@@ -25,24 +25,50 @@ std::vector<std::string> allgather_string_lists(const Comm& comm, const std::vec
   return all;
 }
 
+void LocalDict::grow() {
+  const std::size_t n = std::max<std::size_t>(64, slots_.size() * 2);
+  slots_.assign(n, 0);
+  mask_ = n - 1;
+  for (std::size_t c = 0; c < strings_.size(); ++c) {
+    std::size_t i = hashes_[c] & mask_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = static_cast<std::uint32_t>(c + 1);
+  }
+}
+
 ingest::StringDictionary merge_dictionary(const Comm& comm, const LocalDict& local, std::vector<std::uint32_t>& remap) {
   auto dict = ingest::StringDictionary::from_strings(
-      allgather_string_lists(comm, ingest::sorted_unique(local.strings)));
-  remap.resize(local.strings.size());
-  for (std::size_t i = 0; i < remap.size(); ++i) remap[i] = static_cast<std::uint32_t>(dict.code_of(local.strings[i]));
+      allgather_string_lists(comm, ingest::sorted_unique(local.strings())));
+  remap.resize(local.size());
+  for (std::size_t i = 0; i < remap.size(); ++i) remap[i] = static_cast<std::uint32_t>(dict.code_of(local.strings()[i]));
   return dict;
 }
 
-void SeenIds::compact() {
-  std::sort(hashes.begin(), hashes.end());
-  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+void SeenIds::grow() {
+  std::vector<std::uint64_t> old = std::move(slots_);
+  slots_.assign(std::max<std::size_t>(1024, old.size() * 2), 0);
+  mask_ = slots_.size() - 1;
+  for (auto h : old) {
+    if (h == 0) continue;
+    std::size_t i = h & mask_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = h;
+  }
 }
 
-std::uint64_t distinct_count(const Comm& comm, SeenIds& seen) {
-  seen.compact();
+std::vector<std::uint64_t> SeenIds::values() const {
+  std::vector<std::uint64_t> v;
+  v.reserve(count_ + 1);
+  for (auto h : slots_)
+    if (h != 0) v.push_back(h);
+  if (zero_) v.push_back(0);
+  return v;
+}
+
+std::uint64_t distinct_count(const Comm& comm, const SeenIds& seen) {
   const auto p = static_cast<std::uint64_t>(comm.size());
   std::vector<std::vector<std::uint64_t>> by(static_cast<std::size_t>(p));
-  for (auto h : seen.hashes) by[h % p].push_back(h);
+  for (auto h : seen.values()) by[h % p].push_back(h);
   std::vector<std::uint64_t> send, counts;
   for (auto& b : by) {
     counts.push_back(b.size());

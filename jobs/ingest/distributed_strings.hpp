@@ -9,22 +9,40 @@
 #include <vector>
 
 #include "comm/comm.hpp"
+#include "kernels/ingest/line_rules.hpp"
 #include "kernels/ingest/string_dictionary.hpp"
 
 namespace crmpi::ingest_job {
 
-// Strings distinct on this rank, with local codes in first-seen order.
-struct LocalDict {
-  std::unordered_map<std::string, std::uint32_t, ingest::TransparentStringHash, std::equal_to<>> index;
-  std::vector<std::string> strings;
+// Strings distinct on this rank, with local codes in first-seen order. Looked up once per input
+// line (products, regions), so it is an open-addressing table of codes keyed by the string's
+// XXH3 hash: one probe into a flat array, no node allocation per string.
+class LocalDict {
+ public:
   std::uint32_t code(std::string_view s) {
-    auto it = index.find(s);
-    if (it != index.end()) return it->second;
-    const auto c = static_cast<std::uint32_t>(strings.size());
-    strings.emplace_back(s);
-    index.emplace(std::string(s), c);
-    return c;
+    if (4 * (strings_.size() + 1) > 3 * slots_.size()) grow();
+    const std::uint64_t h = ingest::raw_line_hash(s);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const std::uint32_t slot = slots_[i];
+      if (slot == 0) {
+        const auto c = static_cast<std::uint32_t>(strings_.size());
+        strings_.emplace_back(s);
+        hashes_.push_back(h);
+        slots_[i] = c + 1;
+        return c;
+      }
+      if (hashes_[slot - 1] == h && strings_[slot - 1] == s) return slot - 1;
+    }
   }
+  const std::vector<std::string>& strings() const { return strings_; }
+  std::size_t size() const { return strings_.size(); }
+
+ private:
+  void grow();
+  std::vector<std::string> strings_;  // by code
+  std::vector<std::uint64_t> hashes_;  // by code
+  std::vector<std::uint32_t> slots_;   // code + 1, 0 = empty; size a power of two
+  std::size_t mask_ = 0;
 };
 
 // Every rank's `mine`, concatenated in rank order, on every rank.
@@ -33,18 +51,39 @@ std::vector<std::string> allgather_string_lists(const Comm& comm, const std::vec
 // Global sorted dictionary of every rank's strings, and this rank's local -> global code map.
 ingest::StringDictionary merge_dictionary(const Comm& comm, const LocalDict& local, std::vector<std::uint32_t>& remap);
 
-// Hashes of ids seen on this rank; exports list an invoice's (and often a customer's) lines
-// together, so repeats of the previous id are skipped before they reach the set.
-struct SeenIds {
-  std::vector<std::uint64_t> hashes;
+// Distinct 64-bit hashes of ids seen on this rank (XXH3 values, uniform: their low bits index an
+// open-addressing table directly). Exports list an invoice's (and often a customer's) lines
+// together, so a repeat of the previous id is skipped before any probe.
+class SeenIds {
+ public:
   void add(std::uint64_t h) {
-    if (hashes.empty() || hashes.back() != h) hashes.push_back(h);
-    if (hashes.size() >= (std::size_t{1} << 20) && hashes.size() % (std::size_t{1} << 20) == 0) compact();
+    if (h == last_ && any_) return;
+    last_ = h;
+    any_ = true;
+    if (h == 0) {  // 0 marks an empty slot
+      zero_ = true;
+      return;
+    }
+    if (2 * (count_ + 1) > slots_.size()) grow();
+    std::size_t i = h & mask_;
+    while (slots_[i] != 0) {
+      if (slots_[i] == h) return;
+      i = (i + 1) & mask_;
+    }
+    slots_[i] = h;
+    ++count_;
   }
-  void compact();
+  std::vector<std::uint64_t> values() const;
+
+ private:
+  void grow();
+  std::vector<std::uint64_t> slots_;
+  std::size_t mask_ = 0, count_ = 0;
+  std::uint64_t last_ = 0;
+  bool any_ = false, zero_ = false;
 };
 
 // Number of distinct 64-bit hashes over all ranks: each hash goes to rank hash % P.
-std::uint64_t distinct_count(const Comm& comm, SeenIds& seen);
+std::uint64_t distinct_count(const Comm& comm, const SeenIds& seen);
 
 }  // namespace crmpi::ingest_job

@@ -17,12 +17,8 @@ std::vector<std::string> merge_product_names(const Comm& comm, Format format, co
   std::vector<std::string> names;
   for (std::uint32_t i = 0; i < product_remap.size(); ++i) {
     codes.push_back(product_remap[i]);
-    if (format == Format::kBasketCsv) {
-      names.push_back(parsed.products.strings[i]);
-    } else {
-      auto it = parsed.product_names.find(i);
-      names.push_back(it == parsed.product_names.end() ? std::string() : it->second);
-    }
+    if (format == Format::kBasketCsv) names.push_back(parsed.products.strings()[i]);
+    else names.push_back(i < parsed.product_names.size() ? parsed.product_names[i] : std::string());
   }
   const auto all_codes = comm.allgatherv<std::uint64_t>(codes);
   auto all_names = allgather_string_lists(comm, names);

@@ -1,5 +1,8 @@
 #include "jobs/ingest/order_reader.hpp"
 
+#include <cstring>
+#include <iterator>
+
 #include "io/text/text_file_reader.hpp"
 #include "jobs/job_common.hpp"
 #include "kernels/ingest/date_parse.hpp"
@@ -24,6 +27,27 @@ void OrderReader::bad(std::uint32_t file, const textio::TextRecord& rec, std::st
   // Without a rejects file only the first few are named in the message: keep no more.
   if (cfg_.rejects.empty() && out_.bad.size() - bad_file_begin_ >= cfg_.max_errors) return;
   out_.bad.push_back({file, rec.line, rec.offset, std::move(reason), std::string(rec.raw)});
+}
+
+// Hash of the canonical text of the mapped fields (each followed by 0x1F): duplicates are equal
+// field values, whatever the layout of the file.
+std::uint64_t OrderReader::canonical_hash(const textio::TextRecord& rec) {
+  const Mapping& m = mapping_;
+  const int columns[] = {m.customer, m.order, m.date, m.quantity, m.price, m.amount, m.product, m.product_name, m.region};
+  std::string_view parts[std::size(columns)];
+  std::size_t size = 0;
+  for (std::size_t i = 0; i < std::size(columns); ++i) {
+    if (columns[i] >= 0) parts[i] = trim(rec.fields[static_cast<std::size_t>(columns[i])]);
+    size += parts[i].size() + 1;
+  }
+  if (canonical_.size() < size) canonical_.resize(2 * size);
+  char* p = canonical_.data();
+  for (const auto part : parts) {
+    if (!part.empty()) std::memcpy(p, part.data(), part.size());
+    p += part.size();
+    *p++ = '\x1f';
+  }
+  return ingest::raw_line_hash(std::string_view(canonical_.data(), size));
 }
 
 void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_t fi) {
@@ -65,13 +89,7 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
     cents = ingest::micros_to_cents(price);
   }
   Line l;
-  // Canonical text of the mapped fields: duplicates are equal field values, whatever the layout.
-  scratch_.clear();
-  for (int c : {m.customer, m.order, m.date, m.quantity, m.price, m.amount, m.product, m.product_name, m.region}) {
-    scratch_.append(field(c));
-    scratch_.push_back('\x1f');
-  }
-  l.hash = ingest::raw_line_hash(scratch_);
+  l.hash = canonical_hash(rec);
   l.order_hash = m.order >= 0 ? ingest::raw_line_hash(invoice) : l.hash;
   if (m.order >= 0) {
     if (auto n = as_unsigned(invoice)) l.order_num = *n;
@@ -86,8 +104,10 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
     if (m.product_name >= 0) {
       // The smallest non-empty name wins, whatever the order lines come in (rank-invariant).
       const auto name = field(m.product_name);
-      auto [it, inserted] = out_.product_names.try_emplace(l.product, name);
-      if (!inserted && !name.empty() && (it->second.empty() || name < std::string_view(it->second))) it->second = name;
+      auto& names = out_.product_names;
+      if (names.size() <= l.product) names.resize(l.product + 1);
+      auto& current = names[l.product];
+      if (!name.empty() && (current.empty() || name < std::string_view(current))) current = name;
     }
   }
   if (m.region >= 0) {
@@ -149,6 +169,13 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
                             .has_header = !baskets && cfg_.header,
                             .chunk_bytes = static_cast<std::size_t>(cfg_.chunk_bytes)};
   textio::TextFileReader reader(path, textio::ReadShare{comm_.rank(), comm_.size()}, o);
+  if (!reader.is_gzip() && !baskets) {
+    // Reserve for the share at once rather than copy the lines each time the vector doubles: no
+    // real line is under ~56 bytes of text, and reserved pages never touched are never resident.
+    const std::uint64_t share = textio::file_size(path) / static_cast<std::uint64_t>(comm_.size());
+    out_.store.lines.reserve(out_.store.lines.size() + share / 56);
+    out_.store.arena.reserve(out_.store.arena.size() + share / 8);
+  }
   bad_file_begin_ = out_.bad.size();
   lines_before_ = out_.store.lines.size();
   local_basket_ = 0;

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "comm/comm.hpp"
@@ -28,7 +27,7 @@ struct ParsedShare {
   Counts counts;
   std::vector<BadLine> bad;
   LocalDict products, regions;
-  std::unordered_map<std::uint32_t, std::string> product_names;  // local product code -> name
+  std::vector<std::string> product_names;  // by local product code; "" = none seen
   SeenIds input_customers, input_invoices;
   bool customers_numeric = true, orders_numeric = true;  // this rank's view until merged
   bool have_orders = false, have_products = false, have_regions = false, have_names = false;
@@ -50,6 +49,7 @@ class OrderReader {
  private:
   void parse_order_record(const textio::TextRecord& rec, std::uint32_t file_index);
   void parse_basket_record(const textio::TextRecord& rec, std::uint32_t file_index);
+  std::uint64_t canonical_hash(const textio::TextRecord& rec);
   void bad(std::uint32_t file, const textio::TextRecord& rec, std::string reason);
 
   const Comm& comm_;
@@ -58,7 +58,7 @@ class OrderReader {
   ingest::LineClassifier classifier_;
   ParsedShare& out_;
   Mapping mapping_;
-  std::string scratch_;
+  std::string canonical_;  // the mapped fields of a line, for its duplicate hash
   std::string last_region_ = std::string(1, '\0');
   std::uint32_t last_region_code_ = 0;
   // The file being read, for finish_file().

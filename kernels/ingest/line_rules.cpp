@@ -49,8 +49,20 @@ LineClassifier::LineClassifier(LineRulesConfig config) : config_(std::move(confi
 }
 
 bool LineClassifier::is_non_product(std::string_view stock_code) const {
-  // Product codes are mostly digits; upper-casing a short string is cheap next to parsing.
-  const std::string code = upper(stock_code);
+  // Called once per line: codes up to 32 bytes (all real ones) are upper-cased on the stack.
+  char buffer[32];
+  std::string heap;
+  std::string_view code;
+  if (stock_code.size() <= sizeof buffer) {
+    for (std::size_t i = 0; i < stock_code.size(); ++i) {
+      const char c = stock_code[i];
+      buffer[i] = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+    code = std::string_view(buffer, stock_code.size());
+  } else {
+    heap = upper(stock_code);
+    code = heap;
+  }
   if (exact_codes_.contains(code)) return true;
   for (const std::string& p : prefixes_) {
     if (code.starts_with(p)) return true;

@@ -23,6 +23,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "kernels/ingest/string_dictionary.hpp"
+
 namespace crmpi::ingest {
 
 struct LineRulesConfig {
@@ -84,7 +86,8 @@ class LineClassifier {
 
  private:
   LineRulesConfig config_;
-  std::unordered_set<std::string> exact_codes_;  // upper-cased
+  // upper-cased; looked up by string_view once per line, so without building a std::string
+  std::unordered_set<std::string, TransparentStringHash, std::equal_to<>> exact_codes_;
   std::vector<std::string> prefixes_;             // upper-cased, without '*'
 };
 
