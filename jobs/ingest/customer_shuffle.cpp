@@ -60,6 +60,77 @@ std::vector<std::string> choose_splitters(const Comm& comm, const LineStore& sto
   return splitters;
 }
 
+// Lines sent to one destination per round: bounds the exchange buffers (ours and the comm
+// layer's) to about P x 4 MiB whatever the data size, so a rank holds its lines about twice
+// (what it sends, what it receives) instead of four times.
+constexpr std::uint64_t kRoundLines = (std::uint64_t{4} << 20) / sizeof(Line);
+
+// Sends counts[d] consecutive lines (and their key bytes) to each rank d, in rounds. Afterwards
+// `store` holds the received lines grouped by source rank in rank order (each source's lines in
+// the order sent), recv_counts[s] of them from source s.
+void exchange_in_rounds(const Comm& comm, LineStore& store, const std::vector<std::uint64_t>& counts,
+                        std::vector<std::uint64_t>& recv_counts) {
+  const auto P = static_cast<std::size_t>(comm.size());
+  std::vector<std::uint64_t> first(P + 1, 0), key_bytes(P, 0);
+  for (std::size_t d = 0; d < P; ++d) {
+    first[d + 1] = first[d] + counts[d];
+    for (std::uint64_t i = first[d]; i < first[d + 1]; ++i) key_bytes[d] += store.lines[i].key_len;
+  }
+  const std::vector<std::uint64_t> one_each(P, 1);
+  recv_counts = comm.alltoallv<std::uint64_t>(counts, one_each);
+  const auto recv_key_bytes = comm.alltoallv<std::uint64_t>(key_bytes, one_each);
+  // Where the next line and key byte from each source go.
+  std::vector<std::uint64_t> line_at(P, 0), byte_at(P, 0);
+  for (std::size_t s = 1; s < P; ++s) {
+    line_at[s] = line_at[s - 1] + recv_counts[s - 1];
+    byte_at[s] = byte_at[s - 1] + recv_key_bytes[s - 1];
+  }
+  LineStore received;
+  received.lines.resize(line_at[P - 1] + recv_counts[P - 1]);
+  received.arena.resize(byte_at[P - 1] + recv_key_bytes[P - 1]);
+  const std::uint64_t most = *std::max_element(counts.begin(), counts.end());
+  const std::uint64_t rounds = comm.allreduce_max((most + kRoundLines - 1) / kRoundLines);
+  std::vector<Line> send;
+  std::string send_keys;
+  std::vector<std::uint64_t> send_lines(P), send_bytes(P), got_lines, got_bytes;
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    send.clear();
+    send_keys.clear();
+    const std::uint64_t lo = round * kRoundLines;
+    for (std::size_t d = 0; d < P; ++d) {
+      send_lines[d] = counts[d] > lo ? std::min(kRoundLines, counts[d] - lo) : 0;
+      send_bytes[d] = 0;
+      for (std::uint64_t i = first[d] + lo; i < first[d] + lo + send_lines[d]; ++i) {
+        const Line& l = store.lines[i];
+        send.push_back(l);
+        send_keys += store.key(l);
+        send_bytes[d] += l.key_len;
+      }
+    }
+    const auto got = comm.alltoallv<Line>(send, send_lines, &got_lines);
+    const auto got_keys =
+        comm.alltoallv<char>(std::span<const char>(send_keys.data(), send_keys.size()), send_bytes, &got_bytes);
+    std::size_t line_pos = 0, byte_pos = 0;
+    for (std::size_t s = 0; s < P; ++s) {
+      std::copy_n(got.begin() + static_cast<std::ptrdiff_t>(line_pos), got_lines[s],
+                  received.lines.begin() + static_cast<std::ptrdiff_t>(line_at[s]));
+      std::copy_n(got_keys.begin() + static_cast<std::ptrdiff_t>(byte_pos), got_bytes[s],
+                  received.arena.begin() + static_cast<std::ptrdiff_t>(byte_at[s]));
+      line_pos += got_lines[s];
+      byte_pos += got_bytes[s];
+      line_at[s] += got_lines[s];
+      byte_at[s] += got_bytes[s];
+    }
+  }
+  // Keys arrived in line order: offsets are a running sum.
+  std::uint64_t off = 0;
+  for (auto& l : received.lines) {
+    l.key_off = off;
+    off += l.key_len;
+  }
+  store = std::move(received);
+}
+
 }  // namespace
 
 void shuffle_by_customer(const Comm& comm, LineStore& store) {
@@ -78,37 +149,9 @@ void shuffle_by_customer(const Comm& comm, LineStore& store) {
       ++counts[dest];
     }
   }
-  std::vector<std::uint64_t> byte_counts(static_cast<std::size_t>(P), 0);
-  std::string send_arena;
-  send_arena.reserve(store.arena.size());
-  {
-    std::size_t i = 0;
-    for (std::size_t d = 0; d < counts.size(); ++d)
-      for (std::uint64_t c = 0; c < counts[d]; ++c, ++i) {
-        const auto key = store.key(store.lines[i]);
-        send_arena += key;
-        byte_counts[d] += key.size();
-      }
-  }
-  store.arena.clear();
-  store.arena.shrink_to_fit();
-  spdlog::debug("ingest: splitters and packing {:.2f}s", sw.seconds());
   std::vector<std::uint64_t> recv_counts;
-  auto recv_lines = comm.alltoallv<Line>(store.lines, counts, &recv_counts);
-  store.lines.clear();
-  store.lines.shrink_to_fit();
-  auto recv_arena = comm.alltoallv<char>(std::span<const char>(send_arena.data(), send_arena.size()), byte_counts);
-  send_arena.clear();
-  send_arena.shrink_to_fit();
-  store.arena.assign(recv_arena.begin(), recv_arena.end());
-  recv_arena = {};
-  std::uint64_t off = 0;
-  for (auto& l : recv_lines) {
-    l.key_off = off;
-    off += l.key_len;
-  }
-  store.lines = std::move(recv_lines);
-  spdlog::debug("ingest: alltoallv {:.2f}s", sw.seconds());
+  exchange_in_rounds(comm, store, counts, recv_counts);
+  spdlog::debug("ingest: exchange {:.2f}s", sw.seconds());
   merge_runs(store, std::move(recv_counts));  // each source sent a sorted run
   spdlog::debug("ingest: merge after the shuffle {:.2f}s", sw.seconds());
 }
