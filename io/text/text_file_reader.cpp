@@ -1,5 +1,6 @@
 #include "io/text/text_file_reader.hpp"
 
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -59,41 +60,42 @@ void TextFileReader::open_range(std::uint64_t begin, std::uint64_t end) {
 bool TextFileReader::fill() {
   if (eof_) return false;
   if (pos_ > 0) {
-    buf_.erase(0, pos_);
+    std::memmove(buf_.data(), buf_.data() + pos_, len_ - pos_);
+    len_ -= pos_;
     buf_offset_ += pos_;
     pos_ = 0;
   }
-  const std::size_t old = buf_.size();
-  buf_.resize(old + options_.chunk_bytes);
+  // The buffer only grows (for a record longer than a chunk): no zero-filling per chunk.
+  if (buf_.size() < len_ + options_.chunk_bytes) buf_.resize(len_ + options_.chunk_bytes);
   std::size_t got = 0;
   try {
-    got = source_->read(buf_.data() + old, options_.chunk_bytes);
+    got = source_->read(buf_.data() + len_, options_.chunk_bytes);
   } catch (const DataError& e) {
     // Add where parsing stood: records before this line were read from intact data.
     throw DataError(std::string(e.what()) + " (input line " + std::to_string(line_) + ")");
   }
-  buf_.resize(old + got);
+  len_ += got;
   if (got == 0) eof_ = true;
   return got != 0;
 }
 
 bool TextFileReader::skip_to_first_record() {
   if (is_gzip() || begin_ == 0) {
-    while (buf_.size() < 3 && fill()) {
+    while (len_ < 3 && fill()) {
     }
-    if (buf_.empty()) throw DataError("input file '" + path_ + "' holds no data after decompression");
-    bom_length_ = ingest::utf8_bom_length(buf_);
+    if (len_ == 0) throw DataError("input file '" + path_ + "' holds no data after decompression");
+    bom_length_ = ingest::utf8_bom_length(text());
     pos_ = bom_length_;
     return true;
   }
   for (;;) {
-    const std::size_t start = ingest::find_record_start(buf_, 1);
+    const std::size_t start = ingest::find_record_start(text(), 1);
     if (start != ingest::kNoRecordStart) {
       pos_ = start;
       return true;
     }
     if (!fill()) {
-      pos_ = buf_.size();
+      pos_ = len_;
       return false;
     }
   }
@@ -114,11 +116,11 @@ bool TextFileReader::next(TextRecord& out) {
   }
   for (;;) {
     if (at_share_end()) return false;
-    if (pos_ >= buf_.size()) {
+    if (pos_ >= len_) {
       if (!fill()) return false;
       continue;
     }
-    const ingest::SplitStatus status = splitter_.split(buf_, pos_, eof_);
+    const ingest::SplitStatus status = splitter_.split(text(), pos_, eof_);
     if (status == ingest::SplitStatus::kNeedMore) {
       fill();  // at end of input eof_ becomes true and the next split completes the record
       continue;

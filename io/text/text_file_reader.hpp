@@ -92,7 +92,10 @@ class TextFileReader {
   ReadShare share_;
   std::unique_ptr<ByteSource> source_;
   ingest::FieldSplitter splitter_;
-  std::string buf_;
+  std::string_view text() const { return {buf_.data(), len_}; }  // the bytes read, from buf_offset_ on
+
+  std::string buf_;                 // its size is the capacity; text() is what holds data
+  std::size_t len_ = 0;             // bytes of input in buf_
   std::size_t pos_ = 0;             // parse position in buf_
   std::uint64_t buf_offset_ = 0;    // stream offset of buf_[0]
   std::uint64_t begin_ = 0;         // plain: share byte range

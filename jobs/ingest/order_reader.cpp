@@ -104,10 +104,21 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
     if (m.product_name >= 0) {
       // The smallest non-empty name wins, whatever the order lines come in (rank-invariant).
       const auto name = field(m.product_name);
+      // A product nearly always comes with the same name: comparing hashes (a small dense
+      // array) spares touching the stored string on every line.
       auto& names = out_.product_names;
-      if (names.size() <= l.product) names.resize(l.product + 1);
-      auto& current = names[l.product];
-      if (!name.empty() && (current.empty() || name < std::string_view(current))) current = name;
+      if (names.size() <= l.product) {
+        names.resize(l.product + 1);
+        name_hashes_.resize(l.product + 1, kNoNameHash);
+      }
+      const std::uint64_t h = ingest::raw_line_hash(name);
+      if (h != name_hashes_[l.product]) {
+        auto& current = names[l.product];
+        if (!name.empty() && (current.empty() || name < std::string_view(current))) {
+          current = name;
+          name_hashes_[l.product] = h;
+        }
+      }
     }
   }
   if (m.region >= 0) {

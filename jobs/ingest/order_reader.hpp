@@ -58,6 +58,9 @@ class OrderReader {
   ingest::LineClassifier classifier_;
   ParsedShare& out_;
   Mapping mapping_;
+  // Hash of product_names[code]; a name equal to the stored one changes nothing.
+  static constexpr std::uint64_t kNoNameHash = 0;
+  std::vector<std::uint64_t> name_hashes_;
   std::string canonical_;  // the mapped fields of a line, for its duplicate hash
   std::string last_region_ = std::string(1, '\0');
   std::uint32_t last_region_code_ = 0;
