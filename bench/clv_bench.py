@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""CLV benchmark: `crmpi clv` (collapse + L-BFGS fits + scoring) at 1 and 2 ranks, side by side
+with the per-customer numpy/scipy reference of bench/clv_reference.py (no collapsing), on data
+from `crmpi generate`.
+
+  /usr/bin/python3 bench/clv_bench.py --crmpi build/jobs/crmpi --customers 1000000 [--ranks 1,2]
+
+crmpi's stage times come from its hidden `--timings FILE` option (JSON written by rank 0):
+summary pass, collapse (+ gather/merge), each fit (rank 0, broadcast), each model's scoring on
+rank 0 (P(alive), expected purchases over the horizon, CLV; the BG/NBD figure includes the
+counting sort that groups customers by T). The reference reads the same per-customer (x, t_x, T)
+from crmpi's results.h5, fits BG/NBD with scipy L-BFGS-B (finite-difference gradients) on the
+per-customer log-likelihood of clv_reference.py, times one Pareto/NBD log-likelihood evaluation
+(textbook hyp2f1 form; a full fit takes minutes at 1M), and scores P(alive) + E[Y(t)] with
+scipy's hyp2f1. Prints a Markdown table (docs/PERFORMANCE.md, section CLV) and --json FILE.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import betaln, gammaln, hyp2f1
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clv_reference  # noqa: E402
+
+
+def run(cmd, env=None):
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def reference(x, t_x, T, horizon):
+    out = {}
+    ll = clv_reference.bgnbd_ll
+    t0 = time.perf_counter()
+    ll([0.5, 5.0, 1.0, 5.0], x, t_x, T).sum()
+    out["ref_bgnbd_eval_s"] = time.perf_counter() - t0
+
+    def nll(theta):
+        v = -np.sum(ll(np.exp(theta), x, t_x, T)) / len(x)
+        return v if np.isfinite(v) else 1e300
+
+    t0 = time.perf_counter()
+    res = minimize(nll, np.zeros(4), method="L-BFGS-B", options={"maxiter": 500, "gtol": 1e-9})
+    out["ref_bgnbd_fit_s"] = time.perf_counter() - t0
+    out["ref_bgnbd_fit_evals"] = int(res.nfev)
+    r, alpha, a, b = np.exp(res.x)
+    out["ref_bgnbd_params"] = [float(v) for v in (r, alpha, a, b)]
+    t0 = time.perf_counter()
+    clv_reference.pnbd_ll([0.5, 5.0, 1.0, 20.0], x, t_x, T).sum()
+    out["ref_pareto_eval_s"] = time.perf_counter() - t0
+    # Scoring: P(alive) and E[Y(horizon) | x, t_x, T] (FHL 2005 eq. 10), per customer.
+    t0 = time.perf_counter()
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        odds = np.where(x > 0, a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x), 0.0)
+        p_alive = 1.0 / (1.0 + odds)
+        z = horizon / (alpha + T + horizon)
+        num = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + horizon)) ** (r + x)
+                                           * hyp2f1(r + x, b + x, a + b + x - 1, z))
+        expected = num * p_alive
+    out["ref_score_s"] = time.perf_counter() - t0
+    out["ref_expected_total"] = float(np.nansum(expected))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--crmpi", required=True)
+    ap.add_argument("--customers", default="1000000", help="comma-separated sizes")
+    ap.add_argument("--ranks", default="1,2")
+    ap.add_argument("--models", default="bgnbd,gg", help="crmpi --models (pareto: see docs/PERFORMANCE.md)")
+    ap.add_argument("--work", default="/tmp/crmpi-clv-bench")
+    ap.add_argument("--mpiexec", default="mpirun")
+    ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1",
+               # ranks waiting in the fit's broadcast yield their core instead of spinning
+               OMPI_MCA_mpi_yield_when_idle=os.environ.get("OMPI_MCA_mpi_yield_when_idle", "1"))
+    os.makedirs(args.work, exist_ok=True)
+    rows = []
+    for n in [int(v) for v in args.customers.split(",")]:
+        data = f"{args.work}/gen_{n}.h5"
+        if not os.path.exists(data):
+            run([args.crmpi, "generate", "--customers", str(n), "--seed", "42", "--out", data, "--log-level", "warn"], env)
+        for ranks in [int(v) for v in args.ranks.split(",")]:
+            out = f"{args.work}/out_{n}_{ranks}"
+            tf = f"{args.work}/timings_{n}_{ranks}.json"
+            wall = run([args.mpiexec, "-n", str(ranks), "--oversubscribe", args.crmpi, "clv", "--input", data,
+                        "--out", out, "--models", args.models, "--log-level", "warn", "--timings", tf], env)
+            t = json.load(open(tf))
+            t.update(wall_s=wall)
+            rows.append(t)
+        if not args.no_reference:
+            with h5py.File(f"{args.work}/out_{n}_{args.ranks.split(',')[0]}/results.h5", "r") as f:
+                ok = f["/clv/in_calibration"][()] == 1
+                x, t_x, T = (f[f"/clv/{k}"][()][ok] for k in ("x", "t_x", "T"))
+                horizon = float(f["/clv"].attrs["horizon_units"])
+                est = f["/clv/bgnbd/parameters/estimate"][()] if "bgnbd" in f["/clv"] else None
+            ref = reference(x, t_x, T, horizon)
+            ref.update(customers=n, crmpi_bgnbd_params=None if est is None else [float(v) for v in est])
+            rows.append(ref)
+
+    print("| customers | ranks | distinct (x,t_x,T) | summary s | collapse s | BG/NBD fit s | GG fit s | "
+          "BG/NBD score s (rank 0) | customers/s per rank | wall s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for t in rows:
+        if "ranks" not in t:
+            continue
+        sc = t.get("score_bgnbd_s", float("nan"))
+        print(f"| {t['customers']:,} | {t['ranks']} | {t['triples']:,} | {t['summary_s']:.2f} | {t['collapse_s']:.2f} | "
+              f"{t.get('fit_bgnbd_s', float('nan')):.2f} | {t['fit_gamma_gamma_s']:.2f} | {sc:.3f} | "
+              f"{t['rank0_customers'] / sc / 1e6:.2f}M | {t['wall_s']:.1f} |")
+    for t in rows:
+        if "ref_bgnbd_fit_s" in t:
+            print(f"\nreference (numpy/scipy, per customer, {t['customers']:,} customers): BG/NBD LL eval "
+                  f"{t['ref_bgnbd_eval_s']:.3f}s, fit {t['ref_bgnbd_fit_s']:.1f}s ({t['ref_bgnbd_fit_evals']} evals), "
+                  f"Pareto/NBD LL eval {t['ref_pareto_eval_s']:.2f}s, scoring {t['ref_score_s']:.2f}s "
+                  f"({t['customers'] / t['ref_score_s'] / 1e6:.2f}M customers/s)")
+            print(f"  BG/NBD estimates: reference {np.round(t['ref_bgnbd_params'], 4).tolist()}, "
+                  f"crmpi {np.round(t['crmpi_bgnbd_params'], 4).tolist()}")
+    if args.json:
+        json.dump(rows, open(args.json, "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
