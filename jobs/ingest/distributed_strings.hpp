@@ -64,7 +64,7 @@ class SeenIds {
       zero_ = true;
       return;
     }
-    if (2 * (count_ + 1) > slots_.size()) grow();
+    if (10 * (count_ + 1) > 7 * slots_.size()) grow();  // load factor 0.7: 12-23 bytes per id
     std::size_t i = h & mask_;
     while (slots_[i] != 0) {
       if (slots_[i] == h) return;
