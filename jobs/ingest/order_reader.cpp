@@ -74,7 +74,8 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   const std::int64_t price = money.micros;
   if (m.product >= 0 && product.empty()) return bad(fi, rec, "empty product id");
   if (!customer.empty()) out_.input_customers.add(ingest::raw_line_hash(customer));
-  if (m.order >= 0) out_.input_invoices.add(ingest::raw_line_hash(invoice));
+  const std::uint64_t invoice_hash = m.order >= 0 ? ingest::raw_line_hash(invoice) : 0;
+  if (m.order >= 0) out_.input_invoices.add(invoice_hash);
   const auto verdict = classifier_.classify({invoice, product, customer, qty, price});
   out_.counts.rules.add(verdict);
   if (verdict.primary != LineClass::kSale) return;
@@ -90,7 +91,7 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   }
   Line l;
   l.hash = canonical_hash(rec);
-  l.order_hash = m.order >= 0 ? ingest::raw_line_hash(invoice) : l.hash;
+  l.order_hash = m.order >= 0 ? invoice_hash : l.hash;
   if (m.order >= 0) {
     if (auto n = as_unsigned(invoice)) l.order_num = *n;
     else out_.orders_numeric = false;
