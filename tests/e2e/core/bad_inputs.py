@@ -121,6 +121,15 @@ cases = [
 for name, mutate, texts in cases:
     check(name, rfm(bad_copy(name.replace(" ", "_"), mutate)), 65, texts)
 
+# `crmpi validate` alone reports the same problems (and exits 0 on a good file).
+check("validate subcommand", ["validate", "--input", bad_copy("validate_neg", setval("/orders/amount_cents", 2, -1))],
+      65, ["/orders/amount_cents row 2", "negative amount", "1 invalid value(s) found"])
+rc, out, _ = crmpi(["validate", "--input", good])
+if rc != 0 or "valid (schema 1" not in out:
+    failures.append("validate on the good file: exit %d\n%s" % (rc, out))
+else:
+    passed += 1
+
 # Files that are not usable HDF5 at all.
 empty = os.path.join(work, "empty.h5")
 open(empty, "wb").close()
