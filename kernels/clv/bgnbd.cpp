@@ -1,8 +1,10 @@
 #include "kernels/clv/bgnbd.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "kernels/clv/special_functions.hpp"
 #include "kernels/common/errors.hpp"
@@ -10,35 +12,79 @@
 namespace crmpi::clv {
 
 double bgnbd_log_likelihood(const BgNbdParams& p, std::span<const Triple> table, std::array<double, 4>* grad_log) {
+  return bgnbd_log_likelihood(p, TripleIndex(table), grad_log);
+}
+
+double bgnbd_log_likelihood(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>* grad_log) {
   const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (!(std::isfinite(r) && std::isfinite(alpha) && std::isfinite(a) && std::isfinite(b) && r > 0 && alpha > 0 &&
+        a > 0 && b > 0)) {
+    if (grad_log) grad_log->fill(nan);
+    return nan;
+  }
+  const bool want_grad = grad_log != nullptr;
   const double log_alpha = std::log(alpha), log_a = std::log(a);
   const double lg_r = std::lgamma(r), lg_b = std::lgamma(b), lg_ab = std::lgamma(a + b);
-  const double psi_r = digamma(r), psi_b = digamma(b), psi_ab = digamma(a + b);
+  const double psi_r = want_grad ? digamma(r) : 0.0, psi_b = want_grad ? digamma(b) : 0.0;
+  const double psi_ab = want_grad ? digamma(a + b) : 0.0;
+  // Per distinct time value u: log(alpha + u) and 1/(alpha + u).
+  const std::size_t nu = idx.u.size();
+  std::vector<double> log_au(nu), inv_au(want_grad ? nu : 0);
+  for (std::size_t k = 0; k < nu; ++k) log_au[k] = std::log(alpha + idx.u[k]);
+  if (want_grad)
+    for (std::size_t k = 0; k < nu; ++k) inv_au[k] = 1.0 / (alpha + idx.u[k]);
+  const double* lu = log_au.data();
+  const double* iu = inv_au.data();
+  const std::uint32_t* itx = idx.i_tx.data();
+  const std::uint32_t* iT = idx.i_T.data();
+  const double* wt = idx.w.data();
+
   double ll = 0.0;
   double gr = 0, galpha = 0, ga = 0, gb = 0;  // natural-parameter gradient
-  for (const Triple& row : table) {
-    const double x = row.x, w = static_cast<double>(row.count);
-    const double rx = r + x;
-    const double log_aT = std::log(alpha + row.T);
-    // A1 + A2: shared by both branches.
+  for (std::size_t k = 0; k < idx.run_x.size(); ++k) {
+    const double x = idx.run_x[k], rx = r + x;
+    const std::size_t i0 = idx.run_begin(k), i1 = idx.run_end[k];
+    // Terms of x alone (A1 + A2 of FHL eq. 6), shared by both branches.
     const double a12 = std::lgamma(rx) - lg_r + r * log_alpha + lg_ab + std::lgamma(b + x) - lg_b -
                        std::lgamma(a + b + x);
-    const double a3 = -rx * log_aT;
-    double a4 = -std::numeric_limits<double>::infinity();
-    double log_atx = 0.0;
+    // Row sums: weights, log-sum-exp, w4 (dead-branch share), and the time terms of the gradient.
+    double s_w = 0, s_lse = 0, s_w4 = 0, s_log = 0, s_inv = 0;
     if (x > 0) {
-      log_atx = std::log(alpha + row.t_x);
-      a4 = log_a - std::log(b + x - 1) - rx * log_atx;
+      const double c4 = log_a - std::log(b + x - 1);
+      for (std::size_t i = i0; i < i1; ++i) {
+        const double lT = lu[iT[i]], ltx = lu[itx[i]];
+        const double a3 = -rx * lT, a4 = c4 - rx * ltx;
+        const bool dead_max = a4 > a3;
+        const double e = std::exp(dead_max ? a3 - a4 : a4 - a3);  // in (0, 1]
+        const double lse = (dead_max ? a4 : a3) + std::log1p(e);
+        const double w = wt[i];
+        s_w += w;
+        s_lse += w * lse;
+        if (want_grad) {
+          const double wmax = 1.0 / (1.0 + e), wmin = e * wmax;
+          const double w3 = dead_max ? wmin : wmax, w4 = dead_max ? wmax : wmin;
+          s_w4 += w * w4;
+          s_log += w * (w3 * lT + w4 * ltx);
+          s_inv += w * (w3 * iu[iT[i]] + w4 * iu[itx[i]]);
+        }
+      }
+      ll += a12 * s_w + s_lse;
+    } else {  // x == 0: only the alive branch, lse = -r log(alpha + T)
+      for (std::size_t i = i0; i < i1; ++i) {
+        const double w = wt[i];
+        s_w += w;
+        s_log += w * lu[iT[i]];
+        if (want_grad) s_inv += w * iu[iT[i]];
+      }
+      ll += a12 * s_w - rx * s_log;
     }
-    const double lse = log_sum_exp(a3, a4);
-    ll += w * (a12 + lse);
-    if (grad_log) {
-      const double w3 = std::exp(a3 - lse), w4 = x > 0 ? std::exp(a4 - lse) : 0.0;
+    if (want_grad) {
       const double psi_rx = digamma(rx), psi_bx = digamma(b + x), psi_abx = digamma(a + b + x);
-      gr += w * (psi_rx - psi_r + log_alpha - w3 * log_aT - w4 * log_atx);
-      galpha += w * (r / alpha - rx * (w3 / (alpha + row.T) + w4 / (alpha + row.t_x)));
-      ga += w * (psi_ab - psi_abx + w4 / a);
-      gb += w * (psi_ab + psi_bx - psi_b - psi_abx - (x > 0 ? w4 / (b + x - 1) : 0.0));
+      gr += s_w * (psi_rx - psi_r + log_alpha) - s_log;
+      galpha += s_w * (r / alpha) - rx * s_inv;
+      ga += s_w * (psi_ab - psi_abx) + s_w4 / a;
+      gb += s_w * (psi_ab + psi_bx - psi_b - psi_abx) - (x > 0 ? s_w4 / (b + x - 1) : 0.0);
     }
   }
   if (grad_log) *grad_log = {gr * r, galpha * alpha, ga * a, gb * b};
@@ -69,42 +115,99 @@ std::size_t cache_slot(double x, double T) {
 }  // namespace
 
 BgNbdScorer::BgNbdScorer(const BgNbdParams& p, std::vector<double> horizons, std::vector<double> weights)
-    : p_(p), horizons_(std::move(horizons)), weights_(std::move(weights)),
-      cache_(kCacheSize, Entry{std::numeric_limits<double>::quiet_NaN(), 0.0, 0.0}) {
-  if (horizons_.size() != weights_.size()) throw ConfigError("BgNbdScorer: horizons and weights differ in length");
+    : BgNbdScorer(p, std::vector<HorizonSet>{HorizonSet{std::move(horizons), std::move(weights)}}) {}
+
+BgNbdScorer::BgNbdScorer(const BgNbdParams& p, std::vector<HorizonSet> sets)
+    : p_(p), sets_(std::move(sets)), cache_(kCacheSize, Entry{std::numeric_limits<double>::quiet_NaN(), 0.0, {}}) {
+  if (sets_.empty() || sets_.size() > kMaxSets)
+    throw ConfigError("BgNbdScorer: 1.." + std::to_string(kMaxSets) + " horizon sets");
+  for (const HorizonSet& hs : sets_)
+    if (hs.horizons.size() != hs.weights.size()) throw ConfigError("BgNbdScorer: horizons and weights differ in length");
   if (p_.a == 1.0) throw ConfigError("BgNbdScorer: a == 1 is a pole of the BG/NBD expectation formula");
 }
 
-double BgNbdScorer::numerator(double x, double T) const {
+void BgNbdScorer::set_time_grid(double steps_per_unit) {
+  grid_ = std::isfinite(steps_per_unit) && steps_per_unit > 0 ? steps_per_unit : 0.0;
+  dense_.clear();
+  dense_steps_ = 0;
+}
+
+double BgNbdScorer::numerator(std::size_t set, double x, double T) const {
   const double r = p_.r, alpha = p_.alpha, a = p_.a, b = p_.b;
   const double scale = (a + b + x - 1) / (a - 1);
+  const std::vector<double>& horizons = sets_.at(set).horizons;
+  const std::vector<double>& weights = sets_.at(set).weights;
   double total = 0.0;
-  for (std::size_t k = 0; k < horizons_.size(); ++k) {
-    const double t = horizons_[k];
+  for (std::size_t k = 0; k < horizons.size(); ++k) {
+    const double t = horizons[k];
     if (t <= 0) continue;
     const double z = t / (alpha + T + t);
     const double h_minus_1 = hyp2f1_minus_one(a + b - 1 - r, a - 1, a + b + x - 1, z);
     // 1 - (1-z)^(a-1) H without cancellation when t is small.
     const double bracket = -std::expm1((a - 1) * std::log1p(-z) + std::log1p(h_minus_1));
-    total += weights_[k] * scale * bracket;
+    total += weights[k] * scale * bracket;
   }
   return total;
 }
 
+void BgNbdScorer::fill(double x, double T, double* values) const {
+  for (std::size_t k = 0; k < sets_.size(); ++k) values[k] = numerator(k, x, T);
+}
+
+const double* BgNbdScorer::lookup(double x, double T) {
+  const std::size_t nsets = sets_.size();
+  if (grid_ > 0 && x >= 0 && x < static_cast<double>(kGridX) && T >= 0 && T * grid_ < 1e7) {
+    const double steps = std::nearbyint(T * grid_);
+    const auto xi = static_cast<std::size_t>(x);
+    if (steps / grid_ == T && static_cast<double>(xi) == x) {  // exactly on the grid
+      const auto step = static_cast<std::size_t>(steps);
+      if (step >= dense_steps_) {
+        dense_steps_ = std::max(step + 1, 2 * dense_steps_);
+        dense_.resize(dense_steps_ * kGridX * nsets, std::numeric_limits<double>::quiet_NaN());
+      }
+      double* v = dense_.data() + (step * kGridX + xi) * nsets;
+      if (std::isnan(v[0])) fill(x, T, v);
+      return v;
+    }
+  }
+  Entry& e = cache_[cache_slot(x, T)];
+  if (!(e.x == x && e.T == T)) {
+    e.x = x;
+    e.T = T;
+    fill(x, T, e.value.data());
+  }
+  return e.value.data();
+}
+
 void BgNbdScorer::score(std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
                         std::span<double> out_value, std::span<double> out_p_alive) {
-  const std::size_t n = x.size();
-  if (t_x.size() != n || T.size() != n || out_value.size() != n || (!out_p_alive.empty() && out_p_alive.size() != n))
-    throw DataError("BgNbdScorer::score: length mismatch");
+  std::array<std::span<double>, kMaxSets> outs{};
+  outs[0] = out_value;
+  score_sets(x, t_x, T, std::span<const std::span<double>>(outs.data(), sets_.size()), out_p_alive);
+}
+
+void BgNbdScorer::score_sets(std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
+                             std::span<const std::span<double>> out_values, std::span<double> out_p_alive) {
+  const std::size_t n = x.size(), nsets = sets_.size();
+  bool bad = t_x.size() != n || T.size() != n || out_values.size() != nsets ||
+             (!out_p_alive.empty() && out_p_alive.size() != n);
+  for (const auto& o : out_values) bad = bad || (!o.empty() && o.size() != n);
+  if (bad) throw DataError("BgNbdScorer::score: length mismatch");
+  std::array<double*, kMaxSets> out{};
+  for (std::size_t k = 0; k < nsets; ++k) out[k] = out_values[k].empty() ? nullptr : out_values[k].data();
+  double* pa = out_p_alive.empty() ? nullptr : out_p_alive.data();
   const double r = p_.r, alpha = p_.alpha, a = p_.a, b = p_.b;
   for (std::size_t i = 0; i < n; ++i) {
     const double xi = x[i], Ti = T[i];
-    Entry& e = cache_[cache_slot(xi, Ti)];
-    if (!(e.x == xi && e.T == Ti)) e = Entry{xi, Ti, numerator(xi, Ti)};
+    const double* num = lookup(xi, Ti);
+    // 1/P(alive) = 1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x), the power via log1p of the
+    // relative gap: accurate when T ~ t_x.
     double denom = 1.0;
     if (xi > 0) denom += a / (b + xi - 1) * std::exp((r + xi) * std::log1p((Ti - t_x[i]) / (alpha + t_x[i])));
-    out_value[i] = e.value / denom;
-    if (!out_p_alive.empty()) out_p_alive[i] = 1.0 / denom;
+    const double inv = 1.0 / denom;
+    for (std::size_t k = 0; k < nsets; ++k)
+      if (out[k]) out[k][i] = num[k] * inv;
+    if (pa) pa[i] = inv;
   }
 }
 

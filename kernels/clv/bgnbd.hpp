@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "kernels/clv/table_index.hpp"
 #include "kernels/clv/types.hpp"
 
 namespace crmpi::clv {
@@ -21,8 +22,14 @@ struct BgNbdParams {
 };
 
 // Sum over rows of count * log L. When grad_log is given it receives d(sum)/d(log r, log alpha,
-// log a, log b). Rows are summed in table order (deterministic for a given table).
+// log a, log b). Deterministic for a given table. NaN when a parameter is not finite and > 0.
 double bgnbd_log_likelihood(const BgNbdParams& p, std::span<const Triple> table,
+                            std::array<double, 4>* grad_log = nullptr);
+// Same over a prebuilt index (build it once per fit): the lgamma/digamma terms of x are computed
+// once per run of equal x, log(alpha + u) and 1/(alpha + u) once per distinct time value; per
+// row remain one exp, one log1p, one division and a few multiply-adds (value and gradient in one
+// pass). Rows are summed per run, runs in table order.
+double bgnbd_log_likelihood(const BgNbdParams& p, const TripleIndex& index,
                             std::array<double, 4>* grad_log = nullptr);
 
 // P(alive | x, t_x, T) = 1 / (1 + [x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)); 1 when x = 0.
@@ -39,22 +46,48 @@ void bgnbd_p_alive(const BgNbdParams& p, std::span<const double> x, std::span<co
 //   have few distinct (x, T), so N is memoised in a direct-mapped cache: the per-customer cost
 //   is then one log1p + one exp. Requires a != 1 (the formula's pole). Not thread-safe: use one
 //   scorer per thread. Results do not depend on cache hits (same function computes the value).
+// One set of horizons with their weights (value = sum_j weights[j] E[Y(horizons[j])]).
+struct HorizonSet {
+  std::vector<double> horizons, weights;
+};
+
 class BgNbdScorer {
  public:
+  static constexpr std::size_t kMaxSets = 4;
   BgNbdScorer(const BgNbdParams& p, std::vector<double> horizons, std::vector<double> weights);
-  // out_value[i] = weighted expected purchases; out_p_alive may be empty.
+  // Up to kMaxSets horizon sets scored in one pass (e.g. {horizon}, the CLV months, {holdout}):
+  // P(alive) is computed once per customer, the numerators of every set share one cache entry.
+  BgNbdScorer(const BgNbdParams& p, std::vector<HorizonSet> sets);
+  // Hint: T * steps_per_unit is a whole number for (nearly) every customer (weeks of whole days:
+  // 7). The numerators of integer x < kGridX then live in a dense [T step][x] table filled on
+  // first use: no hashing, no eviction, and the hot part (small x) fits in L2 whatever the order
+  // of the customers. Other customers use the hashed cache. Values do not depend on the path.
+  void set_time_grid(double steps_per_unit);
+  // out_value[i] = weighted expected purchases (first set); out_p_alive may be empty.
   void score(std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
              std::span<double> out_value, std::span<double> out_p_alive = {});
-  // The (x, T)-only numerator, uncached (exposed for tests).
-  double numerator(double x, double T) const;
+  // One output per set (each empty to skip, else of length n).
+  void score_sets(std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
+                  std::span<const std::span<double>> out_values, std::span<double> out_p_alive);
+  // The (x, T)-only numerator of the first set, uncached (exposed for tests).
+  double numerator(double x, double T) const { return numerator(0, x, T); }
+  double numerator(std::size_t set, double x, double T) const;
+
+  static constexpr std::size_t kGridX = 32;
 
  private:
   struct Entry {
-    double x, T, value;
+    double x, T;
+    std::array<double, kMaxSets> value;
   };
+  const double* lookup(double x, double T);
+  void fill(double x, double T, double* values) const;
   BgNbdParams p_;
-  std::vector<double> horizons_, weights_;
+  std::vector<HorizonSet> sets_;
   std::vector<Entry> cache_;
+  double grid_ = 0;            // steps per time unit, 0 = no grid
+  std::vector<double> dense_;  // [step][x][set], NaN = not yet computed
+  std::size_t dense_steps_ = 0;
 };
 
 // Convenience: E[Y(horizon) | x, t_x, T] per customer.

@@ -17,6 +17,7 @@ namespace {
 using Vec = Eigen::VectorXd;
 // Total log-likelihood at log-parameters theta; fills grad (d LL / d theta).
 using LogLik = std::function<double(const Vec& theta, Vec& grad)>;
+constexpr double kMaxLogParam = 30.0;
 
 // Mean negative log-likelihood for LBFGSpp; remembers the best finite point it has seen so a
 // failed line search can restart from there.
@@ -27,6 +28,13 @@ struct Objective {
   double best_f = std::numeric_limits<double>::infinity();
 
   double operator()(const Vec& theta, Vec& grad) {
+    // Guard before evaluating: a line search can step to non-finite or absurd log-parameters
+    // (|log p| > kMaxLogParam, i.e. p outside [1e-13, 1e13]); +inf makes it shorten the step
+    // without paying for an evaluation there (Pareto/NBD's series would be slowest exactly there).
+    if (!theta.allFinite() || theta.cwiseAbs().maxCoeff() > kMaxLogParam) {
+      grad.setZero();
+      return std::numeric_limits<double>::infinity();
+    }
     const double v = ll(theta, grad);
     if (!std::isfinite(v) || !grad.allFinite() || !theta.allFinite()) {
       grad.setZero();
@@ -160,9 +168,10 @@ double time_scale_start(std::span<const Triple> table) {
 
 FitResult fit_bgnbd(std::span<const Triple> table, const FitOptions& options) {
   const Vec th0 = start_or(options, {1.0, time_scale_start(table), 1.0, 1.0});
-  const LogLik ll = [table](const Vec& th, Vec& g) {
+  const TripleIndex index(table);  // once per fit
+  const LogLik ll = [&index](const Vec& th, Vec& g) {
     std::array<double, 4> gl{};
-    const double v = bgnbd_log_likelihood({std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])}, table, &gl);
+    const double v = bgnbd_log_likelihood({std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])}, index, &gl);
     g = Eigen::Map<const Eigen::Vector4d>(gl.data());
     return v;
   };
@@ -172,10 +181,11 @@ FitResult fit_bgnbd(std::span<const Triple> table, const FitOptions& options) {
 FitResult fit_pareto_nbd(std::span<const Triple> table, const FitOptions& options) {
   const double scale = time_scale_start(table);
   const Vec th0 = start_or(options, {1.0, scale, 1.0, scale});
-  const LogLik ll = [table](const Vec& th, Vec& g) {
+  const TripleIndex index(table);  // once per fit
+  const LogLik ll = [&index](const Vec& th, Vec& g) {
     std::array<double, 4> gl{};
     const double v =
-        pareto_nbd_log_likelihood({std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])}, table, &gl);
+        pareto_nbd_log_likelihood({std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])}, index, &gl);
     g = Eigen::Map<const Eigen::Vector4d>(gl.data());
     return v;
   };
@@ -192,9 +202,10 @@ FitResult fit_gamma_gamma(std::span<const SpendPair> table, const FitOptions& op
   }
   // p gamma / (q - 1) = mean spend at the start (p = 1, q = 2).
   const Vec th0 = start_or(options, {1.0, 2.0, n > 0 ? sz / n : 1.0});
-  const LogLik ll = [table](const Vec& th, Vec& g) {
+  const SpendIndex index(table);  // once per fit
+  const LogLik ll = [&index](const Vec& th, Vec& g) {
     std::array<double, 3> gl{};
-    const double v = gamma_gamma_log_likelihood({std::exp(th[0]), std::exp(th[1]), std::exp(th[2])}, table, &gl);
+    const double v = gamma_gamma_log_likelihood({std::exp(th[0]), std::exp(th[1]), std::exp(th[2])}, index, &gl);
     g = Eigen::Map<const Eigen::Vector3d>(gl.data());
     return v;
   };

@@ -10,20 +10,40 @@ namespace crmpi::clv {
 
 double gamma_gamma_log_likelihood(const GammaGammaParams& prm, std::span<const SpendPair> table,
                                   std::array<double, 3>* grad_log) {
+  return gamma_gamma_log_likelihood(prm, SpendIndex(table), grad_log);
+}
+
+double gamma_gamma_log_likelihood(const GammaGammaParams& prm, const SpendIndex& idx,
+                                  std::array<double, 3>* grad_log) {
   const double p = prm.p, q = prm.q, g = prm.gamma;
-  const double lg_q = std::lgamma(q), log_g = std::log(g), psi_q = digamma(q);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (!(std::isfinite(p) && std::isfinite(q) && std::isfinite(g) && p > 0 && q > 0 && g > 0)) {
+    if (grad_log) grad_log->fill(nan);
+    return nan;
+  }
+  const bool want_grad = grad_log != nullptr;
+  const double lg_q = std::lgamma(q), log_g = std::log(g), psi_q = want_grad ? digamma(q) : 0.0;
+  const double* zs = idx.z.data();
+  const double* lz = idx.log_z.data();
+  const double* wt = idx.w.data();
   double ll = 0, dp = 0, dq = 0, dg = 0;
-  for (const SpendPair& row : table) {
-    const double x = row.x, z = row.mean_spend, w = static_cast<double>(row.count);
-    const double px = p * x, log_z = std::log(z), log_x = std::log(x);
-    const double log_den = std::log(g + x * z);
-    ll += w * (std::lgamma(px + q) - std::lgamma(px) - lg_q + q * log_g + (px - 1) * log_z + px * log_x -
-               (px + q) * log_den);
-    if (grad_log) {
+  for (std::size_t k = 0; k < idx.run_x.size(); ++k) {
+    const double x = idx.run_x[k], px = p * x, log_x = std::log(x);
+    double s_w = 0, s_lz = 0, s_lden = 0, s_inv = 0;
+    for (std::size_t i = idx.run_begin(k); i < idx.run_end[k]; ++i) {
+      const double w = wt[i], den = g + x * zs[i];
+      s_w += w;
+      s_lz += w * lz[i];
+      s_lden += w * std::log(den);
+      if (want_grad) s_inv += w / den;
+    }
+    const double lg_pxq = std::lgamma(px + q), lg_px = std::lgamma(px);
+    ll += s_w * (lg_pxq - lg_px - lg_q + q * log_g + px * log_x) + (px - 1) * s_lz - (px + q) * s_lden;
+    if (want_grad) {
       const double psi_pxq = digamma(px + q);
-      dp += w * x * (psi_pxq - digamma(px) + log_z + log_x - log_den);
-      dq += w * (psi_pxq - psi_q + log_g - log_den);
-      dg += w * (q / g - (px + q) / (g + x * z));
+      dp += x * (s_w * (psi_pxq - digamma(px) + log_x) + s_lz - s_lden);
+      dq += s_w * (psi_pxq - psi_q + log_g) - s_lden;
+      dg += s_w * (q / g) - (px + q) * s_inv;
     }
   }
   if (grad_log) *grad_log = {dp * p, dq * q, dg * g};

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/clv/table_index.hpp"
 #include "kernels/clv/types.hpp"
 
 namespace crmpi::clv {
@@ -29,6 +30,10 @@ struct GammaGammaParams {
 // Sum over rows (x > 0 and mean_spend > 0 required) of count * log f; grad_log receives
 // d/d(log p, log q, log gamma).
 double gamma_gamma_log_likelihood(const GammaGammaParams& prm, std::span<const SpendPair> table,
+                                  std::array<double, 3>* grad_log = nullptr);
+// Same over a prebuilt index (once per fit): lgamma/digamma/log x once per run of equal x, log zbar
+// precomputed; per row one log and one division. NaN for non-finite or non-positive parameters.
+double gamma_gamma_log_likelihood(const GammaGammaParams& prm, const SpendIndex& index,
                                   std::array<double, 3>* grad_log = nullptr);
 
 // E[M | x, zbar] = (q-1)/(px+q-1) * p gamma/(q-1) + px/(px+q-1) * zbar  (= p(gamma + x zbar)/(px+q-1)),

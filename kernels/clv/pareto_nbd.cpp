@@ -24,7 +24,7 @@ EndTerm end_term(const ParetoNbdParams& p, double x, double u, bool want_grad) {
   const double e = alpha_ge ? -s : 1 - r - x;
   const double mu = m + u;
   const double z = std::fabs(alpha - beta) / mu;
-  const LogHyp g = log_hyp2f1_unit_a(bprime, a + 1, z);
+  const LogHyp g = log_hyp2f1_unit_a(bprime, a + 1, z);  // NaN outside its domain (propagates)
   const double log1mz = std::log1p(-z);
   const double log_mu = std::log(mu);
   EndTerm out{g.log_value + e * log1mz - a * log_mu, {}};
@@ -39,53 +39,124 @@ EndTerm end_term(const ParetoNbdParams& p, double x, double u, bool want_grad) {
   return out;
 }
 
-}  // namespace
+// Terms of one row that depend on x alone: part1 = r log alpha + s log beta + lgamma(r+x) -
+// lgamma(r) and its gradient d1 (natural parameters).
+struct XTerms {
+  double part1;
+  std::array<double, 4> d1;
+};
 
-ParetoNbdRow pareto_nbd_row(const ParetoNbdParams& p, double x, double t_x, double T, bool want_grad) {
-  const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
-  const double a = r + s + x;
-  const double log_alpha = std::log(alpha), log_beta = std::log(beta);
-  const double log_aT = std::log(alpha + T), log_bT = std::log(beta + T);
-  const double part1 = r * log_alpha + s * log_beta + std::lgamma(r + x) - std::lgamma(r);
-  const double part2 = -(r + x) * log_aT - s * log_bT;
+XTerms x_terms(const ParetoNbdParams& p, double x, double lg_r, double psi_r, bool want_grad) {
+  const double log_alpha = std::log(p.alpha), log_beta = std::log(p.beta), rx = p.r + x;
+  XTerms t{p.r * log_alpha + p.s * log_beta + std::lgamma(rx) - lg_r, {}};
+  if (want_grad) t.d1 = {log_alpha + digamma(rx) - psi_r, p.r / p.alpha, log_beta, p.s / p.beta};
+  return t;
+}
+
+// Time terms of T: log(alpha+T), log(beta+T), 1/(alpha+T), 1/(beta+T).
+struct TTerms {
+  double log_aT, log_bT, inv_aT, inv_bT;
+};
+
+// One row from its pieces; at_tx/at_T are null when t_x == T (no death between t_x and T).
+ParetoNbdRow combine_row(const ParetoNbdParams& p, double x, const XTerms& xt, const TTerms& tt,
+                         const EndTerm* at_tx, const EndTerm* at_T, bool want_grad) {
+  const double r = p.r, s = p.s;
+  const double a = r + s + x, rx = r + x;
+  const double part2 = -rx * tt.log_aT - s * tt.log_bT;
   double part3 = -std::numeric_limits<double>::infinity();
-  EndTerm at_tx{}, at_T{};
   double q = 0.0;  // A0 = exp(L_tx) (1 - q)
-  if (T > t_x) {
-    at_tx = end_term(p, x, t_x, want_grad);
-    at_T = end_term(p, x, T, want_grad);
-    q = std::exp(at_T.log_value - at_tx.log_value);
-    if (q < 1.0) part3 = std::log(s) - std::log(a) + at_tx.log_value + log1mexp(at_T.log_value - at_tx.log_value);
+  if (at_tx) {
+    q = std::exp(at_T->log_value - at_tx->log_value);
+    if (q < 1.0) part3 = std::log(s) - std::log(a) + at_tx->log_value + log1mexp(at_T->log_value - at_tx->log_value);
+    if (std::isnan(q)) part3 = q;  // series failed (see special_functions.hpp): propagate NaN
   }
   const double lse = log_sum_exp(part2, part3);
   ParetoNbdRow row;
-  row.log_lik = part1 + lse;
+  row.log_lik = xt.part1 + lse;
   row.log_alive_term = part2;
   row.log_dead_term = part3;
   if (!want_grad) return row;
   const double w2 = std::exp(part2 - lse);
   const double w3 = std::isfinite(part3) ? std::exp(part3 - lse) : 0.0;
-  const double rx = r + x;
-  const std::array<double, 4> d1 = {log_alpha + digamma(rx) - digamma(r), r / alpha, log_beta, s / beta};
-  const std::array<double, 4> d2 = {-log_aT, -rx / (alpha + T), -log_bT, -s / (beta + T)};
+  const std::array<double, 4> d2 = {-tt.log_aT, -rx * tt.inv_aT, -tt.log_bT, -s * tt.inv_bT};
   std::array<double, 4> d3 = {-1.0 / a, 0.0, 1.0 / s - 1.0 / a, 0.0};
   if (w3 > 0) {
     const double w_tx = 1.0 / (1.0 - q), w_T = q / (1.0 - q);  // d log(e^L1 - e^L2)
-    for (int k = 0; k < 4; ++k) d3[k] += w_tx * at_tx.grad[k] - w_T * at_T.grad[k];
+    for (int k = 0; k < 4; ++k) d3[k] += w_tx * at_tx->grad[k] - w_T * at_T->grad[k];
   }
-  for (int k = 0; k < 4; ++k) row.grad[k] = d1[k] + w2 * d2[k] + w3 * d3[k];
+  for (int k = 0; k < 4; ++k) row.grad[k] = xt.d1[k] + w2 * d2[k] + w3 * d3[k];
   return row;
+}
+
+bool valid(const ParetoNbdParams& p) {
+  return std::isfinite(p.r) && std::isfinite(p.alpha) && std::isfinite(p.s) && std::isfinite(p.beta) && p.r > 0 &&
+         p.alpha > 0 && p.s > 0 && p.beta > 0;
+}
+
+}  // namespace
+
+ParetoNbdRow pareto_nbd_row(const ParetoNbdParams& p, double x, double t_x, double T, bool want_grad) {
+  const XTerms xt = x_terms(p, x, std::lgamma(p.r), want_grad ? digamma(p.r) : 0.0, want_grad);
+  const TTerms tt{std::log(p.alpha + T), std::log(p.beta + T), 1.0 / (p.alpha + T), 1.0 / (p.beta + T)};
+  if (!(T > t_x)) return combine_row(p, x, xt, tt, nullptr, nullptr, want_grad);
+  const EndTerm at_tx = end_term(p, x, t_x, want_grad), at_T = end_term(p, x, T, want_grad);
+  return combine_row(p, x, xt, tt, &at_tx, &at_T, want_grad);
 }
 
 double pareto_nbd_log_likelihood(const ParetoNbdParams& p, std::span<const Triple> table,
                                  std::array<double, 4>* grad_log) {
+  return pareto_nbd_log_likelihood(p, TripleIndex(table), grad_log);
+}
+
+double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& idx, std::array<double, 4>* grad_log) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (!valid(p)) {
+    if (grad_log) grad_log->fill(nan);
+    return nan;
+  }
+  const bool want_grad = grad_log != nullptr;
+  const std::size_t nu = idx.u.size();
+  std::vector<TTerms> tt(nu);
+  for (std::size_t k = 0; k < nu; ++k)
+    tt[k] = {std::log(p.alpha + idx.u[k]), std::log(p.beta + idx.u[k]), 1.0 / (p.alpha + idx.u[k]),
+             1.0 / (p.beta + idx.u[k])};
+  // End terms (two hypergeometric series) depend on (x, u) only: memoised per run of equal x,
+  // indexed by the time value (stamp = run number + 1 marks the valid entries).
+  std::vector<EndTerm> cache(nu);
+  std::vector<std::uint32_t> stamp(nu, 0);
+  const double lg_r = std::lgamma(p.r), psi_r = want_grad ? digamma(p.r) : 0.0;
   double ll = 0.0;
   std::array<double, 4> g{};
-  for (const Triple& t : table) {
-    const ParetoNbdRow row = pareto_nbd_row(p, t.x, t.t_x, t.T, grad_log != nullptr);
-    const double w = static_cast<double>(t.count);
-    ll += w * row.log_lik;
-    for (int k = 0; k < 4; ++k) g[k] += w * row.grad[k];
+  for (std::size_t k = 0; k < idx.run_x.size(); ++k) {
+    const double x = idx.run_x[k];
+    const auto run_stamp = static_cast<std::uint32_t>(k + 1);
+    auto end_at = [&](std::uint32_t iu) -> const EndTerm& {
+      if (stamp[iu] != run_stamp) {
+        cache[iu] = end_term(p, x, idx.u[iu], want_grad);
+        stamp[iu] = run_stamp;
+      }
+      return cache[iu];
+    };
+    const XTerms xt = x_terms(p, x, lg_r, psi_r, want_grad);
+    double s_ll = 0.0;
+    std::array<double, 4> s_g{};
+    for (std::size_t i = idx.run_begin(k); i < idx.run_end[k]; ++i) {
+      const std::uint32_t iT = idx.i_T[i], itx = idx.i_tx[i];
+      const bool dies = iT > itx;  // T > t_x (u is ascending)
+      const EndTerm* at_tx = dies ? &end_at(itx) : nullptr;
+      const EndTerm* at_T = dies ? &end_at(iT) : nullptr;
+      const ParetoNbdRow row = combine_row(p, x, xt, tt[iT], at_tx, at_T, want_grad);
+      if (std::isnan(row.log_lik)) {  // series outside its domain: give up at once
+        if (grad_log) grad_log->fill(nan);
+        return nan;
+      }
+      const double w = idx.w[i];
+      s_ll += w * row.log_lik;
+      for (int j = 0; j < 4; ++j) s_g[j] += w * row.grad[j];
+    }
+    ll += s_ll;
+    for (int j = 0; j < 4; ++j) g[j] += s_g[j];
   }
   if (grad_log) *grad_log = {g[0] * p.r, g[1] * p.alpha, g[2] * p.s, g[3] * p.beta};
   return ll;

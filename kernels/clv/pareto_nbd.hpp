@@ -19,6 +19,7 @@
 #include <span>
 #include <vector>
 
+#include "kernels/clv/table_index.hpp"
 #include "kernels/clv/types.hpp"
 
 namespace crmpi::clv {
@@ -37,7 +38,13 @@ struct ParetoNbdRow {
 ParetoNbdRow pareto_nbd_row(const ParetoNbdParams& p, double x, double t_x, double T, bool want_grad);
 
 // Sum over rows of count * log L; grad_log receives d/d(log r, log alpha, log s, log beta).
+// NaN when a parameter is not finite and > 0, or a series leaves its domain (special_functions.hpp).
 double pareto_nbd_log_likelihood(const ParetoNbdParams& p, std::span<const Triple> table,
+                                 std::array<double, 4>* grad_log = nullptr);
+// Same over a prebuilt index (once per fit): lgamma/digamma of x once per run of equal x, the time
+// logs once per distinct value, and the two end terms (hypergeometric series) once per distinct
+// (x, t_x) and (x, T) instead of per row. Rows are summed per run, runs in table order.
+double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& index,
                                  std::array<double, 4>* grad_log = nullptr);
 
 // P(alive | x, t_x, T) = alive term / (alive + dead terms).

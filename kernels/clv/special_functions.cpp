@@ -31,6 +31,13 @@ double log1mexp(double d) {
 
 LogHyp log_hyp2f1_unit_a(double b, double c, double z) {
   LogHyp out;
+  // Outside the domain (a line search that reached NaN/inf parameters, or z -> 1 where the series
+  // would need ~40/(1-z) terms): report non-convergence at once instead of summing to the cap.
+  if (!(std::isfinite(b) && std::isfinite(c) && b > 0 && c > b && z >= 0.0 && z < 1.0 - kHypMinOneMinusZ)) {
+    out.log_value = out.d_b = out.d_c = out.d_z = std::numeric_limits<double>::quiet_NaN();
+    out.converged = false;
+    return out;
+  }
   if (z == 0.0) {
     out.d_z = b / c;  // G = 1 + (b/c) z + O(z^2)
     return out;
@@ -38,7 +45,7 @@ LogHyp log_hyp2f1_unit_a(double b, double c, double z) {
   // Running sums of T_n, T_n * sum_{k<n} 1/(b+k), T_n * sum_{k<n} 1/(c+k), n T_n / z.
   double term = 1.0, sum = 1.0, sum_b = 0.0, sum_c = 0.0, sum_z = 0.0;
   double hb = 0.0, hc = 0.0;
-  constexpr int kMaxTerms = 2'000'000;
+  constexpr int kMaxTerms = kHypMaxTerms;
   int n = 0;
   for (; n < kMaxTerms; ++n) {
     const double nd = static_cast<double>(n);
@@ -55,6 +62,10 @@ LogHyp log_hyp2f1_unit_a(double b, double c, double z) {
     if (term * (nd + 2.0) < 1e-17 * (1.0 - z) * sum && n > 2) break;
   }
   out.converged = n < kMaxTerms;
+  if (!out.converged) {
+    out.log_value = out.d_b = out.d_c = out.d_z = std::numeric_limits<double>::quiet_NaN();
+    return out;
+  }
   out.log_value = std::log(sum);
   out.d_b = sum_b / sum;
   out.d_c = -sum_c / sum;
@@ -63,9 +74,11 @@ LogHyp log_hyp2f1_unit_a(double b, double c, double z) {
 }
 
 double hyp2f1_minus_one(double a, double b, double c, double z) {
+  if (!(std::isfinite(a) && std::isfinite(b) && std::isfinite(c) && std::isfinite(z)) || z < 0 || z >= 1)
+    return std::numeric_limits<double>::quiet_NaN();
   if (z == 0.0) return 0.0;
   double term = 1.0, sum = 0.0;
-  for (int n = 0; n < 1'000'000; ++n) {
+  for (int n = 0; n < kHypMaxTerms; ++n) {
     const double nd = static_cast<double>(n);
     const double ratio = (a + nd) * (b + nd) / ((c + nd) * (nd + 1.0)) * z;
     term *= ratio;

@@ -17,12 +17,12 @@ using crmpi::clv::Triple;
 // times from the first purchase at 0; after each repeat purchase the customer drops out with
 // probability p. Observation length T uniform over weekly cohorts of 20..52 weeks.
 // With whole_days, times are rounded down to whole days (in weeks), as real data are, so that
-// many customers share a triple.
+// many customers share a triple. first_cohort..last_cohort: range of T in weeks.
 inline std::vector<Triple> simulate_bgnbd(const BgNbdParams& prm, std::size_t n, std::uint64_t seed,
-                                          bool whole_days = false) {
+                                          bool whole_days = false, int first_cohort = 20, int last_cohort = 52) {
   std::mt19937_64 rng(seed);
   std::gamma_distribution<double> lam_dist(prm.r, 1.0 / prm.alpha), ga(prm.a, 1.0), gb(prm.b, 1.0);
-  std::uniform_int_distribution<int> cohort(20, 52);
+  std::uniform_int_distribution<int> cohort(first_cohort, last_cohort);
   std::uniform_real_distribution<double> u01(0.0, 1.0);
   std::vector<Triple> out;
   for (std::size_t i = 0; i < n; ++i) {

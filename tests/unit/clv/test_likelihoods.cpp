@@ -2,14 +2,22 @@
 // finite differences, including extreme points (large x, T) and Pareto/NBD's alpha == beta seam.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
+#include <limits>
+#include <string>
 #include <vector>
 
 #include "kernels/clv/bgnbd.hpp"
 #include "kernels/clv/gamma_gamma.hpp"
 #include "kernels/clv/pareto_nbd.hpp"
 #include "kernels/clv/special_functions.hpp"
+#include "kernels/clv/collapse.hpp"
+#include "kernels/clv/table_index.hpp"
+#include "reference_likelihoods.hpp"
+#include "simulate.hpp"
 
 using namespace crmpi::clv;
 
@@ -164,4 +172,95 @@ TEST(ClvGammaGamma, GradientMatchesFiniteDifferences) {
   for (auto p : std::vector<std::array<double, 3>>{{6.25, 3.74, 15.44}, {1, 1, 1}, {0.1, 50, 1000}}) {
     expect_gradient_matches<3>(value, grad, {std::log(p[0]), std::log(p[1]), std::log(p[2])}, 1e-6, "gamma_gamma");
   }
+}
+
+// ---- cached (per-x, per-time-value) kernels against the row-by-row references ----------------
+
+namespace {
+
+// Relative agreement of value and gradient (scale: the largest of |value|, |gradient| and 1).
+template <size_t N>
+void expect_same(double v, const std::array<double, N>& g, double v_ref, const std::array<double, N>& g_ref,
+                 double rel, const std::string& what) {
+  EXPECT_NEAR(v, v_ref, rel * std::max(1.0, std::fabs(v_ref))) << what;
+  for (size_t k = 0; k < N; ++k)
+    EXPECT_NEAR(g[k], g_ref[k], rel * std::max({1.0, std::fabs(g_ref[k]), std::fabs(v_ref) * 1e-3})) << what << " grad " << k;
+}
+
+std::vector<Triple> grid_table(std::size_t n, std::uint64_t seed) {  // day grid, as real data
+  return collapse_triples(clv_sim::simulate_bgnbd({0.8, 4.0, 1.2, 6.0}, n, seed, true, 1, 150));
+}
+
+std::vector<Triple> off_grid_table() {  // continuous times: nearly every value distinct
+  auto t = collapse_triples(clv_sim::simulate_bgnbd({0.5, 5.0, 0.8, 2.5}, 3000, 11, false));
+  for (const auto& e : extreme_table()) t.push_back(e);  // unsorted tail: runs of equal x repeat
+  return t;
+}
+
+}  // namespace
+
+TEST(ClvCached, BgNbdMatchesRowByRow) {
+  for (const auto& table : {grid_table(50000, 1), off_grid_table(), extreme_table()}) {
+    const TripleIndex index(table);
+    for (const BgNbdParams& p : std::vector<BgNbdParams>{{0.2426, 4.4137, 0.7930, 2.4262}, {1, 1, 1, 1},
+                                                         {5, 0.1, 20, 0.3}, {0.01, 200, 0.05, 50}, {0.8, 4, 1.2, 6}}) {
+      std::array<double, 4> g{}, g_span{}, g_ref{};
+      const double v = bgnbd_log_likelihood(p, index, &g);
+      const double v_span = bgnbd_log_likelihood(p, table, &g_span);
+      const double v_ref = clv_ref::bgnbd_ll(p, table, &g_ref);
+      expect_same<4>(v, g, v_ref, g_ref, 1e-12, "bgnbd r=" + std::to_string(p.r));
+      EXPECT_EQ(v, v_span);
+      EXPECT_EQ(v, bgnbd_log_likelihood(p, index));  // value alone: same sums
+    }
+  }
+}
+
+TEST(ClvCached, ParetoNbdMatchesRowByRow) {
+  for (const auto& table : {grid_table(5000, 2), off_grid_table(), extreme_table()}) {
+    const TripleIndex index(table);
+    for (const ParetoNbdParams& p : std::vector<ParetoNbdParams>{{0.55, 10.58, 0.61, 11.67}, {0.55, 11.67, 0.61, 10.58},
+                                                                 {2.0, 3.0, 0.5, 30.0}, {0.3, 40, 1.5, 2.0}, {1, 5, 1, 5}}) {
+      std::array<double, 4> g{}, g_ref{};
+      const double v = pareto_nbd_log_likelihood(p, index, &g);
+      const double v_ref = clv_ref::pareto_ll(p, table, &g_ref);
+      expect_same<4>(v, g, v_ref, g_ref, 1e-12, "pareto r=" + std::to_string(p.r));
+    }
+  }
+}
+
+TEST(ClvCached, GammaGammaMatchesRowByRow) {
+  std::vector<SpendPair> table = {{1, 11.77, 3}, {2, 22.35, 1}, {5, 100.0, 2}, {300, 15.0, 1}, {1, 0.5, 1}};
+  for (int i = 0; i < 5000; ++i) table.push_back({1.0 + i % 17, 5.0 + 0.37 * i, 1u + static_cast<unsigned>(i % 3)});
+  const auto collapsed = collapse_spend(table);
+  for (const auto& t : {table, collapsed}) {
+    const SpendIndex index(t);
+    for (const GammaGammaParams& p : std::vector<GammaGammaParams>{{6.25, 3.74, 15.44}, {1, 1, 1}, {0.1, 50, 1000}}) {
+      std::array<double, 3> g{}, g_ref{};
+      const double v = gamma_gamma_log_likelihood(p, index, &g);
+      const double v_ref = clv_ref::gamma_gamma_ll(p, t, &g_ref);
+      expect_same<3>(v, g, v_ref, g_ref, 1e-12, "gamma_gamma p=" + std::to_string(p.p));
+    }
+  }
+}
+
+TEST(ClvGuards, NonFiniteParametersReturnNanAtOnce) {
+  const auto table = extreme_table();
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  std::array<double, 4> g{};
+  EXPECT_TRUE(std::isnan(bgnbd_log_likelihood({nan, 1, 1, 1}, table, &g)));
+  EXPECT_TRUE(std::isnan(g[0]));
+  EXPECT_TRUE(std::isnan(pareto_nbd_log_likelihood({1, inf, 1, 1}, table, &g)));
+  EXPECT_TRUE(std::isnan(pareto_nbd_log_likelihood({1, 1e300, 1, 1e-300}, table, &g)));  // z -> 1
+  std::array<double, 3> g3{};
+  EXPECT_TRUE(std::isnan(gamma_gamma_log_likelihood({1, nan, 1}, std::vector<SpendPair>{{1, 2, 1}}, &g3)));
+  // The series stop at once on non-finite input or z too close to 1 (was: 2M terms).
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_FALSE(log_hyp2f1_unit_a(1.5, 3.0, nan).converged);
+    EXPECT_FALSE(log_hyp2f1_unit_a(nan, 3.0, 0.5).converged);
+    EXPECT_FALSE(log_hyp2f1_unit_a(1.5, 3.0, 1.0 - 1e-9).converged);
+    EXPECT_TRUE(std::isnan(hyp2f1_minus_one(1.5, 2.0, 3.0, nan)));
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
+  EXPECT_TRUE(log_hyp2f1_unit_a(1.5, 3.0, 0.999).converged);  // still fine inside the domain
 }
