@@ -1,0 +1,55 @@
+// `crmpi clv` stage 3: BG/NBD, Pareto/NBD and Gamma-Gamma fitted on rank 0 over the merged
+// global tables, results broadcast (rank-count independent: jobs/clv_job.hpp).
+#include <spdlog/spdlog.h>
+
+#include "jobs/clv/stages.hpp"
+#include "jobs/log.hpp"
+#include "kernels/clv/collapse.hpp"
+#include "kernels/clv/gamma_gamma.hpp"
+
+namespace crmpi::clv_stages {
+
+void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table, ClvResult& r) {
+  for (const char* m : {"bgnbd", "pareto_nbd"}) {
+    if (!cfg.wants(m)) continue;
+    ClvModelScores ms;
+    ms.model = m;
+    Stopwatch fs;
+    ms.fit = fit_on_root(comm, [&] {
+      if (ms.model == "bgnbd") return clv::fit_bgnbd(table);
+      // Pareto/NBD starts from the BG/NBD purchase-rate estimates when there are some (same
+      // Gamma(r, alpha) rate model): fewer iterations, and line searches stay near the optimum.
+      clv::FitOptions opt;
+      if (!r.models.empty() && r.models.front().model == "bgnbd" && r.models.front().fit.converged) {
+        const auto& bg = r.models.front().fit;
+        opt.start = {bg.estimates[0], bg.estimates[1], 1.0, bg.estimates[1]};
+      }
+      return clv::fit_pareto_nbd(table, opt);
+    });
+    ms.t_fit = fs.seconds();
+    spdlog::info("clv: {} fitted in {:.3f}s (+{:.3f}s collapse): LL {:.4f}, {} iterations, {}", m, ms.t_fit,
+                 r.t_collapse, ms.fit.log_likelihood, ms.fit.iterations, ms.fit.converged ? "converged" : "NOT converged");
+    if (!ms.fit.converged) r.warnings.push_back(std::string(m) + ": fit did not converge: " + ms.fit.message);
+    for (const auto& w : ms.fit.warnings) r.warnings.push_back(std::string(m) + ": " + w);
+    r.models.push_back(std::move(ms));
+  }
+}
+
+void fit_spend_model(const Comm& comm, const ClvConfig& cfg, std::span<const clv::SpendPair> spend_rows, ClvResult& r) {
+  if (!cfg.wants("gamma_gamma")) return;
+  Stopwatch sw;
+  const std::vector<clv::SpendPair> st = gather_spend(comm, spend_rows);
+  r.spend_customers = clv::total_count(st);
+  if (r.spend_customers < kMinFitCustomers) {
+    r.warnings.push_back("gamma_gamma: only " + std::to_string(r.spend_customers) +
+                         " repeat customers with spend; not fitted, no CLV");
+  } else {
+    r.gamma_gamma = fit_on_root(comm, [&] { return clv::fit_gamma_gamma(st); });
+    r.frequency_spend_correlation = clv::frequency_spend_correlation(st);
+    if (!r.gamma_gamma->converged) r.warnings.push_back("gamma_gamma: fit did not converge: " + r.gamma_gamma->message);
+    for (const auto& w : r.gamma_gamma->warnings) r.warnings.push_back("gamma_gamma: " + w);
+  }
+  r.t_fit_gg = sw.seconds();
+}
+
+}  // namespace crmpi::clv_stages

@@ -1,0 +1,47 @@
+// Internal stages of `crmpi clv` (jobs/clv_job.cpp runs them in this order). Not a public API:
+// jobs/clv_job.hpp is. Each stage fills its part of ClvResult.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "jobs/clv_job.hpp"
+#include "kernels/clv/types.hpp"
+
+namespace crmpi::clv_stages {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+inline constexpr std::uint64_t kMinFitCustomers = 10;
+
+// "bgnbd" | "pareto_nbd" | "gamma_gamma", or "" for an unknown name (config.cpp).
+std::string canonical_model(const std::string& m);
+
+// 1. Per-customer summaries, streaming the orders (summaries.cpp). Also counts the distinct
+// holdout purchase days per holdout week (this rank's customers).
+struct SummaryPass {
+  std::size_t weeks = 0;
+  std::vector<std::uint64_t> weekly;
+};
+SummaryPass summarize_customers(const Comm& comm, InputFile& in, const Slice& slice, const CommonConfig& common,
+                                ClvResult& r);
+
+// 2. The global (x, t_x, T) table (identical on every rank) and this rank's Gamma-Gamma rows
+// (summaries.cpp). Sets r.skipped when there are too few customers to fit.
+std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r, std::vector<clv::SpendPair>& spend_rows);
+
+// 3. Fits on rank 0, broadcast (fits.cpp).
+void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table, ClvResult& r);
+void fit_spend_model(const Comm& comm, const ClvConfig& cfg, std::span<const clv::SpendPair> spend_rows, ClvResult& r);
+
+// 4. Per-customer P(alive), churn risk, expected purchases, CLV, holdout predictions (scoring.cpp).
+void score_customers(const ClvConfig& cfg, ClvResult& r);
+
+// 5. Lifecycle stages (primary model), exact aggregates, holdout metrics and weekly tracking
+// (aggregates.cpp).
+void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table,
+                              SummaryPass& pass, ClvResult& r);
+
+}  // namespace crmpi::clv_stages

@@ -1,0 +1,95 @@
+// Rank-count independence: exact sums across ranks, deterministic global tables, broadcast fits
+// (see the header comment of jobs/clv_job.hpp).
+#include <cmath>
+#include <limits>
+
+#include "jobs/clv/stages.hpp"
+#include "kernels/clv/collapse.hpp"
+
+namespace crmpi {
+
+using clv_stages::kNaN;
+
+void ExactSum::add(double v) {
+  if (!std::isfinite(v) || std::fabs(v) >= 0x1p38) {
+    bad_ = true;
+    return;
+  }
+  acc_ += static_cast<Int128>(std::llround(std::ldexp(v, kFractionBits)));
+}
+
+double ExactSum::local_value() const {
+  return bad_ ? kNaN : std::ldexp(static_cast<double>(acc_), -kFractionBits);
+}
+
+std::vector<double> ExactSum::reduce(const Comm& comm, std::span<const ExactSum> sums) {
+  // acc = l0 + l1 2^40 + l2 2^80 with 0 <= l0, l1 < 2^40: the limbs add up exactly in int64 for
+  // any realistic number of ranks, and the total is rebuilt in 128 bits.
+  using Int128 = decltype(ExactSum::acc_);
+  constexpr Int128 kMask = (Int128{1} << 40) - 1;
+  const std::size_t n = sums.size();
+  std::vector<std::int64_t> limbs(4 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Int128 a = sums[i].acc_;
+    limbs[4 * i] = static_cast<std::int64_t>(a & kMask);
+    limbs[4 * i + 1] = static_cast<std::int64_t>((a >> 40) & kMask);
+    limbs[4 * i + 2] = static_cast<std::int64_t>(a >> 80);
+    limbs[4 * i + 3] = sums[i].bad_ ? 1 : 0;
+  }
+  comm.allreduce_sum_inplace(std::span<std::int64_t>(limbs));
+  std::vector<double> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (limbs[4 * i + 3] != 0) {
+      out[i] = kNaN;
+      continue;
+    }
+    const Int128 total = static_cast<Int128>(limbs[4 * i]) + (static_cast<Int128>(limbs[4 * i + 1]) << 40) +
+                         static_cast<Int128>(limbs[4 * i + 2]) * (Int128{1} << 80);
+    out[i] = std::ldexp(static_cast<double>(total), -kFractionBits);
+  }
+  return out;
+}
+
+// ---- deterministic tables and fits -------------------------------------------------------------
+
+std::vector<clv::Triple> gather_triples(const Comm& comm, std::span<const clv::Triple> local) {
+  const std::vector<clv::Triple> mine = clv::collapse_triples(local);  // smaller messages
+  const std::vector<clv::Triple> all = comm.allgatherv(std::span<const clv::Triple>(mine));
+  return clv::collapse_triples(all);
+}
+
+std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::span<const clv::SpendPair> local) {
+  const std::vector<clv::SpendPair> mine = clv::collapse_spend(local);
+  const std::vector<clv::SpendPair> all = comm.allgatherv(std::span<const clv::SpendPair>(mine));
+  return clv::collapse_spend(all);
+}
+
+namespace {
+void bcast_strings(const Comm& comm, std::vector<std::string>& v) {
+  std::uint64_t n = v.size();
+  comm.bcast(n);
+  v.resize(n);
+  for (auto& s : v) comm.bcast(s);
+}
+}  // namespace
+
+void broadcast_fit(const Comm& comm, clv::FitResult& f) {
+  comm.bcast(f.model);
+  bcast_strings(comm, f.names);
+  comm.bcast(f.estimates);
+  comm.bcast(f.std_errors);
+  std::vector<double> d = {f.log_likelihood, f.aic, f.bic};
+  comm.bcast(d);
+  f.log_likelihood = d[0];
+  f.aic = d[1];
+  f.bic = d[2];
+  std::vector<std::int64_t> i = {static_cast<std::int64_t>(f.n_customers), f.iterations, f.converged ? 1 : 0};
+  comm.bcast(i);
+  f.n_customers = static_cast<std::uint64_t>(i[0]);
+  f.iterations = static_cast<int>(i[1]);
+  f.converged = i[2] != 0;
+  comm.bcast(f.message);
+  bcast_strings(comm, f.warnings);
+}
+
+}  // namespace crmpi
