@@ -86,7 +86,13 @@ DateTimeParse parse_datetime(std::string_view text, SlashOrder slash_order) {
   if (text.empty()) return fail(DateError::kEmpty);
   std::size_t pos = 0;
   int a = 0;
-  const bool digits_only = text.find_first_not_of("0123456789") == std::string_view::npos;
+  bool digits_only = true;  // a plain loop: find_first_not_of tests each byte against all ten digits
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      digits_only = false;
+      break;
+    }
+  }
   if (digits_only) {  // YYYYMMDD
     if (text.size() != 8) return fail(DateError::kBadFormat);
     int y = 0, m = 0, d = 0;

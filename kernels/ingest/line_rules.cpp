@@ -43,7 +43,9 @@ LineClassifier::LineClassifier(LineRulesConfig config) : config_(std::move(confi
     if (!code.empty() && code.back() == '*') {
       prefixes_.push_back(upper(std::string_view(code).substr(0, code.size() - 1)));
     } else {
-      exact_codes_.insert(upper(code));
+      const std::string u = upper(code);
+      exact_codes_.insert(u);
+      exact_first_byte_[u.empty() ? 0 : static_cast<unsigned char>(u[0])] = true;
     }
   }
 }
@@ -63,7 +65,8 @@ bool LineClassifier::is_non_product(std::string_view stock_code) const {
     heap = upper(stock_code);
     code = heap;
   }
-  if (exact_codes_.contains(code)) return true;
+  const auto first = code.empty() ? 0 : static_cast<unsigned char>(code[0]);
+  if (exact_first_byte_[first] && exact_codes_.contains(code)) return true;
   for (const std::string& p : prefixes_) {
     if (code.starts_with(p)) return true;
   }

@@ -89,6 +89,8 @@ class LineClassifier {
   // upper-cased; looked up by string_view once per line, so without building a std::string
   std::unordered_set<std::string, TransparentStringHash, std::equal_to<>> exact_codes_;
   std::vector<std::string> prefixes_;             // upper-cased, without '*'
+  // First bytes of exact_codes_: most stock codes start with a digit and skip the set lookup.
+  std::array<bool, 256> exact_first_byte_{};
 };
 
 // Counts per primary class and per flag; sums across chunks and ranks with +=.
