@@ -27,7 +27,7 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const
       return clv::fit_pareto_nbd(table, opt);
     });
     ms.t_fit = fs.seconds();
-    spdlog::info("clv: {} fitted in {:.3f}s (+{:.3f}s collapse): LL {:.4f}, {} iterations, {}", m, ms.t_fit,
+    spdlog::info("clv: {} fitted in {:.3f}s (+{:.3f}s collapse): LL {:.4f}, {} evaluations, {}", m, ms.t_fit,
                  r.t_collapse, ms.fit.log_likelihood, ms.fit.iterations, ms.fit.converged ? "converged" : "NOT converged");
     if (!ms.fit.converged) r.warnings.push_back(std::string(m) + ": fit did not converge: " + ms.fit.message);
     for (const auto& w : ms.fit.warnings) r.warnings.push_back(std::string(m) + ": " + w);

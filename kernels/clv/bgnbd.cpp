@@ -57,7 +57,9 @@ double bgnbd_log_likelihood(const BgNbdParams& p, const TripleIndex& idx, std::a
         const double a3 = -rx * lT, a4 = c4 - rx * ltx;
         const bool dead_max = a4 > a3;
         const double e = std::exp(dead_max ? a3 - a4 : a4 - a3);  // in (0, 1]
-        const double lse = (dead_max ? a4 : a3) + std::log1p(e);
+        // log(1 + e) rather than log1p(e): e is in (0, 1], so the absolute error stays below
+        // 2.2e-16 (negligible next to the row's log-likelihood) and log is ~3x cheaper.
+        const double lse = (dead_max ? a4 : a3) + std::log(1.0 + e);
         const double w = wt[i];
         s_w += w;
         s_lse += w * lse;

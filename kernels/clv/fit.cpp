@@ -19,6 +19,8 @@ using Vec = Eigen::VectorXd;
 using LogLik = std::function<double(const Vec& theta, Vec& grad)>;
 constexpr double kMaxLogParam = 30.0;
 
+struct StopConverged {};
+
 // Mean negative log-likelihood for LBFGSpp; remembers the best finite point it has seen so a
 // failed line search can restart from there.
 struct Objective {
@@ -26,6 +28,8 @@ struct Objective {
   double n;
   Vec best;
   double best_f = std::numeric_limits<double>::infinity();
+  double stop_tolerance = -1;  // while optimising: stop once max |grad| <= this (StopConverged)
+  int evaluations = 0;        // of the log-likelihood (guarded steps excluded)
 
   double operator()(const Vec& theta, Vec& grad) {
     // Guard before evaluating: a line search can step to non-finite or absurd log-parameters
@@ -35,6 +39,7 @@ struct Objective {
       grad.setZero();
       return std::numeric_limits<double>::infinity();
     }
+    ++evaluations;
     const double v = ll(theta, grad);
     if (!std::isfinite(v) || !grad.allFinite() || !theta.allFinite()) {
       grad.setZero();
@@ -46,12 +51,21 @@ struct Objective {
       best_f = f;
       best = theta;
     }
+    // LBFGSpp tests its own (norm) criterion only after a line search, and near the optimum the
+    // line searches creep on rounding noise of f (~1e-14 relative) for ~100 more evaluations
+    // until one fails: stop at the first evaluated point that meets ours (f there is within
+    // that noise of the best value), and keep that point.
+    if (grad.cwiseAbs().maxCoeff() <= stop_tolerance) {
+      best_f = std::min(f, best_f);
+      best = theta;
+      throw StopConverged{};
+    }
     return f;
   }
 };
 
 template <template <class> class LineSearch>
-int run_lbfgs(Objective& obj, Vec& theta, const FitOptions& opt, int linesearch_kind, std::string& error) {
+void run_lbfgs(Objective& obj, Vec& theta, const FitOptions& opt, int linesearch_kind, std::string& error) {
   LBFGSpp::LBFGSParam<double> param;
   param.epsilon = opt.gradient_tolerance * 0.1;
   param.epsilon_rel = 0.0;
@@ -60,12 +74,14 @@ int run_lbfgs(Objective& obj, Vec& theta, const FitOptions& opt, int linesearch_
   param.linesearch = linesearch_kind;
   LBFGSpp::LBFGSSolver<double, LineSearch> solver(param);
   double fx = 0;
+  obj.stop_tolerance = 0.1 * opt.gradient_tolerance;
   try {
-    return solver.minimize(obj, theta, fx);
+    solver.minimize(obj, theta, fx);
+  } catch (const StopConverged&) {  // obj.best meets the tolerance
   } catch (const std::exception& e) {  // line search failure: keep the best point, report
     error = e.what();
-    return 0;
   }
+  obj.stop_tolerance = -1;
 }
 
 FitResult run_fit(std::string model, std::vector<std::string> names, const LogLik& ll, Vec theta0,
@@ -89,21 +105,24 @@ FitResult run_fit(std::string model, std::vector<std::string> names, const LogLi
   for (int attempt = 0; attempt < 3; ++attempt) {
     Vec theta = obj.best;
     std::string error;
-    int it = 0;
-    if (attempt == 0) it = run_lbfgs<LBFGSpp::LineSearchBacktracking>(obj, theta, opt, LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_ARMIJO, error);
-    if (attempt == 1) it = run_lbfgs<LBFGSpp::LineSearchNocedalWright>(obj, theta, opt, LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE, error);
-    if (attempt == 2) it = run_lbfgs<LBFGSpp::LineSearchBracketing>(obj, theta, opt, LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_ARMIJO, error);
-    res.iterations += it;
-    if (!error.empty()) failures.push_back("attempt " + std::to_string(attempt + 1) + ": " + error);
+    const int evals_before = obj.evaluations;
+    if (attempt == 0) run_lbfgs<LBFGSpp::LineSearchBacktracking>(obj, theta, opt, LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_ARMIJO, error);
+    if (attempt == 1) run_lbfgs<LBFGSpp::LineSearchNocedalWright>(obj, theta, opt, LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE, error);
+    if (attempt == 2) run_lbfgs<LBFGSpp::LineSearchBracketing>(obj, theta, opt, LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_ARMIJO, error);
+    if (!error.empty())
+      failures.push_back("attempt " + std::to_string(attempt + 1) + ": " + error + ", after " +
+                         std::to_string(obj.evaluations - evals_before) + " evaluations");
     if (grad_norm(obj.best) <= opt.gradient_tolerance) {
       res.converged = true;
       break;
     }
   }
+  res.iterations = obj.evaluations;
   const Vec theta = obj.best;
   const double gnorm = grad_norm(theta);
   res.message = (res.converged ? "converged" : "NOT converged") + std::string(": max |grad| of mean NLL = ") +
                 std::to_string(gnorm);
+  res.message += "; " + std::to_string(obj.evaluations) + " evaluations";
   for (const auto& f : failures) res.message += "; line search failure (" + f + ")";
 
   Vec grad(k);

@@ -4,7 +4,8 @@
 // mean negative log-likelihood (per customer, so tolerances do not depend on data size). A
 // line-search failure is not fatal: the fit restarts from the best point seen with another line
 // search (Armijo backtracking -> strong-Wolfe Nocedal-Wright -> bracketing); the outcome is judged
-// by the final gradient norm and reported in `converged`/`message`.
+// by the final gradient norm and reported in `converged`/`message`. The optimiser stops at the first
+// evaluated point whose max |gradient| of the mean NLL is <= gradient_tolerance / 10.
 //
 // Standard errors: observed information = Hessian of the total negative log-likelihood in
 // log-parameters, by central differences of the analytic gradient; inverted (must be positive
@@ -33,7 +34,7 @@ struct FitResult {
   double aic = 0;                    // 2k - 2LL
   double bic = 0;                    // k ln(n) - 2LL
   std::uint64_t n_customers = 0;
-  int iterations = 0;                // L-BFGS iterations over all attempts
+  int iterations = 0;                // log-likelihood evaluations by the optimiser, all attempts (line-search trials included)
   bool converged = false;            // max |d(mean NLL)/d log p| <= gradient_tolerance
   std::string message;
   std::vector<std::string> warnings;
