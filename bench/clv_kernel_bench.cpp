@@ -5,6 +5,7 @@
 // + gradient evaluation of BG/NBD and Pareto/NBD (mean of several), the full fits (with their
 // evaluation counts), and fused BG/NBD scoring (P(alive), E[Y(52 weeks)], 12-month CLV) in
 // customer order.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -86,13 +87,16 @@ int main(int argc, char** argv) {
   std::vector<double> clv_h, clv_w;
   clv_horizons_and_weights(ClvSettings{12, 0.01, TimeUnit::kWeek}, clv_h, clv_w);
   std::vector<double> ey(n), clv(n), pa(n);
-  for (int pass = 0; pass < 2; ++pass) {  // pass 0: cold tables; pass 1: warm
-    BgNbdScorer scorer(p, {HorizonSet{{52.14}, {1.0}}, HorizonSet{clv_h, clv_w}});
-    scorer.set_time_grid(grid);
-    const std::span<double> outs[2] = {ey, clv};
-    t0 = now();
-    scorer.score_sets(x, t_x, T, outs, pa);
-    const double s = now() - t0;
+  BgNbdScorer scorer(p, {HorizonSet{{52.14}, {1.0}}, HorizonSet{clv_h, clv_w}});
+  scorer.set_time_grid(grid);
+  const std::span<double> outs[2] = {ey, clv};
+  for (int pass = 0; pass < 2; ++pass) {  // pass 0: fills the (x, T) numerators; pass 1: all cached
+    double s = 1e300;
+    for (int rep = 0; rep < (pass ? 5 : 1); ++rep) {  // warm: best of 5 (shared machine)
+      t0 = now();
+      scorer.score_sets(x, t_x, T, outs, pa);
+      s = std::min(s, now() - t0);
+    }
     std::printf(", \"score_%s_s\": %.4f, \"score_%s_customers_per_s\": %.0f", pass ? "warm" : "cold", s,
                 pass ? "warm" : "cold", static_cast<double>(n) / s);
   }

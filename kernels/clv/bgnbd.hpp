@@ -73,7 +73,7 @@ class BgNbdScorer {
   double numerator(double x, double T) const { return numerator(0, x, T); }
   double numerator(std::size_t set, double x, double T) const;
 
-  static constexpr std::size_t kGridX = 32;
+  static constexpr std::size_t kGridX = 256;
 
  private:
   struct Entry {
@@ -82,12 +82,16 @@ class BgNbdScorer {
   };
   const double* lookup(double x, double T);
   void fill(double x, double T, double* values) const;
+  bool on_grid(double v, std::size_t& step) const;  // v == step / grid_ exactly
+  void grow_grid(std::size_t step);                 // dense_ and log_alpha_u_ cover step
   BgNbdParams p_;
   std::vector<HorizonSet> sets_;
   std::vector<Entry> cache_;
   double grid_ = 0;            // steps per time unit, 0 = no grid
   std::vector<double> dense_;  // [step][x][set], NaN = not yet computed
+  std::vector<double> log_alpha_u_;  // [step]: log(alpha + step / grid)
   std::size_t dense_steps_ = 0;
+  std::array<double, kGridX> odds_scale_{};  // [x]: a / (b + x - 1), 0 for x = 0
 };
 
 // Convenience: E[Y(horizon) | x, t_x, T] per customer.

@@ -149,6 +149,16 @@ TEST(ClvScoring, BgNbdThroughput) {
   }
   // Loose floor only: the machine is shared; the target (20M/s) is reported above.
   EXPECT_GT(rate, 2e6);
+  // Day grid (what crmpi clv uses): dense [T day][x] numerators, per-day logs.
+  BgNbdScorer grid(kCdnowBg, {52.0}, {1.0});
+  grid.set_time_grid(7.0);
+  std::vector<double> ey2(n), pa2(n);
+  grid.score(x, t_x, T, ey2, pa2);  // fill
+  const auto t1 = std::chrono::steady_clock::now();
+  grid.score(x, t_x, T, ey2, pa2);
+  const double secs2 = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  std::printf("  with the day grid: %.1f M customers/s\n", static_cast<double>(n) / secs2 / 1e6);
+  for (std::size_t i = 0; i < n; i += 9973) EXPECT_NEAR(ey2[i], ey[i], 1e-12 * ey[i]);
 }
 
 TEST(ClvSummary, EdgeCases) {
@@ -191,4 +201,42 @@ TEST(ClvHoldout, MaeAndCorrelation) {
   EXPECT_DOUBLE_EQ(mean_absolute_error(pred, act), 1.0);
   EXPECT_NEAR(pearson_correlation(pred, act), 0.9438798074485389, 1e-14);
   EXPECT_TRUE(std::isnan(pearson_correlation(pred, std::vector<double>{1, 1, 1, 1})));
+}
+
+TEST(ClvScoring, BgNbdGridPathMatchesHashedPath) {
+  // Customers on a day grid (weeks of whole days) with some off the grid and some x >= kGridX:
+  // the dense-table path (per-step logs, per-x odds scale) agrees with the hashed path.
+  std::mt19937_64 rng(9);
+  std::geometric_distribution<int> xs(0.3);
+  std::uniform_int_distribution<int> days(0, 1100);
+  const std::size_t n = 200000;
+  std::vector<double> x(n), t_x(n), T(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int dT = days(rng);
+    T[i] = dT / 7.0;
+    x[i] = i % 97 == 0 ? 300.0 : xs(rng);
+    t_x[i] = x[i] > 0 ? std::uniform_int_distribution<int>(0, dT)(rng) / 7.0 : 0.0;
+    if (i % 101 == 0) T[i] += 1e-3;  // off the grid
+  }
+  std::vector<double> clv_h, clv_w;
+  clv_horizons_and_weights(ClvSettings{12, 0.01, TimeUnit::kWeek}, clv_h, clv_w);
+  const std::vector<HorizonSet> sets = {{{52.0}, {1.0}}, {clv_h, clv_w}, {{13.0}, {1.0}}};
+  std::vector<double> g0(n), g1(n), g2(n), gp(n), h0(n), h1(n), h2(n), hp(n);
+  BgNbdScorer grid(kCdnowBg, sets), hashed(kCdnowBg, sets);
+  grid.set_time_grid(7.0);
+  const std::span<double> go[3] = {g0, g1, g2}, ho[3] = {h0, h1, h2};
+  grid.score_sets(x, t_x, T, go, gp);
+  hashed.score_sets(x, t_x, T, ho, hp);
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_NEAR(gp[i], hp[i], 1e-12 * hp[i] + 1e-300) << i;
+    ASSERT_NEAR(g0[i], h0[i], 1e-12 * h0[i] + 1e-300) << i;
+    ASSERT_NEAR(g1[i], h1[i], 1e-12 * h1[i] + 1e-300) << i;
+    ASSERT_NEAR(g2[i], h2[i], 1e-12 * h2[i] + 1e-300) << i;
+  }
+  // One set alone equals the first set of the fused scorer.
+  std::vector<double> one(n);
+  BgNbdScorer single(kCdnowBg, {52.0}, {1.0});
+  single.set_time_grid(7.0);
+  single.score(x, t_x, T, one);
+  for (std::size_t i = 0; i < n; i += 7) ASSERT_EQ(one[i], g0[i]) << i;
 }
