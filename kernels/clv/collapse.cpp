@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <tuple>
 
 #include "kernels/common/errors.hpp"
@@ -41,10 +42,84 @@ std::vector<Row> sort_and_fold(std::vector<Row> rows, Less less) {
   return out;
 }
 
+// Fast path for summaries of real data (integer x; t_x and T whole days, in days or in weeks):
+// each key packs into 64 bits as x (20 bits) | 7 t_x (22 bits) | 7 T (22 bits), whose integer
+// order is the (x, t_x, T) order, and the keys are radix-sorted (4 passes of 16 bits) instead of
+// comparison-sorted. The values are rebuilt as steps / 7.0, which is checked to give back the
+// input exactly; any row that does not fit sends the whole table to the generic path.
+constexpr double kSteps = 7.0;
+constexpr int kStepBits = 22, kXBits = 20;
+
+bool pack_steps(double v, std::uint64_t& out) {
+  if (!(v >= 0 && v * kSteps < static_cast<double>(std::uint64_t{1} << kStepBits))) return false;
+  const double s = std::nearbyint(v * kSteps);
+  out = static_cast<std::uint64_t>(s);
+  return s / kSteps == v;
+}
+
+struct KeyCount {
+  std::uint64_t key, count;
+};
+
+bool collapse_packed(std::span<const Triple> rows, std::vector<Triple>& out) {
+  std::vector<KeyCount> a(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Triple& t = rows[i];
+    std::uint64_t tx = 0, T = 0;
+    if (!(t.x >= 0 && t.x < static_cast<double>(1 << kXBits)) || !pack_steps(t.t_x, tx) || !pack_steps(t.T, T))
+      return false;
+    const auto x = static_cast<std::uint64_t>(t.x);
+    if (static_cast<double>(x) != t.x) return false;
+    a[i] = {x << (2 * kStepBits) | tx << kStepBits | T, t.count};
+  }
+  // LSD radix sort (stable), 11-bit digits (histograms stay in L1); passes whose digit is the
+  // same for every key (the high bits of x, mostly) are skipped.
+  constexpr int kDigit = 11;
+  constexpr std::uint64_t kDigitMask = (std::uint64_t{1} << kDigit) - 1;
+  std::uint64_t any_bits = 0, all_bits = ~std::uint64_t{0};
+  for (const KeyCount& e : a) {
+    any_bits |= e.key;
+    all_bits &= e.key;
+  }
+  std::vector<KeyCount> b(a.size());
+  std::vector<std::size_t> hist(std::size_t{1} << kDigit);
+  for (int shift = 0; shift < 64; shift += kDigit) {
+    if ((((any_bits ^ all_bits) >> shift) & kDigitMask) == 0) continue;  // digit constant
+    std::fill(hist.begin(), hist.end(), 0);
+    for (const KeyCount& e : a) ++hist[(e.key >> shift) & kDigitMask];
+    std::size_t sum = 0;
+    for (auto& h : hist) {
+      const std::size_t c = h;
+      h = sum;
+      sum += c;
+    }
+    for (const KeyCount& e : a) b[hist[(e.key >> shift) & kDigitMask]++] = e;
+    a.swap(b);
+  }
+  out.clear();
+  out.reserve(a.size());
+  constexpr std::uint64_t kMask = (std::uint64_t{1} << kStepBits) - 1;
+  std::uint64_t last = 0;
+  for (const KeyCount& e : a) {
+    if (e.count == 0) continue;
+    if (!out.empty() && e.key == last) {
+      out.back().count += e.count;
+      continue;
+    }
+    last = e.key;
+    out.push_back(Triple{static_cast<double>(e.key >> (2 * kStepBits)),
+                         static_cast<double>((e.key >> kStepBits) & kMask) / kSteps,
+                         static_cast<double>(e.key & kMask) / kSteps, e.count});
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<Triple> collapse_triples(std::span<const Triple> rows) {
   for (const Triple& t : rows) check(t);
+  std::vector<Triple> out;
+  if (collapse_packed(rows, out)) return out;
   return sort_and_fold(std::vector<Triple>(rows.begin(), rows.end()), triple_less);
 }
 

@@ -8,28 +8,72 @@
 
 namespace crmpi::clv {
 
+namespace {
+
+// Time values on the grid of whole days (in days or weeks: v == k / 7.0 exactly): the distinct
+// values and the per-row indices come from a presence array over k, no sort or search.
+constexpr double kSteps = 7.0;
+constexpr double kMaxSteps = 1 << 24;
+
+bool grid_step(double v, std::uint32_t& k) {
+  if (!(v >= 0 && v * kSteps < kMaxSteps)) return false;
+  const double s = std::nearbyint(v * kSteps);
+  k = static_cast<std::uint32_t>(s);
+  return s / kSteps == v;
+}
+
+bool index_on_grid(std::span<const Triple> table, TripleIndex& idx) {
+  const std::size_t n = table.size();
+  std::uint32_t max_step = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!grid_step(table[i].t_x, idx.i_tx[i]) || !grid_step(table[i].T, idx.i_T[i])) return false;
+    max_step = std::max({max_step, idx.i_tx[i], idx.i_T[i]});
+  }
+  std::vector<std::uint32_t> slot(static_cast<std::size_t>(max_step) + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) slot[idx.i_tx[i]] = slot[idx.i_T[i]] = 1;
+  std::uint32_t next = 0;
+  for (std::size_t k = 0; k < slot.size(); ++k) {
+    if (!slot[k]) continue;
+    slot[k] = next++;
+    idx.u.push_back(static_cast<double>(k) / kSteps);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    idx.i_tx[i] = slot[idx.i_tx[i]];
+    idx.i_T[i] = slot[idx.i_T[i]];
+  }
+  return true;
+}
+
+}  // namespace
+
 TripleIndex::TripleIndex(std::span<const Triple> table) {
   const std::size_t n = table.size();
   if (n > std::numeric_limits<std::uint32_t>::max() / 2) throw DataError("TripleIndex: table too large");
-  u.reserve(2 * n);
-  for (const Triple& t : table) {
-    u.push_back(t.t_x);
-    u.push_back(t.T);
-  }
-  std::sort(u.begin(), u.end());
-  u.erase(std::unique(u.begin(), u.end()), u.end());
-  u.shrink_to_fit();
   i_tx.resize(n);
   i_T.resize(n);
   w.resize(n);
-  auto index_of = [&](double v) {
-    return static_cast<std::uint32_t>(std::lower_bound(u.begin(), u.end(), v) - u.begin());
-  };
+  if (!index_on_grid(table, *this)) {
+    u.clear();
+    u.reserve(2 * n);
+    for (const Triple& t : table) {
+      u.push_back(t.t_x);
+      u.push_back(t.T);
+    }
+    std::sort(u.begin(), u.end());
+    u.erase(std::unique(u.begin(), u.end()), u.end());
+    u.shrink_to_fit();
+    auto index_of = [&](double v) {
+      return static_cast<std::uint32_t>(std::lower_bound(u.begin(), u.end(), v) - u.begin());
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      const Triple& t = table[i];
+      // Consecutive rows mostly share T or t_x with a neighbour: reuse before searching.
+      i_tx[i] = (i > 0 && table[i - 1].t_x == t.t_x) ? i_tx[i - 1] : index_of(t.t_x);
+      i_T[i] = (i > 0 && table[i - 1].T == t.T) ? i_T[i - 1] : index_of(t.T);
+    }
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const Triple& t = table[i];
-    // Consecutive rows mostly share T or t_x with a neighbour: reuse before searching.
-    i_tx[i] = (i > 0 && table[i - 1].t_x == t.t_x) ? i_tx[i - 1] : index_of(t.t_x);
-    i_T[i] = (i > 0 && table[i - 1].T == t.T) ? i_T[i - 1] : index_of(t.T);
     w[i] = static_cast<double>(t.count);
     customers += t.count;
     if (i == 0 || t.x != table[i - 1].x) {
