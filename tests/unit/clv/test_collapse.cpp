@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
+
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -68,4 +71,29 @@ TEST(ClvCollapse, SpendPairsDropNonRepeatAndMerge) {
   const std::vector<std::vector<SpendPair>> parts = {collapse_spend(std::span(x).first(3), std::span(z).first(3)),
                                                      collapse_spend(std::span(x).last(3), std::span(z).last(3))};
   EXPECT_EQ(merge_spend(parts), t);
+}
+
+TEST(ClvCollapse, DayGridFastPathEqualsGenericSort) {
+  // Whole days in weeks (the radix-sorted packed path) against a plain std::sort + fold.
+  auto rows = clv_sim::simulate_bgnbd({0.8, 4.0, 1.2, 6.0}, 30000, 21, true, 1, 150);
+  for (std::size_t i = 0; i < rows.size(); i += 7) rows[i].count = 1 + i % 5;
+  rows.push_back({0, 0, 0, 3});  // T = 0
+  const auto fast = collapse_triples(rows);
+  auto ref = rows;
+  std::sort(ref.begin(), ref.end(), [](const Triple& a, const Triple& b) {
+    return std::tie(a.x, a.t_x, a.T) < std::tie(b.x, b.t_x, b.T);
+  });
+  std::vector<Triple> folded;
+  for (const auto& r : ref) {
+    if (!folded.empty() && folded.back().x == r.x && folded.back().t_x == r.t_x && folded.back().T == r.T)
+      folded.back().count += r.count;
+    else
+      folded.push_back(r);
+  }
+  ASSERT_EQ(fast.size(), folded.size());
+  for (std::size_t i = 0; i < fast.size(); ++i) ASSERT_EQ(fast[i], folded[i]) << i;
+  // Off the grid: the generic path gives the same order rules.
+  rows.push_back({1, 0.123456, 2.5, 1});
+  const auto slow = collapse_triples(rows);
+  EXPECT_EQ(slow.size(), fast.size() + 1);
 }
