@@ -7,8 +7,11 @@ from `crmpi generate`.
 
 crmpi's stage times come from its hidden `--timings FILE` option (JSON written by rank 0):
 summary pass, collapse (+ gather/merge), each fit (rank 0, broadcast), each model's scoring on
-rank 0 (P(alive), expected purchases over the horizon, CLV; the BG/NBD figure includes the
-counting sort that groups customers by T). The reference reads the same per-customer (x, t_x, T)
+rank 0 (P(alive), expected purchases over the horizon, CLV and holdout in one fused pass). Then
+bench_clv_kernel (bench/clv_kernel_bench.cpp, found next to crmpi in the build tree or given by
+--kernel-bench) times the kernels alone on one core on the same customers: collapse, index, one
+log-likelihood + gradient evaluation, the fits, and fused scoring (first pass fills the (x, T)
+numerator table; warm = best of 5 passes with it filled). The reference reads the same per-customer (x, t_x, T)
 from crmpi's results.h5, fits BG/NBD with scipy L-BFGS-B (finite-difference gradients) on the
 per-customer log-likelihood of clv_reference.py, times one Pareto/NBD log-likelihood evaluation
 (textbook hyp2f1 form; a full fit takes minutes at 1M), and scores P(alive) + E[Y(t)] with
@@ -75,7 +78,9 @@ def main():
     ap.add_argument("--crmpi", required=True)
     ap.add_argument("--customers", default="1000000", help="comma-separated sizes")
     ap.add_argument("--ranks", default="1,2")
-    ap.add_argument("--models", default="bgnbd,gg", help="crmpi --models (pareto: see docs/PERFORMANCE.md)")
+    ap.add_argument("--models", default="bgnbd,pareto,gg", help="crmpi --models")
+    ap.add_argument("--kernel-bench", default="", help="path of bench_clv_kernel (one-core kernel stages); "
+                    "default: next to crmpi in the build tree")
     ap.add_argument("--work", default="/tmp/crmpi-clv-bench")
     ap.add_argument("--mpiexec", default="mpirun")
     ap.add_argument("--no-reference", action="store_true")
@@ -99,6 +104,18 @@ def main():
             t = json.load(open(tf))
             t.update(wall_s=wall)
             rows.append(t)
+        kb = args.kernel_bench or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.crmpi))),
+                                               "bench", "bench_clv_kernel")
+        if os.path.exists(kb):
+            with h5py.File(f"{args.work}/out_{n}_{args.ranks.split(',')[0]}/results.h5", "r") as f:
+                ok = f["/clv/in_calibration"][()] == 1
+                np.stack([f[f"/clv/{k}"][()][ok] for k in ("x", "t_x", "T")], axis=1).astype("<f8").tofile(
+                    f"{args.work}/triples_{n}.bin")
+            out = subprocess.run([kb, f"{args.work}/triples_{n}.bin", "--pareto"], check=True, capture_output=True,
+                                 text=True).stdout
+            k = json.loads(out)
+            k["kernel"] = True
+            rows.append(k)
         if not args.no_reference:
             with h5py.File(f"{args.work}/out_{n}_{args.ranks.split(',')[0]}/results.h5", "r") as f:
                 ok = f["/clv/in_calibration"][()] == 1
@@ -109,16 +126,39 @@ def main():
             ref.update(customers=n, crmpi_bgnbd_params=None if est is None else [float(v) for v in est])
             rows.append(ref)
 
-    print("| customers | ranks | distinct (x,t_x,T) | summary s | collapse s | BG/NBD fit s | GG fit s | "
+    refs = {t["customers"]: t for t in rows if "ref_bgnbd_fit_s" in t}
+    nan = float("nan")
+
+    def ratio(a, b):
+        return a / b if a and b and a == a and b == b else nan
+
+    print("| customers | ranks | distinct (x,t_x,T) | summary s | collapse s | BG/NBD fit s | Pareto/NBD fit s | GG fit s | "
           "BG/NBD score s (rank 0) | customers/s per rank | wall s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for t in rows:
         if "ranks" not in t:
             continue
-        sc = t.get("score_bgnbd_s", float("nan"))
+        sc = t.get("score_bgnbd_s", nan)
         print(f"| {t['customers']:,} | {t['ranks']} | {t['triples']:,} | {t['summary_s']:.2f} | {t['collapse_s']:.2f} | "
-              f"{t.get('fit_bgnbd_s', float('nan')):.2f} | {t['fit_gamma_gamma_s']:.2f} | {sc:.3f} | "
-              f"{t['rank0_customers'] / sc / 1e6:.2f}M | {t['wall_s']:.1f} |")
+              f"{t.get('fit_bgnbd_s', nan):.2f} | {t.get('fit_pareto_nbd_s', nan):.2f} | {t['fit_gamma_gamma_s']:.2f} | "
+              f"{sc:.3f} | {t['rank0_customers'] / sc / 1e6:.1f}M | {t['wall_s']:.1f} |")
+    print("\nOne core, kernels alone (bench_clv_kernel, same customers), against the reference in the same run:")
+    print("| customers | collapse s | index s | BG/NBD LL eval s (ref: value; crmpi: value + gradient) | BG/NBD fit s incl. collapse (ref / crmpi) | "
+          "Pareto/NBD LL eval s (ref / crmpi) | Pareto/NBD fit s (default start) | scoring M customers/s: fill+score, warm (ref; crmpi/ref) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for k in rows:
+        if not k.get("kernel"):
+            continue
+        r = refs.get(k["customers"], {})
+        fit = k["collapse_s"] + k["bgnbd_fit_s"]
+        ref_rate = k["customers"] / r["ref_score_s"] / 1e6 if r else nan
+        cold, warm = k["score_cold_customers_per_s"] / 1e6, k["score_warm_customers_per_s"] / 1e6
+        print(f"| {k['customers']:,} | {k['collapse_s']:.3f} | {k['index_s']:.3f} | "
+              f"{r.get('ref_bgnbd_eval_s', nan):.3f} / {k['bgnbd_eval_s']:.4f} (x{ratio(r.get('ref_bgnbd_eval_s'), k['bgnbd_eval_s']):.0f}) | "
+              f"{r.get('ref_bgnbd_fit_s', nan):.1f} / {fit:.2f} (x{ratio(r.get('ref_bgnbd_fit_s'), fit):.0f}) | "
+              f"{r.get('ref_pareto_eval_s', nan):.2f} / {k.get('pareto_eval_s', nan):.3f} (x{ratio(r.get('ref_pareto_eval_s'), k.get('pareto_eval_s')):.0f}) | "
+              f"{k.get('pareto_fit_default_start_s', nan):.2f} | "
+              f"{cold:.1f}, {warm:.1f} ({ref_rate:.2f}; x{cold / ref_rate:.0f}, x{warm / ref_rate:.0f}) |")
     for t in rows:
         if "ref_bgnbd_fit_s" in t:
             print(f"\nreference (numpy/scipy, per customer, {t['customers']:,} customers): BG/NBD LL eval "
