@@ -1,5 +1,6 @@
 #include "kernels/clv/pareto_nbd.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -177,19 +178,67 @@ void pareto_nbd_score(const ParetoNbdParams& p, std::span<const double> horizons
       (!out_p_alive.empty() && out_p_alive.size() != n))
     throw DataError("pareto_nbd_score: length mismatch");
   const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
+  // Sum over horizons of weights * shape(T), times (beta+T)/(alpha+T): the value is (r+x) times it.
+  auto time_factor = [&](double Ti) {
+    double total = 0.0;
+    for (std::size_t k = 0; k < horizons.size(); ++k) {
+      const double l = std::log1p(horizons[k] / (beta + Ti));  // log((beta+T+t)/(beta+T))
+      const double shape = std::fabs(s - 1) < 1e-8 ? l : -std::expm1(-(s - 1) * l) / (s - 1);
+      total += weights[k] * shape;
+    }
+    return total * (beta + Ti) / (alpha + Ti);
+  };
+  // Day-grid memo (integer x < kX; t_x and T whole days in days or weeks, = k/7 exactly): the end
+  // terms (two hypergeometric series) per (x, day), the time logs and the horizon sum per day, so
+  // a customer costs one exp, one log1mexp and a few multiply-adds. Same formulas as
+  // pareto_nbd_row (values equal to rounding); other customers take the row-by-row path.
+  constexpr double kSteps = 7.0;
+  constexpr std::size_t kX = 256;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> end_memo, day_memo;  // [step * kX + x]; [step * 3 + {log(alpha+u), log(beta+u), factor}]
+  auto on_grid = [&](double v, std::size_t& k) {
+    if (!(v >= 0 && v * kSteps < 1e6)) return false;
+    const double st = std::nearbyint(v * kSteps);
+    k = static_cast<std::size_t>(st);
+    return st / kSteps == v;
+  };
+  auto end_at = [&](std::size_t k, double xv, std::size_t xi) {
+    double& e = end_memo[k * kX + xi];
+    if (std::isnan(e)) e = end_term(p, xv, static_cast<double>(k) / kSteps, false).log_value;
+    return e;
+  };
+  const double log_s = std::log(s);
   for (std::size_t i = 0; i < n; ++i) {
+    std::size_t sT = 0, stx = 0;
+    const auto xi = static_cast<std::size_t>(x[i] >= 0 && x[i] < static_cast<double>(kX) ? x[i] : 0.0);
+    if (static_cast<double>(xi) == x[i] && on_grid(T[i], sT) && on_grid(t_x[i], stx) && stx <= sT) {
+      if (sT * 3 + 2 >= day_memo.size()) {
+        const std::size_t steps = std::max(sT + 1, 2 * day_memo.size() / 3);
+        day_memo.resize(3 * steps, nan);
+        end_memo.resize(kX * steps, nan);
+      }
+      double* d = day_memo.data() + 3 * sT;
+      if (std::isnan(d[0])) {
+        d[0] = std::log(alpha + T[i]);
+        d[1] = std::log(beta + T[i]);
+        d[2] = want_value ? time_factor(T[i]) : 0.0;
+      }
+      const double part2 = -(r + x[i]) * d[0] - s * d[1];
+      double part3 = -std::numeric_limits<double>::infinity();
+      if (sT > stx) {
+        const double l_tx = end_at(stx, x[i], xi), l_T = end_at(sT, x[i], xi);
+        if (std::exp(l_T - l_tx) < 1.0) part3 = log_s - std::log(r + s + x[i]) + l_tx + log1mexp(l_T - l_tx);
+      }
+      const double alive = 1.0 / (1.0 + std::exp(part3 - part2));
+      if (!out_p_alive.empty()) out_p_alive[i] = alive;
+      if (want_value) out_value[i] = (r + x[i]) * d[2] * alive;
+      continue;
+    }
     const ParetoNbdRow row = pareto_nbd_row(p, x[i], t_x[i], T[i], false);
     const double alive = 1.0 / (1.0 + std::exp(row.log_dead_term - row.log_alive_term));
     if (!out_p_alive.empty()) out_p_alive[i] = alive;
     if (!want_value) continue;
-    const double lead = (r + x[i]) * (beta + T[i]) / (alpha + T[i]);
-    double total = 0.0;
-    for (std::size_t k = 0; k < horizons.size(); ++k) {
-      const double l = std::log1p(horizons[k] / (beta + T[i]));  // log((beta+T+t)/(beta+T))
-      const double shape = std::fabs(s - 1) < 1e-8 ? l : -std::expm1(-(s - 1) * l) / (s - 1);
-      total += weights[k] * lead * shape;
-    }
-    out_value[i] = total * alive;
+    out_value[i] = (r + x[i]) * time_factor(T[i]) * alive;
   }
 }
 

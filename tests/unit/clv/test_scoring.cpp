@@ -240,3 +240,33 @@ TEST(ClvScoring, BgNbdGridPathMatchesHashedPath) {
   single.score(x, t_x, T, one);
   for (std::size_t i = 0; i < n; i += 7) ASSERT_EQ(one[i], g0[i]) << i;
 }
+
+TEST(ClvScoring, ParetoNbdGridMemoMatchesRowFormula) {
+  // Day-grid customers (memoised end terms and horizon sums) against pareto_nbd_row per customer.
+  std::mt19937_64 rng(4);
+  std::geometric_distribution<int> xs(0.3);
+  std::uniform_int_distribution<int> days(0, 900);
+  const std::size_t n = 20000;
+  std::vector<double> x(n), t_x(n), T(n), v(n), pa(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int dT = days(rng);
+    T[i] = dT / 7.0;
+    x[i] = i % 53 == 0 ? 400.0 : xs(rng);  // x >= 256: row-by-row path
+    t_x[i] = x[i] > 0 ? std::uniform_int_distribution<int>(0, dT)(rng) / 7.0 : 0.0;
+  }
+  const std::vector<double> h = {4.345, 8.69, 52.14}, w = {0.5, 0.3, 0.2};
+  for (const ParetoNbdParams& p : {kCdnowPn, ParetoNbdParams{0.55, 11.67, 0.61, 10.58}}) {
+    pareto_nbd_score(p, h, w, x, t_x, T, v, pa);
+    for (std::size_t i = 0; i < n; i += 3) {
+      const ParetoNbdRow row = pareto_nbd_row(p, x[i], t_x[i], T[i], false);
+      const double alive = 1.0 / (1.0 + std::exp(row.log_dead_term - row.log_alive_term));
+      double value = 0.0;
+      for (std::size_t k = 0; k < h.size(); ++k) {
+        const double l = std::log1p(h[k] / (p.beta + T[i]));
+        value += w[k] * (p.r + x[i]) * (p.beta + T[i]) / (p.alpha + T[i]) * -std::expm1(-(p.s - 1) * l) / (p.s - 1);
+      }
+      ASSERT_NEAR(pa[i], alive, 1e-12 * alive + 1e-300) << i;
+      ASSERT_NEAR(v[i], value * alive, 1e-12 * value * alive + 1e-300) << i;
+    }
+  }
+}
