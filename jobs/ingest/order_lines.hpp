@@ -88,6 +88,7 @@ struct Counts {
   ingest::LineCounts rules;   // classes of the well-formed lines
   std::uint64_t duplicates = 0;
   std::uint64_t kept = 0;     // lines in the output
+  std::uint64_t zero_amount = 0;  // sales with amount 0 from an amount column: kept (free purchases)
 };
 
 inline std::string_view trim(std::string_view s) {

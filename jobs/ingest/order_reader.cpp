@@ -76,9 +76,11 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   if (!customer.empty()) out_.input_customers.add(ingest::raw_line_hash(customer));
   const std::uint64_t invoice_hash = m.order >= 0 ? ingest::raw_line_hash(invoice) : 0;
   if (m.order >= 0) out_.input_invoices.add(invoice_hash);
-  const auto verdict = classifier_.classify({invoice, product, customer, qty, price});
+  const bool amount_column = m.price < 0;
+  const auto verdict = classifier_.classify({invoice, product, customer, qty, price, amount_column});
   out_.counts.rules.add(verdict);
   if (verdict.primary != LineClass::kSale) return;
+  if (verdict.flags & ingest::kFlagZeroAmount) ++out_.counts.zero_amount;
   if (qty == 0) return bad(fi, rec, "quantity 0");
   if (qty > static_cast<std::int64_t>(schema::kMaxItemQuantity)) return bad(fi, rec, "quantity over 1,000,000");
   std::int64_t cents = 0;

@@ -34,7 +34,7 @@ const char* describe_flag(std::size_t bit) {
   static constexpr const char* kNames[kLineFlagCount] = {"adjustment_invoice", "missing_customer",
                                                          "cancel_invoice",     "negative_quantity",
                                                          "non_product",        "zero_price",
-                                                         "negative_price"};
+                                                         "negative_price",     "zero_amount"};
   return bit < kLineFlagCount ? kNames[bit] : "unknown";
 }
 
@@ -82,7 +82,7 @@ LineVerdict LineClassifier::classify(const OrderLineView& line) const {
   if (!config_.cancel_prefix.empty() && line.invoice.starts_with(config_.cancel_prefix)) f |= kFlagCancelInvoice;
   if (line.quantity < 0) f |= kFlagNegativeQuantity;
   if (is_non_product(line.stock_code)) f |= kFlagNonProduct;
-  if (line.unit_price_micros == 0) f |= kFlagZeroPrice;
+  if (line.unit_price_micros == 0) f |= line.price_is_line_amount ? kFlagZeroAmount : kFlagZeroPrice;
   if (line.unit_price_micros < 0) f |= kFlagNegativePrice;
 
   LineVerdict v;

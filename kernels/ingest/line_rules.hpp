@@ -9,7 +9,10 @@
 //   kMissingCustomer empty customer id: cannot be attributed to anyone
 //   kCancellation    invoice starts with the cancel prefix ("C") or quantity < 0 (returns)
 //   kNonProduct      stock code in the non-product list (postage, fees, manual, discounts, ...)
-//   kNonPositivePrice unit price <= 0 (free samples, zero-price corrections)
+//   kNonPositivePrice unit price <= 0 (free samples, zero-price corrections); for a line whose
+//                    money field is the line amount (price_is_line_amount, e.g. CDNOW's
+//                    dollar_value), only an amount < 0: an amount of 0 is a real free purchase,
+//                    a sale flagged kFlagZeroAmount
 //   kSale            everything else
 // Exact duplicates need state across lines (and, after the shuffle by customer, across ranks'
 // input), so they are not a class here: raw_line_hash() gives each raw line a 64-bit hash and
@@ -46,7 +49,8 @@ struct OrderLineView {
   std::string_view stock_code;
   std::string_view customer;  // empty = missing
   std::int64_t quantity = 0;
-  std::int64_t unit_price_micros = 0;
+  std::int64_t unit_price_micros = 0;  // or the line amount, see price_is_line_amount
+  bool price_is_line_amount = false;    // the money field is an amount column, not a unit price
 };
 
 enum class LineClass : std::uint8_t {
@@ -69,8 +73,9 @@ enum LineFlag : std::uint32_t {
   kFlagNonProduct = 1U << 4,
   kFlagZeroPrice = 1U << 5,
   kFlagNegativePrice = 1U << 6,
+  kFlagZeroAmount = 1U << 7,  // amount column 0: a free purchase, not a reason to drop
 };
-inline constexpr std::size_t kLineFlagCount = 7;
+inline constexpr std::size_t kLineFlagCount = 8;
 const char* describe_flag(std::size_t bit);
 
 struct LineVerdict {

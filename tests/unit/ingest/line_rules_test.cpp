@@ -7,7 +7,7 @@ namespace {
 
 OrderLineView line(std::string_view invoice, std::string_view code, std::string_view customer, std::int64_t qty,
                    std::int64_t price_micros) {
-  return {invoice, code, customer, qty, price_micros};
+  return {invoice, code, customer, qty, price_micros, false};
 }
 
 TEST(LineRules, PrimaryClassFollowsDocumentedPriority) {
@@ -21,6 +21,17 @@ TEST(LineRules, PrimaryClassFollowsDocumentedPriority) {
   EXPECT_EQ(c.classify(line("536370", "22222", "12583", 3, -1)).primary, LineClass::kNonPositivePrice);
   // Negative quantity without a C invoice is still a return/write-off.
   EXPECT_EQ(c.classify(line("536589", "21777", "12583", -10, 0)).primary, LineClass::kCancellation);
+}
+
+TEST(LineRules, ZeroAmountFromAnAmountColumnIsAFreeSale) {
+  const LineClassifier c;
+  const OrderLineView free{"", "", "00012", 1, 0, true};
+  EXPECT_EQ(c.classify(free).primary, LineClass::kSale);
+  EXPECT_EQ(c.classify(free).flags, kFlagZeroAmount);
+  const OrderLineView negative{"", "", "00012", 1, -10'000, true};
+  EXPECT_EQ(c.classify(negative).primary, LineClass::kNonPositivePrice);
+  // A zero unit price (quantity x price mode) is still dropped.
+  EXPECT_EQ(c.classify(line("", "", "00012", 1, 0)).primary, LineClass::kNonPositivePrice);
 }
 
 TEST(LineRules, AllFlagsAreReported) {
