@@ -19,6 +19,7 @@
 #include "jobs/ingest/ingest_report.hpp"
 #include "jobs/ingest/order_grouping.hpp"
 #include "jobs/ingest/order_reader.hpp"
+#include "jobs/ingest/side_files.hpp"
 #include "jobs/log.hpp"
 #include "jobs/subcommands.hpp"
 #include "kernels/common/civil_date.hpp"
@@ -47,6 +48,10 @@ void IngestConfig::bind(Options& o) {
   o.bind("ingest", "day-first", day_first, "slash dates are D/M/YYYY (default M/D/YYYY)");
   o.bind("ingest", "as-of", as_of, "analysis day YYYY-MM-DD (default: the last day in the data)");
   o.bind("ingest", "currency", currency, "ISO 4217 code of the amounts");
+  o.bind("ingest", "customers-file", customers_file,
+         "customer attributes CSV: customer_id + region|country, acquisition_channel|channel, age_band|age, "
+         "gender, signup_date (header names)");
+  o.bind("ingest", "surveys-file", surveys_file, "NPS surveys CSV: customer_id, date, score (0..10) -> /surveys");
   o.bind("ingest", "rejects", rejects, "write bad lines to this CSV file and go on (default: fail on bad lines)");
   o.bind("ingest", "non-product-codes", non_product_codes,
          "stock codes that are not products (comma list, 'X*' = prefix); default: the UCI list");
@@ -69,6 +74,11 @@ void IngestConfig::validate() const {
   if (currency.size() != 3) throw ConfigError("--currency must be a 3-letter ISO 4217 code, got '" + currency + "'");
   if (!amount_col.empty() && !price_col.empty())
     throw ConfigError("give --amount-col or --price-col (with --quantity-col), not both");
+  if ((!customers_file.empty() || !surveys_file.empty()) && (format == "fimi" || format == "basket-csv"))
+    throw ConfigError("--customers-file and --surveys-file need order files, not baskets");
+  for (const auto* side : {&customers_file, &surveys_file})
+    if (!side->empty() && fs::absolute(*side) == fs::absolute(out))
+      throw ConfigError("--out would overwrite input '" + *side + "'");
   if (chunk_bytes < 4096) throw ConfigError("--chunk-bytes must be at least 4096");
   for (const auto& in : inputs)
     if (fs::absolute(in) == fs::absolute(out)) throw ConfigError("--out would overwrite input '" + in + "'");
@@ -124,6 +134,8 @@ int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
   Stopwatch sw;
   collectively(comm, [&] {
     for (const auto& in : cfg.inputs) (void)textio::file_size(in);  // 66 before any work
+    for (const auto* side : {&cfg.customers_file, &cfg.surveys_file})
+      if (!side->empty()) (void)textio::file_size(*side);
   });
   ParsedShare parsed;
   OrderReader reader(comm, cfg, parsed);
@@ -133,13 +145,19 @@ int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
     collectively(comm, [&] { reader.read_share(static_cast<std::uint32_t>(f), cfg.inputs[f]); });
     reader.finish_file();
   }
+  SideShare side;
+  read_side_files(comm, cfg, parsed, side);
   const double parse_s = sw.seconds();
   const auto lines = comm.allreduce_sum(parsed.counts.records);
   if (lines == 0) throw CollectiveError(ExitCode::kDataErr, "the input holds no data lines (empty input)");
-  report_bad_lines(comm, cfg, parsed.counts.bad, parsed.bad);
+  report_bad_lines(comm, cfg, parsed.counts.bad + side.attr_bad + side.survey_bad, parsed.bad);
   GlobalCodes codes;
   collectively(comm, [&] { codes = assign_global_codes(comm, cfg, format, parsed); });
-  shuffle_by_customer(comm, parsed.store);
+  const auto splitters = shuffle_by_customer(comm, parsed.store);
+  SideCodes side_codes;
+  collectively(comm, [&] {
+    side_codes = route_side_rows(comm, side, codes.region_remap, parsed.customers_numeric, splitters);
+  });
   const double shuffle_s = sw.seconds();
 
   const bool baskets = is_basket(format);
@@ -148,21 +166,29 @@ int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
                                  .baskets = baskets,
                                  .customers_numeric = parsed.customers_numeric,
                                  .orders_numeric = parsed.orders_numeric};
-  const CanonicalColumns columns = group_orders(comm, parsed.store, grouping, parsed.counts);
+  CanonicalColumns columns = group_orders(comm, parsed.store, grouping, parsed.counts);
+  const bool have_regions = parsed.have_regions || side.have_region;
+  join_side_rows(comm, cfg, side, side_codes,
+                 side.have_region ? static_cast<std::uint32_t>(codes.regions.code_of(kUnknownValue)) : 0,
+                 parsed.customers_numeric, parsed.have_regions, columns);
   const CanonicalFileInfo info{.out = cfg.out,
                                .currency = cfg.currency,
                                .baskets = baskets,
                                .fimi = format == Format::kFimi,
-                               .have_regions = parsed.have_regions,
+                               .have_regions = have_regions,
                                .have_products = parsed.have_products,
                                .have_names = parsed.have_names,
-                               .customer_dictionary = !parsed.customers_numeric && !baskets};
+                               .customer_dictionary = !parsed.customers_numeric && !baskets,
+                               .channels = side.have_channel ? &side_codes.channels : nullptr,
+                               .age_bands = side.have_age_band ? &side_codes.age_bands : nullptr,
+                               .genders = side.have_gender ? &side_codes.genders : nullptr,
+                               .have_surveys = side.have_surveys};
   write_canonical_file(comm, info, columns, codes);
   const WrittenFileSummary summary{.customers = columns.customers,
                                    .orders = columns.orders,
                                    .items = columns.items,
                                    .products = parsed.have_products ? codes.products.size() : 0,
-                                   .regions = parsed.have_regions ? codes.regions.size() : 0,
+                                   .regions = have_regions ? codes.regions.size() : 0,
                                    .as_of_day = codes.as_of_day};
   report_counts(comm, cfg, summary, parsed);
   log_throughput(comm, parsed, lines, parse_s, shuffle_s, sw.seconds());

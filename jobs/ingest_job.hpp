@@ -30,6 +30,8 @@ struct IngestConfig {
   bool day_first = false;           // D/M/YYYY dates
   std::string as_of;                // YYYY-MM-DD; "" = the last day in the data
   std::string currency = "USD";
+  std::string customers_file;       // optional customer attributes (docs/ingest.md)
+  std::string surveys_file;         // optional NPS surveys: customer_id, date, score
   std::string rejects;              // bad lines go here (and the run goes on) when set
   std::vector<std::string> non_product_codes;  // empty = the built-in list (kernels/ingest/line_rules.hpp)
   std::string cancel_prefix = "C";

@@ -71,6 +71,20 @@ void write_canonical_file(const Comm& comm, const CanonicalFileInfo& info, const
       write_column(id, schema::kRegion, col.region, col.customers, col.customer_base);
       write_dictionary(comm, id, schema::kRegion, schema::kDictRegion, codes.regions.strings());
     }
+    auto attribute = [&](std::string_view column, std::string_view dict, const std::vector<std::uint8_t>& v,
+                         const ingest::StringDictionary* names) {
+      if (!names) return;
+      write_column(id, column, v, col.customers, col.customer_base);
+      write_dictionary(comm, id, column, dict, names->strings());
+    };
+    attribute(schema::kAcquisitionChannel, schema::kDictAcquisitionChannel, col.acquisition_channel, info.channels);
+    attribute(schema::kAgeBand, schema::kDictAgeBand, col.age_band, info.age_bands);
+    attribute(schema::kGender, schema::kDictGender, col.gender, info.genders);
+    if (info.have_surveys) {
+      write_column(id, schema::kSurveyCustomerId, col.survey_customer, col.surveys, col.survey_base);
+      write_column(id, schema::kSurveyDay, col.survey_day, col.surveys, col.survey_base);
+      write_column(id, schema::kSurveyScore, col.survey_score, col.surveys, col.survey_base);
+    }
     if (info.have_products) write_products(comm, id, info, col, codes);
     if (info.customer_dictionary) {
       // Dense customer codes: code c names /dictionaries/customer_key[c] (gathered on every rank).

@@ -17,6 +17,9 @@ struct CanonicalFileInfo {
   bool baskets = false, fimi = false;  // fimi: product keys are integers stored as 8 bytes
   bool have_regions = false, have_products = false, have_names = false;
   bool customer_dictionary = false;    // text customer ids: write /dictionaries/customer_key
+  // From --customers-file / --surveys-file: attribute dictionaries (null when absent), surveys.
+  const ingest::StringDictionary *channels = nullptr, *age_bands = nullptr, *genders = nullptr;
+  bool have_surveys = false;
 };
 
 void write_canonical_file(const Comm& comm, const CanonicalFileInfo& info, const CanonicalColumns& col,

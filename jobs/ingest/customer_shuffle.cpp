@@ -133,14 +133,11 @@ void exchange_in_rounds(const Comm& comm, LineStore& store, const std::vector<st
 
 }  // namespace
 
-void shuffle_by_customer(const Comm& comm, LineStore& store) {
-  Stopwatch sw;
-  std::sort(store.lines.begin(), store.lines.end(), LineLess{store});
-  spdlog::debug("ingest: local sort of {} lines {:.2f}s", store.lines.size(), sw.seconds());
-  const int P = comm.size();
-  if (P == 1) return;
-  const auto splitters = choose_splitters(comm, store);
-  std::vector<std::uint64_t> counts(static_cast<std::size_t>(P), 0);
+namespace {
+
+// Sends each (sorted) line to the rank owning its key and merges what arrives.
+void exchange_sorted(const Comm& comm, LineStore& store, const std::vector<std::string>& splitters, Stopwatch& sw) {
+  std::vector<std::uint64_t> counts(static_cast<std::size_t>(comm.size()), 0);
   {
     std::size_t dest = 0;
     for (const auto& l : store.lines) {
@@ -154,6 +151,24 @@ void shuffle_by_customer(const Comm& comm, LineStore& store) {
   spdlog::debug("ingest: exchange {:.2f}s", sw.seconds());
   merge_runs(store, std::move(recv_counts));  // each source sent a sorted run
   spdlog::debug("ingest: merge after the shuffle {:.2f}s", sw.seconds());
+}
+
+}  // namespace
+
+std::vector<std::string> shuffle_by_customer(const Comm& comm, LineStore& store) {
+  Stopwatch sw;
+  std::sort(store.lines.begin(), store.lines.end(), LineLess{store});
+  spdlog::debug("ingest: local sort of {} lines {:.2f}s", store.lines.size(), sw.seconds());
+  if (comm.size() == 1) return {};
+  auto splitters = choose_splitters(comm, store);
+  exchange_sorted(comm, store, splitters, sw);
+  return splitters;
+}
+
+void send_to_customer_owners(const Comm& comm, LineStore& store, const std::vector<std::string>& splitters) {
+  Stopwatch sw;
+  std::sort(store.lines.begin(), store.lines.end(), LineLess{store});
+  if (comm.size() > 1) exchange_sorted(comm, store, splitters, sw);
 }
 
 }  // namespace crmpi::ingest_job

@@ -49,6 +49,7 @@ GlobalCodes assign_global_codes(const Comm& comm, const IngestConfig& cfg, Forma
     if (l.product != kNoCode32) l.product = premap[l.product];
     if (l.region != kNoCode32) l.region = rremap[l.region];
   }
+  g.region_remap = std::move(rremap);
   // Customer keys: the integer itself when every customer id is an integer (8-byte big-endian,
   // so byte order is numeric order), else the text (dense codes are assigned after sorting).
   parsed.customers_numeric = !comm.allreduce_or(!parsed.customers_numeric);

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "io/text/rejects_writer.hpp"
+#include "jobs/ingest/side_files.hpp"
 #include "jobs/job_common.hpp"
 #include "kernels/common/civil_date.hpp"
 
@@ -63,13 +64,13 @@ void report_bad_lines(const Comm& comm, const IngestConfig& cfg, std::uint64_t l
   if (cfg.rejects.empty()) {
     std::string msg = std::to_string(total_bad) + " bad line(s); the first:";
     for (std::size_t i = 0; i < all.size() && i < cfg.max_errors; ++i)
-      msg += "\n  " + cfg.inputs[all[i].file] + ":" + std::to_string(all[i].line) + ": " + all[i].reason;
+      msg += "\n  " + input_name(cfg, all[i].file) + ":" + std::to_string(all[i].line) + ": " + all[i].reason;
     msg += "\n(use --rejects FILE to set bad lines aside and go on)";
     throw CollectiveError(ExitCode::kDataErr, msg);
   }
   if (!comm.is_root()) return;
   textio::RejectsWriter w(cfg.rejects);
-  for (const auto& b : all) w.write(cfg.inputs[b.file], b.line, b.offset, b.reason, b.raw);
+  for (const auto& b : all) w.write(input_name(cfg, b.file), b.line, b.offset, b.reason, b.raw);
   w.close();
   spdlog::warn("ingest: {} bad line(s) written to {}", total_bad, cfg.rejects);
 }
@@ -80,7 +81,7 @@ void report_counts(const Comm& comm, const IngestConfig& cfg, const WrittenFileS
   ingest::LineCounts rules = counts.rules;
   comm.allreduce_sum_inplace(std::span<std::uint64_t>(rules.by_class));
   comm.allreduce_sum_inplace(std::span<std::uint64_t>(rules.by_flag));
-  std::uint64_t c[5] = {counts.records, counts.blank, counts.bad, counts.duplicates, counts.kept};
+  std::uint64_t c[6] = {counts.records, counts.blank, counts.bad, counts.duplicates, counts.kept, counts.zero_amount};
   comm.allreduce_sum_inplace(std::span<std::uint64_t>(c));
   const auto in_customers = distinct_count(comm, parsed.input_customers);
   const auto in_invoices = distinct_count(comm, parsed.input_invoices);
@@ -99,7 +100,9 @@ void report_counts(const Comm& comm, const IngestConfig& cfg, const WrittenFileS
   line("missing_customer", rules.of(LineClass::kMissingCustomer), "dropped: no customer id");
   line("cancellation", rules.of(LineClass::kCancellation), "dropped: cancellations/returns (prefix C or quantity < 0)");
   line("non_product", rules.of(LineClass::kNonProduct), "dropped: postage, fees, manual and other non-product codes");
-  line("non_positive_price", rules.of(LineClass::kNonPositivePrice), "dropped: zero or negative price");
+  line("non_positive_price", rules.of(LineClass::kNonPositivePrice),
+       "dropped: unit price <= 0, or amount < 0 (amount column)");
+  line("zero_amount", c[5], "kept: sales of amount 0 from an amount column (free purchases; not a class)");
   line("duplicate", c[3],
        cfg.keep_duplicates || !parsed.have_orders ? "exact duplicate lines, kept (--keep-duplicates or no order column)"
                                                   : "dropped: exact duplicate lines");

@@ -28,6 +28,11 @@ struct CanonicalColumns {
   std::vector<std::int64_t> order_amount;
   std::vector<std::uint16_t> region;
   std::vector<std::uint32_t> item_product, item_quantity;
+  std::vector<std::uint8_t> acquisition_channel, age_band, gender;  // empty unless a customers file has them
+  std::vector<std::uint64_t> survey_customer;  // surveys (--surveys-file), sorted by customer, day
+  std::vector<std::int32_t> survey_day;
+  std::vector<std::uint8_t> survey_score;
+  std::uint64_t survey_base = 0, surveys = 0;
   std::vector<std::string> customer_keys;  // text customer ids, in customer order (else empty)
   std::uint64_t customer_base = 0, order_base = 0, item_base = 0;  // this rank's first global index
   std::uint64_t customers = 0, orders = 0, items = 0;              // totals over all ranks

@@ -135,10 +135,13 @@ def case_cdnow():
     c = counts(ingest(args.np, f"{w}/cdnow.h5", data("cdnow", "CDNOW_master.txt"), "--format", "whitespace"))
     assert_eq("lines", c["lines"], 69659)
     assert_eq("customers in input", c["input_customers"], 23570)
-    assert_eq("zero dollar lines", c["non_positive_price"], 80)
-    assert_eq("kept", c["kept"], 69579)  # identical lines stay separate orders (no order column)
+    # $0.00 lines come from an amount column: free purchases, kept and counted (docs/ingest.md).
+    assert_eq("zero dollar lines", c["zero_amount"], 80)
+    assert_eq("non-positive", c["non_positive_price"], 0)
+    assert_eq("kept", c["kept"], 69659)  # identical lines stay separate orders (no order column)
     with h5py.File(f"{w}/cdnow.h5") as h:
-        assert_eq("orders", h["orders/day"].shape[0], 69579)
+        assert_eq("orders", h["orders/day"].shape[0], 69659)
+        assert_eq("customers", h["customers/customer_id"].shape[0], 23570)
         assert_eq("as_of", int(h.attrs["as_of_day"]), 10407)  # 1998-06-30
         days = h["orders/day"][:]
         cust = h["orders/customer_id"][:]
@@ -149,6 +152,40 @@ def case_cdnow():
                       "--amount-col", "5"))
     assert_eq("sample lines", c["lines"], 6919)
     assert_eq("sample customers", c["input_customers"], 2357)
+
+
+def case_cdnow_clv():
+    """Acceptance: CDNOW_sample.txt through `crmpi ingest`, then `crmpi clv` gives the published
+    BG/NBD and Gamma-Gamma estimates (Fader, Hardie & Lee 2005)."""
+    import csv
+    w = args.workdir
+    out = f"{w}/sample.h5"
+    c = counts(ingest(args.np, out, data("cdnow", "CDNOW_sample.txt"), "--format", "whitespace", "--no-header",
+                      "--customer-col", "1", "--date-col", "3", "--quantity-col", "4", "--amount-col", "5"))
+    assert_eq("sample kept", c["kept"], 6919)
+    with h5py.File(out) as h:
+        assert_eq("sample customers", h["customers/customer_id"].shape[0], 2357)
+    clv = f"{w}/clv"
+    crmpi(args.np, "clv", "--input", out, "--out", clv, "--calibration-end", "1997-09-30", "--time-unit", "week",
+          "--models", "bgnbd,gg")
+    with open(f"{clv}/csv/clv_models.csv") as f:
+        est = {(r["model"], r["parameter"]): float(r["estimate"]) for r in csv.DictReader(f)}
+    with open(f"{clv}/csv/clv_fit.csv") as f:
+        ll = {r["model"]: float(r["log_likelihood"]) for r in csv.DictReader(f)}
+    bad = []
+    def check(model, want, rel):
+        for k, v in want.items():
+            got = est[(model, k)]
+            ok = abs(got - v) <= rel * abs(v)
+            print(f"  {model:11s} {k:5s} {got:9.4f}  published {v:8.4f}  {'ok' if ok else 'MISMATCH'}")
+            if not ok:
+                bad.append(f"{model} {k} = {got}, published {v}")
+    check("bgnbd", {"r": 0.2426, "alpha": 4.4137, "a": 0.7930, "b": 2.4262}, 1e-3)
+    check("gamma_gamma", {"p": 6.25, "q": 3.74, "gamma": 15.44}, 1e-2)
+    print(f"  bgnbd LL {ll['bgnbd']:.2f} (published -9582.43)")
+    if abs(ll["bgnbd"] + 9582.43) / 9582.43 > 1e-4:
+        bad.append(f"bgnbd LL {ll['bgnbd']}, published -9582.43")
+    assert not bad, "; ".join(bad)
 
 
 def case_baskets():
@@ -300,6 +337,118 @@ def case_bad_files():
         assert_eq("currency", cur.decode() if isinstance(cur, bytes) else cur, "GBP")
 
 
+def write_side_files(w, text_ids=False):
+    """Customer attributes and surveys for the GOOD orders (customers 17000..17049) or, with
+    text_ids, for write_sample's cust-NNNN ids; with unknown ids, a repeated row, empty fields."""
+    ids = [f"cust-{k:04d}" for k in range(0, 211, 3)] if text_ids else [str(17000 + k) for k in range(50)]
+    rows = ["customer_id,country,acquisition_channel,age_band,gender,signup_date"]
+    for k, cid in enumerate(ids):
+        if k % 10 == 7:
+            continue  # some customers have no row
+        country = "" if k % 9 == 4 else ["Norway", "Chile", "Japan"][k % 3]
+        channel = ["web", "store", "partner", ""][k % 4]
+        rows.append(f"{cid},{country},{channel},{['18-24', '25-34', '35-44'][k % 3]},{'fm'[k % 2]},"
+                    f"{'2010-11-%02d' % (1 + k % 28) if k % 5 else ''}")
+    rows.append(f"{ids[3]},Peru,web,65+,x,2010-01-01")  # a later row for a customer: ignored
+    rows.append("99999,Peru,web,18-24,f,")                 # no such customer
+    rows.append("abc,Peru,web,18-24,f,")                   # not an id of the (numeric) customers
+    rows.append(f"{ids[17]},,,,,2011-12-31")               # signup after the first order
+    surveys = ["customer_id,date,score"]
+    for k in range(120):
+        surveys.append(f"{ids[(k * 7) % len(ids)]},2011-0{1 + k % 9}-{1 + k % 28:02d},{k % 11}")
+    surveys.append("99999,2011-01-01,5")
+    cust, surv = f"{w}/customers.csv", f"{w}/surveys.csv"
+    with open(cust, "w") as f:
+        f.write("\n".join(rows) + "\n")
+    with open(surv, "w") as f:
+        f.write("\n".join(surveys) + "\n")
+    return cust, surv
+
+
+def case_side_files():
+    w = args.workdir
+    good = write_good(w)
+    cust, surv = write_side_files(w)
+    ref = None
+    for np_ in (1, 2, 3):
+        out = f"{w}/side_np{np_}.h5"
+        log = ingest(np_, out, good, "--customers-file", cust, "--surveys-file", surv)
+        c = counts(log)
+        if ref is None:
+            ref, ref_counts = out, c
+            print("\n".join(l for l in log.splitlines() if "count attr" in l or "count survey" in l))
+        else:
+            same_file(ref, out)
+            assert_eq(f"counts at {np_} ranks", c, ref_counts)
+    c = ref_counts
+    assert_eq("attr_rows", c["attr_rows"], 45 + 4)
+    assert_eq("attr_unknown", c["attr_unknown"], 2)
+    assert_eq("attr_duplicate", c["attr_duplicate"], 1)
+    assert_eq("attr_joined", c["attr_joined"], 46)
+    assert_eq("attr_signup_later", c["attr_signup_later"], 1)
+    assert_eq("survey_unknown", c["survey_unknown"], 1)
+    assert_eq("survey_kept", c["survey_kept"], 120)
+    assert "99999" in crmpi(1, "ingest", "--out", f"{w}/x.h5", good, "--customers-file", cust)
+    with h5py.File(ref) as h:
+        ids = h["customers/customer_id"][:]
+        def names(d):
+            return [x.decode() for x in h[f"dictionaries/{d}"][:]]
+        region = dict(zip(ids, (names("region")[r] for r in h["customers/region"][:])))
+        channel = dict(zip(ids, (names("acquisition_channel")[x] for x in h["customers/acquisition_channel"][:])))
+        gender = dict(zip(ids, (names("gender")[x] for x in h["customers/gender"][:])))
+        signup = dict(zip(ids, h["customers/signup_day"][:]))
+        assert_eq("region of 17000", region[17000], "Norway")
+        assert_eq("region of 17004 (empty in the file: the orders' country)", region[17004], "France")
+        assert_eq("region of 17007 (no row)", region[17007], "France")
+        assert_eq("channel of 17002", channel[17002], "partner")
+        assert_eq("channel of 17003 (empty)", channel[17003], "unknown")
+        assert_eq("gender of 17003", gender[17003], "m")  # the first row wins
+        assert_eq("channel of 17007 (no row)", channel[17007], "unknown")
+        assert_eq("signup of 17001", int(signup[17001]), 14915)  # 2010-11-02, before its first order
+        assert_eq("signup of 17017 (later than the first order)", int(signup[17017]), 14951)  # its first order
+        sc, sd, ss = h["surveys/customer_id"][:], h["surveys/day"][:], h["surveys/score"][:]
+        assert_eq("surveys", len(sc), 120)
+        assert list(zip(sc, sd)) == sorted(zip(sc, sd)), "surveys sorted by customer then day"
+        assert ss.max() == 10 and ss.min() == 0
+    # Text customer ids (dense codes): the attributes follow the ids through customer_key.
+    plain = f"{w}/small.csv"
+    write_sample(plain)
+    tcust, tsurv = write_side_files(w, text_ids=True)
+    for np_ in (1, 3):
+        ingest(np_, f"{w}/text_np{np_}.h5", plain, "--customers-file", tcust, "--surveys-file", tsurv)
+    same_file(f"{w}/text_np1.h5", f"{w}/text_np3.h5")
+    with h5py.File(f"{w}/text_np1.h5") as h:
+        keys = [k.decode() for k in h["dictionaries/customer_key"][:]]
+        ch = [x.decode() for x in h["dictionaries/acquisition_channel"][:]]
+        chan = dict(zip(keys, (ch[x] for x in h["customers/acquisition_channel"][:])))
+        assert_eq("channel of cust-0000", chan["cust-0000"], "web")
+        assert_eq("channel of cust-0003", chan["cust-0003"], "store")
+        assert len(h["surveys/customer_id"]) > 0
+
+
+def case_side_bad_lines():
+    w = args.workdir
+    good = write_good(w)
+    cust, surv = write_side_files(w)
+    with open(surv, "a") as f:
+        f.write("17001,2011-02-30,7\n17001,2011-02-03,11\n")  # lines 123, 124
+    log = ingest(args.np, f"{w}/o.h5", good, "--surveys-file", surv, expect=65)
+    assert f"{surv}:123: unparsable survey date" in log and f"{surv}:124: NPS score" in log, log
+    rej = f"{w}/rejects.csv"
+    c = counts(ingest(args.np, f"{w}/o.h5", good, "--surveys-file", surv, "--customers-file", cust, "--rejects", rej))
+    assert_eq("survey_bad", c["survey_bad"], 2)
+    assert_eq("order bad", c["bad"], 0)
+    with open(rej) as f:
+        rows = f.read().splitlines()
+    assert len(rows) == 3 and "surveys.csv,123," in rows[1] and "surveys.csv,124," in rows[2], rows
+    # A customers file without attribute columns, a surveys file without a score column: 65.
+    with open(f"{w}/nocols.csv", "w") as f:
+        f.write("customer_id,favourite_colour\n17000,blue\n")
+    assert "no attribute column" in ingest(args.np, f"{w}/o.h5", good, "--customers-file", f"{w}/nocols.csv", expect=65)
+    assert "score" in ingest(args.np, f"{w}/o.h5", good, "--surveys-file", f"{w}/nocols.csv", expect=65)
+    ingest(args.np, f"{w}/o.h5", good, "--surveys-file", f"{w}/missing.csv", expect=66)
+
+
 def case_fault_read():
     """One rank failing alone while reading ends the whole job promptly, with its message once."""
     import time
@@ -333,6 +482,7 @@ def main():
     shutil.rmtree(args.workdir, ignore_errors=True)
     os.makedirs(args.workdir)
     cases = {"uci_np1": case_uci, "uci_np2": case_uci, "uci_two_years": case_uci_two_years, "cdnow": case_cdnow,
+             "cdnow_clv": case_cdnow_clv, "side_files": case_side_files, "side_bad_lines": case_side_bad_lines,
              "baskets": case_baskets, "rank_invariance": case_rank_invariance, "bad_lines": case_bad_lines,
              "bad_files": case_bad_files, "fault_read": case_fault_read}
     cases[args.case]()
