@@ -47,17 +47,27 @@ hid_t check(hid_t id, const std::string& what) {
   return id;
 }
 
+namespace {
+DataError not_hdf5(const std::string& path) {
+  std::string why = last_hdf5_message();
+  H5Eclear2(H5E_DEFAULT);
+  return DataError("cannot open '" + path + "' as HDF5 (empty, truncated or not an HDF5 file)" +
+                   (why.empty() ? "" : ": " + why));
+}
+}  // namespace
+
+Handle open_read_posix(const std::string& path) {
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) throw not_hdf5(path);
+  return Handle(f);
+}
+
 Handle open_parallel(const std::string& path, MPI_Comm comm, Access access) {
   Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate"));
   check(H5Pset_fapl_mpio(fapl.id(), comm, MPI_INFO_NULL), "H5Pset_fapl_mpio");
   if (access == Access::kRead) {
     hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.id());
-    if (f < 0) {
-      std::string why = last_hdf5_message();
-      H5Eclear2(H5E_DEFAULT);
-      throw DataError("cannot open '" + path + "' as HDF5 (empty, truncated or not an HDF5 file)" +
-                      (why.empty() ? "" : ": " + why));
-    }
+    if (f < 0) throw not_hdf5(path);
     return Handle(f);
   }
   hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
@@ -147,14 +157,13 @@ void read_raw(hid_t dset, hid_t mem_type, std::uint64_t offset, std::uint64_t co
   const std::size_t elem = H5Tget_size(mem_type);
   const std::uint64_t step = std::max<std::uint64_t>(1, kMaxBytesPerCall / elem);
   Handle file_space(check(H5Dget_space(dset), "dataspace of " + what));
-  Handle dxpl = transfer_plist(false);
   for (std::uint64_t done = 0; done < count; done += step) {
     const hsize_t start[1] = {offset + done};
     const hsize_t n[1] = {std::min(step, count - done)};
     check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, n, nullptr), "select " + what);
     Handle mem_space(check(H5Screate_simple(1, n, nullptr), "H5Screate_simple"));
-    check(H5Dread(dset, mem_type, mem_space.id(), file_space.id(), dxpl.id(),
-                  static_cast<char*>(out) + done * elem),
+    // Default transfer: independent for MPI-IO files, plain reads for POSIX ones.
+    check(H5Dread(dset, mem_type, mem_space.id(), file_space.id(), H5P_DEFAULT, static_cast<char*>(out) + done * elem),
           "read " + what + " rows " + std::to_string(offset + done) + ".." + std::to_string(offset + done + n[0]));
   }
 }

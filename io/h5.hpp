@@ -72,6 +72,11 @@ enum class Access { kRead, kCreate };
 // Opens/creates `path` for all ranks of `comm` with the MPI-IO driver (a collective call).
 Handle open_parallel(const std::string& path, MPI_Comm comm, Access access);
 
+// Opens `path` read-only on this rank alone with HDF5's POSIX (sec2) driver. Input reads are
+// independent contiguous slices, so MPI-IO adds nothing but overhead (and its read path is
+// where ompi#10546 lives); every rank opens the file itself.
+Handle open_read_posix(const std::string& path);
+
 bool link_exists(hid_t loc, const std::string& path);  // checks each path component
 
 struct DatasetShape {

@@ -53,7 +53,18 @@ InputFile::InputFile(const Comm& comm, const std::string& path) : path_(path) {
   if (state == 1) throw NoInputError("input file '" + path + "' does not exist");
   if (state == 2) throw NoInputError("input '" + path + "' is not a regular file");
   if (file_bytes_ == 0) throw DataError("input file '" + path + "' is empty (0 bytes)");
-  file_ = h5::open_parallel(path, comm.native(), h5::Access::kRead);
+  // Every rank reads its own slices: a POSIX open per rank, no MPI-IO (see h5::open_read_posix).
+  // Whether the file opens is decided collectively, so a bad file fails on all ranks together.
+  std::string open_error;
+  try {
+    file_ = h5::open_read_posix(path);
+  } catch (const Error& e) {
+    open_error = e.what();
+  }
+  if (comm.allreduce_or(!open_error.empty())) {
+    comm.bcast(open_error);  // rank 0's message (every rank reads the same file)
+    throw DataError(open_error.empty() ? "cannot open '" + path + "' as HDF5 on some ranks" : open_error);
+  }
   check_structure();
 }
 

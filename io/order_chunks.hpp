@@ -33,12 +33,14 @@ struct OrderChunk {
 
 // Calls fn(const OrderChunk&) for consecutive chunks covering the slice's orders. `order_offset`
 // holds the slice's n+1 absolute offsets. A chunk has at most `max_rows` orders unless one
-// customer alone has more (then that customer is a chunk of its own).
+// customer alone has more (then that customer is a chunk of its own). A caller that streams the
+// same slice repeatedly may pass `scratch` to keep the chunk buffers between calls.
 template <class Fn>
 void for_each_order_chunk(InputFile& in, std::span<const std::uint64_t> order_offset, const OrderColumns& cols,
-                          std::uint64_t max_rows, Fn&& fn) {
+                          std::uint64_t max_rows, Fn&& fn, OrderChunk* scratch = nullptr) {
   const std::uint64_t n = order_offset.size() - 1;
-  OrderChunk chunk;
+  OrderChunk local;
+  OrderChunk& chunk = scratch ? *scratch : local;
   std::uint64_t c = 0;
   while (c < n) {
     std::uint64_t e = c + 1;
