@@ -18,6 +18,7 @@ template <class T>
 void write_column(hid_t file, std::string_view path, const std::vector<T>& values, std::uint64_t total,
                   std::uint64_t offset) {
   auto d = h5::create_dataset<T>(file, std::string(path), total);
+  if (total == 0) return;  // e.g. no survey of a known customer: an empty dataset
   h5::write<T>(d.id(), offset, std::span<const T>(values), true, std::string(path));
 }
 

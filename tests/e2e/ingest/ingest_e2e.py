@@ -424,6 +424,15 @@ def case_side_files():
         assert_eq("channel of cust-0000", chan["cust-0000"], "web")
         assert_eq("channel of cust-0003", chan["cust-0003"], "store")
         assert len(h["surveys/customer_id"]) > 0
+    # Header-only side files: an empty surveys part, every customer "unknown".
+    with open(f"{w}/s0.csv", "w") as f:
+        f.write("customer_id,date,score\n")
+    with open(f"{w}/c0.csv", "w") as f:
+        f.write("customer_id,gender\n")
+    ingest(3, f"{w}/empty_side.h5", good, "--surveys-file", f"{w}/s0.csv", "--customers-file", f"{w}/c0.csv")
+    with h5py.File(f"{w}/empty_side.h5") as h:
+        assert_eq("no surveys", h["surveys/score"].shape[0], 0)
+        assert_eq("gender dictionary", [x.decode() for x in h["dictionaries/gender"][:]], ["unknown"])
 
 
 def case_side_bad_lines():
