@@ -1,0 +1,129 @@
+// BG/NBD log-likelihood over a TripleIndex with its analytic gradient and Hessian (bgnbd.hpp).
+//
+// Per row with x > 0 (bgnbd_rows.hpp): l = A(x) - (r+x) log(alpha+T) + softplus(d),
+//   A(x) = lgG(r+x) - lgG(r) + r log alpha + lgG(a+b) + lgG(b+x) - lgG(b) - lgG(a+b+x),
+//   d    = (r+x) D + log a - log(b+x-1),  D = log(alpha+T) - log(alpha+t_x);
+// with x = 0: l = r log alpha - r log(alpha+T). Derivatives in the natural parameters
+// (r, alpha, a, b), with s = sigmoid(d), q = s (1 - s), G = 1/(alpha+T) - 1/(alpha+t_x),
+// H = 1/(alpha+T)^2 - 1/(alpha+t_x)^2, k = 1/(b+x-1), psi/psi1 = di/trigamma:
+//   dl/dr = psi(r+x) - psi(r) + log alpha - log(alpha+T) + s D
+//   dl/dalpha = r/alpha - (r+x)/(alpha+T) + s (r+x) G
+//   dl/da = psi(a+b) - psi(a+b+x) + s/a          dl/db = psi(a+b) + psi(b+x) - psi(b) - psi(a+b+x) - s k
+// and second derivatives = those of A, of -(r+x) log(alpha+T), plus q (grad d)(grad d)^T + s hess d
+// with grad d = (D, (r+x) G, 1/a, -k) and hess d nonzero at (r,alpha) = G, (alpha,alpha) = -(r+x) H,
+// (a,a) = -1/a^2, (b,b) = k^2. Row sums come per run of equal x from bgnbd_run_sums; the terms of
+// x alone are multiplied by the run's count. Log-parameters: d2l/dlog p_i dlog p_j =
+// p_i p_j d2l/dp_i dp_j + [i == j] p_i dl/dp_i.
+#include <boost/math/special_functions/trigamma.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "kernels/clv/bgnbd.hpp"
+#include "kernels/clv/special_functions.hpp"
+
+namespace crmpi::clv {
+namespace {
+
+double evaluate(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>* grad_log,
+                std::array<double, 16>* hess_log, RowIsa isa) {
+  const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (!(std::isfinite(r) && std::isfinite(alpha) && std::isfinite(a) && std::isfinite(b) && r > 0 && alpha > 0 &&
+        a > 0 && b > 0)) {
+    if (grad_log) grad_log->fill(nan);
+    if (hess_log) hess_log->fill(nan);
+    return nan;
+  }
+  const bool want_hess = hess_log != nullptr;
+  const bool want_grad = grad_log != nullptr || want_hess;
+  const double log_alpha = std::log(alpha), log_a = std::log(a);
+  const double lg_r = std::lgamma(r), lg_b = std::lgamma(b), lg_ab = std::lgamma(a + b);
+  const double psi_r = want_grad ? digamma(r) : 0.0, psi_b = want_grad ? digamma(b) : 0.0;
+  const double psi_ab = want_grad ? digamma(a + b) : 0.0;
+  using boost::math::trigamma;
+  const double psi1_r = want_hess ? trigamma(r) : 0.0, psi1_b = want_hess ? trigamma(b) : 0.0;
+  const double psi1_ab = want_hess ? trigamma(a + b) : 0.0;
+  // Per distinct time value u: log(alpha + u) and 1/(alpha + u).
+  const std::size_t nu = idx.u.size();
+  std::vector<double> log_au(nu), inv_au(want_grad ? nu : 0);
+  for (std::size_t k = 0; k < nu; ++k) log_au[k] = std::log(alpha + idx.u[k]);
+  if (want_grad)
+    for (std::size_t k = 0; k < nu; ++k) inv_au[k] = 1.0 / (alpha + idx.u[k]);
+  const double* lu = log_au.data();
+  const double* iu = inv_au.data();
+
+  double ll = 0.0;
+  std::array<double, 4> g{};   // natural-parameter gradient (r, alpha, a, b)
+  std::array<double, 16> h{};  // natural-parameter Hessian, row-major, upper triangle filled
+  for (std::size_t k = 0; k < idx.run_x.size(); ++k) {
+    const double x = idx.run_x[k], rx = r + x;
+    const std::size_t i0 = idx.run_begin(k), i1 = idx.run_end[k];
+    const double a12 = std::lgamma(rx) - lg_r + r * log_alpha + lg_ab + std::lgamma(b + x) - lg_b -
+                       std::lgamma(a + b + x);
+    BgNbdRunSums s{};
+    if (x > 0) {
+      const BgNbdRunInput in{rx,        log_a - std::log(b + x - 1), lu,     want_grad ? iu : nullptr,
+                             idx.i_tx.data() + i0, idx.i_T.data() + i0, idx.w.data() + i0,
+                             i1 - i0,   want_grad,                   want_hess};
+      s = bgnbd_run_sums(in, isa);
+    } else {  // x == 0: only the alive branch (s = q = 0)
+      for (std::size_t i = i0; i < i1; ++i) {
+        const double w = idx.w[i];
+        s.w += w;
+        s.log_T += w * lu[idx.i_T[i]];
+        if (want_grad) s.inv_T += w * iu[idx.i_T[i]];
+        if (want_hess) s.inv2_T += w * iu[idx.i_T[i]] * iu[idx.i_T[i]];
+      }
+    }
+    ll += a12 * s.w - rx * s.log_T + s.softplus;
+    if (!want_grad) continue;
+    const double kb = x > 0 ? 1.0 / (b + x - 1) : 0.0;
+    const double psi_rx = digamma(rx), psi_bx = digamma(b + x), psi_abx = digamma(a + b + x);
+    g[0] += s.w * (psi_rx - psi_r + log_alpha) - s.log_T + s.sig_dlog;
+    g[1] += s.w * (r / alpha) - rx * (s.inv_T - s.sig_dinv);
+    g[2] += s.w * (psi_ab - psi_abx) + s.sig / a;
+    g[3] += s.w * (psi_ab + psi_bx - psi_b - psi_abx) - kb * s.sig;
+    if (!want_hess) continue;
+    const double t_ab = psi1_ab - trigamma(a + b + x);
+    h[0] += s.w * (trigamma(rx) - psi1_r) + s.q_dd;
+    h[1] += s.w / alpha - s.inv_T + rx * s.q_dg + s.sig_dinv;
+    h[2] += s.q_d / a;
+    h[3] += -kb * s.q_d;
+    h[5] += -s.w * r / (alpha * alpha) + rx * s.inv2_T + rx * rx * s.q_gg - rx * s.sig_h;
+    h[6] += rx * s.q_g / a;
+    h[7] += -rx * kb * s.q_g;
+    h[10] += s.w * t_ab + (s.q - s.sig) / (a * a);
+    h[11] += s.w * t_ab - kb * s.q / a;
+    h[15] += s.w * (t_ab + trigamma(b + x) - psi1_b) + kb * kb * (s.q + s.sig);
+  }
+  const std::array<double, 4> pv{r, alpha, a, b};
+  if (grad_log)
+    for (int i = 0; i < 4; ++i) (*grad_log)[i] = g[i] * pv[i];
+  if (hess_log) {
+    for (int i = 0; i < 4; ++i)
+      for (int j = i; j < 4; ++j) {
+        const double v = pv[i] * pv[j] * h[4 * i + j] + (i == j ? pv[i] * g[i] : 0.0);
+        (*hess_log)[4 * i + j] = (*hess_log)[4 * j + i] = v;
+      }
+  }
+  return ll;
+}
+
+}  // namespace
+
+double bgnbd_log_likelihood(const BgNbdParams& p, std::span<const Triple> table, std::array<double, 4>* grad_log) {
+  return bgnbd_log_likelihood(p, TripleIndex(table), grad_log);
+}
+
+double bgnbd_log_likelihood(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>* grad_log,
+                            RowIsa isa) {
+  return evaluate(p, idx, grad_log, nullptr, isa);
+}
+
+double bgnbd_log_likelihood_hessian(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>& grad_log,
+                                    std::array<double, 16>& hess_log, RowIsa isa) {
+  return evaluate(p, idx, &grad_log, &hess_log, isa);
+}
+
+}  // namespace crmpi::clv
