@@ -1,10 +1,12 @@
 #include "kernels/clv/collapse.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <tuple>
 
+#include "kernels/clv/day_grid.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi::clv {
@@ -43,73 +45,143 @@ std::vector<Row> sort_and_fold(std::vector<Row> rows, Less less) {
 }
 
 // Fast path for summaries of real data (integer x; t_x and T whole days, in days or in weeks):
-// each key packs into 64 bits as x (20 bits) | 7 t_x (22 bits) | 7 T (22 bits), whose integer
-// order is the (x, t_x, T) order, and the keys are radix-sorted (4 passes of 16 bits) instead of
-// comparison-sorted. The values are rebuilt as steps / 7.0, which is checked to give back the
-// input exactly; any row that does not fit sends the whole table to the generic path.
-constexpr double kSteps = 7.0;
-constexpr int kStepBits = 22, kXBits = 20;
+// a key packs x | 7 t_x | 7 T into 64 bits with each field as wide as its largest value needs
+// (~35 bits for three years of days), so its integer order is the (x, t_x, T) order, and the keys
+// are LSD radix-sorted in ceil(bits / 12) passes of 12-bit digits (histograms in L1, all of them
+// counted in one read). The values are rebuilt as steps / 7.0, checked to give back the input
+// exactly; any value that does not fit sends the whole table to the comparison sort.
+constexpr double kSteps = kDayGridSteps;
+constexpr int kMaxFieldBits = 22;
 
 bool pack_steps(double v, std::uint64_t& out) {
-  if (!(v >= 0 && v * kSteps < static_cast<double>(std::uint64_t{1} << kStepBits))) return false;
-  const double s = std::nearbyint(v * kSteps);
-  out = static_cast<std::uint64_t>(s);
-  return s / kSteps == v;
+  return day_grid_step(v, static_cast<double>(std::uint64_t{1} << kMaxFieldBits), out);
 }
 
-struct KeyCount {
-  std::uint64_t key, count;
+int bit_width(std::uint64_t v) { return static_cast<int>(std::bit_width(v)); }
+
+struct KeyLayout {
+  int t_bits = 0, tx_bits = 0, total = 0;
 };
 
-bool collapse_packed(std::span<const Triple> rows, std::vector<Triple>& out) {
-  std::vector<KeyCount> a(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const Triple& t = rows[i];
-    std::uint64_t tx = 0, T = 0;
-    if (!(t.x >= 0 && t.x < static_cast<double>(1 << kXBits)) || !pack_steps(t.t_x, tx) || !pack_steps(t.T, T))
-      return false;
-    const auto x = static_cast<std::uint64_t>(t.x);
-    if (static_cast<double>(x) != t.x) return false;
-    a[i] = {x << (2 * kStepBits) | tx << kStepBits | T, t.count};
-  }
-  // LSD radix sort (stable), 11-bit digits (histograms stay in L1); passes whose digit is the
-  // same for every key (the high bits of x, mostly) are skipped.
-  constexpr int kDigit = 11;
-  constexpr std::uint64_t kDigitMask = (std::uint64_t{1} << kDigit) - 1;
-  std::uint64_t any_bits = 0, all_bits = ~std::uint64_t{0};
-  for (const KeyCount& e : a) {
-    any_bits |= e.key;
-    all_bits &= e.key;
-  }
-  std::vector<KeyCount> b(a.size());
-  std::vector<std::size_t> hist(std::size_t{1} << kDigit);
-  for (int shift = 0; shift < 64; shift += kDigit) {
-    if ((((any_bits ^ all_bits) >> shift) & kDigitMask) == 0) continue;  // digit constant
-    std::fill(hist.begin(), hist.end(), 0);
-    for (const KeyCount& e : a) ++hist[(e.key >> shift) & kDigitMask];
+// Sorts keys (and, when given, their counts alongside) by their low `bits` bits.
+void radix_sort(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>* counts, int bits) {
+  constexpr int kDigit = 12;
+  constexpr std::size_t kBuckets = std::size_t{1} << kDigit;
+  const int passes = (bits + kDigit - 1) / kDigit;
+  if (passes == 0) return;
+  std::vector<std::size_t> hist(static_cast<std::size_t>(passes) * kBuckets, 0);
+  for (const std::uint64_t k : keys)
+    for (int p = 0; p < passes; ++p) ++hist[static_cast<std::size_t>(p) * kBuckets + ((k >> (p * kDigit)) & (kBuckets - 1))];
+  std::vector<std::uint64_t> tmp(keys.size()), tmp_counts(counts ? keys.size() : 0);
+  for (int p = 0; p < passes; ++p) {
+    std::size_t* h = hist.data() + static_cast<std::size_t>(p) * kBuckets;
+    if (std::count(h, h + kBuckets, keys.size()) == 1) continue;  // digit constant
     std::size_t sum = 0;
-    for (auto& h : hist) {
-      const std::size_t c = h;
-      h = sum;
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      const std::size_t c = h[b];
+      h[b] = sum;
       sum += c;
     }
-    for (const KeyCount& e : a) b[hist[(e.key >> shift) & kDigitMask]++] = e;
+    const int shift = p * kDigit;
+    if (counts) {
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        const std::size_t to = h[(keys[i] >> shift) & (kBuckets - 1)]++;
+        tmp[to] = keys[i];
+        tmp_counts[to] = (*counts)[i];
+      }
+      counts->swap(tmp_counts);
+    } else {
+      for (const std::uint64_t k : keys) tmp[h[(k >> shift) & (kBuckets - 1)]++] = k;
+    }
+    keys.swap(tmp);
+  }
+}
+
+// Sorted keys (+ counts, or 1 each) -> table rows, equal keys folded.
+std::vector<Triple> fold_keys(const std::vector<std::uint64_t>& keys, const std::vector<std::uint64_t>* counts,
+                              const KeyLayout& l) {
+  std::vector<Triple> out;
+  std::size_t distinct = 0;  // exact reservation: the output is the largest buffer here
+  for (std::size_t i = 0; i < keys.size(); ++i) distinct += (i == 0 || keys[i] != keys[i - 1]) ? 1 : 0;
+  out.reserve(distinct);
+  const std::uint64_t t_mask = (std::uint64_t{1} << l.t_bits) - 1, tx_mask = (std::uint64_t{1} << l.tx_bits) - 1;
+  for (std::size_t i = 0; i < keys.size();) {
+    const std::uint64_t key = keys[i];
+    std::uint64_t n = 0;
+    for (; i < keys.size() && keys[i] == key; ++i) n += counts ? (*counts)[i] : 1;
+    if (n == 0) continue;
+    out.push_back(Triple{static_cast<double>(key >> (l.t_bits + l.tx_bits)),
+                         static_cast<double>((key >> l.t_bits) & tx_mask) / kSteps,
+                         static_cast<double>(key & t_mask) / kSteps, n});
+  }
+  return out;
+}
+
+// Packs every row (steps in 22-bit fields first, then re-packed tight); false if a row is off
+// the grid. get(i, x, t_x, T) reads row i.
+template <class Get>
+bool pack_keys(std::size_t n, Get get, std::vector<std::uint64_t>& keys, KeyLayout& l) {
+  keys.resize(n);
+  std::uint64_t max_x = 0, max_tx = 0, max_t = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double x = 0, t_x = 0, T = 0;
+    get(i, x, t_x, T);
+    std::uint64_t tx = 0, t = 0;
+    if (!(x >= 0 && x < static_cast<double>(std::uint64_t{1} << 20)) || !pack_steps(t_x, tx) || !pack_steps(T, t) ||
+        tx > t) {
+      check(Triple{x, t_x, T, 1});  // throws on a bad row; a good one is off the grid
+      return false;
+    }
+    const auto xi = static_cast<std::uint64_t>(x);
+    if (static_cast<double>(xi) != x) return false;
+    max_x = std::max(max_x, xi);
+    max_tx = std::max(max_tx, tx);
+    max_t = std::max(max_t, t);
+    keys[i] = xi << (2 * kMaxFieldBits) | tx << kMaxFieldBits | t;
+  }
+  l.t_bits = bit_width(max_t);
+  l.tx_bits = bit_width(max_tx);
+  l.total = l.t_bits + l.tx_bits + bit_width(max_x);
+  constexpr std::uint64_t kField = (std::uint64_t{1} << kMaxFieldBits) - 1;
+  for (auto& k : keys)
+    k = (k >> (2 * kMaxFieldBits)) << (l.t_bits + l.tx_bits) | ((k >> kMaxFieldBits) & kField) << l.t_bits | (k & kField);
+  return true;
+}
+
+// Concatenated sorted tables (e.g. one per rank, gathered): merged pairwise when the input has at
+// most kMaxRuns ascending runs (O(n log runs), no key packing), then folded.
+constexpr std::size_t kMaxRuns = 64;
+
+bool merge_runs(std::span<const Triple> rows, std::vector<Triple>& out) {
+  std::vector<std::size_t> bounds{0};
+  for (std::size_t i = 1; i < rows.size(); ++i)
+    if (triple_less(rows[i], rows[i - 1])) {
+      bounds.push_back(i);
+      if (bounds.size() > kMaxRuns) return false;
+    }
+  bounds.push_back(rows.size());
+  std::vector<Triple> a(rows.begin(), rows.end()), b(rows.size());
+  while (bounds.size() > 2) {  // merge neighbouring runs until one is left
+    std::vector<std::size_t> next{0};
+    for (std::size_t k = 0; k + 1 < bounds.size(); k += 2) {
+      const std::size_t lo = bounds[k], mid = bounds[k + 1], hi = k + 2 < bounds.size() ? bounds[k + 2] : mid;
+      std::merge(a.begin() + static_cast<std::ptrdiff_t>(lo), a.begin() + static_cast<std::ptrdiff_t>(mid),
+                 a.begin() + static_cast<std::ptrdiff_t>(mid), a.begin() + static_cast<std::ptrdiff_t>(hi),
+                 b.begin() + static_cast<std::ptrdiff_t>(lo), triple_less);
+      next.push_back(hi);
+    }
     a.swap(b);
+    bounds.swap(next);
   }
   out.clear();
   out.reserve(a.size());
-  constexpr std::uint64_t kMask = (std::uint64_t{1} << kStepBits) - 1;
-  std::uint64_t last = 0;
-  for (const KeyCount& e : a) {
-    if (e.count == 0) continue;
-    if (!out.empty() && e.key == last) {
-      out.back().count += e.count;
-      continue;
+  for (const Triple& r : a) {
+    if (r.count == 0) continue;
+    if (!out.empty() && same_key(out.back(), r)) {
+      out.back().count += r.count;
+    } else {
+      out.push_back(r);
     }
-    last = e.key;
-    out.push_back(Triple{static_cast<double>(e.key >> (2 * kStepBits)),
-                         static_cast<double>((e.key >> kStepBits) & kMask) / kSteps,
-                         static_cast<double>(e.key & kMask) / kSteps, e.count});
   }
   return true;
 }
@@ -119,16 +191,43 @@ bool collapse_packed(std::span<const Triple> rows, std::vector<Triple>& out) {
 std::vector<Triple> collapse_triples(std::span<const Triple> rows) {
   for (const Triple& t : rows) check(t);
   std::vector<Triple> out;
-  if (collapse_packed(rows, out)) return out;
+  if (merge_runs(rows, out)) return out;
+  std::vector<std::uint64_t> keys;
+  KeyLayout layout;
+  auto get = [&](std::size_t i, double& x, double& t_x, double& T) {
+    x = rows[i].x;
+    t_x = rows[i].t_x;
+    T = rows[i].T;
+  };
+  if (pack_keys(rows.size(), get, keys, layout)) {
+    std::vector<std::uint64_t> counts(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) counts[i] = rows[i].count;
+    radix_sort(keys, &counts, layout.total);
+    return fold_keys(keys, &counts, layout);
+  }
   return sort_and_fold(std::vector<Triple>(rows.begin(), rows.end()), triple_less);
 }
 
 std::vector<Triple> collapse_triples(std::span<const double> x, std::span<const double> t_x,
                                      std::span<const double> T) {
   if (x.size() != t_x.size() || x.size() != T.size()) throw DataError("collapse_triples: column lengths differ");
+  // One customer a row: the keys alone are sorted (8 bytes a row moved per pass) and equal keys
+  // counted while folding.
+  std::vector<std::uint64_t> keys;
+  KeyLayout layout;
+  auto get = [&](std::size_t i, double& xi, double& txi, double& Ti) {
+    xi = x[i];
+    txi = t_x[i];
+    Ti = T[i];
+  };
+  if (pack_keys(x.size(), get, keys, layout)) {
+    radix_sort(keys, nullptr, layout.total);
+    return fold_keys(keys, nullptr, layout);
+  }
   std::vector<Triple> rows(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) rows[i] = Triple{x[i], t_x[i], T[i], 1};
-  return collapse_triples(rows);
+  for (const Triple& t : rows) check(t);
+  return sort_and_fold(std::move(rows), triple_less);
 }
 
 std::vector<Triple> merge_triples(std::span<const std::vector<Triple>> tables) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/clv/day_grid.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi::clv {
@@ -12,14 +13,14 @@ namespace {
 
 // Time values on the grid of whole days (in days or weeks: v == k / 7.0 exactly): the distinct
 // values and the per-row indices come from a presence array over k, no sort or search.
-constexpr double kSteps = 7.0;
+constexpr double kSteps = kDayGridSteps;
 constexpr double kMaxSteps = 1 << 24;
 
 bool grid_step(double v, std::uint32_t& k) {
-  if (!(v >= 0 && v * kSteps < kMaxSteps)) return false;
-  const double s = std::nearbyint(v * kSteps);
-  k = static_cast<std::uint32_t>(s);
-  return s / kSteps == v;
+  std::uint64_t step = 0;
+  if (!day_grid_step(v, kMaxSteps, step)) return false;
+  k = static_cast<std::uint32_t>(step);
+  return true;
 }
 
 bool index_on_grid(std::span<const Triple> table, TripleIndex& idx) {
