@@ -47,14 +47,35 @@ void Comm::bcast(std::string& s, int root) const {
 }
 
 std::vector<std::uint8_t> Comm::allgatherv_bytes(std::span<const std::uint8_t> local) const {
-  // Expressed as an alltoallv (same bytes to every rank) to share its >2 GiB chunking.
+  return allgatherv<std::uint8_t>(local);
+}
+
+void Comm::allgatherv_bytes_into(std::span<const std::uint8_t> local, std::span<const std::uint64_t> bytes,
+                                 std::uint8_t* out, std::uint64_t max_call) const {
   const auto p = static_cast<std::size_t>(size_);
-  std::vector<std::uint8_t> send;
-  send.reserve(local.size() * p);
-  for (std::size_t r = 0; r < p; ++r) send.insert(send.end(), local.begin(), local.end());
-  std::vector<std::uint64_t> counts(p, local.size());
-  std::vector<std::uint64_t> recv_counts;
-  return alltoallv_bytes(send, counts, recv_counts);
+  if (bytes.size() != p || bytes[static_cast<std::size_t>(rank_)] != local.size())
+    throw std::invalid_argument("allgatherv: one byte count per rank, this rank's = its local size");
+  std::vector<std::uint64_t> displ(p, 0);
+  for (std::size_t r = 1; r < p; ++r) displ[r] = displ[r - 1] + bytes[r - 1];
+  const std::uint64_t total = p ? displ[p - 1] + bytes[p - 1] : 0;
+  if (total <= max_call) {
+    std::vector<int> counts(p), displs(p);
+    for (std::size_t r = 0; r < p; ++r) {
+      counts[r] = as_int(bytes[r]);
+      displs[r] = as_int(displ[r]);
+    }
+    check(MPI_Allgatherv(local.data(), as_int(local.size()), MPI_BYTE, out, counts.data(), displs.data(), MPI_BYTE,
+                         comm_),
+          "MPI_Allgatherv");
+    return;
+  }
+  // Large: each rank's block is broadcast from its owner, max_call bytes at a time.
+  if (!local.empty()) std::memcpy(out + displ[static_cast<std::size_t>(rank_)], local.data(), local.size());
+  for (std::size_t r = 0; r < p; ++r)
+    for (std::uint64_t off = 0; off < bytes[r]; off += max_call) {
+      const std::uint64_t n = std::min(max_call, bytes[r] - off);
+      check(MPI_Bcast(out + displ[r] + off, as_int(n), MPI_BYTE, static_cast<int>(r), comm_), "MPI_Bcast");
+    }
 }
 
 std::vector<std::string> Comm::allgather_strings(const std::string& s) const {

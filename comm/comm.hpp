@@ -110,12 +110,21 @@ class Comm {
   template <class T>
   std::vector<T> allgatherv(std::span<const T> local) const {
     static_assert(std::is_trivially_copyable_v<T>);
-    std::vector<std::uint8_t> bytes = allgatherv_bytes(
-        {reinterpret_cast<const std::uint8_t*>(local.data()), local.size() * sizeof(T)});
-    std::vector<T> out(bytes.size() / sizeof(T));
-    if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
+    const std::vector<std::uint64_t> bytes = allgather<std::uint64_t>(local.size() * sizeof(T));
+    std::uint64_t total = 0;
+    for (const std::uint64_t b : bytes) total += b;
+    std::vector<T> out(total / sizeof(T));
+    allgatherv_bytes_into({reinterpret_cast<const std::uint8_t*>(local.data()), local.size() * sizeof(T)}, bytes,
+                          reinterpret_cast<std::uint8_t*>(out.data()));
     return out;
   }
+  // The byte-level form: every rank's `local` (bytes[r] bytes from rank r) lands at
+  // out + bytes[0] + ... + bytes[r-1]. One MPI_Allgatherv when the total fits an int, else one
+  // broadcast per rank in chunks of at most max_call bytes (counts and displacements of the MPI
+  // calls are ints). max_call is a parameter for tests.
+  void allgatherv_bytes_into(std::span<const std::uint8_t> local, std::span<const std::uint64_t> bytes,
+                             std::uint8_t* out, std::uint64_t max_call = kMaxCallBytes) const;
+  static constexpr std::uint64_t kMaxCallBytes = (std::uint64_t{1} << 31) - 1;
   std::vector<std::string> allgather_strings(const std::string& s) const;
 
   // Personalised all-to-all: send_counts[r] elements of `send` (laid out by destination rank)

@@ -80,15 +80,27 @@ SummaryPass summarize_customers(const Comm& comm, InputFile& in, const Slice& sl
 std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r, std::vector<clv::SpendPair>& spend_rows) {
   Stopwatch sw;
   const std::size_t n = r.x.size();
-  std::vector<clv::Triple> rows;
+  std::size_t in_calibration = 0;
+  for (std::size_t i = 0; i < n; ++i) in_calibration += r.in_calibration[i] ? 1 : 0;
+  // Columns of the calibration customers, collapsed from columns (8-byte keys sorted, no
+  // per-customer records), then gathered and merged.
+  std::vector<double> cx, ctx, cT;
+  cx.reserve(in_calibration);
+  ctx.reserve(in_calibration);
+  cT.reserve(in_calibration);
   spend_rows.clear();
+  spend_rows.reserve(in_calibration);
   for (std::size_t i = 0; i < n; ++i) {
     if (!r.in_calibration[i]) continue;
-    rows.push_back(clv::Triple{r.x[i], r.t_x[i], r.T[i], 1});
+    cx.push_back(r.x[i]);
+    ctx.push_back(r.t_x[i]);
+    cT.push_back(r.T[i]);
     if (r.x[i] > 0 && r.mean_spend[i] > 0) spend_rows.push_back(clv::SpendPair{r.x[i], r.mean_spend[i], 1});
   }
-  std::vector<clv::Triple> table = gather_triples(comm, rows);
-  std::vector<clv::Triple>().swap(rows);
+  std::vector<clv::Triple> table = gather_triples(comm, clv::collapse_triples(cx, ctx, cT));
+  std::vector<double>().swap(cx);
+  std::vector<double>().swap(ctx);
+  std::vector<double>().swap(cT);
   r.calibration_customers = clv::total_count(table);
   r.triples = table.size();
   r.t_collapse = sw.seconds();

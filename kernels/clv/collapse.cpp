@@ -160,6 +160,22 @@ bool merge_runs(std::span<const Triple> rows, std::vector<Triple>& out) {
       if (bounds.size() > kMaxRuns) return false;
     }
   bounds.push_back(rows.size());
+  auto fold_into_out = [&out](std::span<const Triple> sorted) {
+    out.clear();
+    out.reserve(sorted.size());
+    for (const Triple& r : sorted) {
+      if (r.count == 0) continue;
+      if (!out.empty() && same_key(out.back(), r)) {
+        out.back().count += r.count;
+      } else {
+        out.push_back(r);
+      }
+    }
+  };
+  if (bounds.size() == 2) {  // already sorted (one rank's table, or a table collapsed before)
+    fold_into_out(rows);
+    return true;
+  }
   std::vector<Triple> a(rows.begin(), rows.end()), b(rows.size());
   while (bounds.size() > 2) {  // merge neighbouring runs until one is left
     std::vector<std::size_t> next{0};
@@ -173,16 +189,7 @@ bool merge_runs(std::span<const Triple> rows, std::vector<Triple>& out) {
     a.swap(b);
     bounds.swap(next);
   }
-  out.clear();
-  out.reserve(a.size());
-  for (const Triple& r : a) {
-    if (r.count == 0) continue;
-    if (!out.empty() && same_key(out.back(), r)) {
-      out.back().count += r.count;
-    } else {
-      out.push_back(r);
-    }
-  }
+  fold_into_out(a);
   return true;
 }
 

@@ -40,6 +40,23 @@ TEST(Comm, BroadcastsAndGathers) {
   EXPECT_EQ(strs.back().size(), static_cast<std::size_t>(w.size() - 1));
 }
 
+TEST(Comm, AllgathervInChunksEqualsOneCall) {
+  // The > 2 GiB path (one broadcast per rank in chunks) forced with a 100-byte limit.
+  Comm w;
+  std::vector<std::uint8_t> mine(static_cast<std::size_t>(w.rank() + 1) * 1000 + 7);
+  for (std::size_t i = 0; i < mine.size(); ++i) mine[i] = static_cast<std::uint8_t>(i * 31 + static_cast<std::size_t>(w.rank()));
+  const auto bytes = w.allgather<std::uint64_t>(mine.size());
+  std::uint64_t total = 0;
+  for (auto b : bytes) total += b;
+  std::vector<std::uint8_t> one(total), chunked(total);
+  w.allgatherv_bytes_into(mine, bytes, one.data());
+  w.allgatherv_bytes_into(mine, bytes, chunked.data(), 100);
+  EXPECT_EQ(one, chunked);
+  EXPECT_EQ(one, w.allgatherv<std::uint8_t>(mine));
+  EXPECT_THROW(w.allgatherv_bytes_into(std::span<const std::uint8_t>(mine).first(1), bytes, one.data()),
+               std::invalid_argument);
+}
+
 TEST(Comm, AlltoallvDeliversGroupedBySource) {
   Comm w;
   const auto P = static_cast<std::size_t>(w.size());
