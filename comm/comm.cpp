@@ -78,6 +78,48 @@ void Comm::allgatherv_bytes_into(std::span<const std::uint8_t> local, std::span<
     }
 }
 
+void Comm::gatherv_bytes_to_root(std::span<const std::uint8_t> local, std::span<const std::uint64_t> bytes,
+                                 std::uint8_t* out, std::uint64_t max_call) const {
+  const auto p = static_cast<std::size_t>(size_);
+  // Every rank must take the same branch: the root decides and broadcasts.
+  std::uint64_t total = 0;
+  if (is_root())
+    for (const std::uint64_t b : bytes) total += b;
+  bcast(total);
+  if (total <= max_call) {
+    std::vector<int> counts(is_root() ? p : 0), displs(is_root() ? p : 0);
+    for (std::size_t r = 0, off = 0; is_root() && r < p; off += bytes[r], ++r) {
+      counts[r] = as_int(bytes[r]);
+      displs[r] = as_int(off);
+    }
+    check(MPI_Gatherv(local.data(), as_int(local.size()), MPI_BYTE, out, counts.data(), displs.data(), MPI_BYTE, 0,
+                      comm_),
+          "MPI_Gatherv");
+    return;
+  }
+  // Large: each rank sends its block to the root in chunks of at most max_call bytes, in rank order.
+  constexpr int kTag = 0x6a7;
+  if (!is_root()) {
+    for (std::uint64_t off = 0; off < local.size(); off += max_call)
+      check(MPI_Send(local.data() + off, as_int(std::min<std::uint64_t>(max_call, local.size() - off)), MPI_BYTE, 0,
+                     kTag, comm_),
+            "MPI_Send");
+    return;
+  }
+  std::uint64_t at = 0;
+  for (std::size_t r = 0; r < p; ++r) {
+    if (r == 0) {
+      if (!local.empty()) std::memcpy(out, local.data(), local.size());
+    } else {
+      for (std::uint64_t off = 0; off < bytes[r]; off += max_call)
+        check(MPI_Recv(out + at + off, as_int(std::min(max_call, bytes[r] - off)), MPI_BYTE, static_cast<int>(r), kTag,
+                       comm_, MPI_STATUS_IGNORE),
+              "MPI_Recv");
+    }
+    at += bytes[r];
+  }
+}
+
 std::vector<std::string> Comm::allgather_strings(const std::string& s) const {
   const auto lens = allgather<std::uint64_t>(s.size());
   auto bytes = allgatherv_bytes({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});

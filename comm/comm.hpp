@@ -125,6 +125,27 @@ class Comm {
   void allgatherv_bytes_into(std::span<const std::uint8_t> local, std::span<const std::uint64_t> bytes,
                              std::uint8_t* out, std::uint64_t max_call = kMaxCallBytes) const;
   static constexpr std::uint64_t kMaxCallBytes = (std::uint64_t{1} << 31) - 1;
+  // Concatenation of every rank's span, in rank order, on rank 0 only (empty elsewhere): for
+  // tables only the root needs, so the other ranks' memory stays bounded by their own part.
+  template <class T>
+  std::vector<T> gatherv_to_root(std::span<const T> local, std::uint64_t max_call = kMaxCallBytes) const {
+    static_assert(std::is_trivially_copyable_v<T>);
+    const std::vector<std::uint64_t> bytes = gather_to_root<std::uint64_t>(local.size() * sizeof(T));
+    std::uint64_t total = 0;
+    for (const std::uint64_t b : bytes) total += b;
+    std::vector<T> out(total / sizeof(T));
+    gatherv_bytes_to_root({reinterpret_cast<const std::uint8_t*>(local.data()), local.size() * sizeof(T)}, bytes,
+                          reinterpret_cast<std::uint8_t*>(out.data()), max_call);
+    return out;
+  }
+  // One value per rank on rank 0 (empty elsewhere).
+  template <class T>
+  std::vector<T> gather_to_root(const T& value) const {
+    static_assert(std::is_trivially_copyable_v<T>);
+    std::vector<T> out(is_root() ? static_cast<std::size_t>(size_) : 0);
+    check(MPI_Gather(&value, sizeof(T), MPI_BYTE, out.data(), sizeof(T), MPI_BYTE, 0, comm_), "MPI_Gather");
+    return out;
+  }
   std::vector<std::string> allgather_strings(const std::string& s) const;
 
   // Personalised all-to-all: send_counts[r] elements of `send` (laid out by destination rank)
@@ -166,6 +187,9 @@ class Comm {
   }
   void bcast_bytes(void* data, std::uint64_t n, int root) const;
   std::vector<std::uint8_t> allgatherv_bytes(std::span<const std::uint8_t> local) const;
+  // bytes: per-rank byte counts on the root (ignored elsewhere); out: the root's buffer.
+  void gatherv_bytes_to_root(std::span<const std::uint8_t> local, std::span<const std::uint64_t> bytes,
+                             std::uint8_t* out, std::uint64_t max_call) const;
   std::vector<std::uint8_t> alltoallv_bytes(std::span<const std::uint8_t> send,
                                             std::span<const std::uint64_t> send_bytes,
                                             std::vector<std::uint64_t>& recv_bytes) const;

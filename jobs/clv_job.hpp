@@ -69,8 +69,10 @@ class ExactSum {
   bool bad_ = false;
 };
 
-// Deterministic global tables: every rank's rows gathered, collapsed and sorted; identical on all
-// ranks whatever the partition.
+// Deterministic global tables: every rank's rows collapsed, gathered on rank 0 and merged there
+// (sorted, unique; the same whatever the partition). Other ranks get an empty table: only the
+// root fits and computes table-wide figures, which it broadcasts, so no other rank holds more
+// than its own part.
 std::vector<clv::Triple> gather_triples(const Comm& comm, std::span<const clv::Triple> local);
 std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::span<const clv::SpendPair> local);
 // Rank 0 runs fit(), the result is broadcast (raw doubles, strings) to every rank.

@@ -130,11 +130,14 @@ void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, std::span<
       ms.holdout_mae = s1[2 * m + 1] / cn;
       const double den = std::sqrt(s2[3 * m] * s2[3 * m + 1]);
       ms.holdout_correlation = den > 0 ? s2[3 * m + 2] / den : kNaN;
-      // Weekly expected cumulative purchases: on the global table (identical on every rank).
-      if (ms.model == "bgnbd")
-        bgnbd_weekly(clv::bgnbd_params(ms.fit), table, week_horizons, per_unit, ms.weekly_expected_cumulative);
-      else
-        pareto_weekly(clv::pareto_nbd_params(ms.fit), table, week_horizons, ms.weekly_expected_cumulative);
+      // Weekly expected cumulative purchases: on the global table, which only the root holds.
+      if (comm.is_root()) {
+        if (ms.model == "bgnbd")
+          bgnbd_weekly(clv::bgnbd_params(ms.fit), table, week_horizons, per_unit, ms.weekly_expected_cumulative);
+        else
+          pareto_weekly(clv::pareto_nbd_params(ms.fit), table, week_horizons, ms.weekly_expected_cumulative);
+      }
+      comm.bcast(ms.weekly_expected_cumulative);
       spdlog::info("clv: holdout {} .. {} ({} weeks): {} predicted {:.1f} purchases, actual {}; MAE {:.4f}, corr {:.4f}",
                    format_iso_date(r.calibration_end + 1), format_iso_date(*r.holdout_end), pass.weeks, ms.model,
                    ms.holdout_predicted_total, r.holdout_actual_total, ms.holdout_mae, ms.holdout_correlation);

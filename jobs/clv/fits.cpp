@@ -38,14 +38,16 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const
 void fit_spend_model(const Comm& comm, const ClvConfig& cfg, std::span<const clv::SpendPair> spend_rows, ClvResult& r) {
   if (!cfg.wants("gamma_gamma")) return;
   Stopwatch sw;
-  const std::vector<clv::SpendPair> st = gather_spend(comm, spend_rows);
+  const std::vector<clv::SpendPair> st = gather_spend(comm, spend_rows);  // on rank 0 only
   r.spend_customers = clv::total_count(st);
+  comm.bcast(r.spend_customers);
   if (r.spend_customers < kMinFitCustomers) {
     r.warnings.push_back("gamma_gamma: only " + std::to_string(r.spend_customers) +
                          " repeat customers with spend; not fitted, no CLV");
   } else {
     r.gamma_gamma = fit_on_root(comm, [&] { return clv::fit_gamma_gamma(st); });
-    r.frequency_spend_correlation = clv::frequency_spend_correlation(st);
+    if (comm.is_root()) r.frequency_spend_correlation = clv::frequency_spend_correlation(st);
+    comm.bcast(r.frequency_spend_correlation);
     if (!r.gamma_gamma->converged) r.warnings.push_back("gamma_gamma: fit did not converge: " + r.gamma_gamma->message);
     for (const auto& w : r.gamma_gamma->warnings) r.warnings.push_back("gamma_gamma: " + w);
   }

@@ -101,8 +101,10 @@ std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r, std:
   std::vector<double>().swap(cx);
   std::vector<double>().swap(ctx);
   std::vector<double>().swap(cT);
-  r.calibration_customers = clv::total_count(table);
-  r.triples = table.size();
+  std::vector<std::uint64_t> counts{clv::total_count(table), table.size()};  // the root's table
+  comm.bcast(counts);
+  r.calibration_customers = counts[0];
+  r.triples = counts[1];
   r.t_collapse = sw.seconds();
   if (r.calibration_customers < kMinFitCustomers) {
     r.skipped = "clv: " + std::to_string(r.calibration_customers) + " customer(s) bought by the calibration end " +

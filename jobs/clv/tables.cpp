@@ -54,14 +54,14 @@ std::vector<double> ExactSum::reduce(const Comm& comm, std::span<const ExactSum>
 
 std::vector<clv::Triple> gather_triples(const Comm& comm, std::span<const clv::Triple> local) {
   const std::vector<clv::Triple> mine = clv::collapse_triples(local);  // smaller messages
-  const std::vector<clv::Triple> all = comm.allgatherv(std::span<const clv::Triple>(mine));
-  return clv::collapse_triples(all);
+  const std::vector<clv::Triple> all = comm.gatherv_to_root(std::span<const clv::Triple>(mine));
+  return comm.is_root() ? clv::collapse_triples(all) : std::vector<clv::Triple>{};
 }
 
 std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::span<const clv::SpendPair> local) {
   const std::vector<clv::SpendPair> mine = clv::collapse_spend(local);
-  const std::vector<clv::SpendPair> all = comm.allgatherv(std::span<const clv::SpendPair>(mine));
-  return clv::collapse_spend(all);
+  const std::vector<clv::SpendPair> all = comm.gatherv_to_root(std::span<const clv::SpendPair>(mine));
+  return comm.is_root() ? clv::collapse_spend(all) : std::vector<clv::SpendPair>{};
 }
 
 namespace {

@@ -57,6 +57,22 @@ TEST(Comm, AllgathervInChunksEqualsOneCall) {
                std::invalid_argument);
 }
 
+TEST(Comm, GathervToRootOnlyOnRoot) {
+  Comm w;
+  std::vector<std::uint32_t> mine(static_cast<std::size_t>(w.rank()) * 300 + 5);
+  for (std::size_t i = 0; i < mine.size(); ++i) mine[i] = static_cast<std::uint32_t>(w.rank() * 100000) + static_cast<std::uint32_t>(i);
+  const auto all = w.allgatherv<std::uint32_t>(mine);
+  const auto one = w.gatherv_to_root<std::uint32_t>(mine);
+  const auto chunked = w.gatherv_to_root<std::uint32_t>(mine, 64);  // point-to-point path
+  if (w.is_root()) {
+    EXPECT_EQ(one, all);
+    EXPECT_EQ(chunked, all);
+  } else {
+    EXPECT_TRUE(one.empty());
+    EXPECT_TRUE(chunked.empty());
+  }
+}
+
 TEST(Comm, AlltoallvDeliversGroupedBySource) {
   Comm w;
   const auto P = static_cast<std::size_t>(w.size());
