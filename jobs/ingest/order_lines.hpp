@@ -31,7 +31,7 @@ struct Line {
   std::uint32_t product = kNoCode32;
   std::uint32_t region = kNoCode32;
   std::uint32_t key_len = 0;
-  std::uint32_t pad = 0;
+  std::uint32_t channel = kNoCode32;  // order channel (--channel-col), local then global code
 };
 
 // First 8 bytes big-endian, zero padded: integer order of prefixes = byte order of the strings.

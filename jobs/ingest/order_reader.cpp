@@ -33,16 +33,20 @@ void OrderReader::bad(std::uint32_t file, const textio::TextRecord& rec, std::st
 // field values, whatever the layout of the file.
 std::uint64_t OrderReader::canonical_hash(const textio::TextRecord& rec) {
   const Mapping& m = mapping_;
-  const int columns[] = {m.customer, m.order, m.date, m.quantity, m.price, m.amount, m.product, m.product_name, m.region};
+  // The channel comes last and only when mapped, so files without one hash as before.
+  const int columns[] = {m.customer, m.order,        m.date,   m.quantity, m.price,
+                         m.amount,   m.product,      m.product_name, m.region, m.channel};
+  const std::size_t n = m.channel >= 0 ? std::size(columns) : std::size(columns) - 1;
   std::string_view parts[std::size(columns)];
   std::size_t size = 0;
-  for (std::size_t i = 0; i < std::size(columns); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     if (columns[i] >= 0) parts[i] = trim(rec.fields[static_cast<std::size_t>(columns[i])]);
     size += parts[i].size() + 1;
   }
   if (canonical_.size() < size) canonical_.resize(2 * size);
   char* p = canonical_.data();
-  for (const auto part : parts) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto part = parts[i];
     if (!part.empty()) std::memcpy(p, part.data(), part.size());
     p += part.size();
     *p++ = '\x1f';
@@ -132,6 +136,14 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
     }
     l.region = last_region_code_;
   }
+  if (m.channel >= 0) {
+    const auto channel = field(m.channel);
+    if (channel != last_channel_) {  // the lines of an order repeat its channel
+      last_channel_ = channel;
+      last_channel_code_ = out_.channels.code(channel);
+    }
+    l.channel = last_channel_code_;
+  }
   if (!as_unsigned(customer)) out_.customers_numeric = false;
   out_.store.set_key(l, customer);
   out_.store.lines.push_back(l);
@@ -173,6 +185,7 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
     out_.have_products = out_.have_products || m.product >= 0;
     out_.have_regions = out_.have_regions || m.region >= 0;
     out_.have_names = out_.have_names || m.product_name >= 0;
+    out_.have_channels = out_.have_channels || m.channel >= 0;
   } else {
     out_.have_orders = true;
     out_.have_products = true;

@@ -26,11 +26,12 @@ struct ParsedShare {
   LineStore store;
   Counts counts;
   std::vector<BadLine> bad;
-  LocalDict products, regions;
+  LocalDict products, regions, channels;
   std::vector<std::string> product_names;  // by local product code; "" = none seen
   SeenIds input_customers, input_invoices;
   bool customers_numeric = true, orders_numeric = true;  // this rank's view until merged
   bool have_orders = false, have_products = false, have_regions = false, have_names = false;
+  bool have_channels = false;
   std::uint64_t input_bytes = 0;  // sum of the file sizes (same on every rank)
   std::uint64_t text_bytes = 0;   // text parsed by all ranks together (same on every rank)
 };
@@ -64,6 +65,8 @@ class OrderReader {
   std::string canonical_;  // the mapped fields of a line, for its duplicate hash
   std::string last_region_ = std::string(1, '\0');
   std::uint32_t last_region_code_ = 0;
+  std::string last_channel_ = std::string(1, '\0');
+  std::uint32_t last_channel_code_ = 0;
   // The file being read, for finish_file().
   std::size_t bad_file_begin_ = 0;  // first entry of out_.bad from the current file
   std::size_t lines_before_ = 0;    // first entry of out_.store.lines from the current file
