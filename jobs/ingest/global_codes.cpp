@@ -63,7 +63,8 @@ GlobalCodes assign_global_codes(const Comm& comm, const IngestConfig& cfg, Forma
   if (parsed.customers_numeric && !baskets) {
     LineStore numeric;
     numeric.arena.reserve(store.lines.size() * 8);
-    for (auto& l : store.lines) numeric.set_key(l, be_bytes(*as_unsigned(store.key(l))));
+    char be[8];
+    for (auto& l : store.lines) numeric.set_key(l, be_bytes_into(*as_unsigned(store.key(l)), be));
     store.arena = std::move(numeric.arena);
   }
   std::int32_t last = std::numeric_limits<std::int32_t>::min();

@@ -4,6 +4,7 @@
 // parsing, the same way on every rank.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "jobs/ingest/distributed_strings.hpp"
 #include "jobs/ingest/order_lines.hpp"
 #include "jobs/ingest_job.hpp"
+#include "kernels/ingest/date_cache.hpp"
 #include "kernels/ingest/line_rules.hpp"
 
 namespace crmpi::textio {
@@ -50,7 +52,13 @@ class OrderReader {
  private:
   void parse_order_record(const textio::TextRecord& rec, std::uint32_t file_index);
   void parse_basket_record(const textio::TextRecord& rec, std::uint32_t file_index);
-  std::uint64_t canonical_hash(const textio::TextRecord& rec);
+  // The mapped fields of a line, trimmed, in the canonical order of its duplicate hash.
+  enum Part : std::size_t {
+    kCustomerPart, kOrderPart, kDatePart, kQuantityPart, kPricePart, kAmountPart, kProductPart, kNamePart,
+    kRegionPart, kChannelPart, kParts
+  };
+  using FieldValues = std::array<std::string_view, kParts>;
+  std::uint64_t canonical_hash(const FieldValues& v);
   void bad(std::uint32_t file, const textio::TextRecord& rec, std::string reason);
 
   const Comm& comm_;
@@ -59,6 +67,11 @@ class OrderReader {
   ingest::LineClassifier classifier_;
   ParsedShare& out_;
   Mapping mapping_;
+  std::array<int, kParts> part_columns_{};  // column of each Part, -1 = not mapped
+  std::size_t n_parts_ = kParts - 1;        // parts in the duplicate hash
+  ingest::SlashOrder slash_order_;
+  ingest::DateCache dates_;
+  bool fast_ = true;  // date cache and single-pass splitter; CRMPI_INGEST_GENERAL_PATH=1 turns them off
   // Hash of product_names[code]; a name equal to the stored one changes nothing.
   static constexpr std::uint64_t kNoNameHash = 0;
   std::vector<std::uint64_t> name_hashes_;
