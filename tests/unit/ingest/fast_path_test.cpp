@@ -88,6 +88,27 @@ TEST(DateCache, SameAsParseDatetime) {
   EXPECT_EQ(cache.parse(longer).seconds, parse_datetime(longer).seconds);
 }
 
+// "YYYY-MM-DD HH:MM:SS" takes a fixed-position path inside parse_datetime; the same text with a
+// fraction (".0", truncated) takes the general one: both must agree, errors included.
+TEST(ParseDatetime, FixedIsoPathSameAsGeneral) {
+  std::mt19937 rng(5);
+  for (int n = 0; n < 200000; ++n) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d", static_cast<int>(rng() % 10000),
+                  static_cast<int>(rng() % 14), static_cast<int>(rng() % 33), static_cast<int>(rng() % 26),
+                  static_cast<int>(rng() % 62), static_cast<int>(rng() % 62));
+    const auto fixed = parse_datetime(text);
+    const auto general = parse_datetime(std::string(text) + ".0");
+    ASSERT_EQ(fixed.error, general.error) << text;
+    ASSERT_EQ(fixed.days, general.days) << text;
+    ASSERT_EQ(fixed.seconds, general.seconds) << text;
+  }
+  EXPECT_EQ(parse_datetime("2010-12-01 08:26:00").seconds, 8 * 3600 + 26 * 60);
+  EXPECT_EQ(parse_datetime("2012-02-29 23:59:59").days, parse_datetime("2012-02-29").days);
+  EXPECT_EQ(parse_datetime("2011-02-29 10:00:00").error, DateError::kBadDay);
+  EXPECT_EQ(parse_datetime("2011-02-2x 10:00:00").error, DateError::kBadFormat);
+}
+
 TEST(LineRules, FirstByteShortcutKeepsLowerCaseAndEmptyPrefixes) {
   LineClassifier c;
   EXPECT_TRUE(c.is_non_product("post"));
