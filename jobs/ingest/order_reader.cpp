@@ -78,9 +78,15 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
                             std::string(money_text) + "': " + ingest::describe(money.error));
   const std::int64_t price = money.micros;
   if (m.product >= 0 && product.empty()) return bad(fi, rec, "empty product id");
-  if (!customer.empty()) out_.input_customers.add(ingest::raw_line_hash(customer));
-  const std::uint64_t invoice_hash = m.order >= 0 ? ingest::raw_line_hash(invoice) : 0;
-  if (m.order >= 0) out_.input_invoices.add(invoice_hash);
+  if (!customer.empty()) {
+    last_customer_.update(customer);
+    out_.input_customers.add(last_customer_.hash);
+  }
+  if (m.order >= 0) {
+    last_invoice_.update(invoice);
+    out_.input_invoices.add(last_invoice_.hash);
+  }
+  const std::uint64_t invoice_hash = m.order >= 0 ? last_invoice_.hash : 0;
   const bool amount_column = m.price < 0;
   const auto verdict = classifier_.classify({invoice, product, customer, qty, price, amount_column});
   out_.counts.rules.add(verdict);
@@ -100,7 +106,7 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   l.hash = canonical_hash(v);
   l.order_hash = m.order >= 0 ? invoice_hash : l.hash;
   if (m.order >= 0) {
-    if (auto n = as_unsigned(invoice)) l.order_num = *n;
+    if (const auto n = last_invoice_.number) l.order_num = *n;
     else out_.orders_numeric = false;
   }
   l.amount_cents = cents;
@@ -145,7 +151,8 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
     }
     l.channel = last_channel_code_;
   }
-  if (out_.customers_numeric && !as_unsigned(customer)) out_.customers_numeric = false;
+  // A sale has a customer, so last_customer_ holds this line's.
+  if (out_.customers_numeric && !last_customer_.number) out_.customers_numeric = false;
   out_.store.set_key(l, customer);
   out_.store.lines.push_back(l);
 }

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,23 @@ struct ParsedShare {
   bool have_channels = false;
   std::uint64_t input_bytes = 0;  // sum of the file sizes (same on every rank)
   std::uint64_t text_bytes = 0;   // text parsed by all ranks together (same on every rank)
+};
+
+// An id of the previous line and what is derived from it. Exports list an invoice's lines (and
+// often a customer's) together, so most lines repeat it and skip the hash and the number parse.
+struct RepeatedId {
+  bool valid = false;
+  std::string text;
+  std::uint64_t hash = 0;
+  std::optional<std::uint64_t> number;  // as_unsigned(text)
+
+  void update(std::string_view t) {
+    if (valid && t == text) return;
+    valid = true;
+    text.assign(t);
+    hash = ingest::raw_line_hash(t);
+    number = as_unsigned(t);
+  }
 };
 
 class OrderReader {
@@ -75,6 +93,7 @@ class OrderReader {
   // Hash of product_names[code]; a name equal to the stored one changes nothing.
   static constexpr std::uint64_t kNoNameHash = 0;
   std::vector<std::uint64_t> name_hashes_;
+  RepeatedId last_customer_, last_invoice_;
   std::string canonical_;  // the mapped fields of a line, for its duplicate hash
   std::string last_region_ = std::string(1, '\0');
   std::uint32_t last_region_code_ = 0;
