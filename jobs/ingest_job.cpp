@@ -45,6 +45,7 @@ void IngestConfig::bind(Options& o) {
   o.bind("ingest", "product-col", product_col, "product id (stock code) column: enables /items and /products");
   o.bind("ingest", "product-name-col", product_name_col, "product name column (-> /dictionaries/product_name)");
   o.bind("ingest", "region-col", region_col, "country/region column (-> /customers/region)");
+  o.bind("ingest", "channel-col", channel_col, "order channel column (-> /orders/channel, at most 255 names)");
   o.bind("ingest", "day-first", day_first, "slash dates are D/M/YYYY (default M/D/YYYY)");
   o.bind("ingest", "as-of", as_of, "analysis day YYYY-MM-DD (default: the last day in the data)");
   o.bind("ingest", "currency", currency, "ISO 4217 code of the amounts");
@@ -165,7 +166,8 @@ int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
                                  .have_orders = parsed.have_orders,
                                  .baskets = baskets,
                                  .customers_numeric = parsed.customers_numeric,
-                                 .orders_numeric = parsed.orders_numeric};
+                                 .orders_numeric = parsed.orders_numeric,
+                                 .have_channels = parsed.have_channels};
   CanonicalColumns columns = group_orders(comm, parsed.store, grouping, parsed.counts);
   const bool have_regions = parsed.have_regions || side.have_region;
   join_side_rows(comm, cfg, side, side_codes,
@@ -178,6 +180,7 @@ int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
                                .have_regions = have_regions,
                                .have_products = parsed.have_products,
                                .have_names = parsed.have_names,
+                               .have_order_channels = parsed.have_channels,
                                .customer_dictionary = !parsed.customers_numeric && !baskets,
                                .channels = side.have_channel ? &side_codes.channels : nullptr,
                                .age_bands = side.have_age_band ? &side_codes.age_bands : nullptr,

@@ -26,7 +26,7 @@ struct IngestConfig {
   // Column mapping: a header name (alternatives separated by '|') or a 1-based index.
   // Empty = the default names of the UCI Online Retail exports, where the file has them.
   std::string customer_col, order_col, date_col, amount_col, quantity_col, price_col, product_col,
-      product_name_col, region_col;
+      product_name_col, region_col, channel_col;
   bool day_first = false;           // D/M/YYYY dates
   std::string as_of;                // YYYY-MM-DD; "" = the last day in the data
   std::string currency = "USD";

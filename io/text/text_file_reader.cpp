@@ -20,6 +20,7 @@ void check_non_empty(const std::string& path) {
 
 TextFileReader::TextFileReader(std::string path, ReadShare share, TextReadOptions options)
     : path_(std::move(path)), options_(options), share_(share), splitter_(options.dialect, options.expected_columns) {
+  splitter_.set_simple_fast_path(options.simple_fast_path);
   if (share.nparts < 1 || share.part < 0 || share.part >= share.nparts) {
     throw ConfigError("text reader: share " + std::to_string(share.part) + " of " + std::to_string(share.nparts));
   }
@@ -37,6 +38,7 @@ TextFileReader::TextFileReader(std::string path, ReadShare share, TextReadOption
 
 TextFileReader::TextFileReader(std::string path, std::uint64_t begin, std::uint64_t end, TextReadOptions options)
     : path_(std::move(path)), options_(options), splitter_(options.dialect, options.expected_columns) {
+  splitter_.set_simple_fast_path(options.simple_fast_path);
   check_non_empty(path_);
   if (has_gzip_magic(path_)) throw ConfigError("'" + path_ + "' is gzip: it cannot be read by byte range");
   if (begin > end) throw ConfigError("text reader: byte range begin > end");

@@ -47,6 +47,7 @@ struct TextReadOptions {
   std::size_t expected_columns = 0;  // 0 = any
   bool has_header = true;
   std::size_t chunk_bytes = std::size_t{4} << 20;
+  bool simple_fast_path = true;  // FieldSplitter::set_simple_fast_path (false only in tests)
 };
 
 struct ReadShare {

@@ -67,6 +67,10 @@ void write_canonical_file(const Comm& comm, const CanonicalFileInfo& info, const
     write_column(id, schema::kOrderCustomerId, col.order_customer, col.orders, col.order_base);
     write_column(id, schema::kOrderDay, col.order_day, col.orders, col.order_base);
     write_column(id, schema::kOrderAmount, col.order_amount, col.orders, col.order_base);
+    if (info.have_order_channels) {
+      write_column(id, schema::kOrderChannel, col.order_channel, col.orders, col.order_base);
+      write_dictionary(comm, id, schema::kOrderChannel, schema::kDictOrderChannel, codes.channels.strings());
+    }
     if (!info.baskets) write_column(id, schema::kSignupDay, col.signup_day, col.customers, col.customer_base);
     if (info.have_regions) {
       write_column(id, schema::kRegion, col.region, col.customers, col.customer_base);

@@ -16,6 +16,7 @@ struct CanonicalFileInfo {
   std::string currency;  // ISO 4217
   bool baskets = false, fimi = false;  // fimi: product keys are integers stored as 8 bytes
   bool have_regions = false, have_products = false, have_names = false;
+  bool have_order_channels = false;    // --channel-col: /orders/channel + its dictionary
   bool customer_dictionary = false;    // text customer ids: write /dictionaries/customer_key
   // From --customers-file / --surveys-file: attribute dictionaries (null when absent), surveys.
   const ingest::StringDictionary *channels = nullptr, *age_bands = nullptr, *genders = nullptr;

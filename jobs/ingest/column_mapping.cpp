@@ -101,6 +101,8 @@ Mapping map_columns(const IngestConfig& cfg, Format format, const std::string& p
   m.product = col("product-col", cfg.product_col, "StockCode|product_id", false);
   m.product_name = col("product-name-col", cfg.product_name_col, "Description|product_name", false);
   m.region = col("region-col", cfg.region_col, "Country|country|region", false);
+  // No default name: exports rarely have one, and a column called "channel" may mean something else.
+  m.channel = col("channel-col", cfg.channel_col, "", false);
   return m;
 }
 

@@ -18,7 +18,7 @@ ingest::Dialect dialect_of(const IngestConfig& cfg, Format f);
 // 0-based column of each field, -1 when the file has none.
 struct Mapping {
   int customer = -1, order = -1, date = -1, amount = -1, quantity = -1, price = -1, product = -1, product_name = -1,
-      region = -1;
+      region = -1, channel = -1;
   std::size_t columns = 0;
 };
 

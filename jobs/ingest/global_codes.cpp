@@ -37,17 +37,22 @@ std::vector<std::string> merge_product_names(const Comm& comm, Format format, co
 
 GlobalCodes assign_global_codes(const Comm& comm, const IngestConfig& cfg, Format format, ParsedShare& parsed) {
   GlobalCodes g;
-  std::vector<std::uint32_t> premap, rremap;
+  std::vector<std::uint32_t> premap, rremap, cremap;
   g.products = merge_dictionary(comm, parsed.products, premap);
   g.regions = merge_dictionary(comm, parsed.regions, rremap);
+  g.channels = merge_dictionary(comm, parsed.channels, cremap);
   if (g.products.size() > std::numeric_limits<std::uint32_t>::max() - 1U)
     throw DataError("more than 4 billion distinct products");
   if (g.regions.size() > 65535) throw DataError("more than 65,535 distinct regions (the region column is uint16)");
+  if (g.channels.size() > 255)  // codes 0..254 in a uint8 column, as the generator writes them
+    throw DataError("more than 255 distinct order channels (" + std::to_string(g.channels.size()) +
+                    "; /orders/channel is uint8)");
   if (parsed.have_names) g.product_names = merge_product_names(comm, format, parsed, premap, g.products.size());
   auto& store = parsed.store;
   for (auto& l : store.lines) {
     if (l.product != kNoCode32) l.product = premap[l.product];
     if (l.region != kNoCode32) l.region = rremap[l.region];
+    if (l.channel != kNoCode32) l.channel = cremap[l.channel];
   }
   g.region_remap = std::move(rremap);
   // Customer keys: the integer itself when every customer id is an integer (8-byte big-endian,
@@ -58,7 +63,8 @@ GlobalCodes assign_global_codes(const Comm& comm, const IngestConfig& cfg, Forma
   if (parsed.customers_numeric && !baskets) {
     LineStore numeric;
     numeric.arena.reserve(store.lines.size() * 8);
-    for (auto& l : store.lines) numeric.set_key(l, be_bytes(*as_unsigned(store.key(l))));
+    char be[8];
+    for (auto& l : store.lines) numeric.set_key(l, be_bytes_into(*as_unsigned(store.key(l)), be));
     store.arena = std::move(numeric.arena);
   }
   std::int32_t last = std::numeric_limits<std::int32_t>::min();

@@ -15,7 +15,7 @@
 namespace crmpi::ingest_job {
 
 struct GlobalCodes {
-  ingest::StringDictionary products, regions;
+  ingest::StringDictionary products, regions, channels;
   std::vector<std::string> product_names;  // by product code; empty unless the input has names
   std::vector<std::uint32_t> region_remap;  // this rank's local region code -> global (side files)
   std::int32_t as_of_day = 0;

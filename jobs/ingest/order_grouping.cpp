@@ -16,6 +16,7 @@ struct Order {
   std::int64_t amount = 0;
   std::int32_t day = 0, seconds = 0;
   std::uint32_t region = kNoCode32;
+  std::uint32_t channel = kNoCode32;
   std::uint32_t customer = 0;  // local customer index
 };
 
@@ -85,12 +86,14 @@ CanonicalColumns group_orders(const Comm& comm, LineStore& store, const Grouping
     o.day = L[i].day;
     o.seconds = L[i].seconds;
     o.region = L[i].region;
+    o.channel = L[i].channel;
     for (std::size_t x = i; x < j; ++x) {
       o.amount += L[x].amount_cents;
       if (std::tie(L[x].day, L[x].seconds) < std::tie(o.day, o.seconds)) {  // the order's first line
         o.day = L[x].day;
         o.seconds = L[x].seconds;
         o.region = L[x].region;
+        o.channel = L[x].channel;  // like the region: the order's first line decides
       }
     }
     o.item_begin = items.size();
@@ -135,6 +138,7 @@ CanonicalColumns group_orders(const Comm& comm, LineStore& store, const Grouping
   col.item_offset.resize(n_orders);
   col.order_day.resize(n_orders);
   col.order_amount.resize(n_orders);
+  if (opt.have_channels) col.order_channel.resize(n_orders);
   col.item_product.resize(n_items);
   col.item_quantity.resize(n_items);
   std::uint64_t item_pos = col.item_base;
@@ -144,6 +148,7 @@ CanonicalColumns group_orders(const Comm& comm, LineStore& store, const Grouping
     col.order_customer[k] = col.customer_id[o.customer];
     col.order_day[k] = o.day;
     col.order_amount[k] = o.amount;
+    if (opt.have_channels) col.order_channel[k] = static_cast<std::uint8_t>(o.channel == kNoCode32 ? 0 : o.channel);
     col.item_offset[k] = item_pos;
     for (std::uint64_t x = o.item_begin; x < o.item_end; ++x) {
       const auto idx = static_cast<std::size_t>(item_pos - col.item_base);

@@ -19,6 +19,7 @@ struct GroupingOptions {
   bool baskets = false;            // basket formats: no duplicate detection, order ids given
   bool customers_numeric = false;  // customer id = the integer in the key
   bool orders_numeric = false;     // order id = the invoice number
+  bool have_channels = false;      // --channel-col: /orders/channel
 };
 
 // This rank's block of every column, and where it goes in the global datasets.
@@ -27,6 +28,7 @@ struct CanonicalColumns {
   std::vector<std::int32_t> signup_day, order_day;
   std::vector<std::int64_t> order_amount;
   std::vector<std::uint16_t> region;
+  std::vector<std::uint8_t> order_channel;  // empty unless --channel-col
   std::vector<std::uint32_t> item_product, item_quantity;
   std::vector<std::uint8_t> acquisition_channel, age_band, gender;  // empty unless a customers file has them
   std::vector<std::uint64_t> survey_customer;  // surveys (--surveys-file), sorted by customer, day

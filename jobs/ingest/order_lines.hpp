@@ -2,7 +2,9 @@
 // fills a LineStore, the shuffle moves it between ranks, grouping turns it into orders and items.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -31,14 +33,17 @@ struct Line {
   std::uint32_t product = kNoCode32;
   std::uint32_t region = kNoCode32;
   std::uint32_t key_len = 0;
-  std::uint32_t pad = 0;
+  std::uint32_t channel = kNoCode32;  // order channel (--channel-col), local then global code
 };
 
 // First 8 bytes big-endian, zero padded: integer order of prefixes = byte order of the strings.
+// One load and a byte swap (called for every kept line and in the shuffle).
 inline std::uint64_t be_prefix(std::string_view s) {
+  unsigned char b[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (!s.empty()) std::memcpy(b, s.data(), s.size() < 8 ? s.size() : 8);
   std::uint64_t v = 0;
-  for (std::size_t i = 0; i < 8; ++i)
-    v = (v << 8) | (i < s.size() ? static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) : 0U);
+  std::memcpy(&v, b, 8);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
   return v;
 }
 
@@ -48,6 +53,13 @@ inline std::string be_bytes(std::uint64_t v) {
   for (std::size_t i = 0; i < 8; ++i)
     s[7 - i] = static_cast<char>(static_cast<unsigned char>((v >> (8 * i)) & 0xFFU));
   return s;
+}
+
+// be_bytes without a std::string: the same 8 bytes into `out`.
+inline std::string_view be_bytes_into(std::uint64_t v, char (&out)[8]) {
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  std::memcpy(out, &v, 8);
+  return {out, 8};
 }
 
 struct LineStore {

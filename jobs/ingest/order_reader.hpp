@@ -4,7 +4,9 @@
 // parsing, the same way on every rank.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "jobs/ingest/distributed_strings.hpp"
 #include "jobs/ingest/order_lines.hpp"
 #include "jobs/ingest_job.hpp"
+#include "kernels/ingest/date_cache.hpp"
 #include "kernels/ingest/line_rules.hpp"
 
 namespace crmpi::textio {
@@ -26,13 +29,31 @@ struct ParsedShare {
   LineStore store;
   Counts counts;
   std::vector<BadLine> bad;
-  LocalDict products, regions;
+  LocalDict products, regions, channels;
   std::vector<std::string> product_names;  // by local product code; "" = none seen
   SeenIds input_customers, input_invoices;
   bool customers_numeric = true, orders_numeric = true;  // this rank's view until merged
   bool have_orders = false, have_products = false, have_regions = false, have_names = false;
+  bool have_channels = false;
   std::uint64_t input_bytes = 0;  // sum of the file sizes (same on every rank)
   std::uint64_t text_bytes = 0;   // text parsed by all ranks together (same on every rank)
+};
+
+// An id of the previous line and what is derived from it. Exports list an invoice's lines (and
+// often a customer's) together, so most lines repeat it and skip the hash and the number parse.
+struct RepeatedId {
+  bool valid = false;
+  std::string text;
+  std::uint64_t hash = 0;
+  std::optional<std::uint64_t> number;  // as_unsigned(text)
+
+  void update(std::string_view t) {
+    if (valid && t == text) return;
+    valid = true;
+    text.assign(t);
+    hash = ingest::raw_line_hash(t);
+    number = as_unsigned(t);
+  }
 };
 
 class OrderReader {
@@ -49,7 +70,13 @@ class OrderReader {
  private:
   void parse_order_record(const textio::TextRecord& rec, std::uint32_t file_index);
   void parse_basket_record(const textio::TextRecord& rec, std::uint32_t file_index);
-  std::uint64_t canonical_hash(const textio::TextRecord& rec);
+  // The mapped fields of a line, trimmed, in the canonical order of its duplicate hash.
+  enum Part : std::size_t {
+    kCustomerPart, kOrderPart, kDatePart, kQuantityPart, kPricePart, kAmountPart, kProductPart, kNamePart,
+    kRegionPart, kChannelPart, kParts
+  };
+  using FieldValues = std::array<std::string_view, kParts>;
+  std::uint64_t canonical_hash(const FieldValues& v);
   void bad(std::uint32_t file, const textio::TextRecord& rec, std::string reason);
 
   const Comm& comm_;
@@ -58,12 +85,20 @@ class OrderReader {
   ingest::LineClassifier classifier_;
   ParsedShare& out_;
   Mapping mapping_;
+  std::array<int, kParts> part_columns_{};  // column of each Part, -1 = not mapped
+  std::size_t n_parts_ = kParts - 1;        // parts in the duplicate hash
+  ingest::SlashOrder slash_order_;
+  ingest::DateCache dates_;
+  bool fast_ = true;  // date cache and single-pass splitter; CRMPI_INGEST_GENERAL_PATH=1 turns them off
   // Hash of product_names[code]; a name equal to the stored one changes nothing.
   static constexpr std::uint64_t kNoNameHash = 0;
   std::vector<std::uint64_t> name_hashes_;
+  RepeatedId last_customer_, last_invoice_;
   std::string canonical_;  // the mapped fields of a line, for its duplicate hash
   std::string last_region_ = std::string(1, '\0');
   std::uint32_t last_region_code_ = 0;
+  std::string last_channel_ = std::string(1, '\0');
+  std::uint32_t last_channel_code_ = 0;
   // The file being read, for finish_file().
   std::size_t bad_file_begin_ = 0;  // first entry of out_.bad from the current file
   std::size_t lines_before_ = 0;    // first entry of out_.store.lines from the current file

@@ -82,8 +82,30 @@ const char* describe(DateError error) {
   return "unknown date error";
 }
 
+namespace {
+
+// The most common export timestamp, "YYYY-MM-DD HH:MM:SS", read at fixed positions. Only a valid
+// one is returned; anything else (other shapes, impossible values) goes to the general parser,
+// which gives the reason, so the result is always the general parser's.
+bool parse_iso_seconds(std::string_view t, DateTimeParse& out) {
+  if (t.size() != 19 || t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' || t[16] != ':') return false;
+  constexpr int kDigitAt[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+  for (const int i : kDigitAt)
+    if (t[static_cast<std::size_t>(i)] < '0' || t[static_cast<std::size_t>(i)] > '9') return false;
+  auto two = [&](std::size_t i) { return (t[i] - '0') * 10 + (t[i + 1] - '0'); };
+  const int year = two(0) * 100 + two(2), month = two(5), day = two(8), h = two(11), m = two(14), sec = two(17);
+  if (check_date(year, month, day) != DateError::kNone || h > 23 || m > 59 || sec > 59) return false;
+  out.days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  out.seconds = h * 3600 + m * 60 + sec;
+  out.error = DateError::kNone;
+  return true;
+}
+
+}  // namespace
+
 DateTimeParse parse_datetime(std::string_view text, SlashOrder slash_order) {
   if (text.empty()) return fail(DateError::kEmpty);
+  if (DateTimeParse fast; parse_iso_seconds(text, fast)) return fast;
   std::size_t pos = 0;
   int a = 0;
   bool digits_only = true;  // a plain loop: find_first_not_of tests each byte against all ten digits

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/ingest/simple_fields.hpp"
+
 namespace crmpi::ingest {
 namespace {
 
@@ -57,9 +59,14 @@ SplitStatus FieldSplitter::split(std::string_view buffer, std::size_t pos, bool 
   // Fast path, the common case: no quote char on the line, so fields end at delimiters.
   if (dialect_.whitespace_runs) {
     split_whitespace(begin, content_end);
+  } else if (simple_fast_path_ && dialect_.quoting &&
+             split_simple_fields(begin, content_end, end, dialect_.delimiter, dialect_.quote, fields_)) {
+    // one pass found the fields of a line with no quotes or only simple quoted fields
   } else if (dialect_.quoting && find_char(begin, content_end, dialect_.quote) != nullptr) {
+    fields_.clear();
     return split_quoted(buffer, pos, static_cast<std::size_t>(line_end - data), at_eof);
   } else {
+    fields_.clear();
     split_plain(begin, content_end);
   }
   raw_ = view(begin, content_end);

@@ -69,6 +69,9 @@ class FieldSplitter {
   std::size_t physical_lines() const { return lines_; }  // 1 + newlines inside quoted fields
   std::size_t expected_columns() const { return expected_columns_; }
   const Dialect& dialect() const { return dialect_; }
+  // Off: every line takes the general path (memchr per field, split_quoted), for tests that
+  // compare it with the single-pass path (simple_fields.hpp). On by default.
+  void set_simple_fast_path(bool on) { simple_fast_path_ = on; }
 
  private:
   SplitStatus split_quoted(std::string_view buffer, std::size_t pos, std::size_t line_end, bool at_eof);
@@ -83,6 +86,7 @@ class FieldSplitter {
   std::string_view raw_;
   std::size_t next_pos_ = 0;
   std::size_t lines_ = 0;
+  bool simple_fast_path_ = true;
 };
 
 }  // namespace crmpi::ingest

@@ -38,19 +38,33 @@ const char* describe_flag(std::size_t bit) {
   return bit < kLineFlagCount ? kNames[bit] : "unknown";
 }
 
+void LineClassifier::mark_first_byte(std::string_view upper_code) {
+  if (upper_code.empty()) {  // an empty prefix matches every code: never skip the full test
+    any_first_byte_.fill(true);
+    return;
+  }
+  const auto c = static_cast<unsigned char>(upper_code[0]);
+  any_first_byte_[c] = true;
+  if (c >= 'A' && c <= 'Z') any_first_byte_[c - 'A' + 'a'] = true;
+}
+
 LineClassifier::LineClassifier(LineRulesConfig config) : config_(std::move(config)) {
   for (const std::string& code : config_.non_product_codes) {
     if (!code.empty() && code.back() == '*') {
       prefixes_.push_back(upper(std::string_view(code).substr(0, code.size() - 1)));
+      mark_first_byte(prefixes_.back());
     } else {
       const std::string u = upper(code);
       exact_codes_.insert(u);
       exact_first_byte_[u.empty() ? 0 : static_cast<unsigned char>(u[0])] = true;
+      mark_first_byte(u);
     }
   }
 }
 
 bool LineClassifier::is_non_product(std::string_view stock_code) const {
+  if (!stock_code.empty() && !any_first_byte_[static_cast<unsigned char>(stock_code[0])]) return false;
+  if (stock_code.empty() && !exact_first_byte_[0] && !any_first_byte_[0]) return false;
   // Called once per line: codes up to 32 bytes (all real ones) are upper-cased on the stack.
   char buffer[32];
   std::string heap;
@@ -104,9 +118,8 @@ LineVerdict LineClassifier::classify(const OrderLineView& line) const {
 void LineCounts::add(const LineVerdict& v) {
   ++lines;
   ++by_class[static_cast<std::size_t>(v.primary)];
-  for (std::size_t bit = 0; bit < kLineFlagCount; ++bit) {
-    if (v.flags & (1U << bit)) ++by_flag[bit];
-  }
+  for (std::uint32_t f = v.flags; f != 0; f &= f - 1)  // only the set bits: most lines have none
+    ++by_flag[static_cast<std::size_t>(std::countr_zero(f))];
 }
 
 std::uint64_t LineCounts::with(LineFlag f) const {

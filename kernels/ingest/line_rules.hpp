@@ -90,12 +90,17 @@ class LineClassifier {
   bool is_non_product(std::string_view stock_code) const;
 
  private:
+  void mark_first_byte(std::string_view upper_code);
+
   LineRulesConfig config_;
   // upper-cased; looked up by string_view once per line, so without building a std::string
   std::unordered_set<std::string, TransparentStringHash, std::equal_to<>> exact_codes_;
   std::vector<std::string> prefixes_;             // upper-cased, without '*'
   // First bytes of exact_codes_: most stock codes start with a digit and skip the set lookup.
   std::array<bool, 256> exact_first_byte_{};
+  // First bytes (both cases) of any listed code or prefix: a code starting with another byte is
+  // no non-product, decided before it is upper-cased.
+  std::array<bool, 256> any_first_byte_{};
 };
 
 // Counts per primary class and per flag; sums across chunks and ranks with +=.

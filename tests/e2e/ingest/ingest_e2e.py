@@ -28,9 +28,10 @@ def data(*parts):
     return p
 
 
-def crmpi(np_, *cmd, expect=0):
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    full = [args.mpiexec, "-n", str(np_), "--oversubscribe", args.crmpi, *cmd]
+def crmpi(np_, *cmd, expect=0, extra_env=None):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", **(extra_env or {}))
+    full = [args.mpiexec, "-n", str(np_), "--oversubscribe", *sum((["-x", k] for k in (extra_env or {})), []),
+            args.crmpi, *cmd]
     r = subprocess.run(full, capture_output=True, text=True, env=env, timeout=280)
     out = r.stdout + r.stderr
     if r.returncode != expect:
@@ -47,8 +48,8 @@ def counts(log):
     return c
 
 
-def ingest(np_, out, *inputs_and_flags, expect=0):
-    log = crmpi(np_, "ingest", "--out", out, *inputs_and_flags, expect=expect)
+def ingest(np_, out, *inputs_and_flags, expect=0, extra_env=None):
+    log = crmpi(np_, "ingest", "--out", out, *inputs_and_flags, expect=expect, extra_env=extra_env)
     if expect == 0:
         crmpi(1, "validate", "--input", out)
     return log
@@ -337,6 +338,98 @@ def case_bad_files():
         assert_eq("currency", cur.decode() if isinstance(cur, bytes) else cur, "GBP")
 
 
+def write_channel_orders(path, n=1200, channels=("web", "store", "phone")):
+    """Numeric invoices of 3 lines with a Channel column; invoice 7's lines disagree (its earliest
+    line, 09:00, says 'store'). Returns {invoice: expected channel}."""
+    rows = ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Channel"]
+    want = {}
+    for i in range(n):
+        inv = 1000 + i // 3
+        ch = channels[(inv * 7) % len(channels)]
+        minute = 30 - i % 3  # the invoice's last line is its earliest
+        if inv == 1007:
+            ch = "store" if i % 3 == 2 else "web"
+        if i % 3 == 2:
+            want[inv] = ch
+        rows.append(f'{inv},P{i % 13},"ITEM, {i % 13}",{1 + i % 4},2011-03-{1 + inv % 27:02d} 09:{minute:02d},1.50,'
+                    f"{17000 + inv % 40},{ch}")
+    with open(path, "w") as f:
+        f.write("\n".join(rows) + "\n")
+    return want
+
+
+def case_order_channel():
+    w = args.workdir
+    path = f"{w}/channel.csv"
+    want = write_channel_orders(path)
+    assert_eq("invoice 1007's earliest line", want[1007], "store")
+    for np_ in (1, 3):
+        ingest(np_, f"{w}/channel_np{np_}.h5", path, "--channel-col", "Channel")
+    same_file(f"{w}/channel_np1.h5", f"{w}/channel_np3.h5")
+    with h5py.File(f"{w}/channel_np1.h5") as h:
+        names = [s.decode() for s in h["dictionaries/order_channel"][:]]
+        assert_eq("channel dictionary", names, ["phone", "store", "web"])
+        attr = h["orders/channel"].attrs["dictionary"]
+        assert_eq("dictionary attribute", attr.decode() if isinstance(attr, bytes) else attr, "/dictionaries/order_channel")
+        assert_eq("channel dtype", h["orders/channel"].dtype, np.uint8)
+        got = {int(o): names[c] for o, c in zip(h["orders/order_id"][:], h["orders/channel"][:])}
+    assert_eq("channel per order", got, want)
+    print(f"{len(want)} orders, channels {names}: identical at 1 and 3 ranks, validated")
+    # By 1-based index and from a config file; without the flag there is no /orders/channel.
+    with open(f"{w}/c.toml", "w") as f:
+        f.write('[ingest]\nchannel-col = "8"\n')
+    ingest(2, f"{w}/channel_cfg.h5", "--config", f"{w}/c.toml", path)
+    same_file(f"{w}/channel_np1.h5", f"{w}/channel_cfg.h5")
+    ingest(1, f"{w}/no_channel.h5", path)
+    with h5py.File(f"{w}/no_channel.h5") as h:
+        assert "orders/channel" not in h and "dictionaries/order_channel" not in h
+    # A mapping naming an absent column: 78 like the other columns; 256 channels: 65.
+    assert "no such column" in ingest(2, f"{w}/x.h5", path, "--channel-col", "Medium", expect=78)
+    many = f"{w}/many.csv"
+    write_channel_orders(many, n=3 * 300, channels=tuple(f"ch{k:03d}" for k in range(300)))
+    log = ingest(3, f"{w}/x.h5", many, "--channel-col", "Channel", expect=65)
+    assert "more than 255 distinct order channels" in log, log
+    assert not os.path.exists(f"{w}/x.h5")
+
+
+def write_bench_like(path, n=40000):
+    """The shape of bench/ingest_bench.sh's CSV: quoted names with commas, ISO timestamps."""
+    rows = ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"]
+    countries = ["United Kingdom", "France", "Germany", "EIRE"]
+    for i in range(n):
+        inv, p = 500000 + i // 4, (i * 7919) % 4000
+        canc = "C" if (i // 4) % 50 == 0 else ""
+        cust = "" if (i // 4) % 5 == 0 else str(12346 + (i * 31) % 2000)
+        q = (1 + i % 24) * (-1 if canc else 1)
+        rows.append(f'{canc}{inv},{20000 + p}{"A" if p % 5 == 0 else ""},"PRODUCT {p}, BOXED",{q},'
+                    f"2011-{1 + (i // 4) % 12:02d}-{1 + (i // 4) % 28:02d} {8 + i % 10:02d}:{(i // 4) % 60:02d}:00,"
+                    f"{1 + p % 20}.{p % 100:02d},{cust},{countries[(i // 4) % 4]}")
+        if i % 97 == 0:
+            rows.append(rows[-1])
+    with open(path, "w") as f:
+        f.write("\n".join(rows) + "\n")
+
+
+def case_fast_path():
+    """The single-pass splitter and the date cache against the general path
+    (CRMPI_INGEST_GENERAL_PATH=1): the same file, byte for byte, on real and generated data."""
+    w = args.workdir
+    bench = f"{w}/bench_like.csv"
+    write_bench_like(bench)
+    sample = f"{w}/sample.csv"
+    write_sample(sample)  # "" escapes, BOM, CRLF: lines the fast path hands back
+    inputs = [("uci", [data("online-retail", "online_retail_2010_2011.csv.gz")], (1, 2)),
+              ("bench", [bench], (1, 3)), ("sample", [sample], (2,))]
+    for name, files, ranks in inputs:
+        for np_ in ranks:
+            fast, general = f"{w}/{name}_fast_np{np_}.h5", f"{w}/{name}_general_np{np_}.h5"
+            log_fast = ingest(np_, fast, *files)
+            log_general = ingest(np_, general, *files, extra_env={"CRMPI_INGEST_GENERAL_PATH": "1"})
+            same_file(fast, general)
+            assert_eq(f"{name} counts at {np_} ranks", counts(log_fast), counts(log_general))
+            print(f"{name}, {np_} rank(s): fast path = general path")
+
+
 def write_side_files(w, text_ids=False):
     """Customer attributes and surveys for the GOOD orders (customers 17000..17049) or, with
     text_ids, for write_sample's cust-NNNN ids; with unknown ids, a repeated row, empty fields."""
@@ -493,7 +586,8 @@ def main():
     cases = {"uci_np1": case_uci, "uci_np2": case_uci, "uci_two_years": case_uci_two_years, "cdnow": case_cdnow,
              "cdnow_clv": case_cdnow_clv, "side_files": case_side_files, "side_bad_lines": case_side_bad_lines,
              "baskets": case_baskets, "rank_invariance": case_rank_invariance, "bad_lines": case_bad_lines,
-             "bad_files": case_bad_files, "fault_read": case_fault_read}
+             "bad_files": case_bad_files, "fault_read": case_fault_read,
+             "order_channel": case_order_channel, "fast_path": case_fast_path}
     cases[args.case]()
     print(f"PASS {args.case}")
 

@@ -1,0 +1,27 @@
+#include "kernels/ingest/date_cache.hpp"
+
+#include <cstring>
+
+#include "kernels/ingest/short_copy.hpp"
+
+namespace crmpi::ingest {
+
+DateTimeParse DateCache::parse(std::string_view text) {
+  if (text.size() > kMaxText) return parse_datetime(text, slash_order_);
+  char bytes[kMaxText] = {};
+  copy_short(bytes, text.data(), text.size());
+  std::uint64_t w[3];
+  std::memcpy(w, bytes, sizeof w);
+  // Multiply-xor of the three words; the top bits pick the slot: a product's high bits depend on
+  // every byte of its word (its low bits only on the first bytes, where timestamps agree).
+  const std::uint64_t h = (w[0] * 0x9E3779B97F4A7C15ULL) ^ (w[1] * 0xC2B2AE3D27D4EB4FULL) ^
+                          ((w[2] + text.size()) * 0x165667B19E3779F9ULL);
+  Entry& e = entries_[h >> 52];  // 2^12 = kSlots
+  if (e.length == text.size() && e.words[0] == w[0] && e.words[1] == w[1] && e.words[2] == w[2]) return e.value;
+  e.value = parse_datetime(text, slash_order_);
+  std::memcpy(e.words, w, sizeof w);
+  e.length = static_cast<std::uint32_t>(text.size());
+  return e.value;
+}
+
+}  // namespace crmpi::ingest

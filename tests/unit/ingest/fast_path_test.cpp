@@ -1,0 +1,125 @@
+// The single-pass splitter (simple_fields.hpp) and the date cache (date_cache.hpp) must give
+// exactly what the general code gives: compared on generated lines and dates, including every
+// case the fast path hands back to the general one.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/ingest/date_cache.hpp"
+#include "kernels/ingest/field_splitter.hpp"
+#include "kernels/ingest/line_rules.hpp"
+#include "kernels/ingest/simple_fields.hpp"
+
+namespace crmpi::ingest {
+namespace {
+
+struct Split {
+  SplitStatus status;
+  std::vector<std::string> fields;
+  std::string raw;
+  std::size_t next;
+  bool operator==(const Split&) const = default;
+};
+
+Split split_with(bool fast, const std::string& buf, std::size_t columns) {
+  FieldSplitter s(Dialect::comma(), columns);
+  s.set_simple_fast_path(fast);
+  const SplitStatus st = s.split(buf, 0, true);
+  return {st, {s.fields().begin(), s.fields().end()}, std::string(s.raw()), s.next_pos()};
+}
+
+TEST(SimpleFields, SameAsTheGeneralSplitterOnGeneratedLines) {
+  std::mt19937 rng(7);
+  const char pieces[] = {'a', 'b', '1', ' ', ',', '"', '\r', 'x', ',', '"'};
+  for (int n = 0; n < 200000; ++n) {
+    std::string line;
+    const int len = static_cast<int>(rng() % 40);
+    for (int i = 0; i < len; ++i) line += pieces[rng() % sizeof pieces];
+    const std::string buf = line + (rng() % 2 ? "\n" : "") + std::string(rng() % 20, 'z');
+    for (std::size_t columns : {std::size_t{0}, std::size_t{3}}) {
+      ASSERT_EQ(split_with(true, buf, columns), split_with(false, buf, columns)) << "line '" << line << "'";
+    }
+  }
+}
+
+TEST(SimpleFields, CommonShapes) {
+  std::vector<std::string_view> f;
+  const std::string line = R"(536365,85123A,"WHITE HANGING HEART, T-LIGHT",6,12/1/2010 8:26,2.55,17850,United Kingdom)";
+  ASSERT_TRUE(split_simple_fields(line.data(), line.data() + line.size(), line.data() + line.size(), ',', '"', f));
+  ASSERT_EQ(f.size(), 8U);
+  EXPECT_EQ(f[2], "WHITE HANGING HEART, T-LIGHT");
+  EXPECT_EQ(f[7], "United Kingdom");
+  for (const std::string bad : {R"(a,"b""c",d)", R"(a,b"c,d)", R"(a,"b"c,d)", R"(a,"bc)"}) {
+    EXPECT_FALSE(split_simple_fields(bad.data(), bad.data() + bad.size(), bad.data() + bad.size(), ',', '"', f)) << bad;
+  }
+  const std::string quoted_last = R"(a,"b,c")";
+  ASSERT_TRUE(split_simple_fields(quoted_last.data(), quoted_last.data() + quoted_last.size(),
+                                  quoted_last.data() + quoted_last.size(), ',', '"', f));
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b,c"}));
+}
+
+TEST(DateCache, SameAsParseDatetime) {
+  std::mt19937 rng(11);
+  for (const auto order : {SlashOrder::kMonthFirst, SlashOrder::kDayFirst}) {
+    DateCache cache(order);
+    for (int n = 0; n < 100000; ++n) {
+      char text[64];
+      const int a = static_cast<int>(rng() % 14), b = static_cast<int>(rng() % 32), c = static_cast<int>(rng() % 25),
+                d = static_cast<int>(rng() % 61);
+      switch (rng() % 5) {  // ISO, US slash, YYYYMMDD, ISO T/Z, a bad year; out-of-range parts
+        case 0: std::snprintf(text, sizeof text, "2011-%02d-%02d %02d:%02d:00", a, b, c, d); break;
+        case 1: std::snprintf(text, sizeof text, "%d/%d/2011 %d:%02d", a, b, c, d); break;
+        case 2: std::snprintf(text, sizeof text, "2011%02d%02d", a, b); break;
+        case 3: std::snprintf(text, sizeof text, "2011-%02d-%02dT%02d:%02d:00Z", a, b, c, d); break;
+        default: std::snprintf(text, sizeof text, "%d/%d/20 %d:%d", a, b, c, d); break;
+      }
+      const auto want = parse_datetime(text, order);
+      const auto got = cache.parse(text);
+      ASSERT_EQ(got.error, want.error) << text;
+      ASSERT_EQ(got.days, want.days) << text;
+      ASSERT_EQ(got.seconds, want.seconds) << text;
+    }
+  }
+  DateCache cache;
+  const std::string longer = "2011-02-03 04:05:06.123456789";  // over kMaxText: parsed every time
+  EXPECT_EQ(cache.parse(longer).seconds, parse_datetime(longer).seconds);
+}
+
+// "YYYY-MM-DD HH:MM:SS" takes a fixed-position path inside parse_datetime; the same text with a
+// fraction (".0", truncated) takes the general one: both must agree, errors included.
+TEST(ParseDatetime, FixedIsoPathSameAsGeneral) {
+  std::mt19937 rng(5);
+  for (int n = 0; n < 200000; ++n) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d", static_cast<int>(rng() % 10000),
+                  static_cast<int>(rng() % 14), static_cast<int>(rng() % 33), static_cast<int>(rng() % 26),
+                  static_cast<int>(rng() % 62), static_cast<int>(rng() % 62));
+    const auto fixed = parse_datetime(text);
+    const auto general = parse_datetime(std::string(text) + ".0");
+    ASSERT_EQ(fixed.error, general.error) << text;
+    ASSERT_EQ(fixed.days, general.days) << text;
+    ASSERT_EQ(fixed.seconds, general.seconds) << text;
+  }
+  EXPECT_EQ(parse_datetime("2010-12-01 08:26:00").seconds, 8 * 3600 + 26 * 60);
+  EXPECT_EQ(parse_datetime("2012-02-29 23:59:59").days, parse_datetime("2012-02-29").days);
+  EXPECT_EQ(parse_datetime("2011-02-29 10:00:00").error, DateError::kBadDay);
+  EXPECT_EQ(parse_datetime("2011-02-2x 10:00:00").error, DateError::kBadFormat);
+}
+
+TEST(LineRules, FirstByteShortcutKeepsLowerCaseAndEmptyPrefixes) {
+  LineClassifier c;
+  EXPECT_TRUE(c.is_non_product("post"));
+  EXPECT_TRUE(c.is_non_product("gift_0001_40"));
+  EXPECT_FALSE(c.is_non_product("85123A"));
+  EXPECT_FALSE(c.is_non_product(""));
+  LineRulesConfig all;
+  all.non_product_codes = {"*"};
+  EXPECT_TRUE(LineClassifier(all).is_non_product("85123A"));
+  EXPECT_TRUE(LineClassifier(all).is_non_product(""));
+}
+
+}  // namespace
+}  // namespace crmpi::ingest
