@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/clv/hyp_batch.hpp"
 #include "kernels/clv/special_functions.hpp"
 #include "kernels/common/errors.hpp"
 
@@ -16,18 +17,30 @@ struct EndTerm {
   std::array<double, 4> grad;
 };
 
-EndTerm end_term(const ParetoNbdParams& p, double x, double u, bool want_grad) {
+// Pieces of an end term that depend on the time value u and the parameters, not on x:
+// mu = max(alpha, beta) + u, z = |alpha - beta| / mu, log(1-z), log(mu), dz/d(alpha, beta).
+struct UTerms {
+  double u, mu, z, log1mz, log_mu;
+};
+
+UTerms u_terms(const ParetoNbdParams& p, double u) {
+  const double m = p.alpha >= p.beta ? p.alpha : p.beta;
+  const double mu = m + u;
+  const double z = std::fabs(p.alpha - p.beta) / mu;
+  return {u, mu, z, std::log1p(-z), std::log(mu)};
+}
+
+// Series arguments for x: G(b', a+1; z) with a = r+s+x (header comment).
+double series_b(const ParetoNbdParams& p, double x) { return p.alpha >= p.beta ? p.r + x : p.s + 1; }
+double series_c(const ParetoNbdParams& p, double x) { return p.r + p.s + x + 1; }
+
+// The end term from its series value g = G(b', a+1; z(u)).
+EndTerm end_from(const ParetoNbdParams& p, double x, const UTerms& ut, const LogHyp& g, bool want_grad) {
   const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
   const bool alpha_ge = alpha >= beta;
-  const double m = alpha_ge ? alpha : beta;
   const double a = r + s + x;
-  const double bprime = alpha_ge ? r + x : s + 1;
   const double e = alpha_ge ? -s : 1 - r - x;
-  const double mu = m + u;
-  const double z = std::fabs(alpha - beta) / mu;
-  const LogHyp g = log_hyp2f1_unit_a(bprime, a + 1, z);  // NaN outside its domain (propagates)
-  const double log1mz = std::log1p(-z);
-  const double log_mu = std::log(mu);
+  const double u = ut.u, mu = ut.mu, z = ut.z, log1mz = ut.log1mz, log_mu = ut.log_mu;
   EndTerm out{g.log_value + e * log1mz - a * log_mu, {}};
   if (!want_grad) return out;
   const double kz = g.d_z - e / (1 - z);  // d log F / dz
@@ -38,6 +51,13 @@ EndTerm end_term(const ParetoNbdParams& p, double x, double u, bool want_grad) {
   out.grad = {dlogf_dr - log_mu, kz * dz_dalpha - (alpha_ge ? a / mu : 0.0), dlogf_ds - log_mu,
               kz * dz_dbeta - (alpha_ge ? 0.0 : a / mu)};
   return out;
+}
+
+// One end term with its own scalar series (the row-by-row reference path).
+EndTerm end_term(const ParetoNbdParams& p, double x, double u, bool want_grad) {
+  const UTerms ut = u_terms(p, u);
+  const LogHyp g = log_hyp2f1_unit_a(series_b(p, x), series_c(p, x), ut.z);  // NaN outside its domain
+  return end_from(p, x, ut, g, want_grad);
 }
 
 // Terms of one row that depend on x alone: part1 = r log alpha + s log beta + lgamma(r+x) -
@@ -122,42 +142,94 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& id
   for (std::size_t k = 0; k < nu; ++k)
     tt[k] = {std::log(p.alpha + idx.u[k]), std::log(p.beta + idx.u[k]), 1.0 / (p.alpha + idx.u[k]),
              1.0 / (p.beta + idx.u[k])};
-  // End terms (two hypergeometric series) depend on (x, u) only: memoised per run of equal x,
-  // indexed by the time value (stamp = run number + 1 marks the valid entries).
+  // End terms (two hypergeometric series) depend on (x, u) only. Per run of equal x, the time
+  // values its rows need are collected (ascending u, so similar z share a batch) and their series
+  // summed together with shared coefficients (hyp_batch.hpp); cache[iu] holds the run's terms
+  // (stamp = run number + 1 marks the needed entries).
+  std::vector<UTerms> ut(nu);
+  for (std::size_t k = 0; k < nu; ++k) ut[k] = u_terms(p, idx.u[k]);
   std::vector<EndTerm> cache(nu);
-  std::vector<std::uint32_t> stamp(nu, 0);
+  std::vector<std::uint32_t> stamp(nu, 0), need;
+  std::vector<double> zs;
+  std::vector<LogHyp> gs;
+  UnitAHypBatch series;
   const double lg_r = std::lgamma(p.r), psi_r = want_grad ? digamma(p.r) : 0.0;
   double ll = 0.0;
   std::array<double, 4> g{};
   for (std::size_t k = 0; k < idx.run_x.size(); ++k) {
     const double x = idx.run_x[k];
     const auto run_stamp = static_cast<std::uint32_t>(k + 1);
-    auto end_at = [&](std::uint32_t iu) -> const EndTerm& {
-      if (stamp[iu] != run_stamp) {
-        cache[iu] = end_term(p, x, idx.u[iu], want_grad);
-        stamp[iu] = run_stamp;
+    for (std::size_t i = idx.run_begin(k); i < idx.run_end[k]; ++i)
+      if (idx.i_T[i] > idx.i_tx[i]) stamp[idx.i_tx[i]] = stamp[idx.i_T[i]] = run_stamp;
+    need.clear();
+    zs.clear();
+    for (std::uint32_t iu = 0; iu < nu; ++iu)
+      if (stamp[iu] == run_stamp) {
+        need.push_back(iu);
+        zs.push_back(ut[iu].z);
       }
-      return cache[iu];
-    };
+    gs.resize(zs.size());
+    series.reset(series_b(p, x), series_c(p, x), want_grad);
+    series.eval(zs, gs);
+    for (std::size_t j = 0; j < need.size(); ++j) cache[need[j]] = end_from(p, x, ut[need[j]], gs[j], want_grad);
     const XTerms xt = x_terms(p, x, lg_r, psi_r, want_grad);
-    double s_ll = 0.0;
+    // combine_row's formulas rearranged for fewer transcendental functions per row (3 instead of
+    // 9; values equal to rounding, tests check 1e-12 against pareto_nbd_row):
+    //  - q = e^d, d = L_T - L_tx; 1 - q by -expm1(d) near d = 0 (log1mexp's split), so the
+    //    dead-branch weight (1 - q) and w_tx = 1/(1-q), w_T = q/(1-q) come from one exp;
+    //  - lse = log(e^part2 + e^part3) = part2 + log(1 + v), v = e^(part3 - part2)
+    //    = (s/a) e^(L_tx - part2) (1 - q): one exp and one log, and the branch weights are
+    //    1/(1+v) and v/(1+v) without further exps (log-space fallback when v would overflow);
+    //  - the x-only terms (part1, d1) and log(s/a) once per run: part1 * sum(w) + sum(w lse).
+    const double rx = p.r + x, a = p.r + p.s + x, s = p.s;
+    const double log_s_a = std::log(s) - std::log(a);
+    const std::array<double, 4> d3_base = {-1.0 / a, 0.0, 1.0 / s - 1.0 / a, 0.0};
+    double s_w = 0.0, s_lse = 0.0;
     std::array<double, 4> s_g{};
     for (std::size_t i = idx.run_begin(k); i < idx.run_end[k]; ++i) {
       const std::uint32_t iT = idx.i_T[i], itx = idx.i_tx[i];
-      const bool dies = iT > itx;  // T > t_x (u is ascending)
-      const EndTerm* at_tx = dies ? &end_at(itx) : nullptr;
-      const EndTerm* at_T = dies ? &end_at(iT) : nullptr;
-      const ParetoNbdRow row = combine_row(p, x, xt, tt[iT], at_tx, at_T, want_grad);
-      if (std::isnan(row.log_lik)) {  // series outside its domain: give up at once
-        if (grad_log) grad_log->fill(nan);
-        return nan;
+      const TTerms& t = tt[iT];
+      const double part2 = -rx * t.log_aT - s * t.log_bT;
+      double lse = part2, w2 = 1.0, w3 = 0.0, w_tx = 0.0, w_T = 0.0;
+      if (iT > itx) {  // T > t_x (u is ascending): the dead branch
+        const double l_tx = cache[itx].log_value, d = cache[iT].log_value - l_tx;
+        const double q = std::exp(d);
+        const double em = d > -0.6931471805599453 ? -std::expm1(d) : 1.0 - q;  // 1 - q
+        if (std::isnan(em)) {  // series outside its domain: give up at once
+          if (grad_log) grad_log->fill(nan);
+          return nan;
+        }
+        if (em > 0.0) {
+          const double arg = log_s_a + l_tx - part2;
+          if (arg < 700.0) {
+            const double v = std::exp(arg) * em;
+            lse = part2 + std::log(1.0 + v);  // abs. error <= 2.2e-16 (as in BG/NBD)
+            w2 = 1.0 / (1.0 + v);
+            w3 = v * w2;
+          } else {
+            const double part3 = arg + part2 + std::log(em);
+            const double e = std::exp(part2 - part3);
+            lse = part3 + std::log1p(e);
+            w3 = 1.0 / (1.0 + e);
+            w2 = e * w3;
+          }
+          w_tx = 1.0 / em;
+          w_T = q * w_tx;
+        }
       }
       const double w = idx.w[i];
-      s_ll += w * row.log_lik;
-      for (int j = 0; j < 4; ++j) s_g[j] += w * row.grad[j];
+      s_w += w;
+      s_lse += w * lse;
+      if (!want_grad) continue;
+      const std::array<double, 4> d2 = {-t.log_aT, -rx * t.inv_aT, -t.log_bT, -s * t.inv_bT};
+      for (int j = 0; j < 4; ++j) {
+        double d3 = d3_base[static_cast<std::size_t>(j)];
+        if (w3 > 0) d3 += w_tx * cache[itx].grad[static_cast<std::size_t>(j)] - w_T * cache[iT].grad[static_cast<std::size_t>(j)];
+        s_g[static_cast<std::size_t>(j)] += w * (w2 * d2[static_cast<std::size_t>(j)] + w3 * d3);
+      }
     }
-    ll += s_ll;
-    for (int j = 0; j < 4; ++j) g[j] += s_g[j];
+    ll += xt.part1 * s_w + s_lse;
+    for (std::size_t j = 0; j < 4; ++j) g[j] += xt.d1[j] * s_w + s_g[j];
   }
   if (grad_log) *grad_log = {g[0] * p.r, g[1] * p.alpha, g[2] * p.s, g[3] * p.beta};
   return ll;
