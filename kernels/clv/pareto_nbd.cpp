@@ -243,74 +243,130 @@ void pareto_nbd_p_alive(const ParetoNbdParams& p, std::span<const double> x, std
 void pareto_nbd_score(const ParetoNbdParams& p, std::span<const double> horizons, std::span<const double> weights,
                       std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
                       std::span<double> out_value, std::span<double> out_p_alive) {
-  const std::size_t n = x.size();
-  const bool want_value = !horizons.empty();
   if (horizons.size() != weights.size()) throw ConfigError("pareto_nbd_score: horizons and weights differ in length");
-  if (t_x.size() != n || T.size() != n || (want_value && out_value.size() != n) ||
-      (!out_p_alive.empty() && out_p_alive.size() != n))
-    throw DataError("pareto_nbd_score: length mismatch");
+  const HorizonSet set{{horizons.begin(), horizons.end()}, {weights.begin(), weights.end()}};
+  const std::span<double> outs[1] = {out_value};
+  pareto_nbd_score_sets(p, std::span(&set, horizons.empty() ? 0 : 1), x, t_x, T,
+                        std::span<const std::span<double>>(outs, horizons.empty() ? 0 : 1), out_p_alive);
+}
+
+void pareto_nbd_score_sets(const ParetoNbdParams& p, std::span<const HorizonSet> sets, std::span<const double> x,
+                           std::span<const double> t_x, std::span<const double> T,
+                           std::span<const std::span<double>> out_values, std::span<double> out_p_alive) {
+  const std::size_t n = x.size(), nsets = sets.size();
+  bool bad = t_x.size() != n || T.size() != n || out_values.size() != nsets ||
+             (!out_p_alive.empty() && out_p_alive.size() != n);
+  for (const auto& o : out_values) bad = bad || (!o.empty() && o.size() != n);
+  if (bad) throw DataError("pareto_nbd_score: length mismatch");
+  for (const HorizonSet& hs : sets)
+    if (hs.horizons.size() != hs.weights.size()) throw ConfigError("pareto_nbd_score: horizons and weights differ in length");
   const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
-  // Sum over horizons of weights * shape(T), times (beta+T)/(alpha+T): the value is (r+x) times it.
-  auto time_factor = [&](double Ti) {
+  // Sum over a set's horizons of weights * shape(T), times (beta+T)/(alpha+T): the value is (r+x) times it.
+  auto time_factor = [&](const HorizonSet& hs, double Ti) {
     double total = 0.0;
-    for (std::size_t k = 0; k < horizons.size(); ++k) {
-      const double l = std::log1p(horizons[k] / (beta + Ti));  // log((beta+T+t)/(beta+T))
+    for (std::size_t k = 0; k < hs.horizons.size(); ++k) {
+      const double l = std::log1p(hs.horizons[k] / (beta + Ti));  // log((beta+T+t)/(beta+T))
       const double shape = std::fabs(s - 1) < 1e-8 ? l : -std::expm1(-(s - 1) * l) / (s - 1);
-      total += weights[k] * shape;
+      total += hs.weights[k] * shape;
     }
     return total * (beta + Ti) / (alpha + Ti);
   };
-  // Day-grid memo (integer x < kX; t_x and T whole days in days or weeks, = k/7 exactly): the end
-  // terms (two hypergeometric series) per (x, day), the time logs and the horizon sum per day, so
-  // a customer costs one exp, one log1mexp and a few multiply-adds. Same formulas as
-  // pareto_nbd_row (values equal to rounding); other customers take the row-by-row path.
+  // Day-grid path (integer x < kX; t_x and T whole days in days or weeks, = k/7 exactly). A first
+  // pass marks the (x, day) end terms the customers need; each x's are then summed in one batch
+  // with shared series coefficients (hyp_batch.hpp), value only. Per day: the time logs and each
+  // set's horizon sum. Per customer then one exp (two when T is close to t_x) and a division:
+  // P(alive) = 1/(1+v), v = e^(part3 - part2) = (s/(r+s+x)) e^(L_tx - part2) (1 - e^(L_T - L_tx)),
+  // the likelihood's rearrangement (combine_row's values to rounding; tests check 1e-12).
+  // Other customers take the row-by-row path.
   constexpr double kSteps = 7.0;
   constexpr std::size_t kX = 256;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  std::vector<double> end_memo, day_memo;  // [step * kX + x]; [step * 3 + {log(alpha+u), log(beta+u), factor}]
   auto on_grid = [&](double v, std::size_t& k) {
     if (!(v >= 0 && v * kSteps < 1e6)) return false;
     const double st = std::nearbyint(v * kSteps);
     k = static_cast<std::size_t>(st);
     return st / kSteps == v;
   };
-  auto end_at = [&](std::size_t k, double xv, std::size_t xi) {
-    double& e = end_memo[k * kX + xi];
-    if (std::isnan(e)) e = end_term(p, xv, static_cast<double>(k) / kSteps, false).log_value;
-    return e;
+  auto grid_customer = [&](std::size_t i, std::size_t& xi, std::size_t& sT, std::size_t& stx) {
+    if (!(x[i] >= 0 && x[i] < static_cast<double>(kX))) return false;
+    xi = static_cast<std::size_t>(x[i]);
+    return static_cast<double>(xi) == x[i] && on_grid(T[i], sT) && on_grid(t_x[i], stx) && stx <= sT;
   };
-  const double log_s = std::log(s);
+  std::size_t steps = 0;
+  // [x * steps + step]: end term needed; rows kX and kX + 1: step seen as T, step has an end term.
+  std::vector<std::uint8_t> flag;
+  for (int pass = 0; pass < 2; ++pass) {  // pass 0 sizes the day range, pass 1 marks
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t xi = 0, sT = 0, stx = 0;
+      if (!grid_customer(i, xi, sT, stx)) continue;
+      if (pass == 0) {
+        steps = std::max(steps, sT + 1);
+        continue;
+      }
+      flag[kX * steps + sT] = 1;
+      if (sT > stx) flag[xi * steps + stx] = flag[xi * steps + sT] = flag[(kX + 1) * steps + stx] = 1;
+    }
+    if (pass == 0) flag.assign((kX + 2) * steps, 0);
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> end_memo(kX * steps, nan);  // [x * steps + step]: L(x, u)
+  std::vector<double> day_memo((2 + nsets) * steps, nan);  // [step]{log(alpha+u), log(beta+u), factor per set}
+  std::vector<double> zs;
+  std::vector<std::size_t> at;
+  std::vector<LogHyp> gs;
+  std::vector<UTerms> ut(steps);
+  for (std::size_t k = 0; k < steps; ++k) {
+    const double u = static_cast<double>(k) / kSteps;
+    if (!flag[kX * steps + k] && !flag[(kX + 1) * steps + k]) continue;  // step unused
+    ut[k] = u_terms(p, u);
+    if (!flag[kX * steps + k]) continue;
+    double* d = day_memo.data() + (2 + nsets) * k;
+    d[0] = std::log(alpha + u);
+    d[1] = std::log(beta + u);
+    for (std::size_t j = 0; j < nsets; ++j) d[2 + j] = time_factor(sets[j], u);
+  }
+  UnitAHypBatch series;
+  std::array<double, kX> log_s_a{};
+  for (std::size_t xi = 0; xi < kX; ++xi) {
+    const double xv = static_cast<double>(xi);
+    zs.clear();
+    at.clear();
+    for (std::size_t k = 0; k < steps; ++k)
+      if (flag[xi * steps + k]) {
+        zs.push_back(ut[k].z);
+        at.push_back(k);
+      }
+    if (zs.empty()) continue;
+    log_s_a[xi] = std::log(s) - std::log(r + s + xv);
+    gs.resize(zs.size());
+    series.reset(series_b(p, xv), series_c(p, xv), false);
+    series.eval(zs, gs);
+    for (std::size_t j = 0; j < at.size(); ++j)
+      end_memo[xi * steps + at[j]] = end_from(p, xv, ut[at[j]], gs[j], false).log_value;
+  }
+  double* pa_out = out_p_alive.empty() ? nullptr : out_p_alive.data();
   for (std::size_t i = 0; i < n; ++i) {
-    std::size_t sT = 0, stx = 0;
-    const auto xi = static_cast<std::size_t>(x[i] >= 0 && x[i] < static_cast<double>(kX) ? x[i] : 0.0);
-    if (static_cast<double>(xi) == x[i] && on_grid(T[i], sT) && on_grid(t_x[i], stx) && stx <= sT) {
-      if (sT * 3 + 2 >= day_memo.size()) {
-        const std::size_t steps = std::max(sT + 1, 2 * day_memo.size() / 3);
-        day_memo.resize(3 * steps, nan);
-        end_memo.resize(kX * steps, nan);
-      }
-      double* d = day_memo.data() + 3 * sT;
-      if (std::isnan(d[0])) {
-        d[0] = std::log(alpha + T[i]);
-        d[1] = std::log(beta + T[i]);
-        d[2] = want_value ? time_factor(T[i]) : 0.0;
-      }
+    std::size_t xi = 0, sT = 0, stx = 0;
+    if (grid_customer(i, xi, sT, stx)) {
+      const double* d = day_memo.data() + (2 + nsets) * sT;
       const double part2 = -(r + x[i]) * d[0] - s * d[1];
-      double part3 = -std::numeric_limits<double>::infinity();
+      double alive = 1.0;
       if (sT > stx) {
-        const double l_tx = end_at(stx, x[i], xi), l_T = end_at(sT, x[i], xi);
-        if (std::exp(l_T - l_tx) < 1.0) part3 = log_s - std::log(r + s + x[i]) + l_tx + log1mexp(l_T - l_tx);
+        const double l_tx = end_memo[xi * steps + stx], dl = end_memo[xi * steps + sT] - l_tx;
+        // 1 - e^dl, exact near dl = 0 (log1mexp's split).
+        const double em = dl > -0.6931471805599453 ? -std::expm1(dl) : 1.0 - std::exp(dl);
+        // As before this path existed: no dead term unless e^dl < 1 (a failed series included).
+        if (em > 0.0) alive = 1.0 / (1.0 + std::exp(log_s_a[xi] + l_tx - part2) * em);
       }
-      const double alive = 1.0 / (1.0 + std::exp(part3 - part2));
-      if (!out_p_alive.empty()) out_p_alive[i] = alive;
-      if (want_value) out_value[i] = (r + x[i]) * d[2] * alive;
+      if (pa_out) pa_out[i] = alive;
+      for (std::size_t j = 0; j < nsets; ++j)
+        if (!out_values[j].empty()) out_values[j][i] = (r + x[i]) * d[2 + j] * alive;
       continue;
     }
     const ParetoNbdRow row = pareto_nbd_row(p, x[i], t_x[i], T[i], false);
     const double alive = 1.0 / (1.0 + std::exp(row.log_dead_term - row.log_alive_term));
-    if (!out_p_alive.empty()) out_p_alive[i] = alive;
-    if (!want_value) continue;
-    out_value[i] = (r + x[i]) * time_factor(T[i]) * alive;
+    if (pa_out) pa_out[i] = alive;
+    for (std::size_t j = 0; j < nsets; ++j)
+      if (!out_values[j].empty()) out_values[j][i] = (r + x[i]) * time_factor(sets[j], T[i]) * alive;
   }
 }
 

@@ -10,6 +10,7 @@
 #include "kernels/clv/bgnbd.hpp"
 #include "kernels/clv/clv_value.hpp"
 #include "kernels/clv/hyp_batch.hpp"
+#include "kernels/clv/pareto_nbd.hpp"
 #include "kernels/clv/special_functions.hpp"
 
 using namespace crmpi::clv;
@@ -126,6 +127,49 @@ TEST(ClvHypBatch, ScorerFillMatchesNumerator) {
           EXPECT_NEAR(*got[k], ref, 1e-12 * std::fabs(ref) + 1e-300)
               << "set " << k << " x " << x[i] << " T " << T[i] << " grid " << grid << " r " << p.r;
         }
+      }
+    }
+  }
+}
+
+TEST(ClvHypBatch, ParetoScoreSetsMatchSingleSetsAndRowFormula) {
+  // Fused sets (batched end terms per x) equal one call per set bit for bit, and the row formula
+  // to 1e-12; edge cases: x = 0, t_x = T, T = 0, horizon 0, x >= 256 and off-grid times.
+  std::vector<double> clv_h, clv_w;
+  clv_horizons_and_weights(ClvSettings{12, 0.01, TimeUnit::kWeek}, clv_h, clv_w);
+  const std::vector<HorizonSet> sets = {{{52.14}, {1.0}}, {clv_h, clv_w}, {{0.0, 13.0}, {1.0, 0.5}}};
+  std::mt19937_64 rng(5);
+  std::geometric_distribution<int> xs(0.2);
+  std::uniform_int_distribution<int> days(0, 1100);
+  std::vector<double> x, t_x, T;
+  for (int i = 0; i < 5000; ++i) {
+    const int dT = days(rng);
+    const double xv = i % 97 == 0 ? 300.0 : xs(rng);
+    x.push_back(xv);
+    T.push_back(i % 89 == 0 ? dT / 7.0 + 1e-3 : dT / 7.0);
+    t_x.push_back(xv > 0 ? (i % 7 == 0 ? T.back() : std::uniform_int_distribution<int>(0, dT)(rng) / 7.0) : 0.0);
+  }
+  const std::size_t n = x.size();
+  for (const ParetoNbdParams& p : {ParetoNbdParams{0.55, 10.58, 0.61, 11.67}, ParetoNbdParams{0.55, 11.67, 0.61, 10.58},
+                                   ParetoNbdParams{1.28, 4.8, 1.1, 45.5}, ParetoNbdParams{1, 5, 1, 5}}) {
+    std::vector<double> v0(n), v1(n), v2(n), pa(n);
+    const std::span<double> outs[3] = {v0, v1, v2};
+    pareto_nbd_score_sets(p, sets, x, t_x, T, outs, pa);
+    for (std::size_t k = 0; k < sets.size(); ++k) {
+      std::vector<double> single(n), pa1(n);
+      pareto_nbd_score(p, sets[k].horizons, sets[k].weights, x, t_x, T, single, pa1);
+      const std::vector<double>& fused = k == 0 ? v0 : k == 1 ? v1 : v2;
+      for (std::size_t i = 0; i < n; ++i) {
+        ASSERT_EQ(single[i], fused[i]) << k << " " << i;
+        ASSERT_EQ(pa1[i], pa[i]) << i;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const ParetoNbdRow row = pareto_nbd_row(p, x[i], t_x[i], T[i], false);
+      const double alive = 1.0 / (1.0 + std::exp(row.log_dead_term - row.log_alive_term));
+      ASSERT_NEAR(pa[i], alive, 1e-12 * alive + 1e-300) << i << " x " << x[i] << " T " << T[i];
+      if (t_x[i] == T[i] || T[i] == 0.0) {
+        ASSERT_EQ(pa[i], 1.0) << i;
       }
     }
   }
