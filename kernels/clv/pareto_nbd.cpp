@@ -149,6 +149,8 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& id
   std::vector<UTerms> ut(nu);
   for (std::size_t k = 0; k < nu; ++k) ut[k] = u_terms(p, idx.u[k]);
   std::vector<EndTerm> cache(nu);
+  std::vector<double> exp_a(nu), exp_b(nu), exp_e(nu);  // per run and needed u (below)
+  std::vector<double> acc_alive(nu, 0.0), acc_end(nu, 0.0);  // per run: gradient weights by u
   std::vector<std::uint32_t> stamp(nu, 0), need;
   std::vector<double> zs;
   std::vector<LogHyp> gs;
@@ -173,37 +175,66 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& id
     series.eval(zs, gs);
     for (std::size_t j = 0; j < need.size(); ++j) cache[need[j]] = end_from(p, x, ut[need[j]], gs[j], want_grad);
     const XTerms xt = x_terms(p, x, lg_r, psi_r, want_grad);
-    // combine_row's formulas rearranged for fewer transcendental functions per row (3 instead of
-    // 9; values equal to rounding, tests check 1e-12 against pareto_nbd_row):
-    //  - q = e^d, d = L_T - L_tx; 1 - q by -expm1(d) near d = 0 (log1mexp's split), so the
-    //    dead-branch weight (1 - q) and w_tx = 1/(1-q), w_T = q/(1-q) come from one exp;
+    // combine_row's formulas rearranged for fewer transcendental functions per row (values equal
+    // to rounding, tests check 1e-12 against pareto_nbd_row):
     //  - lse = log(e^part2 + e^part3) = part2 + log(1 + v), v = e^(part3 - part2)
-    //    = (s/a) e^(L_tx - part2) (1 - q): one exp and one log, and the branch weights are
-    //    1/(1+v) and v/(1+v) without further exps (log-space fallback when v would overflow);
-    //  - the x-only terms (part1, d1) and log(s/a) once per run: part1 * sum(w) + sum(w lse).
+    //    = (s/a) e^(L_tx - part2) (1 - q), q = e^(L_T - L_tx): the branch weights are 1/(1+v) and
+    //    v/(1+v), w_tx = 1/(1-q), w_T = q/(1-q) for the end terms' gradients;
+    //  - e^(L_u + log(s/a) - K), e^(K - part2(u)) and e^(L_u - K') once per (x, u) with per-run
+    //    scales K, K' (exponents kept within +-700, else this run takes the per-row exps), so a
+    //    row has products and one log; 1 - q by -expm1 near q = 1 (log1mexp's split);
+    //  - gradients gathered per time value: each row adds its weights to the entries of its t_x
+    //    and T, multiplied by the (x, u) gradients once per run; the x-only terms (part1, d1) and
+    //    log(s/a) once per run: part1 * sum(w) + sum(w lse).
     const double rx = p.r + x, a = p.r + p.s + x, s = p.s;
     const double log_s_a = std::log(s) - std::log(a);
     const std::array<double, 4> d3_base = {-1.0 / a, 0.0, 1.0 / s - 1.0 / a, 0.0};
-    double s_w = 0.0, s_lse = 0.0;
-    std::array<double, 4> s_g{};
+    double k_a = -std::numeric_limits<double>::infinity(), k_e = k_a;
+    for (const std::uint32_t iu : need) {
+      k_a = std::max(k_a, cache[iu].log_value + log_s_a);  // NaN ignored here, caught per row
+      k_e = std::max(k_e, cache[iu].log_value);
+    }
+    bool fast = true;
+    for (const std::uint32_t iu : need) {
+      const double ea = cache[iu].log_value + log_s_a - k_a, ee = cache[iu].log_value - k_e;
+      const double eb = k_a + rx * tt[iu].log_aT + s * tt[iu].log_bT;  // K - part2(u)
+      fast = fast && ea > -700.0 && ee > -700.0 && std::fabs(eb) < 700.0;
+      exp_a[iu] = std::exp(ea);
+      exp_b[iu] = std::exp(eb);
+      exp_e[iu] = std::exp(ee);
+    }
+    double s_w = 0.0, s_lse = 0.0, s_w3 = 0.0;
     for (std::size_t i = idx.run_begin(k); i < idx.run_end[k]; ++i) {
       const std::uint32_t iT = idx.i_T[i], itx = idx.i_tx[i];
       const TTerms& t = tt[iT];
       const double part2 = -rx * t.log_aT - s * t.log_bT;
-      double lse = part2, w2 = 1.0, w3 = 0.0, w_tx = 0.0, w_T = 0.0;
+      const double w = idx.w[i];
+      double lse = part2, w2 = 1.0;
       if (iT > itx) {  // T > t_x (u is ascending): the dead branch
         const double l_tx = cache[itx].log_value, d = cache[iT].log_value - l_tx;
-        const double q = std::exp(d);
-        const double em = d > -0.6931471805599453 ? -std::expm1(d) : 1.0 - q;  // 1 - q
+        double q = 0.0, em = 0.0;  // q and 1 - q
+        if (d > -0.6931471805599453) {
+          em = -std::expm1(d);
+          q = 1.0 - em;
+        } else {
+          q = fast ? exp_e[iT] / exp_e[itx] : std::exp(d);
+          em = 1.0 - q;
+        }
         if (std::isnan(em)) {  // series outside its domain: give up at once
           if (grad_log) grad_log->fill(nan);
           return nan;
         }
         if (em > 0.0) {
+          double w3 = 0.0;
+          const double v_fast = fast ? exp_a[itx] * exp_b[iT] * em : 0.0;
           const double arg = log_s_a + l_tx - part2;
-          if (arg < 700.0) {
+          if (fast && v_fast < 1e300) {
+            lse = part2 + std::log(1.0 + v_fast);  // abs. error <= 2.2e-16 (as in BG/NBD)
+            w2 = 1.0 / (1.0 + v_fast);
+            w3 = v_fast * w2;
+          } else if (arg < 700.0) {
             const double v = std::exp(arg) * em;
-            lse = part2 + std::log(1.0 + v);  // abs. error <= 2.2e-16 (as in BG/NBD)
+            lse = part2 + std::log(1.0 + v);
             w2 = 1.0 / (1.0 + v);
             w3 = v * w2;
           } else {
@@ -213,23 +244,32 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& id
             w3 = 1.0 / (1.0 + e);
             w2 = e * w3;
           }
-          w_tx = 1.0 / em;
-          w_T = q * w_tx;
+          const double ww3 = w * w3, w_tx = 1.0 / em;
+          s_w3 += ww3;
+          acc_end[itx] += ww3 * w_tx;
+          acc_end[iT] -= ww3 * (q * w_tx);
         }
       }
-      const double w = idx.w[i];
       s_w += w;
       s_lse += w * lse;
-      if (!want_grad) continue;
-      const std::array<double, 4> d2 = {-t.log_aT, -rx * t.inv_aT, -t.log_bT, -s * t.inv_bT};
-      for (int j = 0; j < 4; ++j) {
-        double d3 = d3_base[static_cast<std::size_t>(j)];
-        if (w3 > 0) d3 += w_tx * cache[itx].grad[static_cast<std::size_t>(j)] - w_T * cache[iT].grad[static_cast<std::size_t>(j)];
-        s_g[static_cast<std::size_t>(j)] += w * (w2 * d2[static_cast<std::size_t>(j)] + w3 * d3);
-      }
+      acc_alive[iT] += w * w2;
     }
     ll += xt.part1 * s_w + s_lse;
-    for (std::size_t j = 0; j < 4; ++j) g[j] += xt.d1[j] * s_w + s_g[j];
+    if (want_grad) {
+      std::array<double, 4> s_g{};
+      for (std::size_t iu = 0; iu < nu; ++iu) {
+        if (acc_alive[iu] != 0.0) {
+          const TTerms& t = tt[iu];
+          const std::array<double, 4> d2 = {-t.log_aT, -rx * t.inv_aT, -t.log_bT, -s * t.inv_bT};
+          for (std::size_t j = 0; j < 4; ++j) s_g[j] += acc_alive[iu] * d2[j];
+        }
+        if (acc_end[iu] != 0.0)
+          for (std::size_t j = 0; j < 4; ++j) s_g[j] += acc_end[iu] * cache[iu].grad[j];
+      }
+      for (std::size_t j = 0; j < 4; ++j) g[j] += xt.d1[j] * s_w + s_w3 * d3_base[j] + s_g[j];
+    }
+    std::fill(acc_alive.begin(), acc_alive.end(), 0.0);
+    std::fill(acc_end.begin(), acc_end.end(), 0.0);
   }
   if (grad_log) *grad_log = {g[0] * p.r, g[1] * p.alpha, g[2] * p.s, g[3] * p.beta};
   return ll;
