@@ -282,6 +282,11 @@ void BgNbdScorer::score_sets(std::span<const double> x, std::span<const double> 
   for (std::size_t k = 0; k < nsets; ++k) out[k] = out_values[k].empty() ? nullptr : out_values[k].data();
   double* pa = out_p_alive.empty() ? nullptr : out_p_alive.data();
   const double r = p_.r, alpha = p_.alpha, a = p_.a, b = p_.b;
+  if (grid_ > 0) {  // size the dense table once (growing it by doubling copies it a few times)
+    double t_max = -1.0;
+    for (std::size_t i = 0; i < n; ++i) t_max = T[i] > t_max ? T[i] : t_max;
+    if (t_max >= 0 && t_max * grid_ < 1e7) grow_grid(static_cast<std::size_t>(std::ceil(t_max * grid_)));
+  }
   constexpr std::size_t kAhead = 16;  // prefetch distance (customers)
   for (std::size_t i = 0; i < n; ++i) {
     // The dense table is read in customer order, i.e. at random: prefetch the entry of a customer
