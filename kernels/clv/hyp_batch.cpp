@@ -10,8 +10,8 @@ namespace {
 // z values evaluated together: independent accumulator chains per lane (latency hidden) and a
 // fixed-length inner loop that GCC vectorises at -O2 (SSE2 on the x86-64 baseline).
 constexpr std::size_t kLanes = 8;
-// Lanes are tested for "all done" every kCheck terms only: a finished lane has its power of z set
-// to 0, so the extra terms add exact zeros and change nothing.
+// Lanes are tested for convergence every kCheck terms only (on their last term, by the scalar
+// series' test): a finished lane has its power of z set to 0, so later terms add exact zeros.
 constexpr int kCheck = 8;
 
 }  // namespace
@@ -68,24 +68,26 @@ template <bool Grad>
   for (int n = 0; n < kHypMaxTerms; n += kCheck) {
     if (!k.any_active()) return true;
     if (static_cast<std::size_t>(n + kCheck) >= coef_.size()) extend(static_cast<std::size_t>(n + kCheck));
+    double t[kLanes];
     for (int j = n; j < n + kCheck; ++j) {
       const auto ju = static_cast<std::size_t>(j);
       const double c1 = coef_[ju + 1], cb1 = cb_[ju + 1], cc1 = cc_[ju + 1], cz0 = cz_[ju];
-      const double np2 = static_cast<double>(j) + 2.0;
-      const double late = j > 2 ? 1.0 : 0.0;  // the scalar series never stops before n = 3
-      for (std::size_t l = 0; l < kLanes; ++l) {
+      for (std::size_t l = 0; l < kLanes; ++l) {  // branch-free: vectorised
         if (Grad) k.sz[l] += cz0 * k.zp[l];
-        const double p = k.zp[l] * k.z[l];
-        const double t = c1 * p;
-        k.sum[l] += t;
+        k.zp[l] *= k.z[l];
+        t[l] = c1 * k.zp[l];
+        k.sum[l] += t[l];
         if (Grad) {
-          k.sb[l] += cb1 * p;
-          k.sc[l] += cc1 * p;
+          k.sb[l] += cb1 * k.zp[l];
+          k.sc[l] += cc1 * k.zp[l];
         }
-        // log_hyp2f1_unit_a's test on this lane's own term: term * (n+2) < 1e-17 (1-z) sum.
-        k.zp[l] = t * np2 < late * k.lim[l] * k.sum[l] ? 0.0 : p;
       }
     }
+    // log_hyp2f1_unit_a's test on each lane's last term, every kCheck terms (the scalar series
+    // tests every term from n = 3: the few extra terms are below 1e-17 of the sum):
+    // term * (n+2) < 1e-17 (1-z) sum. A lane still depends on its own z only.
+    const double np2 = static_cast<double>(n + kCheck - 1) + 2.0;
+    for (std::size_t l = 0; l < kLanes; ++l) k.zp[l] = t[l] * np2 < k.lim[l] * k.sum[l] ? 0.0 : k.zp[l];
   }
   return !k.any_active();
 }
@@ -173,20 +175,25 @@ void Hyp2f1MinusOneBatch::eval(std::span<const double> z, std::span<double> out)
     }
     for (int n = 0; any && n < kHypMaxTerms; n += kCheck) {
       if (static_cast<std::size_t>(n + kCheck) >= coef_.size()) extend(static_cast<std::size_t>(n + kCheck));
+      double t[kLanes];
       for (int j = n; j < n + kCheck; ++j) {
-        const auto ju = static_cast<std::size_t>(j);
-        const double c1 = coef_[ju + 1], rho = rho_[ju];
+        const double c1 = coef_[static_cast<std::size_t>(j) + 1];
         for (std::size_t l = 0; l < kLanes; ++l) {  // branch-free: vectorised
-          const double p = zp[l] * zl[l];
-          const double t = c1 * p;
-          sum[l] += t;
-          // hyp2f1_minus_one's test on this lane: terms shrinking (|ratio| < 1) and tiny, or zero.
-          const bool done = ((rho * zl[l] < 1.0) & (std::fabs(t) < lim[l] * std::fabs(1.0 + sum[l]))) | (t == 0.0);
-          zp[l] = done ? 0.0 : p;
+          zp[l] *= zl[l];
+          t[l] = c1 * zp[l];
+          sum[l] += t[l];
         }
       }
+      // hyp2f1_minus_one's test on each lane's last term, every kCheck terms (the scalar series
+      // tests every term: the few extra terms are below 1e-17 of the sum): terms shrinking
+      // (|ratio| < 1) and tiny, or zero. A lane still depends on its own z only.
+      const double rho = rho_[static_cast<std::size_t>(n + kCheck - 1)];
       any = false;
-      for (std::size_t l = 0; l < kLanes; ++l) any = any || zp[l] != 0.0;
+      for (std::size_t l = 0; l < kLanes; ++l) {
+        const bool done = ((rho * zl[l] < 1.0) & (std::fabs(t[l]) < lim[l] * std::fabs(1.0 + sum[l]))) | (t[l] == 0.0);
+        zp[l] = done ? 0.0 : zp[l];
+        any = any || zp[l] != 0.0;
+      }
     }
     for (std::size_t l = 0; l < lanes; ++l) out[i0 + l] = ok[l] ? sum[l] : nan;
   }
