@@ -44,7 +44,9 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, std::span<const Tripl
                                  std::array<double, 4>* grad_log = nullptr);
 // Same over a prebuilt index (once per fit): lgamma/digamma of x once per run of equal x, the time
 // logs once per distinct value, and the two end terms (hypergeometric series) once per distinct
-// (x, t_x) and (x, T) instead of per row. Rows are summed per run, runs in table order.
+// (x, t_x) and (x, T) instead of per row, all time values of one x in a batch sharing the series
+// coefficients (hyp_batch.hpp); per row one log (pareto_nbd.cpp). Rows are summed per run, runs
+// in table order: deterministic for a given table.
 double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& index,
                                  std::array<double, 4>* grad_log = nullptr);
 
