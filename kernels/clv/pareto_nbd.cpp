@@ -322,7 +322,7 @@ void pareto_nbd_score_sets(const ParetoNbdParams& p, std::span<const HorizonSet>
   constexpr std::size_t kX = 256;
   auto on_grid = [&](double v, std::size_t& k) {
     if (!(v >= 0 && v * kSteps < 1e6)) return false;
-    const double st = std::nearbyint(v * kSteps);
+    const double st = static_cast<double>(static_cast<std::size_t>(v * kSteps + 0.5));  // as BgNbdScorer::on_grid
     k = static_cast<std::size_t>(st);
     return st / kSteps == v;
   };
