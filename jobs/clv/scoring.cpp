@@ -5,6 +5,8 @@
 // BG/NBD: one fused pass per customer (BgNbdScorer with up to three horizon sets): P(alive) costs
 // one log1p and one exp, the (x, T)-only numerators of E[Y(t)] come from a dense [T day][x] table
 // filled on first use (T is a whole number of days), so the customers need no sorting.
+// Pareto/NBD: the same fused pass over sets (pareto_nbd_score_sets): end terms per (x, day) summed
+// in batches per x, P(alive) with one exp per customer.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -39,14 +41,18 @@ void score_bgnbd(const clv::BgNbdParams& p, double per_unit, double horizon, con
 
 void score_pareto(const clv::ParetoNbdParams& p, double horizon, const std::vector<double>& clv_h,
                   const std::vector<double>& clv_w, double holdout_len, const ClvResult& r, ClvModelScores& ms) {
-  const double one[1] = {1.0};
-  const double h[1] = {horizon};
-  clv::pareto_nbd_score(p, h, one, r.x, r.t_x, r.T, ms.expected_purchases, ms.p_alive);
-  if (!ms.clv.empty()) clv::pareto_nbd_score(p, clv_h, clv_w, r.x, r.t_x, r.T, ms.clv);
-  if (!ms.holdout_predicted.empty()) {
-    const double hh[1] = {holdout_len};
-    clv::pareto_nbd_score(p, hh, one, r.x, r.t_x, r.T, ms.holdout_predicted);
+  // One fused pass for all horizon sets: P(alive) and the end terms once per customer / (x, day).
+  std::vector<clv::HorizonSet> sets = {{{horizon}, {1.0}}};
+  std::vector<std::span<double>> outs = {ms.expected_purchases};
+  if (!ms.clv.empty()) {
+    sets.push_back({clv_h, clv_w});
+    outs.emplace_back(ms.clv);
   }
+  if (!ms.holdout_predicted.empty()) {
+    sets.push_back({{holdout_len}, {1.0}});
+    outs.emplace_back(ms.holdout_predicted);
+  }
+  clv::pareto_nbd_score_sets(p, sets, r.x, r.t_x, r.T, outs, ms.p_alive);
 }
 
 }  // namespace

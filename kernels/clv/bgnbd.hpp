@@ -9,10 +9,12 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
 #include "kernels/clv/bgnbd_rows.hpp"
+#include "kernels/clv/hyp_batch.hpp"
 #include "kernels/clv/table_index.hpp"
 #include "kernels/clv/types.hpp"
 
@@ -88,7 +90,14 @@ class BgNbdScorer {
     std::array<double, kMaxSets> value;
   };
   const double* lookup(double x, double T);
-  void fill(double x, double T, double* values) const;
+  // Numerators of every set for (x, T): all horizons of all sets in one batch of series sharing
+  // the coefficients of x (hyp_batch.hpp), each horizon stopping by its own test; pq = the
+  // horizons' (1-z)^(a-1) and 1 - (1-z)^(a-1) at T (time_terms). Same values as numerator() to
+  // rounding (tests check 1e-12); grid and hashed paths compute them identically.
+  void fill(double x, double T, const double* pq, double* values);
+  void time_terms(double T, double* pq) const;
+  const double* step_terms(std::size_t step);  // time_terms of a grid step, computed once
+  Hyp2f1MinusOneBatch& series_for(double x);
   bool on_grid(double v, std::size_t& step) const;  // v == step / grid_ exactly
   void grow_grid(std::size_t step);                 // dense_ and log_alpha_u_ cover step
   BgNbdParams p_;
@@ -99,6 +108,18 @@ class BgNbdScorer {
   std::vector<double> log_alpha_u_;  // [step]: log(alpha + step / grid)
   std::size_t dense_steps_ = 0;
   std::array<double, kGridX> odds_scale_{};  // [x]: a / (b + x - 1), 0 for x = 0
+  // Horizons > 0 of all sets, set by set in their order (a horizon <= 0 adds nothing).
+  std::vector<double> flat_h_, flat_w_;
+  std::vector<std::size_t> flat_set_;
+  std::vector<double> flat_hyp_;                      // per fill: 2F1 - 1 per horizon
+  std::vector<double> pq_;                            // [step][horizon]{P, Q} (time_terms)
+  std::vector<char> pq_ready_;                        // [step]
+  std::vector<double> pq_scratch_;                    // time_terms off the grid
+  std::vector<std::size_t> lane_;                     // batch order: flat indices by decreasing horizon
+  std::vector<double> lane_z_, lane_hyp_;             // z and 2F1 - 1 in batch order
+  std::vector<Hyp2f1MinusOneBatch> series_;           // [x] for integer x < kGridX, then one for any other x
+  std::vector<char> series_ready_;
+  double other_x_ = std::numeric_limits<double>::quiet_NaN();  // x of series_.back()
 };
 
 // Convenience: E[Y(horizon) | x, t_x, T] per customer.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/clv/hyp_batch.hpp"
 #include "kernels/clv/special_functions.hpp"
 #include "kernels/common/errors.hpp"
 
@@ -16,18 +17,30 @@ struct EndTerm {
   std::array<double, 4> grad;
 };
 
-EndTerm end_term(const ParetoNbdParams& p, double x, double u, bool want_grad) {
+// Pieces of an end term that depend on the time value u and the parameters, not on x:
+// mu = max(alpha, beta) + u, z = |alpha - beta| / mu, log(1-z), log(mu), dz/d(alpha, beta).
+struct UTerms {
+  double u, mu, z, log1mz, log_mu;
+};
+
+UTerms u_terms(const ParetoNbdParams& p, double u) {
+  const double m = p.alpha >= p.beta ? p.alpha : p.beta;
+  const double mu = m + u;
+  const double z = std::fabs(p.alpha - p.beta) / mu;
+  return {u, mu, z, std::log1p(-z), std::log(mu)};
+}
+
+// Series arguments for x: G(b', a+1; z) with a = r+s+x (header comment).
+double series_b(const ParetoNbdParams& p, double x) { return p.alpha >= p.beta ? p.r + x : p.s + 1; }
+double series_c(const ParetoNbdParams& p, double x) { return p.r + p.s + x + 1; }
+
+// The end term from its series value g = G(b', a+1; z(u)).
+EndTerm end_from(const ParetoNbdParams& p, double x, const UTerms& ut, const LogHyp& g, bool want_grad) {
   const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
   const bool alpha_ge = alpha >= beta;
-  const double m = alpha_ge ? alpha : beta;
   const double a = r + s + x;
-  const double bprime = alpha_ge ? r + x : s + 1;
   const double e = alpha_ge ? -s : 1 - r - x;
-  const double mu = m + u;
-  const double z = std::fabs(alpha - beta) / mu;
-  const LogHyp g = log_hyp2f1_unit_a(bprime, a + 1, z);  // NaN outside its domain (propagates)
-  const double log1mz = std::log1p(-z);
-  const double log_mu = std::log(mu);
+  const double u = ut.u, mu = ut.mu, z = ut.z, log1mz = ut.log1mz, log_mu = ut.log_mu;
   EndTerm out{g.log_value + e * log1mz - a * log_mu, {}};
   if (!want_grad) return out;
   const double kz = g.d_z - e / (1 - z);  // d log F / dz
@@ -38,6 +51,13 @@ EndTerm end_term(const ParetoNbdParams& p, double x, double u, bool want_grad) {
   out.grad = {dlogf_dr - log_mu, kz * dz_dalpha - (alpha_ge ? a / mu : 0.0), dlogf_ds - log_mu,
               kz * dz_dbeta - (alpha_ge ? 0.0 : a / mu)};
   return out;
+}
+
+// One end term with its own scalar series (the row-by-row reference path).
+EndTerm end_term(const ParetoNbdParams& p, double x, double u, bool want_grad) {
+  const UTerms ut = u_terms(p, u);
+  const LogHyp g = log_hyp2f1_unit_a(series_b(p, x), series_c(p, x), ut.z);  // NaN outside its domain
+  return end_from(p, x, ut, g, want_grad);
 }
 
 // Terms of one row that depend on x alone: part1 = r log alpha + s log beta + lgamma(r+x) -
@@ -122,42 +142,134 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& id
   for (std::size_t k = 0; k < nu; ++k)
     tt[k] = {std::log(p.alpha + idx.u[k]), std::log(p.beta + idx.u[k]), 1.0 / (p.alpha + idx.u[k]),
              1.0 / (p.beta + idx.u[k])};
-  // End terms (two hypergeometric series) depend on (x, u) only: memoised per run of equal x,
-  // indexed by the time value (stamp = run number + 1 marks the valid entries).
+  // End terms (two hypergeometric series) depend on (x, u) only. Per run of equal x, the time
+  // values its rows need are collected (ascending u, so similar z share a batch) and their series
+  // summed together with shared coefficients (hyp_batch.hpp); cache[iu] holds the run's terms
+  // (stamp = run number + 1 marks the needed entries).
+  std::vector<UTerms> ut(nu);
+  for (std::size_t k = 0; k < nu; ++k) ut[k] = u_terms(p, idx.u[k]);
   std::vector<EndTerm> cache(nu);
-  std::vector<std::uint32_t> stamp(nu, 0);
+  std::vector<double> exp_a(nu), exp_b(nu), exp_e(nu);  // per run and needed u (below)
+  std::vector<double> acc_alive(nu, 0.0), acc_end(nu, 0.0);  // per run: gradient weights by u
+  std::vector<std::uint32_t> stamp(nu, 0), need;
+  std::vector<double> zs;
+  std::vector<LogHyp> gs;
+  UnitAHypBatch series;
   const double lg_r = std::lgamma(p.r), psi_r = want_grad ? digamma(p.r) : 0.0;
   double ll = 0.0;
   std::array<double, 4> g{};
   for (std::size_t k = 0; k < idx.run_x.size(); ++k) {
     const double x = idx.run_x[k];
     const auto run_stamp = static_cast<std::uint32_t>(k + 1);
-    auto end_at = [&](std::uint32_t iu) -> const EndTerm& {
-      if (stamp[iu] != run_stamp) {
-        cache[iu] = end_term(p, x, idx.u[iu], want_grad);
-        stamp[iu] = run_stamp;
+    for (std::size_t i = idx.run_begin(k); i < idx.run_end[k]; ++i)
+      if (idx.i_T[i] > idx.i_tx[i]) stamp[idx.i_tx[i]] = stamp[idx.i_T[i]] = run_stamp;
+    need.clear();
+    zs.clear();
+    for (std::uint32_t iu = 0; iu < nu; ++iu)
+      if (stamp[iu] == run_stamp) {
+        need.push_back(iu);
+        zs.push_back(ut[iu].z);
       }
-      return cache[iu];
-    };
+    gs.resize(zs.size());
+    series.reset(series_b(p, x), series_c(p, x), want_grad);
+    series.eval(zs, gs);
+    for (std::size_t j = 0; j < need.size(); ++j) cache[need[j]] = end_from(p, x, ut[need[j]], gs[j], want_grad);
     const XTerms xt = x_terms(p, x, lg_r, psi_r, want_grad);
-    double s_ll = 0.0;
-    std::array<double, 4> s_g{};
+    // combine_row's formulas rearranged for fewer transcendental functions per row (values equal
+    // to rounding, tests check 1e-12 against pareto_nbd_row):
+    //  - lse = log(e^part2 + e^part3) = part2 + log(1 + v), v = e^(part3 - part2)
+    //    = (s/a) e^(L_tx - part2) (1 - q), q = e^(L_T - L_tx): the branch weights are 1/(1+v) and
+    //    v/(1+v), w_tx = 1/(1-q), w_T = q/(1-q) for the end terms' gradients;
+    //  - e^(L_u + log(s/a) - K), e^(K - part2(u)) and e^(L_u - K') once per (x, u) with per-run
+    //    scales K, K' (exponents kept within +-700, else this run takes the per-row exps), so a
+    //    row has products and one log; 1 - q by -expm1 near q = 1 (log1mexp's split);
+    //  - gradients gathered per time value: each row adds its weights to the entries of its t_x
+    //    and T, multiplied by the (x, u) gradients once per run; the x-only terms (part1, d1) and
+    //    log(s/a) once per run: part1 * sum(w) + sum(w lse).
+    const double rx = p.r + x, a = p.r + p.s + x, s = p.s;
+    const double log_s_a = std::log(s) - std::log(a);
+    const std::array<double, 4> d3_base = {-1.0 / a, 0.0, 1.0 / s - 1.0 / a, 0.0};
+    double k_a = -std::numeric_limits<double>::infinity(), k_e = k_a;
+    for (const std::uint32_t iu : need) {
+      k_a = std::max(k_a, cache[iu].log_value + log_s_a);  // NaN ignored here, caught per row
+      k_e = std::max(k_e, cache[iu].log_value);
+    }
+    bool fast = true;
+    for (const std::uint32_t iu : need) {
+      const double ea = cache[iu].log_value + log_s_a - k_a, ee = cache[iu].log_value - k_e;
+      const double eb = k_a + rx * tt[iu].log_aT + s * tt[iu].log_bT;  // K - part2(u)
+      fast = fast && ea > -700.0 && ee > -700.0 && std::fabs(eb) < 700.0;
+      exp_a[iu] = std::exp(ea);
+      exp_b[iu] = std::exp(eb);
+      exp_e[iu] = std::exp(ee);
+    }
+    double s_w = 0.0, s_lse = 0.0, s_w3 = 0.0;
     for (std::size_t i = idx.run_begin(k); i < idx.run_end[k]; ++i) {
       const std::uint32_t iT = idx.i_T[i], itx = idx.i_tx[i];
-      const bool dies = iT > itx;  // T > t_x (u is ascending)
-      const EndTerm* at_tx = dies ? &end_at(itx) : nullptr;
-      const EndTerm* at_T = dies ? &end_at(iT) : nullptr;
-      const ParetoNbdRow row = combine_row(p, x, xt, tt[iT], at_tx, at_T, want_grad);
-      if (std::isnan(row.log_lik)) {  // series outside its domain: give up at once
-        if (grad_log) grad_log->fill(nan);
-        return nan;
-      }
+      const TTerms& t = tt[iT];
+      const double part2 = -rx * t.log_aT - s * t.log_bT;
       const double w = idx.w[i];
-      s_ll += w * row.log_lik;
-      for (int j = 0; j < 4; ++j) s_g[j] += w * row.grad[j];
+      double lse = part2, w2 = 1.0;
+      if (iT > itx) {  // T > t_x (u is ascending): the dead branch
+        const double l_tx = cache[itx].log_value, d = cache[iT].log_value - l_tx;
+        double q = 0.0, em = 0.0;  // q and 1 - q
+        if (d > -0.6931471805599453) {
+          em = -std::expm1(d);
+          q = 1.0 - em;
+        } else {
+          q = fast ? exp_e[iT] / exp_e[itx] : std::exp(d);
+          em = 1.0 - q;
+        }
+        if (std::isnan(em)) {  // series outside its domain: give up at once
+          if (grad_log) grad_log->fill(nan);
+          return nan;
+        }
+        if (em > 0.0) {
+          double w3 = 0.0;
+          const double v_fast = fast ? exp_a[itx] * exp_b[iT] * em : 0.0;
+          const double arg = log_s_a + l_tx - part2;
+          if (fast && v_fast < 1e300) {
+            lse = part2 + std::log(1.0 + v_fast);  // abs. error <= 2.2e-16 (as in BG/NBD)
+            w2 = 1.0 / (1.0 + v_fast);
+            w3 = v_fast * w2;
+          } else if (arg < 700.0) {
+            const double v = std::exp(arg) * em;
+            lse = part2 + std::log(1.0 + v);
+            w2 = 1.0 / (1.0 + v);
+            w3 = v * w2;
+          } else {
+            const double part3 = arg + part2 + std::log(em);
+            const double e = std::exp(part2 - part3);
+            lse = part3 + std::log1p(e);
+            w3 = 1.0 / (1.0 + e);
+            w2 = e * w3;
+          }
+          const double ww3 = w * w3, w_tx = 1.0 / em;
+          s_w3 += ww3;
+          acc_end[itx] += ww3 * w_tx;
+          acc_end[iT] -= ww3 * (q * w_tx);
+        }
+      }
+      s_w += w;
+      s_lse += w * lse;
+      acc_alive[iT] += w * w2;
     }
-    ll += s_ll;
-    for (int j = 0; j < 4; ++j) g[j] += s_g[j];
+    ll += xt.part1 * s_w + s_lse;
+    if (want_grad) {
+      std::array<double, 4> s_g{};
+      for (std::size_t iu = 0; iu < nu; ++iu) {
+        if (acc_alive[iu] != 0.0) {
+          const TTerms& t = tt[iu];
+          const std::array<double, 4> d2 = {-t.log_aT, -rx * t.inv_aT, -t.log_bT, -s * t.inv_bT};
+          for (std::size_t j = 0; j < 4; ++j) s_g[j] += acc_alive[iu] * d2[j];
+        }
+        if (acc_end[iu] != 0.0)
+          for (std::size_t j = 0; j < 4; ++j) s_g[j] += acc_end[iu] * cache[iu].grad[j];
+      }
+      for (std::size_t j = 0; j < 4; ++j) g[j] += xt.d1[j] * s_w + s_w3 * d3_base[j] + s_g[j];
+    }
+    std::fill(acc_alive.begin(), acc_alive.end(), 0.0);
+    std::fill(acc_end.begin(), acc_end.end(), 0.0);
   }
   if (grad_log) *grad_log = {g[0] * p.r, g[1] * p.alpha, g[2] * p.s, g[3] * p.beta};
   return ll;
@@ -171,74 +283,130 @@ void pareto_nbd_p_alive(const ParetoNbdParams& p, std::span<const double> x, std
 void pareto_nbd_score(const ParetoNbdParams& p, std::span<const double> horizons, std::span<const double> weights,
                       std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
                       std::span<double> out_value, std::span<double> out_p_alive) {
-  const std::size_t n = x.size();
-  const bool want_value = !horizons.empty();
   if (horizons.size() != weights.size()) throw ConfigError("pareto_nbd_score: horizons and weights differ in length");
-  if (t_x.size() != n || T.size() != n || (want_value && out_value.size() != n) ||
-      (!out_p_alive.empty() && out_p_alive.size() != n))
-    throw DataError("pareto_nbd_score: length mismatch");
+  const HorizonSet set{{horizons.begin(), horizons.end()}, {weights.begin(), weights.end()}};
+  const std::span<double> outs[1] = {out_value};
+  pareto_nbd_score_sets(p, std::span(&set, horizons.empty() ? 0 : 1), x, t_x, T,
+                        std::span<const std::span<double>>(outs, horizons.empty() ? 0 : 1), out_p_alive);
+}
+
+void pareto_nbd_score_sets(const ParetoNbdParams& p, std::span<const HorizonSet> sets, std::span<const double> x,
+                           std::span<const double> t_x, std::span<const double> T,
+                           std::span<const std::span<double>> out_values, std::span<double> out_p_alive) {
+  const std::size_t n = x.size(), nsets = sets.size();
+  bool bad = t_x.size() != n || T.size() != n || out_values.size() != nsets ||
+             (!out_p_alive.empty() && out_p_alive.size() != n);
+  for (const auto& o : out_values) bad = bad || (!o.empty() && o.size() != n);
+  if (bad) throw DataError("pareto_nbd_score: length mismatch");
+  for (const HorizonSet& hs : sets)
+    if (hs.horizons.size() != hs.weights.size()) throw ConfigError("pareto_nbd_score: horizons and weights differ in length");
   const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
-  // Sum over horizons of weights * shape(T), times (beta+T)/(alpha+T): the value is (r+x) times it.
-  auto time_factor = [&](double Ti) {
+  // Sum over a set's horizons of weights * shape(T), times (beta+T)/(alpha+T): the value is (r+x) times it.
+  auto time_factor = [&](const HorizonSet& hs, double Ti) {
     double total = 0.0;
-    for (std::size_t k = 0; k < horizons.size(); ++k) {
-      const double l = std::log1p(horizons[k] / (beta + Ti));  // log((beta+T+t)/(beta+T))
+    for (std::size_t k = 0; k < hs.horizons.size(); ++k) {
+      const double l = std::log1p(hs.horizons[k] / (beta + Ti));  // log((beta+T+t)/(beta+T))
       const double shape = std::fabs(s - 1) < 1e-8 ? l : -std::expm1(-(s - 1) * l) / (s - 1);
-      total += weights[k] * shape;
+      total += hs.weights[k] * shape;
     }
     return total * (beta + Ti) / (alpha + Ti);
   };
-  // Day-grid memo (integer x < kX; t_x and T whole days in days or weeks, = k/7 exactly): the end
-  // terms (two hypergeometric series) per (x, day), the time logs and the horizon sum per day, so
-  // a customer costs one exp, one log1mexp and a few multiply-adds. Same formulas as
-  // pareto_nbd_row (values equal to rounding); other customers take the row-by-row path.
+  // Day-grid path (integer x < kX; t_x and T whole days in days or weeks, = k/7 exactly). A first
+  // pass marks the (x, day) end terms the customers need; each x's are then summed in one batch
+  // with shared series coefficients (hyp_batch.hpp), value only. Per day: the time logs and each
+  // set's horizon sum. Per customer then one exp (two when T is close to t_x) and a division:
+  // P(alive) = 1/(1+v), v = e^(part3 - part2) = (s/(r+s+x)) e^(L_tx - part2) (1 - e^(L_T - L_tx)),
+  // the likelihood's rearrangement (combine_row's values to rounding; tests check 1e-12).
+  // Other customers take the row-by-row path.
   constexpr double kSteps = 7.0;
   constexpr std::size_t kX = 256;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  std::vector<double> end_memo, day_memo;  // [step * kX + x]; [step * 3 + {log(alpha+u), log(beta+u), factor}]
   auto on_grid = [&](double v, std::size_t& k) {
     if (!(v >= 0 && v * kSteps < 1e6)) return false;
-    const double st = std::nearbyint(v * kSteps);
+    const double st = static_cast<double>(static_cast<std::size_t>(v * kSteps + 0.5));  // as BgNbdScorer::on_grid
     k = static_cast<std::size_t>(st);
     return st / kSteps == v;
   };
-  auto end_at = [&](std::size_t k, double xv, std::size_t xi) {
-    double& e = end_memo[k * kX + xi];
-    if (std::isnan(e)) e = end_term(p, xv, static_cast<double>(k) / kSteps, false).log_value;
-    return e;
+  auto grid_customer = [&](std::size_t i, std::size_t& xi, std::size_t& sT, std::size_t& stx) {
+    if (!(x[i] >= 0 && x[i] < static_cast<double>(kX))) return false;
+    xi = static_cast<std::size_t>(x[i]);
+    return static_cast<double>(xi) == x[i] && on_grid(T[i], sT) && on_grid(t_x[i], stx) && stx <= sT;
   };
-  const double log_s = std::log(s);
+  std::size_t steps = 0;
+  // [x * steps + step]: end term needed; rows kX and kX + 1: step seen as T, step has an end term.
+  std::vector<std::uint8_t> flag;
+  for (int pass = 0; pass < 2; ++pass) {  // pass 0 sizes the day range, pass 1 marks
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t xi = 0, sT = 0, stx = 0;
+      if (!grid_customer(i, xi, sT, stx)) continue;
+      if (pass == 0) {
+        steps = std::max(steps, sT + 1);
+        continue;
+      }
+      flag[kX * steps + sT] = 1;
+      if (sT > stx) flag[xi * steps + stx] = flag[xi * steps + sT] = flag[(kX + 1) * steps + stx] = 1;
+    }
+    if (pass == 0) flag.assign((kX + 2) * steps, 0);
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> end_memo(kX * steps, nan);  // [x * steps + step]: L(x, u)
+  std::vector<double> day_memo((2 + nsets) * steps, nan);  // [step]{log(alpha+u), log(beta+u), factor per set}
+  std::vector<double> zs;
+  std::vector<std::size_t> at;
+  std::vector<LogHyp> gs;
+  std::vector<UTerms> ut(steps);
+  for (std::size_t k = 0; k < steps; ++k) {
+    const double u = static_cast<double>(k) / kSteps;
+    if (!flag[kX * steps + k] && !flag[(kX + 1) * steps + k]) continue;  // step unused
+    ut[k] = u_terms(p, u);
+    if (!flag[kX * steps + k]) continue;
+    double* d = day_memo.data() + (2 + nsets) * k;
+    d[0] = std::log(alpha + u);
+    d[1] = std::log(beta + u);
+    for (std::size_t j = 0; j < nsets; ++j) d[2 + j] = time_factor(sets[j], u);
+  }
+  UnitAHypBatch series;
+  std::array<double, kX> log_s_a{};
+  for (std::size_t xi = 0; xi < kX; ++xi) {
+    const double xv = static_cast<double>(xi);
+    zs.clear();
+    at.clear();
+    for (std::size_t k = 0; k < steps; ++k)
+      if (flag[xi * steps + k]) {
+        zs.push_back(ut[k].z);
+        at.push_back(k);
+      }
+    if (zs.empty()) continue;
+    log_s_a[xi] = std::log(s) - std::log(r + s + xv);
+    gs.resize(zs.size());
+    series.reset(series_b(p, xv), series_c(p, xv), false);
+    series.eval(zs, gs);
+    for (std::size_t j = 0; j < at.size(); ++j)
+      end_memo[xi * steps + at[j]] = end_from(p, xv, ut[at[j]], gs[j], false).log_value;
+  }
+  double* pa_out = out_p_alive.empty() ? nullptr : out_p_alive.data();
   for (std::size_t i = 0; i < n; ++i) {
-    std::size_t sT = 0, stx = 0;
-    const auto xi = static_cast<std::size_t>(x[i] >= 0 && x[i] < static_cast<double>(kX) ? x[i] : 0.0);
-    if (static_cast<double>(xi) == x[i] && on_grid(T[i], sT) && on_grid(t_x[i], stx) && stx <= sT) {
-      if (sT * 3 + 2 >= day_memo.size()) {
-        const std::size_t steps = std::max(sT + 1, 2 * day_memo.size() / 3);
-        day_memo.resize(3 * steps, nan);
-        end_memo.resize(kX * steps, nan);
-      }
-      double* d = day_memo.data() + 3 * sT;
-      if (std::isnan(d[0])) {
-        d[0] = std::log(alpha + T[i]);
-        d[1] = std::log(beta + T[i]);
-        d[2] = want_value ? time_factor(T[i]) : 0.0;
-      }
+    std::size_t xi = 0, sT = 0, stx = 0;
+    if (grid_customer(i, xi, sT, stx)) {
+      const double* d = day_memo.data() + (2 + nsets) * sT;
       const double part2 = -(r + x[i]) * d[0] - s * d[1];
-      double part3 = -std::numeric_limits<double>::infinity();
+      double alive = 1.0;
       if (sT > stx) {
-        const double l_tx = end_at(stx, x[i], xi), l_T = end_at(sT, x[i], xi);
-        if (std::exp(l_T - l_tx) < 1.0) part3 = log_s - std::log(r + s + x[i]) + l_tx + log1mexp(l_T - l_tx);
+        const double l_tx = end_memo[xi * steps + stx], dl = end_memo[xi * steps + sT] - l_tx;
+        // 1 - e^dl, exact near dl = 0 (log1mexp's split).
+        const double em = dl > -0.6931471805599453 ? -std::expm1(dl) : 1.0 - std::exp(dl);
+        // As before this path existed: no dead term unless e^dl < 1 (a failed series included).
+        if (em > 0.0) alive = 1.0 / (1.0 + std::exp(log_s_a[xi] + l_tx - part2) * em);
       }
-      const double alive = 1.0 / (1.0 + std::exp(part3 - part2));
-      if (!out_p_alive.empty()) out_p_alive[i] = alive;
-      if (want_value) out_value[i] = (r + x[i]) * d[2] * alive;
+      if (pa_out) pa_out[i] = alive;
+      for (std::size_t j = 0; j < nsets; ++j)
+        if (!out_values[j].empty()) out_values[j][i] = (r + x[i]) * d[2 + j] * alive;
       continue;
     }
     const ParetoNbdRow row = pareto_nbd_row(p, x[i], t_x[i], T[i], false);
     const double alive = 1.0 / (1.0 + std::exp(row.log_dead_term - row.log_alive_term));
-    if (!out_p_alive.empty()) out_p_alive[i] = alive;
-    if (!want_value) continue;
-    out_value[i] = (r + x[i]) * time_factor(T[i]) * alive;
+    if (pa_out) pa_out[i] = alive;
+    for (std::size_t j = 0; j < nsets; ++j)
+      if (!out_values[j].empty()) out_values[j][i] = (r + x[i]) * time_factor(sets[j], T[i]) * alive;
   }
 }
 

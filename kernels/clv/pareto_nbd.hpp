@@ -19,6 +19,7 @@
 #include <span>
 #include <vector>
 
+#include "kernels/clv/bgnbd.hpp"  // HorizonSet
 #include "kernels/clv/table_index.hpp"
 #include "kernels/clv/types.hpp"
 
@@ -43,7 +44,9 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, std::span<const Tripl
                                  std::array<double, 4>* grad_log = nullptr);
 // Same over a prebuilt index (once per fit): lgamma/digamma of x once per run of equal x, the time
 // logs once per distinct value, and the two end terms (hypergeometric series) once per distinct
-// (x, t_x) and (x, T) instead of per row. Rows are summed per run, runs in table order.
+// (x, t_x) and (x, T) instead of per row, all time values of one x in a batch sharing the series
+// coefficients (hyp_batch.hpp); per row one log (pareto_nbd.cpp). Rows are summed per run, runs
+// in table order: deterministic for a given table.
 double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& index,
                                  std::array<double, 4>* grad_log = nullptr);
 
@@ -57,6 +60,13 @@ void pareto_nbd_p_alive(const ParetoNbdParams& p, std::span<const double> x, std
 void pareto_nbd_score(const ParetoNbdParams& p, std::span<const double> horizons, std::span<const double> weights,
                       std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
                       std::span<double> out_value, std::span<double> out_p_alive = {});
+
+// Several horizon sets in one pass (HorizonSet: bgnbd.hpp), e.g. {horizon}, the CLV months,
+// {holdout}: P(alive) and the end terms are computed once per customer / (x, day) for all of them.
+// out_values[j] is set j's value per customer (empty to skip); out_p_alive may be empty.
+void pareto_nbd_score_sets(const ParetoNbdParams& p, std::span<const HorizonSet> sets, std::span<const double> x,
+                           std::span<const double> t_x, std::span<const double> T,
+                           std::span<const std::span<double>> out_values, std::span<double> out_p_alive = {});
 
 void pareto_nbd_expected_purchases(const ParetoNbdParams& p, double horizon, std::span<const double> x,
                                    std::span<const double> t_x, std::span<const double> T, std::span<double> out);
