@@ -50,12 +50,9 @@ std::vector<Row> sort_and_fold(std::vector<Row> rows, Less less) {
 // are LSD radix-sorted in ceil(bits / 12) passes of 12-bit digits (histograms in L1, all of them
 // counted in one read). The values are rebuilt as steps / 7.0, checked to give back the input
 // exactly; any value that does not fit sends the whole table to the comparison sort.
-constexpr double kSteps = kDayGridSteps;
 constexpr int kMaxFieldBits = 22;
 
-bool pack_steps(double v, std::uint64_t& out) {
-  return day_grid_step(v, static_cast<double>(std::uint64_t{1} << kMaxFieldBits), out);
-}
+constexpr double kFieldLimit = static_cast<double>(std::uint64_t{1} << kMaxFieldBits);
 
 int bit_width(std::uint64_t v) { return static_cast<int>(std::bit_width(v)); }
 
@@ -97,13 +94,64 @@ void radix_sort(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>* co
   }
 }
 
+// Keys alone, wider than two digits: one pass on the top 12 bits scatters the keys into buckets
+// that mostly fit in cache, then each bucket is LSD-sorted on its low bits there (std::sort when
+// small): one scattering pass through memory instead of one per digit.
+void radix_sort_keys(std::vector<std::uint64_t>& keys, int bits) {
+  constexpr int kDigit = 12;
+  constexpr std::size_t kBuckets = std::size_t{1} << kDigit, kSmall = 4096;
+  if (bits <= 2 * kDigit) {
+    radix_sort(keys, nullptr, bits);
+    return;
+  }
+  const int low = bits - kDigit;  // bits below the top digit
+  std::vector<std::size_t> start(kBuckets + 1, 0);
+  for (const std::uint64_t k : keys) ++start[(k >> low) + 1];
+  for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
+  std::vector<std::uint64_t> sorted(keys.size());
+  {
+    std::vector<std::size_t> at(start.begin(), start.end() - 1);
+    for (const std::uint64_t k : keys) sorted[at[k >> low]++] = k;
+  }
+  std::vector<std::size_t> hist(kBuckets);
+  for (std::size_t b = 0; b < kBuckets; ++b) {
+    std::uint64_t* const lo = sorted.data() + start[b];
+    const std::size_t n = start[b + 1] - start[b];
+    if (n < kSmall) {
+      std::sort(lo, lo + n);
+      continue;
+    }
+    std::uint64_t* src = lo;
+    std::uint64_t* dst = keys.data() + start[b];  // the input's space is free now: scratch
+    std::uint64_t any = 0, all = ~std::uint64_t{0};
+    for (std::size_t i = 0; i < n; ++i) {
+      any |= lo[i];
+      all &= lo[i];
+    }
+    for (int shift = 0; shift < low; shift += kDigit) {
+      if ((((any ^ all) >> shift) & (kBuckets - 1)) == 0) continue;  // digit constant in this bucket
+      std::fill(hist.begin(), hist.end(), 0);
+      for (std::size_t i = 0; i < n; ++i) ++hist[(src[i] >> shift) & (kBuckets - 1)];
+      std::size_t sum = 0;
+      for (auto& h : hist) {
+        const std::size_t c = h;
+        h = sum;
+        sum += c;
+      }
+      for (std::size_t i = 0; i < n; ++i) dst[hist[(src[i] >> shift) & (kBuckets - 1)]++] = src[i];
+      std::swap(src, dst);
+    }
+    if (src != lo) std::copy(src, src + n, lo);
+  }
+  keys.swap(sorted);
+}
+
 // Sorted keys (+ counts, or 1 each) -> table rows, equal keys folded.
 std::vector<Triple> fold_keys(const std::vector<std::uint64_t>& keys, const std::vector<std::uint64_t>* counts,
                               const KeyLayout& l) {
   std::vector<Triple> out;
-  std::size_t distinct = 0;  // exact reservation: the output is the largest buffer here
-  for (std::size_t i = 0; i < keys.size(); ++i) distinct += (i == 0 || keys[i] != keys[i - 1]) ? 1 : 0;
-  out.reserve(distinct);
+  out.reserve(keys.size());  // address space only: pages are touched as rows are written
+  const DayGrid grid;
   const std::uint64_t t_mask = (std::uint64_t{1} << l.t_bits) - 1, tx_mask = (std::uint64_t{1} << l.tx_bits) - 1;
   for (std::size_t i = 0; i < keys.size();) {
     const std::uint64_t key = keys[i];
@@ -111,8 +159,7 @@ std::vector<Triple> fold_keys(const std::vector<std::uint64_t>& keys, const std:
     for (; i < keys.size() && keys[i] == key; ++i) n += counts ? (*counts)[i] : 1;
     if (n == 0) continue;
     out.push_back(Triple{static_cast<double>(key >> (l.t_bits + l.tx_bits)),
-                         static_cast<double>((key >> l.t_bits) & tx_mask) / kSteps,
-                         static_cast<double>(key & t_mask) / kSteps, n});
+                         grid.value((key >> l.t_bits) & tx_mask), grid.value(key & t_mask), n});
   }
   return out;
 }
@@ -122,12 +169,13 @@ std::vector<Triple> fold_keys(const std::vector<std::uint64_t>& keys, const std:
 template <class Get>
 bool pack_keys(std::size_t n, Get get, std::vector<std::uint64_t>& keys, KeyLayout& l) {
   keys.resize(n);
+  const DayGrid grid;
   std::uint64_t max_x = 0, max_tx = 0, max_t = 0;
   for (std::size_t i = 0; i < n; ++i) {
     double x = 0, t_x = 0, T = 0;
     get(i, x, t_x, T);
     std::uint64_t tx = 0, t = 0;
-    if (!(x >= 0 && x < static_cast<double>(std::uint64_t{1} << 20)) || !pack_steps(t_x, tx) || !pack_steps(T, t) ||
+    if (!(x >= 0 && x < static_cast<double>(std::uint64_t{1} << 20)) || !grid.step(t_x, kFieldLimit, tx) || !grid.step(T, kFieldLimit, t) ||
         tx > t) {
       check(Triple{x, t_x, T, 1});  // throws on a bad row; a good one is off the grid
       return false;
@@ -228,7 +276,7 @@ std::vector<Triple> collapse_triples(std::span<const double> x, std::span<const 
     Ti = T[i];
   };
   if (pack_keys(x.size(), get, keys, layout)) {
-    radix_sort(keys, nullptr, layout.total);
+    radix_sort_keys(keys, layout.total);
     return fold_keys(keys, nullptr, layout);
   }
   std::vector<Triple> rows(x.size());

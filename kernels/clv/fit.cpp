@@ -289,7 +289,7 @@ double time_scale_start(std::span<const Triple> table) {
 
 // Starting values from a thinned table above this many rows.
 constexpr std::size_t kThinAbove = 60'000;
-constexpr std::uint64_t kThin = 16;
+constexpr std::uint64_t kThin = 32;
 
 // A deterministic 1/k thinning of the customers of a table: each row keeps floor(count / k)
 // customers, plus one when a hash of its key falls below count mod k. Every row's expected share

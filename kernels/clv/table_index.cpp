@@ -13,30 +13,28 @@ namespace {
 
 // Time values on the grid of whole days (in days or weeks: v == k / 7.0 exactly): the distinct
 // values and the per-row indices come from a presence array over k, no sort or search.
-constexpr double kSteps = kDayGridSteps;
 constexpr double kMaxSteps = 1 << 24;
-
-bool grid_step(double v, std::uint32_t& k) {
-  std::uint64_t step = 0;
-  if (!day_grid_step(v, kMaxSteps, step)) return false;
-  k = static_cast<std::uint32_t>(step);
-  return true;
-}
 
 bool index_on_grid(std::span<const Triple> table, TripleIndex& idx) {
   const std::size_t n = table.size();
-  std::uint32_t max_step = 0;
+  const DayGrid grid;
+  // Presence of each step, marked in the same pass (steps beyond the table: the slot array grows).
+  std::vector<std::uint32_t> slot(DayGrid::kTableSteps, 0);
+  std::uint64_t tx = 0, t = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    if (!grid_step(table[i].t_x, idx.i_tx[i]) || !grid_step(table[i].T, idx.i_T[i])) return false;
-    max_step = std::max({max_step, idx.i_tx[i], idx.i_T[i]});
+    // Rows are sorted by (x, t_x, T): t_x mostly repeats the previous row's.
+    if (!(i > 0 && table[i].t_x == table[i - 1].t_x) && !grid.step(table[i].t_x, kMaxSteps, tx)) return false;
+    if (!grid.step(table[i].T, kMaxSteps, t)) return false;
+    if (t >= slot.size()) slot.resize(t + 1, 0);  // t_x <= T: T's step is the larger
+    idx.i_tx[i] = static_cast<std::uint32_t>(tx);
+    idx.i_T[i] = static_cast<std::uint32_t>(t);
+    slot[tx] = slot[t] = 1;
   }
-  std::vector<std::uint32_t> slot(static_cast<std::size_t>(max_step) + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) slot[idx.i_tx[i]] = slot[idx.i_T[i]] = 1;
   std::uint32_t next = 0;
   for (std::size_t k = 0; k < slot.size(); ++k) {
     if (!slot[k]) continue;
     slot[k] = next++;
-    idx.u.push_back(static_cast<double>(k) / kSteps);
+    idx.u.push_back(grid.value(k));
   }
   for (std::size_t i = 0; i < n; ++i) {
     idx.i_tx[i] = slot[idx.i_tx[i]];
