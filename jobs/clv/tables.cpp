@@ -1,7 +1,9 @@
 // Rank-count independence: exact sums across ranks, deterministic global tables, broadcast fits
 // (see the header comment of jobs/clv_job.hpp).
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "jobs/clv/stages.hpp"
 #include "kernels/clv/collapse.hpp"
@@ -53,8 +55,14 @@ std::vector<double> ExactSum::reduce(const Comm& comm, std::span<const ExactSum>
 // ---- deterministic tables and fits -------------------------------------------------------------
 
 std::vector<clv::Triple> gather_triples(const Comm& comm, std::span<const clv::Triple> local) {
-  const std::vector<clv::Triple> mine = clv::collapse_triples(local);  // smaller messages
-  const std::vector<clv::Triple> all = comm.gatherv_to_root(std::span<const clv::Triple>(mine));
+  // Collapsed first (smaller messages) unless it already is: strictly ascending keys.
+  const bool collapsed = std::adjacent_find(local.begin(), local.end(), [](const clv::Triple& a, const clv::Triple& b) {
+                           return !(std::tie(a.x, a.t_x, a.T) < std::tie(b.x, b.t_x, b.T));
+                         }) == local.end();
+  std::vector<clv::Triple> mine;
+  if (!collapsed) mine = clv::collapse_triples(local);
+  const std::vector<clv::Triple> all =
+      comm.gatherv_to_root(collapsed ? local : std::span<const clv::Triple>(mine));
   return comm.is_root() ? clv::collapse_triples(all) : std::vector<clv::Triple>{};
 }
 

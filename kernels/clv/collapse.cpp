@@ -208,36 +208,36 @@ bool merge_runs(std::span<const Triple> rows, std::vector<Triple>& out) {
       if (bounds.size() > kMaxRuns) return false;
     }
   bounds.push_back(rows.size());
-  auto fold_into_out = [&out](std::span<const Triple> sorted) {
-    out.clear();
-    out.reserve(sorted.size());
-    for (const Triple& r : sorted) {
-      if (r.count == 0) continue;
-      if (!out.empty() && same_key(out.back(), r)) {
-        out.back().count += r.count;
-      } else {
-        out.push_back(r);
-      }
+  out.clear();
+  out.reserve(rows.size());  // address space only: pages are touched as rows are written
+  auto append = [&out](const Triple& r) {
+    if (r.count == 0) return;
+    if (!out.empty() && same_key(out.back(), r)) {
+      out.back().count += r.count;
+    } else {
+      out.push_back(r);
     }
   };
-  if (bounds.size() == 2) {  // already sorted (one rank's table, or a table collapsed before)
-    fold_into_out(rows);
-    return true;
-  }
-  std::vector<Triple> a(rows.begin(), rows.end()), b(rows.size());
-  while (bounds.size() > 2) {  // merge neighbouring runs until one is left
-    std::vector<std::size_t> next{0};
-    for (std::size_t k = 0; k + 1 < bounds.size(); k += 2) {
-      const std::size_t lo = bounds[k], mid = bounds[k + 1], hi = k + 2 < bounds.size() ? bounds[k + 2] : mid;
-      std::merge(a.begin() + static_cast<std::ptrdiff_t>(lo), a.begin() + static_cast<std::ptrdiff_t>(mid),
-                 a.begin() + static_cast<std::ptrdiff_t>(mid), a.begin() + static_cast<std::ptrdiff_t>(hi),
-                 b.begin() + static_cast<std::ptrdiff_t>(lo), triple_less);
-      next.push_back(hi);
+  // k-way merge straight into the output (no copies of the input): a heap of the runs' heads,
+  // smallest key on top; equal keys from different runs meet in `append` and are folded.
+  struct Head {
+    std::size_t at, end;
+  };
+  std::vector<Head> heap;
+  for (std::size_t k = 0; k + 1 < bounds.size(); ++k)
+    if (bounds[k] < bounds[k + 1]) heap.push_back({bounds[k], bounds[k + 1]});
+  auto later = [&rows](const Head& l, const Head& r) { return triple_less(rows[r.at], rows[l.at]); };
+  std::make_heap(heap.begin(), heap.end(), later);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    Head& h = heap.back();
+    append(rows[h.at]);
+    if (++h.at < h.end) {
+      std::push_heap(heap.begin(), heap.end(), later);
+    } else {
+      heap.pop_back();
     }
-    a.swap(b);
-    bounds.swap(next);
   }
-  fold_into_out(a);
   return true;
 }
 
