@@ -196,8 +196,8 @@ bool pack_keys(std::size_t n, Get get, std::vector<std::uint64_t>& keys, KeyLayo
   return true;
 }
 
-// Concatenated sorted tables (e.g. one per rank, gathered): merged pairwise when the input has at
-// most kMaxRuns ascending runs (O(n log runs), no key packing), then folded.
+// Concatenated sorted tables (e.g. one per rank, gathered): when the input has at most kMaxRuns
+// ascending runs, a k-way merge (O(n log runs), no key packing) folded as it goes.
 constexpr std::size_t kMaxRuns = 64;
 
 bool merge_runs(std::span<const Triple> rows, std::vector<Triple>& out) {
