@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -253,14 +252,13 @@ TEST(ClvGuards, NonFiniteParametersReturnNanAtOnce) {
   EXPECT_TRUE(std::isnan(pareto_nbd_log_likelihood({1, 1e300, 1, 1e-300}, table, &g)));  // z -> 1
   std::array<double, 3> g3{};
   EXPECT_TRUE(std::isnan(gamma_gamma_log_likelihood({1, nan, 1}, std::vector<SpendPair>{{1, 2, 1}}, &g3)));
-  // The series stop at once on non-finite input or z too close to 1 (was: 2M terms).
-  const auto t0 = std::chrono::steady_clock::now();
+  // The series stop at once on non-finite input or z too close to 1 (was: 2M terms; a regression
+  // would show as this test running into ctest's timeout).
   for (int i = 0; i < 1000; ++i) {
     EXPECT_FALSE(log_hyp2f1_unit_a(1.5, 3.0, nan).converged);
     EXPECT_FALSE(log_hyp2f1_unit_a(nan, 3.0, 0.5).converged);
     EXPECT_FALSE(log_hyp2f1_unit_a(1.5, 3.0, 1.0 - 1e-9).converged);
     EXPECT_TRUE(std::isnan(hyp2f1_minus_one(1.5, 2.0, 3.0, nan)));
   }
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
   EXPECT_TRUE(log_hyp2f1_unit_a(1.5, 3.0, 0.999).converged);  // still fine inside the domain
 }

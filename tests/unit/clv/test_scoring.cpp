@@ -2,7 +2,6 @@
 // summaries, lifecycle rules and holdout metrics.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -124,9 +123,11 @@ TEST(ClvScoring, GammaGammaExpectedSpendAndChurn) {
   EXPECT_EQ(risk[1], 0.75);
 }
 
-TEST(ClvScoring, BgNbdThroughput) {
-  // Realistic mix: x mostly small, daily cohorts over two years (in weeks), t_x <= T.
-  const std::size_t n = 4'000'000;
+TEST(ClvScoring, BgNbdHashedAndGridPathsAgreeOnARealisticMix) {
+  // Realistic mix: x mostly small, daily cohorts over two years (in weeks), t_x <= T. Throughput
+  // is measured in bench/clv_kernel_bench.cpp, not here (timed unit tests flake on shared machines
+  // and under sanitizers).
+  const std::size_t n = 400'000;
   std::mt19937_64 rng(5);
   std::geometric_distribution<int> xs(0.4);
   std::uniform_int_distribution<int> cohort(0, 730);
@@ -137,28 +138,21 @@ TEST(ClvScoring, BgNbdThroughput) {
     t_x[i] = x[i] > 0 ? std::floor(T[i] * 7 * std::uniform_real_distribution<double>(0, 1)(rng)) / 7.0 : 0.0;
   }
   BgNbdScorer scorer(kCdnowBg, {52.0}, {1.0});
-  scorer.score(x, t_x, T, ey, pa);  // warm the (x, T) cache
-  const auto t0 = std::chrono::steady_clock::now();
-  scorer.score(x, t_x, T, ey, pa);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double rate = static_cast<double>(n) / secs;
-  std::printf("BG/NBD P(alive) + E[Y(52)] throughput: %.1f M customers/s (one core, warm cache)\n", rate / 1e6);
-  for (std::size_t i = 0; i < n; i += 9973) {
+  scorer.score(x, t_x, T, ey, pa);  // fills the hashed (x, T) cache
+  std::vector<double> ey_again(n), pa_again(n);
+  scorer.score(x, t_x, T, ey_again, pa_again);  // from the cache: same values
+  EXPECT_EQ(ey_again, ey);
+  EXPECT_EQ(pa_again, pa);
+  for (std::size_t i = 0; i < n; i += 997) {
     ASSERT_TRUE(std::isfinite(ey[i]) && pa[i] > 0 && pa[i] <= 1);
     EXPECT_NEAR(ey[i], scorer.numerator(x[i], T[i]) * pa[i], 1e-12 * ey[i]);
   }
-  // Loose floor only: the machine is shared; the target (20M/s) is reported above.
-  EXPECT_GT(rate, 2e6);
   // Day grid (what crmpi clv uses): dense [T day][x] numerators, per-day logs.
   BgNbdScorer grid(kCdnowBg, {52.0}, {1.0});
   grid.set_time_grid(7.0);
   std::vector<double> ey2(n), pa2(n);
-  grid.score(x, t_x, T, ey2, pa2);  // fill
-  const auto t1 = std::chrono::steady_clock::now();
   grid.score(x, t_x, T, ey2, pa2);
-  const double secs2 = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-  std::printf("  with the day grid: %.1f M customers/s\n", static_cast<double>(n) / secs2 / 1e6);
-  for (std::size_t i = 0; i < n; i += 9973) EXPECT_NEAR(ey2[i], ey[i], 1e-12 * ey[i]);
+  for (std::size_t i = 0; i < n; i += 997) EXPECT_NEAR(ey2[i], ey[i], 1e-12 * ey[i]);
 }
 
 TEST(ClvSummary, EdgeCases) {
