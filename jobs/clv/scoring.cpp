@@ -22,37 +22,40 @@ namespace crmpi::clv_stages {
 
 namespace {
 
-void score_bgnbd(const clv::BgNbdParams& p, double per_unit, double horizon, const std::vector<double>& clv_h,
-                 const std::vector<double>& clv_w, double holdout_len, const ClvResult& r, ClvModelScores& ms) {
-  std::vector<clv::HorizonSet> sets = {{{horizon}, {1.0}}};
-  std::vector<std::span<double>> outs = {ms.expected_purchases};
+// The horizon sets scored in one pass and their outputs: E[Y(horizon)], the CLV months (with
+// Gamma-Gamma), the holdout period (with a holdout).
+struct SetsAndOutputs {
+  std::vector<clv::HorizonSet> sets;
+  std::vector<std::span<double>> outs;
+};
+
+SetsAndOutputs sets_and_outputs(double horizon, const std::vector<double>& clv_h, const std::vector<double>& clv_w,
+                                double holdout_len, ClvModelScores& ms) {
+  SetsAndOutputs so{{{{horizon}, {1.0}}}, {ms.expected_purchases}};
   if (!ms.clv.empty()) {
-    sets.push_back({clv_h, clv_w});
-    outs.emplace_back(ms.clv);
+    so.sets.push_back({clv_h, clv_w});
+    so.outs.emplace_back(ms.clv);
   }
   if (!ms.holdout_predicted.empty()) {
-    sets.push_back({{holdout_len}, {1.0}});
-    outs.emplace_back(ms.holdout_predicted);
+    so.sets.push_back({{holdout_len}, {1.0}});
+    so.outs.emplace_back(ms.holdout_predicted);
   }
-  clv::BgNbdScorer scorer(p, std::move(sets));
+  return so;
+}
+
+void score_bgnbd(const clv::BgNbdParams& p, double per_unit, double horizon, const std::vector<double>& clv_h,
+                 const std::vector<double>& clv_w, double holdout_len, const ClvResult& r, ClvModelScores& ms) {
+  SetsAndOutputs so = sets_and_outputs(horizon, clv_h, clv_w, holdout_len, ms);
+  clv::BgNbdScorer scorer(p, std::move(so.sets));
   scorer.set_time_grid(per_unit);  // T = whole days / days per unit
-  scorer.score_sets(r.x, r.t_x, r.T, outs, ms.p_alive);
+  scorer.score_sets(r.x, r.t_x, r.T, so.outs, ms.p_alive);
 }
 
 void score_pareto(const clv::ParetoNbdParams& p, double horizon, const std::vector<double>& clv_h,
                   const std::vector<double>& clv_w, double holdout_len, const ClvResult& r, ClvModelScores& ms) {
   // One fused pass for all horizon sets: P(alive) and the end terms once per customer / (x, day).
-  std::vector<clv::HorizonSet> sets = {{{horizon}, {1.0}}};
-  std::vector<std::span<double>> outs = {ms.expected_purchases};
-  if (!ms.clv.empty()) {
-    sets.push_back({clv_h, clv_w});
-    outs.emplace_back(ms.clv);
-  }
-  if (!ms.holdout_predicted.empty()) {
-    sets.push_back({{holdout_len}, {1.0}});
-    outs.emplace_back(ms.holdout_predicted);
-  }
-  clv::pareto_nbd_score_sets(p, sets, r.x, r.t_x, r.T, outs, ms.p_alive);
+  const SetsAndOutputs so = sets_and_outputs(horizon, clv_h, clv_w, holdout_len, ms);
+  clv::pareto_nbd_score_sets(p, so.sets, r.x, r.t_x, r.T, so.outs, ms.p_alive);
 }
 
 }  // namespace
