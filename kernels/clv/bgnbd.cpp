@@ -11,6 +11,13 @@
 
 namespace crmpi::clv {
 
+void check_score_spans(const char* who, std::size_t n, std::size_t n_tx, std::size_t n_T, std::size_t nsets,
+                       std::span<const std::span<double>> out_values, std::span<const double> out_p_alive) {
+  bool bad = n_tx != n || n_T != n || out_values.size() != nsets || (!out_p_alive.empty() && out_p_alive.size() != n);
+  for (const auto& o : out_values) bad = bad || (!o.empty() && o.size() != n);
+  if (bad) throw DataError(std::string(who) + ": length mismatch");
+}
+
 void bgnbd_p_alive(const BgNbdParams& p, std::span<const double> x, std::span<const double> t_x,
                    std::span<const double> T, std::span<double> out) {
   const std::size_t n = x.size();
@@ -194,10 +201,7 @@ void BgNbdScorer::score(std::span<const double> x, std::span<const double> t_x, 
 void BgNbdScorer::score_sets(std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
                              std::span<const std::span<double>> out_values, std::span<double> out_p_alive) {
   const std::size_t n = x.size(), nsets = sets_.size();
-  bool bad = t_x.size() != n || T.size() != n || out_values.size() != nsets ||
-             (!out_p_alive.empty() && out_p_alive.size() != n);
-  for (const auto& o : out_values) bad = bad || (!o.empty() && o.size() != n);
-  if (bad) throw DataError("BgNbdScorer::score: length mismatch");
+  check_score_spans("BgNbdScorer::score", n, t_x.size(), T.size(), nsets, out_values, out_p_alive);
   std::array<double*, kMaxSets> out{};
   for (std::size_t k = 0; k < nsets; ++k) out[k] = out_values[k].empty() ? nullptr : out_values[k].data();
   double* pa = out_p_alive.empty() ? nullptr : out_p_alive.data();

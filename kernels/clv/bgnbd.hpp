@@ -60,6 +60,11 @@ struct HorizonSet {
   std::vector<double> horizons, weights;
 };
 
+// Shared argument check of the fused scorers (BG/NBD, Pareto/NBD): t_x and T as long as x, one
+// output per set, each output and P(alive) empty or as long as x. Throws DataError naming `who`.
+void check_score_spans(const char* who, std::size_t n, std::size_t n_tx, std::size_t n_T, std::size_t nsets,
+                       std::span<const std::span<double>> out_values, std::span<const double> out_p_alive);
+
 class BgNbdScorer {
  public:
   static constexpr std::size_t kMaxSets = 4;

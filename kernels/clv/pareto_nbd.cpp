@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/clv/day_grid.hpp"
 #include "kernels/clv/hyp_batch.hpp"
 #include "kernels/clv/special_functions.hpp"
 #include "kernels/common/errors.hpp"
@@ -294,10 +295,7 @@ void pareto_nbd_score_sets(const ParetoNbdParams& p, std::span<const HorizonSet>
                            std::span<const double> t_x, std::span<const double> T,
                            std::span<const std::span<double>> out_values, std::span<double> out_p_alive) {
   const std::size_t n = x.size(), nsets = sets.size();
-  bool bad = t_x.size() != n || T.size() != n || out_values.size() != nsets ||
-             (!out_p_alive.empty() && out_p_alive.size() != n);
-  for (const auto& o : out_values) bad = bad || (!o.empty() && o.size() != n);
-  if (bad) throw DataError("pareto_nbd_score: length mismatch");
+  check_score_spans("pareto_nbd_score", n, t_x.size(), T.size(), nsets, out_values, out_p_alive);
   for (const HorizonSet& hs : sets)
     if (hs.horizons.size() != hs.weights.size()) throw ConfigError("pareto_nbd_score: horizons and weights differ in length");
   const double r = p.r, alpha = p.alpha, s = p.s, beta = p.beta;
@@ -318,13 +316,13 @@ void pareto_nbd_score_sets(const ParetoNbdParams& p, std::span<const HorizonSet>
   // P(alive) = 1/(1+v), v = e^(part3 - part2) = (s/(r+s+x)) e^(L_tx - part2) (1 - e^(L_T - L_tx)),
   // the likelihood's rearrangement (combine_row's values to rounding; tests check 1e-12).
   // Other customers take the row-by-row path.
-  constexpr double kSteps = 7.0;
+  constexpr double kSteps = kDayGridSteps;
   constexpr std::size_t kX = 256;
-  auto on_grid = [&](double v, std::size_t& k) {
-    if (!(v >= 0 && v * kSteps < 1e6)) return false;
-    const double st = static_cast<double>(static_cast<std::size_t>(v * kSteps + 0.5));  // as BgNbdScorer::on_grid
-    k = static_cast<std::size_t>(st);
-    return st / kSteps == v;
+  auto on_grid = [](double v, std::size_t& k) {
+    std::uint64_t step = 0;
+    if (!day_grid_step(v, 1e6, step)) return false;
+    k = static_cast<std::size_t>(step);
+    return true;
   };
   auto grid_customer = [&](std::size_t i, std::size_t& xi, std::size_t& sT, std::size_t& stx) {
     if (!(x[i] >= 0 && x[i] < static_cast<double>(kX))) return false;

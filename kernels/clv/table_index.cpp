@@ -43,6 +43,22 @@ bool index_on_grid(std::span<const Triple> table, TripleIndex& idx) {
   return true;
 }
 
+// Counts as weights, their total, and the runs of equal x (tables are sorted by x first).
+template <class Row>
+void weights_and_runs(std::span<const Row> table, std::vector<double>& w, std::uint64_t& customers,
+                      std::vector<double>& run_x, std::vector<std::size_t>& run_end) {
+  const std::size_t n = table.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    w[i] = static_cast<double>(table[i].count);
+    customers += table[i].count;
+    if (i == 0 || table[i].x != table[i - 1].x) {
+      if (i > 0) run_end.push_back(i);
+      run_x.push_back(table[i].x);
+    }
+  }
+  if (n > 0) run_end.push_back(n);
+}
+
 }  // namespace
 
 TripleIndex::TripleIndex(std::span<const Triple> table) {
@@ -71,16 +87,7 @@ TripleIndex::TripleIndex(std::span<const Triple> table) {
       i_T[i] = (i > 0 && table[i - 1].T == t.T) ? i_T[i - 1] : index_of(t.T);
     }
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    const Triple& t = table[i];
-    w[i] = static_cast<double>(t.count);
-    customers += t.count;
-    if (i == 0 || t.x != table[i - 1].x) {
-      if (i > 0) run_end.push_back(i);
-      run_x.push_back(t.x);
-    }
-  }
-  if (n > 0) run_end.push_back(n);
+  weights_and_runs(table, w, customers, run_x, run_end);
 }
 
 SpendIndex::SpendIndex(std::span<const SpendPair> table) {
@@ -89,17 +96,10 @@ SpendIndex::SpendIndex(std::span<const SpendPair> table) {
   log_z.resize(n);
   w.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const SpendPair& s = table[i];
-    z[i] = s.mean_spend;
-    log_z[i] = std::log(s.mean_spend);
-    w[i] = static_cast<double>(s.count);
-    customers += s.count;
-    if (i == 0 || s.x != table[i - 1].x) {
-      if (i > 0) run_end.push_back(i);
-      run_x.push_back(s.x);
-    }
+    z[i] = table[i].mean_spend;
+    log_z[i] = std::log(table[i].mean_spend);
   }
-  if (n > 0) run_end.push_back(n);
+  weights_and_runs(table, w, customers, run_x, run_end);
 }
 
 }  // namespace crmpi::clv
