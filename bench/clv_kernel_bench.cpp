@@ -21,6 +21,7 @@
 #include "kernels/clv/fit.hpp"
 #include "kernels/clv/pareto_nbd.hpp"
 #include "kernels/clv/table_index.hpp"
+#include "kernels/common/memory_reuse.hpp"
 
 using namespace crmpi::clv;
 
@@ -35,6 +36,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bench_clv_kernel FILE [--pareto] [--grid STEPS_PER_UNIT]\n");
     return 2;
   }
+  // The heap policy of the crmpi executable (jobs/main.cpp), which these kernels run under.
+  const bool reuse = crmpi::keep_freed_memory_for_reuse();
   bool pareto = false;
   double grid = 7.0;
   for (int i = 2; i < argc; ++i) {
@@ -53,7 +56,7 @@ int main(int argc, char** argv) {
     t_x[i] = raw[3 * i + 1];
     T[i] = raw[3 * i + 2];
   }
-  std::printf("{\"customers\": %zu", n);
+  std::printf("{\"customers\": %zu, \"heap_reuse\": %s", n, reuse ? "true" : "false");
   double t0 = now();
   const std::vector<Triple> table = collapse_triples(x, t_x, T);
   const double t_collapse = now() - t0;

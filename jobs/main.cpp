@@ -18,6 +18,7 @@
 #include "jobs/validate_job.hpp"
 #include "jobs/version.hpp"
 #include "kernels/common/errors.hpp"
+#include "kernels/common/memory_reuse.hpp"
 
 namespace crmpi {
 namespace {
@@ -81,6 +82,7 @@ int dispatch(const Comm& world, int argc, char** argv) {
 }  // namespace crmpi
 
 int main(int argc, char** argv) {
+  crmpi::keep_freed_memory_for_reuse();  // before the first large allocation (memory_reuse.hpp)
   crmpi::MpiSession mpi(argc, argv);
   crmpi::Comm world;
   crmpi::h5::silence_hdf5_errors();
