@@ -74,6 +74,8 @@ class ExactSum {
 // root fits and computes table-wide figures, which it broadcasts, so no other rank holds more
 // than its own part.
 std::vector<clv::Triple> gather_triples(const Comm& comm, std::span<const clv::Triple> local);
+// Same, taking the local table: on one rank an already collapsed table is returned as is.
+std::vector<clv::Triple> gather_triples(const Comm& comm, std::vector<clv::Triple>&& local);
 std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::span<const clv::SpendPair> local);
 // Rank 0 runs fit(), the result is broadcast (raw doubles, strings) to every rank.
 template <class Fit>

@@ -2,6 +2,8 @@
 // global tables, results broadcast (rank-count independent: jobs/clv_job.hpp).
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include "jobs/clv/stages.hpp"
 #include "jobs/log.hpp"
 #include "kernels/clv/collapse.hpp"
@@ -10,13 +12,17 @@
 namespace crmpi::clv_stages {
 
 void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table, ClvResult& r) {
+  // The fits' index of the table, built once for both models (on the root, which alone holds
+  // the table; the first fit's time includes it).
+  std::optional<clv::TripleIndex> index;
   for (const char* m : {"bgnbd", "pareto_nbd"}) {
     if (!cfg.wants(m)) continue;
     ClvModelScores ms;
     ms.model = m;
     Stopwatch fs;
     ms.fit = fit_on_root(comm, [&] {
-      if (ms.model == "bgnbd") return clv::fit_bgnbd(table);
+      if (!index) index.emplace(table);
+      if (ms.model == "bgnbd") return clv::fit_bgnbd(*index);
       // Pareto/NBD starts from the BG/NBD purchase-rate estimates when there are some (same
       // Gamma(r, alpha) rate model): fewer iterations, and line searches stay near the optimum.
       clv::FitOptions opt;
@@ -24,7 +30,7 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const
         const auto& bg = r.models.front().fit;
         opt.start = {bg.estimates[0], bg.estimates[1], 1.0, bg.estimates[1]};
       }
-      return clv::fit_pareto_nbd(table, opt);
+      return clv::fit_pareto_nbd(*index, opt);
     });
     ms.t_fit = fs.seconds();
     spdlog::info("clv: {} fitted in {:.3f}s (+{:.3f}s collapse): LL {:.4f}, {} evaluations, {}", m, ms.t_fit,

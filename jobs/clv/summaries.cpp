@@ -82,22 +82,28 @@ std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r, std:
   const std::size_t n = r.x.size();
   std::size_t in_calibration = 0;
   for (std::size_t i = 0; i < n; ++i) in_calibration += r.in_calibration[i] ? 1 : 0;
-  // Columns of the calibration customers, collapsed from columns (8-byte keys sorted, no
-  // per-customer records), then gathered and merged.
+  // Columns of the calibration customers (the customers' own columns when that is all of them),
+  // collapsed from columns (8-byte keys sorted, no per-customer records), then gathered and merged.
   std::vector<double> cx, ctx, cT;
-  cx.reserve(in_calibration);
-  ctx.reserve(in_calibration);
-  cT.reserve(in_calibration);
+  const bool all_in = in_calibration == n;
+  if (!all_in) {
+    cx.reserve(in_calibration);
+    ctx.reserve(in_calibration);
+    cT.reserve(in_calibration);
+  }
   spend_rows.clear();
   spend_rows.reserve(in_calibration);
   for (std::size_t i = 0; i < n; ++i) {
     if (!r.in_calibration[i]) continue;
-    cx.push_back(r.x[i]);
-    ctx.push_back(r.t_x[i]);
-    cT.push_back(r.T[i]);
+    if (!all_in) {
+      cx.push_back(r.x[i]);
+      ctx.push_back(r.t_x[i]);
+      cT.push_back(r.T[i]);
+    }
     if (r.x[i] > 0 && r.mean_spend[i] > 0) spend_rows.push_back(clv::SpendPair{r.x[i], r.mean_spend[i], 1});
   }
-  std::vector<clv::Triple> table = gather_triples(comm, clv::collapse_triples(cx, ctx, cT));
+  std::vector<clv::Triple> table = gather_triples(
+      comm, all_in ? clv::collapse_triples(r.x, r.t_x, r.T) : clv::collapse_triples(cx, ctx, cT));
   std::vector<double>().swap(cx);
   std::vector<double>().swap(ctx);
   std::vector<double>().swap(cT);

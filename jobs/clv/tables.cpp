@@ -54,16 +54,31 @@ std::vector<double> ExactSum::reduce(const Comm& comm, std::span<const ExactSum>
 
 // ---- deterministic tables and fits -------------------------------------------------------------
 
+namespace {
+bool strictly_ascending(std::span<const clv::Triple> rows) {
+  return std::adjacent_find(rows.begin(), rows.end(), [](const clv::Triple& a, const clv::Triple& b) {
+           return !(std::tie(a.x, a.t_x, a.T) < std::tie(b.x, b.t_x, b.T));
+         }) == rows.end();
+}
+}  // namespace
+
 std::vector<clv::Triple> gather_triples(const Comm& comm, std::span<const clv::Triple> local) {
   // Collapsed first (smaller messages) unless it already is: strictly ascending keys.
-  const bool collapsed = std::adjacent_find(local.begin(), local.end(), [](const clv::Triple& a, const clv::Triple& b) {
-                           return !(std::tie(a.x, a.t_x, a.T) < std::tie(b.x, b.t_x, b.T));
-                         }) == local.end();
+  const bool collapsed = strictly_ascending(local);
   std::vector<clv::Triple> mine;
   if (!collapsed) mine = clv::collapse_triples(local);
   const std::vector<clv::Triple> all =
       comm.gatherv_to_root(collapsed ? local : std::span<const clv::Triple>(mine));
   return comm.is_root() ? clv::collapse_triples(all) : std::vector<clv::Triple>{};
+}
+
+std::vector<clv::Triple> gather_triples(const Comm& comm, std::vector<clv::Triple>&& local) {
+  // One rank holding a collapsed table (strictly ascending keys, no empty rows): it is the
+  // global table, returned without a copy.
+  const bool collapsed = strictly_ascending(local) &&
+                         std::none_of(local.begin(), local.end(), [](const clv::Triple& t) { return t.count == 0; });
+  if (comm.size() == 1 && collapsed) return std::move(local);
+  return gather_triples(comm, std::span<const clv::Triple>(local));
 }
 
 std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::span<const clv::SpendPair> local) {

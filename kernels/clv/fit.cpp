@@ -275,14 +275,15 @@ Vec start_or(const FitOptions& opt, std::initializer_list<double> dflt) {
 
 // alpha (and beta) carry the time scale: start at r * mean(T) / mean(x), so that the prior mean
 // purchase rate r/alpha matches the observed one whatever the time unit.
-double time_scale_start(std::span<const Triple> table) {
+double time_scale_start(const TripleIndex& index) {
   double n = 0, sx = 0, sT = 0;
-  for (const auto& t : table) {
-    const double w = static_cast<double>(t.count);
-    n += w;
-    sx += w * t.x;
-    sT += w * t.T;
-  }
+  for (std::size_t k = 0; k < index.run_x.size(); ++k)
+    for (std::size_t i = index.run_begin(k); i < index.run_end[k]; ++i) {
+      const double w = index.w[i];
+      n += w;
+      sx += w * index.run_x[k];
+      sT += w * index.u[index.i_T[i]];
+    }
   const double mean_x = std::max(sx / n, 1e-2), mean_T = std::max(sT / n, 1e-2);
   return mean_T / mean_x;
 }
@@ -294,37 +295,43 @@ constexpr std::uint64_t kThin = 32;
 // A deterministic 1/k thinning of the customers of a table: each row keeps floor(count / k)
 // customers, plus one when a hash of its key falls below count mod k. Every row's expected share
 // is count / k, and the result depends on the table alone (the same at any rank count).
-std::vector<Triple> thin_customers(std::span<const Triple> table, std::uint64_t k) {
+std::vector<Triple> thin_customers(const TripleIndex& index, std::uint64_t k) {
   std::vector<Triple> out;
-  out.reserve(table.size() / k + 1);
-  for (const Triple& t : table) {
-    // Salted by the table size: a thinned table thinned again must not keep the same rows.
-    const std::uint64_t h = mix64(table.size() + std::bit_cast<std::uint64_t>(t.x) * 0x9E3779B97F4A7C15ULL +
-                                  std::bit_cast<std::uint64_t>(t.t_x) * 0xC2B2AE3D27D4EB4FULL +
-                                  std::bit_cast<std::uint64_t>(t.T) * 0x165667B19E3779F9ULL);
-    const std::uint64_t keep = t.count / k + (h % k < t.count % k ? 1 : 0);
-    if (keep > 0) out.push_back(Triple{t.x, t.t_x, t.T, keep});
-  }
+  out.reserve(index.rows() / k + 1);
+  for (std::size_t run = 0; run < index.run_x.size(); ++run)
+    for (std::size_t i = index.run_begin(run); i < index.run_end[run]; ++i) {
+      const Triple t{index.run_x[run], index.u[index.i_tx[i]], index.u[index.i_T[i]],
+                     static_cast<std::uint64_t>(index.w[i])};
+      // Salted by the table size: a thinned table thinned again must not keep the same rows.
+      const std::uint64_t h = mix64(index.rows() + std::bit_cast<std::uint64_t>(t.x) * 0x9E3779B97F4A7C15ULL +
+                                    std::bit_cast<std::uint64_t>(t.t_x) * 0xC2B2AE3D27D4EB4FULL +
+                                    std::bit_cast<std::uint64_t>(t.T) * 0x165667B19E3779F9ULL);
+      const std::uint64_t keep = t.count / k + (h % k < t.count % k ? 1 : 0);
+      if (keep > 0) out.push_back(Triple{t.x, t.t_x, t.T, keep});
+    }
   return out;
 }
 
 }  // namespace
 
 FitResult fit_bgnbd(std::span<const Triple> table, const FitOptions& options) {
-  Vec th0 = start_or(options, {1.0, time_scale_start(table), 1.0, 1.0});
+  return fit_bgnbd(TripleIndex(table), options);
+}
+
+FitResult fit_bgnbd(const TripleIndex& index, const FitOptions& options) {
+  Vec th0 = start_or(options, {1.0, time_scale_start(index), 1.0, 1.0});
   // Large tables: start from the fit of a 1/kThin thinning of the customers (recursively, so the
   // first fit runs on a few tens of thousands of rows): within a few standard errors of the
   // optimum, where Newton's method needs 2-4 steps over the full table.
-  if (options.start.empty() && table.size() > kThinAbove) {
+  if (options.start.empty() && index.rows() > kThinAbove) {
     FitOptions coarse = options;
     coarse.gradient_tolerance = 1e-4;
-    const std::vector<Triple> thin = thin_customers(table, kThin);
-    if (total_count(thin) > 0 && thin.size() < table.size()) {
+    const std::vector<Triple> thin = thin_customers(index, kThin);
+    if (total_count(thin) > 0 && thin.size() < index.rows()) {
       const FitResult sub = fit_bgnbd(thin, coarse);
       if (sub.converged) th0 = start_or(FitOptions{sub.estimates, 0, 0, 0}, {1.0, 1.0, 1.0, 1.0});
     }
   }
-  const TripleIndex index(table);  // once per fit
   auto params = [](const Vec& th) -> BgNbdParams { return {std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])}; };
   const LogLik ll = [&index, &params](const Vec& th, Vec& g) {
     std::array<double, 4> gl{};
@@ -340,13 +347,16 @@ FitResult fit_bgnbd(std::span<const Triple> table, const FitOptions& options) {
     h = Eigen::Map<const Eigen::Matrix<double, 4, 4, Eigen::RowMajor>>(hl.data());
     return v;
   };
-  return run_fit("bgnbd", {"r", "alpha", "a", "b"}, ll, th0, total_count(table), options, &llh);
+  return run_fit("bgnbd", {"r", "alpha", "a", "b"}, ll, th0, index.customers, options, &llh);
 }
 
 FitResult fit_pareto_nbd(std::span<const Triple> table, const FitOptions& options) {
-  const double scale = time_scale_start(table);
+  return fit_pareto_nbd(TripleIndex(table), options);
+}
+
+FitResult fit_pareto_nbd(const TripleIndex& index, const FitOptions& options) {
+  const double scale = time_scale_start(index);
   const Vec th0 = start_or(options, {1.0, scale, 1.0, scale});
-  const TripleIndex index(table);  // once per fit
   const LogLik ll = [&index](const Vec& th, Vec& g) {
     std::array<double, 4> gl{};
     const double v =
@@ -354,7 +364,7 @@ FitResult fit_pareto_nbd(std::span<const Triple> table, const FitOptions& option
     g = Eigen::Map<const Eigen::Vector4d>(gl.data());
     return v;
   };
-  return run_fit("pareto_nbd", {"r", "alpha", "s", "beta"}, ll, th0, total_count(table), options);
+  return run_fit("pareto_nbd", {"r", "alpha", "s", "beta"}, ll, th0, index.customers, options);
 }
 
 FitResult fit_gamma_gamma(std::span<const SpendPair> table, const FitOptions& options) {

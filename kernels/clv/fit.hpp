@@ -21,6 +21,7 @@
 #include "kernels/clv/bgnbd.hpp"
 #include "kernels/clv/gamma_gamma.hpp"
 #include "kernels/clv/pareto_nbd.hpp"
+#include "kernels/clv/table_index.hpp"
 #include "kernels/clv/types.hpp"
 
 namespace crmpi::clv {
@@ -49,6 +50,10 @@ struct FitOptions {
 
 FitResult fit_bgnbd(std::span<const Triple> table, const FitOptions& options = {});
 FitResult fit_pareto_nbd(std::span<const Triple> table, const FitOptions& options = {});
+// Same over the table's index (TripleIndex(table)): build it once when fitting several models
+// on one table; results are those of the table overloads, bit for bit.
+FitResult fit_bgnbd(const TripleIndex& index, const FitOptions& options = {});
+FitResult fit_pareto_nbd(const TripleIndex& index, const FitOptions& options = {});
 // Table of repeat customers (x > 0); warnings include gamma_gamma_warnings().
 FitResult fit_gamma_gamma(std::span<const SpendPair> table, const FitOptions& options = {});
 

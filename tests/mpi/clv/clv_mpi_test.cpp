@@ -82,10 +82,15 @@ TEST(ClvMpi, TripleTableAndFitsIdenticalAtAnyRankCount) {
                                     all.begin() + static_cast<std::ptrdiff_t>(e));
       std::shuffle(mine.begin(), mine.end(), std::mt19937_64(static_cast<std::uint64_t>(comm.rank() + 7)));
       const auto table = crmpi::gather_triples(comm, mine);  // the root's, empty elsewhere
+      // The overload taking the local table (collapsed here, as the job passes it; returned as
+      // is on one rank) gives the same table.
+      const auto from_collapsed = crmpi::gather_triples(comm, clv::collapse_triples(mine));
       if (comm.is_root()) {
         ASSERT_EQ(table, want_table) << k << " ranks, partition " << how;
+        ASSERT_EQ(from_collapsed, want_table) << k << " ranks, partition " << how;
       } else {
         ASSERT_TRUE(table.empty());
+        ASSERT_TRUE(from_collapsed.empty());
       }
       const auto bg = crmpi::fit_on_root(comm, [&] { return clv::fit_bgnbd(table); });
       expect_same_fit(bg, want_bg);

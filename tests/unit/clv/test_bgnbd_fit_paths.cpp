@@ -51,6 +51,23 @@ TEST(ClvBgNbdFitPaths, ThinnedStartAndNewtonReachTheSameOptimum) {
   EXPECT_EQ(again.std_errors, fast.std_errors);
 }
 
+TEST(ClvBgNbdFitPaths, IndexOverloadsGiveTheTableFitsBitForBit) {
+  // The job builds one index for both purchase models: same bits as fitting the table.
+  const auto& table = large_table();
+  const TripleIndex index(table);
+  const FitResult bg_table = fit_bgnbd(table), bg_index = fit_bgnbd(index);
+  EXPECT_EQ(bg_index.estimates, bg_table.estimates);
+  EXPECT_EQ(bg_index.std_errors, bg_table.std_errors);
+  EXPECT_EQ(bg_index.log_likelihood, bg_table.log_likelihood);
+  EXPECT_EQ(bg_index.n_customers, bg_table.n_customers);
+  FitOptions from_bg;
+  from_bg.start = {bg_table.estimates[0], bg_table.estimates[1], 1.0, bg_table.estimates[1]};
+  const FitResult pn_table = fit_pareto_nbd(table, from_bg), pn_index = fit_pareto_nbd(index, from_bg);
+  EXPECT_EQ(pn_index.estimates, pn_table.estimates);
+  EXPECT_EQ(pn_index.log_likelihood, pn_table.log_likelihood);
+  EXPECT_EQ(pn_index.iterations, pn_table.iterations);
+}
+
 TEST(ClvBgNbdFitPaths, FallsBackToLbfgsWhenNewtonCannotStart) {
   // Far from the optimum the Hessian is not negative definite: L-BFGS takes over, and the fit
   // ends where Newton from a good start ends.
