@@ -30,11 +30,10 @@ ClvResult compute_clv(const Comm& comm, InputFile& in, const Slice& slice, const
                                       ": the holdout would have no data at its end"));
   // 1-2. summaries, global table; 3. fits; 4. per-customer scores; 5. lifecycle, aggregates.
   clv_stages::SummaryPass pass = clv_stages::summarize_customers(comm, in, slice, common, r);
-  std::vector<clv::SpendPair> spend_rows;
-  const std::vector<clv::Triple> table = clv_stages::build_global_table(comm, r, spend_rows);
+  const std::vector<clv::Triple> table = clv_stages::build_global_table(comm, r);
   if (!r.skipped.empty()) return r;
   clv_stages::fit_purchase_models(comm, cfg, table, r);
-  clv_stages::fit_spend_model(comm, cfg, spend_rows, r);
+  clv_stages::fit_spend_model(comm, cfg, r);
   for (const auto& w : r.warnings) spdlog::warn("{}", w);
   clv_stages::score_customers(cfg, r);
   clv_stages::lifecycle_and_aggregates(comm, cfg, table, pass, r);

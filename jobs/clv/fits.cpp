@@ -41,9 +41,13 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const
   }
 }
 
-void fit_spend_model(const Comm& comm, const ClvConfig& cfg, std::span<const clv::SpendPair> spend_rows, ClvResult& r) {
+void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
   if (!cfg.wants("gamma_gamma")) return;
   Stopwatch sw;
+  // Repeat customers of the calibration period with their mean spend, one row each.
+  std::vector<clv::SpendPair> spend_rows;
+  for (std::size_t i = 0; i < r.x.size(); ++i)
+    if (r.in_calibration[i] && r.x[i] > 0 && r.mean_spend[i] > 0) spend_rows.push_back({r.x[i], r.mean_spend[i], 1});
   const std::vector<clv::SpendPair> st = gather_spend(comm, spend_rows);  // on rank 0 only
   r.spend_customers = clv::total_count(st);
   comm.bcast(r.spend_customers);

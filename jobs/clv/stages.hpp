@@ -30,11 +30,11 @@ SummaryPass summarize_customers(const Comm& comm, InputFile& in, const Slice& sl
 
 // 2. The global (x, t_x, T) table (identical on every rank) and this rank's Gamma-Gamma rows
 // (summaries.cpp). Sets r.skipped when there are too few customers to fit.
-std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r, std::vector<clv::SpendPair>& spend_rows);
+std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r);
 
 // 3. Fits on rank 0, broadcast (fits.cpp).
 void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table, ClvResult& r);
-void fit_spend_model(const Comm& comm, const ClvConfig& cfg, std::span<const clv::SpendPair> spend_rows, ClvResult& r);
+void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r);
 
 // 4. Per-customer P(alive), churn risk, expected purchases, CLV, holdout predictions (scoring.cpp).
 void score_customers(const ClvConfig& cfg, ClvResult& r);

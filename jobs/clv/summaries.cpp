@@ -77,7 +77,7 @@ SummaryPass summarize_customers(const Comm& comm, InputFile& in, const Slice& sl
   return pass;
 }
 
-std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r, std::vector<clv::SpendPair>& spend_rows) {
+std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r) {
   Stopwatch sw;
   const std::size_t n = r.x.size();
   std::size_t in_calibration = 0;
@@ -91,17 +91,13 @@ std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r, std:
     ctx.reserve(in_calibration);
     cT.reserve(in_calibration);
   }
-  spend_rows.clear();
-  spend_rows.reserve(in_calibration);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!r.in_calibration[i]) continue;
-    if (!all_in) {
+  if (!all_in)
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!r.in_calibration[i]) continue;
       cx.push_back(r.x[i]);
       ctx.push_back(r.t_x[i]);
       cT.push_back(r.T[i]);
     }
-    if (r.x[i] > 0 && r.mean_spend[i] > 0) spend_rows.push_back(clv::SpendPair{r.x[i], r.mean_spend[i], 1});
-  }
   std::vector<clv::Triple> table = gather_triples(
       comm, all_in ? clv::collapse_triples(r.x, r.t_x, r.T) : clv::collapse_triples(cx, ctx, cT));
   std::vector<double>().swap(cx);
