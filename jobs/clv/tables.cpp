@@ -82,7 +82,8 @@ std::vector<clv::Triple> gather_triples(const Comm& comm, std::vector<clv::Tripl
 }
 
 std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::span<const clv::SpendPair> local) {
-  const std::vector<clv::SpendPair> mine = clv::collapse_spend(local);
+  std::vector<clv::SpendPair> mine = clv::collapse_spend(local);
+  if (comm.size() == 1) return mine;  // already the global table
   const std::vector<clv::SpendPair> all = comm.gatherv_to_root(std::span<const clv::SpendPair>(mine));
   return comm.is_root() ? clv::collapse_spend(all) : std::vector<clv::SpendPair>{};
 }

@@ -12,14 +12,15 @@
 namespace crmpi::clv {
 namespace {
 
-bool triple_less(const Triple& a, const Triple& b) {
+// Comparators as function objects (not functions): std::sort then inlines them.
+constexpr auto triple_less = [](const Triple& a, const Triple& b) {
   return std::tie(a.x, a.t_x, a.T) < std::tie(b.x, b.t_x, b.T);
-}
+};
 bool same_key(const Triple& a, const Triple& b) { return a.x == b.x && a.t_x == b.t_x && a.T == b.T; }
 
-bool spend_less(const SpendPair& a, const SpendPair& b) {
+constexpr auto spend_less = [](const SpendPair& a, const SpendPair& b) {
   return std::tie(a.x, a.mean_spend) < std::tie(b.x, b.mean_spend);
-}
+};
 bool same_key(const SpendPair& a, const SpendPair& b) { return a.x == b.x && a.mean_spend == b.mean_spend; }
 
 void check(const Triple& t) {
@@ -27,10 +28,10 @@ void check(const Triple& t) {
     throw DataError("collapse_triples: need 0 <= t_x <= T, x >= 0 and finite values");
 }
 
-// Sort, then fold runs of equal keys into their first element (counts added).
-template <class Row, class Less>
-std::vector<Row> sort_and_fold(std::vector<Row> rows, Less less) {
-  std::sort(rows.begin(), rows.end(), less);
+// Sorted rows -> runs of equal keys folded into their first element (counts added), empty rows
+// dropped.
+template <class Row>
+std::vector<Row> fold_sorted(const std::vector<Row>& rows) {
   std::vector<Row> out;
   out.reserve(rows.size());
   for (const Row& r : rows) {
@@ -42,6 +43,12 @@ std::vector<Row> sort_and_fold(std::vector<Row> rows, Less less) {
     }
   }
   return out;
+}
+
+template <class Row, class Less>
+std::vector<Row> sort_and_fold(std::vector<Row> rows, Less less) {
+  std::sort(rows.begin(), rows.end(), less);
+  return fold_sorted(rows);
 }
 
 // Fast path for summaries of real data (integer x; t_x and T whole days, in days or in weeks):
@@ -291,6 +298,29 @@ std::vector<Triple> merge_triples(std::span<const std::vector<Triple>> tables) {
   return collapse_triples(all);
 }
 
+// Spend rows of integer x in [1, 2^20) (real summaries): a counting sort by x into `out`, then each
+// x's rows sorted by spend in place (small, cache-resident buckets; no comparisons on x). The
+// order is spend_less's, so the fold gives the comparison sort's table. False, untouched, when
+// some x is not such an integer.
+bool bucket_sort_spend(const std::vector<SpendPair>& rows, std::vector<SpendPair>& out) {
+  constexpr double kMaxX = 1 << 20;
+  std::uint64_t max_x = 0;
+  for (const SpendPair& p : rows) {
+    if (!(p.x >= 1 && p.x < kMaxX) || p.x != std::floor(p.x)) return false;
+    max_x = std::max(max_x, static_cast<std::uint64_t>(p.x));
+  }
+  std::vector<std::size_t> start(max_x + 2, 0);
+  for (const SpendPair& p : rows) ++start[static_cast<std::size_t>(p.x) + 1];
+  for (std::size_t b = 0; b + 1 < start.size(); ++b) start[b + 1] += start[b];
+  out.resize(rows.size());
+  std::vector<std::size_t> at(start.begin(), start.end() - 1);
+  for (const SpendPair& p : rows) out[at[static_cast<std::size_t>(p.x)]++] = p;
+  for (std::size_t b = 0; b + 1 < start.size(); ++b)
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(start[b]), out.begin() + static_cast<std::ptrdiff_t>(start[b + 1]),
+              [](const SpendPair& l, const SpendPair& r) { return l.mean_spend < r.mean_spend; });
+  return true;
+}
+
 std::vector<SpendPair> collapse_spend(std::span<const SpendPair> rows) {
   std::vector<SpendPair> kept;
   kept.reserve(rows.size());
@@ -298,7 +328,10 @@ std::vector<SpendPair> collapse_spend(std::span<const SpendPair> rows) {
     if (!std::isfinite(p.mean_spend) || !std::isfinite(p.x)) throw DataError("collapse_spend: non-finite value");
     if (p.x > 0) kept.push_back(p);
   }
-  return sort_and_fold(std::move(kept), spend_less);
+  std::vector<SpendPair> sorted;
+  if (!bucket_sort_spend(kept, sorted)) return sort_and_fold(std::move(kept), spend_less);
+  std::vector<SpendPair>().swap(kept);
+  return fold_sorted(sorted);
 }
 
 std::vector<SpendPair> collapse_spend(std::span<const double> x, std::span<const double> mean_spend) {

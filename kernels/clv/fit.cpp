@@ -292,6 +292,11 @@ double time_scale_start(const TripleIndex& index) {
 constexpr std::size_t kThinAbove = 60'000;
 constexpr std::uint64_t kThin = 32;
 
+// Customers a row of `count` keeps in a 1/k thinning, given a hash of its key.
+std::uint64_t thinned_count(std::uint64_t count, std::uint64_t hash, std::uint64_t k) {
+  return count / k + (hash % k < count % k ? 1 : 0);
+}
+
 // A deterministic 1/k thinning of the customers of a table: each row keeps floor(count / k)
 // customers, plus one when a hash of its key falls below count mod k. Every row's expected share
 // is count / k, and the result depends on the table alone (the same at any rank count).
@@ -306,9 +311,22 @@ std::vector<Triple> thin_customers(const TripleIndex& index, std::uint64_t k) {
       const std::uint64_t h = mix64(index.rows() + std::bit_cast<std::uint64_t>(t.x) * 0x9E3779B97F4A7C15ULL +
                                     std::bit_cast<std::uint64_t>(t.t_x) * 0xC2B2AE3D27D4EB4FULL +
                                     std::bit_cast<std::uint64_t>(t.T) * 0x165667B19E3779F9ULL);
-      const std::uint64_t keep = t.count / k + (h % k < t.count % k ? 1 : 0);
+      const std::uint64_t keep = thinned_count(t.count, h, k);
       if (keep > 0) out.push_back(Triple{t.x, t.t_x, t.T, keep});
     }
+  return out;
+}
+
+// The same thinning for spend rows (key: x and mean spend).
+std::vector<SpendPair> thin_spend(std::span<const SpendPair> table, std::uint64_t k) {
+  std::vector<SpendPair> out;
+  out.reserve(table.size() / k + 1);
+  for (const SpendPair& t : table) {
+    const std::uint64_t h = mix64(table.size() + std::bit_cast<std::uint64_t>(t.x) * 0x9E3779B97F4A7C15ULL +
+                                  std::bit_cast<std::uint64_t>(t.mean_spend) * 0xC2B2AE3D27D4EB4FULL);
+    const std::uint64_t keep = thinned_count(t.count, h, k);
+    if (keep > 0) out.push_back(SpendPair{t.x, t.mean_spend, keep});
+  }
   return out;
 }
 
@@ -375,16 +393,35 @@ FitResult fit_gamma_gamma(std::span<const SpendPair> table, const FitOptions& op
     n += static_cast<double>(row.count);
     sz += static_cast<double>(row.count) * row.mean_spend;
   }
-  // p gamma / (q - 1) = mean spend at the start (p = 1, q = 2).
-  const Vec th0 = start_or(options, {1.0, 2.0, n > 0 ? sz / n : 1.0});
+  // p gamma / (q - 1) = mean spend at the start (p = 1, q = 2); for large tables, the fit of a
+  // deterministic 1/kThin thinning (as BG/NBD), from where Newton needs a few full evaluations.
+  Vec th0 = start_or(options, {1.0, 2.0, n > 0 ? sz / n : 1.0});
+  if (options.start.empty() && table.size() > kThinAbove) {
+    FitOptions coarse = options;
+    coarse.gradient_tolerance = 1e-4;
+    const std::vector<SpendPair> thin = thin_spend(table, kThin);
+    if (total_count(thin) > 0 && thin.size() < table.size()) {
+      const FitResult sub = fit_gamma_gamma(thin, coarse);
+      if (sub.converged) th0 = start_or(FitOptions{sub.estimates, 0, 0, 0}, {1.0, 1.0, 1.0});
+    }
+  }
   const SpendIndex index(table);  // once per fit
-  const LogLik ll = [&index](const Vec& th, Vec& g) {
+  auto params = [](const Vec& th) -> GammaGammaParams { return {std::exp(th[0]), std::exp(th[1]), std::exp(th[2])}; };
+  const LogLik ll = [&index, &params](const Vec& th, Vec& g) {
     std::array<double, 3> gl{};
-    const double v = gamma_gamma_log_likelihood({std::exp(th[0]), std::exp(th[1]), std::exp(th[2])}, index, &gl);
+    const double v = gamma_gamma_log_likelihood(params(th), index, &gl);
     g = Eigen::Map<const Eigen::Vector3d>(gl.data());
     return v;
   };
-  FitResult res = run_fit("gamma_gamma", {"p", "q", "gamma"}, ll, th0, total_count(table), options);
+  const LogLikHess llh = [&index, &params](const Vec& th, Vec& g, Eigen::MatrixXd& h) {
+    std::array<double, 3> gl{};
+    std::array<double, 9> hl{};
+    const double v = gamma_gamma_log_likelihood_hessian(params(th), index, gl, hl);
+    g = Eigen::Map<const Eigen::Vector3d>(gl.data());
+    h = Eigen::Map<const Eigen::Matrix<double, 3, 3, Eigen::RowMajor>>(hl.data());
+    return v;
+  };
+  FitResult res = run_fit("gamma_gamma", {"p", "q", "gamma"}, ll, th0, total_count(table), options, &llh);
   for (auto& w : gamma_gamma_warnings(gamma_gamma_params(res), table)) res.warnings.push_back(std::move(w));
   return res;
 }

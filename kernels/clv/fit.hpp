@@ -1,6 +1,9 @@
 // Maximum-likelihood fits of BG/NBD, Pareto/NBD and Gamma-Gamma over collapsed tables.
 //
-// Optimisation: L-BFGS (LBFGSpp) on log-parameters with the analytic gradients, minimising the
+// BG/NBD and Gamma-Gamma (analytic Hessians): Newton's method on log-parameters, from the fit of a
+// deterministic 1/32 thinning of the table when it is large; L-BFGS below when Newton cannot
+// proceed. Pareto/NBD, and the fallback:
+// L-BFGS (LBFGSpp) on log-parameters with the analytic gradients, minimising the
 // mean negative log-likelihood (per customer, so tolerances do not depend on data size). A
 // line-search failure is not fatal: the fit restarts from the best point seen with another line
 // search (Armijo backtracking -> strong-Wolfe Nocedal-Wright -> bracketing); the outcome is judged
@@ -8,7 +11,8 @@
 // evaluated point whose max |gradient| of the mean NLL is <= gradient_tolerance / 10.
 //
 // Standard errors: observed information = Hessian of the total negative log-likelihood in
-// log-parameters, by central differences of the analytic gradient; inverted (must be positive
+// log-parameters (analytic for BG/NBD and Gamma-Gamma, else by central differences of the
+// analytic gradient); inverted (must be positive
 // definite, else NaN errors and a warning); delta method to natural parameters:
 // se(p) = p * se(log p).
 #pragma once

@@ -35,6 +35,10 @@ double gamma_gamma_log_likelihood(const GammaGammaParams& prm, std::span<const S
 // precomputed; per row one log and one division. NaN for non-finite or non-positive parameters.
 double gamma_gamma_log_likelihood(const GammaGammaParams& prm, const SpendIndex& index,
                                   std::array<double, 3>* grad_log = nullptr);
+// Value, gradient and Hessian (row-major 3 x 3) in (log p, log q, log gamma), analytic (formulas
+// in gamma_gamma.cpp), in one pass: what the fit's Newton steps and standard errors need.
+double gamma_gamma_log_likelihood_hessian(const GammaGammaParams& prm, const SpendIndex& index,
+                                          std::array<double, 3>& grad_log, std::array<double, 9>& hess_log);
 
 // E[M | x, zbar] = (q-1)/(px+q-1) * p gamma/(q-1) + px/(px+q-1) * zbar  (= p(gamma + x zbar)/(px+q-1)),
 // the population mean p gamma/(q-1) when x == 0. NaN when q <= 1.

@@ -73,6 +73,33 @@ TEST(ClvCollapse, SpendPairsDropNonRepeatAndMerge) {
   EXPECT_EQ(merge_spend(parts), t);
 }
 
+TEST(ClvCollapse, SpendBucketPathEqualsGenericSort) {
+  // Integer x (bucketed by x, each bucket sorted by spend) against a plain std::sort + fold, with
+  // repeated spends, counts > 1, zero counts and x = 0 rows; a non-integer x takes the generic
+  // path and must give the generic result too.
+  std::mt19937_64 rng(8);
+  std::uniform_int_distribution<int> xd(0, 40), zd(1, 3000), cd(0, 3);
+  std::vector<SpendPair> rows;
+  for (int i = 0; i < 50000; ++i) rows.push_back({double(xd(rng)), zd(rng) / 100.0, std::uint64_t(cd(rng))});
+  auto generic = [](std::vector<SpendPair> r) {
+    std::erase_if(r, [](const SpendPair& p) { return !(p.x > 0) || p.count == 0; });
+    std::sort(r.begin(), r.end(), [](const SpendPair& a, const SpendPair& b) {
+      return std::tie(a.x, a.mean_spend) < std::tie(b.x, b.mean_spend);
+    });
+    std::vector<SpendPair> out;
+    for (const auto& p : r)
+      if (!out.empty() && out.back().x == p.x && out.back().mean_spend == p.mean_spend) {
+        out.back().count += p.count;
+      } else {
+        out.push_back(p);
+      }
+    return out;
+  };
+  EXPECT_EQ(collapse_spend(rows), generic(rows));
+  rows.push_back({2.5, 10.0, 1});
+  EXPECT_EQ(collapse_spend(rows), generic(rows));
+}
+
 TEST(ClvCollapse, DayGridFastPathEqualsGenericSort) {
   // Whole days in weeks (the radix-sorted packed path) against a plain std::sort + fold.
   auto rows = clv_sim::simulate_bgnbd({0.8, 4.0, 1.2, 6.0}, 30000, 21, true, 1, 150);
