@@ -41,6 +41,17 @@ double bgnbd_log_likelihood(const BgNbdParams& p, const TripleIndex& index,
 double bgnbd_log_likelihood_hessian(const BgNbdParams& p, const TripleIndex& index, std::array<double, 4>& grad_log,
                                     std::array<double, 16>& hess_log, RowIsa isa = best_row_isa());
 
+// MBG/NBD (Batislam, Denizel & Filiztekin 2007; lifetimes' ModifiedBetaGeoFitter): as BG/NBD,
+// but a customer may also drop out right after the first purchase, so x = 0 customers are not
+// surely alive. Per customer, with delta gone:
+//   L = B(a, b+x+1)/B(a, b) * G(r+x) alpha^r / (G(r) (alpha+T)^(r+x))
+//     + B(a+1, b+x)/B(a, b) * G(r+x) alpha^r / (G(r) (alpha+t_x)^(r+x)),
+// i.e. BG/NBD's row with x + 1 in the beta-function terms (same evaluation, same parameters).
+double mbgnbd_log_likelihood(const BgNbdParams& p, const TripleIndex& index, std::array<double, 4>* grad_log = nullptr,
+                             RowIsa isa = best_row_isa());
+double mbgnbd_log_likelihood_hessian(const BgNbdParams& p, const TripleIndex& index, std::array<double, 4>& grad_log,
+                                     std::array<double, 16>& hess_log, RowIsa isa = best_row_isa());
+
 // P(alive | x, t_x, T) = 1 / (1 + [x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)); 1 when x = 0.
 // Branch-free loop over arrays of equal length (out may alias nothing else).
 void bgnbd_p_alive(const BgNbdParams& p, std::span<const double> x, std::span<const double> t_x,

@@ -1,4 +1,5 @@
-// BG/NBD log-likelihood over a TripleIndex with its analytic gradient and Hessian (bgnbd.hpp).
+// BG/NBD and MBG/NBD log-likelihoods over a TripleIndex with their analytic gradient and Hessian
+// (bgnbd.hpp). MBG/NBD: the same with x + 1 in place of x in the beta-function terms, below.
 //
 // Per row with x > 0 (bgnbd_rows.hpp): l = A(x) - (r+x) log(alpha+T) + softplus(d),
 //   A(x) = lgG(r+x) - lgG(r) + r log alpha + lgG(a+b) + lgG(b+x) - lgG(b) - lgG(a+b+x),
@@ -25,8 +26,10 @@
 namespace crmpi::clv {
 namespace {
 
+// m = 0: BG/NBD; m = 1: MBG/NBD, whose beta-function terms are BG/NBD's at x + 1 (the dropout
+// chance also follows the first purchase), so every row, x = 0 included, has the dead branch.
 double evaluate(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>* grad_log,
-                std::array<double, 16>* hess_log, RowIsa isa) {
+                std::array<double, 16>* hess_log, RowIsa isa, int m) {
   const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (!(std::isfinite(r) && std::isfinite(alpha) && std::isfinite(a) && std::isfinite(b) && r > 0 && alpha > 0 &&
@@ -57,13 +60,13 @@ double evaluate(const BgNbdParams& p, const TripleIndex& idx, std::array<double,
   std::array<double, 4> g{};   // natural-parameter gradient (r, alpha, a, b)
   std::array<double, 16> h{};  // natural-parameter Hessian, row-major, upper triangle filled
   for (std::size_t k = 0; k < idx.run_x.size(); ++k) {
-    const double x = idx.run_x[k], rx = r + x;
+    const double x = idx.run_x[k], rx = r + x, xb = x + m;  // xb: x of the beta-function terms
     const std::size_t i0 = idx.run_begin(k), i1 = idx.run_end[k];
-    const double a12 = std::lgamma(rx) - lg_r + r * log_alpha + lg_ab + std::lgamma(b + x) - lg_b -
-                       std::lgamma(a + b + x);
+    const double a12 = std::lgamma(rx) - lg_r + r * log_alpha + lg_ab + std::lgamma(b + xb) - lg_b -
+                       std::lgamma(a + b + xb);
     BgNbdRunSums s{};
-    if (x > 0) {
-      const BgNbdRunInput in{rx,        log_a - std::log(b + x - 1), lu,     want_grad ? iu : nullptr,
+    if (xb > 0) {
+      const BgNbdRunInput in{rx,        log_a - std::log(b + xb - 1), lu,    want_grad ? iu : nullptr,
                              idx.i_tx.data() + i0, idx.i_T.data() + i0, idx.w.data() + i0,
                              i1 - i0,   want_grad,                   want_hess};
       s = bgnbd_run_sums(in, isa);
@@ -78,14 +81,14 @@ double evaluate(const BgNbdParams& p, const TripleIndex& idx, std::array<double,
     }
     ll += a12 * s.w - rx * s.log_T + s.softplus;
     if (!want_grad) continue;
-    const double kb = x > 0 ? 1.0 / (b + x - 1) : 0.0;
-    const double psi_rx = digamma(rx), psi_bx = digamma(b + x), psi_abx = digamma(a + b + x);
+    const double kb = xb > 0 ? 1.0 / (b + xb - 1) : 0.0;
+    const double psi_rx = digamma(rx), psi_bx = digamma(b + xb), psi_abx = digamma(a + b + xb);
     g[0] += s.w * (psi_rx - psi_r + log_alpha) - s.log_T + s.sig_dlog;
     g[1] += s.w * (r / alpha) - rx * (s.inv_T - s.sig_dinv);
     g[2] += s.w * (psi_ab - psi_abx) + s.sig / a;
     g[3] += s.w * (psi_ab + psi_bx - psi_b - psi_abx) - kb * s.sig;
     if (!want_hess) continue;
-    const double t_ab = psi1_ab - trigamma(a + b + x);
+    const double t_ab = psi1_ab - trigamma(a + b + xb);
     h[0] += s.w * (trigamma(rx) - psi1_r) + s.q_dd;
     h[1] += s.w / alpha - s.inv_T + rx * s.q_dg + s.sig_dinv;
     h[2] += s.q_d / a;
@@ -95,7 +98,7 @@ double evaluate(const BgNbdParams& p, const TripleIndex& idx, std::array<double,
     h[7] += -rx * kb * s.q_g;
     h[10] += s.w * t_ab + (s.q - s.sig) / (a * a);
     h[11] += s.w * t_ab - kb * s.q / a;
-    h[15] += s.w * (t_ab + trigamma(b + x) - psi1_b) + kb * kb * (s.q + s.sig);
+    h[15] += s.w * (t_ab + trigamma(b + xb) - psi1_b) + kb * kb * (s.q + s.sig);
   }
   const std::array<double, 4> pv{r, alpha, a, b};
   if (grad_log)
@@ -118,12 +121,22 @@ double bgnbd_log_likelihood(const BgNbdParams& p, std::span<const Triple> table,
 
 double bgnbd_log_likelihood(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>* grad_log,
                             RowIsa isa) {
-  return evaluate(p, idx, grad_log, nullptr, isa);
+  return evaluate(p, idx, grad_log, nullptr, isa, 0);
 }
 
 double bgnbd_log_likelihood_hessian(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>& grad_log,
                                     std::array<double, 16>& hess_log, RowIsa isa) {
-  return evaluate(p, idx, &grad_log, &hess_log, isa);
+  return evaluate(p, idx, &grad_log, &hess_log, isa, 0);
+}
+
+double mbgnbd_log_likelihood(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>* grad_log,
+                             RowIsa isa) {
+  return evaluate(p, idx, grad_log, nullptr, isa, 1);
+}
+
+double mbgnbd_log_likelihood_hessian(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>& grad_log,
+                                     std::array<double, 16>& hess_log, RowIsa isa) {
+  return evaluate(p, idx, &grad_log, &hess_log, isa, 1);
 }
 
 }  // namespace crmpi::clv

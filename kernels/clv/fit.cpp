@@ -332,11 +332,10 @@ std::vector<SpendPair> thin_spend(std::span<const SpendPair> table, std::uint64_
 
 }  // namespace
 
-FitResult fit_bgnbd(std::span<const Triple> table, const FitOptions& options) {
-  return fit_bgnbd(TripleIndex(table), options);
-}
+namespace {
 
-FitResult fit_bgnbd(const TripleIndex& index, const FitOptions& options) {
+// BG/NBD (modified = false) and MBG/NBD (true): same parameters, same fitting path.
+FitResult fit_bg_family(bool modified, const TripleIndex& index, const FitOptions& options) {
   Vec th0 = start_or(options, {1.0, time_scale_start(index), 1.0, 1.0});
   // Large tables: start from the fit of a 1/kThin thinning of the customers (recursively, so the
   // first fit runs on a few tens of thousands of rows): within a few standard errors of the
@@ -346,27 +345,42 @@ FitResult fit_bgnbd(const TripleIndex& index, const FitOptions& options) {
     coarse.gradient_tolerance = 1e-4;
     const std::vector<Triple> thin = thin_customers(index, kThin);
     if (total_count(thin) > 0 && thin.size() < index.rows()) {
-      const FitResult sub = fit_bgnbd(thin, coarse);
+      const FitResult sub = fit_bg_family(modified, TripleIndex(thin), coarse);
       if (sub.converged) th0 = start_or(FitOptions{sub.estimates, 0, 0, 0}, {1.0, 1.0, 1.0, 1.0});
     }
   }
   auto params = [](const Vec& th) -> BgNbdParams { return {std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])}; };
-  const LogLik ll = [&index, &params](const Vec& th, Vec& g) {
+  const LogLik ll = [&index, &params, modified](const Vec& th, Vec& g) {
     std::array<double, 4> gl{};
-    const double v = bgnbd_log_likelihood(params(th), index, &gl);
+    const double v = modified ? mbgnbd_log_likelihood(params(th), index, &gl) : bgnbd_log_likelihood(params(th), index, &gl);
     g = Eigen::Map<const Eigen::Vector4d>(gl.data());
     return v;
   };
-  const LogLikHess llh = [&index, &params](const Vec& th, Vec& g, Eigen::MatrixXd& h) {
+  const LogLikHess llh = [&index, &params, modified](const Vec& th, Vec& g, Eigen::MatrixXd& h) {
     std::array<double, 4> gl{};
     std::array<double, 16> hl{};
-    const double v = bgnbd_log_likelihood_hessian(params(th), index, gl, hl);
+    const double v = modified ? mbgnbd_log_likelihood_hessian(params(th), index, gl, hl)
+                              : bgnbd_log_likelihood_hessian(params(th), index, gl, hl);
     g = Eigen::Map<const Eigen::Vector4d>(gl.data());
     h = Eigen::Map<const Eigen::Matrix<double, 4, 4, Eigen::RowMajor>>(hl.data());
     return v;
   };
-  return run_fit("bgnbd", {"r", "alpha", "a", "b"}, ll, th0, index.customers, options, &llh);
+  return run_fit(modified ? "mbgnbd" : "bgnbd", {"r", "alpha", "a", "b"}, ll, th0, index.customers, options, &llh);
 }
+
+}  // namespace
+
+FitResult fit_bgnbd(std::span<const Triple> table, const FitOptions& options) {
+  return fit_bg_family(false, TripleIndex(table), options);
+}
+
+FitResult fit_bgnbd(const TripleIndex& index, const FitOptions& options) { return fit_bg_family(false, index, options); }
+
+FitResult fit_mbgnbd(std::span<const Triple> table, const FitOptions& options) {
+  return fit_bg_family(true, TripleIndex(table), options);
+}
+
+FitResult fit_mbgnbd(const TripleIndex& index, const FitOptions& options) { return fit_bg_family(true, index, options); }
 
 FitResult fit_pareto_nbd(std::span<const Triple> table, const FitOptions& options) {
   return fit_pareto_nbd(TripleIndex(table), options);
@@ -427,7 +441,8 @@ FitResult fit_gamma_gamma(std::span<const SpendPair> table, const FitOptions& op
 }
 
 BgNbdParams bgnbd_params(const FitResult& f) {
-  if (f.estimates.size() != 4) throw ConfigError("bgnbd_params: not a BG/NBD fit");
+  if (f.estimates.size() != 4 || (f.model != "bgnbd" && f.model != "mbgnbd"))
+    throw ConfigError("bgnbd_params: not a BG/NBD or MBG/NBD fit");
   return {f.estimates[0], f.estimates[1], f.estimates[2], f.estimates[3]};
 }
 ParetoNbdParams pareto_nbd_params(const FitResult& f) {

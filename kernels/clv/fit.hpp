@@ -1,4 +1,4 @@
-// Maximum-likelihood fits of BG/NBD, Pareto/NBD and Gamma-Gamma over collapsed tables.
+// Maximum-likelihood fits of BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma over collapsed tables.
 //
 // BG/NBD and Gamma-Gamma (analytic Hessians): Newton's method on log-parameters, from the fit of a
 // deterministic 1/32 thinning of the table when it is large; L-BFGS below when Newton cannot
@@ -57,11 +57,14 @@ FitResult fit_pareto_nbd(std::span<const Triple> table, const FitOptions& option
 // Same over the table's index (TripleIndex(table)): build it once when fitting several models
 // on one table; results are those of the table overloads, bit for bit.
 FitResult fit_bgnbd(const TripleIndex& index, const FitOptions& options = {});
+// MBG/NBD (bgnbd.hpp): BG/NBD's parameters and fitting path.
+FitResult fit_mbgnbd(std::span<const Triple> table, const FitOptions& options = {});
+FitResult fit_mbgnbd(const TripleIndex& index, const FitOptions& options = {});
 FitResult fit_pareto_nbd(const TripleIndex& index, const FitOptions& options = {});
 // Table of repeat customers (x > 0); warnings include gamma_gamma_warnings().
 FitResult fit_gamma_gamma(std::span<const SpendPair> table, const FitOptions& options = {});
 
-BgNbdParams bgnbd_params(const FitResult& fit);
+BgNbdParams bgnbd_params(const FitResult& fit);  // of a BG/NBD or MBG/NBD fit
 ParetoNbdParams pareto_nbd_params(const FitResult& fit);
 GammaGammaParams gamma_gamma_params(const FitResult& fit);
 
