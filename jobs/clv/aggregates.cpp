@@ -39,8 +39,8 @@ void pareto_weekly(const clv::ParetoNbdParams& p, std::span<const clv::Triple> t
   }
 }
 
-void bgnbd_weekly(const clv::BgNbdParams& p, std::span<const clv::Triple> table, std::span<const double> horizons,
-                  double time_grid, std::vector<double>& totals) {
+void bgnbd_weekly(const clv::BgNbdParams& p, clv::BgFamily family, std::span<const clv::Triple> table,
+                  std::span<const double> horizons, double time_grid, std::vector<double>& totals) {
   std::vector<double> x(table.size()), tx(table.size()), T(table.size()), v(table.size());
   for (std::size_t i = 0; i < table.size(); ++i) {
     x[i] = table[i].x;
@@ -49,7 +49,7 @@ void bgnbd_weekly(const clv::BgNbdParams& p, std::span<const clv::Triple> table,
   }
   totals.assign(horizons.size(), 0.0);
   for (std::size_t k = 0; k < horizons.size(); ++k) {
-    clv::BgNbdScorer scorer(p, {horizons[k]}, {1.0});
+    clv::BgNbdScorer scorer(p, {clv::HorizonSet{{horizons[k]}, {1.0}}}, family);
     scorer.set_time_grid(time_grid);  // the table is sorted by x first: the hashed cache would thrash
     scorer.score(x, tx, T, v);
     double sum = 0.0;
@@ -132,8 +132,9 @@ void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, std::span<
       ms.holdout_correlation = den > 0 ? s2[3 * m + 2] / den : kNaN;
       // Weekly expected cumulative purchases: on the global table, which only the root holds.
       if (comm.is_root()) {
-        if (ms.model == "bgnbd")
-          bgnbd_weekly(clv::bgnbd_params(ms.fit), table, week_horizons, per_unit, ms.weekly_expected_cumulative);
+        if (ms.model != "pareto_nbd")  // BG/NBD or MBG/NBD
+          bgnbd_weekly(clv::bgnbd_params(ms.fit), bg_family(ms.model), table, week_horizons, per_unit,
+                       ms.weekly_expected_cumulative);
         else
           pareto_weekly(clv::pareto_nbd_params(ms.fit), table, week_horizons, ms.weekly_expected_cumulative);
       }

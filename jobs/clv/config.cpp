@@ -12,6 +12,7 @@ namespace crmpi {
 namespace clv_stages {
 std::string canonical_model(const std::string& m) {
   if (m == "bgnbd" || m == "bg_nbd" || m == "bg-nbd") return "bgnbd";
+  if (m == "mbgnbd" || m == "mbg_nbd" || m == "mbg-nbd" || m == "mbg") return "mbgnbd";
   if (m == "pareto" || m == "pareto_nbd" || m == "pareto-nbd" || m == "pnbd") return "pareto_nbd";
   if (m == "gg" || m == "gamma_gamma" || m == "gamma-gamma") return "gamma_gamma";
   return "";
@@ -33,7 +34,7 @@ void ClvConfig::bind(Options& o) {
   o.bind("clv", "holdout-end", holdout_end,
          "last day (inclusive) of the holdout period YYYY-MM-DD (after --calibration-end); default: no holdout");
   o.bind("clv", "time-unit", time_unit, "time unit of the models: day or week");
-  o.bind("clv", "models", models, "models to fit, comma-separated: bgnbd, pareto, gg");
+  o.bind("clv", "models", models, "models to fit, comma-separated: bgnbd, mbgnbd, pareto, gg");
   o.bind("clv", "horizon-months", horizon_months, "CLV and expected-purchases horizon in months");
   o.bind("clv", "discount-rate", discount_rate, "monthly discount rate of the CLV (0.01 = 1% a month)");
   o.bind("clv", "new-max-tenure-weeks", new_max_tenure_weeks, "lifecycle: 'new' while tenure <= this");
@@ -60,12 +61,12 @@ void ClvConfig::validate() const {
     throw ConfigError("--holdout-end (" + holdout_end + ") must be after --calibration-end (" + calibration_end + ")");
   if (time_unit != "day" && time_unit != "week")
     throw ConfigError("--time-unit must be day or week, got '" + time_unit + "'");
-  if (models.empty()) throw ConfigError("--models needs at least one of bgnbd, pareto, gg");
+  if (models.empty()) throw ConfigError("--models needs at least one of bgnbd, mbgnbd, pareto, gg");
   for (const auto& m : models)
     if (canonical_model(m).empty())
-      throw ConfigError("--models: unknown model '" + m + "' (known: bgnbd, pareto, gg)");
-  if (!wants("bgnbd") && !wants("pareto_nbd"))
-    throw ConfigError("--models needs a purchase model (bgnbd or pareto); gg alone gives no P(alive) or CLV");
+      throw ConfigError("--models: unknown model '" + m + "' (known: bgnbd, mbgnbd, pareto, gg)");
+  if (!wants("bgnbd") && !wants("mbgnbd") && !wants("pareto_nbd"))
+    throw ConfigError("--models needs a purchase model (bgnbd, mbgnbd or pareto); gg alone gives no P(alive) or CLV");
   if (horizon_months < 1 || horizon_months > 1200)
     throw ConfigError("--horizon-months must be in 1..1200, got " + std::to_string(horizon_months));
   if (!std::isfinite(discount_rate) || discount_rate < 0 || discount_rate > 1)

@@ -15,7 +15,7 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const
   // The fits' index of the table, built once for both models (on the root, which alone holds
   // the table; the first fit's time includes it).
   std::optional<clv::TripleIndex> index;
-  for (const char* m : {"bgnbd", "pareto_nbd"}) {
+  for (const char* m : {"bgnbd", "mbgnbd", "pareto_nbd"}) {
     if (!cfg.wants(m)) continue;
     ClvModelScores ms;
     ms.model = m;
@@ -23,6 +23,7 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const
     ms.fit = fit_on_root(comm, [&] {
       if (!index) index.emplace(table);
       if (ms.model == "bgnbd") return clv::fit_bgnbd(*index);
+      if (ms.model == "mbgnbd") return clv::fit_mbgnbd(*index);
       // Pareto/NBD starts from the BG/NBD purchase-rate estimates when there are some (same
       // Gamma(r, alpha) rate model): fewer iterations, and line searches stay near the optimum.
       clv::FitOptions opt;

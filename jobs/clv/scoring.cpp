@@ -46,7 +46,7 @@ SetsAndOutputs sets_and_outputs(double horizon, const std::vector<double>& clv_h
 void score_bgnbd(const clv::BgNbdParams& p, double per_unit, double horizon, const std::vector<double>& clv_h,
                  const std::vector<double>& clv_w, double holdout_len, const ClvResult& r, ClvModelScores& ms) {
   SetsAndOutputs so = sets_and_outputs(horizon, clv_h, clv_w, holdout_len, ms);
-  clv::BgNbdScorer scorer(p, std::move(so.sets));
+  clv::BgNbdScorer scorer(p, std::move(so.sets), bg_family(ms.model));
   scorer.set_time_grid(per_unit);  // T = whole days / days per unit
   scorer.score_sets(r.x, r.t_x, r.T, so.outs, ms.p_alive);
 }
@@ -81,7 +81,7 @@ void score_customers(const ClvConfig& cfg, ClvResult& r) {
     ms.expected_purchases.assign(n, 0.0);
     if (r.gamma_gamma) ms.clv.assign(n, 0.0);
     if (r.holdout_end) ms.holdout_predicted.assign(n, 0.0);
-    if (ms.model == "bgnbd")
+    if (ms.model != "pareto_nbd")  // BG/NBD or MBG/NBD
       score_bgnbd(clv::bgnbd_params(ms.fit), per_unit, horizon, clv_h, clv_w, holdout_len, r, ms);
     else
       score_pareto(clv::pareto_nbd_params(ms.fit), horizon, clv_h, clv_w, holdout_len, r, ms);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "jobs/clv_job.hpp"
+#include "kernels/clv/bgnbd.hpp"
 #include "kernels/clv/types.hpp"
 
 namespace crmpi::clv_stages {
@@ -16,8 +17,13 @@ namespace crmpi::clv_stages {
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 inline constexpr std::uint64_t kMinFitCustomers = 10;
 
-// "bgnbd" | "pareto_nbd" | "gamma_gamma", or "" for an unknown name (config.cpp).
+// "bgnbd" | "mbgnbd" | "pareto_nbd" | "gamma_gamma", or "" for an unknown name (config.cpp).
 std::string canonical_model(const std::string& m);
+
+// The scorer's model for a fitted "bgnbd" or "mbgnbd".
+inline clv::BgFamily bg_family(const std::string& model) {
+  return model == "mbgnbd" ? clv::BgFamily::kMbgNbd : clv::BgFamily::kBgNbd;
+}
 
 // 1. Per-customer summaries, streaming the orders (summaries.cpp). Also counts the distinct
 // holdout purchase days per holdout week (this rank's customers).
@@ -28,8 +34,8 @@ struct SummaryPass {
 SummaryPass summarize_customers(const Comm& comm, InputFile& in, const Slice& slice, const CommonConfig& common,
                                 ClvResult& r);
 
-// 2. The global (x, t_x, T) table (identical on every rank) and this rank's Gamma-Gamma rows
-// (summaries.cpp). Sets r.skipped when there are too few customers to fit.
+// 2. The global (x, t_x, T) table, on rank 0 only (summaries.cpp). Sets r.skipped when there are
+// too few customers to fit.
 std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r);
 
 // 3. Fits on rank 0, broadcast (fits.cpp).

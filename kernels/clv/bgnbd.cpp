@@ -44,14 +44,16 @@ std::size_t cache_slot(double x, double T) {
 BgNbdScorer::BgNbdScorer(const BgNbdParams& p, std::vector<double> horizons, std::vector<double> weights)
     : BgNbdScorer(p, std::vector<HorizonSet>{HorizonSet{std::move(horizons), std::move(weights)}}) {}
 
-BgNbdScorer::BgNbdScorer(const BgNbdParams& p, std::vector<HorizonSet> sets)
-    : p_(p), sets_(std::move(sets)), cache_(kCacheSize, Entry{std::numeric_limits<double>::quiet_NaN(), 0.0, {}}) {
+BgNbdScorer::BgNbdScorer(const BgNbdParams& p, std::vector<HorizonSet> sets, BgFamily model)
+    : p_(model == BgFamily::kMbgNbd ? BgNbdParams{p.r, p.alpha, p.a, p.b + 1} : p),
+      dead_at_zero_(model == BgFamily::kMbgNbd),
+      sets_(std::move(sets)), cache_(kCacheSize, Entry{std::numeric_limits<double>::quiet_NaN(), 0.0, {}}) {
   if (sets_.empty() || sets_.size() > kMaxSets)
     throw ConfigError("BgNbdScorer: 1.." + std::to_string(kMaxSets) + " horizon sets");
   for (const HorizonSet& hs : sets_)
     if (hs.horizons.size() != hs.weights.size()) throw ConfigError("BgNbdScorer: horizons and weights differ in length");
   if (p_.a == 1.0) throw ConfigError("BgNbdScorer: a == 1 is a pole of the BG/NBD expectation formula");
-  for (std::size_t k = 1; k < kGridX; ++k) odds_scale_[k] = p_.a / (p_.b + static_cast<double>(k) - 1);
+  for (std::size_t k = dead_at_zero_ ? 0 : 1; k < kGridX; ++k) odds_scale_[k] = p_.a / (p_.b + static_cast<double>(k) - 1);
   for (std::size_t k = 0; k < sets_.size(); ++k)
     for (std::size_t j = 0; j < sets_[k].horizons.size(); ++j) {
       if (sets_[k].horizons[j] <= 0) continue;  // as numerator(): t <= 0 adds nothing
@@ -226,7 +228,7 @@ void BgNbdScorer::score_sets(std::span<const double> x, std::span<const double> 
     // Grid path: integer x < kGridX, T and t_x whole steps. The numerators come from the dense
     // table, a/(b+x-1) from a per-x table, and ((alpha+T)/(alpha+t_x))^(r+x) from the per-step
     // logs: exp((r+x) (log(alpha+T) - log(alpha+t_x))), absolute error of the exponent
-    // ~(r+x) 4e-16 (log values ~ 1..10). Branch-free in x: a/(b+x-1) is 0 for x = 0.
+    // ~(r+x) 4e-16 (log values ~ 1..10). Branch-free in x: a/(b+x-1) is 0 for x = 0 (BG/NBD).
     std::size_t sT = 0, stx = 0;
     const auto xs = static_cast<std::size_t>(xi);
     if (grid_ > 0 && xi >= 0 && xi < static_cast<double>(kGridX) && static_cast<double>(xs) == xi &&
@@ -246,7 +248,7 @@ void BgNbdScorer::score_sets(std::span<const double> x, std::span<const double> 
     // relative error of the power stays ~(r+x) 3e-16 even when T ~ t_x; log is ~3x cheaper
     // than log1p.
     double denom = 1.0;
-    if (xi > 0) denom += a / (b + xi - 1) * std::exp((r + xi) * std::log((alpha + Ti) / (alpha + t_x[i])));
+    if (xi > 0 || dead_at_zero_) denom += a / (b + xi - 1) * std::exp((r + xi) * std::log((alpha + Ti) / (alpha + t_x[i])));
     const double inv = 1.0 / denom;
     for (std::size_t k = 0; k < nsets; ++k)
       if (out[k]) out[k][i] = num[k] * inv;

@@ -76,13 +76,19 @@ struct HorizonSet {
 void check_score_spans(const char* who, std::size_t n, std::size_t n_tx, std::size_t n_T, std::size_t nsets,
                        std::span<const std::span<double>> out_values, std::span<const double> out_p_alive);
 
+// The model of the BG/NBD family a scorer scores. MBG/NBD's E[Y(t)] and P(alive) are BG/NBD's with
+// b + 1 in place of b (in the numerator's scale and 2F1, and in a/(b+x-1)), except that its x = 0
+// customers may have dropped out (Batislam et al. 2007, eqs. 8-9; lifetimes' ModifiedBetaGeoFitter):
+//   P(alive) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x))   for every x.
+enum class BgFamily { kBgNbd, kMbgNbd };
+
 class BgNbdScorer {
  public:
   static constexpr std::size_t kMaxSets = 4;
   BgNbdScorer(const BgNbdParams& p, std::vector<double> horizons, std::vector<double> weights);
   // Up to kMaxSets horizon sets scored in one pass (e.g. {horizon}, the CLV months, {holdout}):
   // P(alive) is computed once per customer, the numerators of every set share one cache entry.
-  BgNbdScorer(const BgNbdParams& p, std::vector<HorizonSet> sets);
+  BgNbdScorer(const BgNbdParams& p, std::vector<HorizonSet> sets, BgFamily model = BgFamily::kBgNbd);
   // Hint: T * steps_per_unit is a whole number for (nearly) every customer (weeks of whole days:
   // 7). The numerators of integer x < kGridX then live in a dense [T step][x] table filled on
   // first use: no hashing, no eviction, and the hot part (small x) fits in L2 whatever the order
@@ -116,7 +122,8 @@ class BgNbdScorer {
   Hyp2f1MinusOneBatch& series_for(double x);
   bool on_grid(double v, std::size_t& step) const;  // v == step / grid_ exactly
   void grow_grid(std::size_t step);                 // dense_ and log_alpha_u_ cover step
-  BgNbdParams p_;
+  BgNbdParams p_;             // MBG/NBD: b + 1 (BgFamily)
+  bool dead_at_zero_ = false;  // MBG/NBD: x = 0 customers may have dropped out
   std::vector<HorizonSet> sets_;
   std::vector<Entry> cache_;
   double grid_ = 0;            // steps per time unit, 0 = no grid

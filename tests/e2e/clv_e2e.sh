@@ -20,7 +20,7 @@ echo "clv_e2e: work directory $WORK"
 # into one purchase day, are rare and do not bias the recovered rates.
 "$CRMPI" generate --customers 30000 --seed 3 --r 0.8 --alpha 8 --a 1.5 --b 6 --out "$WORK/in.h5" --log-level warn
 
-CLV_OPTS=(--calibration-end 2026-06-30 --holdout-end 2026-09-30 --time-unit week --models bgnbd,pareto,gg)
+CLV_OPTS=(--calibration-end 2026-06-30 --holdout-end 2026-09-30 --time-unit week --models bgnbd,mbgnbd,pareto,gg)
 for n in 1 2 3 4; do
   "$MPIEXEC" -n "$n" --oversubscribe "$CRMPI" clv --input "$WORK/in.h5" --out "$WORK/out$n" "${CLV_OPTS[@]}" \
     --log-level warn
@@ -80,6 +80,14 @@ with h5py.File(f"{work}/out1/results.h5", "r") as f:
             print(f"  {model:11s} {key:5s} truth {t:8.4f}  estimate {est[i]:8.4f}  se {se[i]:.4f}  z {z:+.2f}")
             if not abs(z) <= 3:
                 fail.append(f"{model} {key}: estimate {est[i]:.4f} is {z:+.2f} standard errors from the truth {t}")
+    # MBG/NBD on the same data: fitted, its x = 0 customers not surely alive (unlike BG/NBD's).
+    if not f["/clv/mbgnbd"].attrs["converged"]:
+        fail.append("mbgnbd: not converged")
+    x0 = f["/clv/x"][()] == 0
+    pa_m, pa_b = f["/clv/mbgnbd/p_alive"][()][x0], f["/clv/bgnbd/p_alive"][()][x0]
+    pa_m, pa_b = pa_m[np.isfinite(pa_m)], pa_b[np.isfinite(pa_b)]
+    if not (pa_m.size > 0 and np.all((pa_m > 0) & (pa_m < 1)) and np.all(pa_b == 1)):
+        fail.append("P(alive) of x = 0 customers: want < 1 under mbgnbd, 1 under bgnbd")
     stages = f["/clv/lifecycle/customers"][()]
     if stages.sum() != f["/clv"].attrs["customers"]:
         fail.append("lifecycle stage counts do not add up to the customers")

@@ -12,6 +12,7 @@
 #include "kernels/clv/bgnbd.hpp"
 #include "kernels/clv/collapse.hpp"
 #include "kernels/clv/fit.hpp"
+#include "kernels/clv/special_functions.hpp"
 #include "kernels/clv/table_index.hpp"
 #include "simulate.hpp"
 
@@ -128,4 +129,32 @@ TEST(ClvMbgNbd, FitRecoversPlantedParametersFromAThinnedStart) {
   for (std::size_t k = 0; k < 4; ++k) EXPECT_NEAR(fast.estimates[k], slow.estimates[k], 1e-6 * slow.estimates[k]) << k;
   // The BG/NBD fit of the same data is worse: MBG/NBD's story generated it.
   EXPECT_GT(fast.log_likelihood, fit_bgnbd(table).log_likelihood);
+}
+
+TEST(ClvMbgNbd, ScoresMatchThePublishedFormulas) {
+  // E[Y(t) | x, t_x, T] = (a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x+1; a+b+x; z)]
+  //                       / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)),  z = t/(alpha+T+t);
+  // P(alive) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)), below 1 also for x = 0.
+  const BgNbdParams p{0.525, 6.183, 0.891, 1.614};
+  const double t = 39.0;
+  const std::vector<double> x = {0, 0, 1, 2, 5, 12, 3}, t_x = {0, 0, 1.0 / 7, 20, 30.5, 38, 3},
+                            T = {39, 1.0 / 7, 38.5, 39, 39, 39, 52};  // on the day grid: both paths
+  for (double grid : {0.0, 7.0}) {
+    BgNbdScorer scorer(p, {HorizonSet{{t}, {1.0}}}, BgFamily::kMbgNbd);
+    scorer.set_time_grid(grid);
+    std::vector<double> ey(x.size()), pa(x.size());
+    const std::span<double> outs[1] = {ey};
+    scorer.score_sets(x, t_x, T, outs, pa);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double r = p.r, alpha = p.alpha, a = p.a, b = p.b, xi = x[i];
+      const double odds = a / (b + xi) * std::pow((alpha + T[i]) / (alpha + t_x[i]), r + xi);
+      const double z = t / (alpha + T[i] + t);
+      const double f = 1.0 + hyp2f1_minus_one(r + xi, b + xi + 1, a + b + xi, z);
+      const double want = (a + b + xi) / (a - 1) * (1 - std::pow((alpha + T[i]) / (alpha + T[i] + t), r + xi) * f) /
+                          (1 + odds);
+      EXPECT_NEAR(pa[i], 1 / (1 + odds), 1e-13) << "grid " << grid << " customer " << i;
+      EXPECT_NEAR(ey[i], want, 1e-10 * std::fabs(want)) << "grid " << grid << " customer " << i;
+    }
+    EXPECT_LT(pa[0], 1.0);  // x = 0: may have dropped out after the first purchase
+  }
 }
