@@ -298,6 +298,28 @@ std::vector<Triple> merge_triples(std::span<const std::vector<Triple>> tables) {
   return collapse_triples(all);
 }
 
+// Sorts the rows [lo, hi) of one x by spend. Large runs of spends >= +0.0 (no -0.0): LSD radix
+// sort of the spends' bit patterns, which order as the values do (and are equal exactly when they
+// are), with the counts alongside; others: std::sort.
+void sort_by_spend(SpendPair* lo, SpendPair* hi, std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>& counts) {
+  constexpr std::size_t kRadixMin = 4096;
+  const auto n = static_cast<std::size_t>(hi - lo);
+  const bool by_bits = n >= kRadixMin && std::none_of(lo, hi, [](const SpendPair& p) { return std::signbit(p.mean_spend); });
+  if (!by_bits) {
+    std::sort(lo, hi, [](const SpendPair& l, const SpendPair& r) { return l.mean_spend < r.mean_spend; });
+    return;
+  }
+  keys.resize(n);
+  counts.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    keys[i] = std::bit_cast<std::uint64_t>(lo[i].mean_spend);
+    counts[i] = lo[i].count;
+  }
+  radix_sort(keys, &counts, 64);
+  const double x = lo->x;
+  for (std::size_t i = 0; i < n; ++i) lo[i] = SpendPair{x, std::bit_cast<double>(keys[i]), counts[i]};
+}
+
 // Spend rows of integer x in [1, 2^20) (real summaries): a counting sort by x into `out`, then each
 // x's rows sorted by spend in place (small, cache-resident buckets; no comparisons on x). The
 // order is spend_less's, so the fold gives the comparison sort's table. False, untouched, when
@@ -315,9 +337,8 @@ bool bucket_sort_spend(const std::vector<SpendPair>& rows, std::vector<SpendPair
   out.resize(rows.size());
   std::vector<std::size_t> at(start.begin(), start.end() - 1);
   for (const SpendPair& p : rows) out[at[static_cast<std::size_t>(p.x)]++] = p;
-  for (std::size_t b = 0; b + 1 < start.size(); ++b)
-    std::sort(out.begin() + static_cast<std::ptrdiff_t>(start[b]), out.begin() + static_cast<std::ptrdiff_t>(start[b + 1]),
-              [](const SpendPair& l, const SpendPair& r) { return l.mean_spend < r.mean_spend; });
+  std::vector<std::uint64_t> keys, counts;
+  for (std::size_t b = 0; b + 1 < start.size(); ++b) sort_by_spend(out.data() + start[b], out.data() + start[b + 1], keys, counts);
   return true;
 }
 

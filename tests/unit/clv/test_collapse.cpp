@@ -81,6 +81,8 @@ TEST(ClvCollapse, SpendBucketPathEqualsGenericSort) {
   std::uniform_int_distribution<int> xd(0, 40), zd(1, 3000), cd(0, 3);
   std::vector<SpendPair> rows;
   for (int i = 0; i < 50000; ++i) rows.push_back({double(xd(rng)), zd(rng) / 100.0, std::uint64_t(cd(rng))});
+  // One x with many rows: sorted by the spends' bit patterns (radix), +0.0 spends included.
+  for (int i = 0; i < 30000; ++i) rows.push_back({1.0, i % 97 == 0 ? 0.0 : zd(rng) / 100.0, std::uint64_t(1 + cd(rng))});
   auto generic = [](std::vector<SpendPair> r) {
     std::erase_if(r, [](const SpendPair& p) { return !(p.x > 0) || p.count == 0; });
     std::sort(r.begin(), r.end(), [](const SpendPair& a, const SpendPair& b) {
