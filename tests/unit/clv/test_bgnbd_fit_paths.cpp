@@ -1,6 +1,7 @@
 // The BG/NBD fit's paths: start from a thinned table + Newton with the analytic Hessian (large
 // tables), Newton from the default start (small tables), L-BFGS when Newton cannot proceed, and
-// standard errors from the analytic Hessian against those from differences of the gradient.
+// standard errors from the analytic Hessian against those from differences of the gradient;
+// Pareto/NBD's thinned start with fixed-Hessian Newton steps against plain L-BFGS.
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
@@ -100,4 +101,22 @@ TEST(ClvBgNbdFitPaths, StandardErrorsMatchDifferencesOfTheGradient) {
     const double se = f.estimates[static_cast<std::size_t>(i)] * std::sqrt(cov(i, i));
     EXPECT_NEAR(f.std_errors[static_cast<std::size_t>(i)], se, 1e-5 * se) << i;
   }
+}
+
+TEST(ClvParetoNbdFitPaths, ThinnedStartWithFixedHessianMatchesLbfgs) {
+  // Pareto/NBD on a large table: thinned fit + Newton steps with its scaled information as a
+  // fixed Hessian, against plain L-BFGS from the same start; standard errors from the full table
+  // in both.
+  const auto& table = large_table();
+  FitOptions opt;
+  opt.start = {1.0, 3.3, 1.0, 3.3};
+  const FitResult fast = fit_pareto_nbd(table, opt);
+  opt.thinned_start = false;
+  const FitResult slow = fit_pareto_nbd(table, opt);
+  expect_same_fit(fast, slow, 1e-5);
+  EXPECT_EQ(fast.message.find("failure"), std::string::npos) << fast.message;  // no L-BFGS fallback
+  EXPECT_LT(fast.iterations, slow.iterations / 2) << fast.message << " | " << slow.message;
+  for (std::size_t k = 0; k < 4; ++k) EXPECT_NEAR(fast.std_errors[k], slow.std_errors[k], 1e-3 * slow.std_errors[k]) << k;
+  const FitResult again = fit_pareto_nbd(table, FitOptions{{1.0, 3.3, 1.0, 3.3}});
+  EXPECT_EQ(again.estimates, fast.estimates);  // deterministic
 }
