@@ -10,6 +10,7 @@
 
 #include "comm/comm.hpp"
 #include "kernels/ingest/line_rules.hpp"
+#include "kernels/ingest/short_copy.hpp"
 #include "kernels/ingest/string_dictionary.hpp"
 
 namespace crmpi::ingest_job {
@@ -31,7 +32,7 @@ class LocalDict {
         slots_[i] = c + 1;
         return c;
       }
-      if (hashes_[slot - 1] == h && strings_[slot - 1] == s) return slot - 1;
+      if (hashes_[slot - 1] == h && ingest::equal_short(strings_[slot - 1], s)) return slot - 1;
     }
   }
   const std::vector<std::string>& strings() const { return strings_; }

@@ -137,7 +137,7 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   }
   if (m.region >= 0) {
     const auto region = v[kRegionPart];
-    if (region != last_region_) {  // exports repeat a customer's country line after line
+    if (!ingest::equal_short(region, last_region_)) {  // exports repeat a customer's country line after line
       last_region_ = region;
       last_region_code_ = out_.regions.code(region);
     }
@@ -145,7 +145,7 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   }
   if (m.channel >= 0) {
     const auto channel = v[kChannelPart];
-    if (channel != last_channel_) {  // the lines of an order repeat its channel
+    if (!ingest::equal_short(channel, last_channel_)) {  // the lines of an order repeat its channel
       last_channel_ = channel;
       last_channel_code_ = out_.channels.code(channel);
     }

@@ -17,6 +17,7 @@
 #include "jobs/ingest_job.hpp"
 #include "kernels/ingest/date_cache.hpp"
 #include "kernels/ingest/line_rules.hpp"
+#include "kernels/ingest/short_copy.hpp"
 
 namespace crmpi::textio {
 struct TextRecord;
@@ -48,7 +49,7 @@ struct RepeatedId {
   std::optional<std::uint64_t> number;  // as_unsigned(text)
 
   void update(std::string_view t) {
-    if (valid && t == text) return;
+    if (valid && ingest::equal_short(t, text)) return;
     valid = true;
     text.assign(t);
     hash = ingest::raw_line_hash(t);

@@ -1,10 +1,12 @@
-// Copies of the few bytes of one field (ids, dates, prices: mostly under 16 bytes) without a call
+// Copies and comparisons of the few bytes of one field (ids, dates, prices: mostly under 16 bytes) without a call
 // to memcpy: two overlapping fixed-size moves, which the compiler turns into plain loads and
 // stores. Never reads or writes outside [src, src + n) and [dst, dst + n).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <string_view>
 
 namespace crmpi::ingest {
 
@@ -26,6 +28,44 @@ inline void copy_short(char* dst, const char* src, std::size_t n) {
   } else {
     std::memcpy(dst, src, n);
   }
+}
+
+// a == b for the short texts of ids, codes and names, without a call to memcmp (which the
+// library makes for every std::string_view ==): two overlapping fixed-size loads per side.
+inline bool equal_short(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n >= 8 && n <= 16) {
+    std::uint64_t x0, x1, y0, y1;
+    std::memcpy(&x0, x, 8);
+    std::memcpy(&x1, x + n - 8, 8);
+    std::memcpy(&y0, y, 8);
+    std::memcpy(&y1, y + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    std::uint32_t x0, x1, y0, y1;
+    std::memcpy(&x0, x, 4);
+    std::memcpy(&x1, x + n - 4, 4);
+    std::memcpy(&y0, y, 4);
+    std::memcpy(&y1, y + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n < 4) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (x[i] != y[i]) return false;
+    return true;
+  }
+  return std::memcmp(x, y, n) == 0;
+}
+
+// s.starts_with(prefix) for the one-letter invoice prefixes: the first byte settles nearly every
+// line without a memcmp call.
+inline bool starts_with_short(std::string_view s, std::string_view prefix) {
+  if (prefix.empty()) return true;
+  return !s.empty() && s[0] == prefix[0] && s.starts_with(prefix);
 }
 
 }  // namespace crmpi::ingest

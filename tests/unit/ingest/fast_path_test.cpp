@@ -11,6 +11,7 @@
 #include "kernels/ingest/date_cache.hpp"
 #include "kernels/ingest/field_splitter.hpp"
 #include "kernels/ingest/line_rules.hpp"
+#include "kernels/ingest/short_copy.hpp"
 #include "kernels/ingest/simple_fields.hpp"
 
 namespace crmpi::ingest {
@@ -119,6 +120,27 @@ TEST(LineRules, FirstByteShortcutKeepsLowerCaseAndEmptyPrefixes) {
   all.non_product_codes = {"*"};
   EXPECT_TRUE(LineClassifier(all).is_non_product("85123A"));
   EXPECT_TRUE(LineClassifier(all).is_non_product(""));
+}
+
+// equal_short / starts_with_short are == / starts_with: every length up to 40, a difference at
+// every position, and equal texts in different buffers.
+TEST(ShortCompare, SameAsStringViewOperators) {
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string a(n, 'x'), b(n, 'x');
+    for (std::size_t i = 0; i < n; ++i) a[i] = b[i] = static_cast<char>('a' + i % 26);
+    ASSERT_TRUE(equal_short(a, b)) << n;
+    ASSERT_FALSE(equal_short(a, b + "y")) << n;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string c = b;
+      c[i] = '#';
+      ASSERT_FALSE(equal_short(a, c)) << n << " " << i;
+      ASSERT_EQ(starts_with_short(a, c.substr(0, i + 1)), std::string_view(a).starts_with(c.substr(0, i + 1)));
+    }
+  }
+  EXPECT_TRUE(starts_with_short("C536379", "C"));
+  EXPECT_FALSE(starts_with_short("536379", "C"));
+  EXPECT_FALSE(starts_with_short("", "C"));
+  EXPECT_TRUE(starts_with_short("", ""));
 }
 
 }  // namespace
