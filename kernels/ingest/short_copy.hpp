@@ -32,7 +32,8 @@ inline void copy_short(char* dst, const char* src, std::size_t n) {
 
 // a == b for the short texts of ids, codes and names, without a call to memcmp (which the
 // library makes for every std::string_view ==): two overlapping fixed-size loads per side.
-inline bool equal_short(std::string_view a, std::string_view b) {
+// Always inlined: as a call it costs what it saves (measured with callgrind).
+[[gnu::always_inline]] inline bool equal_short(std::string_view a, std::string_view b) {
   const std::size_t n = a.size();
   if (n != b.size()) return false;
   const char* x = a.data();
@@ -44,6 +45,18 @@ inline bool equal_short(std::string_view a, std::string_view b) {
     std::memcpy(&y0, y, 8);
     std::memcpy(&y1, y + n - 8, 8);
     return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n > 16 && n <= 32) {  // timestamps, names: the first and the last 16 bytes
+    std::uint64_t x0, x1, x2, x3, y0, y1, y2, y3;
+    std::memcpy(&x0, x, 8);
+    std::memcpy(&x1, x + 8, 8);
+    std::memcpy(&x2, x + n - 16, 8);
+    std::memcpy(&x3, x + n - 8, 8);
+    std::memcpy(&y0, y, 8);
+    std::memcpy(&y1, y + 8, 8);
+    std::memcpy(&y2, y + n - 16, 8);
+    std::memcpy(&y3, y + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1) | (x2 ^ y2) | (x3 ^ y3)) == 0;
   }
   if (n >= 4 && n < 8) {
     std::uint32_t x0, x1, y0, y1;
