@@ -41,25 +41,26 @@ void OrderReader::bad(std::uint32_t file, const textio::TextRecord& rec, std::st
 
 // Hash of the canonical text of the mapped fields (each followed by 0x1F): duplicates are equal
 // field values, whatever the layout of the file.
-std::uint64_t OrderReader::canonical_hash(const FieldValues& v) {
-  std::size_t size = 0;
-  for (std::size_t i = 0; i < n_parts_; ++i) size += v[i].size() + 1;
-  if (canonical_.size() < size) canonical_.resize(2 * size);
-  char* p = canonical_.data();
+std::uint64_t OrderReader::canonical_hash(const FieldValues& v, std::size_t raw_size) {
+  // The fields are pieces of the raw line (escaped quotes only shrink), so the line's length plus
+  // the separators bounds the text: no pass over the fields to size it.
+  if (canonical_.size() < raw_size + kParts) canonical_.resize(2 * (raw_size + kParts));
+  char* const begin = canonical_.data();
+  char* p = begin;
   for (std::size_t i = 0; i < n_parts_; ++i) {
     ingest::copy_short(p, v[i].data(), v[i].size());
     p += v[i].size();
     *p++ = '\x1f';
   }
-  return ingest::raw_line_hash(std::string_view(canonical_.data(), size));
+  return ingest::raw_line_hash(std::string_view(begin, static_cast<std::size_t>(p - begin)));
 }
 
 void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_t fi) {
   const Mapping& m = mapping_;
   // Each mapped field trimmed once, in the canonical order.
   FieldValues v;
-  for (std::size_t i = 0; i < n_parts_; ++i)
-    if (part_columns_[i] >= 0) v[i] = trim(rec.fields[static_cast<std::size_t>(part_columns_[i])]);
+  for (std::size_t k = 0; k < n_mapped_; ++k)
+    v[mapped_[k].part] = trim(rec.fields[mapped_[k].column]);
   const std::string_view customer = v[kCustomerPart], invoice = v[kOrderPart], product = v[kProductPart];
   const auto dt = fast_ ? dates_.parse(v[kDatePart]) : ingest::parse_datetime(v[kDatePart], slash_order_);
   if (!dt.ok()) return bad(fi, rec, "unparsable date '" + std::string(v[kDatePart]) + "': " + ingest::describe(dt.error));
@@ -103,7 +104,7 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
     cents = ingest::micros_to_cents(price);
   }
   Line l;
-  l.hash = canonical_hash(v);
+  l.hash = canonical_hash(v, rec.raw.size());
   l.order_hash = m.order >= 0 ? invoice_hash : l.hash;
   if (m.order >= 0) {
     if (const auto n = last_invoice_.number) l.order_num = *n;
@@ -192,6 +193,9 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
   part_columns_ = {m.customer, m.order, m.date, m.quantity, m.price, m.amount, m.product, m.product_name, m.region,
                    m.channel};
   n_parts_ = m.channel >= 0 ? kParts : kParts - 1;
+  n_mapped_ = 0;
+  for (std::size_t i = 0; i < n_parts_; ++i)
+    if (part_columns_[i] >= 0) mapped_[n_mapped_++] = {i, static_cast<std::size_t>(part_columns_[i])};
   const bool baskets = is_basket(format_);
   if (!baskets) {
     out_.have_orders = out_.have_orders || m.order >= 0;

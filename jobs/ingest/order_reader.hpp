@@ -77,7 +77,7 @@ class OrderReader {
     kRegionPart, kChannelPart, kParts
   };
   using FieldValues = std::array<std::string_view, kParts>;
-  std::uint64_t canonical_hash(const FieldValues& v);
+  std::uint64_t canonical_hash(const FieldValues& v, std::size_t raw_size);
   void bad(std::uint32_t file, const textio::TextRecord& rec, std::string reason);
 
   const Comm& comm_;
@@ -88,6 +88,11 @@ class OrderReader {
   Mapping mapping_;
   std::array<int, kParts> part_columns_{};  // column of each Part, -1 = not mapped
   std::size_t n_parts_ = kParts - 1;        // parts in the duplicate hash
+  struct MappedPart {
+    std::size_t part, column;
+  };
+  std::array<MappedPart, kParts> mapped_{};  // the mapped parts of part_columns_, read once per line
+  std::size_t n_mapped_ = 0;
   ingest::SlashOrder slash_order_;
   ingest::DateCache dates_;
   bool fast_ = true;  // date cache and single-pass splitter; CRMPI_INGEST_GENERAL_PATH=1 turns them off
