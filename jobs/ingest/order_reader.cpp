@@ -103,7 +103,7 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   } else {
     cents = ingest::micros_to_cents(price);
   }
-  Line l;
+  Line& l = out_.store.lines.emplace_back();  // built in place: no error can follow
   l.hash = canonical_hash(v, rec.raw.size());
   l.order_hash = m.order >= 0 ? invoice_hash : l.hash;
   if (m.order >= 0) {
@@ -155,7 +155,6 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   // A sale has a customer, so last_customer_ holds this line's.
   if (out_.customers_numeric && !last_customer_.number) out_.customers_numeric = false;
   out_.store.set_key(l, customer);
-  out_.store.lines.push_back(l);
 }
 
 // A basket: one synthetic customer and one order; its items are the fields.

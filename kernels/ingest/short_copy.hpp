@@ -11,7 +11,13 @@
 namespace crmpi::ingest {
 
 inline void copy_short(char* dst, const char* src, std::size_t n) {
-  if (n >= 8 && n <= 16) {
+  if (n > 16 && n <= 32) {  // timestamps and product names: the first and the last 16 bytes
+    char a[16], b[16];
+    std::memcpy(a, src, 16);
+    std::memcpy(b, src + n - 16, 16);
+    std::memcpy(dst, a, 16);
+    std::memcpy(dst + n - 16, b, 16);
+  } else if (n >= 8 && n <= 16) {
     char a[8], b[8];
     std::memcpy(a, src, 8);
     std::memcpy(b, src + n - 8, 8);

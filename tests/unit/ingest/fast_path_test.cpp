@@ -122,8 +122,8 @@ TEST(LineRules, FirstByteShortcutKeepsLowerCaseAndEmptyPrefixes) {
   EXPECT_TRUE(LineClassifier(all).is_non_product(""));
 }
 
-// equal_short / starts_with_short are == / starts_with: every length up to 40, a difference at
-// every position, and equal texts in different buffers.
+// equal_short / starts_with_short are == / starts_with (every length up to 40, a difference at
+// every position), and copy_short is memcpy.
 TEST(ShortCompare, SameAsStringViewOperators) {
   for (std::size_t n = 0; n <= 40; ++n) {
     std::string a(n, 'x'), b(n, 'x');
@@ -136,6 +136,13 @@ TEST(ShortCompare, SameAsStringViewOperators) {
       ASSERT_FALSE(equal_short(a, c)) << n << " " << i;
       ASSERT_EQ(starts_with_short(a, c.substr(0, i + 1)), std::string_view(a).starts_with(c.substr(0, i + 1)));
     }
+  }
+  // copy_short writes exactly n bytes: the bytes around the copy keep their value.
+  const std::string src = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string dst(48, '#');
+    copy_short(dst.data() + 2, src.data() + 1, n);
+    ASSERT_EQ(dst, std::string(2, '#') + src.substr(1, n) + std::string(46 - n, '#')) << n;
   }
   EXPECT_TRUE(starts_with_short("C536379", "C"));
   EXPECT_FALSE(starts_with_short("536379", "C"));
