@@ -87,4 +87,34 @@ inline bool starts_with_short(std::string_view s, std::string_view prefix) {
   return !s.empty() && s[0] == prefix[0] && s.starts_with(prefix);
 }
 
+// A 64-bit hash of a text up to 16 bytes (stock codes, countries) for in-memory tables that
+// compare the text on a hash match: two loads and a multiply-xor mix instead of an XXH3 call.
+// Never stored nor compared across ranks or runs; longer texts return `fallback(s)`.
+template <class Fallback>
+[[gnu::always_inline]] inline std::uint64_t short_hash(std::string_view s, Fallback fallback) {
+  const std::size_t n = s.size();
+  const char* p = s.data();
+  std::uint64_t a = 0, b = 0;
+  if (n >= 8 && n <= 16) {
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    std::uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0 && n < 4) {
+    a = static_cast<unsigned char>(p[0]) | static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+        static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
+  } else if (n != 0) {
+    return fallback(s);
+  }
+  std::uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ ((b + n) * 0xC2B2AE3D27D4EB4FULL);
+  h ^= h >> 32;  // the low bits index tables: give them the high bits' mixing
+  h *= 0x165667B19E3779F9ULL;
+  return h ^ (h >> 29);
+}
+
 }  // namespace crmpi::ingest
+

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -148,6 +149,27 @@ TEST(ShortCompare, SameAsStringViewOperators) {
   EXPECT_FALSE(starts_with_short("536379", "C"));
   EXPECT_FALSE(starts_with_short("", "C"));
   EXPECT_TRUE(starts_with_short("", ""));
+}
+
+// short_hash: distinct stock-code-like texts get distinct hashes whose low bits (the table index)
+// spread; texts over 16 bytes take the fallback.
+TEST(ShortHash, DistinctAndSpread) {
+  std::set<std::uint64_t> all;
+  std::set<std::uint64_t> low;
+  std::size_t texts = 0;
+  for (int i = 0; i < 4000; ++i) {
+    for (const std::string& t : {std::to_string(20000 + i), std::to_string(20000 + i) + "A", "P" + std::to_string(i)}) {
+      const std::uint64_t h = short_hash(t, raw_line_hash);
+      all.insert(h);
+      low.insert(h & 4095);
+      ++texts;
+    }
+  }
+  EXPECT_EQ(all.size(), texts);
+  EXPECT_GT(low.size(), 3500U);  // of 4096 slots, for 12,000 texts
+  const std::string long_text = "WHITE HANGING HEART T-LIGHT HOLDER";
+  EXPECT_EQ(short_hash(long_text, raw_line_hash), raw_line_hash(long_text));
+  EXPECT_EQ(short_hash("", raw_line_hash), short_hash(std::string_view(), raw_line_hash));
 }
 
 }  // namespace
