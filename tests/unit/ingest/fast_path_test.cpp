@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <random>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,19 +49,27 @@ TEST(SimpleFields, SameAsTheGeneralSplitterOnGeneratedLines) {
 }
 
 TEST(SimpleFields, CommonShapes) {
-  std::vector<std::string_view> f;
+  std::vector<std::string_view> f(16);
+  auto split = [&](const std::string& line, std::size_t capacity) {
+    const char* b = line.data();
+    const char* e = b + line.size();
+    return split_simple_fields(b, e, e, ',', '"', std::span<std::string_view>(f.data(), capacity));
+  };
   const std::string line = R"(536365,85123A,"WHITE HANGING HEART, T-LIGHT",6,12/1/2010 8:26,2.55,17850,United Kingdom)";
-  ASSERT_TRUE(split_simple_fields(line.data(), line.data() + line.size(), line.data() + line.size(), ',', '"', f));
-  ASSERT_EQ(f.size(), 8U);
+  ASSERT_EQ(split(line, 16), 8U);
   EXPECT_EQ(f[2], "WHITE HANGING HEART, T-LIGHT");
   EXPECT_EQ(f[7], "United Kingdom");
+  EXPECT_EQ(split(line, 8), 8U);
+  EXPECT_EQ(split(line, 7), kNotSimple);  // more fields than the array holds: the general path's
   for (const std::string bad : {R"(a,"b""c",d)", R"(a,b"c,d)", R"(a,"b"c,d)", R"(a,"bc)"}) {
-    EXPECT_FALSE(split_simple_fields(bad.data(), bad.data() + bad.size(), bad.data() + bad.size(), ',', '"', f)) << bad;
+    EXPECT_EQ(split(bad, 16), kNotSimple) << bad;
   }
   const std::string quoted_last = R"(a,"b,c")";
-  ASSERT_TRUE(split_simple_fields(quoted_last.data(), quoted_last.data() + quoted_last.size(),
-                                  quoted_last.data() + quoted_last.size(), ',', '"', f));
-  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b,c"}));
+  ASSERT_EQ(split(quoted_last, 16), 2U);
+  EXPECT_EQ(f[0], "a");
+  EXPECT_EQ(f[1], "b,c");
+  EXPECT_EQ(split(quoted_last, 1), kNotSimple);
+  EXPECT_EQ(split("", 16), 1U);
 }
 
 TEST(DateCache, SameAsParseDatetime) {
