@@ -44,17 +44,25 @@ struct ParsedShare {
 // often a customer's) together, so most lines repeat it and skip the hash and the number parse.
 struct RepeatedId {
   bool valid = false;
-  std::string text;
   std::uint64_t hash = 0;
   std::optional<std::uint64_t> number;  // as_unsigned(text)
 
   void update(std::string_view t) {
-    if (valid && ingest::equal_short(t, text)) return;
+    if (valid && ingest::equal_short(t, text())) return;
     valid = true;
-    text.assign(t);
+    // Real ids fit the inline bytes: no std::string assignment (an out-of-line call) per change.
+    if (t.size() <= sizeof short_) ingest::copy_short(short_, t.data(), t.size());
+    else long_.assign(t);
+    size_ = t.size();
     hash = ingest::raw_line_hash(t);
     number = as_unsigned(t);
   }
+  std::string_view text() const { return size_ <= sizeof short_ ? std::string_view(short_, size_) : long_; }
+
+ private:
+  char short_[32] = {};
+  std::size_t size_ = 0;
+  std::string long_;  // ids over 32 bytes
 };
 
 class OrderReader {
