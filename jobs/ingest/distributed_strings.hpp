@@ -10,7 +10,7 @@
 
 #include "comm/comm.hpp"
 #include "kernels/ingest/line_rules.hpp"
-#include "kernels/ingest/short_copy.hpp"
+#include "kernels/ingest/short_text.hpp"
 #include "kernels/ingest/string_dictionary.hpp"
 
 namespace crmpi::ingest_job {

@@ -8,7 +8,7 @@
 #include "jobs/job_common.hpp"
 #include "kernels/ingest/date_parse.hpp"
 #include "kernels/ingest/exact_number.hpp"
-#include "kernels/ingest/short_copy.hpp"
+#include "kernels/ingest/short_text.hpp"
 #include "io/schema.hpp"
 
 namespace crmpi::ingest_job {

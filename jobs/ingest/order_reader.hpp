@@ -17,7 +17,7 @@
 #include "jobs/ingest_job.hpp"
 #include "kernels/ingest/date_cache.hpp"
 #include "kernels/ingest/line_rules.hpp"
-#include "kernels/ingest/short_copy.hpp"
+#include "kernels/ingest/short_text.hpp"
 
 namespace crmpi::textio {
 struct TextRecord;

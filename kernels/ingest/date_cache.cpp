@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "kernels/ingest/short_copy.hpp"
+#include "kernels/ingest/short_text.hpp"
 
 namespace crmpi::ingest {
 

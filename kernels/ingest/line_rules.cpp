@@ -2,7 +2,7 @@
 
 #include <xxhash.h>
 
-#include "kernels/ingest/short_copy.hpp"
+#include "kernels/ingest/short_text.hpp"
 
 #include <bit>
 #include <utility>

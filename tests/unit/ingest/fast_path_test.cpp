@@ -13,7 +13,7 @@
 #include "kernels/ingest/date_cache.hpp"
 #include "kernels/ingest/field_splitter.hpp"
 #include "kernels/ingest/line_rules.hpp"
-#include "kernels/ingest/short_copy.hpp"
+#include "kernels/ingest/short_text.hpp"
 #include "kernels/ingest/simple_fields.hpp"
 
 namespace crmpi::ingest {

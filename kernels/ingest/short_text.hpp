@@ -1,6 +1,6 @@
-// Copies and comparisons of the few bytes of one field (ids, dates, prices: mostly under 16 bytes) without a call
-// to memcpy: two overlapping fixed-size moves, which the compiler turns into plain loads and
-// stores. Never reads or writes outside [src, src + n) and [dst, dst + n).
+// The few bytes of one field (ids, codes, dates, prices, names: mostly under 32 bytes) copied,
+// compared and hashed without a call to memcpy / memcmp / XXH3: overlapping fixed-size loads and
+// stores, which the compiler turns into plain moves. Never reads or writes outside the texts.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +10,7 @@
 
 namespace crmpi::ingest {
 
+// memcpy(dst, src, n) for short n.
 inline void copy_short(char* dst, const char* src, std::size_t n) {
   if (n > 16 && n <= 32) {  // timestamps and product names: the first and the last 16 bytes
     char a[16], b[16];
