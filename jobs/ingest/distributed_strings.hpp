@@ -10,18 +10,19 @@
 
 #include "comm/comm.hpp"
 #include "kernels/ingest/line_rules.hpp"
+#include "kernels/ingest/short_text.hpp"
 #include "kernels/ingest/string_dictionary.hpp"
 
 namespace crmpi::ingest_job {
 
 // Strings distinct on this rank, with local codes in first-seen order. Looked up once per input
 // line (products, regions), so it is an open-addressing table of codes keyed by the string's
-// XXH3 hash: one probe into a flat array, no node allocation per string.
+// hash (short_hash; XXH3 past 16 bytes): one probe into a flat array, no node per string.
 class LocalDict {
  public:
   std::uint32_t code(std::string_view s) {
     if (4 * (strings_.size() + 1) > 3 * slots_.size()) grow();
-    const std::uint64_t h = ingest::raw_line_hash(s);
+    const std::uint64_t h = ingest::short_hash(s, ingest::raw_line_hash);  // only compared within this table
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const std::uint32_t slot = slots_[i];
       if (slot == 0) {
@@ -31,7 +32,7 @@ class LocalDict {
         slots_[i] = c + 1;
         return c;
       }
-      if (hashes_[slot - 1] == h && strings_[slot - 1] == s) return slot - 1;
+      if (hashes_[slot - 1] == h && ingest::equal_short(strings_[slot - 1], s)) return slot - 1;
     }
   }
   const std::vector<std::string>& strings() const { return strings_; }

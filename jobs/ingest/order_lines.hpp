@@ -104,6 +104,8 @@ struct Counts {
 };
 
 inline std::string_view trim(std::string_view s) {
+  // Nearly every field has no blank at either end: two byte tests, then nothing to remove.
+  if (s.empty() || ((s.front() != ' ' && s.front() != '\t') && (s.back() != ' ' && s.back() != '\t'))) return s;
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;

@@ -8,7 +8,7 @@
 #include "jobs/job_common.hpp"
 #include "kernels/ingest/date_parse.hpp"
 #include "kernels/ingest/exact_number.hpp"
-#include "kernels/ingest/short_copy.hpp"
+#include "kernels/ingest/short_text.hpp"
 #include "io/schema.hpp"
 
 namespace crmpi::ingest_job {
@@ -41,25 +41,26 @@ void OrderReader::bad(std::uint32_t file, const textio::TextRecord& rec, std::st
 
 // Hash of the canonical text of the mapped fields (each followed by 0x1F): duplicates are equal
 // field values, whatever the layout of the file.
-std::uint64_t OrderReader::canonical_hash(const FieldValues& v) {
-  std::size_t size = 0;
-  for (std::size_t i = 0; i < n_parts_; ++i) size += v[i].size() + 1;
-  if (canonical_.size() < size) canonical_.resize(2 * size);
-  char* p = canonical_.data();
+std::uint64_t OrderReader::canonical_hash(const FieldValues& v, std::size_t raw_size) {
+  // The fields are pieces of the raw line (escaped quotes only shrink), so the line's length plus
+  // the separators bounds the text: no pass over the fields to size it.
+  if (canonical_.size() < raw_size + kParts) canonical_.resize(2 * (raw_size + kParts));
+  char* const begin = canonical_.data();
+  char* p = begin;
   for (std::size_t i = 0; i < n_parts_; ++i) {
     ingest::copy_short(p, v[i].data(), v[i].size());
     p += v[i].size();
     *p++ = '\x1f';
   }
-  return ingest::raw_line_hash(std::string_view(canonical_.data(), size));
+  return ingest::raw_line_hash(std::string_view(begin, static_cast<std::size_t>(p - begin)));
 }
 
 void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_t fi) {
   const Mapping& m = mapping_;
   // Each mapped field trimmed once, in the canonical order.
   FieldValues v;
-  for (std::size_t i = 0; i < n_parts_; ++i)
-    if (part_columns_[i] >= 0) v[i] = trim(rec.fields[static_cast<std::size_t>(part_columns_[i])]);
+  for (std::size_t k = 0; k < n_mapped_; ++k)
+    v[mapped_[k].part] = trim(rec.fields[mapped_[k].column]);
   const std::string_view customer = v[kCustomerPart], invoice = v[kOrderPart], product = v[kProductPart];
   const auto dt = fast_ ? dates_.parse(v[kDatePart]) : ingest::parse_datetime(v[kDatePart], slash_order_);
   if (!dt.ok()) return bad(fi, rec, "unparsable date '" + std::string(v[kDatePart]) + "': " + ingest::describe(dt.error));
@@ -102,8 +103,8 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   } else {
     cents = ingest::micros_to_cents(price);
   }
-  Line l;
-  l.hash = canonical_hash(v);
+  Line& l = out_.store.lines.emplace_back();  // built in place: no error can follow
+  l.hash = canonical_hash(v, rec.raw.size());
   l.order_hash = m.order >= 0 ? invoice_hash : l.hash;
   if (m.order >= 0) {
     if (const auto n = last_invoice_.number) l.order_num = *n;
@@ -137,7 +138,7 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   }
   if (m.region >= 0) {
     const auto region = v[kRegionPart];
-    if (region != last_region_) {  // exports repeat a customer's country line after line
+    if (!ingest::equal_short(region, last_region_)) {  // exports repeat a customer's country line after line
       last_region_ = region;
       last_region_code_ = out_.regions.code(region);
     }
@@ -145,7 +146,7 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   }
   if (m.channel >= 0) {
     const auto channel = v[kChannelPart];
-    if (channel != last_channel_) {  // the lines of an order repeat its channel
+    if (!ingest::equal_short(channel, last_channel_)) {  // the lines of an order repeat its channel
       last_channel_ = channel;
       last_channel_code_ = out_.channels.code(channel);
     }
@@ -154,7 +155,6 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   // A sale has a customer, so last_customer_ holds this line's.
   if (out_.customers_numeric && !last_customer_.number) out_.customers_numeric = false;
   out_.store.set_key(l, customer);
-  out_.store.lines.push_back(l);
 }
 
 // A basket: one synthetic customer and one order; its items are the fields.
@@ -192,6 +192,9 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
   part_columns_ = {m.customer, m.order, m.date, m.quantity, m.price, m.amount, m.product, m.product_name, m.region,
                    m.channel};
   n_parts_ = m.channel >= 0 ? kParts : kParts - 1;
+  n_mapped_ = 0;
+  for (std::size_t i = 0; i < n_parts_; ++i)
+    if (part_columns_[i] >= 0) mapped_[n_mapped_++] = {i, static_cast<std::size_t>(part_columns_[i])};
   const bool baskets = is_basket(format_);
   if (!baskets) {
     out_.have_orders = out_.have_orders || m.order >= 0;

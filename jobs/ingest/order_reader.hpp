@@ -17,6 +17,7 @@
 #include "jobs/ingest_job.hpp"
 #include "kernels/ingest/date_cache.hpp"
 #include "kernels/ingest/line_rules.hpp"
+#include "kernels/ingest/short_text.hpp"
 
 namespace crmpi::textio {
 struct TextRecord;
@@ -43,17 +44,25 @@ struct ParsedShare {
 // often a customer's) together, so most lines repeat it and skip the hash and the number parse.
 struct RepeatedId {
   bool valid = false;
-  std::string text;
   std::uint64_t hash = 0;
   std::optional<std::uint64_t> number;  // as_unsigned(text)
 
   void update(std::string_view t) {
-    if (valid && t == text) return;
+    if (valid && ingest::equal_short(t, text())) return;
     valid = true;
-    text.assign(t);
+    // Real ids fit the inline bytes: no std::string assignment (an out-of-line call) per change.
+    if (t.size() <= sizeof short_) ingest::copy_short(short_, t.data(), t.size());
+    else long_.assign(t);
+    size_ = t.size();
     hash = ingest::raw_line_hash(t);
     number = as_unsigned(t);
   }
+  std::string_view text() const { return size_ <= sizeof short_ ? std::string_view(short_, size_) : long_; }
+
+ private:
+  char short_[32] = {};
+  std::size_t size_ = 0;
+  std::string long_;  // ids over 32 bytes
 };
 
 class OrderReader {
@@ -76,7 +85,7 @@ class OrderReader {
     kRegionPart, kChannelPart, kParts
   };
   using FieldValues = std::array<std::string_view, kParts>;
-  std::uint64_t canonical_hash(const FieldValues& v);
+  std::uint64_t canonical_hash(const FieldValues& v, std::size_t raw_size);
   void bad(std::uint32_t file, const textio::TextRecord& rec, std::string reason);
 
   const Comm& comm_;
@@ -87,6 +96,11 @@ class OrderReader {
   Mapping mapping_;
   std::array<int, kParts> part_columns_{};  // column of each Part, -1 = not mapped
   std::size_t n_parts_ = kParts - 1;        // parts in the duplicate hash
+  struct MappedPart {
+    std::size_t part, column;
+  };
+  std::array<MappedPart, kParts> mapped_{};  // the mapped parts of part_columns_, read once per line
+  std::size_t n_mapped_ = 0;
   ingest::SlashOrder slash_order_;
   ingest::DateCache dates_;
   bool fast_ = true;  // date cache and single-pass splitter; CRMPI_INGEST_GENERAL_PATH=1 turns them off

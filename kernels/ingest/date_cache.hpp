@@ -16,6 +16,8 @@ namespace crmpi::ingest {
 class DateCache {
  public:
   explicit DateCache(SlashOrder slash_order = SlashOrder::kMonthFirst) : slash_order_(slash_order) {}
+  DateCache(const DateCache&) = delete;  // last_ points into entries_
+  DateCache& operator=(const DateCache&) = delete;
   DateTimeParse parse(std::string_view text);
 
   static constexpr std::size_t kMaxText = 24;  // longer texts are parsed every time
@@ -31,6 +33,7 @@ class DateCache {
 
   SlashOrder slash_order_;
   std::array<Entry, kSlots> entries_{};
+  const Entry* last_ = nullptr;  // the entry that answered the previous call
 };
 
 }  // namespace crmpi::ingest

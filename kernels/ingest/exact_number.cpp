@@ -40,6 +40,19 @@ const char* describe(NumberError error) {
 
 IntParse parse_int64(std::string_view text) {
   IntParse r;
+  // Most quantities: an optional '-' and up to 18 digits cannot overflow, so no check per digit.
+  if (!text.empty() && text.size() <= 18) {
+    const bool negative = text[0] == '-';
+    std::size_t i = negative ? 1 : 0;
+    if (i < text.size()) {
+      std::int64_t v = 0;
+      for (; i < text.size() && is_digit(text[i]); ++i) v = v * 10 + (text[i] - '0');
+      if (i == text.size()) {
+        r.value = negative ? -v : v;
+        return r;
+      }
+    }
+  }
   if (text.empty()) {
     r.error = NumberError::kEmpty;
     return r;
@@ -78,6 +91,33 @@ MoneyParse parse_money_micros(std::string_view text) {
   if (text.empty()) {
     r.error = NumberError::kEmpty;
     return r;
+  }
+  // Most prices: [-]digits[.digits], at most 12 digits before the dot (no overflow possible) and
+  // 6 after it, read without the checks below; anything else takes the full grammar.
+  if (text.size() <= 20) {
+    const bool negative = text[0] == '-';
+    std::size_t i = negative ? 1 : 0;
+    const std::size_t int_begin = i;
+    std::int64_t units = 0;
+    for (; i < text.size() && is_digit(text[i]); ++i) units = units * 10 + (text[i] - '0');
+    const std::size_t int_digits = i - int_begin;
+    if (int_digits >= 1 && int_digits <= 12) {
+      std::int64_t frac = 0;
+      std::size_t frac_digits = 0;
+      bool simple = i == text.size();
+      if (!simple && text[i] == '.') {
+        const std::size_t frac_begin = ++i;
+        for (; i < text.size() && is_digit(text[i]); ++i) frac = frac * 10 + (text[i] - '0');
+        frac_digits = i - frac_begin;
+        simple = i == text.size() && frac_digits >= 1 && frac_digits <= 6;
+      }
+      if (simple) {
+        static constexpr std::int64_t kFracScale[] = {1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
+        const std::int64_t micros = units * kMicrosPerUnit + frac * kFracScale[frac_digits];
+        r.micros = negative ? -micros : micros;
+        return r;
+      }
+    }
   }
   // NaN / inf / infinity need no test of their own: they hold no digit, so the grammar below
   // rejects them as kNotANumber like any other junk (a word test here cost ~40 instructions a line).

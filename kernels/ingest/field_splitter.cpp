@@ -41,10 +41,13 @@ std::size_t utf8_bom_length(std::string_view text) {
 FieldSplitter::FieldSplitter(Dialect dialect, std::size_t expected_columns)
     : dialect_(dialect), expected_columns_(expected_columns) {
   fields_.reserve(expected_columns > 0 ? expected_columns : 16);
+  // Lines with more fields take the general path, which reports the same fields.
+  simple_.resize(std::max<std::size_t>(expected_columns, 64));
 }
 
 SplitStatus FieldSplitter::split(std::string_view buffer, std::size_t pos, bool at_eof) {
   fields_.clear();
+  simple_count_ = 0;
   lines_ = 1;
   const char* data = buffer.data();
   const char* begin = data + pos;
@@ -56,18 +59,21 @@ SplitStatus FieldSplitter::split(std::string_view buffer, std::size_t pos, bool 
   }
   const char* content_end = strip_cr(begin, line_end);
 
-  // Fast path, the common case: no quote char on the line, so fields end at delimiters.
   if (dialect_.whitespace_runs) {
     split_whitespace(begin, content_end);
-  } else if (simple_fast_path_ && dialect_.quoting &&
-             split_simple_fields(begin, content_end, end, dialect_.delimiter, dialect_.quote, fields_)) {
-    // one pass found the fields of a line with no quotes or only simple quoted fields
-  } else if (dialect_.quoting && find_char(begin, content_end, dialect_.quote) != nullptr) {
-    fields_.clear();
-    return split_quoted(buffer, pos, static_cast<std::size_t>(line_end - data), at_eof);
   } else {
-    fields_.clear();
-    split_plain(begin, content_end);
+    // Fast path, the common case: one pass finds the fields of a line with no quotes or only
+    // simple quoted fields.
+    const std::size_t n = simple_fast_path_ && dialect_.quoting
+                              ? split_simple_fields(begin, content_end, end, dialect_.delimiter, dialect_.quote, simple_)
+                              : kNotSimple;
+    if (n != kNotSimple) {
+      simple_count_ = n;  // >= 1: even an empty line is one (empty) field
+    } else if (dialect_.quoting && find_char(begin, content_end, dialect_.quote) != nullptr) {
+      return split_quoted(buffer, pos, static_cast<std::size_t>(line_end - data), at_eof);
+    } else {
+      split_plain(begin, content_end);
+    }
   }
   raw_ = view(begin, content_end);
   next_pos_ = static_cast<std::size_t>((line_end == end ? end : line_end + 1) - data);
@@ -183,7 +189,7 @@ SplitStatus FieldSplitter::split_quoted(std::string_view buffer, std::size_t pos
 }
 
 SplitStatus FieldSplitter::finish(SplitStatus status) {
-  if (status == SplitStatus::kOk && expected_columns_ != 0 && fields_.size() != expected_columns_) {
+  if (status == SplitStatus::kOk && expected_columns_ != 0 && fields().size() != expected_columns_) {
     return SplitStatus::kWrongColumnCount;
   }
   return status;

@@ -63,7 +63,10 @@ class FieldSplitter {
   // the following record starts.
   SplitStatus split(std::string_view buffer, std::size_t pos, bool at_eof);
 
-  std::span<const std::string_view> fields() const { return fields_; }
+  std::span<const std::string_view> fields() const {
+    if (simple_count_ != 0) return {simple_.data(), simple_count_};
+    return fields_;
+  }
   std::string_view raw() const { return raw_; }            // record text without its terminator
   std::size_t next_pos() const { return next_pos_; }
   std::size_t physical_lines() const { return lines_; }  // 1 + newlines inside quoted fields
@@ -81,7 +84,9 @@ class FieldSplitter {
 
   Dialect dialect_;
   std::size_t expected_columns_;
-  std::vector<std::string_view> fields_;
+  std::vector<std::string_view> fields_;  // the general paths' fields
+  std::vector<std::string_view> simple_;  // fixed size: the single-pass path's fields
+  std::size_t simple_count_ = 0;          // fields of the last record in simple_; 0 = in fields_
   std::string scratch_;  // unescaped text of quoted fields holding ""
   std::string_view raw_;
   std::size_t next_pos_ = 0;

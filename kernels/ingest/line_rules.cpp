@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include "kernels/ingest/short_text.hpp"
+
 #include <bit>
 #include <utility>
 
@@ -89,11 +91,11 @@ bool LineClassifier::is_non_product(std::string_view stock_code) const {
 
 LineVerdict LineClassifier::classify(const OrderLineView& line) const {
   std::uint32_t f = 0;
-  if (!config_.adjustment_prefix.empty() && line.invoice.starts_with(config_.adjustment_prefix)) {
+  if (!config_.adjustment_prefix.empty() && starts_with_short(line.invoice, config_.adjustment_prefix)) {
     f |= kFlagAdjustmentInvoice;
   }
   if (line.customer.empty()) f |= kFlagMissingCustomer;
-  if (!config_.cancel_prefix.empty() && line.invoice.starts_with(config_.cancel_prefix)) f |= kFlagCancelInvoice;
+  if (!config_.cancel_prefix.empty() && starts_with_short(line.invoice, config_.cancel_prefix)) f |= kFlagCancelInvoice;
   if (line.quantity < 0) f |= kFlagNegativeQuantity;
   if (is_non_product(line.stock_code)) f |= kFlagNonProduct;
   if (line.unit_price_micros == 0) f |= line.price_is_line_amount ? kFlagZeroAmount : kFlagZeroPrice;

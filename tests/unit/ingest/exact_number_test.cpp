@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <random>
+#include <string>
 
 namespace crmpi::ingest {
 namespace {
@@ -87,6 +89,31 @@ TEST(MicrosToCents, Rounding) {
   EXPECT_EQ(micros_to_cents(2'555'000), 256);
   EXPECT_EQ(micros_to_cents(-2'555'000), -256);
   EXPECT_EQ(micros_to_cents(2'554'999), 255);
+}
+
+// The short-text fast paths of parse_int64 / parse_money_micros must give what the full grammar
+// gives. A leading '+' never takes a fast path, so "+X" is the full grammar's answer for "X"
+// (and its negation for "-X"); generated texts cover digit counts around the fast paths' limits.
+TEST(ExactNumber, FastPathsAgreeWithTheFullGrammar) {
+  std::mt19937 rng(3);
+  const char pieces[] = {'0', '1', '9', '5', '.', '-', 'e', ' ', '7', '3'};
+  for (int n = 0; n < 300000; ++n) {
+    std::string t;
+    const int len = static_cast<int>(rng() % 24);
+    for (int i = 0; i < len; ++i) t += rng() % 3 ? static_cast<char>('0' + rng() % 10) : pieces[rng() % sizeof pieces];
+    if (rng() % 2 && !t.empty()) t[0] = '-';
+    const bool negative = !t.empty() && t[0] == '-';
+    const std::string plus = "+" + (negative ? t.substr(1) : t);
+    const MoneyParse m = parse_money_micros(t), mp = parse_money_micros(plus);
+    const IntParse i = parse_int64(t), ip = parse_int64(plus);
+    if (t.size() == (negative ? 1U : 0U)) continue;  // "" is kEmpty, "+" is not: no fast path either way
+    ASSERT_EQ(m.ok(), mp.ok()) << t;
+    if (m.ok()) ASSERT_EQ(m.micros, negative ? -mp.micros : mp.micros) << t;
+    else ASSERT_EQ(m.error, mp.error) << t;
+    ASSERT_EQ(i.ok(), ip.ok()) << t;
+    if (i.ok()) ASSERT_EQ(i.value, negative ? -ip.value : ip.value) << t;
+    else ASSERT_EQ(i.error, ip.error) << t;
+  }
 }
 
 }  // namespace

@@ -5,12 +5,15 @@
 
 #include <cstdio>
 #include <random>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "kernels/ingest/date_cache.hpp"
 #include "kernels/ingest/field_splitter.hpp"
 #include "kernels/ingest/line_rules.hpp"
+#include "kernels/ingest/short_text.hpp"
 #include "kernels/ingest/simple_fields.hpp"
 
 namespace crmpi::ingest {
@@ -46,19 +49,27 @@ TEST(SimpleFields, SameAsTheGeneralSplitterOnGeneratedLines) {
 }
 
 TEST(SimpleFields, CommonShapes) {
-  std::vector<std::string_view> f;
+  std::vector<std::string_view> f(16);
+  auto split = [&](const std::string& line, std::size_t capacity) {
+    const char* b = line.data();
+    const char* e = b + line.size();
+    return split_simple_fields(b, e, e, ',', '"', std::span<std::string_view>(f.data(), capacity));
+  };
   const std::string line = R"(536365,85123A,"WHITE HANGING HEART, T-LIGHT",6,12/1/2010 8:26,2.55,17850,United Kingdom)";
-  ASSERT_TRUE(split_simple_fields(line.data(), line.data() + line.size(), line.data() + line.size(), ',', '"', f));
-  ASSERT_EQ(f.size(), 8U);
+  ASSERT_EQ(split(line, 16), 8U);
   EXPECT_EQ(f[2], "WHITE HANGING HEART, T-LIGHT");
   EXPECT_EQ(f[7], "United Kingdom");
+  EXPECT_EQ(split(line, 8), 8U);
+  EXPECT_EQ(split(line, 7), kNotSimple);  // more fields than the array holds: the general path's
   for (const std::string bad : {R"(a,"b""c",d)", R"(a,b"c,d)", R"(a,"b"c,d)", R"(a,"bc)"}) {
-    EXPECT_FALSE(split_simple_fields(bad.data(), bad.data() + bad.size(), bad.data() + bad.size(), ',', '"', f)) << bad;
+    EXPECT_EQ(split(bad, 16), kNotSimple) << bad;
   }
   const std::string quoted_last = R"(a,"b,c")";
-  ASSERT_TRUE(split_simple_fields(quoted_last.data(), quoted_last.data() + quoted_last.size(),
-                                  quoted_last.data() + quoted_last.size(), ',', '"', f));
-  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b,c"}));
+  ASSERT_EQ(split(quoted_last, 16), 2U);
+  EXPECT_EQ(f[0], "a");
+  EXPECT_EQ(f[1], "b,c");
+  EXPECT_EQ(split(quoted_last, 1), kNotSimple);
+  EXPECT_EQ(split("", 16), 1U);
 }
 
 TEST(DateCache, SameAsParseDatetime) {
@@ -119,6 +130,55 @@ TEST(LineRules, FirstByteShortcutKeepsLowerCaseAndEmptyPrefixes) {
   all.non_product_codes = {"*"};
   EXPECT_TRUE(LineClassifier(all).is_non_product("85123A"));
   EXPECT_TRUE(LineClassifier(all).is_non_product(""));
+}
+
+// equal_short / starts_with_short are == / starts_with (every length up to 40, a difference at
+// every position), and copy_short is memcpy.
+TEST(ShortCompare, SameAsStringViewOperators) {
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string a(n, 'x'), b(n, 'x');
+    for (std::size_t i = 0; i < n; ++i) a[i] = b[i] = static_cast<char>('a' + i % 26);
+    ASSERT_TRUE(equal_short(a, b)) << n;
+    ASSERT_FALSE(equal_short(a, b + "y")) << n;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string c = b;
+      c[i] = '#';
+      ASSERT_FALSE(equal_short(a, c)) << n << " " << i;
+      ASSERT_EQ(starts_with_short(a, c.substr(0, i + 1)), std::string_view(a).starts_with(c.substr(0, i + 1)));
+    }
+  }
+  // copy_short writes exactly n bytes: the bytes around the copy keep their value.
+  const std::string src = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string dst(48, '#');
+    copy_short(dst.data() + 2, src.data() + 1, n);
+    ASSERT_EQ(dst, std::string(2, '#') + src.substr(1, n) + std::string(46 - n, '#')) << n;
+  }
+  EXPECT_TRUE(starts_with_short("C536379", "C"));
+  EXPECT_FALSE(starts_with_short("536379", "C"));
+  EXPECT_FALSE(starts_with_short("", "C"));
+  EXPECT_TRUE(starts_with_short("", ""));
+}
+
+// short_hash: distinct stock-code-like texts get distinct hashes whose low bits (the table index)
+// spread; texts over 16 bytes take the fallback.
+TEST(ShortHash, DistinctAndSpread) {
+  std::set<std::uint64_t> all;
+  std::set<std::uint64_t> low;
+  std::size_t texts = 0;
+  for (int i = 0; i < 4000; ++i) {
+    for (const std::string& t : {std::to_string(20000 + i), std::to_string(20000 + i) + "A", "P" + std::to_string(i)}) {
+      const std::uint64_t h = short_hash(t, raw_line_hash);
+      all.insert(h);
+      low.insert(h & 4095);
+      ++texts;
+    }
+  }
+  EXPECT_EQ(all.size(), texts);
+  EXPECT_GT(low.size(), 3500U);  // of 4096 slots, for 12,000 texts
+  const std::string long_text = "WHITE HANGING HEART T-LIGHT HOLDER";
+  EXPECT_EQ(short_hash(long_text, raw_line_hash), raw_line_hash(long_text));
+  EXPECT_EQ(short_hash("", raw_line_hash), short_hash(std::string_view(), raw_line_hash));
 }
 
 }  // namespace
