@@ -129,16 +129,98 @@ void BgNbdScorer::fill(double x, double T, const double* pq, double* values) {
   // 1 - (1-z)^(a-1) (1 + h), h = 2F1 - 1, is Q - P h here: no transcendental function per (x, T)
   // (P, Q per T: time_terms). Same conditioning as numerator()'s -expm1((a-1) log(1-z) +
   // log1p(h)) (both cancel only as far as the bracket itself is small); tests check 1e-12.
-  const double alpha = p_.alpha, a = p_.a, b = p_.b;
-  const double scale = (a + b + x - 1) / (a - 1);
+  const double alpha = p_.alpha;
   const std::size_t nh = flat_h_.size();
   for (std::size_t j = 0; j < nh; ++j) lane_z_[j] = flat_h_[lane_[j]] / (alpha + T + flat_h_[lane_[j]]);
   series_for(x).eval(lane_z_, lane_hyp_);
   for (std::size_t j = 0; j < nh; ++j) flat_hyp_[lane_[j]] = lane_hyp_[j];
+  combine(x, pq, values);
+}
+
+void BgNbdScorer::combine(double x, const double* pq, double* values) const {
+  const double a = p_.a, b = p_.b;
+  const double scale = (a + b + x - 1) / (a - 1);
   for (std::size_t k = 0; k < sets_.size(); ++k) values[k] = 0.0;
-  for (std::size_t k = 0; k < nh; ++k) {
+  for (std::size_t k = 0; k < flat_h_.size(); ++k) {
     const double bracket = pq[2 * k + 1] - pq[2 * k] * flat_hyp_[k];
     values[flat_set_[k]] += flat_w_[k] * scale * bracket;
+  }
+}
+
+std::vector<BgNbdScorer::GridKey> BgNbdScorer::grid_keys(std::span<const double> x, std::span<const double> T) const {
+  std::vector<GridKey> keys;
+  const std::size_t n = std::min(x.size(), T.size());
+  if (grid_ <= 0 || n == 0) return keys;
+  // A bit per (x, step), x-major: sized by the largest T (a branch-free pass), then one pass
+  // marks, and the set bits come out sorted. Same entries as lookup() takes from the table.
+  double t_max = -1.0;
+  for (std::size_t i = 0; i < n; ++i) t_max = T[i] > t_max && T[i] * grid_ < 1e7 ? T[i] : t_max;  // on_grid's bound
+  if (t_max < 0) return keys;
+  const std::size_t words = static_cast<std::size_t>(t_max * grid_ + 0.5) / 64 + 1;
+  std::vector<std::uint64_t> bits(kGridX * words, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t step = 0;
+    const double xi = x[i];
+    if (!(xi >= 0 && xi < static_cast<double>(kGridX))) continue;
+    const auto xs = static_cast<std::size_t>(xi);
+    if (static_cast<double>(xs) != xi || !on_grid(T[i], step) || step / 64 >= words) continue;
+    bits[xs * words + step / 64] |= std::uint64_t{1} << (step % 64);
+  }
+  for (std::size_t xs = 0; xs < kGridX; ++xs)
+    for (std::size_t w = 0; w < words; ++w)
+      for (std::uint64_t m = bits[xs * words + w]; m != 0; m &= m - 1)
+        keys.push_back(GridKey{xs} << 32 | (w * 64 + static_cast<std::size_t>(std::countr_zero(m))));
+  return keys;
+}
+
+std::vector<double> BgNbdScorer::grid_values(std::span<const GridKey> keys) {
+  const std::size_t nsets = sets_.size(), nh = flat_h_.size();
+  std::vector<double> values(keys.size() * nsets);
+  if (keys.empty() || grid_ <= 0) return values;
+  std::size_t max_step = 0;
+  for (const GridKey k : keys) max_step = std::max(max_step, static_cast<std::size_t>(k & 0xFFFFFFFFu));
+  grow_grid(max_step);  // pq_ (step_terms)
+  std::vector<double> zs, hyps;
+  for (std::size_t b = 0; b < keys.size();) {
+    const std::size_t xs = static_cast<std::size_t>(keys[b] >> 32);
+    std::size_t e = b;
+    while (e < keys.size() && static_cast<std::size_t>(keys[e] >> 32) == xs) ++e;
+    const std::size_t m = e - b;
+    const double xd = static_cast<double>(xs), alpha = p_.alpha;
+    // All (T, horizon) series of this x in one batch, horizon-major in lane order (decreasing
+    // horizon) and T ascending within: neighbouring z need similar numbers of terms, so the
+    // batch's blocks run nearly full. z exactly as fill() computes it (a lane's value depends on
+    // its own z only: hyp_batch.hpp).
+    zs.resize(m * nh);
+    hyps.resize(m * nh);
+    for (std::size_t j = 0; j < nh; ++j) {
+      const double h = flat_h_[lane_[j]];
+      for (std::size_t q = 0; q < m; ++q) {
+        const double T = static_cast<double>(keys[b + q] & 0xFFFFFFFFu) / grid_;
+        zs[j * m + q] = h / (alpha + T + h);
+      }
+    }
+    series_for(xd).eval(zs, hyps);
+    for (std::size_t q = 0; q < m; ++q) {
+      for (std::size_t j = 0; j < nh; ++j) flat_hyp_[lane_[j]] = hyps[j * m + q];
+      combine(xd, step_terms(static_cast<std::size_t>(keys[b + q] & 0xFFFFFFFFu)), values.data() + (b + q) * nsets);
+    }
+    b = e;
+  }
+  return values;
+}
+
+void BgNbdScorer::install(std::span<const GridKey> keys, std::span<const double> values) {
+  const std::size_t nsets = sets_.size();
+  if (grid_ <= 0 || keys.empty()) return;
+  if (values.size() != keys.size() * nsets) throw DataError("BgNbdScorer::install: length mismatch");
+  std::size_t max_step = 0;
+  for (const GridKey k : keys) max_step = std::max(max_step, static_cast<std::size_t>(k & 0xFFFFFFFFu));
+  grow_grid(max_step);
+  for (std::size_t q = 0; q < keys.size(); ++q) {
+    const auto xs = static_cast<std::size_t>(keys[q] >> 32), step = static_cast<std::size_t>(keys[q] & 0xFFFFFFFFu);
+    if (xs >= kGridX) throw DataError("BgNbdScorer::install: key outside the grid");
+    std::copy_n(values.data() + q * nsets, nsets, dense_.data() + (step * kGridX + xs) * nsets);
   }
 }
 

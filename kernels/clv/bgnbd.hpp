@@ -83,6 +83,24 @@ class BgNbdScorer {
   // One output per set (each empty to skip, else of length n).
   void score_sets(std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
                   std::span<const std::span<double>> out_values, std::span<double> out_p_alive);
+  // Sharing the dense table's fill, e.g. across MPI ranks: each fills a slice of the union of
+  // every rank's keys and all install all values, instead of each repeating nearly the whole fill
+  // (distinct (x, T) saturate long before the customers do). A key names one grid entry (integer
+  // x < kGridX, T = step / grid): x << 32 | step, so sorted keys run x by x with T ascending.
+  using GridKey = std::uint64_t;
+  // Sorted distinct keys of the customers whose numerators live in the dense table (none without
+  // a grid, set_time_grid).
+  std::vector<GridKey> grid_keys(std::span<const double> x, std::span<const double> T) const;
+  // Numerators of every set per key, [key][set] (set_count() values a key), each x's (T, horizon)
+  // series in one batch. Computed by the same code as the self-filling path (fill/combine), so the
+  // values are bit-identical wherever they are computed. Keys sorted, as grid_keys returns them.
+  std::vector<double> grid_values(std::span<const GridKey> keys);
+  // Stores values from grid_values of a scorer with the same parameters, sets and grid (any key
+  // order): the customers with these keys then need no fill here. Filling a scorer's own table
+  // up front is install(keys, grid_values(keys)) with its customers' keys: faster than entry by
+  // entry during score_sets (fuller series blocks), same values.
+  void install(std::span<const GridKey> keys, std::span<const double> values);
+  std::size_t set_count() const { return sets_.size(); }
   // The (x, T)-only numerator of the first set, uncached (exposed for tests).
   double numerator(double x, double T) const { return numerator(0, x, T); }
   double numerator(std::size_t set, double x, double T) const;
@@ -100,6 +118,8 @@ class BgNbdScorer {
   // horizons' (1-z)^(a-1) and 1 - (1-z)^(a-1) at T (time_terms). Same values as numerator() to
   // rounding (tests check 1e-12); grid and hashed paths compute them identically.
   void fill(double x, double T, const double* pq, double* values);
+  // The numerators from flat_hyp_ (2F1 - 1 per horizon) and pq: shared by fill and grid_values.
+  void combine(double x, const double* pq, double* values) const;
   void time_terms(double T, double* pq) const;
   const double* step_terms(std::size_t step);  // time_terms of a grid step, computed once
   Hyp2f1MinusOneBatch& series_for(double x);
