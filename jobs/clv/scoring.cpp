@@ -149,7 +149,7 @@ void score_customers(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
   const double holdout_len = r.holdout_end ? static_cast<double>(*r.holdout_end - r.calibration_end) / per_unit : 0.0;
   for (auto& ms : r.models) {
     Stopwatch ss;
-    // Every element is written below (scorer, then finish_block).
+    // Uninitialised (ScoreColumn): every element is written below (scorer, then finish_block).
     ms.p_alive.resize(n);
     ms.churn_risk.resize(n);
     ms.expected_purchases.resize(n);
