@@ -59,15 +59,20 @@ BgNbdScorer::BgNbdScorer(const BgNbdParams& p, std::vector<HorizonSet> sets)
       flat_w_.push_back(sets_[k].weights[j]);
       flat_set_.push_back(k);
     }
-  // Batch lanes by decreasing horizon: the longest horizons (largest z) need the most terms and a
-  // batch runs until its slowest lane is done, so similar horizons share batches.
-  lane_.resize(flat_h_.size());
-  for (std::size_t k = 0; k < lane_.size(); ++k) lane_[k] = k;
+  // One series per distinct horizon: sets often share one (crmpi clv's 12-month horizon is also
+  // the CLV's last month), and equal horizons give equal z, so the same value. Batch lanes by
+  // decreasing horizon: the longest horizons (largest z) need the most terms and a batch runs
+  // until its slowest lane is done, so similar horizons share batches.
+  same_.resize(flat_h_.size());
+  for (std::size_t k = 0; k < flat_h_.size(); ++k) {
+    same_[k] = static_cast<std::size_t>(std::find(flat_h_.begin(), flat_h_.end(), flat_h_[k]) - flat_h_.begin());
+    if (same_[k] == k) lane_.push_back(k);
+  }
   std::stable_sort(lane_.begin(), lane_.end(), [&](std::size_t i, std::size_t j) { return flat_h_[i] > flat_h_[j]; });
   pq_scratch_.resize(2 * flat_h_.size());
-  lane_z_.resize(flat_h_.size());
+  lane_z_.resize(lane_.size());
   flat_hyp_.resize(flat_h_.size());
-  lane_hyp_.resize(flat_h_.size());
+  lane_hyp_.resize(lane_.size());
   series_.resize(kGridX + 1);
   series_ready_.assign(kGridX, 0);
 }
@@ -130,7 +135,7 @@ void BgNbdScorer::fill(double x, double T, const double* pq, double* values) {
   // (P, Q per T: time_terms). Same conditioning as numerator()'s -expm1((a-1) log(1-z) +
   // log1p(h)) (both cancel only as far as the bracket itself is small); tests check 1e-12.
   const double alpha = p_.alpha;
-  const std::size_t nh = flat_h_.size();
+  const std::size_t nh = lane_.size();
   for (std::size_t j = 0; j < nh; ++j) lane_z_[j] = flat_h_[lane_[j]] / (alpha + T + flat_h_[lane_[j]]);
   series_for(x).eval(lane_z_, lane_hyp_);
   for (std::size_t j = 0; j < nh; ++j) flat_hyp_[lane_[j]] = lane_hyp_[j];
@@ -142,7 +147,7 @@ void BgNbdScorer::combine(double x, const double* pq, double* values) const {
   const double scale = (a + b + x - 1) / (a - 1);
   for (std::size_t k = 0; k < sets_.size(); ++k) values[k] = 0.0;
   for (std::size_t k = 0; k < flat_h_.size(); ++k) {
-    const double bracket = pq[2 * k + 1] - pq[2 * k] * flat_hyp_[k];
+    const double bracket = pq[2 * k + 1] - pq[2 * k] * flat_hyp_[same_[k]];
     values[flat_set_[k]] += flat_w_[k] * scale * bracket;
   }
 }
@@ -174,7 +179,7 @@ std::vector<BgNbdScorer::GridKey> BgNbdScorer::grid_keys(std::span<const double>
 }
 
 std::vector<double> BgNbdScorer::grid_values(std::span<const GridKey> keys) {
-  const std::size_t nsets = sets_.size(), nh = flat_h_.size();
+  const std::size_t nsets = sets_.size(), nh = lane_.size();
   std::vector<double> values(keys.size() * nsets);
   if (keys.empty() || grid_ <= 0) return values;
   std::size_t max_step = 0;

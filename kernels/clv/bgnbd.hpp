@@ -136,11 +136,12 @@ class BgNbdScorer {
   // Horizons > 0 of all sets, set by set in their order (a horizon <= 0 adds nothing).
   std::vector<double> flat_h_, flat_w_;
   std::vector<std::size_t> flat_set_;
-  std::vector<double> flat_hyp_;                      // per fill: 2F1 - 1 per horizon
+  std::vector<double> flat_hyp_;                      // per fill: 2F1 - 1 per horizon (set at same_[k])
   std::vector<double> pq_;                            // [step][horizon]{P, Q} (time_terms)
   std::vector<char> pq_ready_;                        // [step]
   std::vector<double> pq_scratch_;                    // time_terms off the grid
-  std::vector<std::size_t> lane_;                     // batch order: flat indices by decreasing horizon
+  std::vector<std::size_t> same_;                     // [flat]: first flat index of an equal horizon
+  std::vector<std::size_t> lane_;                     // batch order: distinct horizons' flat indices, decreasing
   std::vector<double> lane_z_, lane_hyp_;             // z and 2F1 - 1 in batch order
   std::vector<Hyp2f1MinusOneBatch> series_;           // [x] for integer x < kGridX, then one for any other x
   std::vector<char> series_ready_;

@@ -330,3 +330,34 @@ TEST(ClvScoring, BgNbdInstalledGridValuesMatchSelfFilling) {
     ASSERT_EQ(v[2], a2[i]) << i;
   }
 }
+
+TEST(ClvScoring, BgNbdSharedHorizonComputedOnce) {
+  // crmpi clv's 12-month horizon is also the CLV's last month: the fused scorer sums that series
+  // once for both sets, and each set's values equal those of a scorer of that set alone.
+  std::vector<double> clv_h, clv_w;
+  clv_horizons_and_weights(ClvSettings{12, 0.01, TimeUnit::kWeek}, clv_h, clv_w);
+  const double horizon = 12.0 * month_length(TimeUnit::kWeek);
+  ASSERT_EQ(clv_h.back(), horizon);
+  std::mt19937_64 rng(5);
+  std::geometric_distribution<int> xs(0.2);
+  std::uniform_int_distribution<int> days(0, 700);
+  const std::size_t n = 5000;
+  std::vector<double> x(n), t_x(n), T(n), f0(n), f1(n), s0(n), s1(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int dT = days(rng);
+    T[i] = dT / 7.0;
+    x[i] = xs(rng);
+    t_x[i] = x[i] > 0 ? std::uniform_int_distribution<int>(0, dT)(rng) / 7.0 : 0.0;
+  }
+  BgNbdScorer fused(kCdnowBg, {{{horizon}, {1.0}}, {clv_h, clv_w}}), first(kCdnowBg, {horizon}, {1.0}),
+      second(kCdnowBg, clv_h, clv_w);
+  for (BgNbdScorer* s : {&fused, &first, &second}) s->set_time_grid(7.0);
+  const std::span<double> fo[2] = {f0, f1};
+  fused.score_sets(x, t_x, T, fo, {});
+  first.score(x, t_x, T, s0);
+  second.score(x, t_x, T, s1);
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(f0[i], s0[i]) << i;
+    ASSERT_EQ(f1[i], s1[i]) << i;
+  }
+}
