@@ -131,6 +131,14 @@ class BgNbdScorer {
   double grid_ = 0;            // steps per time unit, 0 = no grid
   std::vector<double> dense_;  // [step][x][set], NaN = not yet computed
   std::vector<double> log_alpha_u_;  // [step]: log(alpha + step / grid)
+  // P(alive)'s ((alpha+T)/(alpha+t_x))^(r+x) for small x as a ratio of two table entries instead
+  // of an exp per customer: pow_[x][step] = exp((r+x) (log(alpha+u) - log(alpha))), u = step /
+  // grid, for x < kPowX and the first pow_steps_[x] steps (exponent <= 700: no overflow). The
+  // entries depend on (x, step) and the parameters only, so the path and the value of a customer
+  // do not depend on the other customers (nor on the rank).
+  static constexpr std::size_t kPowX = 32;
+  std::vector<double> pow_;
+  std::array<std::size_t, kPowX> pow_steps_{};
   std::size_t dense_steps_ = 0;
   std::array<double, kGridX> odds_scale_{};  // [x]: a / (b + x - 1), 0 for x = 0
   // Horizons > 0 of all sets, set by set in their order (a horizon <= 0 adds nothing).
