@@ -3,7 +3,7 @@
 // horizon, CLV (with Gamma-Gamma's expected spend) and holdout predictions.
 //
 // BG/NBD: one fused pass per customer (BgNbdScorer with up to three horizon sets): P(alive) costs
-// one log1p and one exp, the (x, T)-only numerators of E[Y(t)] come from a dense [T day][x]
+// one exp (a ratio of two tabled powers for x < 32), the (x, T)-only numerators of E[Y(t)] come from a dense [T day][x]
 // table, so the customers need no sorting. The table is filled before the pass, in batches per x:
 // on one rank from its own customers' (x, T); on several, the ranks' (x, T) are gathered and each
 // rank fills a share of their union (values depend on (x, T) and the parameters only, computed by

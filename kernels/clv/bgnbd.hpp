@@ -53,8 +53,9 @@ void bgnbd_p_alive(const BgNbdParams& p, std::span<const double> x, std::span<co
 //   z = t/(alpha+T+t). Euler's transform turns the product into (1-z)^(a-1) 2F1(a+b-1-r, a-1;
 //   a+b+x-1; z), whose terms stay bounded at large x. N depends on (x, T) only, and real data
 //   have few distinct (x, T), so N is memoised in a direct-mapped cache: the per-customer cost
-//   is then one log1p + one exp. Requires a != 1 (the formula's pole). Not thread-safe: use one
-//   scorer per thread. Results do not depend on cache hits (same function computes the value).
+//   is then one log and one exp (on the day grid one exp, none for x < 32). Requires a != 1 (the
+//   formula's pole). Not thread-safe: use one scorer per thread. Results do not depend on cache
+//   hits (same function computes the value).
 // One set of horizons with their weights (value = sum_j weights[j] E[Y(horizons[j])]).
 struct HorizonSet {
   std::vector<double> horizons, weights;
