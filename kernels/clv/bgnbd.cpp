@@ -81,6 +81,7 @@ void BgNbdScorer::set_time_grid(double steps_per_unit) {
   grid_ = std::isfinite(steps_per_unit) && steps_per_unit > 0 ? steps_per_unit : 0.0;
   dense_.clear();
   log_alpha_u_.clear();
+  step_value_.clear();
   pow_.clear();
   pow_steps_.fill(0);
   dense_steps_ = 0;
@@ -154,7 +155,7 @@ void BgNbdScorer::combine(double x, const double* pq, double* values) const {
   }
 }
 
-std::vector<BgNbdScorer::GridKey> BgNbdScorer::grid_keys(std::span<const double> x, std::span<const double> T) const {
+std::vector<BgNbdScorer::GridKey> BgNbdScorer::grid_keys(std::span<const double> x, std::span<const double> T) {
   std::vector<GridKey> keys;
   const std::size_t n = std::min(x.size(), T.size());
   if (grid_ <= 0 || n == 0) return keys;
@@ -163,6 +164,7 @@ std::vector<BgNbdScorer::GridKey> BgNbdScorer::grid_keys(std::span<const double>
   double t_max = -1.0;
   for (std::size_t i = 0; i < n; ++i) t_max = T[i] > t_max && T[i] * grid_ < 1e7 ? T[i] : t_max;  // on_grid's bound
   if (t_max < 0) return keys;
+  grow_grid(static_cast<std::size_t>(t_max * grid_ + 0.5));  // step_value_ for on_grid
   const std::size_t words = static_cast<std::size_t>(t_max * grid_ + 0.5) / 64 + 1;
   std::vector<std::uint64_t> bits(kGridX * words, 0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -242,9 +244,10 @@ bool BgNbdScorer::on_grid(double v, std::size_t& step) const {
   if (!(v >= 0 && v * grid_ < 1e7)) return false;
   // Nearest step by truncating v * grid + 0.5 (a conversion, where nearbyint is a libm call per
   // customer and time): the same step whenever the check below can pass (ties cannot).
-  const double steps = static_cast<double>(static_cast<std::size_t>(v * grid_ + 0.5));
-  step = static_cast<std::size_t>(steps);
-  return steps / grid_ == v;
+  step = static_cast<std::size_t>(v * grid_ + 0.5);
+  // step / grid_ looked up (the same division, done once per step in grow_grid) where the table
+  // reaches: a division per customer and time is most of the key scan.
+  return (step < step_value_.size() ? step_value_[step] : static_cast<double>(step) / grid_) == v;
 }
 
 void BgNbdScorer::grow_grid(std::size_t step) {
@@ -255,8 +258,11 @@ void BgNbdScorer::grow_grid(std::size_t step) {
   log_alpha_u_.resize(dense_steps_);
   pq_.resize(dense_steps_ * 2 * flat_h_.size());
   pq_ready_.resize(dense_steps_, 0);
-  for (std::size_t k = old; k < dense_steps_; ++k)
-    log_alpha_u_[k] = std::log(p_.alpha + static_cast<double>(k) / grid_);
+  step_value_.resize(dense_steps_);
+  for (std::size_t k = old; k < dense_steps_; ++k) {
+    step_value_[k] = static_cast<double>(k) / grid_;
+    log_alpha_u_[k] = std::log(p_.alpha + step_value_[k]);
+  }
   // The row length changed: recompute pow_ (kPowX x steps exps, once per table size).
   pow_.resize(kPowX * dense_steps_);
   for (std::size_t x = 0; x < kPowX; ++x) {

@@ -91,7 +91,8 @@ class BgNbdScorer {
   using GridKey = std::uint64_t;
   // Sorted distinct keys of the customers whose numerators live in the dense table (none without
   // a grid, set_time_grid).
-  std::vector<GridKey> grid_keys(std::span<const double> x, std::span<const double> T) const;
+  // (Sizes the table for them.)
+  std::vector<GridKey> grid_keys(std::span<const double> x, std::span<const double> T);
   // Numerators of every set per key, [key][set] (set_count() values a key), each x's (T, horizon)
   // series in one batch. Computed by the same code as the self-filling path (fill/combine), so the
   // values are bit-identical wherever they are computed. Keys sorted, as grid_keys returns them.
@@ -132,6 +133,7 @@ class BgNbdScorer {
   double grid_ = 0;            // steps per time unit, 0 = no grid
   std::vector<double> dense_;  // [step][x][set], NaN = not yet computed
   std::vector<double> log_alpha_u_;  // [step]: log(alpha + step / grid)
+  std::vector<double> step_value_;   // [step]: step / grid (on_grid's test without a division)
   // P(alive)'s ((alpha+T)/(alpha+t_x))^(r+x) for small x as a ratio of two table entries instead
   // of an exp per customer: pow_[x][step] = exp((r+x) (log(alpha+u) - log(alpha))), u = step /
   // grid, for x < kPowX and the first pow_steps_[x] steps (exponent <= 700: no overflow). The
