@@ -35,7 +35,7 @@ ClvResult compute_clv(const Comm& comm, InputFile& in, const Slice& slice, const
   clv_stages::fit_purchase_models(comm, cfg, table, r);
   clv_stages::fit_spend_model(comm, cfg, r);
   for (const auto& w : r.warnings) spdlog::warn("{}", w);
-  clv_stages::score_customers(cfg, r);
+  clv_stages::score_customers(comm, cfg, r);
   clv_stages::lifecycle_and_aggregates(comm, cfg, table, pass, r);
   return r;
 }

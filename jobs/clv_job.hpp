@@ -14,9 +14,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "jobs/job_common.hpp"
@@ -82,10 +86,33 @@ template <class Fit>
 clv::FitResult fit_on_root(const Comm& comm, Fit&& fit);
 void broadcast_fit(const Comm& comm, clv::FitResult& f);
 
+// A vector whose resize leaves the new doubles uninitialised, for per-customer outputs that the
+// scoring stage writes in full: zero-filling them first is one more pass over memory touched for
+// the first time (page faults, then the lines evicted before the scorer writes them again).
+template <class T>
+struct UninitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <class U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor): as std::allocator
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;  // default-initialised: no value for a double
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using ScoreColumn = std::vector<double, UninitAllocator<double>>;
+
 struct ClvModelScores {
   std::string model;  // "bgnbd" | "pareto_nbd"
   clv::FitResult fit;
-  std::vector<double> p_alive, churn_risk, expected_purchases, clv, holdout_predicted;
+  ScoreColumn p_alive, churn_risk, expected_purchases, clv, holdout_predicted;  // resize: uninitialised
   // Holdout metrics (NaN without holdout) and weekly expected cumulative purchases.
   double holdout_mae = 0, holdout_correlation = 0, holdout_predicted_total = 0;
   std::vector<double> weekly_expected_cumulative;

@@ -3,10 +3,16 @@
 // horizon, CLV (with Gamma-Gamma's expected spend) and holdout predictions.
 //
 // BG/NBD: one fused pass per customer (BgNbdScorer with up to three horizon sets): P(alive) costs
-// one log1p and one exp, the (x, T)-only numerators of E[Y(t)] come from a dense [T day][x] table
-// filled on first use (T is a whole number of days), so the customers need no sorting.
+// one exp (a ratio of two tabled powers for x < 32), the (x, T)-only numerators of E[Y(t)] come from a dense [T day][x]
+// table, so the customers need no sorting. The table is filled before the pass, in batches per x:
+// on one rank from its own customers' (x, T); on several, the ranks' (x, T) are gathered and each
+// rank fills a share of their union (values depend on (x, T) and the parameters only, computed by
+// the same code anywhere: the scores stay bit-identical), so a rank no longer repeats nearly the
+// whole fill (distinct (x, T) saturate long before the customers do).
 // Pareto/NBD: the same fused pass over sets (pareto_nbd_score_sets): end terms per (x, day) summed
 // in batches per x, P(alive) with one exp per customer.
+// Churn risk, CLV x expected spend and the NaN rows of customers outside the calibration follow
+// each block of customers while it is in cache (one pass over the outputs, not three).
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -21,6 +27,10 @@
 namespace crmpi::clv_stages {
 
 namespace {
+
+// Customers scored per block before their post-processing: the block's outputs (~5 arrays of
+// 8 KB x 8 bytes) stay in L2 between the scorer and the pass after it.
+constexpr std::size_t kBlock = 8192;
 
 // The horizon sets scored in one pass and their outputs: E[Y(horizon)], the CLV months (with
 // Gamma-Gamma), the holdout period (with a holdout).
@@ -43,24 +53,86 @@ SetsAndOutputs sets_and_outputs(double horizon, const std::vector<double>& clv_h
   return so;
 }
 
-void score_bgnbd(const clv::BgNbdParams& p, double per_unit, double horizon, const std::vector<double>& clv_h,
-                 const std::vector<double>& clv_w, double holdout_len, const ClvResult& r, ClvModelScores& ms) {
-  SetsAndOutputs so = sets_and_outputs(horizon, clv_h, clv_w, holdout_len, ms);
-  clv::BgNbdScorer scorer(p, std::move(so.sets), bg_family(ms.model));
-  scorer.set_time_grid(per_unit);  // T = whole days / days per unit
-  scorer.score_sets(r.x, r.t_x, r.T, so.outs, ms.p_alive);
+// The outputs of customers [b, e) restricted to that range.
+std::vector<std::span<double>> block_of(const std::vector<std::span<double>>& outs, std::size_t b, std::size_t e) {
+  std::vector<std::span<double>> out;
+  for (const auto& o : outs) out.push_back(o.subspan(b, e - b));
+  return out;
 }
 
-void score_pareto(const clv::ParetoNbdParams& p, double horizon, const std::vector<double>& clv_h,
-                  const std::vector<double>& clv_w, double holdout_len, const ClvResult& r, ClvModelScores& ms) {
-  // One fused pass for all horizon sets: P(alive) and the end terms once per customer / (x, day).
-  const SetsAndOutputs so = sets_and_outputs(horizon, clv_h, clv_w, holdout_len, ms);
+// Churn risk, CLV x expected spend, NaN rows outside the calibration, for customers [b, e).
+void finish_block(const ClvResult& r, ClvModelScores& ms, std::size_t b, std::size_t e) {
+  const bool clv = !ms.clv.empty(), holdout = !ms.holdout_predicted.empty();
+  for (std::size_t i = b; i < e; ++i) {
+    if (r.in_calibration[i]) {
+      ms.churn_risk[i] = 1.0 - ms.p_alive[i];  // clv::churn_risk
+      if (clv) ms.clv[i] *= r.expected_spend[i];
+      continue;
+    }
+    ms.p_alive[i] = ms.churn_risk[i] = ms.expected_purchases[i] = kNaN;
+    if (clv) ms.clv[i] = kNaN;
+    if (holdout) ms.holdout_predicted[i] = kNaN;
+  }
+}
+
+// Fills the scorer's dense table for every rank's customers: on one rank from its own keys; on
+// several, rank q fills the union's keys q, q + P, q + 2P, ... (strided rather than a contiguous
+// slice: the cost of a key grows with its series' length, which varies with x, and keys run x
+// by x), then every rank installs every value.
+void fill_bgnbd_table(const Comm& comm, clv::BgNbdScorer& scorer, const ClvResult& r) {
+  using Key = clv::BgNbdScorer::GridKey;
+  std::vector<Key> keys = scorer.grid_keys(r.x, r.T);
+  if (comm.size() == 1) {
+    scorer.install(keys, scorer.grid_values(keys));
+    return;
+  }
+  std::vector<Key> all = comm.allgatherv(std::span<const Key>(keys));
+  // The union, the same sorted list on every rank: merge the ranks' sorted runs, drop repeats.
+  std::size_t run_end = 0;
+  while (run_end < all.size()) {
+    std::size_t next = run_end + 1;
+    while (next < all.size() && all[next - 1] < all[next]) ++next;
+    std::inplace_merge(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(run_end),
+                       all.begin() + static_cast<std::ptrdiff_t>(next));
+    run_end = next;
+  }
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  const auto P = static_cast<std::size_t>(comm.size()), me = static_cast<std::size_t>(comm.rank());
+  keys.clear();
+  for (std::size_t k = me; k < all.size(); k += P) keys.push_back(all[k]);
+  const std::vector<double> values = comm.allgatherv(std::span<const double>(scorer.grid_values(keys)));
+  // Gathered in rank order: rank 0's keys, then rank 1's, ...
+  keys.clear();
+  for (std::size_t q = 0; q < P; ++q)
+    for (std::size_t k = q; k < all.size(); k += P) keys.push_back(all[k]);
+  scorer.install(keys, values);
+}
+
+void score_bgnbd(const Comm& comm, const clv::BgNbdParams& p, double per_unit, const SetsAndOutputs& so,
+                 const ClvResult& r, ClvModelScores& ms) {
+  clv::BgNbdScorer scorer(p, so.sets, bg_family(ms.model));
+  scorer.set_time_grid(per_unit);  // T = whole days / days per unit
+  fill_bgnbd_table(comm, scorer, r);
+  const std::size_t n = r.x.size();
+  const std::span<const double> x(r.x), t_x(r.t_x), T(r.T);
+  for (std::size_t b = 0; b < n; b += kBlock) {
+    const std::size_t e = std::min(n, b + kBlock);
+    scorer.score_sets(x.subspan(b, e - b), t_x.subspan(b, e - b), T.subspan(b, e - b), block_of(so.outs, b, e),
+                      std::span<double>(ms.p_alive).subspan(b, e - b));
+    finish_block(r, ms, b, e);
+  }
+}
+
+void score_pareto(const clv::ParetoNbdParams& p, const SetsAndOutputs& so, const ClvResult& r, ClvModelScores& ms) {
+  // One fused pass for all horizon sets: P(alive) and the end terms once per customer / (x, day)
+  // (the end terms are filled from all the customers first, so this kernel is not run by blocks).
   clv::pareto_nbd_score_sets(p, so.sets, r.x, r.t_x, r.T, so.outs, ms.p_alive);
+  finish_block(r, ms, 0, r.x.size());
 }
 
 }  // namespace
 
-void score_customers(const ClvConfig& cfg, ClvResult& r) {
+void score_customers(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
   const std::size_t n = r.x.size();
   const clv::TimeUnit unit = r.unit;
   const double per_unit = clv::days_per_unit(unit);
@@ -77,23 +149,17 @@ void score_customers(const ClvConfig& cfg, ClvResult& r) {
   const double holdout_len = r.holdout_end ? static_cast<double>(*r.holdout_end - r.calibration_end) / per_unit : 0.0;
   for (auto& ms : r.models) {
     Stopwatch ss;
-    ms.p_alive.assign(n, 0.0);
-    ms.expected_purchases.assign(n, 0.0);
-    if (r.gamma_gamma) ms.clv.assign(n, 0.0);
-    if (r.holdout_end) ms.holdout_predicted.assign(n, 0.0);
+    // Uninitialised (ScoreColumn): every element is written below (scorer, then finish_block).
+    ms.p_alive.resize(n);
+    ms.churn_risk.resize(n);
+    ms.expected_purchases.resize(n);
+    if (r.gamma_gamma) ms.clv.resize(n);
+    if (r.holdout_end) ms.holdout_predicted.resize(n);
+    const SetsAndOutputs so = sets_and_outputs(horizon, clv_h, clv_w, holdout_len, ms);
     if (ms.model != "pareto_nbd")  // BG/NBD or MBG/NBD
-      score_bgnbd(clv::bgnbd_params(ms.fit), per_unit, horizon, clv_h, clv_w, holdout_len, r, ms);
+      score_bgnbd(comm, clv::bgnbd_params(ms.fit), per_unit, so, r, ms);
     else
-      score_pareto(clv::pareto_nbd_params(ms.fit), horizon, clv_h, clv_w, holdout_len, r, ms);
-    ms.churn_risk.assign(n, 0.0);
-    clv::churn_risk(ms.p_alive, ms.churn_risk);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!ms.clv.empty()) ms.clv[i] *= r.expected_spend[i];
-      if (r.in_calibration[i]) continue;
-      ms.p_alive[i] = ms.churn_risk[i] = ms.expected_purchases[i] = kNaN;
-      if (!ms.clv.empty()) ms.clv[i] = kNaN;
-      if (!ms.holdout_predicted.empty()) ms.holdout_predicted[i] = kNaN;
-    }
+      score_pareto(clv::pareto_nbd_params(ms.fit), so, r, ms);
     ms.t_score = ss.seconds();
     spdlog::info("clv: {} scored {} customers in {:.3f}s on this rank ({} customers/s per rank)", ms.model,
                  human_count(static_cast<double>(n)), ms.t_score,

@@ -43,7 +43,7 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const
 void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r);
 
 // 4. Per-customer P(alive), churn risk, expected purchases, CLV, holdout predictions (scoring.cpp).
-void score_customers(const ClvConfig& cfg, ClvResult& r);
+void score_customers(const Comm& comm, const ClvConfig& cfg, ClvResult& r);
 
 // 5. Lifecycle stages (primary model), exact aggregates, holdout metrics and weekly tracking
 // (aggregates.cpp).

@@ -67,10 +67,10 @@ void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const Clv
   std::vector<const clv::FitResult*> fits;
   for (const auto& ms : r.models) {
     const std::string g = "/clv/" + ms.model;
-    results.write_column(g + "/p_alive", ms.p_alive);
-    results.write_column(g + "/churn_risk", ms.churn_risk);
-    results.write_column(g + "/expected_purchases", ms.expected_purchases);
-    if (!ms.clv.empty()) results.write_column(g + "/clv", ms.clv);
+    results.write_column(g + "/p_alive", std::span<const double>(ms.p_alive));
+    results.write_column(g + "/churn_risk", std::span<const double>(ms.churn_risk));
+    results.write_column(g + "/expected_purchases", std::span<const double>(ms.expected_purchases));
+    if (!ms.clv.empty()) results.write_column(g + "/clv", std::span<const double>(ms.clv));
     write_fit(results, g, ms.fit);
     fit_models.push_back(ms.model);
     fits.push_back(&ms.fit);
@@ -122,7 +122,7 @@ void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const Clv
     results.write_column("/clv/holdout/actual_spend", masked(r.holdout_spend, r.in_calibration));
     std::vector<double> mae, corr, pred_total;
     for (const auto& ms : r.models) {
-      results.write_column("/clv/holdout/predicted_" + ms.model, ms.holdout_predicted);
+      results.write_column("/clv/holdout/predicted_" + ms.model, std::span<const double>(ms.holdout_predicted));
       mae.push_back(ms.holdout_mae);
       corr.push_back(ms.holdout_correlation);
       pred_total.push_back(ms.holdout_predicted_total);

@@ -61,15 +61,20 @@ BgNbdScorer::BgNbdScorer(const BgNbdParams& p, std::vector<HorizonSet> sets, BgF
       flat_w_.push_back(sets_[k].weights[j]);
       flat_set_.push_back(k);
     }
-  // Batch lanes by decreasing horizon: the longest horizons (largest z) need the most terms and a
-  // batch runs until its slowest lane is done, so similar horizons share batches.
-  lane_.resize(flat_h_.size());
-  for (std::size_t k = 0; k < lane_.size(); ++k) lane_[k] = k;
+  // One series per distinct horizon: sets often share one (crmpi clv's 12-month horizon is also
+  // the CLV's last month), and equal horizons give equal z, so the same value. Batch lanes by
+  // decreasing horizon: the longest horizons (largest z) need the most terms and a batch runs
+  // until its slowest lane is done, so similar horizons share batches.
+  same_.resize(flat_h_.size());
+  for (std::size_t k = 0; k < flat_h_.size(); ++k) {
+    same_[k] = static_cast<std::size_t>(std::find(flat_h_.begin(), flat_h_.end(), flat_h_[k]) - flat_h_.begin());
+    if (same_[k] == k) lane_.push_back(k);
+  }
   std::stable_sort(lane_.begin(), lane_.end(), [&](std::size_t i, std::size_t j) { return flat_h_[i] > flat_h_[j]; });
   pq_scratch_.resize(2 * flat_h_.size());
-  lane_z_.resize(flat_h_.size());
+  lane_z_.resize(lane_.size());
   flat_hyp_.resize(flat_h_.size());
-  lane_hyp_.resize(flat_h_.size());
+  lane_hyp_.resize(lane_.size());
   series_.resize(kGridX + 1);
   series_ready_.assign(kGridX, 0);
 }
@@ -78,6 +83,9 @@ void BgNbdScorer::set_time_grid(double steps_per_unit) {
   grid_ = std::isfinite(steps_per_unit) && steps_per_unit > 0 ? steps_per_unit : 0.0;
   dense_.clear();
   log_alpha_u_.clear();
+  step_value_.clear();
+  pow_.clear();
+  pow_steps_.fill(0);
   dense_steps_ = 0;
 }
 
@@ -131,16 +139,99 @@ void BgNbdScorer::fill(double x, double T, const double* pq, double* values) {
   // 1 - (1-z)^(a-1) (1 + h), h = 2F1 - 1, is Q - P h here: no transcendental function per (x, T)
   // (P, Q per T: time_terms). Same conditioning as numerator()'s -expm1((a-1) log(1-z) +
   // log1p(h)) (both cancel only as far as the bracket itself is small); tests check 1e-12.
-  const double alpha = p_.alpha, a = p_.a, b = p_.b;
-  const double scale = (a + b + x - 1) / (a - 1);
-  const std::size_t nh = flat_h_.size();
+  const double alpha = p_.alpha;
+  const std::size_t nh = lane_.size();
   for (std::size_t j = 0; j < nh; ++j) lane_z_[j] = flat_h_[lane_[j]] / (alpha + T + flat_h_[lane_[j]]);
   series_for(x).eval(lane_z_, lane_hyp_);
   for (std::size_t j = 0; j < nh; ++j) flat_hyp_[lane_[j]] = lane_hyp_[j];
+  combine(x, pq, values);
+}
+
+void BgNbdScorer::combine(double x, const double* pq, double* values) const {
+  const double a = p_.a, b = p_.b;
+  const double scale = (a + b + x - 1) / (a - 1);
   for (std::size_t k = 0; k < sets_.size(); ++k) values[k] = 0.0;
-  for (std::size_t k = 0; k < nh; ++k) {
-    const double bracket = pq[2 * k + 1] - pq[2 * k] * flat_hyp_[k];
+  for (std::size_t k = 0; k < flat_h_.size(); ++k) {
+    const double bracket = pq[2 * k + 1] - pq[2 * k] * flat_hyp_[same_[k]];
     values[flat_set_[k]] += flat_w_[k] * scale * bracket;
+  }
+}
+
+std::vector<BgNbdScorer::GridKey> BgNbdScorer::grid_keys(std::span<const double> x, std::span<const double> T) {
+  std::vector<GridKey> keys;
+  const std::size_t n = std::min(x.size(), T.size());
+  if (grid_ <= 0 || n == 0) return keys;
+  // A bit per (x, step), x-major: sized by the largest T (a branch-free pass), then one pass
+  // marks, and the set bits come out sorted. Same entries as lookup() takes from the table.
+  double t_max = -1.0;
+  for (std::size_t i = 0; i < n; ++i) t_max = T[i] > t_max && T[i] * grid_ < 1e7 ? T[i] : t_max;  // on_grid's bound
+  if (t_max < 0) return keys;
+  grow_grid(static_cast<std::size_t>(t_max * grid_ + 0.5));  // step_value_ for on_grid
+  const std::size_t words = static_cast<std::size_t>(t_max * grid_ + 0.5) / 64 + 1;
+  std::vector<std::uint64_t> bits(kGridX * words, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t step = 0;
+    const double xi = x[i];
+    if (!(xi >= 0 && xi < static_cast<double>(kGridX))) continue;
+    const auto xs = static_cast<std::size_t>(xi);
+    if (static_cast<double>(xs) != xi || !on_grid(T[i], step) || step / 64 >= words) continue;
+    bits[xs * words + step / 64] |= std::uint64_t{1} << (step % 64);
+  }
+  for (std::size_t xs = 0; xs < kGridX; ++xs)
+    for (std::size_t w = 0; w < words; ++w)
+      for (std::uint64_t m = bits[xs * words + w]; m != 0; m &= m - 1)
+        keys.push_back(GridKey{xs} << 32 | (w * 64 + static_cast<std::size_t>(std::countr_zero(m))));
+  return keys;
+}
+
+std::vector<double> BgNbdScorer::grid_values(std::span<const GridKey> keys) {
+  const std::size_t nsets = sets_.size(), nh = lane_.size();
+  std::vector<double> values(keys.size() * nsets);
+  if (keys.empty() || grid_ <= 0) return values;
+  std::size_t max_step = 0;
+  for (const GridKey k : keys) max_step = std::max(max_step, static_cast<std::size_t>(k & 0xFFFFFFFFu));
+  grow_grid(max_step);  // pq_ (step_terms)
+  std::vector<double> zs, hyps;
+  for (std::size_t b = 0; b < keys.size();) {
+    const std::size_t xs = static_cast<std::size_t>(keys[b] >> 32);
+    std::size_t e = b;
+    while (e < keys.size() && static_cast<std::size_t>(keys[e] >> 32) == xs) ++e;
+    const std::size_t m = e - b;
+    const double xd = static_cast<double>(xs), alpha = p_.alpha;
+    // All (T, horizon) series of this x in one batch, horizon-major in lane order (decreasing
+    // horizon) and T ascending within: neighbouring z need similar numbers of terms, so the
+    // batch's blocks run nearly full. z exactly as fill() computes it (a lane's value depends on
+    // its own z only: hyp_batch.hpp).
+    zs.resize(m * nh);
+    hyps.resize(m * nh);
+    for (std::size_t j = 0; j < nh; ++j) {
+      const double h = flat_h_[lane_[j]];
+      for (std::size_t q = 0; q < m; ++q) {
+        const double T = static_cast<double>(keys[b + q] & 0xFFFFFFFFu) / grid_;
+        zs[j * m + q] = h / (alpha + T + h);
+      }
+    }
+    series_for(xd).eval(zs, hyps);
+    for (std::size_t q = 0; q < m; ++q) {
+      for (std::size_t j = 0; j < nh; ++j) flat_hyp_[lane_[j]] = hyps[j * m + q];
+      combine(xd, step_terms(static_cast<std::size_t>(keys[b + q] & 0xFFFFFFFFu)), values.data() + (b + q) * nsets);
+    }
+    b = e;
+  }
+  return values;
+}
+
+void BgNbdScorer::install(std::span<const GridKey> keys, std::span<const double> values) {
+  const std::size_t nsets = sets_.size();
+  if (grid_ <= 0 || keys.empty()) return;
+  if (values.size() != keys.size() * nsets) throw DataError("BgNbdScorer::install: length mismatch");
+  std::size_t max_step = 0;
+  for (const GridKey k : keys) max_step = std::max(max_step, static_cast<std::size_t>(k & 0xFFFFFFFFu));
+  grow_grid(max_step);
+  for (std::size_t q = 0; q < keys.size(); ++q) {
+    const auto xs = static_cast<std::size_t>(keys[q] >> 32), step = static_cast<std::size_t>(keys[q] & 0xFFFFFFFFu);
+    if (xs >= kGridX) throw DataError("BgNbdScorer::install: key outside the grid");
+    std::copy_n(values.data() + q * nsets, nsets, dense_.data() + (step * kGridX + xs) * nsets);
   }
 }
 
@@ -155,9 +246,10 @@ bool BgNbdScorer::on_grid(double v, std::size_t& step) const {
   if (!(v >= 0 && v * grid_ < 1e7)) return false;
   // Nearest step by truncating v * grid + 0.5 (a conversion, where nearbyint is a libm call per
   // customer and time): the same step whenever the check below can pass (ties cannot).
-  const double steps = static_cast<double>(static_cast<std::size_t>(v * grid_ + 0.5));
-  step = static_cast<std::size_t>(steps);
-  return steps / grid_ == v;
+  step = static_cast<std::size_t>(v * grid_ + 0.5);
+  // step / grid_ looked up (the same division, done once per step in grow_grid) where the table
+  // reaches: a division per customer and time is most of the key scan.
+  return (step < step_value_.size() ? step_value_[step] : static_cast<double>(step) / grid_) == v;
 }
 
 void BgNbdScorer::grow_grid(std::size_t step) {
@@ -168,8 +260,23 @@ void BgNbdScorer::grow_grid(std::size_t step) {
   log_alpha_u_.resize(dense_steps_);
   pq_.resize(dense_steps_ * 2 * flat_h_.size());
   pq_ready_.resize(dense_steps_, 0);
-  for (std::size_t k = old; k < dense_steps_; ++k)
-    log_alpha_u_[k] = std::log(p_.alpha + static_cast<double>(k) / grid_);
+  step_value_.resize(dense_steps_);
+  for (std::size_t k = old; k < dense_steps_; ++k) {
+    step_value_[k] = static_cast<double>(k) / grid_;
+    log_alpha_u_[k] = std::log(p_.alpha + step_value_[k]);
+  }
+  // The row length changed: recompute pow_ (kPowX x steps exps, once per table size).
+  pow_.resize(kPowX * dense_steps_);
+  for (std::size_t x = 0; x < kPowX; ++x) {
+    const double rx = p_.r + static_cast<double>(x);
+    std::size_t k = 0;
+    for (; k < dense_steps_; ++k) {
+      const double e = rx * (log_alpha_u_[k] - log_alpha_u_[0]);
+      if (!(e <= 700.0)) break;  // log_alpha_u_ increases with k: a prefix of the steps
+      pow_[x * dense_steps_ + k] = std::exp(e);
+    }
+    pow_steps_[x] = k;
+  }
 }
 
 const double* BgNbdScorer::lookup(double x, double T) {
@@ -228,15 +335,23 @@ void BgNbdScorer::score_sets(std::span<const double> x, std::span<const double> 
     // Grid path: integer x < kGridX, T and t_x whole steps. The numerators come from the dense
     // table, a/(b+x-1) from a per-x table, and ((alpha+T)/(alpha+t_x))^(r+x) from the per-step
     // logs: exp((r+x) (log(alpha+T) - log(alpha+t_x))), absolute error of the exponent
-    // ~(r+x) 4e-16 (log values ~ 1..10). Branch-free in x: a/(b+x-1) is 0 for x = 0 (BG/NBD).
+    // ~(r+x) 4e-16 (log values ~ 1..10); for x < kPowX as pow_[x][T] / pow_[x][t_x], each entry's
+    // relative error ~ its exponent (r+x) (log(alpha+u) - log(alpha)) times 1.1e-16: the same
+    // order (tests check 1e-12 against the hashed path). Branch-free in x: a/(b+x-1) is 0 for x = 0
+    // (BG/NBD; MBG/NBD's x = 0 customers may have dropped out: a/b there).
     std::size_t sT = 0, stx = 0;
     const auto xs = static_cast<std::size_t>(xi);
     if (grid_ > 0 && xi >= 0 && xi < static_cast<double>(kGridX) && static_cast<double>(xs) == xi &&
         on_grid(Ti, sT) && on_grid(t_x[i], stx)) {
-      grow_grid(std::max(sT, stx));
+      if (std::max(sT, stx) >= dense_steps_) grow_grid(std::max(sT, stx));  // sized up front: rare
       double* num = dense_.data() + (sT * kGridX + xs) * nsets;
       if (std::isnan(num[0])) fill(xi, Ti, step_terms(sT), num);
-      const double inv = 1.0 / (1.0 + odds_scale_[xs] * std::exp((r + xi) * (log_alpha_u_[sT] - log_alpha_u_[stx])));
+      double ratio = 0.0;
+      if (xs < kPowX && sT < pow_steps_[xs] && stx < pow_steps_[xs])
+        ratio = pow_[xs * dense_steps_ + sT] / pow_[xs * dense_steps_ + stx];
+      else
+        ratio = std::exp((r + xi) * (log_alpha_u_[sT] - log_alpha_u_[stx]));
+      const double inv = 1.0 / (1.0 + odds_scale_[xs] * ratio);
       for (std::size_t k = 0; k < nsets; ++k)
         if (out[k]) out[k][i] = num[k] * inv;
       if (pa) pa[i] = inv;

@@ -64,8 +64,9 @@ void bgnbd_p_alive(const BgNbdParams& p, std::span<const double> x, std::span<co
 //   z = t/(alpha+T+t). Euler's transform turns the product into (1-z)^(a-1) 2F1(a+b-1-r, a-1;
 //   a+b+x-1; z), whose terms stay bounded at large x. N depends on (x, T) only, and real data
 //   have few distinct (x, T), so N is memoised in a direct-mapped cache: the per-customer cost
-//   is then one log1p + one exp. Requires a != 1 (the formula's pole). Not thread-safe: use one
-//   scorer per thread. Results do not depend on cache hits (same function computes the value).
+//   is then one log and one exp (on the day grid one exp, none for x < 32). Requires a != 1 (the
+//   formula's pole). Not thread-safe: use one scorer per thread. Results do not depend on cache
+//   hits (same function computes the value).
 // One set of horizons with their weights (value = sum_j weights[j] E[Y(horizons[j])]).
 struct HorizonSet {
   std::vector<double> horizons, weights;
@@ -100,6 +101,25 @@ class BgNbdScorer {
   // One output per set (each empty to skip, else of length n).
   void score_sets(std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
                   std::span<const std::span<double>> out_values, std::span<double> out_p_alive);
+  // Sharing the dense table's fill, e.g. across MPI ranks: each fills a slice of the union of
+  // every rank's keys and all install all values, instead of each repeating nearly the whole fill
+  // (distinct (x, T) saturate long before the customers do). A key names one grid entry (integer
+  // x < kGridX, T = step / grid): x << 32 | step, so sorted keys run x by x with T ascending.
+  using GridKey = std::uint64_t;
+  // Sorted distinct keys of the customers whose numerators live in the dense table (none without
+  // a grid, set_time_grid).
+  // (Sizes the table for them.)
+  std::vector<GridKey> grid_keys(std::span<const double> x, std::span<const double> T);
+  // Numerators of every set per key, [key][set] (set_count() values a key), each x's (T, horizon)
+  // series in one batch. Computed by the same code as the self-filling path (fill/combine), so the
+  // values are bit-identical wherever they are computed. Keys sorted, as grid_keys returns them.
+  std::vector<double> grid_values(std::span<const GridKey> keys);
+  // Stores values from grid_values of a scorer with the same parameters, sets and grid (any key
+  // order): the customers with these keys then need no fill here. Filling a scorer's own table
+  // up front is install(keys, grid_values(keys)) with its customers' keys: faster than entry by
+  // entry during score_sets (fuller series blocks), same values.
+  void install(std::span<const GridKey> keys, std::span<const double> values);
+  std::size_t set_count() const { return sets_.size(); }
   // The (x, T)-only numerator of the first set, uncached (exposed for tests).
   double numerator(double x, double T) const { return numerator(0, x, T); }
   double numerator(std::size_t set, double x, double T) const;
@@ -117,6 +137,8 @@ class BgNbdScorer {
   // horizons' (1-z)^(a-1) and 1 - (1-z)^(a-1) at T (time_terms). Same values as numerator() to
   // rounding (tests check 1e-12); grid and hashed paths compute them identically.
   void fill(double x, double T, const double* pq, double* values);
+  // The numerators from flat_hyp_ (2F1 - 1 per horizon) and pq: shared by fill and grid_values.
+  void combine(double x, const double* pq, double* values) const;
   void time_terms(double T, double* pq) const;
   const double* step_terms(std::size_t step);  // time_terms of a grid step, computed once
   Hyp2f1MinusOneBatch& series_for(double x);
@@ -129,16 +151,26 @@ class BgNbdScorer {
   double grid_ = 0;            // steps per time unit, 0 = no grid
   std::vector<double> dense_;  // [step][x][set], NaN = not yet computed
   std::vector<double> log_alpha_u_;  // [step]: log(alpha + step / grid)
+  std::vector<double> step_value_;   // [step]: step / grid (on_grid's test without a division)
+  // P(alive)'s ((alpha+T)/(alpha+t_x))^(r+x) for small x as a ratio of two table entries instead
+  // of an exp per customer: pow_[x][step] = exp((r+x) (log(alpha+u) - log(alpha))), u = step /
+  // grid, for x < kPowX and the first pow_steps_[x] steps (exponent <= 700: no overflow). The
+  // entries depend on (x, step) and the parameters only, so the path and the value of a customer
+  // do not depend on the other customers (nor on the rank).
+  static constexpr std::size_t kPowX = 32;
+  std::vector<double> pow_;
+  std::array<std::size_t, kPowX> pow_steps_{};
   std::size_t dense_steps_ = 0;
   std::array<double, kGridX> odds_scale_{};  // [x]: a / (b + x - 1), 0 for x = 0
   // Horizons > 0 of all sets, set by set in their order (a horizon <= 0 adds nothing).
   std::vector<double> flat_h_, flat_w_;
   std::vector<std::size_t> flat_set_;
-  std::vector<double> flat_hyp_;                      // per fill: 2F1 - 1 per horizon
+  std::vector<double> flat_hyp_;                      // per fill: 2F1 - 1 per horizon (set at same_[k])
   std::vector<double> pq_;                            // [step][horizon]{P, Q} (time_terms)
   std::vector<char> pq_ready_;                        // [step]
   std::vector<double> pq_scratch_;                    // time_terms off the grid
-  std::vector<std::size_t> lane_;                     // batch order: flat indices by decreasing horizon
+  std::vector<std::size_t> same_;                     // [flat]: first flat index of an equal horizon
+  std::vector<std::size_t> lane_;                     // batch order: distinct horizons' flat indices, decreasing
   std::vector<double> lane_z_, lane_hyp_;             // z and 2F1 - 1 in batch order
   std::vector<Hyp2f1MinusOneBatch> series_;           // [x] for integer x < kGridX, then one for any other x
   std::vector<char> series_ready_;

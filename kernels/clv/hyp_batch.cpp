@@ -13,6 +13,11 @@ constexpr std::size_t kLanes = 8;
 // Lanes are tested for convergence every kCheck terms only (on their last term, by the scalar
 // series' test): a finished lane has its power of z set to 0, so later terms add exact zeros.
 constexpr int kCheck = 8;
+// Hyp2f1MinusOneBatch: z values per block. Each term is a multiply on the power of z then an add
+// to the sum per lane, a chain of dependent operations: 16 lanes (4 AVX2 vectors) keep four chains
+// in flight where 8 left the core waiting on their latency. A lane's value does not depend on
+// the block it runs in.
+constexpr std::size_t kMinusOneLanes = 16;
 
 }  // namespace
 
@@ -159,12 +164,12 @@ void Hyp2f1MinusOneBatch::extend(std::size_t n) {
 CRMPI_HYP_CLONES
 void Hyp2f1MinusOneBatch::eval(std::span<const double> z, std::span<double> out) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  for (std::size_t i0 = 0; i0 < z.size(); i0 += kLanes) {
-    const std::size_t lanes = std::min(kLanes, z.size() - i0);
-    double zl[kLanes], zp[kLanes], lim[kLanes], sum[kLanes];
-    bool ok[kLanes];
+  for (std::size_t i0 = 0; i0 < z.size(); i0 += kMinusOneLanes) {
+    const std::size_t lanes = std::min(kMinusOneLanes, z.size() - i0);
+    double zl[kMinusOneLanes], zp[kMinusOneLanes], lim[kMinusOneLanes], sum[kMinusOneLanes];
+    bool ok[kMinusOneLanes];
     bool any = false;
-    for (std::size_t l = 0; l < kLanes; ++l) {
+    for (std::size_t l = 0; l < kMinusOneLanes; ++l) {
       const double zv = l < lanes ? z[i0 + l] : 0.0;
       ok[l] = l < lanes && finite_ && zv >= 0.0 && zv < 1.0;  // false on NaN
       zl[l] = ok[l] ? zv : 0.0;
@@ -175,10 +180,10 @@ void Hyp2f1MinusOneBatch::eval(std::span<const double> z, std::span<double> out)
     }
     for (int n = 0; any && n < kHypMaxTerms; n += kCheck) {
       if (static_cast<std::size_t>(n + kCheck) >= coef_.size()) extend(static_cast<std::size_t>(n + kCheck));
-      double t[kLanes];
+      double t[kMinusOneLanes];
       for (int j = n; j < n + kCheck; ++j) {
         const double c1 = coef_[static_cast<std::size_t>(j) + 1];
-        for (std::size_t l = 0; l < kLanes; ++l) {  // branch-free: vectorised
+        for (std::size_t l = 0; l < kMinusOneLanes; ++l) {  // branch-free: vectorised
           zp[l] *= zl[l];
           t[l] = c1 * zp[l];
           sum[l] += t[l];
@@ -189,7 +194,7 @@ void Hyp2f1MinusOneBatch::eval(std::span<const double> z, std::span<double> out)
       // (|ratio| < 1) and tiny, or zero. A lane still depends on its own z only.
       const double rho = rho_[static_cast<std::size_t>(n + kCheck - 1)];
       any = false;
-      for (std::size_t l = 0; l < kLanes; ++l) {
+      for (std::size_t l = 0; l < kMinusOneLanes; ++l) {
         const bool done = ((rho * zl[l] < 1.0) & (std::fabs(t[l]) < lim[l] * std::fabs(1.0 + sum[l]))) | (t[l] == 0.0);
         zp[l] = done ? 0.0 : zp[l];
         any = any || zp[l] != 0.0;

@@ -2,6 +2,7 @@
 // summaries, lifecycle rules and holdout metrics.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -262,5 +263,101 @@ TEST(ClvScoring, ParetoNbdGridMemoMatchesRowFormula) {
       ASSERT_NEAR(pa[i], alive, 1e-12 * alive + 1e-300) << i;
       ASSERT_NEAR(v[i], value * alive, 1e-12 * value * alive + 1e-300) << i;
     }
+  }
+}
+
+TEST(ClvScoring, BgNbdInstalledGridValuesMatchSelfFilling) {
+  // The shared fill (crmpi clv at several ranks): keys of two halves of the customers, their
+  // union filled by two other scorers in two slices, installed: the scores are bit-identical to
+  // a scorer filling its own table entry by entry during score_sets, and to one scoring the
+  // customers one at a time (a series lane's value does not depend on the batch it runs in).
+  std::mt19937_64 rng(11);
+  std::geometric_distribution<int> xs(0.25);
+  std::uniform_int_distribution<int> days(0, 800);
+  const std::size_t n = 30000;
+  std::vector<double> x(n), t_x(n), T(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int dT = days(rng);
+    T[i] = dT / 7.0;
+    x[i] = i % 89 == 0 ? 260.0 : xs(rng);
+    t_x[i] = x[i] > 0 ? std::uniform_int_distribution<int>(0, dT)(rng) / 7.0 : 0.0;
+    if (i % 103 == 0) t_x[i] += 1e-3;  // t_x off the grid: hashed path for P(alive), table for T
+  }
+  std::vector<double> clv_h, clv_w;
+  clv_horizons_and_weights(ClvSettings{12, 0.01, TimeUnit::kWeek}, clv_h, clv_w);
+  const std::vector<HorizonSet> sets = {{{52.0}, {1.0}}, {clv_h, clv_w}, {{13.0}, {1.0}}};
+  auto make = [&] {
+    BgNbdScorer s(kCdnowBg, sets);
+    s.set_time_grid(7.0);
+    return s;
+  };
+  std::vector<double> a0(n), a1(n), a2(n), ap(n), b0(n), b1(n), b2(n), bp(n);
+  BgNbdScorer self = make();
+  const std::span<double> ao[3] = {a0, a1, a2}, bo[3] = {b0, b1, b2};
+  self.score_sets(x, t_x, T, ao, ap);
+
+  const std::size_t half = n / 2;
+  BgNbdScorer shared = make(), filler0 = make(), filler1 = make();
+  std::vector<BgNbdScorer::GridKey> keys = shared.grid_keys(std::span(x).first(half), std::span(T).first(half));
+  const std::vector<BgNbdScorer::GridKey> more = shared.grid_keys(std::span(x).subspan(half), std::span(T).subspan(half));
+  ASSERT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+  keys.insert(keys.end(), more.begin(), more.end());
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  ASSERT_GT(keys.size(), 1000u);
+  const std::size_t cut = keys.size() / 3;
+  std::vector<double> values = filler0.grid_values(std::span(keys).first(cut));
+  const std::vector<double> rest = filler1.grid_values(std::span(keys).subspan(cut));
+  values.insert(values.end(), rest.begin(), rest.end());
+  ASSERT_EQ(values.size(), keys.size() * shared.set_count());
+  shared.install(keys, values);
+  shared.score_sets(x, t_x, T, bo, bp);
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(ap[i], bp[i]) << i;
+    ASSERT_EQ(a0[i], b0[i]) << i;
+    ASSERT_EQ(a1[i], b1[i]) << i;
+    ASSERT_EQ(a2[i], b2[i]) << i;
+  }
+  BgNbdScorer one = make();
+  for (std::size_t i = 0; i < n; i += 13) {
+    double v[3], pa = 0;
+    const std::span<double> vo[3] = {{&v[0], 1}, {&v[1], 1}, {&v[2], 1}};
+    one.score_sets(std::span(x).subspan(i, 1), std::span(t_x).subspan(i, 1), std::span(T).subspan(i, 1), vo,
+                   std::span(&pa, 1));
+    ASSERT_EQ(pa, ap[i]) << i;
+    ASSERT_EQ(v[0], a0[i]) << i;
+    ASSERT_EQ(v[1], a1[i]) << i;
+    ASSERT_EQ(v[2], a2[i]) << i;
+  }
+}
+
+TEST(ClvScoring, BgNbdSharedHorizonComputedOnce) {
+  // crmpi clv's 12-month horizon is also the CLV's last month: the fused scorer sums that series
+  // once for both sets, and each set's values equal those of a scorer of that set alone.
+  std::vector<double> clv_h, clv_w;
+  clv_horizons_and_weights(ClvSettings{12, 0.01, TimeUnit::kWeek}, clv_h, clv_w);
+  const double horizon = 12.0 * month_length(TimeUnit::kWeek);
+  ASSERT_EQ(clv_h.back(), horizon);
+  std::mt19937_64 rng(5);
+  std::geometric_distribution<int> xs(0.2);
+  std::uniform_int_distribution<int> days(0, 700);
+  const std::size_t n = 5000;
+  std::vector<double> x(n), t_x(n), T(n), f0(n), f1(n), s0(n), s1(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int dT = days(rng);
+    T[i] = dT / 7.0;
+    x[i] = xs(rng);
+    t_x[i] = x[i] > 0 ? std::uniform_int_distribution<int>(0, dT)(rng) / 7.0 : 0.0;
+  }
+  BgNbdScorer fused(kCdnowBg, {{{horizon}, {1.0}}, {clv_h, clv_w}}), first(kCdnowBg, {horizon}, {1.0}),
+      second(kCdnowBg, clv_h, clv_w);
+  for (BgNbdScorer* s : {&fused, &first, &second}) s->set_time_grid(7.0);
+  const std::span<double> fo[2] = {f0, f1};
+  fused.score_sets(x, t_x, T, fo, {});
+  first.score(x, t_x, T, s0);
+  second.score(x, t_x, T, s1);
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(f0[i], s0[i]) << i;
+    ASSERT_EQ(f1[i], s1[i]) << i;
   }
 }
