@@ -99,7 +99,8 @@ MoneyParse parse_money_micros(std::string_view text) {
     std::size_t i = negative ? 1 : 0;
     const std::size_t int_begin = i;
     std::int64_t units = 0;
-    for (; i < text.size() && is_digit(text[i]); ++i) units = units * 10 + (text[i] - '0');
+    // At most 13 digits read: more fail the test below (and could overflow int64).
+    for (; i < text.size() && i - int_begin < 13 && is_digit(text[i]); ++i) units = units * 10 + (text[i] - '0');
     const std::size_t int_digits = i - int_begin;
     if (int_digits >= 1 && int_digits <= 12) {
       std::int64_t frac = 0;
