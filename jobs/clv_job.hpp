@@ -80,7 +80,7 @@ class ExactSum {
 std::vector<clv::Triple> gather_triples(const Comm& comm, std::span<const clv::Triple> local);
 // Same, taking the local table: on one rank an already collapsed table is returned as is.
 std::vector<clv::Triple> gather_triples(const Comm& comm, std::vector<clv::Triple>&& local);
-std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::span<const clv::SpendPair> local);
+std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::vector<clv::SpendPair>&& local);
 // Rank 0 runs fit(), the result is broadcast (raw doubles, strings) to every rank.
 template <class Fit>
 clv::FitResult fit_on_root(const Comm& comm, Fit&& fit);

@@ -46,10 +46,15 @@ void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
   if (!cfg.wants("gamma_gamma")) return;
   Stopwatch sw;
   // Repeat customers of the calibration period with their mean spend, one row each.
+  // Counted first and reserved exactly: growing by doubling touched twice the fresh pages.
+  auto repeat_with_spend = [&r](std::size_t i) { return r.in_calibration[i] && r.x[i] > 0 && r.mean_spend[i] > 0; };
+  std::size_t rows = 0;
+  for (std::size_t i = 0; i < r.x.size(); ++i) rows += repeat_with_spend(i) ? 1 : 0;
   std::vector<clv::SpendPair> spend_rows;
+  spend_rows.reserve(rows);
   for (std::size_t i = 0; i < r.x.size(); ++i)
-    if (r.in_calibration[i] && r.x[i] > 0 && r.mean_spend[i] > 0) spend_rows.push_back({r.x[i], r.mean_spend[i], 1});
-  const std::vector<clv::SpendPair> st = gather_spend(comm, spend_rows);  // on rank 0 only
+    if (repeat_with_spend(i)) spend_rows.push_back({r.x[i], r.mean_spend[i], 1});
+  const std::vector<clv::SpendPair> st = gather_spend(comm, std::move(spend_rows));  // on rank 0 only
   r.spend_customers = clv::total_count(st);
   comm.bcast(r.spend_customers);
   if (r.spend_customers < kMinFitCustomers) {

@@ -81,11 +81,12 @@ std::vector<clv::Triple> gather_triples(const Comm& comm, std::vector<clv::Tripl
   return gather_triples(comm, std::span<const clv::Triple>(local));
 }
 
-std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::span<const clv::SpendPair> local) {
-  std::vector<clv::SpendPair> mine = clv::collapse_spend(local);
+std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::vector<clv::SpendPair>&& local) {
+  std::vector<clv::SpendPair> mine = clv::collapse_spend(std::move(local));
   if (comm.size() == 1) return mine;  // already the global table
   const std::vector<clv::SpendPair> all = comm.gatherv_to_root(std::span<const clv::SpendPair>(mine));
-  return comm.is_root() ? clv::collapse_spend(all) : std::vector<clv::SpendPair>{};
+  std::vector<clv::SpendPair>().swap(mine);
+  return comm.is_root() ? clv::collapse_spend(std::move(all)) : std::vector<clv::SpendPair>{};
 }
 
 namespace {

@@ -22,6 +22,7 @@ std::vector<Triple> merge_triples(std::span<const std::vector<Triple>> tables);
 
 // Same for Gamma-Gamma (x, mean_spend) pairs; rows with x <= 0 are dropped (not repeat buyers).
 std::vector<SpendPair> collapse_spend(std::span<const SpendPair> rows);
+std::vector<SpendPair> collapse_spend(std::vector<SpendPair>&& rows);  // reuses rows' memory
 std::vector<SpendPair> collapse_spend(std::span<const double> x, std::span<const double> mean_spend);
 std::vector<SpendPair> merge_spend(std::span<const std::vector<SpendPair>> tables);
 

@@ -125,7 +125,7 @@ TEST(ClvMpi, SpendTableAndGammaGammaIdenticalAtAnyRankCount) {
     const auto [b, e] = part(all.size(), comm.rank(), comm.size(), 1);
     std::vector<clv::SpendPair> mine(all.begin() + static_cast<std::ptrdiff_t>(b),
                                      all.begin() + static_cast<std::ptrdiff_t>(e));
-    const auto table = crmpi::gather_spend(comm, mine);  // the root's, empty elsewhere
+    const auto table = crmpi::gather_spend(comm, std::move(mine));  // the root's, empty elsewhere
     EXPECT_EQ(table, comm.is_root() ? want_table : std::vector<clv::SpendPair>{});
     expect_same_fit(crmpi::fit_on_root(comm, [&] { return clv::fit_gamma_gamma(table); }), want);
   }
