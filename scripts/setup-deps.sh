@@ -27,7 +27,7 @@ packages=(
   openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
   # C++ libraries
   libeigen3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev liblbfgspp-dev
-  nlohmann-json3-dev libxxhash-dev zlib1g-dev
+  nlohmann-json3-dev libxxhash-dev zlib1g-dev libisal-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # Python tooling (checks, plots); use /usr/bin/python3

@@ -3,11 +3,14 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <isa-l/igzip_lib.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "kernels/common/errors.hpp"
 
@@ -51,45 +54,87 @@ class PlainSource final : public ByteSource {
   std::uint64_t pos_;
 };
 
+// Gzip through ISA-L's igzip inflate (libisal): 4-6x zlib's speed on this machine (the 781 MB
+// bench CSV: `igzip -dc` 0.52 s, `zcat` 3.0 s), and inflate is what every rank pays in full for a
+// gzip input. Behaves as zlib's gzread did: concatenated members are read one after another,
+// anything after a member that is not another gzip header is ignored, each member's CRC-32 and
+// length are checked, and data inflated before a cut is delivered before the error.
 class GzipSource final : public ByteSource {
  public:
-  explicit GzipSource(const std::string& path) : path_(path) {
-    const int fd = open_or_throw(path);  // distinguishes "missing" (66) from zlib failures
-    file_ = gzdopen(fd, "rb");
-    if (file_ == nullptr) {
-      ::close(fd);
-      throw IoError("cannot start gzip reading of '" + path + "'");
-    }
-    gzbuffer(file_, 1U << 18);
+  explicit GzipSource(const std::string& path) : path_(path), fd_(open_or_throw(path)), in_(kInBytes) {
+    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+    start_member();
   }
-  ~GzipSource() override { gzclose(file_); }
+  ~GzipSource() override { ::close(fd_); }
   GzipSource(const GzipSource&) = delete;
   GzipSource& operator=(const GzipSource&) = delete;
 
   std::size_t read(char* out, std::size_t n) override {
-    const auto want = static_cast<unsigned>(n > static_cast<std::size_t>(INT_MAX) ? INT_MAX : n);
-    const int got = gzread(file_, out, want);
-    int err = Z_OK;
-    const char* msg = gzerror(file_, &err);
-    // gzread reports a truncated stream with Z_BUF_ERROR but keeps serving what it inflated
-    // before the cut (and returns -1 after other errors), so data is delivered while there is
-    // some and the error is thrown by the first read that gets none: the message then names how
-    // far the data was good.
-    if (got > 0) {
-      pos_ += static_cast<std::uint64_t>(got);
-      return static_cast<std::size_t>(got);
-    }
-    if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
-      throw DataError("gzip file '" + path_ + "' is " + (err == Z_BUF_ERROR ? "truncated" : "corrupt") + " after " +
-                      std::to_string(pos_) + " decompressed bytes: " + (msg ? msg : "zlib error"));
+    while (!done_) {
+      if (state_.block_state == ISAL_BLOCK_FINISH) {
+        next_member_or_done();
+        continue;
+      }
+      if (state_.avail_in == 0 && !eof_) refill();
+      state_.next_out = reinterpret_cast<std::uint8_t*>(out);
+      state_.avail_out = static_cast<std::uint32_t>(std::min<std::size_t>(n, UINT32_MAX));
+      const std::uint32_t room = state_.avail_out;
+      const int ret = isal_inflate(&state_);
+      const std::size_t got = room - state_.avail_out;
+      pos_ += got;
+      if (ret < 0) fail(ret == ISAL_INCORRECT_CHECKSUM ? "corrupt (CRC-32 or length check failed)" : "corrupt");
+      if (got > 0) return got;
+      if (state_.block_state != ISAL_BLOCK_FINISH && state_.avail_in == 0 && eof_) fail("truncated");
     }
     return 0;
   }
   bool is_gzip() const override { return true; }
 
  private:
+  static constexpr std::size_t kInBytes = std::size_t{1} << 20;
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw DataError("gzip file '" + path_ + "' is " + what + " after " + std::to_string(pos_) + " decompressed bytes");
+  }
+  void start_member() {
+    std::uint8_t* next = state_.next_in;
+    const std::uint32_t avail = state_.avail_in;
+    isal_inflate_init(&state_);
+    state_.crc_flag = ISAL_GZIP;  // parse the header, check CRC-32 and ISIZE of the trailer
+    state_.next_in = next;
+    state_.avail_in = avail;
+  }
+  // Reads more compressed bytes after those not yet consumed (kept at the buffer's start).
+  void refill() {
+    if (state_.avail_in > 0 && state_.next_in != in_.data()) std::memmove(in_.data(), state_.next_in, state_.avail_in);
+    const std::size_t have = state_.avail_in;
+    for (;;) {
+      const ssize_t got = ::read(fd_, in_.data() + have, in_.size() - have);
+      if (got >= 0) {
+        eof_ = got == 0;
+        state_.next_in = in_.data();
+        state_.avail_in = static_cast<std::uint32_t>(have + static_cast<std::size_t>(got));
+        return;
+      }
+      if (errno != EINTR) throw IoError("read failed on '" + path_ + "': " + errno_text());
+    }
+  }
+  // After a member: another member starts with the gzip magic; anything else ends the data.
+  void next_member_or_done() {
+    while (state_.avail_in < 2 && !eof_) refill();
+    if (state_.avail_in >= 2 && state_.next_in[0] == 0x1f && state_.next_in[1] == 0x8b) {
+      start_member();
+    } else {
+      done_ = true;
+    }
+  }
+
   std::string path_;
-  gzFile file_ = nullptr;
+  int fd_;
+  std::vector<std::uint8_t> in_;
+  inflate_state state_{};
+  bool eof_ = false;
+  bool done_ = false;
   std::uint64_t pos_ = 0;
 };
 

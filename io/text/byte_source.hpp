@@ -1,5 +1,5 @@
 // Sequential byte sources under the text reader: a plain file read from any offset with pread,
-// or a gzip stream inflated from its start with zlib. Errors name the file and the offset.
+// or a gzip stream inflated from its start with ISA-L (igzip). Errors name the file and the offset.
 #pragma once
 
 #include <cstddef>
@@ -26,7 +26,8 @@ bool has_gzip_magic(const std::string& path);
 // Plain file from byte `offset` on.
 std::unique_ptr<ByteSource> open_plain(const std::string& path, std::uint64_t offset);
 
-// Decompressed bytes of a gzip file from its start (multi-member files are read as one stream).
+// Decompressed bytes of a gzip file from its start (multi-member files are read as one stream;
+// bytes after a member that do not start another are ignored, as zlib's gzread does).
 // A truncated or corrupt stream throws crmpi::DataError naming the decompressed offset reached.
 std::unique_ptr<ByteSource> open_gzip(const std::string& path);
 
