@@ -1,5 +1,7 @@
 #include "jobs/ingest/order_reader.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
@@ -8,6 +10,7 @@
 #include "jobs/job_common.hpp"
 #include "kernels/ingest/date_parse.hpp"
 #include "kernels/ingest/exact_number.hpp"
+#include "kernels/ingest/serial_file_readers.hpp"
 #include "kernels/ingest/short_text.hpp"
 #include "io/schema.hpp"
 
@@ -212,7 +215,32 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
                             .has_header = !baskets && cfg_.header,
                             .chunk_bytes = static_cast<std::size_t>(cfg_.chunk_bytes),
                             .simple_fast_path = fast_};
-  textio::TextFileReader reader(path, textio::ReadShare{comm_.rank(), comm_.size()}, o);
+  if (!gzip_layout_done_) {
+    std::vector<std::uint64_t> gz_sizes;
+    for (const std::string& in : cfg_.inputs) {
+      const bool gz = textio::has_gzip_magic(in);
+      gzip_ordinal_.push_back(gz ? gz_sizes.size() : SIZE_MAX);
+      if (gz) gz_sizes.push_back(textio::file_size(in));
+    }
+    gzip_readers_ = ingest::serial_file_readers(gz_sizes, comm_.size());
+    gzip_layout_done_ = true;
+  }
+  bad_file_begin_ = out_.bad.size();
+  lines_before_ = out_.store.lines.size();
+  local_basket_ = 0;
+  file_is_gzip_ = gzip_ordinal_.at(fi) != SIZE_MAX;
+  file_part_ = comm_.rank();
+  file_nparts_ = comm_.size();
+  file_bytes_consumed_ = file_physical_lines_ = file_records_ = 0;
+  fault_point(comm_, "ingest-read");
+  if (file_is_gzip_) {
+    const std::vector<int>& readers = gzip_readers_[gzip_ordinal_[fi]];
+    const auto me = std::find(readers.begin(), readers.end(), comm_.rank());
+    if (me == readers.end()) return;  // other ranks inflate this file
+    file_part_ = static_cast<int>(me - readers.begin());
+    file_nparts_ = static_cast<int>(readers.size());
+  }
+  textio::TextFileReader reader(path, textio::ReadShare{file_part_, file_nparts_}, o);
   if (!reader.is_gzip() && !baskets) {
     // Reserve for the share at once rather than copy the lines each time the vector doubles: no
     // real line is under ~56 bytes of text, and reserved pages never touched are never resident.
@@ -220,10 +248,6 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
     out_.store.lines.reserve(out_.store.lines.size() + share / 56);
     out_.store.arena.reserve(out_.store.arena.size() + share / 8);
   }
-  bad_file_begin_ = out_.bad.size();
-  lines_before_ = out_.store.lines.size();
-  local_basket_ = 0;
-  fault_point(comm_, "ingest-read");
   textio::TextRecord rec;
   while (reader.next(rec)) {
     ++out_.counts.records;
@@ -238,7 +262,6 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
     else parse_order_record(rec, fi);
   }
   out_.counts.blank += reader.blank_lines();
-  file_is_gzip_ = reader.is_gzip();
   file_bytes_consumed_ = reader.bytes_consumed();
   file_physical_lines_ = reader.physical_lines();
   file_records_ = reader.records();
@@ -247,16 +270,16 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
 void OrderReader::finish_file() {
   const bool gz = file_is_gzip_;
   // Text bytes parsed: the file for plain shares (summed over ranks), the inflated stream for
-  // gzip (every rank inflates all of it).
+  // gzip (each of its readers inflates all of it; other ranks none).
   out_.text_bytes += gz ? comm_.allreduce_max(file_bytes_consumed_) : comm_.allreduce_sum(file_bytes_consumed_);
   // Global line numbers (plain shares count from their start) and global basket numbers.
   const std::uint64_t line_base = gz ? 0 : comm_.exscan_sum<std::uint64_t>(file_physical_lines_);
   for (std::size_t i = bad_file_begin_; i < out_.bad.size(); ++i) out_.bad[i].line += line_base;
   if (!is_basket(format_)) return;
   const std::uint64_t before = gz ? 0 : comm_.exscan_sum<std::uint64_t>(file_records_);
-  const auto p = static_cast<std::uint64_t>(comm_.size()), r = static_cast<std::uint64_t>(comm_.rank());
-  // Data record k of a gzip file is read by rank k % P as its (k / P)-th record; a bad record
-  // still takes its number, so basket ids are line-based and rank-invariant.
+  const auto p = static_cast<std::uint64_t>(file_nparts_), r = static_cast<std::uint64_t>(file_part_);
+  // Data record k of a gzip file is read by its reader k % P (P readers) as its (k / P)-th record;
+  // a bad record still takes its number, so basket ids are line-based and rank-invariant.
   for (std::size_t i = lines_before_; i < out_.store.lines.size(); ++i) {
     auto& l = out_.store.lines[i];
     const std::uint64_t k = gz ? l.order_num * p + r : before + l.order_num;

@@ -1,5 +1,6 @@
 // Distributed reading and parsing: each rank reads its share of every input file (a byte range of
-// plain files, every P-th record of gzip streams) into a ParsedShare of kept sale lines, local
+// plain files; of gzip streams, which only inflate from their start, the files are spread over
+// the ranks and a file's readers take every k-th record, see serial_file_readers.hpp) into a ParsedShare of kept sale lines, local
 // dictionaries and counts. Bad lines are collected, not thrown: the driver reports them after
 // parsing, the same way on every rank.
 #pragma once
@@ -119,6 +120,12 @@ class OrderReader {
   std::uint64_t local_basket_ = 0;  // baskets of this rank in the current file
   std::uint64_t basket_base_ = 0;   // baskets in the files before the current one
   bool file_is_gzip_ = false;
+  int file_part_ = 0, file_nparts_ = 1;  // this rank's round-robin share of a gzip file
+  // The ranks reading each gzip input (ingest::serial_file_readers), by gzip ordinal; computed
+  // at the first file, the same on every rank.
+  bool gzip_layout_done_ = false;
+  std::vector<std::vector<int>> gzip_readers_;
+  std::vector<std::size_t> gzip_ordinal_;  // by input index
   std::uint64_t file_bytes_consumed_ = 0, file_physical_lines_ = 0, file_records_ = 0;
 };
 
