@@ -12,13 +12,15 @@
 #
 # usage: bench/ingest_bench.sh [LINES] [WORKDIR]
 #   env CRMPI=path/to/crmpi (default build/jobs/crmpi), CRMPI_BEFORE=another build to compare in
-#   the same run (optional), RANKS="1 2", GZ=1 (also the .gz run)
+#   the same run (optional), RANKS="1 2", GZ=1 (also the .gz run), GZ_PARTS=4 (also the same lines
+#   as that many .gz files, each with the header: the files are spread over the ranks; 0 = skip)
 set -euo pipefail
 LINES=${1:-10000000}
 WORK=${2:-/tmp/crmpi-ingest-bench}
 CRMPI=${CRMPI:-build/jobs/crmpi}
 RANKS=${RANKS:-"1 2"}
 GZ=${GZ:-1}
+GZ_PARTS=${GZ_PARTS:-4}
 CRMPI_BEFORE=${CRMPI_BEFORE:-}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mkdir -p "$WORK"
@@ -43,6 +45,16 @@ if [[ ! -s $CSV ]]; then
     } }' > "$CSV"
 fi
 if [[ $GZ == 1 && ! -s $CSV.gz ]]; then gzip -1 -k -c "$CSV" > "$CSV.gz"; fi
+PARTS=()
+if [[ $GZ == 1 && $GZ_PARTS -gt 1 ]]; then
+  for ((k = 0; k < GZ_PARTS; k++)); do PARTS+=("$CSV.part$k.gz"); done
+  if [[ ! -s ${PARTS[-1]} ]]; then
+    HEADER=$(head -n 1 "$CSV")
+    # Consecutive line ranges (as monthly exports would be), each part with the header.
+    tail -n +2 "$CSV" | split -l $(((LINES + GZ_PARTS - 1) / GZ_PARTS)) -d -a 1 \
+      --filter="(printf '%s\\n' '$HEADER'; cat) | gzip -1 > \$FILE.gz" - "$CSV.part"
+  fi
+fi
 
 mb() { echo "scale=1; $1 / 1000000" | bc; }
 BYTES=$(stat -c %s "$CSV")
@@ -72,10 +84,11 @@ ratio() { echo "scale=1; 100 * $1 / $2" | bc; }
 MBS_WC=$(echo "scale=1; $BYTES / 1000000 / $T_WC" | bc)
 MBS_CAT=$(echo "scale=1; $BYTES / 1000000 / $T_CAT" | bc)
 
-run() {  # binary ranks input label
-  local bin=$1 np=$2 in=$3 label=$4 log=$WORK/ingest_np$2_$4.log
+run() {  # binary ranks label input...
+  local bin=$1 np=$2 label=$3 log=$WORK/ingest_np$2_$3.log
+  shift 3
   /usr/bin/time -v mpiexec -n "$np" --oversubscribe "$bin" ingest --log-level debug --out "$WORK/out_np$np.h5" \
-    "$in" > "$log" 2>&1
+    "$@" > "$log" 2>&1
   local wall rss parse
   wall=$(grep -oP 'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): \K.*' "$log")
   rss=$(grep -oP 'Maximum resident set size \(kbytes\): \K[0-9]+' "$log")
@@ -85,12 +98,13 @@ run() {  # binary ranks input label
   if [[ $label == plain ]]; then
     echo "    parse per rank = $(ratio "$parse" "$MBS_WC")% of wc -l, $(ratio "$parse" "$MBS_CAT")% of cat"
   else
-    echo "    parse per rank = $(ratio "$parse" "$MBS_ZCAT")% of zcat${MBS_IGZ:+, $(ratio "$parse" "$MBS_IGZ")% of igzip -dc}"
+    echo "    parse per rank = $(ratio "$parse" "$MBS_ZCAT")% of zcat${MBS_IGZ:+, $(ratio "$parse" "$MBS_IGZ")% of igzip -dc} (of the one .gz file)"
   fi
 }
 for bin in $CRMPI_BEFORE $CRMPI; do
   for np in $RANKS; do
-    run "$bin" "$np" "$CSV" plain
-    if [[ $GZ == 1 ]]; then run "$bin" "$np" "$CSV.gz" gzip; fi
+    run "$bin" "$np" plain "$CSV"
+    if [[ $GZ == 1 ]]; then run "$bin" "$np" gzip "$CSV.gz"; fi
+    if [[ ${#PARTS[@]} -gt 0 ]]; then run "$bin" "$np" "gzip-${#PARTS[@]}-files" "${PARTS[@]}"; fi
   done
 done

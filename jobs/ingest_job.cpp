@@ -140,12 +140,13 @@ int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
   });
   ParsedShare parsed;
   OrderReader reader(comm, cfg, parsed);
-  for (std::size_t f = 0; f < cfg.inputs.size(); ++f) {
-    // A rank that fails while reading its share (I/O error, corrupt gzip, bad mapping) tells the
-    // others at the end of the file; none of them waits in a collective meanwhile.
-    collectively(comm, [&] { reader.read_share(static_cast<std::uint32_t>(f), cfg.inputs[f]); });
-    reader.finish_file();
-  }
+  // A rank that fails while reading its shares (I/O error, corrupt gzip, bad mapping) tells the
+  // others when all have read; none of them waits in a collective meanwhile, and ranks reading
+  // different gzip files read at the same time.
+  collectively(comm, [&] {
+    for (std::size_t f = 0; f < cfg.inputs.size(); ++f) reader.read_share(static_cast<std::uint32_t>(f), cfg.inputs[f]);
+  });
+  reader.finish_files();
   SideShare side;
   read_side_files(comm, cfg, parsed, side);
   const double parse_s = sw.seconds();

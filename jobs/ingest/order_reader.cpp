@@ -180,7 +180,7 @@ void OrderReader::parse_basket_record(const textio::TextRecord& rec, std::uint32
       l.product = out_.products.code(item);
     }
     l.quantity = 1;
-    l.order_num = basket;  // local basket index until finish_file()
+    l.order_num = basket;  // local basket index until finish_files()
     lines.push_back(l);
   }
   out_.counts.rules.add({});
@@ -226,21 +226,22 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
     gzip_layout_done_ = true;
   }
   bad_file_begin_ = out_.bad.size();
-  lines_before_ = out_.store.lines.size();
   local_basket_ = 0;
-  file_is_gzip_ = gzip_ordinal_.at(fi) != SIZE_MAX;
-  file_part_ = comm_.rank();
-  file_nparts_ = comm_.size();
-  file_bytes_consumed_ = file_physical_lines_ = file_records_ = 0;
+  FileShare& fs = files_.emplace_back();
+  fs.bad_begin = fs.bad_end = out_.bad.size();
+  fs.lines_begin = fs.lines_end = out_.store.lines.size();
+  fs.gzip = gzip_ordinal_.at(fi) != SIZE_MAX;
+  fs.part = comm_.rank();
+  fs.nparts = comm_.size();
   fault_point(comm_, "ingest-read");
-  if (file_is_gzip_) {
+  if (fs.gzip) {
     const std::vector<int>& readers = gzip_readers_[gzip_ordinal_[fi]];
     const auto me = std::find(readers.begin(), readers.end(), comm_.rank());
     if (me == readers.end()) return;  // other ranks inflate this file
-    file_part_ = static_cast<int>(me - readers.begin());
-    file_nparts_ = static_cast<int>(readers.size());
+    fs.part = static_cast<int>(me - readers.begin());
+    fs.nparts = static_cast<int>(readers.size());
   }
-  textio::TextFileReader reader(path, textio::ReadShare{file_part_, file_nparts_}, o);
+  textio::TextFileReader reader(path, textio::ReadShare{fs.part, fs.nparts}, o);
   if (!reader.is_gzip() && !baskets) {
     // Reserve for the share at once rather than copy the lines each time the vector doubles: no
     // real line is under ~56 bytes of text, and reserved pages never touched are never resident.
@@ -262,33 +263,38 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
     else parse_order_record(rec, fi);
   }
   out_.counts.blank += reader.blank_lines();
-  file_bytes_consumed_ = reader.bytes_consumed();
-  file_physical_lines_ = reader.physical_lines();
-  file_records_ = reader.records();
+  fs.bad_end = out_.bad.size();
+  fs.lines_end = out_.store.lines.size();
+  fs.bytes_consumed = reader.bytes_consumed();
+  fs.physical_lines = reader.physical_lines();
+  fs.records = reader.records();
 }
 
-void OrderReader::finish_file() {
-  const bool gz = file_is_gzip_;
-  // Text bytes parsed: the file for plain shares (summed over ranks), the inflated stream for
-  // gzip (each of its readers inflates all of it; other ranks none).
-  out_.text_bytes += gz ? comm_.allreduce_max(file_bytes_consumed_) : comm_.allreduce_sum(file_bytes_consumed_);
-  // Global line numbers (plain shares count from their start) and global basket numbers.
-  const std::uint64_t line_base = gz ? 0 : comm_.exscan_sum<std::uint64_t>(file_physical_lines_);
-  for (std::size_t i = bad_file_begin_; i < out_.bad.size(); ++i) out_.bad[i].line += line_base;
-  if (!is_basket(format_)) return;
-  const std::uint64_t before = gz ? 0 : comm_.exscan_sum<std::uint64_t>(file_records_);
-  const auto p = static_cast<std::uint64_t>(file_nparts_), r = static_cast<std::uint64_t>(file_part_);
-  // Data record k of a gzip file is read by its reader k % P (P readers) as its (k / P)-th record;
-  // a bad record still takes its number, so basket ids are line-based and rank-invariant.
-  for (std::size_t i = lines_before_; i < out_.store.lines.size(); ++i) {
-    auto& l = out_.store.lines[i];
-    const std::uint64_t k = gz ? l.order_num * p + r : before + l.order_num;
-    l.order_num = basket_base_ + k + 1;
-    l.order_hash = l.order_num;
-    l.hash = l.order_num;
-    out_.store.set_key(l, be_bytes(l.order_num));
+void OrderReader::finish_files() {
+  std::uint64_t basket_base = 0;  // baskets in the files before
+  for (const FileShare& fs : files_) {
+    const bool gz = fs.gzip;
+    // Text bytes parsed: the file for plain shares (summed over ranks), the inflated stream for
+    // gzip (each of its readers inflates all of it; other ranks none).
+    out_.text_bytes += gz ? comm_.allreduce_max(fs.bytes_consumed) : comm_.allreduce_sum(fs.bytes_consumed);
+    // Global line numbers (plain shares count from their start) and global basket numbers.
+    const std::uint64_t line_base = gz ? 0 : comm_.exscan_sum<std::uint64_t>(fs.physical_lines);
+    for (std::size_t i = fs.bad_begin; i < fs.bad_end; ++i) out_.bad[i].line += line_base;
+    if (!is_basket(format_)) continue;
+    const std::uint64_t before = gz ? 0 : comm_.exscan_sum<std::uint64_t>(fs.records);
+    const auto p = static_cast<std::uint64_t>(fs.nparts), r = static_cast<std::uint64_t>(fs.part);
+    // Data record k of a gzip file is read by its reader k % P (P readers) as its (k / P)-th
+    // record; a bad record still takes its number, so basket ids are line-based and rank-invariant.
+    for (std::size_t i = fs.lines_begin; i < fs.lines_end; ++i) {
+      auto& l = out_.store.lines[i];
+      const std::uint64_t k = gz ? l.order_num * p + r : before + l.order_num;
+      l.order_num = basket_base + k + 1;
+      l.order_hash = l.order_num;
+      l.hash = l.order_num;
+      out_.store.set_key(l, be_bytes(l.order_num));
+    }
+    basket_base += comm_.allreduce_sum<std::uint64_t>(fs.records);
   }
-  basket_base_ += comm_.allreduce_sum<std::uint64_t>(file_records_);
 }
 
 }  // namespace crmpi::ingest_job

@@ -70,12 +70,13 @@ class OrderReader {
  public:
   OrderReader(const Comm& comm, const IngestConfig& cfg, ParsedShare& out);
 
-  // Reads this rank's share of input file `file_index`. Local only: no collective inside, so a
-  // failure here (thrown) can be agreed on by all ranks before finish_file().
+  // Reads this rank's share of input file `file_index` (called for every input, in order).
+  // Local only: no collective inside, so a failure here (thrown) can be agreed on by all ranks
+  // before finish_files(), and ranks reading different gzip files work at the same time.
   void read_share(std::uint32_t file_index, const std::string& path);
-  // Collective, after read_share on every rank: global line numbers of the bad lines, basket
-  // numbers, text bytes.
-  void finish_file();
+  // Collective, after read_share of every file on every rank: global line numbers of the bad
+  // lines, basket numbers, text bytes.
+  void finish_files();
 
  private:
   void parse_order_record(const textio::TextRecord& rec, std::uint32_t file_index);
@@ -114,19 +115,22 @@ class OrderReader {
   std::uint32_t last_region_code_ = 0;
   std::string last_channel_ = std::string(1, '\0');
   std::uint32_t last_channel_code_ = 0;
-  // The file being read, for finish_file().
+  // What this rank read of each file, for finish_files().
+  struct FileShare {
+    bool gzip = false;
+    int part = 0, nparts = 1;  // of a gzip file: this rank's round-robin share among its readers
+    std::size_t bad_begin = 0, bad_end = 0;      // its entries of out_.bad
+    std::size_t lines_begin = 0, lines_end = 0;  // its entries of out_.store.lines
+    std::uint64_t bytes_consumed = 0, physical_lines = 0, records = 0;
+  };
+  std::vector<FileShare> files_;
   std::size_t bad_file_begin_ = 0;  // first entry of out_.bad from the current file
-  std::size_t lines_before_ = 0;    // first entry of out_.store.lines from the current file
   std::uint64_t local_basket_ = 0;  // baskets of this rank in the current file
-  std::uint64_t basket_base_ = 0;   // baskets in the files before the current one
-  bool file_is_gzip_ = false;
-  int file_part_ = 0, file_nparts_ = 1;  // this rank's round-robin share of a gzip file
   // The ranks reading each gzip input (ingest::serial_file_readers), by gzip ordinal; computed
   // at the first file, the same on every rank.
   bool gzip_layout_done_ = false;
   std::vector<std::vector<int>> gzip_readers_;
   std::vector<std::size_t> gzip_ordinal_;  // by input index
-  std::uint64_t file_bytes_consumed_ = 0, file_physical_lines_ = 0, file_records_ = 0;
 };
 
 }  // namespace crmpi::ingest_job
