@@ -8,6 +8,8 @@
 # and with 4 tasks (--overcommit when the machine has fewer than 4 CPUs), and checks:
 #   - both jobs exit 0 and write outN/results.h5,
 #   - every dataset under /rfm is identical between the 2- and 4-task runs,
+#   - `quarterly.sbatch ingest ...` (the subcommand form) on 2 tasks writes the same file as
+#     mpirun -n 1 from 3 gzip exports,
 #   - a launch without PMI fails (srun --mpi=none), and a launch where each task sees a
 #     1-rank world fails with a message naming SLURM_NTASKS.
 # The cluster is always stopped (trap). Exit: 0 all passed, 1 a check failed, 77 skipped
@@ -155,6 +157,31 @@ PYEOF
   fi
 else
   bad "RFM comparison: results missing"
+fi
+
+# ---- a subcommand through the same script: ingest of 3 gzip exports on 2 tasks ----
+for k in 0 1 2; do
+  awk -v k="$k" 'BEGIN { srand(11 + k);
+    print "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
+    for (i = 0; i < 3000; i++) {
+      inv = 500000 + k * 1000 + int(i / 3);
+      printf "%d,%d,\"ITEM %d, BOXED\",%d,2011-%02d-%02d 10:00,%d.50,%d,France\n", inv, 20000 + i % 50, i % 50,
+             1 + i % 5, 1 + k * 3 + int(i / 1000), 1 + i % 28, 1 + i % 9, 12346 + int(rand() * 400) } }' \
+    | gzip > "$S/export$k.csv.gz"
+done
+rm -f "$S/ingest2.h5" "$S/ingest1.h5"
+(cd "$S" && timeout 600 sbatch --wait --time=10 --output="$S/job-ingest-%j.out" --nodes=1 --ntasks-per-node=2 \
+   "$sbatch_script" ingest --out "$S/ingest2.h5" export0.csv.gz export1.csv.gz export2.csv.gz) >"$S/sbatch-ingest.log" 2>&1
+rc=$?
+job_out="$(ls -t "$S"/job-ingest-*.out 2>/dev/null | head -n1)"
+timeout 300 mpirun --oversubscribe -n 1 "$CRMPI_BIN" ingest --out "$S/ingest1.h5" \
+  "$S/export0.csv.gz" "$S/export1.csv.gz" "$S/export2.csv.gz" >"$S/ingest1.log" 2>&1
+if ((rc == 0)) && grep -q "^crmpi-quarterly: job .* tasks=2 command=ingest " "$job_out" \
+   && [[ -f "$S/ingest1.h5" ]] && "$PY" "$repo/tests/e2e/h5compare.py" "$S/ingest1.h5" "$S/ingest2.h5"; then
+  ok "sbatch quarterly.sbatch ingest (2 tasks, 3 gzip files): same file as mpirun -n 1"
+else
+  cat "$S/sbatch-ingest.log"; [[ -n "$job_out" ]] && tail -n 30 "$job_out"; tail -n 5 "$S/ingest1.log"
+  bad "sbatch quarterly.sbatch ingest: sbatch exit $rc or output differs from mpirun -n 1"
 fi
 
 # ---- wrong launches must fail ----
