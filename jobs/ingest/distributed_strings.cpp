@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <span>
 
+#include "kernels/common/sort_unique.hpp"
+
 namespace crmpi::ingest_job {
 
 std::vector<std::string> allgather_string_lists(const Comm& comm, const std::vector<std::string>& mine) {
@@ -44,24 +46,14 @@ ingest::StringDictionary merge_dictionary(const Comm& comm, const LocalDict& loc
   return dict;
 }
 
-void SeenIds::grow() {
-  std::vector<std::uint64_t> old = std::move(slots_);
-  slots_.assign(std::max<std::size_t>(1024, old.size() * 2), 0);
-  mask_ = slots_.size() - 1;
-  for (auto h : old) {
-    if (h == 0) continue;
-    std::size_t i = h & mask_;
-    while (slots_[i] != 0) i = (i + 1) & mask_;
-    slots_[i] = h;
-  }
+void SeenIds::compact() {
+  sort_unique_u64(ids_);
+  next_compaction_ = std::max(kMinCompaction, 2 * ids_.size());
 }
 
 std::vector<std::uint64_t> SeenIds::values() const {
-  std::vector<std::uint64_t> v;
-  v.reserve(count_ + 1);
-  for (auto h : slots_)
-    if (h != 0) v.push_back(h);
-  if (zero_) v.push_back(0);
+  std::vector<std::uint64_t> v = ids_;
+  sort_unique_u64(v);
   return v;
 }
 
@@ -75,9 +67,8 @@ std::uint64_t distinct_count(const Comm& comm, const SeenIds& seen) {
     send.insert(send.end(), b.begin(), b.end());
   }
   auto recv = comm.alltoallv<std::uint64_t>(send, counts);
-  std::sort(recv.begin(), recv.end());
-  const auto n = static_cast<std::uint64_t>(std::unique(recv.begin(), recv.end()) - recv.begin());
-  return comm.allreduce_sum(n);
+  sort_unique_u64(recv);
+  return comm.allreduce_sum(static_cast<std::uint64_t>(recv.size()));
 }
 
 }  // namespace crmpi::ingest_job

@@ -1,0 +1,39 @@
+#include "kernels/common/sort_unique.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+namespace crmpi {
+namespace {
+
+TEST(RadixSortU64, AgreesWithStdSortOnManyShapes) {
+  std::mt19937_64 rng(17);
+  for (std::size_t n : {0UL, 1UL, 2UL, 255UL, 256UL, 257UL, 5000UL, 100000UL}) {
+    for (int shape = 0; shape < 5; ++shape) {
+      std::vector<std::uint64_t> v(n);
+      for (auto& x : v) {
+        const std::uint64_t r = rng();
+        x = shape == 0 ? r                                   // full 64 bits
+            : shape == 1 ? r % 1000                          // small, many repeats
+            : shape == 2 ? (r % 50) << 40                    // only high digits vary
+            : shape == 3 ? 0xFFFFFFFFFFFFFFFFULL - (r % 7)  // near the top, shared digits
+                         : 42;                               // all equal
+      }
+      std::vector<std::uint64_t> want = v, scratch;
+      std::sort(want.begin(), want.end());
+      radix_sort_u64(v, scratch);
+      EXPECT_EQ(v, want) << "n " << n << " shape " << shape;
+      std::vector<std::uint64_t> u = want;
+      u.erase(std::unique(u.begin(), u.end()), u.end());
+      std::shuffle(want.begin(), want.end(), rng);
+      sort_unique_u64(want);
+      EXPECT_EQ(want, u) << "n " << n << " shape " << shape;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace crmpi
