@@ -74,6 +74,10 @@ CanonicalColumns group_orders(const Comm& comm, LineStore& store, const Grouping
   std::vector<std::uint64_t> cust_first_line;  // local customer -> first line
   std::vector<Order> orders;
   std::vector<Item> items, tmp;
+  // At most one order and one item a line: reserved at once (untouched pages are never resident)
+  // rather than grown by doubling, which copied and first-touched twice the memory.
+  orders.reserve(L.size());
+  items.reserve(L.size());
   const bool numeric_order_ids = opt.orders_numeric || opt.baskets;
   for (std::size_t i = 0; i < L.size();) {
     if (i == 0 || !key_equal(store, L[i], L[i - 1])) cust_first_line.push_back(i);
@@ -133,6 +137,11 @@ CanonicalColumns group_orders(const Comm& comm, LineStore& store, const Grouping
     }
     col.order_offset[c] = col.order_base + order_offset[c];
   }
+  // The lines are not needed past here: freed before the order and item columns are allocated,
+  // which then reuse their memory (crmpi keeps freed heap memory, kernels/common/memory_reuse)
+  // instead of first-touching fresh pages, and the peak holds one of the two, not both.
+  store.lines.clear();
+  store.lines.shrink_to_fit();
   col.order_id.resize(n_orders);
   col.order_customer.resize(n_orders);
   col.item_offset.resize(n_orders);
@@ -161,8 +170,6 @@ CanonicalColumns group_orders(const Comm& comm, LineStore& store, const Grouping
       col.region[o.customer] = o.region == kNoCode32 ? 0 : static_cast<std::uint16_t>(o.region);
     }
   }
-  store.lines.clear();
-  store.lines.shrink_to_fit();
   // The offset arrays have one entry more than their rows: the last rank writes the total.
   if (comm.rank() == comm.size() - 1) {
     col.order_offset.push_back(col.orders);
