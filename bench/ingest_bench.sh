@@ -13,7 +13,9 @@
 # usage: bench/ingest_bench.sh [LINES] [WORKDIR]
 #   env CRMPI=path/to/crmpi (default build/jobs/crmpi), CRMPI_BEFORE=another build to compare in
 #   the same run (optional), RANKS="1 2", GZ=1 (also the .gz run), GZ_PARTS=4 (also the same lines
-#   as that many .gz files, each with the header: the files are spread over the ranks; 0 = skip)
+#   as that many .gz files, each with the header: the files are spread over the ranks; 0 = skip),
+#   PANDAS=1 (also pandas.read_csv of the plain file, a common single-core CSV reader that only
+#   splits and converts: no rules, duplicates or dictionaries; for perspective, not the target)
 set -euo pipefail
 LINES=${1:-10000000}
 WORK=${2:-/tmp/crmpi-ingest-bench}
@@ -21,6 +23,7 @@ CRMPI=${CRMPI:-build/jobs/crmpi}
 RANKS=${RANKS:-"1 2"}
 GZ=${GZ:-1}
 GZ_PARTS=${GZ_PARTS:-4}
+PANDAS=${PANDAS:-1}
 CRMPI_BEFORE=${CRMPI_BEFORE:-}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mkdir -p "$WORK"
@@ -78,6 +81,18 @@ if [[ $GZ == 1 ]]; then
     MBS_IGZ=$(echo "scale=1; $BYTES / 1000000 / $T_IGZ" | bc)
     echo "gzip read: igzip -dc $MBS_IGZ MB/s of text"
   fi
+fi
+
+if [[ $PANDAS == 1 ]] && /usr/bin/python3 -c "import pandas" 2> /dev/null; then
+  /usr/bin/python3 - "$CSV" "$BYTES" <<'PYEOF'
+import resource, sys, time
+import pandas as pd
+t = time.perf_counter()
+df = pd.read_csv(sys.argv[1])
+s = time.perf_counter() - t
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(f"pandas.read_csv (one core): {s:.2f} s, {int(sys.argv[2]) / 1e6 / s:.1f} MB/s, {len(df) / s / 1e6:.2f}M lines/s, max RSS {rss} MiB")
+PYEOF
 fi
 
 ratio() { echo "scale=1; 100 * $1 / $2" | bc; }
