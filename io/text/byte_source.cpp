@@ -155,6 +155,21 @@ bool has_gzip_magic(const std::string& path) {
   return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
 }
 
+std::uint64_t gzip_size_hint(const std::string& path) {
+  const std::uint64_t size = file_size(path);
+  if (size < 18) return 0;  // a gzip header (10) and trailer (8) at least
+  const int fd = open_or_throw(path);
+  unsigned char b[4] = {0, 0, 0, 0};
+  const ssize_t got = ::pread(fd, b, 4, static_cast<off_t>(size - 4));
+  ::close(fd);
+  if (got != 4) return 0;
+  const std::uint64_t isize =
+      std::uint64_t{b[0]} | std::uint64_t{b[1]} << 8 | std::uint64_t{b[2]} << 16 | std::uint64_t{b[3]} << 24;
+  // Bytes after the last member (ignored when reading) make the "trailer" anything: a size over
+  // 64x the compressed one is not believed (text exports compress 4-15x).
+  return isize <= 64 * size ? isize : 0;
+}
+
 std::unique_ptr<ByteSource> open_plain(const std::string& path, std::uint64_t offset) {
   return std::make_unique<PlainSource>(path, offset);
 }

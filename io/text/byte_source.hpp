@@ -23,6 +23,12 @@ std::uint64_t file_size(const std::string& path);
 // True when the file starts with the gzip magic bytes 1f 8b.
 bool has_gzip_magic(const std::string& path);
 
+// A lower bound of a gzip file's decompressed size, to size buffers: the ISIZE field of its last
+// member (decompressed size mod 2^32). Not more than the true size; less for a multi-member
+// file or one over 4 GiB of text. 0 when the file is too short to hold it or the value is over
+// 64x the file's size (not a real trailer: bytes after the last member).
+std::uint64_t gzip_size_hint(const std::string& path);
+
 // Plain file from byte `offset` on.
 std::unique_ptr<ByteSource> open_plain(const std::string& path, std::uint64_t offset);
 

@@ -186,6 +186,27 @@ void OrderReader::parse_basket_record(const textio::TextRecord& rec, std::uint32
   out_.counts.rules.add({});
 }
 
+void OrderReader::reserve_for_shares() {
+  // The lines of all this rank's shares, reserved once rather than copied each time the vector
+  // doubles (or is re-reserved per file, which held the old and the new block at once): no real
+  // line is under ~56 bytes of text, and reserved pages never touched are never resident. A
+  // gzip file's text size comes from its trailer, a lower bound (past it the vector grows as
+  // before), so a wrong hint never reserves more than the text could need.
+  std::uint64_t text = 0;
+  for (std::size_t f = 0; f < cfg_.inputs.size(); ++f) {
+    const std::string& in = cfg_.inputs[f];
+    if (gzip_ordinal_[f] == SIZE_MAX) {
+      text += textio::file_size(in) / static_cast<std::uint64_t>(comm_.size());
+      continue;
+    }
+    const std::vector<int>& readers = gzip_readers_[gzip_ordinal_[f]];
+    if (std::find(readers.begin(), readers.end(), comm_.rank()) != readers.end())
+      text += textio::gzip_size_hint(in) / static_cast<std::uint64_t>(readers.size());
+  }
+  out_.store.lines.reserve(out_.store.lines.size() + text / 56);
+  out_.store.arena.reserve(out_.store.arena.size() + text / 8);
+}
+
 void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
   out_.input_bytes += textio::file_size(path);
   mapping_ = map_columns(cfg_, format_, path);
@@ -224,6 +245,7 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
     }
     gzip_readers_ = ingest::serial_file_readers(gz_sizes, comm_.size());
     gzip_layout_done_ = true;
+    if (!baskets) reserve_for_shares();
   }
   bad_file_begin_ = out_.bad.size();
   local_basket_ = 0;
@@ -242,13 +264,6 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
     fs.nparts = static_cast<int>(readers.size());
   }
   textio::TextFileReader reader(path, textio::ReadShare{fs.part, fs.nparts}, o);
-  if (!reader.is_gzip() && !baskets) {
-    // Reserve for the share at once rather than copy the lines each time the vector doubles: no
-    // real line is under ~56 bytes of text, and reserved pages never touched are never resident.
-    const std::uint64_t share = textio::file_size(path) / static_cast<std::uint64_t>(comm_.size());
-    out_.store.lines.reserve(out_.store.lines.size() + share / 56);
-    out_.store.arena.reserve(out_.store.arena.size() + share / 8);
-  }
   textio::TextRecord rec;
   while (reader.next(rec)) {
     ++out_.counts.records;

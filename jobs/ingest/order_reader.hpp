@@ -89,6 +89,7 @@ class OrderReader {
   using FieldValues = std::array<std::string_view, kParts>;
   std::uint64_t canonical_hash(const FieldValues& v, std::size_t raw_size);
   void bad(std::uint32_t file, const textio::TextRecord& rec, std::string reason);
+  void reserve_for_shares();  // once, before the first file
 
   const Comm& comm_;
   const IngestConfig& cfg_;

@@ -109,3 +109,20 @@ TEST(GzipSource, ACutInTheHeaderOrTheDataIsTruncated) {
 
 }  // namespace
 }  // namespace crmpi::textio
+
+namespace crmpi::textio {
+namespace {
+
+TEST(GzipSizeHint, IsTheLastMembersSizeAndNeverMoreThanTheText) {
+  TempDir tmp;
+  const std::string a = sample_text(7, 3000), b = sample_text(8, 100);
+  EXPECT_EQ(gzip_size_hint(tmp.write_gz("one.csv.gz", a)), a.size());
+  tmp.write_gz("two.csv.gz", a);
+  EXPECT_EQ(gzip_size_hint(tmp.write_gz("two.csv.gz", b, true)), b.size());  // a lower bound
+  EXPECT_EQ(gzip_size_hint(tmp.write("tiny.gz", std::string("\x1f\x8b\x08", 3))), 0U);
+  const std::string gz = bytes_of(tmp.write_gz("g.csv.gz", b));
+  EXPECT_EQ(gzip_size_hint(tmp.write("tail.csv.gz", gz + "\xff\xff\xff\x7f")), 0U);  // not a trailer
+}
+
+}  // namespace
+}  // namespace crmpi::textio
