@@ -8,6 +8,7 @@
 
 #include "jobs/ingest/distributed_strings.hpp"
 #include "jobs/log.hpp"
+#include "kernels/common/merge_runs.hpp"
 #include "kernels/common/msd_radix_sort.hpp"
 
 namespace crmpi::ingest_job {
@@ -31,27 +32,6 @@ struct LineLess {
 void sort_lines(LineStore& store) {
   Line* first = store.lines.data();
   msd_radix_sort(first, first + store.lines.size(), [](const Line& l) { return l.key_prefix; }, LineLess{store});
-}
-
-// Merges consecutive sorted runs of the given lengths (pairwise, O(n log runs)).
-void merge_runs(LineStore& s, std::vector<std::uint64_t> runs) {
-  while (runs.size() > 1) {
-    std::vector<std::uint64_t> next;
-    std::uint64_t begin = 0;
-    for (std::size_t i = 0; i < runs.size(); i += 2) {
-      if (i + 1 == runs.size()) {
-        next.push_back(runs[i]);
-        break;
-      }
-      const auto b = s.lines.begin() + static_cast<std::ptrdiff_t>(begin);
-      const auto m = b + static_cast<std::ptrdiff_t>(runs[i]);
-      const auto e = m + static_cast<std::ptrdiff_t>(runs[i + 1]);
-      std::inplace_merge(b, m, e, LineLess{s});
-      next.push_back(runs[i] + runs[i + 1]);
-      begin += runs[i] + runs[i + 1];
-    }
-    runs = std::move(next);
-  }
 }
 
 // Splitters from a regular sample (up to 64 keys per rank at evenly spaced lines of the sorted
@@ -158,7 +138,7 @@ void exchange_sorted(const Comm& comm, LineStore& store, const std::vector<std::
   std::vector<std::uint64_t> recv_counts;
   exchange_in_rounds(comm, store, counts, recv_counts);
   spdlog::debug("ingest: exchange {:.2f}s", sw.seconds());
-  merge_runs(store, std::move(recv_counts));  // each source sent a sorted run
+  merge_sorted_runs(store.lines.begin(), std::move(recv_counts), LineLess{store});  // a sorted run per source
   spdlog::debug("ingest: merge after the shuffle {:.2f}s", sw.seconds());
 }
 

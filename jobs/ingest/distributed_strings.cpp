@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 
+#include "kernels/common/merge_runs.hpp"
 #include "kernels/common/sort_unique.hpp"
 
 namespace crmpi::ingest_job {
@@ -46,15 +47,29 @@ ingest::StringDictionary merge_dictionary(const Comm& comm, const LocalDict& loc
   return dict;
 }
 
+namespace {
+
+// The distinct values of `sorted_unique` and `tail` together, ascending.
+std::vector<std::uint64_t> merge_distinct(std::span<const std::uint64_t> sorted_unique, std::vector<std::uint64_t> tail) {
+  sort_unique_u64(tail);
+  std::vector<std::uint64_t> out;
+  out.reserve(sorted_unique.size() + tail.size());
+  std::set_union(sorted_unique.begin(), sorted_unique.end(), tail.begin(), tail.end(), std::back_inserter(out));
+  return out;
+}
+
+}  // namespace
+
 void SeenIds::compact() {
-  sort_unique_u64(ids_);
+  const auto split = ids_.begin() + static_cast<std::ptrdiff_t>(sorted_);
+  ids_ = merge_distinct({ids_.data(), sorted_}, std::vector<std::uint64_t>(split, ids_.end()));
+  sorted_ = ids_.size();
   next_compaction_ = std::max(kMinCompaction, 2 * ids_.size());
 }
 
 std::vector<std::uint64_t> SeenIds::values() const {
-  std::vector<std::uint64_t> v = ids_;
-  sort_unique_u64(v);
-  return v;
+  const auto split = ids_.begin() + static_cast<std::ptrdiff_t>(sorted_);
+  return merge_distinct({ids_.data(), sorted_}, std::vector<std::uint64_t>(split, ids_.end()));
 }
 
 std::uint64_t distinct_count(const Comm& comm, const SeenIds& seen) {
@@ -66,9 +81,12 @@ std::uint64_t distinct_count(const Comm& comm, const SeenIds& seen) {
     counts.push_back(b.size());
     send.insert(send.end(), b.begin(), b.end());
   }
-  auto recv = comm.alltoallv<std::uint64_t>(send, counts);
-  sort_unique_u64(recv);
-  return comm.allreduce_sum(static_cast<std::uint64_t>(recv.size()));
+  std::vector<std::uint64_t> recv_counts;
+  auto recv = comm.alltoallv<std::uint64_t>(send, counts, &recv_counts);
+  // recv is one ascending run per source rank: merge them, then drop repeats.
+  merge_sorted_runs(recv.begin(), recv_counts);
+  const auto distinct = static_cast<std::uint64_t>(std::unique(recv.begin(), recv.end()) - recv.begin());
+  return comm.allreduce_sum(distinct);
 }
 
 }  // namespace crmpi::ingest_job

@@ -1,9 +1,11 @@
+#include "kernels/common/merge_runs.hpp"
 #include "kernels/common/msd_radix_sort.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <random>
 #include <tuple>
 #include <vector>
@@ -77,6 +79,29 @@ TEST(MsdRadixSort, KeyPrefixThenComparator) {
   msd_radix_sort(v.data(), v.data() + v.size(), [](const Record& r) { return r.key; }, RecordLess{});
   EXPECT_TRUE(std::is_sorted(v.begin(), v.end(), RecordLess{}));
   for (std::size_t i = 0; i < v.size(); ++i) ASSERT_EQ(v[i].third, want[i].third) << "at " << i;
+}
+
+TEST(MergeSortedRuns, AnyNumberOfRunsOfAnyLength) {
+  std::mt19937_64 rng(3);
+  for (std::size_t nruns : {0UL, 1UL, 2UL, 3UL, 4UL, 7UL}) {
+    std::vector<int> v;
+    std::vector<std::uint64_t> runs;
+    for (std::size_t k = 0; k < nruns; ++k) {
+      const std::size_t len = k == 1 ? 0 : rng() % 1000;  // an empty run among them
+      std::vector<int> run(len);
+      for (auto& x : run) x = static_cast<int>(rng() % 500);
+      std::sort(run.begin(), run.end());
+      v.insert(v.end(), run.begin(), run.end());
+      runs.push_back(len);
+    }
+    std::vector<int> want = v;
+    std::sort(want.begin(), want.end());
+    merge_sorted_runs(v.begin(), runs);
+    EXPECT_EQ(v, want) << nruns << " runs";
+  }
+  std::vector<int> desc = {9, 5, 1, 8, 2};
+  merge_sorted_runs(desc.begin(), {3, 2}, std::greater<>{});
+  EXPECT_EQ(desc, (std::vector<int>{9, 8, 5, 2, 1}));
 }
 
 }  // namespace
