@@ -153,6 +153,7 @@ int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
   const auto lines = comm.allreduce_sum(parsed.counts.records);
   if (lines == 0) throw CollectiveError(ExitCode::kDataErr, "the input holds no data lines (empty input)");
   report_bad_lines(comm, cfg, parsed.counts.bad + side.attr_bad + side.survey_bad, parsed.bad);
+  count_input_ids(comm, parsed);  // before the shuffle: its id lists are not held through it
   GlobalCodes codes;
   collectively(comm, [&] { codes = assign_global_codes(comm, cfg, format, parsed); });
   const auto splitters = shuffle_by_customer(comm, parsed.store);

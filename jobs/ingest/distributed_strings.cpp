@@ -47,29 +47,16 @@ ingest::StringDictionary merge_dictionary(const Comm& comm, const LocalDict& loc
   return dict;
 }
 
-namespace {
-
-// The distinct values of `sorted_unique` and `tail` together, ascending.
-std::vector<std::uint64_t> merge_distinct(std::span<const std::uint64_t> sorted_unique, std::vector<std::uint64_t> tail) {
-  sort_unique_u64(tail);
-  std::vector<std::uint64_t> out;
-  out.reserve(sorted_unique.size() + tail.size());
-  std::set_union(sorted_unique.begin(), sorted_unique.end(), tail.begin(), tail.end(), std::back_inserter(out));
-  return out;
-}
-
-}  // namespace
-
 void SeenIds::compact() {
-  const auto split = ids_.begin() + static_cast<std::ptrdiff_t>(sorted_);
-  ids_ = merge_distinct({ids_.data(), sorted_}, std::vector<std::uint64_t>(split, ids_.end()));
-  sorted_ = ids_.size();
-  next_compaction_ = std::max(kMinCompaction, 2 * ids_.size());
+  std::vector<std::uint64_t> scratch;
+  sorted_ = merge_unique_tail_u64(ids_, sorted_, scratch);
+  next_compaction_ = std::max(kMinCompaction, 2 * sorted_);
 }
 
 std::vector<std::uint64_t> SeenIds::values() const {
-  const auto split = ids_.begin() + static_cast<std::ptrdiff_t>(sorted_);
-  return merge_distinct({ids_.data(), sorted_}, std::vector<std::uint64_t>(split, ids_.end()));
+  std::vector<std::uint64_t> v = ids_, scratch;
+  merge_unique_tail_u64(v, sorted_, scratch);
+  return v;
 }
 
 std::uint64_t distinct_count(const Comm& comm, const SeenIds& seen) {

@@ -75,6 +75,13 @@ void report_bad_lines(const Comm& comm, const IngestConfig& cfg, std::uint64_t l
   spdlog::warn("ingest: {} bad line(s) written to {}", total_bad, cfg.rejects);
 }
 
+void count_input_ids(const Comm& comm, ParsedShare& parsed) {
+  parsed.distinct_customers = distinct_count(comm, parsed.input_customers);
+  parsed.distinct_invoices = distinct_count(comm, parsed.input_invoices);
+  parsed.input_customers = SeenIds{};
+  parsed.input_invoices = SeenIds{};
+}
+
 void report_counts(const Comm& comm, const IngestConfig& cfg, const WrittenFileSummary& written, ParsedShare& parsed) {
   using ingest::LineClass;
   const Counts& counts = parsed.counts;
@@ -83,8 +90,8 @@ void report_counts(const Comm& comm, const IngestConfig& cfg, const WrittenFileS
   comm.allreduce_sum_inplace(std::span<std::uint64_t>(rules.by_flag));
   std::uint64_t c[6] = {counts.records, counts.blank, counts.bad, counts.duplicates, counts.kept, counts.zero_amount};
   comm.allreduce_sum_inplace(std::span<std::uint64_t>(c));
-  const auto in_customers = distinct_count(comm, parsed.input_customers);
-  const auto in_invoices = distinct_count(comm, parsed.input_invoices);
+  const auto in_customers = parsed.distinct_customers;
+  const auto in_invoices = parsed.distinct_invoices;
   if (!comm.is_root()) return;
   spdlog::info("ingest: wrote {} ({} customers, {} orders, {} items, {} products, {} regions; as_of {}, {})", cfg.out,
                written.customers, written.orders, written.items, written.products, written.regions,

@@ -22,6 +22,10 @@ struct WrittenFileSummary {
   std::int32_t as_of_day = 0;
 };
 
+// The numbers of distinct customer ids and invoices in the input, over all ranks, into `parsed`;
+// the id lists are released (they would otherwise be held through the shuffle).
+void count_input_ids(const Comm& comm, ParsedShare& parsed);
+
 // Rank 0 logs the summary and the count of every line class (every line in exactly one).
 void report_counts(const Comm& comm, const IngestConfig& cfg, const WrittenFileSummary& written, ParsedShare& parsed);
 

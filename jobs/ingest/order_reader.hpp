@@ -33,7 +33,8 @@ struct ParsedShare {
   std::vector<BadLine> bad;
   LocalDict products, regions, channels;
   std::vector<std::string> product_names;  // by local product code; "" = none seen
-  SeenIds input_customers, input_invoices;
+  SeenIds input_customers, input_invoices;  // released by count_input_ids
+  std::uint64_t distinct_customers = 0, distinct_invoices = 0;  // over all ranks (count_input_ids)
   bool customers_numeric = true, orders_numeric = true;  // this rank's view until merged
   bool have_orders = false, have_products = false, have_regions = false, have_names = false;
   bool have_channels = false;

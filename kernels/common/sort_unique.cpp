@@ -6,7 +6,7 @@
 
 namespace crmpi {
 
-void radix_sort_u64(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>& scratch) {
+void radix_sort_u64(std::span<std::uint64_t> keys, std::vector<std::uint64_t>& scratch) {
   constexpr int kDigit = 11;
   constexpr int kPasses = (64 + kDigit - 1) / kDigit;  // 6
   constexpr std::size_t kBuckets = std::size_t{1} << kDigit;
@@ -43,6 +43,15 @@ void sort_unique_u64(std::vector<std::uint64_t>& keys) {
   std::vector<std::uint64_t> scratch;
   radix_sort_u64(keys, scratch);
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+}
+
+std::size_t merge_unique_tail_u64(std::vector<std::uint64_t>& keys, std::size_t sorted, std::vector<std::uint64_t>& scratch) {
+  const auto mid = keys.begin() + static_cast<std::ptrdiff_t>(sorted);
+  radix_sort_u64(std::span<std::uint64_t>(keys).subspan(sorted), scratch);
+  const auto tail_end = std::unique(mid, keys.end());
+  std::inplace_merge(keys.begin(), mid, tail_end);
+  keys.erase(std::unique(keys.begin(), tail_end), keys.end());
+  return keys.size();
 }
 
 }  // namespace crmpi

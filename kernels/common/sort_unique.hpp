@@ -5,14 +5,20 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace crmpi {
 
 // Sorts keys ascending; scratch is resized to keys.size() and its contents are unspecified after.
-void radix_sort_u64(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>& scratch);
+void radix_sort_u64(std::span<std::uint64_t> keys, std::vector<std::uint64_t>& scratch);
 
 // Sorts keys and drops repeats (keys.size() becomes the number of distinct keys).
 void sort_unique_u64(std::vector<std::uint64_t>& keys);
+
+// keys[0, sorted) is ascending without repeats; the rest any values. Afterwards all of keys is
+// ascending without repeats: the tail is radix-sorted (scratch as above), deduplicated and merged
+// in place. Returns the new size (keys is shrunk to it; its capacity is kept).
+std::size_t merge_unique_tail_u64(std::vector<std::uint64_t>& keys, std::size_t sorted, std::vector<std::uint64_t>& scratch);
 
 }  // namespace crmpi

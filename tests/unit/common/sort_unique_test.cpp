@@ -35,5 +35,27 @@ TEST(RadixSortU64, AgreesWithStdSortOnManyShapes) {
   }
 }
 
+TEST(MergeUniqueTailU64, SortedDistinctPartPlusAnyTail) {
+  std::mt19937_64 rng(23);
+  for (std::size_t head : {0UL, 1UL, 300UL, 20000UL}) {
+    for (std::size_t tail : {0UL, 1UL, 255UL, 256UL, 50000UL}) {
+      std::vector<std::uint64_t> keys;
+      for (std::size_t i = 0; i < head + tail; ++i) keys.push_back(rng() % 30000);  // repeats within and across
+      std::vector<std::uint64_t> want = keys;
+      std::sort(want.begin(), want.end());
+      want.erase(std::unique(want.begin(), want.end()), want.end());
+      // Make the head part sorted and distinct, as the function requires.
+      std::vector<std::uint64_t> h(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(head));
+      std::sort(h.begin(), h.end());
+      h.erase(std::unique(h.begin(), h.end()), h.end());
+      std::vector<std::uint64_t> v = h, scratch;
+      v.insert(v.end(), keys.begin() + static_cast<std::ptrdiff_t>(head), keys.end());
+      const std::size_t n = merge_unique_tail_u64(v, h.size(), scratch);
+      EXPECT_EQ(n, want.size());
+      EXPECT_EQ(v, want) << "head " << head << " tail " << tail;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace crmpi
