@@ -132,30 +132,48 @@ std::vector<std::string> Comm::allgather_strings(const std::string& s) const {
   return out;
 }
 
-std::vector<std::uint8_t> Comm::alltoallv_bytes(std::span<const std::uint8_t> send,
-                                                std::span<const std::uint64_t> send_bytes,
-                                                std::vector<std::uint64_t>& recv_bytes) const {
+std::vector<std::uint64_t> Comm::exchange_counts(std::span<const std::uint64_t> send_bytes) const {
   const auto p = static_cast<std::size_t>(size_);
   if (send_bytes.size() != p) throw std::invalid_argument("alltoallv: one count per rank expected");
-  recv_bytes.assign(p, 0);
+  std::vector<std::uint64_t> recv_bytes(p, 0);
   check(MPI_Alltoall(send_bytes.data(), 1, MPI_UINT64_T, recv_bytes.data(), 1, MPI_UINT64_T, comm_),
         "MPI_Alltoall");
+  return recv_bytes;
+}
+
+void Comm::alltoallv_bytes_into(std::span<const std::uint8_t> send, std::span<const std::uint64_t> send_bytes,
+                                std::span<const std::uint64_t> recv_bytes, std::uint8_t* out) const {
+  const auto p = static_cast<std::size_t>(size_);
   std::vector<std::uint64_t> sdispl(p, 0), rdispl(p, 0);
   for (std::size_t r = 1; r < p; ++r) {
     sdispl[r] = sdispl[r - 1] + send_bytes[r - 1];
     rdispl[r] = rdispl[r - 1] + recv_bytes[r - 1];
   }
+  const std::uint64_t total_send = p ? sdispl[p - 1] + send_bytes[p - 1] : 0;
   const std::uint64_t total_recv = p ? rdispl[p - 1] + recv_bytes[p - 1] : 0;
-  std::vector<std::uint8_t> recv(total_recv);
-
-  // Rounds of at most kRound bytes per pair keep every int count and displacement in range.
-  constexpr std::uint64_t kRound = 1u << 28;
+  std::vector<int> sc(p), rc(p), sd(p), rd(p);
+  // Every rank takes the same path: decided on the largest total of any rank.
+  const std::uint64_t largest = allreduce_max(std::max(total_send, total_recv));
+  if (largest <= direct_max_bytes_) {
+    // One call on the caller's buffers: no packing copies (every count and offset fits an int).
+    for (std::size_t r = 0; r < p; ++r) {
+      sc[r] = static_cast<int>(send_bytes[r]);
+      rc[r] = static_cast<int>(recv_bytes[r]);
+      sd[r] = static_cast<int>(sdispl[r]);
+      rd[r] = static_cast<int>(rdispl[r]);
+    }
+    if (largest > 0)
+      check(MPI_Alltoallv(send.data(), sc.data(), sd.data(), MPI_BYTE, out, rc.data(), rd.data(), MPI_BYTE, comm_),
+            "MPI_Alltoallv");
+    return;
+  }
+  // Rounds of at most round_bytes_ per pair keep every int count and displacement in range.
+  const std::uint64_t kRound = round_bytes_;
   std::uint64_t max_pair = 0;
   for (std::size_t r = 0; r < p; ++r) max_pair = std::max({max_pair, send_bytes[r], recv_bytes[r]});
   max_pair = allreduce_max(max_pair);
-  const std::uint64_t rounds = max_pair == 0 ? 0 : (max_pair + kRound - 1) / kRound;
+  const std::uint64_t rounds = (max_pair + kRound - 1) / kRound;
   std::vector<std::uint8_t> sbuf, rbuf;
-  std::vector<int> sc(p), rc(p), sd(p), rd(p);
   for (std::uint64_t round = 0; round < rounds; ++round) {
     const std::uint64_t lo = round * kRound;
     std::uint64_t stot = 0, rtot = 0;
@@ -184,10 +202,8 @@ std::vector<std::uint8_t> Comm::alltoallv_bytes(std::span<const std::uint8_t> se
                         MPI_BYTE, comm_),
           "MPI_Alltoallv");
     for (std::size_t r = 0; r < p; ++r)
-      if (rc[r])
-        std::memcpy(recv.data() + rdispl[r] + lo, rbuf.data() + rd[r], static_cast<std::size_t>(rc[r]));
+      if (rc[r]) std::memcpy(out + rdispl[r] + lo, rbuf.data() + rd[r], static_cast<std::size_t>(rc[r]));
   }
-  return recv;
 }
 
 void Comm::abort(int exit_code) const {

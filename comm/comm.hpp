@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -157,18 +158,24 @@ class Comm {
     static_assert(std::is_trivially_copyable_v<T>);
     std::vector<std::uint64_t> byte_counts(send_counts.size());
     for (std::size_t i = 0; i < send_counts.size(); ++i) byte_counts[i] = send_counts[i] * sizeof(T);
-    std::vector<std::uint64_t> recv_bytes_counts;
-    std::vector<std::uint8_t> bytes = alltoallv_bytes(
-        {reinterpret_cast<const std::uint8_t*>(send.data()), send.size() * sizeof(T)}, byte_counts,
-        recv_bytes_counts);
+    const std::vector<std::uint64_t> recv_bytes = exchange_counts(byte_counts);
+    std::uint64_t total = 0;
+    for (auto b : recv_bytes) total += b;
+    std::vector<T> out(total / sizeof(T));  // received straight into (T is trivially copyable)
+    alltoallv_bytes_into({reinterpret_cast<const std::uint8_t*>(send.data()), send.size() * sizeof(T)}, byte_counts,
+                         recv_bytes, reinterpret_cast<std::uint8_t*>(out.data()));
     if (recv_counts_out) {
-      recv_counts_out->resize(recv_bytes_counts.size());
-      for (std::size_t i = 0; i < recv_bytes_counts.size(); ++i) (*recv_counts_out)[i] = recv_bytes_counts[i] / sizeof(T);
+      recv_counts_out->resize(recv_bytes.size());
+      for (std::size_t i = 0; i < recv_bytes.size(); ++i) (*recv_counts_out)[i] = recv_bytes[i] / sizeof(T);
     }
-    std::vector<T> out(bytes.size() / sizeof(T));
-    if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
     return out;
   }
+
+  // An exchange whose total sent or received on some rank exceeds INT_MAX bytes (MPI's int
+  // counts and displacements) goes in rounds of at most 2^28 bytes per pair, packed into
+  // buffers; any other is one MPI_Alltoallv on the caller's buffers. Tests lower both limits to
+  // `bytes` to exercise the rounds.
+  static void set_exchange_round_bytes(std::uint64_t bytes) { direct_max_bytes_ = round_bytes_ = bytes; }
 
   // Ends every rank of the job at once (no rank is left waiting in a collective).
   [[noreturn]] void abort(int exit_code) const;
@@ -190,9 +197,14 @@ class Comm {
   // bytes: per-rank byte counts on the root (ignored elsewhere); out: the root's buffer.
   void gatherv_bytes_to_root(std::span<const std::uint8_t> local, std::span<const std::uint64_t> bytes,
                              std::uint8_t* out, std::uint64_t max_call) const;
-  std::vector<std::uint8_t> alltoallv_bytes(std::span<const std::uint8_t> send,
-                                            std::span<const std::uint64_t> send_bytes,
-                                            std::vector<std::uint64_t>& recv_bytes) const;
+  // What every rank sends this one (MPI_Alltoall of the counts).
+  std::vector<std::uint64_t> exchange_counts(std::span<const std::uint64_t> send_bytes) const;
+  // The bytes for rank r (send_bytes[r] of them, laid out by rank) go to rank r; what arrives
+  // from rank s is written to `out` after what arrives from ranks before s.
+  void alltoallv_bytes_into(std::span<const std::uint8_t> send, std::span<const std::uint64_t> send_bytes,
+                            std::span<const std::uint64_t> recv_bytes, std::uint8_t* out) const;
+  static inline std::uint64_t direct_max_bytes_ = static_cast<std::uint64_t>(std::numeric_limits<int>::max());
+  static inline std::uint64_t round_bytes_ = std::uint64_t{1} << 28;
   static int as_int(std::size_t n);
   static void check(int rc, const char* what);
 

@@ -94,5 +94,34 @@ TEST(Comm, AlltoallvDeliversGroupedBySource) {
   EXPECT_EQ(got, want);
 }
 
+// The same exchange (and one with some empty pairs) through the rounds that large exchanges
+// take, with a round of 24 bytes: several rounds, partial last rounds, then back to one call.
+TEST(Comm, AlltoallvInRoundsDeliversTheSame) {
+  Comm w;
+  const auto P = static_cast<std::size_t>(w.size());
+  const auto me = static_cast<std::uint64_t>(w.rank());
+  for (int empty_pairs = 0; empty_pairs < 2; ++empty_pairs) {
+    std::vector<std::uint64_t> counts(P), send;
+    for (std::size_t d = 0; d < P; ++d) {
+      counts[d] = (empty_pairs && (me + d) % 2 == 0) ? 0 : 3 * me + 2 * d + 1;
+      for (std::uint64_t k = 0; k < counts[d]; ++k) send.push_back(me * 1000 + d * 10 + k);
+    }
+    Comm::set_exchange_round_bytes(24);
+    std::vector<std::uint64_t> rounds_counts, direct_counts;
+    const auto in_rounds = w.alltoallv<std::uint64_t>(send, counts, &rounds_counts);
+    Comm::set_exchange_round_bytes(std::uint64_t{1} << 28);
+    const auto direct = w.alltoallv<std::uint64_t>(send, counts, &direct_counts);
+    EXPECT_EQ(in_rounds, direct);
+    EXPECT_EQ(rounds_counts, direct_counts);
+    std::vector<std::uint64_t> want;
+    for (std::uint64_t s = 0; s < P; ++s) {
+      const std::uint64_t n = (empty_pairs && (s + me) % 2 == 0) ? 0 : 3 * s + 2 * me + 1;
+      EXPECT_EQ(direct_counts[s], n);
+      for (std::uint64_t k = 0; k < n; ++k) want.push_back(s * 1000 + me * 10 + k);
+    }
+    EXPECT_EQ(direct, want);
+  }
+}
+
 }  // namespace
 }  // namespace crmpi
