@@ -39,12 +39,6 @@ void radix_sort_u64(std::span<std::uint64_t> keys, std::vector<std::uint64_t>& s
   if (from != keys.data()) std::copy(from, from + n, keys.data());
 }
 
-void sort_unique_u64(std::vector<std::uint64_t>& keys) {
-  std::vector<std::uint64_t> scratch;
-  radix_sort_u64(keys, scratch);
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-}
-
 std::size_t merge_unique_tail_u64(std::vector<std::uint64_t>& keys, std::size_t sorted, std::vector<std::uint64_t>& scratch) {
   const auto mid = keys.begin() + static_cast<std::ptrdiff_t>(sorted);
   radix_sort_u64(std::span<std::uint64_t>(keys).subspan(sorted), scratch);

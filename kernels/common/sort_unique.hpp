@@ -1,6 +1,6 @@
 // Sorting 64-bit keys without comparisons: LSD radix sort in 11-bit digits (histograms of all
-// digits counted in one read, 16 KB each; a digit every key shares is skipped), and sort + unique
-// on top. For large sets of hashes or packed keys, where std::sort's comparisons and branch
+// digits counted in one read, 16 KB each; a digit every key shares is skipped), and on top the
+// merge of a sorted distinct list with a new unsorted tail. For large sets of hashes or packed keys, where std::sort's comparisons and branch
 // misses cost several times more.
 #pragma once
 
@@ -12,9 +12,6 @@ namespace crmpi {
 
 // Sorts keys ascending; scratch is resized to keys.size() and its contents are unspecified after.
 void radix_sort_u64(std::span<std::uint64_t> keys, std::vector<std::uint64_t>& scratch);
-
-// Sorts keys and drops repeats (keys.size() becomes the number of distinct keys).
-void sort_unique_u64(std::vector<std::uint64_t>& keys);
 
 // keys[0, sorted) is ascending without repeats; the rest any values. Afterwards all of keys is
 // ascending without repeats: the tail is radix-sorted (scratch as above), deduplicated and merged
