@@ -1,7 +1,7 @@
 // Sorting 64-bit keys without comparisons: LSD radix sort in 11-bit digits (histograms of all
 // digits counted in one read, 16 KB each; a digit every key shares is skipped), and on top the
-// merge of a sorted distinct list with a new unsorted tail. For large sets of hashes or packed keys, where std::sort's comparisons and branch
-// misses cost several times more.
+// merge of a sorted distinct list with a new unsorted tail. For large sets of hashes or packed
+// keys, where std::sort's comparisons and branch misses cost several times more.
 #pragma once
 
 #include <cstdint>
