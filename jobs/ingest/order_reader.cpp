@@ -106,7 +106,7 @@ void OrderReader::parse_order_record(const textio::TextRecord& rec, std::uint32_
   } else {
     cents = ingest::micros_to_cents(price);
   }
-  Line& l = out_.store.lines.emplace_back();  // built in place: no error can follow
+  Line& l = out_.store.lines.emplace_back(Line{});  // no error can follow
   l.hash = canonical_hash(v, rec.raw.size());
   l.order_hash = m.order >= 0 ? invoice_hash : l.hash;
   if (m.order >= 0) {

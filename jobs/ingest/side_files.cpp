@@ -207,7 +207,7 @@ void to_key_form(LineStore& s, bool customers_numeric, std::uint64_t& unknown) {
   s = std::move(numeric);
 }
 
-ingest::StringDictionary merge_attribute(const Comm& comm, const LocalDict& local, std::vector<Line>& lines,
+ingest::StringDictionary merge_attribute(const Comm& comm, const LocalDict& local, LineVector& lines,
                                          std::uint32_t Line::*field_u32, std::int64_t Line::*field_i64,
                                          const char* name) {
   std::vector<std::uint32_t> remap;

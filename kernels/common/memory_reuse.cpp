@@ -1,7 +1,10 @@
 #include "kernels/common/memory_reuse.hpp"
 
 #include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -18,6 +21,22 @@ bool keep_freed_memory_for_reuse() {
   return no_mmap && no_trim;
 #else
   return false;
+#endif
+}
+
+std::size_t release_pages(const void* begin, const void* end) {
+#if defined(__linux__)
+  static const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  const std::uintptr_t b = (reinterpret_cast<std::uintptr_t>(begin) + page - 1) & ~(page - 1);
+  const std::uintptr_t e = reinterpret_cast<std::uintptr_t>(end) & ~(page - 1);
+  if (e <= b) return 0;
+  // Advice only: if the call fails the pages simply stay resident.
+  if (madvise(reinterpret_cast<void*>(b), e - b, MADV_DONTNEED) != 0) return 0;
+  return e - b;
+#else
+  (void)begin;
+  (void)end;
+  return 0;
 #endif
 }
 

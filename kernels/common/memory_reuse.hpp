@@ -13,10 +13,19 @@
 // job that must hand memory back between stages).
 #pragma once
 
+#include <cstddef>
+
 namespace crmpi {
 
 // Call first thing in main(). Returns false when the policy was not applied (environment switch,
 // or an allocator without mallopt, e.g. under a sanitizer).
 bool keep_freed_memory_for_reuse();
+
+// Gives the whole pages inside [begin, end) back to the system while their block stays allocated:
+// for data that will not be read again before the block is freed (the lines a rank has already
+// sent in the shuffle), so it stops counting towards the peak. The bytes of those pages read as
+// zeros afterwards (Linux MADV_DONTNEED on private memory); partial pages at either end are left
+// as they are. Returns the number of bytes released (0 where the system has no such call).
+std::size_t release_pages(const void* begin, const void* end);
 
 }  // namespace crmpi
