@@ -27,6 +27,7 @@
 #include "kernels/clv/fit.hpp"
 #include "kernels/clv/lifecycle.hpp"
 #include "kernels/clv/types.hpp"
+#include "kernels/common/uninitialized_allocator.hpp"
 
 namespace crmpi {
 
@@ -86,28 +87,9 @@ template <class Fit>
 clv::FitResult fit_on_root(const Comm& comm, Fit&& fit);
 void broadcast_fit(const Comm& comm, clv::FitResult& f);
 
-// A vector whose resize leaves the new doubles uninitialised, for per-customer outputs that the
-// scoring stage writes in full: zero-filling them first is one more pass over memory touched for
-// the first time (page faults, then the lines evicted before the scorer writes them again).
-template <class T>
-struct UninitAllocator : std::allocator<T> {
-  template <class U>
-  struct rebind {
-    using other = UninitAllocator<U>;
-  };
-  UninitAllocator() = default;
-  template <class U>
-  UninitAllocator(const UninitAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor): as std::allocator
-  template <class U>
-  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
-    ::new (static_cast<void*>(p)) U;  // default-initialised: no value for a double
-  }
-  template <class U, class... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-using ScoreColumn = std::vector<double, UninitAllocator<double>>;
+// Per-customer outputs that the scoring stage writes in full: resize() leaves them uninitialised
+// (zero-filling first is one more pass over memory touched for the first time).
+using ScoreColumn = UninitializedVector<double>;
 
 struct ClvModelScores {
   std::string model;  // "bgnbd" | "pareto_nbd"

@@ -6,14 +6,13 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <utility>
 #include <vector>
 
+#include "kernels/common/uninitialized_allocator.hpp"
 #include "kernels/ingest/line_rules.hpp"
 
 namespace crmpi::ingest_job {
@@ -65,25 +64,10 @@ inline std::string_view be_bytes_into(std::uint64_t v, char (&out)[8]) {
   return {out, 8};
 }
 
-// The allocator of line vectors: an element made without arguments (resize(), emplace_back())
-// is left uninitialised, so a buffer sized up front becomes resident only where it is written
-// (the shuffle's receive buffer), instead of all at once by zero-filling it. Lines are trivially
-// copyable; code that wants a default line writes Line{} explicitly.
-template <class T>
-struct UninitializedAllocator : std::allocator<T> {
-  template <class U>
-  struct rebind {
-    using other = UninitializedAllocator<U>;
-  };
-  UninitializedAllocator() = default;
-  template <class U>
-  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
-  template <class U, class... Args>
-  void construct(U* p, Args&&... args) {
-    if constexpr (sizeof...(Args) > 0) ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-using LineVector = std::vector<Line, UninitializedAllocator<Line>>;
+// Line vectors leave lines made without arguments (resize(), emplace_back()) uninitialised, so a
+// buffer sized up front becomes resident only where it is written (the shuffle's receive buffer).
+// Code that wants a default line writes Line{} explicitly.
+using LineVector = UninitializedVector<Line>;
 static_assert(std::is_trivially_copyable_v<Line>);
 
 struct LineStore {
