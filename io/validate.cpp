@@ -82,11 +82,12 @@ struct Bounds {
   std::uint64_t has = 0;
 };
 
-void check_customers(InputFile& in, const Comm& comm, const Slice& s, Sink& sink,
-                     std::vector<std::uint64_t>& ids, std::vector<std::uint64_t>& offsets, bool& offsets_ok,
-                     KeySums& sums) {
+void check_customers(InputFile& in, const Comm& comm, const Slice& s, Sink& sink, SliceCustomers& customers,
+                     bool& offsets_ok, KeySums& sums) {
   const std::uint64_t n = s.customers();
   const auto& sz = in.sizes();
+  auto& ids = customers.id;
+  auto& offsets = customers.order_offset;
   ids = in.read<std::uint64_t>(schema::kCustomerId, s.customer_begin, n);
   offsets = in.read<std::uint64_t>(schema::kOrderOffset, s.customer_begin, n + 1);
   sums.customer_id = column_checksum<std::uint64_t>(ids, s.customer_begin);
@@ -124,8 +125,10 @@ void check_customers(InputFile& in, const Comm& comm, const Slice& s, Sink& sink
       offsets_ok = false;
     }
   }
+  customers.signup_day.clear();
   if (in.has(schema::kSignupDay)) {
-    const auto signup = in.read<std::int32_t>(schema::kSignupDay, s.customer_begin, n);
+    customers.signup_day = in.read<std::int32_t>(schema::kSignupDay, s.customer_begin, n);
+    const auto& signup = customers.signup_day;
     for (std::uint64_t i = 0; i < n; ++i)
       if (!day_ok(signup[i])) sink.add(schema::kSignupDay, s.customer_begin + i, signup[i], kDayRange);
   }
@@ -140,9 +143,11 @@ void check_customers(InputFile& in, const Comm& comm, const Slice& s, Sink& sink
   }
 }
 
-void check_orders(InputFile& in, const Slice& s, Sink& sink, const std::vector<std::uint64_t>& ids,
-                  const std::vector<std::uint64_t>& offsets, std::uint64_t chunk_rows,
-                  std::uint64_t& item_begin, std::uint64_t& item_end, bool& items_ok, KeySums& sums) {
+void check_orders(InputFile& in, const Slice& s, Sink& sink, const SliceCustomers& customers, std::uint64_t chunk_rows,
+                  const OrderPassHooks* hooks, std::uint64_t& item_begin, std::uint64_t& item_end, bool& items_ok,
+                  KeySums& sums) {
+  const auto& ids = customers.id;
+  const auto& offsets = customers.order_offset;
   const auto& sz = in.sizes();
   const bool items = in.has(schema::kItemOffset);
   const bool channel = in.has(schema::kOrderChannel);
@@ -151,7 +156,14 @@ void check_orders(InputFile& in, const Slice& s, Sink& sink, const std::vector<s
   items_ok = items;
   bool first_chunk = true;
   OrderColumns cols{.day = true, .amount = true, .customer_id = true, .channel = channel, .item_offset = items};
+  if (hooks) {
+    cols.order_id |= hooks->extra.order_id;
+    cols.channel |= hooks->extra.channel && channel;
+    cols.item_offset |= hooks->extra.item_offset && items;
+    if (hooks->begin) hooks->begin(customers);
+  }
   for_each_order_chunk(in, offsets, cols, chunk_rows, [&](const OrderChunk& ch) {
+    const std::uint64_t problems_before = sink.total();
     sums.day += column_checksum<std::int32_t>(ch.day, ch.order_begin);
     sums.amount += column_checksum<std::int64_t>(ch.amount_cents, ch.order_begin);
     for (std::uint64_t c = ch.customer_begin; c < ch.customer_end; ++c) {
@@ -188,6 +200,7 @@ void check_orders(InputFile& in, const Slice& s, Sink& sink, const std::vector<s
       item_end = ch.item_offset.back();
     }
     first_chunk = false;
+    if (hooks && hooks->chunk && sink.total() == problems_before) hooks->chunk(ch);
   });
   if (items && s.orders() == 0) {
     std::uint64_t v = 0;
@@ -282,17 +295,20 @@ void check_surveys(InputFile& in, const Comm& comm, const Slice& s, Sink& sink, 
 }  // namespace
 
 ValidationReport validate_content(InputFile& in, const Comm& comm, const Slice& slice, std::size_t max_shown,
-                                  std::uint64_t chunk_rows) {
+                                  std::uint64_t chunk_rows, const OrderPassHooks* hooks, SliceCustomers* customers_out) {
   Sink sink(max_shown);
-  std::vector<std::uint64_t> ids, offsets;
+  SliceCustomers own;
+  SliceCustomers& customers = customers_out ? *customers_out : own;
+  const auto& ids = customers.id;
   bool offsets_ok = false;
   KeySums sums;
-  check_customers(in, comm, slice, sink, ids, offsets, offsets_ok, sums);
+  check_customers(in, comm, slice, sink, customers, offsets_ok, sums);
   // Orders can only be walked once every rank's offsets are sane.
   const bool all_offsets_ok = !comm.allreduce_or(!offsets_ok);
   std::uint64_t item_begin = 0, item_end = 0;
   bool items_ok = false;
-  if (all_offsets_ok) check_orders(in, slice, sink, ids, offsets, chunk_rows, item_begin, item_end, items_ok, sums);
+  if (all_offsets_ok)
+    check_orders(in, slice, sink, customers, chunk_rows, hooks, item_begin, item_end, items_ok, sums);
   const bool all_items_ok = in.has(schema::kItemOffset) && all_offsets_ok && !comm.allreduce_or(!items_ok);
   if (all_items_ok) check_items(in, sink, item_begin, item_end, chunk_rows);
   check_products(in, comm, sink);

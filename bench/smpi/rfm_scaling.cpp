@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "comm/comm.hpp"
-#include "jobs/distributed_select.hpp"
+#include "comm/exact_select.hpp"
 #include "kernels/common/checksum.hpp"
 #include "kernels/rfm/quintiles.hpp"
 #include "kernels/rfm/rfm.hpp"

@@ -4,14 +4,14 @@
 
 #include <cmath>
 
-#include "jobs/clv/stages.hpp"
-#include "jobs/log.hpp"
+#include "jobs/clv/clv_internal.hpp"
+#include "jobs/common/log.hpp"
 #include "kernels/clv/bgnbd.hpp"
 #include "kernels/clv/lifecycle.hpp"
 #include "kernels/clv/pareto_nbd.hpp"
 #include "kernels/common/civil_date.hpp"
 
-namespace crmpi::clv_stages {
+namespace crmpi::clv_job {
 
 namespace {
 
@@ -132,7 +132,7 @@ void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, std::span<
       ms.holdout_correlation = den > 0 ? s2[3 * m + 2] / den : kNaN;
       // Weekly expected cumulative purchases: on the global table, which only the root holds.
       if (comm.is_root()) {
-        if (ms.model != "pareto_nbd")  // BG/NBD or MBG/NBD
+        if (ms.model != ClvModel::kParetoNbd)  // BG/NBD or MBG/NBD
           bgnbd_weekly(clv::bgnbd_params(ms.fit), bg_family(ms.model), table, week_horizons, per_unit,
                        ms.weekly_expected_cumulative);
         else
@@ -140,7 +140,7 @@ void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, std::span<
       }
       comm.bcast(ms.weekly_expected_cumulative);
       spdlog::info("clv: holdout {} .. {} ({} weeks): {} predicted {:.1f} purchases, actual {}; MAE {:.4f}, corr {:.4f}",
-                   format_iso_date(r.calibration_end + 1), format_iso_date(*r.holdout_end), pass.weeks, ms.model,
+                   format_iso_date(r.calibration_end + 1), format_iso_date(*r.holdout_end), pass.weeks, model_name(ms.model),
                    ms.holdout_predicted_total, r.holdout_actual_total, ms.holdout_mae, ms.holdout_correlation);
     }
   }
@@ -150,4 +150,4 @@ void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, std::span<
                  r.frequency_spend_correlation);
 }
 
-}  // namespace crmpi::clv_stages
+}  // namespace crmpi::clv_job

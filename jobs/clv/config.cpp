@@ -3,24 +3,31 @@
 #include <cmath>
 #include <optional>
 
-#include "jobs/clv/stages.hpp"
+#include "jobs/clv/clv_internal.hpp"
 #include "kernels/common/civil_date.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi {
 
-namespace clv_stages {
-std::string canonical_model(const std::string& m) {
-  if (m == "bgnbd" || m == "bg_nbd" || m == "bg-nbd") return "bgnbd";
-  if (m == "mbgnbd" || m == "mbg_nbd" || m == "mbg-nbd" || m == "mbg") return "mbgnbd";
-  if (m == "pareto" || m == "pareto_nbd" || m == "pareto-nbd" || m == "pnbd") return "pareto_nbd";
-  if (m == "gg" || m == "gamma_gamma" || m == "gamma-gamma") return "gamma_gamma";
+std::string_view model_name(ClvModel m) {
+  switch (m) {
+    case ClvModel::kBgNbd: return "bgnbd";
+    case ClvModel::kMbgNbd: return "mbgnbd";
+    case ClvModel::kParetoNbd: return "pareto_nbd";
+    case ClvModel::kGammaGamma: return "gamma_gamma";
+  }
   return "";
 }
-}  // namespace clv_stages
+
+std::optional<ClvModel> parse_model(std::string_view m) {
+  if (m == "bgnbd" || m == "bg_nbd" || m == "bg-nbd") return ClvModel::kBgNbd;
+  if (m == "mbgnbd" || m == "mbg_nbd" || m == "mbg-nbd" || m == "mbg") return ClvModel::kMbgNbd;
+  if (m == "pareto" || m == "pareto_nbd" || m == "pareto-nbd" || m == "pnbd") return ClvModel::kParetoNbd;
+  if (m == "gg" || m == "gamma_gamma" || m == "gamma-gamma") return ClvModel::kGammaGamma;
+  return std::nullopt;
+}
 
 namespace {
-using clv_stages::canonical_model;
 
 void check_nonneg(double v, const char* name) {
   if (!std::isfinite(v) || v < 0) throw ConfigError(std::string("--") + name + " must be a number >= 0");
@@ -47,25 +54,35 @@ void ClvConfig::bind(Options& o) {
   o.bind("clv", "timings", timings, "write stage timings (JSON) to this file")->group("");
 }
 
-void ClvConfig::validate() const {
-  std::optional<std::int32_t> cal, hold;
+void ClvConfig::validate() {
+  calibration_end_day.reset();
+  holdout_end_day.reset();
   if (!calibration_end.empty()) {
-    cal = parse_iso_date(calibration_end);
-    if (!cal) throw ConfigError("--calibration-end must be a real date YYYY-MM-DD, got '" + calibration_end + "'");
+    calibration_end_day = parse_iso_date(calibration_end);
+    if (!calibration_end_day)
+      throw ConfigError("--calibration-end must be a real date YYYY-MM-DD, got '" + calibration_end + "'");
   }
   if (!holdout_end.empty()) {
-    hold = parse_iso_date(holdout_end);
-    if (!hold) throw ConfigError("--holdout-end must be a real date YYYY-MM-DD, got '" + holdout_end + "'");
+    holdout_end_day = parse_iso_date(holdout_end);
+    if (!holdout_end_day) throw ConfigError("--holdout-end must be a real date YYYY-MM-DD, got '" + holdout_end + "'");
   }
-  if (cal && hold && *hold <= *cal)
+  if (calibration_end_day && holdout_end_day && *holdout_end_day <= *calibration_end_day)
     throw ConfigError("--holdout-end (" + holdout_end + ") must be after --calibration-end (" + calibration_end + ")");
   if (time_unit != "day" && time_unit != "week")
     throw ConfigError("--time-unit must be day or week, got '" + time_unit + "'");
+  unit = time_unit == "day" ? clv::TimeUnit::kDay : clv::TimeUnit::kWeek;
   if (models.empty()) throw ConfigError("--models needs at least one of bgnbd, mbgnbd, pareto, gg");
+  model_list.clear();
+  // Fitted in this order whatever the order given: Pareto/NBD starts from the BG/NBD estimates.
+  for (const ClvModel m : {ClvModel::kBgNbd, ClvModel::kMbgNbd, ClvModel::kParetoNbd, ClvModel::kGammaGamma})
+    for (const auto& name : models)
+      if (parse_model(name) == m) {
+        model_list.push_back(m);
+        break;
+      }
   for (const auto& m : models)
-    if (canonical_model(m).empty())
-      throw ConfigError("--models: unknown model '" + m + "' (known: bgnbd, mbgnbd, pareto, gg)");
-  if (!wants("bgnbd") && !wants("mbgnbd") && !wants("pareto_nbd"))
+    if (!parse_model(m)) throw ConfigError("--models: unknown model '" + m + "' (known: bgnbd, mbgnbd, pareto, gg)");
+  if (!wants(ClvModel::kBgNbd) && !wants(ClvModel::kMbgNbd) && !wants(ClvModel::kParetoNbd))
     throw ConfigError("--models needs a purchase model (bgnbd, mbgnbd or pareto); gg alone gives no P(alive) or CLV");
   if (horizon_months < 1 || horizon_months > 1200)
     throw ConfigError("--horizon-months must be in 1..1200, got " + std::to_string(horizon_months));
@@ -80,15 +97,11 @@ void ClvConfig::validate() const {
                       std::to_string(churned_below) + " and " + std::to_string(at_risk_below));
 }
 
-clv::TimeUnit ClvConfig::unit() const { return time_unit == "day" ? clv::TimeUnit::kDay : clv::TimeUnit::kWeek; }
-
-bool ClvConfig::wants(const std::string& model) const {
-  return std::any_of(models.begin(), models.end(), [&](const std::string& m) { return canonical_model(m) == model; });
-}
+bool ClvConfig::wants(ClvModel m) const { return std::find(model_list.begin(), model_list.end(), m) != model_list.end(); }
 
 clv::LifecycleThresholds ClvConfig::thresholds() const {
   clv::LifecycleThresholds t;
-  const double k = 7.0 / clv::days_per_unit(unit());  // weeks -> unit
+  const double k = 7.0 / clv::days_per_unit(unit);  // weeks -> unit
   t.new_max_tenure = new_max_tenure_weeks * k;
   t.churned_below = churned_below;
   t.at_risk_below = at_risk_below;

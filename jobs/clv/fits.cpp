@@ -4,30 +4,31 @@
 
 #include <optional>
 
-#include "jobs/clv/stages.hpp"
-#include "jobs/log.hpp"
+#include "jobs/clv/clv_internal.hpp"
+#include "jobs/common/log.hpp"
 #include "kernels/clv/collapse.hpp"
 #include "kernels/clv/gamma_gamma.hpp"
 
-namespace crmpi::clv_stages {
+namespace crmpi::clv_job {
 
 void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table, ClvResult& r) {
   // The fits' index of the table, built once for both models (on the root, which alone holds
   // the table; the first fit's time includes it).
   std::optional<clv::TripleIndex> index;
-  for (const char* m : {"bgnbd", "mbgnbd", "pareto_nbd"}) {
-    if (!cfg.wants(m)) continue;
+  for (const ClvModel model : cfg.model_list) {
+    if (model == ClvModel::kGammaGamma) continue;
+    const std::string m(model_name(model));
     ClvModelScores ms;
-    ms.model = m;
+    ms.model = model;
     Stopwatch fs;
     ms.fit = fit_on_root(comm, [&] {
       if (!index) index.emplace(table);
-      if (ms.model == "bgnbd") return clv::fit_bgnbd(*index);
-      if (ms.model == "mbgnbd") return clv::fit_mbgnbd(*index);
+      if (ms.model == ClvModel::kBgNbd) return clv::fit_bgnbd(*index);
+      if (ms.model == ClvModel::kMbgNbd) return clv::fit_mbgnbd(*index);
       // Pareto/NBD starts from the BG/NBD purchase-rate estimates when there are some (same
       // Gamma(r, alpha) rate model): fewer iterations, and line searches stay near the optimum.
       clv::FitOptions opt;
-      if (!r.models.empty() && r.models.front().model == "bgnbd" && r.models.front().fit.converged) {
+      if (!r.models.empty() && r.models.front().model == ClvModel::kBgNbd && r.models.front().fit.converged) {
         const auto& bg = r.models.front().fit;
         opt.start = {bg.estimates[0], bg.estimates[1], 1.0, bg.estimates[1]};
       }
@@ -36,14 +37,14 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const
     ms.t_fit = fs.seconds();
     spdlog::info("clv: {} fitted in {:.3f}s (+{:.3f}s collapse): LL {:.4f}, {} evaluations, {}", m, ms.t_fit,
                  r.t_collapse, ms.fit.log_likelihood, ms.fit.iterations, ms.fit.converged ? "converged" : "NOT converged");
-    if (!ms.fit.converged) r.warnings.push_back(std::string(m) + ": fit did not converge: " + ms.fit.message);
-    for (const auto& w : ms.fit.warnings) r.warnings.push_back(std::string(m) + ": " + w);
+    if (!ms.fit.converged) r.warnings.push_back(m + ": fit did not converge: " + ms.fit.message);
+    for (const auto& w : ms.fit.warnings) r.warnings.push_back(m + ": " + w);
     r.models.push_back(std::move(ms));
   }
 }
 
 void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
-  if (!cfg.wants("gamma_gamma")) return;
+  if (!cfg.wants(ClvModel::kGammaGamma)) return;
   Stopwatch sw;
   // Repeat customers of the calibration period with their mean spend, one row each.
   // Counted first and reserved exactly: growing by doubling touched twice the fresh pages.
@@ -70,4 +71,4 @@ void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
   r.t_fit_gg = sw.seconds();
 }
 
-}  // namespace crmpi::clv_stages
+}  // namespace crmpi::clv_job

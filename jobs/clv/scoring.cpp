@@ -17,14 +17,14 @@
 
 #include <algorithm>
 
-#include "jobs/clv/stages.hpp"
-#include "jobs/log.hpp"
+#include "jobs/clv/clv_internal.hpp"
+#include "jobs/common/log.hpp"
 #include "kernels/clv/bgnbd.hpp"
 #include "kernels/clv/clv_value.hpp"
 #include "kernels/clv/gamma_gamma.hpp"
 #include "kernels/clv/pareto_nbd.hpp"
 
-namespace crmpi::clv_stages {
+namespace crmpi::clv_job {
 
 namespace {
 
@@ -156,15 +156,15 @@ void score_customers(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
     if (r.gamma_gamma) ms.clv.resize(n);
     if (r.holdout_end) ms.holdout_predicted.resize(n);
     const SetsAndOutputs so = sets_and_outputs(horizon, clv_h, clv_w, holdout_len, ms);
-    if (ms.model != "pareto_nbd")  // BG/NBD or MBG/NBD
+    if (ms.model != ClvModel::kParetoNbd)  // BG/NBD or MBG/NBD
       score_bgnbd(comm, clv::bgnbd_params(ms.fit), per_unit, so, r, ms);
     else
       score_pareto(clv::pareto_nbd_params(ms.fit), so, r, ms);
     ms.t_score = ss.seconds();
-    spdlog::info("clv: {} scored {} customers in {:.3f}s on this rank ({} customers/s per rank)", ms.model,
+    spdlog::info("clv: {} scored {} customers in {:.3f}s on this rank ({} customers/s per rank)", model_name(ms.model),
                  human_count(static_cast<double>(n)), ms.t_score,
                  human_count(static_cast<double>(n) / std::max(ms.t_score, 1e-9)));
   }
 }
 
-}  // namespace crmpi::clv_stages
+}  // namespace crmpi::clv_job

@@ -1,26 +1,23 @@
-// `crmpi clv` stages 1-2: per-customer summaries streamed from the orders, then the global
-// (x, t_x, T) table: collapsed per rank, gathered, merged (identical on every rank).
+// `crmpi clv` steps 1-2: per-customer summaries on the single pass over the orders, then the
+// global (x, t_x, T) table: collapsed per rank, gathered, merged on rank 0.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 #include "io/order_chunks.hpp"
-#include "jobs/clv/stages.hpp"
-#include "jobs/log.hpp"
+#include "jobs/clv/clv_internal.hpp"
+#include "jobs/common/log.hpp"
 #include "kernels/clv/collapse.hpp"
 #include "kernels/clv/lifecycle.hpp"
 #include "kernels/clv/summary.hpp"
 #include "kernels/common/civil_date.hpp"
 
-namespace crmpi::clv_stages {
+namespace crmpi::clv_job {
 
-SummaryPass summarize_customers(const Comm& comm, InputFile& in, const Slice& slice, const CommonConfig& common,
-                                ClvResult& r) {
-  const clv::TimeUnit unit = r.unit;
-  Stopwatch sw;
-  const std::size_t n = slice.customers();
-  r.customer_id = in.read<std::uint64_t>(schema::kCustomerId, slice.customer_begin, n);
-  const auto offsets = in.read<std::uint64_t>(schema::kOrderOffset, slice.customer_begin, n + 1);
+void begin_summaries(const StageInput& in, ClvResult& r, SummaryPass& pass) {
+  const std::size_t n = in.customers.id.size();
+  r.customer_id = in.customers.id;
+  pass.order_offset = in.customers.order_offset;
   r.in_calibration.assign(n, 0);
   r.x.assign(n, 0.0);
   r.t_x.assign(n, 0.0);
@@ -29,52 +26,55 @@ SummaryPass summarize_customers(const Comm& comm, InputFile& in, const Slice& sl
   r.last_gap.assign(n, 0.0);
   r.holdout_purchases.assign(n, 0);
   r.holdout_spend.assign(n, 0.0);
-  const clv::SummaryWindow window{r.calibration_end, r.holdout_end, unit};
-  SummaryPass pass;
-  std::size_t& weeks = pass.weeks;
-  if (r.holdout_end) {
+  pass.weeks = 0;
+  r.week_end_day.clear();
+  if (r.holdout_end && *r.holdout_end > r.calibration_end) {  // else the stage refuses the window
     const std::int32_t days = *r.holdout_end - r.calibration_end;
-    weeks = static_cast<std::size_t>((days + 6) / 7);
-    for (std::size_t k = 0; k < weeks; ++k)
+    pass.weeks = static_cast<std::size_t>((days + 6) / 7);
+    for (std::size_t k = 0; k < pass.weeks; ++k)
       r.week_end_day.push_back(
           std::min(r.calibration_end + 7 * static_cast<std::int32_t>(k + 1), *r.holdout_end));
   }
-  pass.weekly.assign(weeks, 0);
+  pass.weekly.assign(pass.weeks, 0);
+}
+
+void summarize_chunk(const OrderChunk& ch, SummaryPass& pass, ClvResult& r) {
+  Stopwatch sw;
+  const clv::TimeUnit unit = r.unit;
+  const clv::SummaryWindow window{r.calibration_end, r.holdout_end, unit};
+  const auto offsets = pass.order_offset;
+  const std::size_t weeks = pass.weeks;
   std::vector<std::uint64_t>& weekly = pass.weekly;
-  Progress progress(comm, "clv", slice.orders(), "orders");
-  std::vector<double> spend;
-  const OrderColumns cols{.day = true, .amount = true};
-  for_each_order_chunk(in, offsets, cols, common.chunk_rows, [&](const OrderChunk& ch) {
-    spend.resize(ch.size);
-    for (std::size_t i = 0; i < ch.size; ++i) spend[i] = static_cast<double>(ch.amount_cents[i]) / 100.0;
-    for (std::uint64_t c = ch.customer_begin; c < ch.customer_end; ++c) {
-      const std::size_t b = offsets[c] - ch.order_begin, e = offsets[c + 1] - ch.order_begin;
-      const std::span<const std::int32_t> days(ch.day.data() + b, e - b);
-      const auto s = clv::summarize_customer(days, std::span<const double>(spend.data() + b, e - b), window);
-      if (!s) continue;
-      r.in_calibration[c] = 1;
-      r.x[c] = s->x;
-      r.t_x[c] = s->t_x;
-      r.T[c] = s->T;
-      r.mean_spend[c] = s->mean_spend;
-      r.holdout_purchases[c] = s->holdout_purchases;
-      r.holdout_spend[c] = s->holdout_spend;
-      r.last_gap[c] = clv::last_purchase_gap(days, r.calibration_end, unit);
-      if (weeks > 0) {
-        std::int32_t prev = days.front();
-        for (const std::int32_t d : days) {
-          if (d > *r.holdout_end) break;
-          if (d > r.calibration_end && d != prev)
-            ++weekly[static_cast<std::size_t>((d - r.calibration_end - 1) / 7)];
-          prev = d;
-        }
+  std::vector<double>& spend = pass.spend;
+  spend.resize(ch.size);
+  for (std::size_t i = 0; i < ch.size; ++i) spend[i] = static_cast<double>(ch.amount_cents[i]) / 100.0;
+  for (std::uint64_t c = ch.customer_begin; c < ch.customer_end; ++c) {
+    const std::size_t b = offsets[c] - ch.order_begin, e = offsets[c + 1] - ch.order_begin;
+    const std::span<const std::int32_t> days(ch.day.data() + b, e - b);
+    const auto s = clv::summarize_customer(days, std::span<const double>(spend.data() + b, e - b), window);
+    if (!s) continue;
+    r.in_calibration[c] = 1;
+    r.x[c] = s->x;
+    r.t_x[c] = s->t_x;
+    r.T[c] = s->T;
+    r.mean_spend[c] = s->mean_spend;
+    r.holdout_purchases[c] = s->holdout_purchases;
+    r.holdout_spend[c] = s->holdout_spend;
+    r.last_gap[c] = clv::last_purchase_gap(days, r.calibration_end, unit);
+    if (weeks > 0) {
+      std::int32_t prev = days.front();
+      for (const std::int32_t d : days) {
+        if (d > *r.holdout_end) break;
+        if (d > r.calibration_end && d != prev) ++weekly[static_cast<std::size_t>((d - r.calibration_end - 1) / 7)];
+        prev = d;
       }
     }
-    progress.update(ch.order_begin + ch.size - slice.order_begin);
-  });
-  r.customers = comm.allreduce_sum<std::uint64_t>(n);
-  r.t_summary = sw.seconds();
-  return pass;
+  }
+  r.t_summary += sw.seconds();
+}
+
+void end_summaries(const Comm& comm, ClvResult& r) {
+  r.customers = comm.allreduce_sum<std::uint64_t>(r.customer_id.size());
 }
 
 std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r) {
@@ -121,4 +121,4 @@ std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r) {
   return table;
 }
 
-}  // namespace crmpi::clv_stages
+}  // namespace crmpi::clv_job

@@ -3,14 +3,14 @@
 #include <fstream>
 
 #include "io/csv_writer.hpp"
-#include "jobs/clv/stages.hpp"
+#include "jobs/clv/clv_internal.hpp"
 #include "kernels/clv/types.hpp"
 #include "kernels/common/civil_date.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi {
 
-using clv_stages::kNaN;
+using clv_job::kNaN;
 
 namespace {
 
@@ -66,13 +66,13 @@ void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const Clv
   std::vector<std::string> fit_models;
   std::vector<const clv::FitResult*> fits;
   for (const auto& ms : r.models) {
-    const std::string g = "/clv/" + ms.model;
+    const std::string g = "/clv/" + std::string(model_name(ms.model));
     results.write_column(g + "/p_alive", std::span<const double>(ms.p_alive));
     results.write_column(g + "/churn_risk", std::span<const double>(ms.churn_risk));
     results.write_column(g + "/expected_purchases", std::span<const double>(ms.expected_purchases));
     if (!ms.clv.empty()) results.write_column(g + "/clv", std::span<const double>(ms.clv));
     write_fit(results, g, ms.fit);
-    fit_models.push_back(ms.model);
+    fit_models.emplace_back(model_name(ms.model));
     fits.push_back(&ms.fit);
   }
   if (r.gamma_gamma) {
@@ -122,13 +122,13 @@ void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const Clv
     results.write_column("/clv/holdout/actual_spend", masked(r.holdout_spend, r.in_calibration));
     std::vector<double> mae, corr, pred_total;
     for (const auto& ms : r.models) {
-      results.write_column("/clv/holdout/predicted_" + ms.model, std::span<const double>(ms.holdout_predicted));
+      results.write_column("/clv/holdout/predicted_" + std::string(model_name(ms.model)), std::span<const double>(ms.holdout_predicted));
       mae.push_back(ms.holdout_mae);
       corr.push_back(ms.holdout_correlation);
       pred_total.push_back(ms.holdout_predicted_total);
     }
     std::vector<std::string> names;
-    for (const auto& ms : r.models) names.push_back(ms.model);
+    for (const auto& ms : r.models) names.emplace_back(model_name(ms.model));
     results.write_strings("/clv/holdout/metrics/model", names);
     results.write_replicated("/clv/holdout/metrics/mae", mae);
     results.write_replicated("/clv/holdout/metrics/correlation", corr);
@@ -136,7 +136,7 @@ void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const Clv
     results.write_replicated("/clv/holdout/weekly/week_end_day", r.week_end_day);
     results.write_replicated("/clv/holdout/weekly/actual_cumulative", r.weekly_actual_cumulative);
     for (const auto& ms : r.models)
-      results.write_replicated("/clv/holdout/weekly/expected_cumulative_" + ms.model, ms.weekly_expected_cumulative);
+      results.write_replicated("/clv/holdout/weekly/expected_cumulative_" + std::string(model_name(ms.model)), ms.weekly_expected_cumulative);
     auto g = results.group("/clv/holdout");
     h5::write_attr_int(g.id(), "actual_total", static_cast<std::int64_t>(r.holdout_actual_total));
     h5::write_attr_string(g.id(), "start", format_iso_date(r.calibration_end + 1));
@@ -150,7 +150,7 @@ void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const Clv
     h5::write_attr_string(g.id(), "holdout_end", r.holdout_end ? format_iso_date(*r.holdout_end) : "");
     h5::write_attr_string(g.id(), "time_unit", cfg.time_unit);
     h5::write_attr_string(g.id(), "models", join(fit_models, ","));
-    h5::write_attr_string(g.id(), "primary_model", r.models.front().model);
+    h5::write_attr_string(g.id(), "primary_model", std::string(model_name(r.models.front().model)));
     h5::write_attr_int(g.id(), "horizon_months", cfg.horizon_months);
     h5::write_attr_double(g.id(), "horizon_units",
                           static_cast<double>(cfg.horizon_months) * clv::month_length(r.unit));
@@ -198,11 +198,11 @@ void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const Clv
   if (r.holdout_end) {
     CsvWriter h(hold_csv, {"model", "customers", "actual_purchases", "predicted_purchases", "mae", "correlation"});
     for (const auto& ms : r.models)
-      h.row({ms.model, std::to_string(r.calibration_customers), std::to_string(r.holdout_actual_total),
+      h.row({std::string(model_name(ms.model)), std::to_string(r.calibration_customers), std::to_string(r.holdout_actual_total),
              num(ms.holdout_predicted_total, 3), num(ms.holdout_mae), num(ms.holdout_correlation)});
     h.close();
     std::vector<std::string> header = {"week", "week_end", "actual_cumulative"};
-    for (const auto& ms : r.models) header.push_back("expected_cumulative_" + ms.model);
+    for (const auto& ms : r.models) header.push_back("expected_cumulative_" + std::string(model_name(ms.model)));
     CsvWriter w(week_csv, header);
     for (std::size_t k = 0; k < r.week_end_day.size(); ++k) {
       std::vector<std::string> row = {std::to_string(k + 1), format_iso_date(r.week_end_day[k]),
@@ -224,7 +224,7 @@ void write_clv_timings(const Comm& comm, const ClvResult& r, const std::string& 
     << ", \"collapse_s\": " << r.t_collapse << ", \"fit_gamma_gamma_s\": " << r.t_fit_gg
     << ", \"aggregate_s\": " << r.t_aggregate;
   for (const auto& ms : r.models)
-    f << ", \"fit_" << ms.model << "_s\": " << ms.t_fit << ", \"score_" << ms.model << "_s\": " << ms.t_score;
+    f << ", \"fit_" << model_name(ms.model) << "_s\": " << ms.t_fit << ", \"score_" << model_name(ms.model) << "_s\": " << ms.t_score;
   f << "}\n";
 }
 

@@ -9,7 +9,7 @@
 #include "io/schema.hpp"
 #include "io/validate.hpp"
 #include "jobs/ingest/distributed_strings.hpp"
-#include "jobs/job_common.hpp"
+#include "jobs/common/job_common.hpp"
 
 namespace crmpi::ingest_job {
 namespace {

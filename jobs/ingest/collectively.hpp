@@ -4,7 +4,7 @@
 #include <string>
 
 #include "comm/comm.hpp"
-#include "jobs/job_common.hpp"
+#include "jobs/common/job_common.hpp"
 
 namespace crmpi::ingest_job {
 

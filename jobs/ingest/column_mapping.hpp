@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "jobs/ingest_job.hpp"
+#include "jobs/ingest/ingest_command.hpp"
 #include "kernels/ingest/field_splitter.hpp"
 
 namespace crmpi::ingest_job {

@@ -8,7 +8,7 @@
 #include <tuple>
 
 #include "jobs/ingest/distributed_strings.hpp"
-#include "jobs/log.hpp"
+#include "jobs/common/log.hpp"
 #include "kernels/common/memory_reuse.hpp"
 #include "kernels/common/msd_radix_sort.hpp"
 

@@ -9,7 +9,7 @@
 
 #include "io/text/rejects_writer.hpp"
 #include "jobs/ingest/side_files.hpp"
-#include "jobs/job_common.hpp"
+#include "jobs/common/job_common.hpp"
 #include "kernels/common/civil_date.hpp"
 
 namespace crmpi::ingest_job {

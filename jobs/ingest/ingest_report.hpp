@@ -7,7 +7,7 @@
 
 #include "comm/comm.hpp"
 #include "jobs/ingest/order_reader.hpp"
-#include "jobs/ingest_job.hpp"
+#include "jobs/ingest/ingest_command.hpp"
 
 namespace crmpi::ingest_job {
 

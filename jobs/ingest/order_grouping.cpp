@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "io/schema.hpp"
-#include "jobs/job_common.hpp"
+#include "jobs/common/job_common.hpp"
 
 namespace crmpi::ingest_job {
 namespace {

@@ -7,7 +7,7 @@
 #include <iterator>
 
 #include "io/text/text_file_reader.hpp"
-#include "jobs/job_common.hpp"
+#include "jobs/common/job_common.hpp"
 #include "kernels/ingest/date_parse.hpp"
 #include "kernels/ingest/exact_number.hpp"
 #include "kernels/ingest/serial_file_readers.hpp"

@@ -15,7 +15,7 @@
 #include "jobs/ingest/column_mapping.hpp"
 #include "jobs/ingest/distributed_strings.hpp"
 #include "jobs/ingest/order_lines.hpp"
-#include "jobs/ingest_job.hpp"
+#include "jobs/ingest/ingest_command.hpp"
 #include "kernels/ingest/date_cache.hpp"
 #include "kernels/ingest/line_rules.hpp"
 #include "kernels/ingest/short_text.hpp"

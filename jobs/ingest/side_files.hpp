@@ -16,7 +16,7 @@
 #include "jobs/ingest/order_grouping.hpp"
 #include "jobs/ingest/order_lines.hpp"
 #include "jobs/ingest/order_reader.hpp"
-#include "jobs/ingest_job.hpp"
+#include "jobs/ingest/ingest_command.hpp"
 #include "kernels/ingest/string_dictionary.hpp"
 
 namespace crmpi::ingest_job {

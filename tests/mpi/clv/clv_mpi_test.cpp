@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "comm/comm.hpp"
-#include "jobs/clv_job.hpp"
+#include "jobs/clv/clv_stage.hpp"
 #include "kernels/clv/collapse.hpp"
 #include "kernels/clv/fit.hpp"
 #include "tests/unit/clv/simulate.hpp"

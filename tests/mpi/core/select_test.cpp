@@ -5,7 +5,7 @@
 #include <random>
 
 #include "comm/comm.hpp"
-#include "jobs/distributed_select.hpp"
+#include "comm/exact_select.hpp"
 #include "kernels/rfm/quintiles.hpp"
 
 namespace crmpi {

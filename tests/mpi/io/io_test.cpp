@@ -11,7 +11,7 @@
 #include "io/output.hpp"
 #include "io/results_file.hpp"
 #include "io/validate.hpp"
-#include "jobs/generate_job.hpp"
+#include "jobs/generate/generate_command.hpp"
 
 namespace fs = std::filesystem;
 

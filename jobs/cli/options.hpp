@@ -32,8 +32,12 @@ class Options {
   const std::string& config_path() const { return config_path_; }
 
   // Fills every bound field not given on the command line from the file. `all_sections` names
-  // every job table that may appear in a shared file (tables of other jobs are skipped).
+  // every job table that may appear in a shared file (tables of other jobs are skipped); any
+  // other table is an error (ConfigError, exit 78), like an unknown key.
   void apply_config_file(const std::vector<std::string>& all_sections);
+
+  // The job tables this command's options live in (the top level "" excluded).
+  std::vector<std::string> sections() const;
 
   // The effective configuration, as TOML, for provenance.
   std::string effective_toml() const;

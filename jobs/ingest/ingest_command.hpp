@@ -3,18 +3,16 @@
 // the column mapping, the line rules and the distribution scheme.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "jobs/job_common.hpp"
+#include "jobs/common/job_common.hpp"
 
 namespace crmpi {
 
-class Subcommand;
+class Options;
 
 struct IngestConfig {
   std::vector<std::string> inputs;  // positional INPUT... and/or `inputs = [...]` in [ingest]
@@ -45,7 +43,5 @@ struct IngestConfig {
 };
 
 int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg);
-
-std::unique_ptr<Subcommand> make_ingest_subcommand(CLI::App& app);
 
 }  // namespace crmpi

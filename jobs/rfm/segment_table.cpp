@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "jobs/rfm_job.hpp"
+#include "jobs/rfm/rfm_stage.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi {

@@ -1,4 +1,4 @@
-#include "jobs/distributed_select.hpp"
+#include "comm/exact_select.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -8,31 +8,26 @@
 #include <string>
 #include <vector>
 
-#include "jobs/clv_job.hpp"
+#include "jobs/clv/clv_stage.hpp"
 #include "kernels/clv/bgnbd.hpp"
 #include "kernels/clv/types.hpp"
 
-namespace crmpi::clv_stages {
+namespace crmpi::clv_job {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 inline constexpr std::uint64_t kMinFitCustomers = 10;
 
-// "bgnbd" | "mbgnbd" | "pareto_nbd" | "gamma_gamma", or "" for an unknown name (config.cpp).
-std::string canonical_model(const std::string& m);
-
-// The scorer's model for a fitted "bgnbd" or "mbgnbd".
-inline clv::BgFamily bg_family(const std::string& model) {
-  return model == "mbgnbd" ? clv::BgFamily::kMbgNbd : clv::BgFamily::kBgNbd;
+// The scorer's model for a fitted BG/NBD or MBG/NBD.
+inline clv::BgFamily bg_family(ClvModel model) {
+  return model == ClvModel::kMbgNbd ? clv::BgFamily::kMbgNbd : clv::BgFamily::kBgNbd;
 }
 
-// 1. Per-customer summaries, streaming the orders (summaries.cpp). Also counts the distinct
-// holdout purchase days per holdout week (this rank's customers).
-struct SummaryPass {
-  std::size_t weeks = 0;
-  std::vector<std::uint64_t> weekly;
-};
-SummaryPass summarize_customers(const Comm& comm, InputFile& in, const Slice& slice, const CommonConfig& common,
-                                ClvResult& r);
+// 1. Per-customer summaries on the single pass over the orders (summaries.cpp): set up before the
+// first chunk, one chunk at a time, then the job-wide count. Also counts the distinct holdout
+// purchase days per holdout week (this rank's customers).
+void begin_summaries(const StageInput& in, ClvResult& r, SummaryPass& pass);
+void summarize_chunk(const OrderChunk& chunk, SummaryPass& pass, ClvResult& r);
+void end_summaries(const Comm& comm, ClvResult& r);
 
 // 2. The global (x, t_x, T) table, on rank 0 only (summaries.cpp). Sets r.skipped when there are
 // too few customers to fit.
@@ -50,4 +45,4 @@ void score_customers(const Comm& comm, const ClvConfig& cfg, ClvResult& r);
 void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table,
                               SummaryPass& pass, ClvResult& r);
 
-}  // namespace crmpi::clv_stages
+}  // namespace crmpi::clv_job

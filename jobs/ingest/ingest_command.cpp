@@ -3,7 +3,7 @@
 // parsing), global_codes (dictionaries agreed by all ranks), customer_shuffle (sample sort by
 // customer), order_grouping (lines -> orders and items), canonical_writer (HDF5 + validate +
 // atomic commit), ingest_report (bad lines, rule counts).
-#include "jobs/ingest_job.hpp"
+#include "jobs/ingest/ingest_command.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -20,8 +20,8 @@
 #include "jobs/ingest/order_grouping.hpp"
 #include "jobs/ingest/order_reader.hpp"
 #include "jobs/ingest/side_files.hpp"
-#include "jobs/log.hpp"
-#include "jobs/subcommands.hpp"
+#include "jobs/common/log.hpp"
+#include "jobs/cli/options.hpp"
 #include "kernels/common/civil_date.hpp"
 #include "kernels/common/errors.hpp"
 
@@ -102,29 +102,6 @@ void log_throughput(const Comm& comm, const ParsedShare& parsed, std::uint64_t l
                static_cast<double>(parsed.text_bytes) / 1e6 / std::max(total_s, 1e-9) / P);
 }
 
-class IngestCommand : public Subcommand {
- public:
-  explicit IngestCommand(CLI::App& parent) {
-    app_ = parent.add_subcommand("ingest",
-                                 "Order exports (CSV/TSV/whitespace, .gz) or basket files -> the input HDF5 file "
-                                 "(docs/ingest.md)");
-    options_ = std::make_unique<Options>(*app_);
-    options_->add_config_option();
-    cfg_.bind(*options_);
-    app_->add_option("files", positional_, "input files");
-  }
-  void prepare() override {
-    options_->apply_config_file(kConfigSections);
-    cfg_.inputs.insert(cfg_.inputs.end(), positional_.begin(), positional_.end());
-    cfg_.validate();
-  }
-  int run(const JobContext& ctx) override { return run_ingest_command(ctx, cfg_); }
-  std::string log_level() const override { return cfg_.log_level; }
-
- private:
-  IngestConfig cfg_;
-  std::vector<std::string> positional_;
-};
 
 }  // namespace
 
@@ -200,7 +177,5 @@ int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
   log_memory_use(comm, "ingest", ctx.baseline_rss, parsed.text_bytes / static_cast<std::uint64_t>(comm.size()));
   return 0;
 }
-
-std::unique_ptr<Subcommand> make_ingest_subcommand(CLI::App& app) { return std::make_unique<IngestCommand>(app); }
 
 }  // namespace crmpi

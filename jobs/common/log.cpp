@@ -1,4 +1,4 @@
-#include "jobs/log.hpp"
+#include "jobs/common/log.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>

@@ -1,4 +1,4 @@
-#include "jobs/generate_job.hpp"
+#include "jobs/generate/generate_command.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -7,8 +7,8 @@
 #include "io/h5.hpp"
 #include "io/output.hpp"
 #include "io/schema.hpp"
-#include "jobs/log.hpp"
-#include "jobs/version.hpp"
+#include "jobs/common/log.hpp"
+#include "jobs/common/version.hpp"
 #include "kernels/common/civil_date.hpp"
 #include "kernels/common/errors.hpp"
 #include "kernels/generate/catalog.hpp"

@@ -1,4 +1,4 @@
-#include "jobs/options.hpp"
+#include "jobs/cli/options.hpp"
 
 #include <toml++/toml.h>
 
@@ -152,6 +152,13 @@ void Options::apply_config_file(const std::vector<std::string>& all_sections) {
       apply("", key, node);
     }
   }
+}
+
+std::vector<std::string> Options::sections() const {
+  std::set<std::string> s;
+  for (const auto& e : entries_)
+    if (!e.section.empty()) s.insert(e.section);
+  return {s.begin(), s.end()};
 }
 
 std::string Options::effective_toml() const {

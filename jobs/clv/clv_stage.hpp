@@ -15,15 +15,17 @@
 
 #include <cstdint>
 #include <memory>
-#include <new>
 #include <optional>
+#include <string_view>
 #include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
-#include "jobs/job_common.hpp"
+#include "comm/exact_sum.hpp"
+#include "jobs/common/job_common.hpp"
+#include "jobs/common/stage.hpp"
 #include "kernels/clv/fit.hpp"
 #include "kernels/clv/lifecycle.hpp"
 #include "kernels/clv/types.hpp"
@@ -31,7 +33,18 @@
 
 namespace crmpi {
 
+// The models the stage fits. Purchase models give P(alive), expected purchases and CLV; the
+// Gamma-Gamma spend model gives the expected spend that turns purchases into CLV.
+enum class ClvModel : std::uint8_t { kBgNbd, kMbgNbd, kParetoNbd, kGammaGamma };
+// The model's name in results.h5 (group /clv/<name>) and in the CSV files.
+std::string_view model_name(ClvModel m);
+// A model named on the command line or in the config file (aliases accepted: pareto, gg, ...).
+std::optional<ClvModel> parse_model(std::string_view name);
+
+class Options;
+
 struct ClvConfig {
+  // As given (command line or config file); validate() parses them into the typed fields below.
   std::string calibration_end;  // "YYYY-MM-DD", inclusive; "" = the input's as_of_day
   std::string holdout_end;      // "YYYY-MM-DD", inclusive; "" = no holdout validation
   std::string time_unit = "week";
@@ -48,30 +61,14 @@ struct ClvConfig {
   std::string timings;  // hidden: rank 0 writes stage timings as JSON to this file
 
   void bind(Options& o);
-  void validate() const;
+  void validate();  // throws ConfigError; fills the typed fields
 
-  // Derived (valid after validate()).
-  clv::TimeUnit unit() const;
-  bool wants(const std::string& model) const;  // "bgnbd", "pareto_nbd", "gamma_gamma"
+  // Typed, valid after validate(): dates as days since 1970-01-01, models in the order fitted.
+  std::optional<std::int32_t> calibration_end_day, holdout_end_day;
+  clv::TimeUnit unit = clv::TimeUnit::kWeek;
+  std::vector<ClvModel> model_list;
+  bool wants(ClvModel m) const;
   clv::LifecycleThresholds thresholds() const;
-};
-
-// Exact, order-independent sum of doubles across ranks (see the header comment). Values are
-// rounded to multiples of 2^-24; |value| must stay below 2^38 (else the sum is NaN, as it is when
-// a value is not finite).
-class ExactSum {
- public:
-  static constexpr int kFractionBits = 24;
-  void add(double v);
-  // Collective: the global sums of every accumulator, identical on every rank.
-  static std::vector<double> reduce(const Comm& comm, std::span<const ExactSum> sums);
-  // This rank's sum alone (no communication).
-  double local_value() const;
-
- private:
-  __extension__ using Int128 = __int128;
-  Int128 acc_ = 0;
-  bool bad_ = false;
 };
 
 // Deterministic global tables: every rank's rows collapsed, gathered on rank 0 and merged there
@@ -92,7 +89,7 @@ void broadcast_fit(const Comm& comm, clv::FitResult& f);
 using ScoreColumn = UninitializedVector<double>;
 
 struct ClvModelScores {
-  std::string model;  // "bgnbd" | "pareto_nbd"
+  ClvModel model = ClvModel::kBgNbd;  // a purchase model
   clv::FitResult fit;
   ScoreColumn p_alive, churn_risk, expected_purchases, clv, holdout_predicted;  // resize: uninitialised
   // Holdout metrics (NaN without holdout) and weekly expected cumulative purchases.
@@ -137,15 +134,41 @@ struct ClvResult {
 
 inline constexpr std::uint8_t kNotInCalibration = 6;
 
-ClvResult compute_clv(const Comm& comm, InputFile& in, const Slice& slice, const ClvConfig& cfg,
-                      const CommonConfig& common);
 // Writes /clv/* to results.h5 and csv/clv_models.csv, csv/clv_fit.csv, csv/clv_lifecycle.csv
 // (+ csv/clv_holdout.csv and csv/clv_weekly.csv with a holdout).
 void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const ClvResult& r, const ClvConfig& cfg,
                const std::string& currency);
 void write_clv_timings(const Comm& comm, const ClvResult& r, const std::string& path);
 
-int run_clv_command(const JobContext& ctx, const CommonConfig& common, const ClvConfig& cfg);
+namespace clv_job {
+// State of the summaries on the single pass over the orders (summaries.cpp): the slice's order
+// offsets, a spend scratch column, and the distinct holdout purchase days per holdout week.
+struct SummaryPass {
+  std::span<const std::uint64_t> order_offset;
+  std::vector<double> spend;
+  std::size_t weeks = 0;
+  std::vector<std::uint64_t> weekly;
+};
+}  // namespace clv_job
+
+// The CLV stage: per-customer summaries on the single pass over the orders, then the global
+// (x, t_x, T) table, fits, scores, lifecycle and aggregates (the files of jobs/clv/).
+class ClvStage : public Stage {
+ public:
+  explicit ClvStage(const ClvConfig& cfg) : cfg_(cfg) {}
+  std::string_view name() const override { return "clv"; }
+  void begin_pass(const StageInput& in) override;
+  void consume(const OrderChunk& chunk) override;
+  std::optional<std::string> compute(const StageInput& in, const EarlierStages& earlier) override;
+  void write(const StageInput& in, ResultsFile& results, OutputSet& out) const override;
+  void report(const StageInput& in) const override;
+  const ClvResult& result() const { return r_; }
+
+ private:
+  const ClvConfig& cfg_;
+  ClvResult r_;
+  clv_job::SummaryPass pass_;
+};
 
 // ---- template implementation -------------------------------------------------------------------
 template <class Fit>

@@ -1,4 +1,4 @@
-#include "jobs/validate_job.hpp"
+#include "jobs/validate/validate_command.hpp"
 
 #include <spdlog/spdlog.h>
 

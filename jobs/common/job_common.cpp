@@ -1,11 +1,11 @@
-#include "jobs/job_common.hpp"
+#include "jobs/common/job_common.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
 
-#include "jobs/log.hpp"
-#include "jobs/version.hpp"
+#include "jobs/common/log.hpp"
+#include "jobs/common/version.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi {
@@ -25,8 +25,7 @@ void CommonConfig::validate(bool needs_out) const {
   if (max_problems < 1) throw ConfigError("--max-problems must be at least 1");
 }
 
-OpenedInput open_and_validate(const JobContext& ctx, const CommonConfig& common) {
-  Stopwatch sw;
+OpenedInput open_input(const JobContext& ctx, const CommonConfig& common) {
   OpenedInput in;
   try {
     in.file = std::make_unique<InputFile>(ctx.comm, common.input);
@@ -39,10 +38,21 @@ OpenedInput open_and_validate(const JobContext& ctx, const CommonConfig& common)
                human_count(static_cast<double>(sz.customers)), human_count(static_cast<double>(sz.orders)),
                human_count(static_cast<double>(sz.items)), human_count(static_cast<double>(sz.surveys)),
                in.file->as_of_day());
-  in.report = validate_content(*in.file, ctx.comm, in.slice, common.max_problems, common.chunk_rows);
+  return in;
+}
+
+void validate_input(const JobContext& ctx, const CommonConfig& common, OpenedInput& in, const OrderPassHooks* hooks) {
+  Stopwatch sw;
+  in.report = validate_content(*in.file, ctx.comm, in.slice, common.max_problems, common.chunk_rows, hooks,
+                               &in.customers);
   if (!in.report.ok()) throw CollectiveError(ExitCode::kDataErr, in.report.format(common.input));
   spdlog::info("validate: {} rows checked in {:.2f}s, no problems (checksum {})",
                human_count(static_cast<double>(in.report.rows_checked)), sw.seconds(), in.report.checksum_hex());
+}
+
+OpenedInput open_and_validate(const JobContext& ctx, const CommonConfig& common) {
+  OpenedInput in = open_input(ctx, common);
+  validate_input(ctx, common, in);
   return in;
 }
 

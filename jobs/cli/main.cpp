@@ -10,13 +10,10 @@
 #include "comm/comm.hpp"
 #include "io/h5.hpp"
 #include "io/results_file.hpp"
-#include "jobs/job_common.hpp"
-#include "jobs/log.hpp"
-#include "jobs/rfm_job.hpp"
-#include "jobs/run_job.hpp"
-#include "jobs/subcommands.hpp"
-#include "jobs/validate_job.hpp"
-#include "jobs/version.hpp"
+#include "jobs/cli/subcommands.hpp"
+#include "jobs/common/job_common.hpp"
+#include "jobs/common/log.hpp"
+#include "jobs/common/version.hpp"
 #include "kernels/common/errors.hpp"
 #include "kernels/common/memory_reuse.hpp"
 
@@ -67,7 +64,7 @@ int dispatch(const Comm& world, int argc, char** argv) {
     if (s->parsed()) {
       check_launch(world);
       try {
-        s->prepare();  // config file merge + validation: identical on every rank
+        s->prepare(known_config_sections(subs));  // config file merge + validation: identical on every rank
       } catch (const Error& e) {
         throw CollectiveError(e);
       }

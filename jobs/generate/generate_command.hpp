@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "jobs/job_common.hpp"
+#include "jobs/common/job_common.hpp"
 #include "kernels/generate/params.hpp"
 
 namespace crmpi {

@@ -12,14 +12,11 @@
 #include "io/output.hpp"
 #include "io/results_file.hpp"
 #include "io/validate.hpp"
-#include "jobs/options.hpp"
+#include "jobs/cli/options.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi {
 
-// Job tables a shared config file may contain (tables of other jobs are skipped, unknown ones rejected).
-inline const std::vector<std::string> kConfigSections = {"generate", "validate", "rfm", "clv", "ingest",
-                                                         "segments", "rules", "report", "run"};
 
 struct CommonConfig {
   std::string input;
@@ -39,13 +36,22 @@ struct JobContext {
   std::uint64_t baseline_rss = 0;  // resident bytes after MPI/HDF5 start-up, before any data
 };
 
-// Opens, partitions and validates the input. Throws DataError (65) with the report when the
-// content is invalid: no work starts on bad data.
+// The input of an analysis job: opened and partitioned, then validated by one pass over the
+// rank's slice that the stages ride on (jobs/common/stage.hpp).
 struct OpenedInput {
   std::unique_ptr<InputFile> file;
   Slice slice;
   ValidationReport report;
+  SliceCustomers customers;  // read by validation, lent to the stages
 };
+// Opens and partitions (collective). Structural problems: DataError (65), missing file: 66.
+OpenedInput open_input(const JobContext& ctx, const CommonConfig& common);
+// Validates every value of the rank's slice in one pass over its orders, with `hooks` riding on
+// that pass. Throws DataError (65) with the report when the content is invalid: no stage result is
+// used, nothing is written, on bad data.
+void validate_input(const JobContext& ctx, const CommonConfig& common, OpenedInput& in,
+                    const OrderPassHooks* hooks = nullptr);
+// Both, for jobs that only check the input.
 OpenedInput open_and_validate(const JobContext& ctx, const CommonConfig& common);
 
 Provenance make_provenance(const JobContext& ctx, const OpenedInput& in);

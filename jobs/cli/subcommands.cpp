@@ -1,11 +1,15 @@
-#include "jobs/subcommands.hpp"
+// Every subcommand of crmpi, in one place: its name, help, typed config and what it runs.
+#include "jobs/cli/subcommands.hpp"
 
-#include "jobs/clv_job.hpp"
-#include "jobs/generate_job.hpp"
-#include "jobs/ingest_job.hpp"
-#include "jobs/rfm_job.hpp"
-#include "jobs/run_job.hpp"
-#include "jobs/validate_job.hpp"
+#include <algorithm>
+
+#include "jobs/clv/clv_stage.hpp"
+#include "jobs/generate/generate_command.hpp"
+#include "jobs/ingest/ingest_command.hpp"
+#include "jobs/pipeline/pipeline.hpp"
+#include "jobs/pipeline/run_stages.hpp"
+#include "jobs/rfm/rfm_stage.hpp"
+#include "jobs/validate/validate_command.hpp"
 
 namespace crmpi {
 
@@ -23,8 +27,8 @@ class AnalysisCommand : public Subcommand {
     common_.bind(*options_, writes_);
     if constexpr (!std::is_same_v<Config, CommonConfig>) config_.bind(*options_);
   }
-  void prepare() override {
-    options_->apply_config_file(kConfigSections);
+  void prepare(const std::vector<std::string>& known_sections) override {
+    options_->apply_config_file(known_sections);
     common_.validate(writes_);
     if constexpr (!std::is_same_v<Config, CommonConfig>) config_.validate();
   }
@@ -44,6 +48,14 @@ std::unique_ptr<Subcommand> analysis(CLI::App& app, const std::string& name, con
   return std::make_unique<AnalysisCommand<Config, RunFn>>(app, name, help, writes, fn);
 }
 
+// One analysis stage as a job of its own: read and validate the input in one pass, compute, write.
+template <class StageT, class Config>
+int run_one_stage(const JobContext& ctx, const CommonConfig& common, const Config& cfg) {
+  StageT stage(cfg);
+  run_stages(ctx, common, {&stage}, StageRunOptions{.skip_is_error = true, .record_stages = false});
+  return 0;
+}
+
 class GenerateCommand : public Subcommand {
  public:
   explicit GenerateCommand(CLI::App& parent) {
@@ -52,8 +64,8 @@ class GenerateCommand : public Subcommand {
     options_->add_config_option();
     config_.bind(*options_);
   }
-  void prepare() override {
-    options_->apply_config_file(kConfigSections);
+  void prepare(const std::vector<std::string>& known_sections) override {
+    options_->apply_config_file(known_sections);
     config_.validate();
   }
   int run(const JobContext& ctx) override { return run_generate_command(ctx.comm, config_, ctx.effective_config); }
@@ -63,28 +75,55 @@ class GenerateCommand : public Subcommand {
   GenerateConfig config_;
 };
 
+class IngestCommand : public Subcommand {
+ public:
+  explicit IngestCommand(CLI::App& parent) {
+    app_ = parent.add_subcommand("ingest",
+                                 "Order exports (CSV/TSV/whitespace, .gz) or basket files -> the input HDF5 file "
+                                 "(docs/ingest.md)");
+    options_ = std::make_unique<Options>(*app_);
+    options_->add_config_option();
+    cfg_.bind(*options_);
+    app_->add_option("files", positional_, "input files");
+  }
+  void prepare(const std::vector<std::string>& known_sections) override {
+    options_->apply_config_file(known_sections);
+    cfg_.inputs.insert(cfg_.inputs.end(), positional_.begin(), positional_.end());
+    cfg_.validate();
+  }
+  int run(const JobContext& ctx) override { return run_ingest_command(ctx, cfg_); }
+  std::string log_level() const override { return cfg_.log_level; }
+
+ private:
+  IngestConfig cfg_;
+  std::vector<std::string> positional_;
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
   std::vector<std::unique_ptr<Subcommand>> subs;
   subs.push_back(std::make_unique<GenerateCommand>(app));
-  subs.push_back(make_ingest_subcommand(app));
+  subs.push_back(std::make_unique<IngestCommand>(app));
   subs.push_back(analysis<CommonConfig>(
       app, "validate", "Check an input file (structure and every value) and report each problem", false,
       [](const JobContext& ctx, const CommonConfig& c, const CommonConfig&) { return run_validate_command(ctx, c); }));
   subs.push_back(analysis<RfmConfig>(app, "rfm", "RFM per customer, exact quintile scores, named segments", true,
-                                     [](const JobContext& ctx, const CommonConfig& c, const RfmConfig& r) {
-                                       return run_rfm_command(ctx, c, r);
-                                     }));
+                                     run_one_stage<RfmStage, RfmConfig>));
   subs.push_back(analysis<ClvConfig>(app, "clv", "CLV: BG/NBD, Pareto/NBD, Gamma-Gamma fits, P(alive), CLV, lifecycle",
-                                     true, [](const JobContext& ctx, const CommonConfig& c, const ClvConfig& v) {
-                                       return run_clv_command(ctx, c, v);
-                                     }));
+                                     true, run_one_stage<ClvStage, ClvConfig>));
   subs.push_back(analysis<RunConfig>(app, "run", "The quarterly pipeline: validate, then every analysis stage", true,
-                                     [](const JobContext& ctx, const CommonConfig& c, const RunConfig& r) {
-                                       return run_pipeline_command(ctx, c, r);
-                                     }));
+                                     run_pipeline_command));
   return subs;
+}
+
+std::vector<std::string> known_config_sections(const std::vector<std::unique_ptr<Subcommand>>& subs) {
+  std::vector<std::string> all;
+  for (const auto& s : subs)
+    for (const auto& t : s->sections()) all.push_back(t);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
 }
 
 }  // namespace crmpi

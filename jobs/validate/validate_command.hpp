@@ -1,7 +1,7 @@
 // `crmpi validate FILE`: runs input validation alone and reports every problem found.
 #pragma once
 
-#include "jobs/job_common.hpp"
+#include "jobs/common/job_common.hpp"
 
 namespace crmpi {
 

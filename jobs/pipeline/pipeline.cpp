@@ -1,0 +1,46 @@
+#include "jobs/pipeline/pipeline.hpp"
+
+#include <cstdio>
+
+#include "jobs/pipeline/run_stages.hpp"
+
+namespace crmpi {
+
+namespace {
+
+// What rank 0 prints when the run is done: where the outputs are, and the headline figures.
+void print_summary(const CommonConfig& common, const StageRunSummary& run, const RfmResult& rfm,
+                   const std::string& currency, int ranks) {
+  std::uint64_t customers = 0;
+  std::int64_t revenue = 0;
+  for (std::size_t s = 0; s < rfm.seg_customers.size(); ++s) {
+    customers += rfm.seg_customers[s];
+    revenue += rfm.seg_revenue[s];
+  }
+  std::printf("crmpi run: done in %.1fs on %d rank(s)\n", run.seconds, ranks);
+  std::printf("  results: %s/results.h5\n  csv:     %s/csv/\n", common.out.c_str(), common.out.c_str());
+  std::printf("  customers %llu (buyers %llu), revenue %.2f %s\n", static_cast<unsigned long long>(customers),
+              static_cast<unsigned long long>(rfm.buyers), static_cast<double>(revenue) / 100.0, currency.c_str());
+  for (std::size_t s = 0; s < rfm.segments.names.size(); ++s)
+    if (rfm.seg_customers[s])
+      std::printf("  %-20s %10llu customers  %5.1f%% of revenue\n", rfm.segments.names[s].c_str(),
+                  static_cast<unsigned long long>(rfm.seg_customers[s]),
+                  revenue ? 100.0 * static_cast<double>(rfm.seg_revenue[s]) / static_cast<double>(revenue) : 0.0);
+  for (const auto& s : run.skipped) std::printf("  skipped: %s\n", s.c_str());
+}
+
+}  // namespace
+
+int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, const RunConfig& cfg) {
+  // The stages, in the order they run (each may use the results of those before it).
+  RfmStage rfm(cfg.rfm);
+  ClvStage clv(cfg.clv);
+  const std::vector<Stage*> stages = {&rfm, &clv};
+
+  const StageRunSummary run =
+      run_stages(ctx, common, stages, StageRunOptions{.skip_is_error = false, .record_stages = true});
+  if (ctx.comm.is_root()) print_summary(common, run, rfm.result(), run.currency, ctx.comm.size());
+  return 0;
+}
+
+}  // namespace crmpi

@@ -1,0 +1,34 @@
+// Runs a list of stages as one job over one read of the input: open, one validating pass over the
+// orders that feeds every stage, each stage's compute in order, one results.h5 + csv/ committed
+// atomically, then each stage's report. `crmpi rfm` and `crmpi clv` are this with one stage;
+// `crmpi run` (jobs/pipeline/pipeline.cpp) with all of them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "jobs/common/job_common.hpp"
+#include "jobs/common/stage.hpp"
+
+namespace crmpi {
+
+struct StageRunOptions {
+  // A stage the input cannot support: the job's error (one stage asked for by name), or a logged
+  // skip (the pipeline runs every stage the input supports).
+  bool skip_is_error = true;
+  // Write the names of the stages run and skipped as root attributes of results.h5.
+  bool record_stages = false;
+};
+
+struct StageRunSummary {
+  std::vector<std::string> ran;      // stage names
+  std::vector<std::string> skipped;  // the reasons, each naming its stage
+  std::string currency;  // the input's
+  double seconds = 0;
+};
+
+// Collective. Throws CollectiveError on bad input or configuration (nothing is written then).
+StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, const std::vector<Stage*>& stages,
+                           const StageRunOptions& options);
+
+}  // namespace crmpi
