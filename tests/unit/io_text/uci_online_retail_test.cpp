@@ -1,6 +1,6 @@
 // Real data: the ingest building blocks on the UCI Online Retail exports and CDNOW, with counts
 // verified independently (pandas on the same files, see the numbers' comments). Skips when
-// CRMPI_SHARED_DATA does not hold the files.
+// CRMPI_SHARED_DATA does not hold the files (fail under CI=true: shared_data.hpp).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -15,6 +15,7 @@
 #include "kernels/ingest/exact_number.hpp"
 #include "kernels/ingest/line_rules.hpp"
 #include "kernels/ingest/string_dictionary.hpp"
+#include "shared_data.hpp"
 #include "temp_files.hpp"
 
 namespace crmpi::textio {
@@ -22,11 +23,7 @@ namespace {
 
 using namespace crmpi::ingest;
 
-std::string data_file(const std::string& rel) {
-  const char* root = std::getenv("CRMPI_SHARED_DATA");
-  const std::string path = std::string(root ? root : "../shared/data") + "/" + rel;
-  return std::filesystem::exists(path) ? path : std::string();
-}
+using crmpi_test::shared_data_file;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -76,8 +73,8 @@ void read_retail(const std::string& path, ReadShare share, RetailSummary& s) {
 }
 
 TEST(RealData, UciOnlineRetail2010To2011) {
-  const std::string path = data_file("online-retail/online_retail_2010_2011.csv.gz");
-  if (path.empty()) GTEST_SKIP() << "online_retail_2010_2011.csv.gz not found under CRMPI_SHARED_DATA";
+  const std::string path = shared_data_file("online-retail/online_retail_2010_2011.csv.gz");
+  CRMPI_SKIP_WITHOUT_DATA(path, "online-retail/online_retail_2010_2011.csv.gz");
   RetailSummary s;
   const auto t0 = std::chrono::steady_clock::now();
   read_retail(path, ReadShare{}, s);
@@ -140,8 +137,8 @@ TEST(RealData, UciOnlineRetail2010To2011) {
 }
 
 TEST(RealData, UciOnlineRetailPlainFileByteRanges) {
-  const std::string gz = data_file("online-retail/online_retail_2010_2011.csv.gz");
-  if (gz.empty()) GTEST_SKIP() << "online_retail_2010_2011.csv.gz not found under CRMPI_SHARED_DATA";
+  const std::string gz = shared_data_file("online-retail/online_retail_2010_2011.csv.gz");
+  CRMPI_SKIP_WITHOUT_DATA(gz, "online-retail/online_retail_2010_2011.csv.gz");
   // Decompress once to measure plain reading and check byte-range shares on real lines.
   testing::TempDir tmp;
   const std::string plain = tmp.path("retail.csv");
@@ -183,8 +180,8 @@ TEST(RealData, UciOnlineRetailPlainFileByteRanges) {
 }
 
 TEST(RealData, UciOnlineRetailII2009To2010) {
-  const std::string path = data_file("online-retail/online_retail_II_2009_2010.csv.gz");
-  if (path.empty()) GTEST_SKIP() << "online_retail_II_2009_2010.csv.gz not found under CRMPI_SHARED_DATA";
+  const std::string path = shared_data_file("online-retail/online_retail_II_2009_2010.csv.gz");
+  CRMPI_SKIP_WITHOUT_DATA(path, "online-retail/online_retail_II_2009_2010.csv.gz");
   RetailSummary s;
   read_retail(path, ReadShare{}, s);
   EXPECT_EQ(s.rejects, 0U);
@@ -195,8 +192,8 @@ TEST(RealData, UciOnlineRetailII2009To2010) {
 }
 
 TEST(RealData, CdnowWhitespaceFile) {
-  const std::string path = data_file("cdnow/CDNOW_master.txt");
-  if (path.empty()) GTEST_SKIP() << "CDNOW_master.txt not found under CRMPI_SHARED_DATA";
+  const std::string path = shared_data_file("cdnow/CDNOW_master.txt");
+  CRMPI_SKIP_WITHOUT_DATA(path, "cdnow/CDNOW_master.txt");
   TextReadOptions opts;
   opts.dialect = Dialect::whitespace();
   opts.expected_columns = 4;
