@@ -5,7 +5,8 @@
 #   Gamma-Gamma p = 6.25, q = 3.74, gamma = 15.44 (1e-2 relative).
 # The input file is built from CDNOW_sample.txt with h5py (one order per line, sorted by customer
 # then day, amounts in cents; as_of = 1998-06-30, the last day of the data), at 1 and 3 ranks
-# (identical /clv required). Skips (exit 77) when $CRMPI_SHARED_DATA/cdnow is absent.
+# (identical /clv required). Skips (exit 77) when $CRMPI_SHARED_DATA/cdnow is absent; fails
+# then under CI=true (CI must run the real data checks: tests/unit/shared_data.hpp).
 # Usage: clv_cdnow_e2e.sh PATH/TO/crmpi   (env: CRMPI_SHARED_DATA, MPIEXEC, PYTHON)
 set -euo pipefail
 CRMPI=${1:?usage: clv_cdnow_e2e.sh PATH/TO/crmpi}
@@ -14,6 +15,10 @@ PY=${PYTHON:-/usr/bin/python3}
 DATA=${CRMPI_SHARED_DATA:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/data}
 SAMPLE="$DATA/cdnow/CDNOW_sample.txt"
 if [[ ! -r $SAMPLE ]]; then
+  if [[ ${CI:-} == true ]]; then
+    echo "clv_cdnow_e2e: FAILED: $SAMPLE not found; CI=true needs the real data sets" >&2
+    exit 1
+  fi
   echo "clv_cdnow_e2e: SKIPPED: $SAMPLE not found (set CRMPI_SHARED_DATA to the shared data folder)"
   exit 77
 fi

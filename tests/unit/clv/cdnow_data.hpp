@@ -1,20 +1,20 @@
-// Test-only loaders for the CDNOW files in $CRMPI_SHARED_DATA/cdnow (tests skip when absent).
+// Test-only loaders for the CDNOW files in $CRMPI_SHARED_DATA/cdnow (tests skip when absent,
+// fail under CI=true: shared_data.hpp).
 #pragma once
 
 #include <cstdint>
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "shared_data.hpp"
+
 namespace cdnow {
 
-inline std::string data_path(const std::string& file) {
-  const char* root = std::getenv("CRMPI_SHARED_DATA");
-  return std::string(root ? root : "/work/shared/data") + "/cdnow/" + file;
-}
+// Path of a CDNOW file, or "" when absent.
+inline std::string data_path(const std::string& file) { return crmpi_test::shared_data_file("cdnow/" + file); }
 
 struct SummaryRow {
   int id;

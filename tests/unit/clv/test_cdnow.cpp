@@ -14,10 +14,12 @@ using namespace crmpi::clv;
 
 namespace {
 
-std::vector<cdnow::SummaryRow> load_or_skip() {
-  auto rows = cdnow::read_summary(cdnow::data_path("cdnow_summary_39w.csv"));
-  return rows;
-}
+// Ends the calling test when the summary file is absent (a skip; a failure under CI=true).
+#define LOAD_SUMMARY_OR_SKIP(rows)                                                  \
+  const std::string summary_path_ = cdnow::data_path("cdnow_summary_39w.csv");      \
+  CRMPI_SKIP_WITHOUT_DATA(summary_path_, "cdnow/cdnow_summary_39w.csv");            \
+  const auto rows = cdnow::read_summary(summary_path_);                             \
+  ASSERT_EQ(rows.size(), 2357u) << summary_path_ << ": Fader & Hardie's sample has 2357 customers"
 
 std::vector<Triple> triples(const std::vector<cdnow::SummaryRow>& rows) {
   std::vector<Triple> t;
@@ -33,8 +35,7 @@ void expect_rel(double got, double want, double rel, const char* what) {
 }  // namespace
 
 TEST(ClvCdnow, BgNbdFitMatchesPublished) {
-  const auto rows = load_or_skip();
-  if (rows.empty()) GTEST_SKIP() << "cdnow_summary_39w.csv not found under $CRMPI_SHARED_DATA/cdnow";
+  LOAD_SUMMARY_OR_SKIP(rows);
   const FitResult f = fit_bgnbd(triples(rows));
   ASSERT_TRUE(f.converged) << f.message;
   // Fader, Hardie & Lee (2005), "Counting your customers the easy way", section 5.
@@ -52,8 +53,7 @@ TEST(ClvCdnow, BgNbdFitMatchesPublished) {
 }
 
 TEST(ClvCdnow, ParetoNbdFitMatchesReference) {
-  const auto rows = load_or_skip();
-  if (rows.empty()) GTEST_SKIP() << "cdnow_summary_39w.csv not found under $CRMPI_SHARED_DATA/cdnow";
+  LOAD_SUMMARY_OR_SKIP(rows);
   const FitResult f = fit_pareto_nbd(triples(rows));
   ASSERT_TRUE(f.converged) << f.message;
   // Reference: bench/clv_reference.py (scipy, per-customer textbook likelihood with
@@ -70,8 +70,7 @@ TEST(ClvCdnow, ParetoNbdFitMatchesReference) {
 }
 
 TEST(ClvCdnow, GammaGammaFitMatchesPublished) {
-  const auto rows = load_or_skip();
-  if (rows.empty()) GTEST_SKIP() << "cdnow_summary_39w.csv not found under $CRMPI_SHARED_DATA/cdnow";
+  LOAD_SUMMARY_OR_SKIP(rows);
   std::vector<SpendPair> pairs;
   for (const auto& r : rows)
     if (r.x > 0) pairs.push_back({r.x, r.zbar, 1});
@@ -93,9 +92,10 @@ TEST(ClvCdnow, GammaGammaFitMatchesPublished) {
 }
 
 TEST(ClvCdnow, SummaryMatchesPublishedTable) {
-  const auto rows = load_or_skip();
-  const auto orders = cdnow::read_orders(cdnow::data_path("CDNOW_sample.txt"));
-  if (rows.empty() || orders.empty()) GTEST_SKIP() << "CDNOW files not found under $CRMPI_SHARED_DATA/cdnow";
+  LOAD_SUMMARY_OR_SKIP(rows);
+  const std::string sample = cdnow::data_path("CDNOW_sample.txt");
+  CRMPI_SKIP_WITHOUT_DATA(sample, "cdnow/CDNOW_sample.txt");
+  const auto orders = cdnow::read_orders(sample);
   // Calibration 1997-01-01..1997-09-30, weeks; 1997-09-30 is the last calibration day (inclusive):
   // T = (1997-09-30 - first day) / 7 reproduces the csv's 38.86 for a 1997-01-01 first purchase.
   SummaryWindow w;
@@ -126,8 +126,7 @@ TEST(ClvCdnow, SummaryMatchesPublishedTable) {
 }
 
 TEST(ClvCdnow, MbgNbdFitMatchesReference) {
-  const auto rows = load_or_skip();
-  if (rows.empty()) GTEST_SKIP() << "cdnow_summary_39w.csv not found under $CRMPI_SHARED_DATA/cdnow";
+  LOAD_SUMMARY_OR_SKIP(rows);
   const FitResult f = fit_mbgnbd(triples(rows));
   ASSERT_TRUE(f.converged) << f.message;
   // Reference: bench/clv_reference.py --model mbgnbd (scipy, per-customer formula of lifetimes'

@@ -2,9 +2,7 @@
 // and each estimate must lie within 3 standard errors of the truth.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
-#include <cstdio>
 
 #include "kernels/clv/collapse.hpp"
 #include "kernels/clv/fit.hpp"
@@ -36,16 +34,14 @@ TEST(ClvSimulation, ParetoNbdFitRunsOnBgNbdData) {
   for (double se : f.std_errors) EXPECT_TRUE(std::isfinite(se));
 }
 
-TEST(ClvSimulation, ParetoNbdAloneFromDefaultStartFinishesQuickly) {
+TEST(ClvSimulation, ParetoNbdAloneFromDefaultStartConverges) {
   // Like `crmpi generate` data (its default rates, three years of daily cohorts, whole days): from
   // the kernel's default start the line search used to reach NaN parameters, after which the
   // hypergeometric series ran to its 2M-term cap on every row (an apparent hang).
   const auto table = collapse_triples(clv_sim::simulate_bgnbd({1.0, 3.3, 1.2, 9.8}, 20000, 17, true, 1, 156));
-  const auto t0 = std::chrono::steady_clock::now();
   const FitResult f = fit_pareto_nbd(table);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("Pareto/NBD from the default start: %.2f s, %d iterations, %zu rows\n", secs, f.iterations, table.size());
   EXPECT_TRUE(f.converged) << f.message;
   for (double e : f.estimates) EXPECT_TRUE(std::isfinite(e) && e > 0);
-  // No time limit here (shared machines, sanitizers): a hang would hit ctest's timeout.
+  // No time limit here (shared machines, sanitizers): a hang would hit ctest's timeout. The fit's
+  // time from this start is measured by bench/clv_kernel_bench.cpp.
 }

@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -374,40 +373,6 @@ TEST_F(GeneratePopulation, PlantedRulesAreVisibleWithFindableSupport) {
     EXPECT_LT(confidence, rules[r].probability + 0.15) << r;
     EXPECT_GT(support, 0.001) << r;  // findable by FP-growth at 0.1% minimum support
   }
-}
-
-// Timing is printed, never asserted (the machine is shared).
-TEST(GenerateSpeed, PrintsThroughputAndMeanOrders) {
-  const GeneratorParams p;
-  const auto t0 = std::chrono::steady_clock::now();
-  const Catalog c(p, 1);
-  const auto t1 = std::chrono::steady_clock::now();
-  std::vector<OrderDraw> orders;
-  std::vector<ItemDraw> items;
-  CustomerDraw customer;
-  SurveyDraw survey;
-  const std::uint64_t n = 200'000;
-  std::uint64_t n_orders = 0, n_items = 0;
-  for (std::uint64_t i = 0; i < n; ++i) {
-    orders.clear();
-    items.clear();
-    generate_customer(p, c, 1, i, customer, orders, items, survey);
-    n_orders += orders.size();
-    n_items += items.size();
-  }
-  const auto t2 = std::chrono::steady_clock::now();
-  std::vector<ItemDraw> scratch;
-  std::uint64_t counted = 0;
-  for (std::uint64_t i = 0; i < n; ++i) counted += count_customer(p, c, 1, i, scratch).orders;
-  const auto t3 = std::chrono::steady_clock::now();
-  const double full_s = std::chrono::duration<double>(t2 - t1).count();
-  std::printf("catalog %.4f s; %llu customers -> %llu orders (%.3f/customer), %llu items (%.3f/order)\n",
-              std::chrono::duration<double>(t1 - t0).count(), static_cast<unsigned long long>(n),
-              static_cast<unsigned long long>(n_orders), static_cast<double>(n_orders) / n,
-              static_cast<unsigned long long>(n_items), static_cast<double>(n_items) / static_cast<double>(n_orders));
-  std::printf("full pass %.3f s (%.2f M orders/s), counting pass %.3f s\n", full_s, static_cast<double>(n_orders) / full_s / 1e6,
-              std::chrono::duration<double>(t3 - t2).count());
-  EXPECT_EQ(counted, n_orders);
 }
 
 }  // namespace
