@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Foundation benchmarks (issue 3): generator throughput, HDF5 read vs raw read of the same bytes,
+# Foundation benchmarks: generator throughput, HDF5 read vs raw read of the same bytes,
 # RFM job throughput and peak memory per rank vs its slice, RFM in-memory kernel throughput.
 # Prints a markdown report for docs/PERFORMANCE.md.
 #

@@ -7,8 +7,8 @@
 // table, so the customers need no sorting. The table is filled before the pass, in batches per x:
 // on one rank from its own customers' (x, T); on several, the ranks' (x, T) are gathered and each
 // rank fills a share of their union (values depend on (x, T) and the parameters only, computed by
-// the same code anywhere: the scores stay bit-identical), so a rank no longer repeats nearly the
-// whole fill (distinct (x, T) saturate long before the customers do).
+// the same code anywhere: the scores stay bit-identical), so no rank repeats nearly the whole
+// fill (distinct (x, T) saturate long before the customers do).
 // Pareto/NBD: the same fused pass over sets (pareto_nbd_score_sets): end terms per (x, day) summed
 // in batches per x, P(alive) with one exp per customer.
 // Churn risk, CLV x expected spend and the NaN rows of customers outside the calibration follow

@@ -188,10 +188,10 @@ void OrderReader::parse_basket_record(const textio::TextRecord& rec, std::uint32
 
 void OrderReader::reserve_for_shares() {
   // The lines of all this rank's shares, reserved once rather than copied each time the vector
-  // doubles (or is re-reserved per file, which held the old and the new block at once): no real
-  // line is under ~56 bytes of text, and reserved pages never touched are never resident. A
-  // gzip file's text size comes from its trailer, a lower bound (past it the vector grows as
-  // before), so a wrong hint never reserves more than the text could need.
+  // doubles (a reserve per file would hold the old and the new block at once): no real line is
+  // under ~56 bytes of text, and reserved pages never touched are never resident. A gzip file's
+  // text size comes from its trailer, a lower bound (past it the vector grows by doubling), so a
+  // wrong hint never reserves more than the text could need.
   std::uint64_t text = 0;
   for (std::size_t f = 0; f < cfg_.inputs.size(); ++f) {
     const std::string& in = cfg_.inputs[f];
@@ -211,8 +211,8 @@ void OrderReader::read_share(std::uint32_t fi, const std::string& path) {
   out_.input_bytes += textio::file_size(path);
   mapping_ = map_columns(cfg_, format_, path);
   const Mapping& m = mapping_;
-  // The canonical order of the duplicate hash; the channel only when mapped, so files without
-  // one hash as they did before the channel existed.
+  // The canonical order of the duplicate hash; the channel joins it only when mapped (an unmapped
+  // channel adds nothing to the hash).
   part_columns_ = {m.customer, m.order, m.date, m.quantity, m.price, m.amount, m.product, m.product_name, m.region,
                    m.channel};
   n_parts_ = m.channel >= 0 ? kParts : kParts - 1;

@@ -392,7 +392,7 @@ void pareto_nbd_score_sets(const ParetoNbdParams& p, std::span<const HorizonSet>
         const double l_tx = end_memo[xi * steps + stx], dl = end_memo[xi * steps + sT] - l_tx;
         // 1 - e^dl, exact near dl = 0 (log1mexp's split).
         const double em = dl > -0.6931471805599453 ? -std::expm1(dl) : 1.0 - std::exp(dl);
-        // As before this path existed: no dead term unless e^dl < 1 (a failed series included).
+        // As in combine_row: no dead term unless e^dl < 1 (a failed series included).
         if (em > 0.0) alive = 1.0 / (1.0 + std::exp(log_s_a[xi] + l_tx - part2) * em);
       }
       if (pa_out) pa_out[i] = alive;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end test of `crmpi clv` (issue 5):
+# End-to-end test of `crmpi clv` (docs/clv.md):
 #  1. `crmpi generate` writes customers with a planted BG/NBD + Gamma-Gamma truth (/truth attrs);
 #  2. `crmpi clv` at 1, 2, 3 and 4 ranks (calibration to 2026-06-30, 13-week holdout): every
 #     dataset under /clv and every CSV must be identical across rank counts (bit for bit);
@@ -102,8 +102,8 @@ if fail:
 EOF
 
 # Pareto/NBD alone (kernel's default start, no BG/NBD estimates to start from) must finish: from
-# that start the line search used to reach NaN parameters and the hypergeometric series then ran
-# to its term cap on every row (an apparent hang).
+# that start the line search can step to extreme parameters; without the fit's guards it reaches
+# NaN and the hypergeometric series then run to their term cap on every row (an apparent hang).
 SECONDS=0
 timeout 300 "$CRMPI" clv --input "$WORK/in.h5" --out "$WORK/pareto_only" --models pareto --log-level warn
 "$PY" - "$WORK/pareto_only/results.h5" <<'EOF'

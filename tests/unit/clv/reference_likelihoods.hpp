@@ -1,6 +1,6 @@
-// The row-by-row log-likelihoods as they were before the per-x / per-day caching (one lgamma,
-// digamma and log set per table row), kept as references: the cached kernels must agree with
-// them to ~1e-12 relative in value and gradient.
+// The row-by-row log-likelihoods, without the kernels' per-x / per-day caching (one lgamma,
+// digamma and log set per table row), as references: the cached kernels must agree with them to
+// ~1e-12 relative in value and gradient.
 #pragma once
 
 #include <array>

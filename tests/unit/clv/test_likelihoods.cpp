@@ -252,8 +252,9 @@ TEST(ClvGuards, NonFiniteParametersReturnNanAtOnce) {
   EXPECT_TRUE(std::isnan(pareto_nbd_log_likelihood({1, 1e300, 1, 1e-300}, table, &g)));  // z -> 1
   std::array<double, 3> g3{};
   EXPECT_TRUE(std::isnan(gamma_gamma_log_likelihood({1, nan, 1}, std::vector<SpendPair>{{1, 2, 1}}, &g3)));
-  // The series stop at once on non-finite input or z too close to 1 (was: 2M terms; a regression
-  // would show as this test running into ctest's timeout).
+  // The series stop at once on non-finite input or z too close to 1, instead of summing up to
+  // their term cap: a series that did not stop would show as this test running into ctest's
+  // timeout.
   for (int i = 0; i < 1000; ++i) {
     EXPECT_FALSE(log_hyp2f1_unit_a(1.5, 3.0, nan).converged);
     EXPECT_FALSE(log_hyp2f1_unit_a(nan, 3.0, 0.5).converged);

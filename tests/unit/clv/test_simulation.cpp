@@ -36,8 +36,9 @@ TEST(ClvSimulation, ParetoNbdFitRunsOnBgNbdData) {
 
 TEST(ClvSimulation, ParetoNbdAloneFromDefaultStartConverges) {
   // Like `crmpi generate` data (its default rates, three years of daily cohorts, whole days): from
-  // the kernel's default start the line search used to reach NaN parameters, after which the
-  // hypergeometric series ran to its 2M-term cap on every row (an apparent hang).
+  // the kernel's default start the line search can step to extreme parameters; without the fit's
+  // guards it reaches NaN and the hypergeometric series then run to their term cap on every row
+  // (an apparent hang).
   const auto table = collapse_triples(clv_sim::simulate_bgnbd({1.0, 3.3, 1.2, 9.8}, 20000, 17, true, 1, 156));
   const FitResult f = fit_pareto_nbd(table);
   EXPECT_TRUE(f.converged) << f.message;
