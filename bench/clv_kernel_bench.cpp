@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bench_clv_kernel FILE [--pareto] [--grid STEPS_PER_UNIT]\n");
     return 2;
   }
-  // The heap policy of the crmpi executable (jobs/main.cpp), which these kernels run under.
+  // The heap policy of the crmpi executable (jobs/cli/main.cpp), which these kernels run under.
   const bool reuse = crmpi::keep_freed_memory_for_reuse();
   bool pareto = false;
   double grid = 7.0;

@@ -1,5 +1,5 @@
-// Internal stages of `crmpi clv` (jobs/clv_job.cpp runs them in this order). Not a public API:
-// jobs/clv_job.hpp is. Each stage fills its part of ClvResult.
+// Internal stages of `crmpi clv` (ClvStage in jobs/clv/clv_stage.cpp runs them in this order).
+// Not a public API: jobs/clv/clv_stage.hpp is. Each stage fills its part of ClvResult.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // `crmpi clv` stage 3: BG/NBD, Pareto/NBD and Gamma-Gamma fitted on rank 0 over the merged
-// global tables, results broadcast (rank-count independent: jobs/clv_job.hpp).
+// global tables, results broadcast (rank-count independent: jobs/clv/clv_stage.hpp).
 #include <spdlog/spdlog.h>
 
 #include <optional>

@@ -1,5 +1,5 @@
-// Rank-count independence: exact sums across ranks, deterministic global tables, broadcast fits
-// (see the header comment of jobs/clv_job.hpp).
+// Rank-count independence: deterministic global tables and broadcast fits (see the header comment
+// of jobs/clv/clv_stage.hpp; the exact sums are comm/exact_sum.hpp).
 #include <algorithm>
 #include <cmath>
 #include <limits>
