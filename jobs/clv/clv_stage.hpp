@@ -107,7 +107,7 @@ struct ClvResult {
   std::uint64_t spend_customers = 0;        // rows of the Gamma-Gamma table (repeat, spend > 0)
   std::uint64_t triples = 0;                // distinct (x, t_x, T)
   // This rank's customers.
-  std::vector<std::uint64_t> customer_id;
+  std::span<const std::uint64_t> customer_id;  // the slice's ids, lent by the job (not copied)
   std::vector<std::uint8_t> in_calibration;
   std::vector<double> x, t_x, T, mean_spend, last_gap;
   std::vector<std::uint32_t> holdout_purchases;

@@ -35,7 +35,9 @@ struct StageInput {
   const CommonConfig& common;
   InputFile& file;
   const Slice& slice;
-  const SliceCustomers& customers;  // filled when the pass begins
+  // Filled when the pass begins. The ids and signup days stay for the whole job (results may keep
+  // spans of them); the order offsets only for the pass.
+  const SliceCustomers& customers;
   const Comm& comm() const { return ctx.comm; }
 };
 

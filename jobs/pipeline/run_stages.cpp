@@ -43,6 +43,8 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
     progress.update(chunk.order_begin + chunk.size - in.slice.order_begin);
   };
   validate_input(ctx, common, in, &hooks);
+  // The order offsets serve the pass alone; the ids stay lent to the stages' results.
+  std::vector<std::uint64_t>().swap(in.customers.order_offset);
 
   // 2. Each stage's distributed work, in order.
   StageRunSummary summary;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "comm/comm.hpp"
@@ -16,7 +17,7 @@ namespace crmpi {
 // One rank's RFM rows plus the job-wide figures every rank agrees on.
 struct RfmResult {
   std::int32_t as_of_day = 0;
-  std::vector<std::uint64_t> customer_id;
+  std::span<const std::uint64_t> customer_id;  // the slice's ids, lent by the job (not copied)
   rfm::Activity activity;
   rfm::Metrics metrics;
   std::vector<std::uint8_t> r_score, f_score, m_score, segment;
