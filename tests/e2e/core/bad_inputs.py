@@ -151,6 +151,18 @@ open(cfg, "w").write('input = "x.h5"\n[rfm]\nsegmnts = "typo.toml"\n')
 check("unknown config key", ["rfm", "--config", cfg, "--out", outdir], 78, ["rfm.segmnts: unknown option"])
 open(cfg, "w").write('[rfmx]\n')
 check("unknown config table", rfm(good) + ["--config", cfg], 78, ["[rfmx]: unknown table"])
+# A table for a job that does not exist (none of the subcommands reads [segments]) is refused like
+# an unknown key, not skipped; a table of another existing job ([clv] for `crmpi rfm`) is skipped.
+open(cfg, "w").write('[segments]\nk = 8\n')
+check("config table of no job", rfm(good) + ["--config", cfg], 78, ["[segments]: unknown table"])
+open(cfg, "w").write('[clv]\nmodels = ["bgnbd"]\n[ingest]\nformat = "csv"\n')
+rc, out, _ = crmpi(["rfm", "--input", good, "--out", os.path.join(work, "other_tables"), "--config", cfg,
+                    "--log-level", "warn"])
+if rc != 0:
+    failures.append("config tables of other jobs: exit %d, want 0\n%s" % (rc, out[-2000:]))
+else:
+    passed += 1
+    print("PASS: config tables of other jobs are skipped (exit 0)")
 open(cfg, "w").write('chunk-rows = "many"\n')
 check("mistyped config value", rfm(good) + ["--config", cfg], 78, ["chunk-rows: expected an integer"])
 seg = os.path.join(work, "segments.toml")
