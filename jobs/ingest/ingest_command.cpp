@@ -27,7 +27,6 @@
 
 namespace crmpi {
 
-
 namespace {
 
 using namespace ingest_job;
