@@ -7,7 +7,7 @@
 #include <span>
 #include <tuple>
 
-#include "jobs/ingest/distributed_strings.hpp"
+#include "comm/dictionary_merge.hpp"
 #include "jobs/common/log.hpp"
 #include "kernels/common/memory_reuse.hpp"
 #include "kernels/common/msd_radix_sort.hpp"
