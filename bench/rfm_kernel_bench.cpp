@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "kernels/common/histogram.hpp"
 #include "kernels/rfm/quintiles.hpp"
 #include "kernels/rfm/rfm.hpp"
 
@@ -51,8 +52,8 @@ std::int64_t select(const std::vector<std::int64_t>& v, std::uint64_t pos) {
   while (span > 0) {
     const std::uint64_t width = span / 4096 + 1, nb = std::min<std::uint64_t>(4096, span / width + 1);
     std::fill(counts.begin(), counts.end(), 0);
-    rfm::histogram_in_range(v, lo, static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + span), width,
-                            std::span(counts.data(), nb));
+    histogram_in_range(v, lo, static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + span), width,
+                       std::span(counts.data(), nb));
     std::uint64_t b = 0;
     while (pos >= counts[b]) pos -= counts[b++];
     lo = static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + b * width);

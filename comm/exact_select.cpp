@@ -4,7 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "kernels/rfm/quintiles.hpp"
+#include "kernels/common/histogram.hpp"
 
 namespace crmpi {
 
@@ -33,7 +33,7 @@ std::vector<std::int64_t> exact_order_statistics(const Comm& comm, std::span<con
       std::fill(counts.begin(), counts.end(), 0);
       const std::uint64_t nb = std::min(kBuckets, span_minus_one / width + 1);
       const auto hi = static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + span_minus_one);
-      rfm::histogram_in_range(local, lo, hi, width, std::span(counts.data(), nb));
+      histogram_in_range(local, lo, hi, width, std::span(counts.data(), nb));
       comm.allreduce_sum_inplace(std::span(counts.data(), nb));
       std::uint64_t b = 0;
       while (rank_in_range >= counts[b]) rank_in_range -= counts[b++];

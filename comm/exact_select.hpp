@@ -1,8 +1,9 @@
 // Exact order statistics of values spread over ranks, without gathering or sorting them:
 // histogram refinement. Each round, every rank bins its values inside the current candidate
 // range into 4096 buckets, an exact integer allreduce adds the bins, and the range shrinks to
-// the bucket holding the wanted position. A 64-bit range needs at most 4 rounds (12 bits per
-// round after the first narrowing to [global min, global max]), each a pass over local values.
+// the bucket holding the wanted position. Each round narrows the range 4096-fold, starting from
+// [global min, global max]: at most 4 rounds when that spans under 2^48 values, 6 for the whole
+// int64 range; each round is a pass over the local values.
 // Integer counts make the answer identical at any rank count.
 #pragma once
 

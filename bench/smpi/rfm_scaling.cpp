@@ -1,12 +1,14 @@
 // RFM scaling driver for SimGrid SMPI (smpicxx/smpirun) and real MPI (mpicxx/mpirun).
 //
 // Runs the distributed part of `crmpi rfm` on customers synthesised in memory, without HDF5:
-//   accumulate  rfm::accumulate + rfm::derive_metrics over each rank's customers (local)
-//   select      buyer count + 3 x exact_order_statistics (the quintile cut points of -recency,
-//               frequency and monetary; jobs/distributed_select.cpp, 4096-bucket integer allreduces)
-//   score       rfm::score x 3 + segment lookup per customer (local)
-//   reduce      the 5 per-segment/per-cell integer allreduces of jobs/rfm_job.cpp + the checksum
-// It reaches MPI only through comm/comm.hpp, exactly like jobs/.
+//   accumulate  rfm::accumulate + rfm::derive_metrics over each rank's customers (local), into
+//               the stage's RfmResult (jobs/rfm/rfm_result.hpp)
+//   segment     the stage's own score_and_segment (jobs/rfm/scores.cpp): buyer count, 3 x
+//               exact_order_statistics (quintile cut points of -recency, frequency, monetary;
+//               comm/exact_select, 4096-bucket integer allreduces), scores, segments, and the 5
+//               per-segment/per-cell integer allreduces
+//   checksum    one allreduce of a position-keyed checksum of every customer's segment
+// It reaches MPI only through comm/, exactly like jobs/.
 //
 // Data: customer g (global index, 0-based) is generated from splitmix64(seed, g) only, never from
 // the rank, so the same global customers give the same cut points, segments and checksum at any
@@ -34,9 +36,8 @@
 #include <vector>
 
 #include "comm/comm.hpp"
-#include "comm/exact_select.hpp"
+#include "jobs/rfm/rfm_result.hpp"
 #include "kernels/common/checksum.hpp"
-#include "kernels/rfm/quintiles.hpp"
 #include "kernels/rfm/rfm.hpp"
 #include "kernels/rfm/segments.hpp"
 
@@ -154,7 +155,8 @@ void synthesise(const Options& o, std::uint64_t g_begin, std::uint64_t g_end, st
   }
 }
 
-// The built-in config/rfm_segments.toml, as rules (the TOML reader lives in jobs/ with toml++).
+// The built-in config/rfm_segments.toml, as rules (the stage's TOML reader needs toml++ and the
+// stage's logging, which this build leaves out).
 std::vector<rfm::SegmentRule> builtin_rules() {
   return {{"Champions", {"5 4-5 *"}},
           {"Loyal Customers", {"3-4 4-5 *"}},
@@ -169,20 +171,6 @@ std::vector<rfm::SegmentRule> builtin_rules() {
           {"Lost", {"1 1 *"}}};
 }
 
-// Same as cut_points() in jobs/rfm_job.cpp.
-rfm::CutPoints cut_points(const Comm& comm, const std::vector<std::int64_t>& local, std::uint64_t n) {
-  rfm::CutPoints cuts;
-  const auto pos = rfm::quintile_positions(n);
-  std::vector<std::uint64_t> wanted;
-  for (const auto& p : pos)
-    if (p) wanted.push_back(*p);
-  const auto values = crmpi::exact_order_statistics(comm, local, wanted);
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < 4; ++i)
-    if (pos[i]) cuts.value[i] = values[k++];
-  return cuts;
-}
-
 int run(int argc, char** argv) {
   const Comm comm;
   const Options o = parse(argc, argv);
@@ -194,21 +182,23 @@ int run(int argc, char** argv) {
   const std::uint64_t g_begin = r * base + std::min(r, extra);
   const std::uint64_t g_end = g_begin + base + (r < extra ? 1 : 0);
   const std::size_t n = static_cast<std::size_t>(g_end - g_begin);
-  const rfm::SegmentMap segments = rfm::build_segment_map(builtin_rules());
+  crmpi::RfmResult res;
+  res.as_of_day = o.as_of;
+  res.segments = rfm::build_segment_map(builtin_rules());
 
   // Order rows are numbered from 0 on each rank: accumulate() only uses offsets relative to the
   // chunk's first row, so no global row base (and no MPI_Exscan, which SMPI 3.32 implements with
   // P^2/2 concurrent messages, see docs/smpi.md) is needed.
   std::uint64_t local_rows = 0;
 
-  enum Phase { kAccumulate, kSelect, kScore, kReduce, kPhases };
+  enum Phase { kAccumulate, kSegment, kChecksum, kPhases };
   std::array<double, kPhases> t{};
   double synth_seconds = 0;
 
   // accumulate: stream the rank's customers chunk by chunk, as the real job streams HDF5 chunks.
   comm.barrier();
   double t0 = MPI_Wtime();
-  rfm::Activity act;
+  rfm::Activity& act = res.activity;
   act.resize(n);
   std::vector<std::int32_t> signup(n);
   Synth s;
@@ -231,61 +221,21 @@ int run(int argc, char** argv) {
     rfm::accumulate(offset, c, ce, offset[c], s.day, s.amount, o.as_of, act);
   }
   local_rows = offset[n];
-  const rfm::Metrics metrics = rfm::derive_metrics(act, signup, o.as_of);
+  res.metrics = rfm::derive_metrics(act, signup, o.as_of);
   t[kAccumulate] = MPI_Wtime() - t0 - synth_seconds;
 
-  // select: exact quintile cut points over the buyers of all ranks.
+  // segment: the RFM stage's distributed part, unchanged.
   comm.barrier();
   t0 = MPI_Wtime();
-  std::vector<std::int64_t> neg_recency, frequency, monetary;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (act.orders[i] == 0) continue;
-    neg_recency.push_back(-static_cast<std::int64_t>(metrics.recency_days[i]));
-    frequency.push_back(act.orders[i]);
-    monetary.push_back(act.total_cents[i]);
-  }
-  const std::uint64_t buyers = comm.allreduce_sum<std::uint64_t>(neg_recency.size());
-  std::array<rfm::CutPoints, 3> cuts;
-  cuts[0] = cut_points(comm, neg_recency, buyers);
-  cuts[1] = cut_points(comm, frequency, buyers);
-  cuts[2] = cut_points(comm, monetary, buyers);
-  t[kSelect] = MPI_Wtime() - t0;
+  crmpi::score_and_segment(comm, res);
+  t[kSegment] = MPI_Wtime() - t0;
 
-  // score: R/F/M scores, segment and local per-segment sums (as in jobs/rfm_job.cpp).
+  // checksum: a partition-independent checksum of every customer's segment.
   comm.barrier();
   t0 = MPI_Wtime();
-  const std::size_t n_seg = segments.names.size();
-  std::vector<std::uint8_t> segment(n, 0);
-  std::vector<std::uint64_t> seg_customers(n_seg, 0), seg_frequency(n_seg, 0), cell_customers(125, 0);
-  std::vector<std::int64_t> seg_revenue(n_seg, 0), seg_recency(n_seg, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint8_t seg = 0;
-    if (act.orders[i] > 0) {
-      const std::uint8_t rs = rfm::score(-static_cast<std::int64_t>(metrics.recency_days[i]), cuts[0]);
-      const std::uint8_t fs = rfm::score(act.orders[i], cuts[1]);
-      const std::uint8_t ms = rfm::score(act.total_cents[i], cuts[2]);
-      seg = segments.of(rs, fs, ms);
-      ++cell_customers[static_cast<std::size_t>((rs - 1) * 25 + (fs - 1) * 5 + ms - 1)];
-      seg_recency[seg] += metrics.recency_days[i];
-    }
-    segment[i] = seg;
-    ++seg_customers[seg];
-    seg_revenue[seg] += act.total_cents[i];
-    seg_frequency[seg] += act.orders[i];
-  }
-  t[kScore] = MPI_Wtime() - t0;
-
-  // reduce: exact per-segment sums + a partition-independent checksum of every customer's segment.
-  comm.barrier();
-  t0 = MPI_Wtime();
-  comm.allreduce_sum_inplace(std::span(seg_customers));
-  comm.allreduce_sum_inplace(std::span(seg_revenue));
-  comm.allreduce_sum_inplace(std::span(seg_recency));
-  comm.allreduce_sum_inplace(std::span(seg_frequency));
-  comm.allreduce_sum_inplace(std::span(cell_customers));
   const std::uint64_t segment_sum =
-      comm.allreduce_sum(crmpi::column_checksum(std::span<const std::uint8_t>(segment), g_begin));
-  t[kReduce] = MPI_Wtime() - t0;
+      comm.allreduce_sum(crmpi::column_checksum(std::span<const std::uint8_t>(res.segment), g_begin));
+  t[kChecksum] = MPI_Wtime() - t0;
 
   // Report (rank 0). Timings: max over ranks per phase.
   std::array<double, kPhases> tmax = t;
@@ -295,36 +245,36 @@ int run(int argc, char** argv) {
   std::uint64_t cut_sum = 0, h = 0;
   for (std::size_t m = 0; m < 3; ++m)
     for (std::size_t k = 0; k < 4; ++k) {
-      const auto& c = cuts[m].value[k];
+      const auto& c = res.cuts[m].value[k];
       cut_sum = mix64(cut_sum ^ (c ? static_cast<std::uint64_t>(*c) : 0xffffffffffffffffULL));
     }
-  h = mix64(cut_sum ^ buyers);
-  for (auto v : seg_customers) h = mix64(h ^ v);
-  for (auto v : seg_revenue) h = mix64(h ^ static_cast<std::uint64_t>(v));
-  for (auto v : seg_recency) h = mix64(h ^ static_cast<std::uint64_t>(v));
-  for (auto v : seg_frequency) h = mix64(h ^ v);
-  for (auto v : cell_customers) h = mix64(h ^ v);
+  h = mix64(cut_sum ^ res.buyers);
+  for (auto v : res.seg_customers) h = mix64(h ^ v);
+  for (auto v : res.seg_revenue) h = mix64(h ^ static_cast<std::uint64_t>(v));
+  for (auto v : res.seg_recency_sum) h = mix64(h ^ static_cast<std::uint64_t>(v));
+  for (auto v : res.seg_frequency_sum) h = mix64(h ^ static_cast<std::uint64_t>(v));
+  for (auto v : res.cell_customers) h = mix64(h ^ v);
   h = mix64(h ^ segment_sum);
 
   if (comm.is_root()) {
     const char* names[3] = {"-recency", "frequency", "monetary"};
     for (std::size_t m = 0; m < 3; ++m) {
       std::printf("cuts %-9s", names[m]);
-      for (const auto& c : cuts[m].value) {
+      for (const auto& c : res.cuts[m].value) {
         if (c) std::printf(" %" PRId64, *c);
         else std::printf(" -");
       }
       std::printf("\n");
     }
-    for (std::size_t sgi = 0; sgi < n_seg; ++sgi)
-      std::printf("segment %-20s %12" PRIu64 " customers\n", segments.names[sgi].c_str(), seg_customers[sgi]);
-    const double total_t = tmax[kAccumulate] + tmax[kSelect] + tmax[kScore] + tmax[kReduce];
+    for (std::size_t sgi = 0; sgi < res.segments.names.size(); ++sgi)
+      std::printf("segment %-20s %12" PRIu64 " customers\n", res.segments.names[sgi].c_str(), res.seg_customers[sgi]);
+    const double total_t = tmax[kAccumulate] + tmax[kSegment] + tmax[kChecksum];
     std::printf(
         "RESULT mode=%s ranks=%d customers=%" PRIu64 " per_rank=%" PRIu64 " orders=%" PRIu64 " buyers=%" PRIu64
-        " accumulate=%.6f select=%.6f score=%.6f reduce=%.6f total=%.6f synth_untimed=%.6f"
+        " accumulate=%.6f segment=%.6f checksum_phase=%.6f total=%.6f synth_untimed=%.6f"
         " cuts=%016" PRIx64 " checksum=%016" PRIx64 "\n",
-        o.weak ? "weak" : "strong", comm.size(), total, (total + P - 1) / P, all_rows, buyers, tmax[kAccumulate],
-        tmax[kSelect], tmax[kScore], tmax[kReduce], total_t, synth_max, cut_sum, h);
+        o.weak ? "weak" : "strong", comm.size(), total, (total + P - 1) / P, all_rows, res.buyers, tmax[kAccumulate],
+        tmax[kSegment], tmax[kChecksum], total_t, synth_max, cut_sum, h);
     std::fflush(stdout);
   }
   return 0;

@@ -86,8 +86,8 @@ for total, sums in by_total.items():
         print(f"MISMATCH: {total} customers gave checksums {sorted(sums)}", file=sys.stderr)
 def ms(x): return f"{float(x) * 1e3:.2f}"
 print(f"SMPI (SimGrid 3.32, coll-selector {sys.argv[2]}), bench/smpi/cluster.xml; times are simulated ms, max over ranks.\n")
-print("| mode | ranks | customers | per rank | accumulate | select | score | reduce | total | efficiency | checksum | same at all rank counts | sim. wall s |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
+print("| mode | ranks | customers | per rank | accumulate | score_and_segment | checksum allreduce | total | efficiency | checksum | same at all rank counts | sim. wall s |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
 base = {}
 for r in rows:
     if r["engine"] != "smpi":
@@ -98,7 +98,7 @@ for r in rows:
     eff = t1 / t if r["mode"] == "weak" else (t1 * p1) / (t * p)
     same = "yes" if len(by_total[r["customers"]]) == 1 else "**NO**"
     print(f"| {r['mode']} | {p:,} | {int(r['customers']):,} | {int(r['per_rank']):,} | {ms(r['accumulate'])} | "
-          f"{ms(r['select'])} | {ms(r['score'])} | {ms(r['reduce'])} | {ms(r['total'])} | {eff:.3f} | "
+          f"{ms(r['segment'])} | {ms(r['checksum_phase'])} | {ms(r['total'])} | {eff:.3f} | "
           f"`{r['checksum']}` | {same} | {float(r['wall']):.1f} |")
 real = [r for r in rows if r["engine"] == "openmpi"]
 if real:

@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <span>
 
+#include "comm/dictionary_merge.hpp"
 #include "io/h5.hpp"
 #include "io/input_file.hpp"
 #include "io/output.hpp"
 #include "io/schema.hpp"
 #include "io/validate.hpp"
-#include "jobs/ingest/distributed_strings.hpp"
 #include "jobs/common/job_common.hpp"
 
 namespace crmpi::ingest_job {

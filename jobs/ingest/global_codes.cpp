@@ -4,6 +4,7 @@
 #include <limits>
 #include <span>
 
+#include "comm/dictionary_merge.hpp"
 #include "kernels/common/civil_date.hpp"
 #include "kernels/common/errors.hpp"
 
@@ -38,9 +39,9 @@ std::vector<std::string> merge_product_names(const Comm& comm, Format format, co
 GlobalCodes assign_global_codes(const Comm& comm, const IngestConfig& cfg, Format format, ParsedShare& parsed) {
   GlobalCodes g;
   std::vector<std::uint32_t> premap, rremap, cremap;
-  g.products = merge_dictionary(comm, parsed.products, premap);
-  g.regions = merge_dictionary(comm, parsed.regions, rremap);
-  g.channels = merge_dictionary(comm, parsed.channels, cremap);
+  g.products = global_dictionary(comm, parsed.products, premap);
+  g.regions = global_dictionary(comm, parsed.regions, rremap);
+  g.channels = global_dictionary(comm, parsed.channels, cremap);
   if (g.products.size() > std::numeric_limits<std::uint32_t>::max() - 1U)
     throw DataError("more than 4 billion distinct products");
   if (g.regions.size() > 65535) throw DataError("more than 65,535 distinct regions (the region column is uint16)");

@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 
+#include "comm/distinct_count.hpp"
 #include "io/text/rejects_writer.hpp"
 #include "jobs/ingest/side_files.hpp"
 #include "jobs/common/job_common.hpp"
@@ -76,8 +77,8 @@ void report_bad_lines(const Comm& comm, const IngestConfig& cfg, std::uint64_t l
 }
 
 void count_input_ids(const Comm& comm, ParsedShare& parsed) {
-  parsed.distinct_customers = distinct_count(comm, parsed.input_customers);
-  parsed.distinct_invoices = distinct_count(comm, parsed.input_invoices);
+  parsed.distinct_customers = distinct_count(comm, parsed.input_customers.values());
+  parsed.distinct_invoices = distinct_count(comm, parsed.input_invoices.values());
   parsed.input_customers = SeenIds{};
   parsed.input_invoices = SeenIds{};
 }

@@ -13,9 +13,10 @@
 
 #include "comm/comm.hpp"
 #include "jobs/ingest/column_mapping.hpp"
-#include "jobs/ingest/distributed_strings.hpp"
+#include "jobs/ingest/local_dict.hpp"
 #include "jobs/ingest/order_lines.hpp"
 #include "jobs/ingest/ingest_command.hpp"
+#include "kernels/common/seen_ids.hpp"
 #include "kernels/ingest/date_cache.hpp"
 #include "kernels/ingest/line_rules.hpp"
 #include "kernels/ingest/short_text.hpp"

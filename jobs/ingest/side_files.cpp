@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "comm/dictionary_merge.hpp"
 #include "io/schema.hpp"
 #include "io/text/text_file_reader.hpp"
 #include "jobs/ingest/collectively.hpp"
@@ -211,7 +212,7 @@ ingest::StringDictionary merge_attribute(const Comm& comm, const LocalDict& loca
                                          std::uint32_t Line::*field_u32, std::int64_t Line::*field_i64,
                                          const char* name) {
   std::vector<std::uint32_t> remap;
-  auto dict = merge_dictionary(comm, local, remap);
+  auto dict = global_dictionary(comm, local, remap);
   if (dict.size() > 256) throw DataError(std::string("more than 255 distinct ") + name + " values (uint8 codes)");
   for (auto& l : lines) {
     if (field_u32 && l.*field_u32 != kNoCode32) l.*field_u32 = remap[l.*field_u32];

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "comm/comm.hpp"
-#include "jobs/ingest/distributed_strings.hpp"
+#include "jobs/ingest/local_dict.hpp"
 #include "jobs/ingest/order_grouping.hpp"
 #include "jobs/ingest/order_lines.hpp"
 #include "jobs/ingest/order_reader.hpp"

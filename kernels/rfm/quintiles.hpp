@@ -11,7 +11,6 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <span>
 
 namespace crmpi::rfm {
 
@@ -28,11 +27,5 @@ inline std::uint8_t score(std::int64_t v, const CutPoints& cuts) {
   for (const auto& c : cuts.value) s = static_cast<std::uint8_t>(s + (!c || v > *c ? 1 : 0));
   return s;
 }
-
-// Adds each value in [lo, hi] to bin (v - lo) / width of `counts` (the building block of the
-// distributed exact selection in jobs/). Values outside [lo, hi] are skipped. The caller makes
-// (hi - lo) / width < counts.size().
-void histogram_in_range(std::span<const std::int64_t> values, std::int64_t lo, std::int64_t hi,
-                        std::uint64_t width, std::span<std::uint64_t> counts);
 
 }  // namespace crmpi::rfm

@@ -1,6 +1,7 @@
-// The CLV job's distributed path gives bit-identical tables, fits and sums at any rank count and
+// The CLV job's distributed path gives bit-identical tables and fits at any rank count and
 // partition: every test runs the distributed computation on sub-communicators of 1..size ranks
 // (with balanced, skewed and empty-rank partitions) and compares with a single-process reference.
+// (Its exact sums are comm/exact_sum, tested in tests/mpi/toolkit.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,7 +19,6 @@
 namespace {
 
 using crmpi::Comm;
-using crmpi::ExactSum;
 namespace clv = crmpi::clv;
 
 // A communicator of the first k ranks (others get none).
@@ -129,48 +129,6 @@ TEST(ClvMpi, SpendTableAndGammaGammaIdenticalAtAnyRankCount) {
     EXPECT_EQ(table, comm.is_root() ? want_table : std::vector<clv::SpendPair>{});
     expect_same_fit(crmpi::fit_on_root(comm, [&] { return clv::fit_gamma_gamma(table); }), want);
   }
-}
-
-TEST(ClvMpi, ExactSumsIndependentOfPartitionAndOrder) {
-  std::mt19937_64 rng(3);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  std::vector<double> values;
-  for (int i = 0; i < 20000; ++i) values.push_back(u(rng) * std::pow(10.0, (i % 13) - 6));  // 1e-6 .. 1e6
-  ExactSum ref;
-  for (const double v : values) ref.add(v);
-  const double want = ref.local_value();
-  {  // order does not matter
-    auto shuffled = values;
-    std::shuffle(shuffled.begin(), shuffled.end(), rng);
-    ExactSum s;
-    for (const double v : shuffled) s.add(v);
-    EXPECT_TRUE(same_bits(s.local_value(), want));
-  }
-  Comm world;
-  for (int k = 1; k <= world.size(); ++k)
-    for (int how = 0; how < 3; ++how) {
-      SubComm sc(k);
-      if (sc.raw == MPI_COMM_NULL) continue;
-      Comm comm(sc.raw);
-      const auto [b, e] = part(values.size(), comm.rank(), comm.size(), how);
-      std::vector<ExactSum> sums(3);
-      for (std::size_t i = b; i < e; ++i) {
-        sums[0].add(values[i]);
-        sums[1].add(1.0);
-      }
-      if (comm.rank() == comm.size() - 1) sums[2].add(std::nan(""));
-      const auto got = ExactSum::reduce(comm, sums);
-      EXPECT_TRUE(same_bits(got[0], want)) << k << " ranks, partition " << how << ": " << got[0] << " vs " << want;
-      EXPECT_EQ(got[1], static_cast<double>(values.size()));
-      EXPECT_TRUE(std::isnan(got[2]));
-    }
-  // Within 2^-25 per value of the true sum; negative totals and large magnitudes survive the limbs.
-  ExactSum neg;
-  for (int i = 0; i < 1000; ++i) neg.add(-1.5e11);
-  EXPECT_EQ(ExactSum::reduce(Comm(), std::vector<ExactSum>{neg})[0] / Comm().size(), -1.5e14);
-  double naive = 0;
-  for (const double v : values) naive += v;
-  EXPECT_NEAR(want, naive, 20000 * 0x1p-25);
 }
 
 }  // namespace
