@@ -43,7 +43,7 @@ TEST(RejectsWriter, UnwritablePathIsAnIoError) {
     RejectsWriter w("/nonexistent-dir/rejects.csv");
     FAIL() << "no exception";
   } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), 74);
+    EXPECT_EQ(e.exit_code(), 74);  // EX_IOERR of <sysexits.h>
   }
 }
 
