@@ -300,10 +300,13 @@ TEST_F(GeneratePopulation, RepeatPurchasesMatchBgNbdGivenLatents) {
     const double t = k / 7.0, z = t / (alpha + t);
     long double term = 1, f = 1;  // 2F1(r, b; a + b - 1; z), positive terms, z < 0.99
     for (int n = 0; n < 200000 && term > 1e-19L * f; ++n) {
-      term *= (r + n) * static_cast<long double>(b + n) / ((a + b - 1 + n) * static_cast<long double>(n + 1)) * z;
+      term *= (r + n) * static_cast<long double>(b + n) / ((a + b - 1 + n) * static_cast<long double>(n + 1));
+      term *= z;
       f += term;
     }
-    mean_orders += 1.0 + (a + b - 1) / (a - 1) * (1.0 - std::pow(alpha / (alpha + t), r) * static_cast<double>(f));
+    const double lead = std::pow(alpha / (alpha + t), r);
+    const double expected_repeats = (a + b - 1) / (a - 1) * (1.0 - lead * static_cast<double>(f));
+    mean_orders += 1.0 + expected_repeats;
   }
   mean_orders /= params_.history_days;
   EXPECT_NEAR(mean_orders, 9.7998, 1e-4);  // the series against the scipy value

@@ -168,7 +168,8 @@ TEST(GenerateAliasTable, FrequenciesMatchZipfWeights) {
     const double expected = table.probability(i) * n;
     chi2 += (counts[i] - expected) * (counts[i] - expected) / expected;
   }
-  // 498 degrees of freedom (500 weights, one zero, minus 1): mean 498, sd sqrt(2 * 498) = 31.6; 650 is ~4.8 sd.
+  // 498 degrees of freedom (500 weights, one zero, minus 1): mean 498, sd sqrt(2 * 498) = 31.6;
+  // 650 is ~4.8 sd.
   EXPECT_LT(chi2, 650.0);
   // Zipf ratio between the two most popular entries.
   EXPECT_NEAR(static_cast<double>(counts[0]) / counts[1], std::pow(2.0, 1.1), 0.03);
