@@ -1,3 +1,4 @@
+// Date/time parsing: day numbers against <chrono>, every accepted format, and each rejection reason.
 #include "kernels/ingest/date_parse.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// Exact integer and money parsing (micro-units), line amounts rounded half away from zero, overflow.
 #include "kernels/ingest/exact_number.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// The general field splitter: delimiters, quoting, CRLF, quoted newlines, column counts, byte offsets.
 #include "kernels/ingest/field_splitter.hpp"
 
 #include <gtest/gtest.h>
@@ -140,6 +141,7 @@ TEST(FieldSplitter, LastLineWithoutNewline) {
   EXPECT_EQ(fields_of(s), (Fields{"a", "b"}));
 }
 
+// utf8_bom_length: 3 for a leading UTF-8 byte order mark, 0 otherwise (also for a partial one).
 TEST(FieldSplitter, Bom) {
   EXPECT_EQ(utf8_bom_length("\xEF\xBB\xBFInvoiceNo"), 3U);  // UTF-8 BOM = EF BB BF (RFC 3629, sec. 6)
   EXPECT_EQ(utf8_bom_length("InvoiceNo"), 0U);

@@ -1,3 +1,4 @@
+// Line classification (docs/ingest.md order of classes), flags, non-product codes, counts, duplicate hashes.
 #include "kernels/ingest/line_rules.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// Byte-range shares: every record is owned by exactly one range and the shares cover the file.
 #include "kernels/ingest/record_boundary.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// Which ranks read which gzip file: largest first to the least loaded rank, extra ranks by bytes per reader.
 #include "kernels/ingest/serial_file_readers.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// String dictionaries: codes are byte-order positions, and merging per-rank parts gives the one-build codes.
 #include "kernels/ingest/string_dictionary.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// The rejects CSV: rows read back intact (quotes, newlines), and I/O failures reported.
 #include "io/text/rejects_writer.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// TextFileReader: edge cases of a messy CSV, every record once under any byte-range or gzip split, errors.
 #include "io/text/text_file_reader.hpp"
 
 #include <gtest/gtest.h>
@@ -222,6 +223,8 @@ TEST(TextFileReader, QuotedNewlinesNeedASequentialRead) {
   }
 }
 
+// Missing file (66), empty file, empty gzip, a .gz name without gzip data, a byte range of a gzip
+// file, a share index out of range, and a header with fewer columns than expected.
 TEST(TextFileReader, Errors) {
   TempDir tmp;
   try {

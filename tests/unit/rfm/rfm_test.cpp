@@ -1,3 +1,4 @@
+// RFM accumulation up to as_of and the derived recency/tenure/average order, in one pass or in chunks.
 #include "kernels/rfm/rfm.hpp"
 
 #include <gtest/gtest.h>

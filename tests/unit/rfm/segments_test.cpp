@@ -1,3 +1,4 @@
+// RFM segment rules: every R/F/M cell has exactly one segment; gaps, overlaps and bad patterns are refused.
 #include "kernels/rfm/segments.hpp"
 
 #include <gtest/gtest.h>
