@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # CDNOW acceptance test of `crmpi clv`: the 2,357-customer CDNOW sample (Fader, Hardie & Lee
-# 2005), calibration 1997-01-01..1997-09-30 in weeks, must give the published estimates:
-#   BG/NBD r = 0.2426, alpha = 4.4137, a = 0.7930, b = 2.4262 (1e-3 relative), LL -9582.43;
-#   Gamma-Gamma p = 6.25, q = 3.74, gamma = 15.44 (1e-2 relative).
+# 2005), calibration 1997-01-01..1997-09-30 in weeks, must give the published estimates (as quoted
+# in shared/data/README.md):
+#   BG/NBD r = 0.2426, alpha = 4.4137, a = 0.7930, b = 2.4262 (1e-3 relative), LL -9582.43
+#   (Fader, Hardie & Lee 2005, "Counting your customers the easy way");
+#   Gamma-Gamma p = 6.25, q = 3.74, gamma = 15.44 (1e-2 relative) (Fader & Hardie 2013, "The
+#   Gamma-Gamma model of monetary value").
 # The input file is built from CDNOW_sample.txt with h5py (one order per line, sorted by customer
 # then day, amounts in cents; as_of = 1998-06-30, the last day of the data), at 1 and 3 ranks
 # (identical /clv required). Skips (exit 77) when $CRMPI_SHARED_DATA/cdnow is absent; fails
@@ -78,14 +81,16 @@ with h5py.File(f"{work}/out1/results.h5", "r") as f:
         fail.append(f"bgnbd LL {ll:.4f}, published -9582.43")
     check("gamma_gamma", {"p": 6.25, "q": 3.74, "gamma": 15.44}, 1e-2)
     # MBG/NBD: lifetimes' documented fit of this summary (r 0.525, alpha 6.183, a 0.891, b 1.614);
-    # bench/clv_reference.py --model mbgnbd gives LL -9582.1327 on the published summary, whose
-    # times are rounded to 2 decimals (these are exact day counts / 7): 0.01 as for BG/NBD.
+    # an independent scipy fit, `/usr/bin/python3 bench/clv_reference.py
+    # ../shared/data/cdnow/cdnow_summary_39w.csv --model mbgnbd`, gives LL -9582.132685 on the
+    # published summary, whose times are rounded to 2 decimals (these are exact day counts / 7):
+    # 0.01 as for BG/NBD.
     check("mbgnbd", {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}, 1e-3)
     ll = f["/clv/mbgnbd"].attrs["log_likelihood"]
     print(f"  mbgnbd LL {ll:.2f} (reference -9582.13)")
     if abs(ll + 9582.1327) > 0.01:
         fail.append(f"mbgnbd LL {ll:.4f}, reference -9582.1327")
-    if f["/clv"].attrs["calibration_customers"] != 2357:
+    if f["/clv"].attrs["calibration_customers"] != 2357:  # README: the sample's 2,357 customers
         fail.append(f"calibration customers {f['/clv'].attrs['calibration_customers']}, want 2357")
     w = f["/clv/holdout/weekly/actual_cumulative"][()]
     e = f["/clv/holdout/weekly/expected_cumulative_bgnbd"][()]

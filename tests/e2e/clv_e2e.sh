@@ -46,7 +46,7 @@ def same(a, b):
 
 fail = []
 ref = datasets(f"{work}/out1/results.h5")
-assert len(ref) > 30, f"only {len(ref)} datasets under /clv"
+assert len(ref) > 30, f"only {len(ref)} datasets under /clv"  # a floor against an empty /clv, not a count
 for n in (2, 3, 4):
     got = datasets(f"{work}/out{n}/results.h5")
     if set(got) != set(ref):
@@ -118,7 +118,7 @@ with h5py.File(sys.argv[1], "r") as f:
 EOF
 echo "  --models pareto alone: converged in ${SECONDS}s"
 
-# Impossible options: configuration errors (78) before any work.
+# Impossible options: configuration errors (78 = EX_CONFIG of <sysexits.h>) before any work.
 expect78() {
   set +e
   "$CRMPI" clv --input "$WORK/in.h5" --out "$WORK/bad" "$@" > "$WORK/bad.log" 2>&1

@@ -84,6 +84,11 @@ def case_uci():
     log = ingest(args.np, out, src)
     c = counts(log)
     print("\n".join(l for l in log.splitlines() if "ingest:" in l))
+    # Expected values: shared/data/README.md (lines, customers, invoices) and an independent pandas
+    # + decimal computation of docs/ingest.md's rules, `/usr/bin/python3
+    # tests/unit/io_text/uci_reference_counts.py ../shared/data` ("case_uci": the classes,
+    # duplicate 5187, kept 391150, customers 4334, orders 18402, first/last customer 12346/18287,
+    # as_of_day 15317).
     assert_eq("lines", c["input_lines"], 541909)
     assert_eq("customers", c["input_customers"], 4372)
     assert_eq("invoices", c["input_invoices"], 25900)
@@ -95,7 +100,7 @@ def case_uci():
     with h5py.File(out) as f:
         assert_eq("customers", f["customers/customer_id"].shape[0], 4334)
         assert_eq("orders", f["orders/day"].shape[0], 18402)
-        assert_eq("as_of", int(f.attrs["as_of_day"]), 15317)  # 2011-12-09
+        assert_eq("as_of", int(f.attrs["as_of_day"]), 15317)  # 2011-12-09: (date(2011,12,9) - date(1970,1,1)).days
         assert_eq("currency", f.attrs["currency"].decode() if isinstance(f.attrs["currency"], bytes) else f.attrs["currency"], "USD")
         assert f["customers/customer_id"][0] == 12346 and f["customers/customer_id"][-1] == 18287
         assert int(f["orders/amount_cents"][:].sum()) > 0
@@ -111,6 +116,8 @@ def case_uci_two_years():
     ii = data("online-retail", "online_retail_II_2009_2010.csv.gz")
     w = args.workdir
     c2 = counts(ingest(args.np, f"{w}/ii.h5", ii))
+    # README (525,461 lines) and uci_reference_counts.py ("II" and "both": the classes, duplicate,
+    # kept, and 5852 customers for the two files together).
     assert_eq("II lines", c2["input_lines"], 525461)
     want = dict(bad=0, adjustment=3, missing_customer=107924, cancellation=9839, non_product=1370,
                 non_positive_price=28, duplicate=6743, kept=399554)
@@ -126,7 +133,7 @@ def case_uci_two_years():
         with h5py.File(f) as h:
             d = h["orders/day"][:]
             o = h["orders/order_id"][:]
-            sel = (d >= 14944) & (d <= 14952)
+            sel = (d >= 14944) & (d <= 14952)  # 2010-12-01..09 as days since 1970-01-01
             return sorted(o[sel].tolist())
     assert window(f"{w}/both.h5") == window(f"{w}/i.h5") == window(f"{w}/ii.h5"), "overlap orders differ"
     kept_overlap = cb["kept"] - c1["kept"] - c2["kept"]
@@ -139,6 +146,7 @@ def case_uci_two_years():
 def case_cdnow():
     w = args.workdir
     c = counts(ingest(args.np, f"{w}/cdnow.h5", data("cdnow", "CDNOW_master.txt"), "--format", "whitespace"))
+    # shared/data/README.md, cdnow/: 69,659 purchase lines, 23,570 customers, 80 lines of $0.00.
     assert_eq("lines", c["lines"], 69659)
     assert_eq("customers in input", c["input_customers"], 23570)
     # $0.00 lines come from an amount column: free purchases, kept and counted (docs/ingest.md).
@@ -148,7 +156,7 @@ def case_cdnow():
     with h5py.File(f"{w}/cdnow.h5") as h:
         assert_eq("orders", h["orders/day"].shape[0], 69659)
         assert_eq("customers", h["customers/customer_id"].shape[0], 23570)
-        assert_eq("as_of", int(h.attrs["as_of_day"]), 10407)  # 1998-06-30
+        assert_eq("as_of", int(h.attrs["as_of_day"]), 10407)  # 1998-06-30: (date(1998,6,30) - date(1970,1,1)).days
         days = h["orders/day"][:]
         cust = h["orders/customer_id"][:]
         same_day = np.sum((cust[1:] == cust[:-1]) & (days[1:] == days[:-1]))
@@ -156,7 +164,7 @@ def case_cdnow():
     c = counts(ingest(args.np, f"{w}/sample.h5", data("cdnow", "CDNOW_sample.txt"), "--format", "whitespace",
                       "--no-header", "--customer-col", "1", "--date-col", "3", "--quantity-col", "4",
                       "--amount-col", "5"))
-    assert_eq("sample lines", c["lines"], 6919)
+    assert_eq("sample lines", c["lines"], 6919)  # README: 6,919 lines, 2,357 customers
     assert_eq("sample customers", c["input_customers"], 2357)
 
 
@@ -168,7 +176,7 @@ def case_cdnow_clv():
     out = f"{w}/sample.h5"
     c = counts(ingest(args.np, out, data("cdnow", "CDNOW_sample.txt"), "--format", "whitespace", "--no-header",
                       "--customer-col", "1", "--date-col", "3", "--quantity-col", "4", "--amount-col", "5"))
-    assert_eq("sample kept", c["kept"], 6919)
+    assert_eq("sample kept", c["kept"], 6919)  # README: every line of the sample, 2,357 customers
     with h5py.File(out) as h:
         assert_eq("sample customers", h["customers/customer_id"].shape[0], 2357)
     clv = f"{w}/clv"
@@ -186,6 +194,8 @@ def case_cdnow_clv():
             print(f"  {model:11s} {k:5s} {got:9.4f}  published {v:8.4f}  {'ok' if ok else 'MISMATCH'}")
             if not ok:
                 bad.append(f"{model} {k} = {got}, published {v}")
+    # Published: Fader, Hardie & Lee (2005) BG/NBD and Fader & Hardie (2013) Gamma-Gamma estimates
+    # on this sample, as quoted in shared/data/README.md.
     check("bgnbd", {"r": 0.2426, "alpha": 4.4137, "a": 0.7930, "b": 2.4262}, 1e-3)
     check("gamma_gamma", {"p": 6.25, "q": 3.74, "gamma": 15.44}, 1e-2)
     print(f"  bgnbd LL {ll['bgnbd']:.2f} (published -9582.43)")
@@ -198,10 +208,12 @@ def case_baskets():
     w = args.workdir
     ingest(args.np, f"{w}/groceries.h5", data("baskets", "groceries.csv"), "--format", "basket-csv",
            "--as-of", "2020-01-01")
+    # Basket and item counts: shared/data/README.md, baskets/ (groceries 9,835 baskets, 169 items;
+    # retail.dat 88,162 baskets, 16,470 items); retail.dat's item lines are counted below.
     with h5py.File(f"{w}/groceries.h5") as h:
         assert_eq("baskets", h["orders/day"].shape[0], 9835)
         assert_eq("items", h["dictionaries/product_key"].shape[0], 169)
-        assert (h["orders/day"][:] == 18262).all()
+        assert (h["orders/day"][:] == 18262).all()  # --as-of 2020-01-01 = day 18262 since 1970-01-01
         assert_eq("customers", h["customers/customer_id"].shape[0], 9835)
     ingest(args.np, f"{w}/retail.h5", data("baskets", "retail.dat"), "--format", "fimi")
     with h5py.File(f"{w}/retail.h5") as h:
@@ -321,6 +333,8 @@ def write_good(w):
 
 
 def case_bad_lines():
+    # Each bad line goes after GOOD[:200] (the header + 199 records): physical line 201; the 400
+    # GOOD records are kept. The truncated case appends after all 401 lines: line 402.
     w = args.workdir
     for k, (name, line, reason) in enumerate(BAD_CASES):
         path = f"{w}/bad{k}.csv"
@@ -522,6 +536,10 @@ def case_side_files():
             same_file(ref, out)
             assert_eq(f"counts at {np_} ranks", c, ref_counts)
     c = ref_counts
+    # Hand count from write_side_files: 50 ids, k % 10 == 7 skipped (k = 7, 17, 27, 37, 47) -> 45
+    # rows, + 4 extra rows = 49; unknown: 99999 and abc; duplicate: the later row of ids[3];
+    # joined: the 45 + the extra row of ids[17] (which has no row of its own) = 46, its
+    # 2011-12-31 signup is after its first order; surveys: 120 rows + 1 of customer 99999.
     assert_eq("attr_rows", c["attr_rows"], 45 + 4)
     assert_eq("attr_unknown", c["attr_unknown"], 2)
     assert_eq("attr_duplicate", c["attr_duplicate"], 1)
@@ -538,6 +556,10 @@ def case_side_files():
         channel = dict(zip(ids, (names("acquisition_channel")[x] for x in h["customers/acquisition_channel"][:])))
         gender = dict(zip(ids, (names("gender")[x] for x in h["customers/gender"][:])))
         signup = dict(zip(ids, h["customers/signup_day"][:]))
+        # By hand from write_side_files (k = id - 17000) and GOOD (every order in France):
+        # k 0 Norway; k 4 empty country (k % 9 == 4); k 7 no row; channel k 2 partner, k 3 "";
+        # gender k 3 'm' (the later 'x' row is ignored); signup k 1 2010-11-02 = day 14915;
+        # customer 17017's first GOOD order is i = 67: 2010-12-08 = day 14951.
         assert_eq("region of 17000", region[17000], "Norway")
         assert_eq("region of 17004 (empty in the file: the orders' country)", region[17004], "France")
         assert_eq("region of 17007 (no row)", region[17007], "France")
@@ -562,6 +584,7 @@ def case_side_files():
         keys = [k.decode() for k in h["dictionaries/customer_key"][:]]
         ch = [x.decode() for x in h["dictionaries/acquisition_channel"][:]]
         chan = dict(zip(keys, (ch[x] for x in h["customers/acquisition_channel"][:])))
+        # cust-0000 is ids[0] (k 0: web), cust-0003 is ids[1] (k 1: store).
         assert_eq("channel of cust-0000", chan["cust-0000"], "web")
         assert_eq("channel of cust-0003", chan["cust-0003"], "store")
         assert len(h["surveys/customer_id"]) > 0

@@ -64,6 +64,7 @@ TEST(ClvCollapse, FitOnMergedTableEqualsUncollapsed) {
 
 TEST(ClvCollapse, SpendPairsDropNonRepeatAndMerge) {
   const std::vector<double> x = {0, 1, 2, 1, 2, 3}, z = {0, 10, 20, 10, 25, 30};
+  // Hand count: x = 0 is dropped; (1, 10) twice, (2, 20), (2, 25), (3, 30) -> 4 pairs, 5 customers.
   const auto t = collapse_spend(x, z);
   ASSERT_EQ(t.size(), 4u);
   EXPECT_EQ(t[0], (SpendPair{1, 10, 2}));

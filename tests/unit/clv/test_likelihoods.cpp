@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <string>
 #include <vector>
 
@@ -50,9 +51,15 @@ std::vector<Triple> extreme_table() {
 }  // namespace
 
 TEST(ClvSpecial, DigammaKnownValues) {
-  EXPECT_NEAR(digamma(1.0), -0.57721566490153286, 1e-14);
-  EXPECT_NEAR(digamma(0.5), -1.9635100260214235, 1e-14);
-  EXPECT_NEAR(digamma(10.0), 2.2517525890667211, 1e-14);
+  // Closed forms (Abramowitz & Stegun 6.3.2, 6.3.3): psi(1) = -gamma, psi(1/2) = -gamma - 2 ln 2,
+  // psi(n) = -gamma + sum_{k<n} 1/k.
+  const double euler = std::numbers::egamma;
+  EXPECT_NEAR(digamma(1.0), -euler, 1e-14);
+  EXPECT_NEAR(digamma(0.5), -euler - 2 * std::numbers::ln2, 1e-14);
+  double harmonic_9 = 0;
+  for (int k = 1; k <= 9; ++k) harmonic_9 += 1.0 / k;
+  EXPECT_NEAR(digamma(10.0), -euler + harmonic_9, 1e-14);
+  // No closed form: mpmath.digamma('1e-3') at 40 digits (tests/unit/clv/mpmath_references.py).
   EXPECT_NEAR(digamma(1e-3), -1000.5755719318103, 1e-9);
 }
 
@@ -75,9 +82,9 @@ TEST(ClvBgNbd, GradientMatchesFiniteDifferences) {
 }
 
 TEST(ClvParetoNbd, MatchesHighPrecisionReference) {
-  // Per-customer log L and P(alive) from the textbook formula (Fader & Hardie 2005, eq. 22) in
-  // mpmath with 40 digits (script in the commit message of this test; same formula as
-  // bench/clv_reference.py).
+  // Per-customer log L and P(alive) from the textbook formula (Fader & Hardie 2005, "A note on
+  // deriving the Pareto/NBD model", eq. 22, both alpha >= beta and alpha < beta forms) in mpmath
+  // with 40 digits: `/usr/bin/python3 tests/unit/clv/mpmath_references.py` prints these values.
   struct Case {
     ParetoNbdParams p;
     double x, t_x, T, ll, p_alive;

@@ -37,7 +37,9 @@ double pn_expected(const ParetoNbdParams& p, double t, double x, double t_x, dou
 }  // namespace
 
 TEST(ClvScoring, BgNbdMatchesHighPrecisionReference) {
-  // FHL (2005) eq. 10 in mpmath, 40 digits: (params, x, t_x, T, t) -> E[Y(t)], P(alive).
+  // FHL (2005) eq. 10 and P(alive) = 1 / (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)) in
+  // mpmath, 40 digits: (params, x, t_x, T, t) -> E[Y(t)], P(alive); printed by
+  // `/usr/bin/python3 tests/unit/clv/mpmath_references.py`.
   struct Case {
     BgNbdParams p;
     double x, t_x, T, t, ey, alive;
@@ -54,7 +56,8 @@ TEST(ClvScoring, BgNbdMatchesHighPrecisionReference) {
     bgnbd_p_alive(c.p, std::span(&c.x, 1), std::span(&c.t_x, 1), std::span(&c.T, 1), std::span(&pa, 1));
     EXPECT_NEAR(pa, c.alive, 1e-12);
   }
-  // Pareto/NBD E[Y(39)] for the same customer, same mpmath reference.
+  // Pareto/NBD E[Y(39)] for the same customer, same mpmath script (Fader & Hardie 2005 note:
+  // (r+x)(beta+T)/((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive)).
   EXPECT_NEAR(pn_expected(kCdnowPn, 39, 2, 30.43, 38.86), 1.450371374791711, 1e-10);
 }
 
@@ -87,7 +90,7 @@ TEST(ClvScoring, ClvZeroDiscountEqualsExpectedPurchasesTimesSpend) {
   s.months = 12;
   s.monthly_discount_rate = 0.0;
   s.unit = TimeUnit::kWeek;
-  const double horizon = 12 * 4.345;
+  const double horizon = 12 * 4.345;  // 12 months of 4.345 weeks (lifetimes' month factor, docs/clv.md)
   std::vector<double> clv(3), e(3);
   bgnbd_clv(kCdnowBg, s, x, t_x, T, spend, clv);
   bgnbd_expected_purchases(kCdnowBg, horizon, x, t_x, T, e);
@@ -114,14 +117,16 @@ TEST(ClvScoring, GammaGammaExpectedSpendAndChurn) {
   const std::vector<double> x = {0, 2}, z = {0, 22.35};
   std::vector<double> out(2);
   gamma_gamma_expected_spend(g, x, z, out);
+  // Fader & Hardie (2013), Gamma-Gamma note: E(M | x, zbar) = p (gamma + x zbar) / (p x + q - 1);
+  // x = 0 gives the population mean p gamma / (q - 1). Here q - 1 = 2.74 and p x = 12.5.
   EXPECT_NEAR(out[0], 6.25 * 15.44 / 2.74, 1e-12);
   EXPECT_NEAR(out[1], 6.25 * (15.44 + 2 * 22.35) / (12.5 + 2.74), 1e-12);
   gamma_gamma_expected_spend({1, 0.9, 1}, x, z, out);
   EXPECT_TRUE(std::isnan(out[1]));
-  EXPECT_EQ(gamma_gamma_warnings({1, 0.9, 1}, {}).size(), 1u);
+  EXPECT_EQ(gamma_gamma_warnings({1, 0.9, 1}, {}).size(), 1u);  // one: q <= 1 (no table, no correlation)
   std::vector<double> pa = {1.0, 0.25}, risk(2);
   churn_risk(pa, risk);
-  EXPECT_EQ(risk[1], 0.75);
+  EXPECT_EQ(risk[1], 0.75);  // 1 - P(alive) = 1 - 0.25
 }
 
 TEST(ClvScoring, BgNbdHashedAndGridPathsAgreeOnARealisticMix) {
@@ -157,9 +162,13 @@ TEST(ClvScoring, BgNbdHashedAndGridPathsAgreeOnARealisticMix) {
 }
 
 TEST(ClvSummary, EdgeCases) {
+  // Calibration ends on day 100, holdout on day 130. A first purchase after day 100: no summary.
   SummaryWindow w{100, 130, TimeUnit::kDay};
   EXPECT_FALSE(summarize_customer(std::vector<std::int32_t>{101}, std::vector<double>{5}, w).has_value());
-  // Two orders on day 10 (first day), two on day 20 (one repeat day), one on day 40, holdout days 120, 120, 125.
+  // Two orders on day 10 (first day), two on day 20 (one repeat day), one on day 40, holdout days
+  // 120, 120, 125, and day 200 after the holdout. Hand count: repeat days 20 and 40 -> x = 2;
+  // t_x = 40 - 10 = 30; T = 100 - 10 = 90; mean repeat-day spend (3 + 4 + 5) / 2; holdout purchase
+  // days 120 and 125 -> 2, holdout spend 6 + 7 + 8 = 21.
   const std::vector<std::int32_t> days = {10, 10, 20, 20, 40, 120, 120, 125, 200};
   const std::vector<double> spend = {1, 2, 3, 4, 5, 6, 7, 8, 9};
   const auto s = summarize_customer(days, spend, w);
@@ -176,6 +185,9 @@ TEST(ClvSummary, EdgeCases) {
 }
 
 TEST(ClvLifecycle, RulesInOrder) {
+  // The first matching rule wins, with docs/clv.md's default thresholds (weeks): new if tenure <= 4,
+  // churned if P(alive) < 0.2, at_risk if < 0.5, reactivated if the last gap > 26, loyal if
+  // x >= 4 and tenure >= 26, else active. Arguments: (x, tenure, P(alive), last gap).
   const auto th = LifecycleThresholds::for_unit(TimeUnit::kWeek);
   auto cls = [&](double freq, double tenure, double p_alive, double last_gap) {
     return classify_lifecycle({0, freq, tenure, p_alive, last_gap}, th);
@@ -187,14 +199,18 @@ TEST(ClvLifecycle, RulesInOrder) {
   EXPECT_EQ(cls(6, 40, 0.9, 2), LifecycleStage::kLoyal);
   EXPECT_EQ(cls(1, 40, 0.9, 2), LifecycleStage::kActive);
   EXPECT_EQ(to_string(LifecycleStage::kAtRisk), "at_risk");
-  EXPECT_EQ(LifecycleThresholds::for_unit(TimeUnit::kDay).reactivation_gap, 26 * 7);
+  EXPECT_EQ(LifecycleThresholds::for_unit(TimeUnit::kDay).reactivation_gap, 26 * 7);  // 26 weeks in days
+  // Distinct days up to day 30: 1, 5, 19; the last two are 19 - 5 = 14 days = 2 weeks apart.
   EXPECT_EQ(last_purchase_gap(std::vector<std::int32_t>{1, 5, 5, 19, 40}, 30, TimeUnit::kWeek), 2.0);
 }
 
 TEST(ClvHoldout, MaeAndCorrelation) {
   const std::vector<double> pred = {1, 2, 3, 4}, act = {2, 2, 4, 6};
+  // Hand computation. MAE = (|1-2| + |2-2| + |3-4| + |4-6|) / 4 = 4 / 4 = 1.
   EXPECT_DOUBLE_EQ(mean_absolute_error(pred, act), 1.0);
-  EXPECT_NEAR(pearson_correlation(pred, act), 0.9438798074485389, 1e-14);
+  // Deviations from the means 2.5 and 3.5: (-1.5, -0.5, 0.5, 1.5) and (-1.5, -1.5, 0.5, 2.5);
+  // cross products sum to 7, squares to 5 and 11: r = 7 / sqrt(5 * 11).
+  EXPECT_NEAR(pearson_correlation(pred, act), 7.0 / std::sqrt(55.0), 1e-14);
   EXPECT_TRUE(std::isnan(pearson_correlation(pred, std::vector<double>{1, 1, 1, 1})));
 }
 

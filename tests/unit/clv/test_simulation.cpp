@@ -22,6 +22,7 @@ TEST(ClvSimulation, BgNbdRecoversKnownParameters) {
     EXPECT_LT(std::fabs(f.estimates[k] - want[k]), 3 * f.std_errors[k])
         << f.names[k] << " = " << f.estimates[k] << " +- " << f.std_errors[k] << ", truth " << want[k];
   }
+  // AIC = 2k - 2 LL (Akaike 1974), BIC = k ln n - 2 LL (Schwarz 1978); k = 4 parameters, n = 20000 customers.
   EXPECT_NEAR(f.aic, 8 - 2 * f.log_likelihood, 1e-9);
   EXPECT_NEAR(f.bic, 4 * std::log(20000.0) - 2 * f.log_likelihood, 1e-9);
 }

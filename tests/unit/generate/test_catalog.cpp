@@ -23,6 +23,8 @@ TEST(GenerateCatalog, SameSeedSameCatalogOtherSeedDiffers) {
     EXPECT_EQ(a.product_at_rank(i), b.product_at_rank(i));
     category_diffs += a.category_of(i) != c.category_of(i) ? 1 : 0;
   }
+  // Independent catalogs put a product in the same of 20 categories by chance 1 time in 20:
+  // ~1900 of 2000 differ; more than 1000 rules out a seed-independent catalog.
   EXPECT_GT(category_diffs, 1000);
   EXPECT_NE(a.product_at_rank(0), c.product_at_rank(0));
   ASSERT_EQ(a.planted_rules().size(), b.planted_rules().size());
@@ -40,7 +42,7 @@ TEST(GenerateCatalog, EveryCategoryHasProducts) {
   const Catalog c(p, 5);
   std::set<std::uint16_t> seen;
   for (std::uint32_t i = 0; i < p.n_products; ++i) seen.insert(c.category_of(i));
-  EXPECT_EQ(seen.size(), 40U);
+  EXPECT_EQ(seen.size(), 40U);  // n_categories above: no category left empty
 }
 
 TEST(GenerateCatalog, ZipfBasePopularityByRank) {
@@ -58,10 +60,10 @@ TEST(GenerateCatalog, ZipfBasePopularityByRank) {
 TEST(GenerateCatalog, FavouriteCategoriesAreBoostedInGroupTables) {
   const GeneratorParams p;
   const Catalog c(p, 4);
-  ASSERT_EQ(c.n_groups(), 4U);
+  ASSERT_EQ(c.n_groups(), 4U);  // the default n_groups (params.hpp)
   for (std::uint32_t g = 0; g < c.n_groups(); ++g) {
     const auto fav = c.favourite_categories(g);
-    EXPECT_GE(fav.size(), 2U);
+    EXPECT_GE(fav.size(), 2U);  // "2-3 favourite categories" (catalog.hpp)
     EXPECT_LE(fav.size(), 3U);
     EXPECT_EQ(std::set<std::uint16_t>(fav.begin(), fav.end()).size(), fav.size());
     // Share of draws landing in favourite categories rises versus the base popularity.
@@ -72,6 +74,7 @@ TEST(GenerateCatalog, FavouriteCategoriesAreBoostedInGroupTables) {
       base_share += c.base_popularity(i);
       group_share += c.product_table(g).probability(i);
     }
+    // Boosting a set of total weight s by k and renormalising gives it k s / (1 + (k - 1) s).
     const double expected = p.favourite_category_boost * base_share /
                             (1.0 + (p.favourite_category_boost - 1.0) * base_share);
     EXPECT_NEAR(group_share, expected, 1e-9);
@@ -101,7 +104,7 @@ TEST(GenerateCatalog, PlantedRulesUseDistinctPopularAntecedents) {
     all.insert(rule.consequent);
     ++total;
   }
-  EXPECT_EQ(pairs, 4);
+  EXPECT_EQ(pairs, 4);  // every third rule has a 2-product antecedent (params.hpp): 12 default rules / 3
   EXPECT_EQ(all.size(), total);  // no product in two roles or two rules
 }
 

@@ -65,7 +65,10 @@ TEST(GenerateRng, StreamsDifferBySeedIndexAndAspect) {
 
 TEST(GenerateRng, KnownFirstOutputPinsThePortableStream) {
   // Pins the bit stream: a change here changes every generated data set for a given seed.
-  EXPECT_EQ(mix64(0), 0xE220A8397B1DCDAFULL);  // splitmix64 reference value for state 0
+  // mix64(0) is splitmix64's first output from state 0 (Vigna's reference splitmix64.c); all
+  // three values are recomputed by an independent Python implementation of splitmix64 and
+  // xoshiro256** (Blackman & Vigna 2018): `/usr/bin/python3 tests/unit/generate/reference_generator.py`.
+  EXPECT_EQ(mix64(0), 0xE220A8397B1DCDAFULL);
   Rng rng(0);
   EXPECT_EQ(rng.next(), 0x422EA740D0977210ULL);
   EXPECT_EQ(Rng::for_stream(42, 7, Stream::kTraits).next(), 0x89B3223384141FF4ULL);
@@ -83,7 +86,8 @@ TEST(GenerateRng, UniformRangesAndBelowIsUnbiased) {
     ASSERT_LE(v, 1.0);
     ++counts[rng.below(7)];
   }
-  for (int c : counts) EXPECT_NEAR(c, 10'000, 500);  // 5 sd
+  // 70,000 draws over 7 values: 10,000 each; sd = sqrt(70000 * (1/7) * (6/7)) = 92.6, so 500 is ~5 sd.
+  for (int c : counts) EXPECT_NEAR(c, 10'000, 500);
 }
 
 TEST(GenerateDistributions, UniformAndExponentialAndNormal) {
@@ -135,6 +139,7 @@ TEST(GenerateDistributions, GeometricMoments) {
 }
 
 TEST(GenerateDistributions, CategoricalFrequencies) {
+  // Weights 1 : 0 : 3 : 6 of 10: shares 0.1, 0, 0.3, 0.6; binomial variances n p (1 - p).
   const std::vector<double> w = {1.0, 0.0, 3.0, 6.0};
   Rng rng(3);
   std::vector<int> counts(w.size(), 0);
@@ -163,7 +168,8 @@ TEST(GenerateAliasTable, FrequenciesMatchZipfWeights) {
     const double expected = table.probability(i) * n;
     chi2 += (counts[i] - expected) * (counts[i] - expected) / expected;
   }
-  // 498 degrees of freedom: mean 498, sd ~31.6; 650 is ~5 sd.
+  // 498 degrees of freedom (500 weights, one zero, minus 1): mean 498, sd sqrt(2 * 498) = 31.6;
+  // 650 is ~4.8 sd.
   EXPECT_LT(chi2, 650.0);
   // Zipf ratio between the two most popular entries.
   EXPECT_NEAR(static_cast<double>(counts[0]) / counts[1], std::pow(2.0, 1.1), 0.03);

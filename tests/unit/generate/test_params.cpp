@@ -63,7 +63,7 @@ TEST(GenerateParams, RejectsEachImpossibleParameter) {
     } catch (const ConfigError& e) {
       EXPECT_NE(std::string(e.what()).find(std::string("parameter ") + c.name + " "), std::string::npos)
           << e.what();
-      EXPECT_EQ(e.exit_code(), 78);
+      EXPECT_EQ(e.exit_code(), 78);  // EX_CONFIG of <sysexits.h>: configuration error
     }
   }
 }

@@ -1,3 +1,4 @@
+// Exact integer and money parsing (micro-units), line amounts rounded half away from zero, overflow.
 #include "kernels/ingest/exact_number.hpp"
 
 #include <gtest/gtest.h>
@@ -39,7 +40,7 @@ TEST(ParseMoney, ExactMicros) {
   EXPECT_EQ(parse_money_micros("1.123456").micros, 1'123'456);
   EXPECT_EQ(parse_money_micros("2.5500000").micros, 2'550'000);  // trailing zeros beyond 6 are exact
   EXPECT_EQ(parse_money_micros("-0").micros, 0);
-  EXPECT_EQ(parse_money_micros("9223372036854.775807").micros, kMax);
+  EXPECT_EQ(parse_money_micros("9223372036854.775807").micros, kMax);  // 2^63 - 1 micros
   EXPECT_EQ(parse_money_micros("-9223372036854.775808").micros, kMin);
 }
 
@@ -70,7 +71,9 @@ TEST(LineAmount, RoundsHalfAwayFromZero) {
   EXPECT_EQ(line_amount_cents(1, -4'999).cents, 0);
   EXPECT_EQ(line_amount_cents(3, 1'000).cents, 0);          // 0.003
   EXPECT_EQ(line_amount_cents(5, 1'000).cents, 1);          // 0.005
-  EXPECT_EQ(line_amount_cents(-80995, 2'080'000).cents, -16'846'960);  // UCI's largest cancellation
+  // UCI's largest cancellation (C581484, stock 23843, online_retail_2010_2011.csv.gz):
+  // -80995 x 2.08 = -168,469.60 -> -16,846,960 cents.
+  EXPECT_EQ(line_amount_cents(-80995, 2'080'000).cents, -16'846'960);
   EXPECT_EQ(line_amount_cents(0, 123).cents, 0);
   // 0.1 + 0.2 style drift cannot happen: 3 x 0.10 is exactly 30 cents.
   EXPECT_EQ(line_amount_cents(3, 100'000).cents, 30);
@@ -81,11 +84,13 @@ TEST(LineAmount, OverflowIsAnError) {
   EXPECT_EQ(line_amount_cents(10'000'000'000, 1'000'000'000).error, NumberError::kOverflow);
   EXPECT_EQ(line_amount_cents(kMin, -1).error, NumberError::kOverflow);
   EXPECT_TRUE(line_amount_cents(kMax, 1).ok());
-  EXPECT_EQ(line_amount_cents(kMax, 1).cents, kMax / 10'000 + 1);  // ...5807 rounds up
+  // kMax micros = 922,337,203,685,477.5807 cents: the fraction .5807 rounds up.
+  EXPECT_EQ(line_amount_cents(kMax, 1).cents, kMax / 10'000 + 1);
   EXPECT_EQ(line_amount_cents(kMin, 1).cents, kMin / 10'000 - 1);
 }
 
 TEST(MicrosToCents, Rounding) {
+  // Half away from zero: 2.555 -> 2.56, -2.555 -> -2.56, 2.554999 -> 2.55.
   EXPECT_EQ(micros_to_cents(2'555'000), 256);
   EXPECT_EQ(micros_to_cents(-2'555'000), -256);
   EXPECT_EQ(micros_to_cents(2'554'999), 255);

@@ -1,3 +1,4 @@
+// The general field splitter: delimiters, quoting, CRLF, quoted newlines, column counts, byte offsets.
 #include "kernels/ingest/field_splitter.hpp"
 
 #include <gtest/gtest.h>
@@ -18,7 +19,7 @@ TEST(FieldSplitter, PlainCommaLine) {
   ASSERT_EQ(s.split(buf, 0, false), SplitStatus::kOk);
   EXPECT_EQ(fields_of(s), (Fields{"a", "bb", "ccc"}));
   EXPECT_EQ(s.raw(), "a,bb,ccc");
-  EXPECT_EQ(s.next_pos(), 9U);
+  EXPECT_EQ(s.next_pos(), 9U);  // "a,bb,ccc" is 8 bytes, + the newline
   // Zero copy: unquoted fields point into the caller's buffer.
   EXPECT_EQ(s.fields()[1].data(), buf.data() + 2);
 }
@@ -53,7 +54,7 @@ TEST(FieldSplitter, CrlfIsStripped) {
   ASSERT_EQ(s.split("a,b\r\nc", 0, false), SplitStatus::kOk);
   EXPECT_EQ(fields_of(s), (Fields{"a", "b"}));
   EXPECT_EQ(s.raw(), "a,b");
-  EXPECT_EQ(s.next_pos(), 5U);
+  EXPECT_EQ(s.next_pos(), 5U);  // "a,b" + "\r\n"
 }
 
 TEST(FieldSplitter, QuotedDelimiterAndEscapedQuote) {
@@ -82,7 +83,7 @@ TEST(FieldSplitter, TextAfterClosingQuoteIsAnError) {
   FieldSplitter s(Dialect::comma());
   ASSERT_EQ(s.split("\"abc\"x,1\nnext\n", 0, true), SplitStatus::kTextAfterQuote);
   EXPECT_EQ(s.raw(), "\"abc\"x,1");
-  EXPECT_EQ(s.next_pos(), 9U);
+  EXPECT_EQ(s.next_pos(), 9U);  // the 8 bytes of the raw line + the newline
 }
 
 TEST(FieldSplitter, QuotedNewlineAllowedOnlyWhenAsked) {
@@ -93,12 +94,12 @@ TEST(FieldSplitter, QuotedNewlineAllowedOnlyWhenAsked) {
   ASSERT_EQ(seq.split(buf, 0, true), SplitStatus::kOk);
   EXPECT_EQ(fields_of(seq), (Fields{"1", "two\nlines", "3"}));
   EXPECT_EQ(seq.physical_lines(), 2U);
-  EXPECT_EQ(seq.next_pos(), 16U);
+  EXPECT_EQ(seq.next_pos(), 16U);  // 1,"two (6) + \n + lines",3 (9) + \n
 
   FieldSplitter dist(Dialect::comma(), 3);  // byte-range mode: a violation, reported on line 1
   ASSERT_EQ(dist.split(buf, 0, true), SplitStatus::kUnterminatedQuote);
   EXPECT_EQ(dist.raw(), "1,\"two");
-  EXPECT_EQ(dist.next_pos(), 7U);
+  EXPECT_EQ(dist.next_pos(), 7U);  // 6 bytes + the newline
 }
 
 TEST(FieldSplitter, QuotedNewlineNeedsMoreInputAcrossChunks) {
@@ -124,7 +125,7 @@ TEST(FieldSplitter, UnterminatedQuoteAtEof) {
 TEST(FieldSplitter, WrongColumnCount) {
   FieldSplitter s(Dialect::comma(), 3);
   EXPECT_EQ(s.split("a,b\n", 0, true), SplitStatus::kWrongColumnCount);
-  EXPECT_EQ(s.fields().size(), 2U);
+  EXPECT_EQ(s.fields().size(), 2U);  // "a", "b": what the line has
   EXPECT_EQ(s.split("a,b,c,d\n", 0, true), SplitStatus::kWrongColumnCount);
   EXPECT_EQ(s.split("a,\"b,c\"\n", 0, true), SplitStatus::kWrongColumnCount);
   EXPECT_EQ(s.split("a,\"b,c\",d\n", 0, true), SplitStatus::kOk);
@@ -135,13 +136,14 @@ TEST(FieldSplitter, LastLineWithoutNewline) {
   EXPECT_EQ(s.split("a,b", 0, false), SplitStatus::kNeedMore);
   ASSERT_EQ(s.split("a,b", 0, true), SplitStatus::kOk);
   EXPECT_EQ(fields_of(s), (Fields{"a", "b"}));
-  EXPECT_EQ(s.next_pos(), 3U);
+  EXPECT_EQ(s.next_pos(), 3U);  // all of "a,b"
   ASSERT_EQ(s.split("a,\"b\"\r", 0, true), SplitStatus::kOk);
   EXPECT_EQ(fields_of(s), (Fields{"a", "b"}));
 }
 
+// utf8_bom_length: 3 for a leading UTF-8 byte order mark, 0 otherwise (also for a partial one).
 TEST(FieldSplitter, Bom) {
-  EXPECT_EQ(utf8_bom_length("\xEF\xBB\xBFInvoiceNo"), 3U);
+  EXPECT_EQ(utf8_bom_length("\xEF\xBB\xBFInvoiceNo"), 3U);  // UTF-8 BOM = EF BB BF (RFC 3629, sec. 6)
   EXPECT_EQ(utf8_bom_length("InvoiceNo"), 0U);
   EXPECT_EQ(utf8_bom_length("\xEF\xBB"), 0U);
 }

@@ -1,3 +1,4 @@
+// Line classification (docs/ingest.md order of classes), flags, non-product codes, counts, duplicate hashes.
 #include "kernels/ingest/line_rules.hpp"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,8 @@ OrderLineView line(std::string_view invoice, std::string_view code, std::string_
 }
 
 TEST(LineRules, PrimaryClassFollowsDocumentedPriority) {
+  // Classes in docs/ingest.md's order; lines modelled on UCI Online Retail ones (536365 85123A,
+  // C536379 D "Discount", 536414 22139 without customer, A563186 B "Adjust bad debt" -11062.06).
   const LineClassifier c;
   EXPECT_EQ(c.classify(line("536365", "85123A", "17850", 6, 2'550'000)).primary, LineClass::kSale);
   EXPECT_EQ(c.classify(line("C536379", "D", "14527", -1, 27'500'000)).primary, LineClass::kCancellation);
@@ -74,6 +77,8 @@ TEST(LineCounts, SumAcrossParts) {
   b.add(c.classify(line("1", "1", "", 1, 0)));
   b.duplicates = 2;
   a += b;
+  // Hand count: 3 lines: one sale, one C invoice with quantity -1, one without customer and
+  // with price 0 (flagged zero price, classed missing customer).
   EXPECT_EQ(a.lines, 3U);
   EXPECT_EQ(a.of(LineClass::kSale), 1U);
   EXPECT_EQ(a.of(LineClass::kCancellation), 1U);
@@ -90,7 +95,7 @@ TEST(Duplicates, HashAndTracker) {
   EXPECT_FALSE(t.seen_before(raw_line_hash("a")));
   EXPECT_FALSE(t.seen_before(raw_line_hash("b")));
   EXPECT_TRUE(t.seen_before(raw_line_hash("a")));
-  EXPECT_EQ(t.distinct(), 2U);
+  EXPECT_EQ(t.distinct(), 2U);  // "a" and "b"
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+// Byte-range shares: every record is owned by exactly one range and the shares cover the file.
 #include "kernels/ingest/record_boundary.hpp"
 
 #include <gtest/gtest.h>
@@ -8,7 +9,7 @@ namespace crmpi::ingest {
 namespace {
 
 TEST(RecordBoundary, FirstRecordStartAfterOffset) {
-  const std::string buf = "aa\nbbb\ncc";
+  const std::string buf = "aa\nbbb\ncc";  // records start at bytes 0, 3 and 7
   EXPECT_EQ(find_record_start(buf, 0), 0U);
   EXPECT_EQ(find_record_start(buf, 1), 3U);
   EXPECT_EQ(find_record_start(buf, 3), 3U);  // a range starting on a record start keeps it

@@ -1,3 +1,4 @@
+// Which ranks read which gzip file: largest first to the least loaded rank, extra ranks by bytes per reader.
 #include "kernels/ingest/serial_file_readers.hpp"
 
 #include <gtest/gtest.h>
@@ -19,8 +20,8 @@ TEST(SerialFileReaders, OneFileIsReadByEveryRank) {
 
 TEST(SerialFileReaders, ManyFilesGoLargestFirstToTheLeastLoadedRank) {
   const std::vector<std::uint64_t> sizes = {10, 50, 30, 30, 20};
-  // 50 -> r0; 30 (file 2) -> r1; 30 (file 3) -> r2; 20 -> r2 (30 < 30? no: r1 and r2 tie at 30,
-  // the lower rank r1 takes it); 10 -> r2.
+  // Hand trace: 50 (file 1) -> r0; 30 (file 2) -> r1; 30 (file 3) -> r2; 20 (file 4): r1 and r2
+  // tie at 30, the lower rank r1 takes it (loads 50, 50, 30); 10 (file 0) -> r2, the least loaded.
   EXPECT_EQ(serial_file_readers(sizes, 3), (Readers{{2}, {0}, {1}, {2}, {1}}));
   EXPECT_EQ(serial_file_readers(sizes, 1), (Readers{{0}, {0}, {0}, {0}, {0}}));
 }

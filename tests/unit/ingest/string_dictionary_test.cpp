@@ -1,3 +1,4 @@
+// String dictionaries: codes are byte-order positions, and merging per-rank parts gives the one-build codes.
 #include "kernels/ingest/string_dictionary.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@ namespace {
 
 TEST(StringDictionary, CodesAreSortedPositions) {
   const auto d = StringDictionary::from_strings({"United Kingdom", "France", "EIRE", "France", "Australia"});
+  // 4 distinct names; byte order: Australia < EIRE < France < United Kingdom -> codes 0..3.
   ASSERT_EQ(d.size(), 4U);
   EXPECT_EQ(d.code_of("Australia"), 0);
   EXPECT_EQ(d.code_of("EIRE"), 1);
@@ -58,6 +60,7 @@ TEST(StringDictionary, CopyKeepsLookupsWorking) {
     const auto d = StringDictionary::from_strings({"b", "a", "a long string that does not fit in SSO"});
     copy = d;
   }
+  // Byte order: "a" < "a long ..." (a prefix sorts first) < "b".
   EXPECT_EQ(copy.code_of("a long string that does not fit in SSO"), 1);
   EXPECT_EQ(copy.code_of("b"), 2);
 }

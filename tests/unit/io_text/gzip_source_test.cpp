@@ -78,7 +78,9 @@ TEST(GzipSource, ChecksumAndLengthMismatchesAreCorrupt) {
   TempDir tmp;
   const std::string text = sample_text(5, 2000);
   const std::string good = bytes_of(tmp.write_gz("g.csv.gz", text));
-  for (std::size_t from_end : {8UL, 3UL}) {  // a CRC-32 byte, an ISIZE byte of the trailer
+  // RFC 1952, sec. 2.3: a member ends with CRC-32 (4 bytes) then ISIZE (4 bytes). 8 from the end
+  // is CRC-32's first byte, 3 from the end is ISIZE's second.
+  for (std::size_t from_end : {8UL, 3UL}) {
     std::string bad = good;
     bad[bad.size() - from_end] = static_cast<char>(bad[bad.size() - from_end] ^ 0x01);
     const std::string path = tmp.write("bad.csv.gz", bad);
@@ -119,6 +121,7 @@ TEST(GzipSizeHint, IsTheLastMembersSizeAndNeverMoreThanTheText) {
   EXPECT_EQ(gzip_size_hint(tmp.write_gz("one.csv.gz", a)), a.size());
   tmp.write_gz("two.csv.gz", a);
   EXPECT_EQ(gzip_size_hint(tmp.write_gz("two.csv.gz", b, true)), b.size());  // a lower bound
+  // 3 bytes (magic 1f 8b, method 8): shorter than an 8-byte trailer, no hint.
   EXPECT_EQ(gzip_size_hint(tmp.write("tiny.gz", std::string("\x1f\x8b\x08", 3))), 0U);
   const std::string gz = bytes_of(tmp.write_gz("g.csv.gz", b));
   EXPECT_EQ(gzip_size_hint(tmp.write("tail.csv.gz", gz + "\xff\xff\xff\x7f")), 0U);  // not a trailer

@@ -1,3 +1,4 @@
+// The rejects CSV: rows read back intact (quotes, newlines), and I/O failures reported.
 #include "io/text/rejects_writer.hpp"
 
 #include <gtest/gtest.h>
@@ -43,7 +44,7 @@ TEST(RejectsWriter, UnwritablePathIsAnIoError) {
     RejectsWriter w("/nonexistent-dir/rejects.csv");
     FAIL() << "no exception";
   } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), 74);
+    EXPECT_EQ(e.exit_code(), 74);  // EX_IOERR of <sysexits.h>
   }
 }
 

@@ -1,3 +1,4 @@
+// TextFileReader: edge cases of a messy CSV, every record once under any byte-range or gzip split, errors.
 #include "io/text/text_file_reader.hpp"
 
 #include <gtest/gtest.h>
@@ -63,6 +64,8 @@ TEST(TextFileReader, SequentialReadOfEdgeCases) {
   TextFileReader r(path, ReadShare{}, small_chunks());
   const auto got = drain(r);
   ASSERT_EQ(r.header(), (std::vector<std::string>{"id", "name", "price"}));  // BOM stripped
+  // Hand count of messy_csv(): line 1 header; records on lines 2, 3, 5, 6, 7, 8, 9 and 11; lines
+  // 4 and 10 blank; 11 physical lines.
   ASSERT_EQ(got.size(), 8U);
   EXPECT_EQ(got[0].fields, (std::vector<std::string>{"1", "plain", "2.55"}));
   EXPECT_EQ(got[0].line, 2U);
@@ -144,8 +147,8 @@ TEST(TextFileReader, ByteRangeSplitsOfCdnowStyleWhitespaceFile) {
   opts.dialect = ingest::Dialect::whitespace();
   TextFileReader seq(path, ReadShare{}, opts);
   const auto whole = drain(seq);
-  ASSERT_EQ(whole.size(), 40U);
-  EXPECT_EQ(seq.header().size(), 4U);
+  ASSERT_EQ(whole.size(), 40U);  // the 40 lines written above
+  EXPECT_EQ(seq.header().size(), 4U);  // customer_id date number_of_cds dollar_value
   expect_split_invariance(path, whole, text.size(), opts);
 }
 
@@ -186,7 +189,7 @@ TEST(TextFileReader, MultiMemberGzipIsOneStream) {
   const std::string gz = tmp.write_gz("multi.csv.gz", "3,4\n5,6", true);
   TextFileReader r(gz, ReadShare{}, small_chunks(2));
   const auto got = drain(r);
-  ASSERT_EQ(got.size(), 3U);
+  ASSERT_EQ(got.size(), 3U);  // 1,2 / 3,4 / 5,6 after the header a,b
   EXPECT_EQ(got[2].raw, "5,6");
 }
 
@@ -202,11 +205,11 @@ TEST(TextFileReader, QuotedNewlinesNeedASequentialRead) {
     const auto got = drain(r);
     ASSERT_EQ(got.size(), 2U) << path;
     EXPECT_EQ(got[0].fields[1], "two\nlines");
-    EXPECT_EQ(got[1].line, 4U);
+    EXPECT_EQ(got[1].line, 4U);  // header 1, the quoted record lines 2-3, "3,4" line 4
   }
   EXPECT_THROW(TextFileReader(plain, ReadShare{0, 2}, opts), ConfigError);
   TextFileReader gz_share(gz, ReadShare{1, 2}, opts);  // fine: gzip is read sequentially
-  EXPECT_EQ(drain(gz_share).size(), 1U);
+  EXPECT_EQ(drain(gz_share).size(), 1U);  // records round-robin: record 1 of 0..1 is share 1's
 
   // Byte-range mode: the violation is detected and reported, never silently mis-split.
   opts.dialect.allow_quoted_newlines = false;
@@ -220,13 +223,15 @@ TEST(TextFileReader, QuotedNewlinesNeedASequentialRead) {
   }
 }
 
+// Missing file (66), empty file, empty gzip, a .gz name without gzip data, a byte range of a gzip
+// file, a share index out of range, and a header with fewer columns than expected.
 TEST(TextFileReader, Errors) {
   TempDir tmp;
   try {
     TextFileReader r(tmp.path("missing.csv"), ReadShare{}, TextReadOptions{});
     FAIL() << "no exception";
   } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), 66);
+    EXPECT_EQ(e.exit_code(), 66);  // EX_NOINPUT of <sysexits.h>
     EXPECT_NE(std::string(e.what()).find("missing.csv"), std::string::npos);
   }
   EXPECT_THROW(TextFileReader(tmp.write("empty.csv", ""), ReadShare{}, TextReadOptions{}), DataError);
@@ -269,7 +274,7 @@ TEST(TextFileReader, TruncatedAndCorruptGzip) {
       while (r.next(rec)) ++delivered;
       FAIL() << path << " read without error";
     } catch (const DataError& e) {
-      EXPECT_EQ(e.exit_code(), 65);
+      EXPECT_EQ(e.exit_code(), 65);  // EX_DATAERR of <sysexits.h>
       const std::string msg = e.what();
       EXPECT_NE(msg.find(path), std::string::npos) << msg;
       EXPECT_NE(msg.find("decompressed bytes"), std::string::npos) << msg;

@@ -1,5 +1,7 @@
 // Real data: the ingest building blocks on the UCI Online Retail exports and CDNOW, with counts
-// verified independently (pandas on the same files, see the numbers' comments). Skips when
+// from shared/data/README.md or computed independently with pandas + decimal on the same files:
+// `/usr/bin/python3 tests/unit/io_text/uci_reference_counts.py ../shared/data` (see the numbers'
+// comments). Skips when
 // CRMPI_SHARED_DATA does not hold the files (fail under CI=true: shared_data.hpp). Throughput of
 // these paths is measured by bench/ingest_bench.sh, not here.
 #include <gtest/gtest.h>
@@ -82,7 +84,9 @@ TEST(RealData, UciOnlineRetail2010To2011) {
   std::printf("[uci] exact duplicate lines %llu, total %.2f GBP\n", static_cast<unsigned long long>(c.duplicates),
               static_cast<double>(s.total_cents) / 100.0);
 
-  // Expected values: data README and pandas (read_csv dtype=str, keep_default_na=False).
+  // Expected values: shared/data/README.md (lines, invoices, customers, countries, stock codes,
+  // dates) and uci_reference_counts.py (pandas read_csv dtype=str, keep_default_na=False, the
+  // docs/ingest.md rules applied to every line: flags and classes, duplicates, total).
   EXPECT_EQ(s.rejects, 0U);
   EXPECT_EQ(s.bad_values, 0U);
   EXPECT_EQ(c.lines, 541909U);
@@ -105,8 +109,9 @@ TEST(RealData, UciOnlineRetail2010To2011) {
   EXPECT_EQ(c.of(LineClass::kNonProduct), 1554U);
   EXPECT_EQ(c.of(LineClass::kNonPositivePrice), 33U);
   EXPECT_EQ(c.of(LineClass::kAdjustment), 3U);
-  EXPECT_EQ(c.duplicates, 5268U);  // pandas DataFrame.duplicated() over all columns
-  // Sum over lines of round_half_away(quantity * price * 100) with Python's Decimal.
+  EXPECT_EQ(c.duplicates, 5268U);  // pandas DataFrame.duplicated() over all columns (raw text)
+  // Sum over lines of round_half_away(quantity * price * 100) with Python's Decimal
+  // (uci_reference_counts.py: "total cents").
   EXPECT_EQ(s.total_cents, 974774793);
 
   // Four gzip shares: the counts must sum to the same totals, and the merged dictionaries must
@@ -151,7 +156,7 @@ TEST(RealData, UciOnlineRetailPlainFileByteRanges) {
       }
       lines += r.physical_lines();
     }
-    EXPECT_EQ(records, 541909U) << n;
+    EXPECT_EQ(records, 541909U) << n;  // README
     EXPECT_EQ(lines, 541910U) << n;  // header + records
     EXPECT_EQ(bad, 0U);
   }
@@ -164,7 +169,7 @@ TEST(RealData, UciOnlineRetailII2009To2010) {
   read_retail(path, ReadShare{}, s);
   EXPECT_EQ(s.rejects, 0U);
   EXPECT_EQ(s.bad_values, 0U);
-  EXPECT_EQ(s.counts.lines, 525461U);
+  EXPECT_EQ(s.counts.lines, 525461U);  // README, as the dates below
   EXPECT_EQ(format_iso_date(s.first_day), "2009-12-01");
   EXPECT_EQ(format_iso_date(s.last_day), "2010-12-09");
 }
@@ -195,7 +200,8 @@ TEST(RealData, CdnowWhitespaceFile) {
     }
   }
   EXPECT_EQ(bad, 0U);
-  EXPECT_EQ(lines, 69659U);  // data README
+  // shared/data/README.md, cdnow/: 69,659 purchase lines, 23,570 customers, 80 lines of $0.00.
+  EXPECT_EQ(lines, 69659U);
   EXPECT_EQ(customers.size(), 23570U);
   EXPECT_EQ(zero_dollar, 80U);
 }

@@ -1,3 +1,4 @@
+// RFM accumulation up to as_of and the derived recency/tenure/average order, in one pass or in chunks.
 #include "kernels/rfm/rfm.hpp"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@ TEST(Rfm, AccumulatesOnlyOrdersUpToAsOf) {
   Activity a;
   a.resize(3);
   accumulate(off, 0, 3, 100, day, amt, 25, a);
+  // Hand count, as_of = 25: customer 0 keeps days 10, 20 (500 + 700 cents), customer 2 day 25.
   EXPECT_EQ(a.orders, (std::vector<std::uint32_t>{2, 0, 1}));
   EXPECT_EQ(a.total_cents, (std::vector<std::int64_t>{1200, 0, 1234}));
   EXPECT_EQ(a.first_day, (std::vector<std::int32_t>{10, kNoDay, 25}));
@@ -20,6 +22,8 @@ TEST(Rfm, AccumulatesOnlyOrdersUpToAsOf) {
 
   const std::vector<std::int32_t> signup = {5, 8, 30};
   const Metrics m = derive_metrics(a, signup, 25);
+  // Recency 25 - 20 = 5, none (-1), 25 - 25 = 0; tenure 25 - 5 = 20, 25 - 8 = 17, and 0 for a
+  // signup after as_of; average order 1200 / 2 = 600 cents.
   EXPECT_EQ(m.recency_days, (std::vector<std::int32_t>{5, -1, 0}));
   EXPECT_EQ(m.tenure_days, (std::vector<std::int32_t>{20, 17, 0}));  // signup after as_of is ignored
   EXPECT_DOUBLE_EQ(m.avg_order_cents[0], 600.0);

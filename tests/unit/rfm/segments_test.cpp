@@ -1,3 +1,4 @@
+// RFM segment rules: every R/F/M cell has exactly one segment; gaps, overlaps and bad patterns are refused.
 #include "kernels/rfm/segments.hpp"
 
 #include <gtest/gtest.h>
@@ -27,7 +28,7 @@ std::vector<SegmentRule> shipped_rules() {
 
 TEST(Segments, EveryCellHasExactlyOneSegment) {
   const SegmentMap map = build_segment_map(shipped_rules());
-  ASSERT_EQ(map.names.size(), 12u);
+  ASSERT_EQ(map.names.size(), 12u);  // the 11 named segments + kNoPurchasesName at 0
   EXPECT_EQ(map.names[0], kNoPurchasesName);
   std::set<std::uint8_t> used;
   for (std::uint8_t r = 1; r <= 5; ++r)
@@ -39,6 +40,8 @@ TEST(Segments, EveryCellHasExactlyOneSegment) {
         used.insert(s);
       }
   EXPECT_EQ(used.size(), 11u) << "every named segment owns at least one cell";
+  // By hand from shipped_rules(): 5 5 5 in "5 4-5 *", 1 1 1 in "1 1 *", 1 3 5 in "1-2 3-4 5",
+  // 1 3 4 in "1-2 3-4 1-4", 5 1 3 in "5 1 *".
   EXPECT_EQ(map.names[map.of(5, 5, 5)], "Champions");
   EXPECT_EQ(map.names[map.of(1, 1, 1)], "Lost");
   EXPECT_EQ(map.names[map.of(1, 3, 5)], "Can't Lose Them");
