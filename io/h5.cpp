@@ -111,6 +111,21 @@ DatasetShape inspect(hid_t file, const std::string& path) {
   return s;
 }
 
+DatasetShape inspect_attr(hid_t obj, const std::string& name) {
+  DatasetShape s;
+  if (!has_attr(obj, name)) return s;
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name));
+  Handle t(check(H5Aget_type(a.id()), "type of attribute " + name));
+  Handle sp(check(H5Aget_space(a.id()), "space of attribute " + name));
+  s.exists = true;
+  s.type_class = H5Tget_class(t.id());
+  s.type_size = H5Tget_size(t.id());
+  s.is_signed = s.type_class == H5T_INTEGER && H5Tget_sign(t.id()) == H5T_SGN_2;
+  s.dims = H5Sget_simple_extent_ndims(sp.id());
+  s.length = static_cast<std::uint64_t>(H5Sget_simple_extent_npoints(sp.id()));
+  return s;
+}
+
 std::string describe_type(const DatasetShape& s) {
   const std::string bits = std::to_string(s.type_size * 8);
   switch (s.type_class) {
@@ -234,6 +249,20 @@ void write_attr_ints(hid_t obj, const std::string& name, std::span<const std::in
 bool has_attr(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
 
 namespace {
+herr_t collect_attr(hid_t, const char* name, const H5A_info_t*, void* data) {
+  static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+  return 0;
+}
+}  // namespace
+
+std::vector<std::string> attr_names(hid_t obj) {
+  std::vector<std::string> names;
+  hsize_t idx = 0;
+  check(H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attr, &names), "list attributes");
+  return names;
+}
+
+namespace {
 Handle open_attr(hid_t obj, const std::string& name) {
   if (!has_attr(obj, name)) throw DataError("attribute '" + name + "' is missing");
   return Handle(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name));
@@ -282,6 +311,31 @@ std::string read_attr_string(hid_t obj, const std::string& name) {
   check(H5Aread(a.id(), t.id(), s.data()), "read attribute " + name);
   s.resize(std::min(s.size(), s.find('\0')));
   return s;
+}
+
+namespace {
+// A 1-D (or scalar) numeric attribute read as `mem_type`.
+template <class T>
+std::vector<T> read_attr_array(hid_t obj, const std::string& name, hid_t mem_type, bool integers_only) {
+  Handle a = open_attr(obj, name);
+  Handle t(check(H5Aget_type(a.id()), "type of attribute " + name));
+  const H5T_class_t c = H5Tget_class(t.id());
+  if (c != H5T_INTEGER && (integers_only || c != H5T_FLOAT))
+    throw DataError("attribute '" + name + "' must be " + (integers_only ? "integer" : "numeric"));
+  Handle sp(check(H5Aget_space(a.id()), "space of attribute " + name));
+  if (H5Sget_simple_extent_ndims(sp.id()) > 1) throw DataError("attribute '" + name + "' must be 1-D");
+  std::vector<T> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(sp.id())));
+  if (!v.empty()) check(H5Aread(a.id(), mem_type, v.data()), "read attribute " + name);
+  return v;
+}
+}  // namespace
+
+std::vector<std::int64_t> read_attr_ints(hid_t obj, const std::string& name) {
+  return read_attr_array<std::int64_t>(obj, name, H5T_NATIVE_INT64, true);
+}
+
+std::vector<double> read_attr_doubles(hid_t obj, const std::string& name) {
+  return read_attr_array<double>(obj, name, H5T_NATIVE_DOUBLE, false);
 }
 
 void write_strings(hid_t file, const std::string& path, const std::vector<std::string>& values, int my_rank) {
@@ -333,6 +387,38 @@ Handle open_or_create_group(hid_t file, const std::string& path) {
   Handle lcpl(check(H5Pcreate(H5P_LINK_CREATE), "H5Pcreate"));
   H5Pset_create_intermediate_group(lcpl.id(), 1);
   return Handle(check(H5Gcreate2(file, path.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT), "create group " + path));
+}
+
+bool is_group(hid_t file, const std::string& path) {
+  if (path != "/" && !link_exists(file, path)) return false;
+  H5O_info_t info;
+  if (H5Oget_info_by_name(file, path.c_str(), &info, H5P_DEFAULT) < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return false;
+  }
+  return info.type == H5O_TYPE_GROUP;
+}
+
+Handle open_object(hid_t file, const std::string& path) {
+  return Handle(check(H5Oopen(file, path.c_str(), H5P_DEFAULT), "cannot open " + path));
+}
+
+namespace {
+herr_t collect_object(hid_t root, const char* name, const H5L_info_t* link, void* data) {
+  if (link->type != H5L_TYPE_HARD) return 0;  // soft and external links are not objects of the file
+  H5O_info_t info;
+  if (H5Oget_info_by_name(root, name, &info, H5P_DEFAULT) < 0) return -1;
+  if (info.type == H5O_TYPE_GROUP || info.type == H5O_TYPE_DATASET)
+    static_cast<std::vector<ObjectInfo>*>(data)->push_back(
+        {"/" + std::string(name), info.type == H5O_TYPE_GROUP});
+  return 0;
+}
+}  // namespace
+
+std::vector<ObjectInfo> list_objects(hid_t file) {
+  std::vector<ObjectInfo> out;
+  check(H5Lvisit(file, H5_INDEX_NAME, H5_ITER_INC, collect_object, &out), "list objects");
+  return out;
 }
 
 }  // namespace crmpi::h5

@@ -88,6 +88,8 @@ struct DatasetShape {
   std::uint64_t length = 0;  // extent of dimension 0
 };
 DatasetShape inspect(hid_t file, const std::string& path);
+// The same for attribute `name` of `obj` (dims 0: scalar).
+DatasetShape inspect_attr(hid_t obj, const std::string& name);
 std::string describe_type(const DatasetShape& s);  // e.g. "int64", "float64", "string"
 
 Handle open_dataset(hid_t file, const std::string& path);
@@ -130,14 +132,26 @@ void write_attr_string(hid_t obj, const std::string& name, const std::string& va
 void write_attr_doubles(hid_t obj, const std::string& name, std::span<const double> values);
 void write_attr_ints(hid_t obj, const std::string& name, std::span<const std::int64_t> values);
 bool has_attr(hid_t obj, const std::string& name);
+std::vector<std::string> attr_names(hid_t obj);  // in name order
 std::int64_t read_attr_int(hid_t obj, const std::string& name);
 double read_attr_double(hid_t obj, const std::string& name);
 std::string read_attr_string(hid_t obj, const std::string& name);
+std::vector<std::int64_t> read_attr_ints(hid_t obj, const std::string& name);  // 1-D integer attribute
+std::vector<double> read_attr_doubles(hid_t obj, const std::string& name);     // 1-D numeric attribute
 
 // A list of names as a 1-D fixed-length string dataset (collective create; rank 0 writes).
 void write_strings(hid_t file, const std::string& path, const std::vector<std::string>& values, int my_rank);
 std::vector<std::string> read_strings(hid_t file, const std::string& path);
 
 Handle open_or_create_group(hid_t file, const std::string& path);
+bool is_group(hid_t file, const std::string& path);       // "/" included
+Handle open_object(hid_t file, const std::string& path);  // a group or dataset ("/" too)
+
+// Every group and dataset below the root, as absolute paths in name order ("/a", "/a/b", ...).
+struct ObjectInfo {
+  std::string path;
+  bool group = false;  // else a dataset (other object types are not listed)
+};
+std::vector<ObjectInfo> list_objects(hid_t file);
 
 }  // namespace crmpi::h5

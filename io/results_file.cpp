@@ -35,17 +35,59 @@ void ResultsFile::write_strings(const std::string& path, const std::vector<std::
 
 h5::Handle ResultsFile::group(const std::string& path) { return h5::open_or_create_group(file_.id(), path); }
 
+void ResultsFile::write_strings(const results_schema::Object& o, const std::vector<std::string>& values) {
+  results_schema::expect(o, results_schema::Kind::kStrings, results_schema::Type::kString);
+  write_strings(o.path, values);
+}
+
+namespace rs = results_schema;
+
+namespace {
+// Calls write(id) with the object an attribute belongs to: the file itself for root attributes.
+template <class Write>
+void on_holder(hid_t file, const rs::Object& o, Write&& write) {
+  if (o.path == "/") return write(file);
+  const h5::Handle g = h5::open_or_create_group(file, o.path);
+  write(g.id());
+}
+}  // namespace
+
+void ResultsFile::write_attr_int(const rs::Object& o, std::int64_t value) {
+  rs::expect(o, rs::Kind::kAttr, rs::Type::kInt64);
+  on_holder(file_.id(), o, [&](hid_t id) { h5::write_attr_int(id, std::string(o.entry->attr), value); });
+}
+
+void ResultsFile::write_attr_double(const rs::Object& o, double value) {
+  rs::expect(o, rs::Kind::kAttr, rs::Type::kFloat64);
+  on_holder(file_.id(), o, [&](hid_t id) { h5::write_attr_double(id, std::string(o.entry->attr), value); });
+}
+
+void ResultsFile::write_attr_string(const rs::Object& o, const std::string& value) {
+  rs::expect(o, rs::Kind::kAttr, rs::Type::kString);
+  on_holder(file_.id(), o, [&](hid_t id) { h5::write_attr_string(id, std::string(o.entry->attr), value); });
+}
+
+void ResultsFile::write_attr_ints(const rs::Object& o, std::span<const std::int64_t> values) {
+  rs::expect(o, rs::Kind::kAttrArray, rs::Type::kInt64);
+  on_holder(file_.id(), o, [&](hid_t id) { h5::write_attr_ints(id, std::string(o.entry->attr), values); });
+}
+
+void ResultsFile::write_attr_doubles(const rs::Object& o, std::span<const double> values) {
+  rs::expect(o, rs::Kind::kAttrArray, rs::Type::kFloat64);
+  on_holder(file_.id(), o, [&](hid_t id) { h5::write_attr_doubles(id, std::string(o.entry->attr), values); });
+}
+
 void ResultsFile::write_provenance(const Provenance& p) {
-  const hid_t f = file_.id();
-  h5::write_attr_string(f, "crmpi_version", p.crmpi_version);
-  h5::write_attr_string(f, "command", p.command);
-  h5::write_attr_string(f, "config", p.config_toml);
-  h5::write_attr_string(f, "input_path", p.input_path);
-  h5::write_attr_int(f, "input_bytes", static_cast<std::int64_t>(p.input_bytes));
-  h5::write_attr_string(f, "input_checksum", p.input_checksum);
-  h5::write_attr_int(f, "ranks", p.ranks);
-  h5::write_attr_string(f, "start_time", p.start_time);
-  h5::write_attr_string(f, "end_time", p.end_time);
+  using namespace results_schema::root;
+  write_attr_string(kCrmpiVersion, p.crmpi_version);
+  write_attr_string(kCommand, p.command);
+  write_attr_string(kConfig, p.config_toml);
+  write_attr_string(kInputPath, p.input_path);
+  write_attr_int(kInputBytes, static_cast<std::int64_t>(p.input_bytes));
+  write_attr_string(kInputChecksum, p.input_checksum);
+  write_attr_int(kRanks, p.ranks);
+  write_attr_string(kStartTime, p.start_time);
+  write_attr_string(kEndTime, p.end_time);
 }
 
 std::string utc_now_iso8601() {

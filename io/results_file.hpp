@@ -1,5 +1,7 @@
 // results.h5 writer: distributed columns written collectively at each rank's global offset,
-// small replicated tables written once, and the provenance every output carries.
+// small replicated tables written once, and the provenance every output carries. Jobs write
+// through the layout's entries (io/results_schema.hpp), which fix each object's path, kind and
+// element type; the string-path overloads are the layer underneath.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 
 #include "comm/comm.hpp"
 #include "io/h5.hpp"
+#include "io/results_schema.hpp"
 
 namespace crmpi {
 
@@ -48,6 +51,35 @@ class ResultsFile {
   }
   void write_strings(const std::string& path, const std::vector<std::string>& values);
   h5::Handle group(const std::string& path);
+
+  // Through the layout: an entry (or results_schema::at(entry, model)) in place of the path; an
+  // object written as another kind or element type than its entry says is a bug (exit 70).
+  template <class T>
+  void write_column(const results_schema::Object& o, std::span<const T> local) {
+    results_schema::expect(o, results_schema::Kind::kColumn, results_schema::type_of<T>());
+    write_column<T>(o.path, local);
+  }
+  template <class T, class A>
+  void write_column(const results_schema::Object& o, const std::vector<T, A>& local) {
+    write_column<T>(o, std::span<const T>(local));
+  }
+  template <class T>
+  void write_replicated(const results_schema::Object& o, std::span<const T> values) {
+    results_schema::expect(o, results_schema::Kind::kTable, results_schema::type_of<T>());
+    write_replicated<T>(o.path, values);
+  }
+  template <class T>
+  void write_replicated(const results_schema::Object& o, const std::vector<T>& values) {
+    write_replicated<T>(o, std::span<const T>(values));
+  }
+  void write_strings(const results_schema::Object& o, const std::vector<std::string>& values);
+  // Attributes: every rank passes the same value (collective).
+  void write_attr_int(const results_schema::Object& o, std::int64_t value);
+  void write_attr_double(const results_schema::Object& o, double value);
+  void write_attr_string(const results_schema::Object& o, const std::string& value);
+  void write_attr_ints(const results_schema::Object& o, std::span<const std::int64_t> values);
+  void write_attr_doubles(const results_schema::Object& o, std::span<const double> values);
+
   void write_provenance(const Provenance& p);
   void close() { file_.reset(); }
 

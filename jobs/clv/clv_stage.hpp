@@ -36,7 +36,7 @@ namespace crmpi {
 // The models the stage fits. Purchase models give P(alive), expected purchases and CLV; the
 // Gamma-Gamma spend model gives the expected spend that turns purchases into CLV.
 enum class ClvModel : std::uint8_t { kBgNbd, kMbgNbd, kParetoNbd, kGammaGamma };
-// The model's name in results.h5 (group /clv/<name>) and in the CSV files.
+// The model's name in results.h5 (group /clv/<name>) and in the CSV files (io/results_schema.hpp).
 std::string_view model_name(ClvModel m);
 // A model named on the command line or in the config file (aliases accepted: pareto, gg, ...).
 std::optional<ClvModel> parse_model(std::string_view name);

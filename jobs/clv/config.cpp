@@ -3,6 +3,7 @@
 #include <cmath>
 #include <optional>
 
+#include "io/results_schema.hpp"
 #include "jobs/clv/clv_internal.hpp"
 #include "kernels/common/civil_date.hpp"
 #include "kernels/common/errors.hpp"
@@ -11,10 +12,10 @@ namespace crmpi {
 
 std::string_view model_name(ClvModel m) {
   switch (m) {
-    case ClvModel::kBgNbd: return "bgnbd";
-    case ClvModel::kMbgNbd: return "mbgnbd";
-    case ClvModel::kParetoNbd: return "pareto_nbd";
-    case ClvModel::kGammaGamma: return "gamma_gamma";
+    case ClvModel::kBgNbd: return results_schema::kBgNbd;
+    case ClvModel::kMbgNbd: return results_schema::kMbgNbd;
+    case ClvModel::kParetoNbd: return results_schema::kParetoNbd;
+    case ClvModel::kGammaGamma: return results_schema::kGammaGamma;
   }
   return "";
 }

@@ -11,24 +11,25 @@
 namespace crmpi {
 
 using clv_job::kNaN;
+namespace layout = results_schema;
 
 namespace {
 
-void write_fit(ResultsFile& results, const std::string& group, const clv::FitResult& f) {
-  results.write_strings(group + "/parameters/name", f.names);
-  results.write_replicated(group + "/parameters/estimate", f.estimates);
-  results.write_replicated(group + "/parameters/std_error", f.std_errors);
-  auto g = results.group(group);
-  h5::write_attr_double(g.id(), "log_likelihood", f.log_likelihood);
-  h5::write_attr_double(g.id(), "aic", f.aic);
-  h5::write_attr_double(g.id(), "bic", f.bic);
-  h5::write_attr_int(g.id(), "customers", static_cast<std::int64_t>(f.n_customers));
-  h5::write_attr_int(g.id(), "iterations", f.iterations);
-  h5::write_attr_int(g.id(), "converged", f.converged ? 1 : 0);
-  h5::write_attr_string(g.id(), "message", f.message);
+void write_fit(ResultsFile& results, std::string_view model, const clv::FitResult& f) {
+  results.write_strings(layout::at(layout::clv::kParameterName, model), f.names);
+  results.write_replicated(layout::at(layout::clv::kParameterEstimate, model), f.estimates);
+  results.write_replicated(layout::at(layout::clv::kParameterStdError, model), f.std_errors);
+  results.write_attr_double(layout::at(layout::clv::kModelLogLikelihood, model), f.log_likelihood);
+  results.write_attr_double(layout::at(layout::clv::kModelAic, model), f.aic);
+  results.write_attr_double(layout::at(layout::clv::kModelBic, model), f.bic);
+  results.write_attr_int(layout::at(layout::clv::kModelCustomers, model),
+                         static_cast<std::int64_t>(f.n_customers));
+  results.write_attr_int(layout::at(layout::clv::kModelIterations, model), f.iterations);
+  results.write_attr_int(layout::at(layout::clv::kModelConverged, model), f.converged ? 1 : 0);
+  results.write_attr_string(layout::at(layout::clv::kModelMessage, model), f.message);
   std::string w;
   for (const auto& s : f.warnings) w += (w.empty() ? "" : "; ") + s;
-  h5::write_attr_string(g.id(), "warnings", w);
+  results.write_attr_string(layout::at(layout::clv::kModelWarnings, model), w);
 }
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
@@ -53,34 +54,33 @@ std::vector<double> masked(const std::vector<double>& v, const std::vector<std::
 void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const ClvResult& r, const ClvConfig& cfg,
                const std::string& currency) {
   // Per-customer summary.
-  results.write_column("/clv/customer_id", r.customer_id);
-  results.write_column("/clv/in_calibration", r.in_calibration);
-  results.write_column("/clv/x", masked(r.x, r.in_calibration));
-  results.write_column("/clv/t_x", masked(r.t_x, r.in_calibration));
-  results.write_column("/clv/T", masked(r.T, r.in_calibration));
-  results.write_column("/clv/mean_spend", masked(r.mean_spend, r.in_calibration));
-  results.write_column("/clv/lifecycle_stage", r.stage);
-  results.write_strings("/clv/lifecycle_stage_names", r.stage_names);
+  results.write_column(layout::clv::kCustomerId, r.customer_id);
+  results.write_column(layout::clv::kInCalibration, r.in_calibration);
+  results.write_column(layout::clv::kX, masked(r.x, r.in_calibration));
+  results.write_column(layout::clv::kTX, masked(r.t_x, r.in_calibration));
+  results.write_column(layout::clv::kT, masked(r.T, r.in_calibration));
+  results.write_column(layout::clv::kMeanSpend, masked(r.mean_spend, r.in_calibration));
+  results.write_column(layout::clv::kLifecycleStage, r.stage);
+  results.write_strings(layout::clv::kLifecycleStageNames, r.stage_names);
 
   // Models.
   std::vector<std::string> fit_models;
   std::vector<const clv::FitResult*> fits;
   for (const auto& ms : r.models) {
-    const std::string g = "/clv/" + std::string(model_name(ms.model));
-    results.write_column(g + "/p_alive", std::span<const double>(ms.p_alive));
-    results.write_column(g + "/churn_risk", std::span<const double>(ms.churn_risk));
-    results.write_column(g + "/expected_purchases", std::span<const double>(ms.expected_purchases));
-    if (!ms.clv.empty()) results.write_column(g + "/clv", std::span<const double>(ms.clv));
-    write_fit(results, g, ms.fit);
+    const std::string_view m = model_name(ms.model);
+    results.write_column(layout::at(layout::clv::kPAlive, m), ms.p_alive);
+    results.write_column(layout::at(layout::clv::kChurnRisk, m), ms.churn_risk);
+    results.write_column(layout::at(layout::clv::kExpectedPurchases, m), ms.expected_purchases);
+    if (!ms.clv.empty()) results.write_column(layout::at(layout::clv::kClv, m), ms.clv);
+    write_fit(results, m, ms.fit);
     fit_models.emplace_back(model_name(ms.model));
     fits.push_back(&ms.fit);
   }
   if (r.gamma_gamma) {
-    results.write_column("/clv/gamma_gamma/expected_spend", r.expected_spend);
-    write_fit(results, "/clv/gamma_gamma", *r.gamma_gamma);
-    auto g = results.group("/clv/gamma_gamma");
-    h5::write_attr_double(g.id(), "frequency_spend_correlation", r.frequency_spend_correlation);
-    fit_models.push_back("gamma_gamma");
+    results.write_column(layout::clv::kExpectedSpend, r.expected_spend);
+    write_fit(results, layout::kGammaGamma, *r.gamma_gamma);
+    results.write_attr_double(layout::clv::kFrequencySpendCorrelation, r.frequency_spend_correlation);
+    fit_models.emplace_back(layout::kGammaGamma);
     fits.push_back(&*r.gamma_gamma);
   }
   {
@@ -94,12 +94,12 @@ void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const Clv
       customers.push_back(f->n_customers);
       converged.push_back(f->converged ? 1 : 0);
     }
-    results.write_strings("/clv/fit/model", fit_models);
-    results.write_replicated("/clv/fit/log_likelihood", ll);
-    results.write_replicated("/clv/fit/aic", aic);
-    results.write_replicated("/clv/fit/bic", bic);
-    results.write_replicated("/clv/fit/customers", customers);
-    results.write_replicated("/clv/fit/converged", converged);
+    results.write_strings(layout::clv::kFitModel, fit_models);
+    results.write_replicated(layout::clv::kFitLogLikelihood, ll);
+    results.write_replicated(layout::clv::kFitAic, aic);
+    results.write_replicated(layout::clv::kFitBic, bic);
+    results.write_replicated(layout::clv::kFitCustomers, customers);
+    results.write_replicated(layout::clv::kFitConverged, converged);
   }
 
   // Lifecycle summary.
@@ -109,68 +109,71 @@ void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const Clv
     stage_share.push_back(r.customers ? c / static_cast<double>(r.customers) : 0.0);
     stage_clv_mean.push_back(c > 0 ? r.stage_clv[s] / c : kNaN);
   }
-  results.write_strings("/clv/lifecycle/stage", r.stage_names);
-  results.write_replicated("/clv/lifecycle/customers", r.stage_customers);
-  results.write_replicated("/clv/lifecycle/customer_share", stage_share);
-  results.write_replicated("/clv/lifecycle/expected_purchases", r.stage_expected_purchases);
-  results.write_replicated("/clv/lifecycle/clv_sum", r.stage_clv);
-  results.write_replicated("/clv/lifecycle/clv_mean", stage_clv_mean);
+  results.write_strings(layout::clv::kLifecycleStageName, r.stage_names);
+  results.write_replicated(layout::clv::kLifecycleCustomers, r.stage_customers);
+  results.write_replicated(layout::clv::kLifecycleCustomerShare, stage_share);
+  results.write_replicated(layout::clv::kLifecycleExpectedPurchases, r.stage_expected_purchases);
+  results.write_replicated(layout::clv::kLifecycleClvSum, r.stage_clv);
+  results.write_replicated(layout::clv::kLifecycleClvMean, stage_clv_mean);
 
   // Holdout.
   if (r.holdout_end) {
-    results.write_column("/clv/holdout/actual_purchases", r.holdout_purchases);
-    results.write_column("/clv/holdout/actual_spend", masked(r.holdout_spend, r.in_calibration));
+    results.write_column(layout::clv::kHoldoutActualPurchases, r.holdout_purchases);
+    results.write_column(layout::clv::kHoldoutActualSpend, masked(r.holdout_spend, r.in_calibration));
     std::vector<double> mae, corr, pred_total;
     for (const auto& ms : r.models) {
-      results.write_column("/clv/holdout/predicted_" + std::string(model_name(ms.model)), std::span<const double>(ms.holdout_predicted));
+      results.write_column(layout::at(layout::clv::kHoldoutPredicted, model_name(ms.model)),
+                           ms.holdout_predicted);
       mae.push_back(ms.holdout_mae);
       corr.push_back(ms.holdout_correlation);
       pred_total.push_back(ms.holdout_predicted_total);
     }
     std::vector<std::string> names;
     for (const auto& ms : r.models) names.emplace_back(model_name(ms.model));
-    results.write_strings("/clv/holdout/metrics/model", names);
-    results.write_replicated("/clv/holdout/metrics/mae", mae);
-    results.write_replicated("/clv/holdout/metrics/correlation", corr);
-    results.write_replicated("/clv/holdout/metrics/predicted_total", pred_total);
-    results.write_replicated("/clv/holdout/weekly/week_end_day", r.week_end_day);
-    results.write_replicated("/clv/holdout/weekly/actual_cumulative", r.weekly_actual_cumulative);
+    results.write_strings(layout::clv::kHoldoutMetricsModel, names);
+    results.write_replicated(layout::clv::kHoldoutMae, mae);
+    results.write_replicated(layout::clv::kHoldoutCorrelation, corr);
+    results.write_replicated(layout::clv::kHoldoutPredictedTotal, pred_total);
+    results.write_replicated(layout::clv::kWeekEndDay, r.week_end_day);
+    results.write_replicated(layout::clv::kWeeklyActualCumulative, r.weekly_actual_cumulative);
     for (const auto& ms : r.models)
-      results.write_replicated("/clv/holdout/weekly/expected_cumulative_" + std::string(model_name(ms.model)), ms.weekly_expected_cumulative);
-    auto g = results.group("/clv/holdout");
-    h5::write_attr_int(g.id(), "actual_total", static_cast<std::int64_t>(r.holdout_actual_total));
-    h5::write_attr_string(g.id(), "start", format_iso_date(r.calibration_end + 1));
-    h5::write_attr_string(g.id(), "end", format_iso_date(*r.holdout_end));
+      results.write_replicated(layout::at(layout::clv::kWeeklyExpectedCumulative, model_name(ms.model)),
+                               ms.weekly_expected_cumulative);
+    results.write_attr_int(layout::clv::kHoldoutActualTotal,
+                           static_cast<std::int64_t>(r.holdout_actual_total));
+    results.write_attr_string(layout::clv::kHoldoutStart, format_iso_date(r.calibration_end + 1));
+    results.write_attr_string(layout::clv::kHoldoutEndDate, format_iso_date(*r.holdout_end));
   }
 
   {
-    auto g = results.group("/clv");
-    h5::write_attr_int(g.id(), "calibration_end_day", r.calibration_end);
-    h5::write_attr_string(g.id(), "calibration_end", format_iso_date(r.calibration_end));
-    h5::write_attr_string(g.id(), "holdout_end", r.holdout_end ? format_iso_date(*r.holdout_end) : "");
-    h5::write_attr_string(g.id(), "time_unit", cfg.time_unit);
-    h5::write_attr_string(g.id(), "models", join(fit_models, ","));
-    h5::write_attr_string(g.id(), "primary_model", std::string(model_name(r.models.front().model)));
-    h5::write_attr_int(g.id(), "horizon_months", cfg.horizon_months);
-    h5::write_attr_double(g.id(), "horizon_units",
-                          static_cast<double>(cfg.horizon_months) * clv::month_length(r.unit));
-    h5::write_attr_double(g.id(), "monthly_discount_rate", cfg.discount_rate);
+    using namespace layout::clv;
+    results.write_attr_int(kCalibrationEndDay, r.calibration_end);
+    results.write_attr_string(kCalibrationEnd, format_iso_date(r.calibration_end));
+    results.write_attr_string(kHoldoutEnd, r.holdout_end ? format_iso_date(*r.holdout_end) : "");
+    results.write_attr_string(kTimeUnit, cfg.time_unit);
+    results.write_attr_string(kModels, join(fit_models, ","));
+    results.write_attr_string(kPrimaryModel, std::string(model_name(r.models.front().model)));
+    results.write_attr_int(kHorizonMonths, cfg.horizon_months);
+    results.write_attr_double(kHorizonUnits,
+                              static_cast<double>(cfg.horizon_months) * clv::month_length(r.unit));
+    results.write_attr_double(kMonthlyDiscountRate, cfg.discount_rate);
     const auto th = cfg.thresholds();
     const double t[] = {th.new_max_tenure, th.churned_below, th.at_risk_below, th.reactivation_gap,
                         th.loyal_min_frequency, th.loyal_min_tenure};
-    h5::write_attr_doubles(g.id(), "lifecycle_thresholds", t);
-    h5::write_attr_string(g.id(), "lifecycle_thresholds_names",
-                          "new_max_tenure,churned_below,at_risk_below,reactivation_gap,loyal_min_frequency,"
-                          "loyal_min_tenure (time unit of the models)");
-    h5::write_attr_int(g.id(), "customers", static_cast<std::int64_t>(r.customers));
-    h5::write_attr_int(g.id(), "calibration_customers", static_cast<std::int64_t>(r.calibration_customers));
-    h5::write_attr_int(g.id(), "distinct_summaries", static_cast<std::int64_t>(r.triples));
-    h5::write_attr_int(g.id(), "spend_customers", static_cast<std::int64_t>(r.spend_customers));
-    h5::write_attr_string(g.id(), "currency", currency);
-    h5::write_attr_string(g.id(), "warnings", join(r.warnings, "; "));
-    h5::write_attr_string(g.id(), "aggregation",
-                          "fits on the merged global (x, t_x, T) table; sums over customers exact "
-                          "(fixed point 2^-24, 128-bit): identical at any rank count (docs/clv.md)");
+    results.write_attr_doubles(kLifecycleThresholds, t);
+    results.write_attr_string(
+        kLifecycleThresholdsNames,
+        "new_max_tenure,churned_below,at_risk_below,reactivation_gap,loyal_min_frequency,"
+        "loyal_min_tenure (time unit of the models)");
+    results.write_attr_int(kCustomers, static_cast<std::int64_t>(r.customers));
+    results.write_attr_int(kCalibrationCustomers, static_cast<std::int64_t>(r.calibration_customers));
+    results.write_attr_int(kDistinctSummaries, static_cast<std::int64_t>(r.triples));
+    results.write_attr_int(kSpendCustomers, static_cast<std::int64_t>(r.spend_customers));
+    results.write_attr_string(kCurrency, currency);
+    results.write_attr_string(kWarnings, join(r.warnings, "; "));
+    results.write_attr_string(kAggregation,
+                              "fits on the merged global (x, t_x, T) table; sums over customers exact "
+                              "(fixed point 2^-24, 128-bit): identical at any rank count (docs/clv.md)");
   }
 
   const std::string models_csv = out.temp_path("csv/clv_models.csv");

@@ -68,8 +68,8 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
     for (const Stage* s : done) s->write(input, results, out);
     results.write_provenance(make_provenance(ctx, in));
     if (options.record_stages) {
-      h5::write_attr_string(results.id(), "stages_run", join(summary.ran, ","));
-      h5::write_attr_string(results.id(), "stages_skipped", join(summary.skipped, "; "));
+      results.write_attr_string(results_schema::root::kStagesRun, join(summary.ran, ","));
+      results.write_attr_string(results_schema::root::kStagesSkipped, join(summary.skipped, "; "));
     }
   }
   out.commit();

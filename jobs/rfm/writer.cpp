@@ -7,21 +7,23 @@
 
 namespace crmpi {
 
+namespace layout = results_schema;
+
 void write_rfm(const Comm& comm, ResultsFile& results, OutputSet& out, const RfmResult& r,
                const std::string& currency) {
-  results.write_column("/rfm/customer_id", r.customer_id);
-  results.write_column("/rfm/recency_days", r.metrics.recency_days);
-  results.write_column("/rfm/frequency", r.activity.orders);
-  results.write_column("/rfm/monetary_cents", r.activity.total_cents);
-  results.write_column("/rfm/avg_order_cents", r.metrics.avg_order_cents);
-  results.write_column("/rfm/tenure_days", r.metrics.tenure_days);
-  results.write_column("/rfm/first_order_day", r.activity.first_day);
-  results.write_column("/rfm/last_order_day", r.activity.last_day);
-  results.write_column("/rfm/r_score", r.r_score);
-  results.write_column("/rfm/f_score", r.f_score);
-  results.write_column("/rfm/m_score", r.m_score);
-  results.write_column("/rfm/segment", r.segment);
-  results.write_strings("/rfm/segment_names", r.segments.names);
+  results.write_column(layout::rfm::kCustomerId, r.customer_id);
+  results.write_column(layout::rfm::kRecencyDays, r.metrics.recency_days);
+  results.write_column(layout::rfm::kFrequency, r.activity.orders);
+  results.write_column(layout::rfm::kMonetaryCents, r.activity.total_cents);
+  results.write_column(layout::rfm::kAvgOrderCents, r.metrics.avg_order_cents);
+  results.write_column(layout::rfm::kTenureDays, r.metrics.tenure_days);
+  results.write_column(layout::rfm::kFirstOrderDay, r.activity.first_day);
+  results.write_column(layout::rfm::kLastOrderDay, r.activity.last_day);
+  results.write_column(layout::rfm::kRScore, r.r_score);
+  results.write_column(layout::rfm::kFScore, r.f_score);
+  results.write_column(layout::rfm::kMScore, r.m_score);
+  results.write_column(layout::rfm::kSegment, r.segment);
+  results.write_strings(layout::rfm::kSegmentNames, r.segments.names);
 
   const std::size_t n_seg = r.segments.names.size();
   std::uint64_t customers = 0;
@@ -39,29 +41,28 @@ void write_rfm(const Comm& comm, ResultsFile& results, OutputSet& out, const Rfm
     mean_freq[s] = c > 0 ? static_cast<double>(r.seg_frequency_sum[s]) / c : 0.0;
     mean_mon[s] = c > 0 ? static_cast<double>(r.seg_revenue[s]) / c / 100.0 : 0.0;
   }
-  results.write_replicated("/rfm/summary/customers", r.seg_customers);
-  results.write_replicated("/rfm/summary/revenue_cents", r.seg_revenue);
-  results.write_replicated("/rfm/summary/customer_share", cust_share);
-  results.write_replicated("/rfm/summary/revenue_share", rev_share);
-  results.write_replicated("/rfm/summary/mean_recency_days", mean_rec);
-  results.write_replicated("/rfm/summary/mean_frequency", mean_freq);
-  results.write_replicated("/rfm/summary/mean_monetary", mean_mon);
-  results.write_replicated("/rfm/cells/customers", r.cell_customers);
-  {
-    auto g = results.group("/rfm");
-    h5::write_attr_int(g.id(), "as_of_day", r.as_of_day);
-    h5::write_attr_string(g.id(), "as_of", format_iso_date(r.as_of_day));
-    h5::write_attr_int(g.id(), "buyers", static_cast<std::int64_t>(r.buyers));
-    h5::write_attr_string(g.id(), "currency", currency);
-    h5::write_attr_string(g.id(), "score_method",
-                          "score = 1 + floor(5 * L / n), L = buyers with a strictly smaller value, n = buyers; "
-                          "recency scored on its negation; exact across ranks (docs/rfm.md)");
-    const char* names[] = {"cut_points_neg_recency", "cut_points_frequency", "cut_points_monetary_cents"};
-    for (std::size_t k = 0; k < 3; ++k) {
-      std::vector<std::int64_t> v;
-      for (const auto& c : r.cuts[k].value) v.push_back(c ? *c : std::numeric_limits<std::int64_t>::min());
-      h5::write_attr_ints(g.id(), names[k], v);
-    }
+  results.write_replicated(layout::rfm::kSummaryCustomers, r.seg_customers);
+  results.write_replicated(layout::rfm::kSummaryRevenueCents, r.seg_revenue);
+  results.write_replicated(layout::rfm::kSummaryCustomerShare, cust_share);
+  results.write_replicated(layout::rfm::kSummaryRevenueShare, rev_share);
+  results.write_replicated(layout::rfm::kSummaryMeanRecency, mean_rec);
+  results.write_replicated(layout::rfm::kSummaryMeanFrequency, mean_freq);
+  results.write_replicated(layout::rfm::kSummaryMeanMonetary, mean_mon);
+  results.write_replicated(layout::rfm::kCellsCustomers, r.cell_customers);
+  results.write_attr_int(layout::rfm::kAsOfDay, r.as_of_day);
+  results.write_attr_string(layout::rfm::kAsOf, format_iso_date(r.as_of_day));
+  results.write_attr_int(layout::rfm::kBuyers, static_cast<std::int64_t>(r.buyers));
+  results.write_attr_string(layout::rfm::kCurrency, currency);
+  results.write_attr_string(
+      layout::rfm::kScoreMethod,
+      "score = 1 + floor(5 * L / n), L = buyers with a strictly smaller value, n = buyers; "
+      "recency scored on its negation; exact across ranks (docs/rfm.md)");
+  const layout::Entry* cut_points[] = {&layout::rfm::kCutPointsNegRecency, &layout::rfm::kCutPointsFrequency,
+                                       &layout::rfm::kCutPointsMonetary};
+  for (std::size_t k = 0; k < 3; ++k) {
+    std::vector<std::int64_t> v;
+    for (const auto& c : r.cuts[k].value) v.push_back(c ? *c : std::numeric_limits<std::int64_t>::min());
+    results.write_attr_ints(*cut_points[k], v);
   }
 
   const std::string seg_csv = out.temp_path("csv/rfm_segments.csv");

@@ -1,0 +1,534 @@
+// The results.h5 layout, defined once (docs/results.md describes it for people; its tables are
+// printed from kEntries by tests/e2e/results/results_layout).
+//
+// Every group, dataset and attribute any job writes is one Entry below. Writers (ResultsFile) and
+// the reader (ResultsReader) take entries, not strings, and check the element type against it.
+// Paths that depend on a CLV model hold a placeholder that at() fills in:
+//   {model}   a purchase model: bgnbd, mbgnbd, pareto_nbd
+//   {fitted}  any fitted model: a purchase model or gamma_gamma
+// There is no layout version attribute: adding one would change every output file. A reader
+// tells the layout from the objects present (stages, models, holdout).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace crmpi::results_schema {
+
+// How an object is stored.
+enum class Kind : std::uint8_t {
+  kGroup,
+  kColumn,     // one row per customer, in the row order of its stage's customer_id; each rank writes its part
+  kTable,      // small 1-D table, the same on every rank, written by rank 0
+  kStrings,    // 1-D fixed-length UTF-8 strings (names: code c names entry c)
+  kAttr,       // scalar attribute of the group `path`
+  kAttrArray,  // 1-D attribute of the group `path`
+};
+
+// Element type as stored (little-endian; integers as named, strings fixed-length UTF-8).
+enum class Type : std::uint8_t { kNone, kUint8, kUint32, kUint64, kInt32, kInt64, kFloat64, kString };
+
+// The stage that writes an object (its first path component); kRoot: every job.
+enum class Part : std::uint8_t { kRoot, kRfm, kClv };
+
+// When an object is present, given that its stage ran.
+enum class When : std::uint8_t {
+  kAlways,
+  kPipeline,    // `crmpi run` only
+  kGammaGamma,  // gamma_gamma among the CLV models (--models ...,gg)
+  kHoldout,     // CLV with --holdout-end
+};
+
+// Which models a placeholder stands for (kOnce: the path has none).
+enum class Each : std::uint8_t { kOnce, kPurchaseModel, kFittedModel };
+
+struct Entry {
+  std::string_view path;  // the group, the dataset, or the group that holds the attribute
+  std::string_view attr;  // attribute name ("" unless kAttr / kAttrArray)
+  Kind kind;
+  Type type;
+  When when;
+  std::string_view rows;  // datasets: the dataset whose length this one shares ("": its own)
+  std::string_view meaning;
+  Part part;  // derived from path
+  Each each;  // derived from path
+};
+
+// Model names in paths, group names and CSV files (jobs/clv's model_name() returns these).
+inline constexpr std::string_view kBgNbd = "bgnbd";
+inline constexpr std::string_view kMbgNbd = "mbgnbd";
+inline constexpr std::string_view kParetoNbd = "pareto_nbd";
+inline constexpr std::string_view kGammaGamma = "gamma_gamma";
+inline constexpr std::string_view kPurchaseModels[] = {kBgNbd, kMbgNbd, kParetoNbd};
+inline constexpr std::string_view kFittedModels[] = {kBgNbd, kMbgNbd, kParetoNbd, kGammaGamma};
+inline constexpr std::string_view kModelPlaceholder = "{model}";
+inline constexpr std::string_view kFittedPlaceholder = "{fitted}";
+
+// ---- building entries (derived fields filled in) ----------------------------------------------
+namespace detail {
+constexpr bool contains(std::string_view s, std::string_view what) {
+  return s.find(what) != std::string_view::npos;
+}
+constexpr Part part_of(std::string_view path) {
+  if (path.starts_with("/rfm")) return Part::kRfm;
+  if (path.starts_with("/clv")) return Part::kClv;
+  return Part::kRoot;
+}
+constexpr Each each_of(std::string_view path) {
+  if (contains(path, kModelPlaceholder)) return Each::kPurchaseModel;
+  if (contains(path, kFittedPlaceholder)) return Each::kFittedModel;
+  return Each::kOnce;
+}
+constexpr std::string_view customer_id_of(std::string_view path) {
+  return part_of(path) == Part::kRfm ? "/rfm/customer_id" : "/clv/customer_id";
+}
+constexpr Entry make(std::string_view path, std::string_view attr, Kind k, Type t, When w,
+                     std::string_view rows, std::string_view meaning) {
+  return Entry{path, attr, k, t, w, rows, meaning, part_of(path), each_of(path)};
+}
+}  // namespace detail
+
+constexpr Entry group(std::string_view path, std::string_view meaning, When w = When::kAlways) {
+  return detail::make(path, "", Kind::kGroup, Type::kNone, w, "", meaning);
+}
+constexpr Entry column(std::string_view path, Type t, std::string_view meaning, When w = When::kAlways) {
+  return detail::make(path, "", Kind::kColumn, t, w, detail::customer_id_of(path), meaning);
+}
+constexpr Entry table(std::string_view path, Type t, std::string_view rows, std::string_view meaning,
+                      When w = When::kAlways) {
+  return detail::make(path, "", Kind::kTable, t, w, rows, meaning);
+}
+constexpr Entry strings(std::string_view path, std::string_view meaning, When w = When::kAlways) {
+  return detail::make(path, "", Kind::kStrings, Type::kString, w, "", meaning);
+}
+constexpr Entry attr(std::string_view path, std::string_view name, Type t, std::string_view meaning,
+                     When w = When::kAlways) {
+  return detail::make(path, name, Kind::kAttr, t, w, "", meaning);
+}
+constexpr Entry attr_array(std::string_view path, std::string_view name, Type t, std::string_view meaning,
+                           When w = When::kAlways) {
+  return detail::make(path, name, Kind::kAttrArray, t, w, "", meaning);
+}
+
+using enum Type;
+
+// ---- root: provenance (every job) and the pipeline's stage list --------------------------------
+namespace root {
+inline constexpr Entry kCrmpiVersion =
+    attr("/", "crmpi_version", kString, "version of the crmpi that wrote the file");
+inline constexpr Entry kCommand = attr("/", "command", kString, "the subcommand: run, rfm or clv");
+inline constexpr Entry kConfig = attr("/", "config", kString, "the effective configuration (TOML)");
+inline constexpr Entry kInputPath = attr("/", "input_path", kString, "the input file as given");
+inline constexpr Entry kInputBytes = attr("/", "input_bytes", kInt64, "size of the input file");
+inline constexpr Entry kInputChecksum =
+    attr("/", "input_checksum", kString, "hex of the position-keyed checksum of the input's key datasets");
+inline constexpr Entry kRanks = attr("/", "ranks", kInt64, "MPI ranks of the job");
+inline constexpr Entry kStartTime = attr("/", "start_time", kString, "job start, ISO 8601 UTC");
+inline constexpr Entry kEndTime = attr("/", "end_time", kString, "job end, ISO 8601 UTC");
+inline constexpr Entry kStagesRun =
+    attr("/", "stages_run", kString, "stages run, comma-separated, in order (rfm,clv)", When::kPipeline);
+inline constexpr Entry kStagesSkipped =
+    attr("/", "stages_skipped", kString, "why stages were skipped, one reason each, '; '-separated",
+         When::kPipeline);
+}  // namespace root
+
+// ---- /rfm: `crmpi rfm` and the rfm stage of `crmpi run` (docs/rfm.md) --------------------------
+namespace rfm {
+inline constexpr Entry kGroup = group("/rfm", "RFM metrics, scores and segments");
+inline constexpr Entry kAsOfDay =
+    attr("/rfm", "as_of_day", kInt64, "orders up to this day count (days since 1970-01-01)");
+inline constexpr Entry kAsOf = attr("/rfm", "as_of", kString, "as_of_day as YYYY-MM-DD");
+inline constexpr Entry kBuyers =
+    attr("/rfm", "buyers", kInt64, "customers with an order by as_of (the n of the scores)");
+inline constexpr Entry kCurrency = attr("/rfm", "currency", kString, "ISO 4217 code of the money columns");
+inline constexpr Entry kScoreMethod =
+    attr("/rfm", "score_method", kString, "how scores follow from the values");
+inline constexpr Entry kCutPointsNegRecency = attr_array(
+    "/rfm", "cut_points_neg_recency", kInt64, "the 4 order statistics of -recency_days (INT64_MIN: none)");
+inline constexpr Entry kCutPointsFrequency = attr_array(
+    "/rfm", "cut_points_frequency", kInt64, "the 4 order statistics of frequency (INT64_MIN: none)");
+inline constexpr Entry kCutPointsMonetary =
+    attr_array("/rfm", "cut_points_monetary_cents", kInt64,
+               "the 4 order statistics of monetary_cents (INT64_MIN: none)");
+
+inline constexpr Entry kCustomerId =
+    column("/rfm/customer_id", kUint64, "the input's /customers/customer_id");
+inline constexpr Entry kRecencyDays =
+    column("/rfm/recency_days", kInt32, "as_of - day of the last order (-1: no order)");
+inline constexpr Entry kFrequency = column("/rfm/frequency", kUint32, "number of orders");
+inline constexpr Entry kMonetaryCents = column("/rfm/monetary_cents", kInt64, "total amount, minor units");
+inline constexpr Entry kAvgOrderCents =
+    column("/rfm/avg_order_cents", kFloat64, "monetary / frequency (0: no order)");
+inline constexpr Entry kTenureDays =
+    column("/rfm/tenure_days", kInt32, "as_of - min(signup day, first order day)");
+inline constexpr Entry kFirstOrderDay =
+    column("/rfm/first_order_day", kInt32, "days since 1970-01-01 (-1: no order)");
+inline constexpr Entry kLastOrderDay =
+    column("/rfm/last_order_day", kInt32, "days since 1970-01-01 (-1: no order)");
+inline constexpr Entry kRScore = column("/rfm/r_score", kUint8, "recency quintile score 1-5 (0: no order)");
+inline constexpr Entry kFScore = column("/rfm/f_score", kUint8, "frequency quintile score 1-5 (0: no order)");
+inline constexpr Entry kMScore = column("/rfm/m_score", kUint8, "monetary quintile score 1-5 (0: no order)");
+inline constexpr Entry kSegment =
+    column("/rfm/segment", kUint8, "segment code into segment_names (0: No Purchases)");
+inline constexpr Entry kSegmentNames = strings("/rfm/segment_names", "segment names");
+
+inline constexpr Entry kSummary = group("/rfm/summary", "one row per segment (rows of segment_names)");
+inline constexpr Entry kSummaryCustomers =
+    table("/rfm/summary/customers", kUint64, "/rfm/segment_names", "customers");
+inline constexpr Entry kSummaryRevenueCents =
+    table("/rfm/summary/revenue_cents", kInt64, "/rfm/segment_names", "revenue, minor units");
+inline constexpr Entry kSummaryCustomerShare =
+    table("/rfm/summary/customer_share", kFloat64, "/rfm/segment_names", "share of all customers");
+inline constexpr Entry kSummaryRevenueShare =
+    table("/rfm/summary/revenue_share", kFloat64, "/rfm/segment_names", "share of all revenue");
+inline constexpr Entry kSummaryMeanRecency =
+    table("/rfm/summary/mean_recency_days", kFloat64, "/rfm/segment_names",
+          "mean recency_days (0 for No Purchases)");
+inline constexpr Entry kSummaryMeanFrequency =
+    table("/rfm/summary/mean_frequency", kFloat64, "/rfm/segment_names", "mean frequency");
+inline constexpr Entry kSummaryMeanMonetary =
+    table("/rfm/summary/mean_monetary", kFloat64, "/rfm/segment_names", "mean monetary, currency units");
+
+inline constexpr Entry kCells = group("/rfm/cells", "the 125 (r, f, m) score cells");
+inline constexpr Entry kCellsCustomers =
+    table("/rfm/cells/customers", kUint64, "", "customers per cell, index (r-1)*25 + (f-1)*5 + (m-1)");
+}  // namespace rfm
+
+// ---- /clv: `crmpi clv` and the clv stage of `crmpi run` (docs/clv.md) --------------------------
+namespace clv {
+inline constexpr Entry kGroup = group("/clv", "CLV summaries, models, scores, lifecycle");
+inline constexpr Entry kCalibrationEndDay =
+    attr("/clv", "calibration_end_day", kInt64, "last day of calibration (days since 1970-01-01)");
+inline constexpr Entry kCalibrationEnd =
+    attr("/clv", "calibration_end", kString, "calibration_end_day as YYYY-MM-DD");
+inline constexpr Entry kHoldoutEnd =
+    attr("/clv", "holdout_end", kString, "last day of the holdout, YYYY-MM-DD (\"\": none)");
+inline constexpr Entry kTimeUnit =
+    attr("/clv", "time_unit", kString, "unit of t_x, T, rates and horizons: day or week");
+inline constexpr Entry kModels =
+    attr("/clv", "models", kString, "fitted models, comma-separated, purchase models first");
+inline constexpr Entry kPrimaryModel =
+    attr("/clv", "primary_model", kString, "the purchase model of the lifecycle stages");
+inline constexpr Entry kHorizonMonths =
+    attr("/clv", "horizon_months", kInt64, "horizon of expected purchases and CLV");
+inline constexpr Entry kHorizonUnits = attr("/clv", "horizon_units", kFloat64, "the horizon in time units");
+inline constexpr Entry kMonthlyDiscountRate =
+    attr("/clv", "monthly_discount_rate", kFloat64, "CLV discount rate per month");
+inline constexpr Entry kLifecycleThresholds = attr_array(
+    "/clv", "lifecycle_thresholds", kFloat64, "the 6 lifecycle thresholds (time units), named below");
+inline constexpr Entry kLifecycleThresholdsNames =
+    attr("/clv", "lifecycle_thresholds_names", kString, "names of lifecycle_thresholds, comma-separated");
+inline constexpr Entry kCustomers = attr("/clv", "customers", kInt64, "customers (rows of the columns)");
+inline constexpr Entry kCalibrationCustomers =
+    attr("/clv", "calibration_customers", kInt64, "customers with a purchase by calibration end");
+inline constexpr Entry kDistinctSummaries =
+    attr("/clv", "distinct_summaries", kInt64, "distinct (x, t_x, T) fitted");
+inline constexpr Entry kSpendCustomers =
+    attr("/clv", "spend_customers", kInt64, "rows of the Gamma-Gamma table (repeat buyers with spend > 0)");
+inline constexpr Entry kCurrency = attr("/clv", "currency", kString, "ISO 4217 code of spend and CLV");
+inline constexpr Entry kWarnings = attr("/clv", "warnings", kString, "warnings of the job, '; '-separated");
+inline constexpr Entry kAggregation = attr("/clv", "aggregation", kString, "how sums stay rank-independent");
+
+inline constexpr Entry kCustomerId =
+    column("/clv/customer_id", kUint64, "the input's /customers/customer_id");
+inline constexpr Entry kInCalibration =
+    column("/clv/in_calibration", kUint8, "1: a purchase by calibration end");
+inline constexpr Entry kX =
+    column("/clv/x", kFloat64, "repeat purchase days in calibration (NaN: not in calibration)");
+inline constexpr Entry kTX =
+    column("/clv/t_x", kFloat64, "last - first purchase day, time units (NaN: not in calibration)");
+inline constexpr Entry kT =
+    column("/clv/T", kFloat64, "calibration end - first purchase day, time units (NaN: not in calibration)");
+inline constexpr Entry kMeanSpend = column(
+    "/clv/mean_spend", kFloat64, "mean spend of the repeat days, currency units (NaN: not in calibration)");
+inline constexpr Entry kLifecycleStage =
+    column("/clv/lifecycle_stage", kUint8, "stage code into lifecycle_stage_names (primary model)");
+inline constexpr Entry kLifecycleStageNames = strings("/clv/lifecycle_stage_names", "lifecycle stage names");
+
+// Per fitted model: the fit.
+inline constexpr Entry kModelGroup = group("/clv/{fitted}", "one fitted model");
+inline constexpr Entry kModelLogLikelihood =
+    attr("/clv/{fitted}", "log_likelihood", kFloat64, "at the estimates");
+inline constexpr Entry kModelAic = attr("/clv/{fitted}", "aic", kFloat64, "Akaike information criterion");
+inline constexpr Entry kModelBic = attr("/clv/{fitted}", "bic", kFloat64, "Bayesian information criterion");
+inline constexpr Entry kModelCustomers = attr("/clv/{fitted}", "customers", kInt64, "customers fitted");
+inline constexpr Entry kModelIterations =
+    attr("/clv/{fitted}", "iterations", kInt64,
+         "log-likelihood evaluations by the optimiser, line-search trials included");
+inline constexpr Entry kModelConverged =
+    attr("/clv/{fitted}", "converged", kInt64, "1: the optimiser converged");
+inline constexpr Entry kModelMessage = attr("/clv/{fitted}", "message", kString, "the optimiser's message");
+inline constexpr Entry kModelWarnings =
+    attr("/clv/{fitted}", "warnings", kString, "the fit's warnings, '; '-separated");
+inline constexpr Entry kParameters = group("/clv/{fitted}/parameters", "one row per parameter");
+inline constexpr Entry kParameterName = strings("/clv/{fitted}/parameters/name", "parameter names");
+inline constexpr Entry kParameterEstimate =
+    table("/clv/{fitted}/parameters/estimate", kFloat64, "/clv/{fitted}/parameters/name", "estimate");
+inline constexpr Entry kParameterStdError =
+    table("/clv/{fitted}/parameters/std_error", kFloat64, "/clv/{fitted}/parameters/name", "standard error");
+
+// Per purchase model: the scores.
+inline constexpr Entry kPAlive = column("/clv/{model}/p_alive", kFloat64, "P(alive | x, t_x, T)");
+inline constexpr Entry kChurnRisk = column("/clv/{model}/churn_risk", kFloat64, "1 - p_alive");
+inline constexpr Entry kExpectedPurchases =
+    column("/clv/{model}/expected_purchases", kFloat64, "E[purchases over the horizon | x, t_x, T]");
+inline constexpr Entry kClv = column("/clv/{model}/clv", kFloat64,
+                                     "discounted CLV over the horizon, currency units", When::kGammaGamma);
+
+// The spend model.
+inline constexpr Entry kExpectedSpend = column("/clv/gamma_gamma/expected_spend", kFloat64,
+                                               "E[spend per purchase | x, mean_spend]", When::kGammaGamma);
+inline constexpr Entry kFrequencySpendCorrelation =
+    attr("/clv/gamma_gamma", "frequency_spend_correlation", kFloat64,
+         "corr(x, mean_spend) over repeat buyers", When::kGammaGamma);
+
+// All fits side by side.
+inline constexpr Entry kFit = group("/clv/fit", "one row per fitted model");
+inline constexpr Entry kFitModel = strings("/clv/fit/model", "model name");
+inline constexpr Entry kFitLogLikelihood =
+    table("/clv/fit/log_likelihood", kFloat64, "/clv/fit/model", "log-likelihood");
+inline constexpr Entry kFitAic = table("/clv/fit/aic", kFloat64, "/clv/fit/model", "AIC");
+inline constexpr Entry kFitBic = table("/clv/fit/bic", kFloat64, "/clv/fit/model", "BIC");
+inline constexpr Entry kFitCustomers =
+    table("/clv/fit/customers", kUint64, "/clv/fit/model", "customers fitted");
+inline constexpr Entry kFitConverged = table("/clv/fit/converged", kUint8, "/clv/fit/model", "1: converged");
+
+// Lifecycle stages (primary model).
+inline constexpr Entry kLifecycle = group("/clv/lifecycle", "one row per lifecycle stage");
+inline constexpr Entry kLifecycleStageName = strings("/clv/lifecycle/stage", "stage name");
+inline constexpr Entry kLifecycleCustomers =
+    table("/clv/lifecycle/customers", kUint64, "/clv/lifecycle/stage", "customers");
+inline constexpr Entry kLifecycleCustomerShare =
+    table("/clv/lifecycle/customer_share", kFloat64, "/clv/lifecycle/stage", "share of all customers");
+inline constexpr Entry kLifecycleExpectedPurchases =
+    table("/clv/lifecycle/expected_purchases", kFloat64, "/clv/lifecycle/stage",
+          "sum of the primary model's expected_purchases");
+inline constexpr Entry kLifecycleClvSum =
+    table("/clv/lifecycle/clv_sum", kFloat64, "/clv/lifecycle/stage",
+          "sum of the primary model's clv (NaN: no gamma_gamma, not_in_calibration)");
+inline constexpr Entry kLifecycleClvMean = table("/clv/lifecycle/clv_mean", kFloat64, "/clv/lifecycle/stage",
+                                                 "clv_sum / customers (NaN: no customers)");
+
+// Holdout validation.
+inline constexpr Entry kHoldout =
+    group("/clv/holdout", "holdout validation of the purchase models", When::kHoldout);
+inline constexpr Entry kHoldoutActualTotal =
+    attr("/clv/holdout", "actual_total", kInt64, "holdout purchase days of the calibration customers",
+         When::kHoldout);
+inline constexpr Entry kHoldoutStart =
+    attr("/clv/holdout", "start", kString, "first holdout day, YYYY-MM-DD", When::kHoldout);
+inline constexpr Entry kHoldoutEndDate =
+    attr("/clv/holdout", "end", kString, "last holdout day, YYYY-MM-DD", When::kHoldout);
+inline constexpr Entry kHoldoutActualPurchases =
+    column("/clv/holdout/actual_purchases", kUint32, "distinct purchase days in the holdout", When::kHoldout);
+inline constexpr Entry kHoldoutActualSpend =
+    column("/clv/holdout/actual_spend", kFloat64,
+           "spend in the holdout, currency units (NaN: not in calibration)", When::kHoldout);
+inline constexpr Entry kHoldoutPredicted = column(
+    "/clv/holdout/predicted_{model}", kFloat64, "E[purchases over the holdout | x, t_x, T]", When::kHoldout);
+inline constexpr Entry kHoldoutMetrics =
+    group("/clv/holdout/metrics", "one row per purchase model", When::kHoldout);
+inline constexpr Entry kHoldoutMetricsModel =
+    strings("/clv/holdout/metrics/model", "model name", When::kHoldout);
+inline constexpr Entry kHoldoutMae =
+    table("/clv/holdout/metrics/mae", kFloat64, "/clv/holdout/metrics/model",
+          "mean |predicted - actual| over calibration customers", When::kHoldout);
+inline constexpr Entry kHoldoutCorrelation =
+    table("/clv/holdout/metrics/correlation", kFloat64, "/clv/holdout/metrics/model",
+          "Pearson correlation of predicted and actual", When::kHoldout);
+inline constexpr Entry kHoldoutPredictedTotal =
+    table("/clv/holdout/metrics/predicted_total", kFloat64, "/clv/holdout/metrics/model", "sum of predicted",
+          When::kHoldout);
+inline constexpr Entry kWeekly = group("/clv/holdout/weekly", "one row per holdout week", When::kHoldout);
+inline constexpr Entry kWeekEndDay = table("/clv/holdout/weekly/week_end_day", kInt32, "",
+                                           "last day of the week (the last may be partial)", When::kHoldout);
+inline constexpr Entry kWeeklyActualCumulative =
+    table("/clv/holdout/weekly/actual_cumulative", kUint64, "/clv/holdout/weekly/week_end_day",
+          "actual purchase days up to the week's end", When::kHoldout);
+inline constexpr Entry kWeeklyExpectedCumulative =
+    table("/clv/holdout/weekly/expected_cumulative_{model}", kFloat64, "/clv/holdout/weekly/week_end_day",
+          "expected purchases up to the week's end", When::kHoldout);
+}  // namespace clv
+
+// Every entry, in the order of the documentation.
+inline constexpr const Entry* kEntries[] = {
+    &root::kCrmpiVersion,
+    &root::kCommand,
+    &root::kConfig,
+    &root::kInputPath,
+    &root::kInputBytes,
+    &root::kInputChecksum,
+    &root::kRanks,
+    &root::kStartTime,
+    &root::kEndTime,
+    &root::kStagesRun,
+    &root::kStagesSkipped,
+    // /rfm
+    &rfm::kGroup,
+    &rfm::kAsOfDay,
+    &rfm::kAsOf,
+    &rfm::kBuyers,
+    &rfm::kCurrency,
+    &rfm::kScoreMethod,
+    &rfm::kCutPointsNegRecency,
+    &rfm::kCutPointsFrequency,
+    &rfm::kCutPointsMonetary,
+    &rfm::kCustomerId,
+    &rfm::kRecencyDays,
+    &rfm::kFrequency,
+    &rfm::kMonetaryCents,
+    &rfm::kAvgOrderCents,
+    &rfm::kTenureDays,
+    &rfm::kFirstOrderDay,
+    &rfm::kLastOrderDay,
+    &rfm::kRScore,
+    &rfm::kFScore,
+    &rfm::kMScore,
+    &rfm::kSegment,
+    &rfm::kSegmentNames,
+    &rfm::kSummary,
+    &rfm::kSummaryCustomers,
+    &rfm::kSummaryRevenueCents,
+    &rfm::kSummaryCustomerShare,
+    &rfm::kSummaryRevenueShare,
+    &rfm::kSummaryMeanRecency,
+    &rfm::kSummaryMeanFrequency,
+    &rfm::kSummaryMeanMonetary,
+    &rfm::kCells,
+    &rfm::kCellsCustomers,
+    // /clv
+    &clv::kGroup,
+    &clv::kCalibrationEndDay,
+    &clv::kCalibrationEnd,
+    &clv::kHoldoutEnd,
+    &clv::kTimeUnit,
+    &clv::kModels,
+    &clv::kPrimaryModel,
+    &clv::kHorizonMonths,
+    &clv::kHorizonUnits,
+    &clv::kMonthlyDiscountRate,
+    &clv::kLifecycleThresholds,
+    &clv::kLifecycleThresholdsNames,
+    &clv::kCustomers,
+    &clv::kCalibrationCustomers,
+    &clv::kDistinctSummaries,
+    &clv::kSpendCustomers,
+    &clv::kCurrency,
+    &clv::kWarnings,
+    &clv::kAggregation,
+    &clv::kCustomerId,
+    &clv::kInCalibration,
+    &clv::kX,
+    &clv::kTX,
+    &clv::kT,
+    &clv::kMeanSpend,
+    &clv::kLifecycleStage,
+    &clv::kLifecycleStageNames,
+    &clv::kModelGroup,
+    &clv::kModelLogLikelihood,
+    &clv::kModelAic,
+    &clv::kModelBic,
+    &clv::kModelCustomers,
+    &clv::kModelIterations,
+    &clv::kModelConverged,
+    &clv::kModelMessage,
+    &clv::kModelWarnings,
+    &clv::kParameters,
+    &clv::kParameterName,
+    &clv::kParameterEstimate,
+    &clv::kParameterStdError,
+    &clv::kPAlive,
+    &clv::kChurnRisk,
+    &clv::kExpectedPurchases,
+    &clv::kClv,
+    &clv::kExpectedSpend,
+    &clv::kFrequencySpendCorrelation,
+    &clv::kFit,
+    &clv::kFitModel,
+    &clv::kFitLogLikelihood,
+    &clv::kFitAic,
+    &clv::kFitBic,
+    &clv::kFitCustomers,
+    &clv::kFitConverged,
+    &clv::kLifecycle,
+    &clv::kLifecycleStageName,
+    &clv::kLifecycleCustomers,
+    &clv::kLifecycleCustomerShare,
+    &clv::kLifecycleExpectedPurchases,
+    &clv::kLifecycleClvSum,
+    &clv::kLifecycleClvMean,
+    &clv::kHoldout,
+    &clv::kHoldoutActualTotal,
+    &clv::kHoldoutStart,
+    &clv::kHoldoutEndDate,
+    &clv::kHoldoutActualPurchases,
+    &clv::kHoldoutActualSpend,
+    &clv::kHoldoutPredicted,
+    &clv::kHoldoutMetrics,
+    &clv::kHoldoutMetricsModel,
+    &clv::kHoldoutMae,
+    &clv::kHoldoutCorrelation,
+    &clv::kHoldoutPredictedTotal,
+    &clv::kWeekly,
+    &clv::kWeekEndDay,
+    &clv::kWeeklyActualCumulative,
+    &clv::kWeeklyExpectedCumulative,
+};
+
+// ---- concrete objects ---------------------------------------------------------------------------
+
+// An entry at its concrete path (placeholder filled in). Entries without a placeholder convert
+// implicitly, so writers pass them as they are.
+struct Object {
+  const Entry* entry;
+  std::string path;        // the dataset or group (for an attribute: its group)
+  Object(const Entry& e);  // NOLINT(google-explicit-constructor): an entry is its own object
+  Object(const Entry& e, std::string concrete) : entry(&e), path(std::move(concrete)) {}
+  std::string name() const;  // path, or path@attr for an attribute (for messages)
+};
+
+// The entry with its placeholder replaced by `model` (a name valid for the placeholder).
+// Throws Error(kSoftware) for a model the placeholder does not stand for: a bug.
+Object at(const Entry& e, std::string_view model);
+// `pattern` with its placeholder (if any) replaced by `model`.
+std::string fill(std::string_view pattern, std::string_view model);
+// /clv/<model>: the group of a fitted model.
+inline Object clv_model_group(std::string_view model) {
+  return at(clv::kModelGroup, model);
+}
+
+// The models a placeholder stands for.
+std::span<const std::string_view> models_for(Each each);
+
+// Labels for messages and the documentation: "uint8", "float64", "string"; "column", ...
+std::string_view type_name(Type t);
+std::string_view kind_name(Kind k);
+std::string_view part_name(Part p);  // "" (root), "rfm", "clv": also the stage names
+
+template <class T>
+constexpr Type type_of() {
+  if constexpr (std::is_same_v<T, std::uint8_t>)
+    return Type::kUint8;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return Type::kUint32;
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return Type::kUint64;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return Type::kInt32;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return Type::kInt64;
+  else if constexpr (std::is_same_v<T, double>)
+    return Type::kFloat64;
+  else
+    static_assert(sizeof(T) == 0, "no results.h5 element type for T");
+}
+
+// Throws Error(kSoftware) unless `o` is of kind `k` (or, for kAttr/kAttrArray, that kind) with
+// element type `t`: code writing or reading an object as something the layout says it is not.
+void expect(const Object& o, Kind k, Type t);
+
+}  // namespace crmpi::results_schema
