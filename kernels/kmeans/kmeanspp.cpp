@@ -1,0 +1,79 @@
+#include "kernels/kmeans/kmeanspp.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "kernels/kmeans/keyed_rng.hpp"
+
+namespace crmpi::kmeans {
+namespace {
+
+double d2(const float* a, const float* b, std::size_t d) {
+  double s = 0;
+  for (std::size_t j = 0; j < d; ++j) {
+    const double diff = static_cast<double>(a[j]) - static_cast<double>(b[j]);
+    s += diff * diff;
+  }
+  return s;
+}
+
+}  // namespace
+
+PlusPlusResult greedy_kmeanspp(std::span<const float> cand, std::size_t d, std::span<const std::uint64_t> weights,
+                               std::size_t k, std::uint64_t seed, std::size_t n_local_trials) {
+  const std::size_t m = weights.size();
+  if (d == 0 || cand.size() != m * d || k == 0 || m < k) throw std::invalid_argument("greedy_kmeanspp: need m >= k candidates of d coordinates");
+  if (n_local_trials == 0) n_local_trials = 2 + static_cast<std::size_t>(std::floor(std::log(static_cast<double>(k))));
+  const float* x = cand.data();
+  std::vector<double> w(m);
+  std::uint64_t wsum = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    w[i] = static_cast<double>(weights[i]);
+    wsum += weights[i];
+  }
+  if (wsum == 0) throw std::invalid_argument("greedy_kmeanspp: all weights are zero");
+
+  PlusPlusResult r;
+  // First center: proportional to weight, by exact integer inverse CDF.
+  const auto target = static_cast<std::uint64_t>(keyed_uniform(seed, kStreamPlusPlus, 0) * static_cast<double>(wsum));
+  std::size_t first = 0;
+  for (std::uint64_t cum = 0; first < m; ++first)
+    if ((cum += weights[first]) > std::min(target, wsum - 1)) break;
+  r.chosen.push_back(static_cast<std::uint32_t>(first));
+
+  std::vector<double> closest(m), cum(m), trial_d(m), best_d(m);
+  double pot = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    closest[i] = d2(x + i * d, x + first * d, d);
+    pot += w[i] * closest[i];
+  }
+  for (std::size_t c = 1; c < k; ++c) {
+    double acc = 0;
+    for (std::size_t i = 0; i < m; ++i) cum[i] = acc += w[i] * closest[i];
+    double best_pot = 0;
+    std::size_t best_id = 0;
+    for (std::size_t t = 0; t < n_local_trials; ++t) {
+      const double v = keyed_uniform(seed, kStreamPlusPlus, c * n_local_trials + t) * pot;  // keys >= 1: distinct
+      const std::size_t id = std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), v) - cum.begin()), m - 1);
+      double p = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        trial_d[i] = std::min(closest[i], d2(x + i * d, x + id * d, d));
+        p += w[i] * trial_d[i];
+      }
+      if (t == 0 || p < best_pot) {
+        best_pot = p;
+        best_id = id;
+        best_d.swap(trial_d);
+      }
+    }
+    r.chosen.push_back(static_cast<std::uint32_t>(best_id));
+    closest.swap(best_d);
+    pot = best_pot;
+  }
+  r.potential = pot;
+  for (std::uint32_t i : r.chosen) r.centroids.insert(r.centroids.end(), x + i * d, x + (i + 1) * d);
+  return r;
+}
+
+}  // namespace crmpi::kmeans
