@@ -1,15 +1,14 @@
-// k-means kernels on one core: one Lloyd iteration (assignment + statistics, then the centroid
-// update) at N = 2M customers, d = 10, k = 8 and 32, for each step policy, against the floor of
-// streaming the N x d float32 features once from memory.
-//   bench_kmeans_kernel [N]
-// Prints one line per figure: seconds (best of the repeats) and the implied feature bandwidth.
-// Times are this process's CPU time (CLOCK_PROCESS_CPUTIME_ID): the program is single-threaded, so
-// on an idle machine that is the wall time, and on a shared one it leaves out time spent waiting.
-// Hamerly's first step is a full scan; its later steps are the steady state the figures quote.
-#include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
+// k-means kernels on one core (Google Benchmark): one Lloyd iteration, the assignment step with
+// its exact statistics and then the centroid update, at N = 2M customers, d = 10, k = 8 and 32,
+// for each step policy; and in the same run the floor: one streaming read of the N x d float32
+// features (bytes_per_second of BM_StreamRead against that of the steps).
+//   bench_kmeans_kernel [--benchmark_filter=...]
+// Each step benchmark is one Lloyd run from the first k points: the first (full-scan) step runs
+// before timing, and every timed iteration is the next Lloyd iteration, so Hamerly's figure is its
+// pruned steady state over the run's early iterations (it prunes more as centroids settle).
+// distances/point counts point-centroid distances per point per iteration (naive: k).
+#include <benchmark/benchmark.h>
+
 #include <random>
 #include <vector>
 
@@ -19,82 +18,76 @@ using namespace crmpi::kmeans;
 
 namespace {
 
-double now() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
+constexpr std::size_t kN = 2'000'000, kD = 10;
 
 struct Data {
-  std::size_t n, d;
   std::vector<float> x;
   std::vector<std::uint64_t> ids;
 };
 
-Data blobs(std::size_t n, std::size_t d, std::size_t centers) {
-  std::mt19937_64 g(1);
-  std::normal_distribution<float> noise(0.0f, 1.0f);
-  std::uniform_real_distribution<float> box(-8.0f, 8.0f);
-  std::vector<float> c(centers * d);
-  for (float& v : c) v = box(g);
-  Data o{n, d, std::vector<float>(n * d), std::vector<std::uint64_t>(n)};
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t b = g() % centers;
-    o.ids[i] = i;
-    for (std::size_t j = 0; j < d; ++j) o.x[i * d + j] = c[b * d + j] + noise(g);
-  }
+// 16 Gaussian blobs (unit noise) with centers uniform in [-8, 8]^d: overlapping, so Lloyd takes
+// many iterations, as on standardized customer features.
+const Data& data() {
+  static const Data o = [] {
+    std::mt19937_64 g(1);
+    std::normal_distribution<float> noise(0.0f, 1.0f);
+    std::uniform_real_distribution<float> box(-8.0f, 8.0f);
+    std::vector<float> c(16 * kD);
+    for (float& v : c) v = box(g);
+    Data r{std::vector<float>(kN * kD), std::vector<std::uint64_t>(kN)};
+    for (std::size_t i = 0; i < kN; ++i) {
+      const std::size_t b = g() % 16;
+      r.ids[i] = i;
+      for (std::size_t j = 0; j < kD; ++j) r.x[i * kD + j] = c[b * kD + j] + noise(g);
+    }
+    return r;
+  }();
   return o;
 }
 
-// Streaming-read floor: sum every feature (8 independent accumulators, vectorised by the compiler).
-double stream_seconds(const std::vector<float>& x, float* sink) {
-  double best = 1e30;
-  for (int r = 0; r < 5; ++r) {
-    const double t0 = now();
+std::int64_t feature_bytes() { return static_cast<std::int64_t>(kN * kD * sizeof(float)); }
+
+// The floor: every feature read once (8 independent sums; the compiler vectorises them).
+void BM_StreamRead(benchmark::State& state) {
+  const std::vector<float>& x = data().x;
+  for (auto _ : state) {
     float acc[8] = {};
     for (std::size_t i = 0; i + 8 <= x.size(); i += 8)
-      for (int l = 0; l < 8; ++l) acc[l] += x[i + static_cast<std::size_t>(l)];
-    best = std::min(best, now() - t0);
-    for (float a : acc) *sink += a;
+      for (std::size_t l = 0; l < 8; ++l) acc[l] += x[i + l];
+    benchmark::DoNotOptimize(acc);
   }
-  return best;
+  state.SetBytesProcessed(state.iterations() * feature_bytes());
 }
+
+void step_bench(benchmark::State& state, StepKind kind, Isa isa) {
+  const auto k = static_cast<std::size_t>(state.range(0));
+  const Data& dt = data();
+  auto step = make_step(kind, PointSet{dt.x, dt.ids, kD}, {isa, 256});
+  std::vector<float> c(dt.x.begin(), dt.x.begin() + static_cast<std::ptrdiff_t>(k * kD));
+  ClusterStats s;
+  step->step(c, k, s);  // the first step (Hamerly: a full scan), untimed
+  c = update_centroids(s, c).centroids;
+  const std::uint64_t before = step->distances();
+  for (auto _ : state) {
+    step->step(c, k, s);
+    c = update_centroids(s, c).centroids;
+  }
+  state.SetBytesProcessed(state.iterations() * feature_bytes());
+  state.counters["distances/point"] = static_cast<double>(step->distances() - before) /
+                                      static_cast<double>(state.iterations()) / static_cast<double>(kN);
+  state.counters["changed"] = static_cast<double>(s.changed);  // in the last timed iteration
+}
+
+void BM_Naive(benchmark::State& state) { step_bench(state, StepKind::kNaive, best_isa()); }
+void BM_NaiveScalar(benchmark::State& state) { step_bench(state, StepKind::kNaive, Isa::kScalar); }
+void BM_Hamerly(benchmark::State& state) { step_bench(state, StepKind::kHamerly, best_isa()); }
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  const std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 2'000'000;
-  const std::size_t d = 10;
-  const Data data = blobs(n, d, 8);
-  const double mb = static_cast<double>(n * d * sizeof(float)) / 1e6;
-  float sink = 0;
-  const double ts = stream_seconds(data.x, &sink);
-  std::printf("stream_read        N=%zu d=%zu  %.4f s  %.1f GB/s (%.0f MB)\n", n, d, ts, mb / ts / 1e3, mb);
-  const PointSet p{data.x, data.ids, d};
-  for (std::size_t k : {8, 32}) {
-    for (StepKind kind : {StepKind::kNaive, StepKind::kHamerly}) {
-      for (Isa isa : {best_isa(), Isa::kScalar}) {
-        if (isa == Isa::kScalar && (kind == StepKind::kHamerly || best_isa() == Isa::kScalar)) continue;
-        auto step = make_step(kind, p, {isa, 256});
-        std::vector<float> c(data.x.begin(), data.x.begin() + static_cast<std::ptrdiff_t>(k * d));
-        ClusterStats s;
-        double first = 0, steady = 1e30;
-        const int iters = isa == Isa::kScalar ? 2 : 8;
-        for (int it = 0; it < iters; ++it) {
-          const double t0 = now();
-          step->step(c, k, s);
-          const CentroidUpdate u = update_centroids(s, c);
-          const double t = now() - t0;
-          c = u.centroids;
-          if (it == 0) first = t;
-          else steady = std::min(steady, t);
-        }
-        const double per_point = static_cast<double>(step->distances()) / static_cast<double>(iters) / static_cast<double>(n);
-        std::printf("%-7s %-6s k=%-3zu first %.4f s  later %.4f s  (%.2f GB/s of features, %.1f distances/point/iter)\n",
-                    kind == StepKind::kNaive ? "naive" : "hamerly", isa == Isa::kAvx2 ? "avx2" : "scalar", k, first,
-                    steady, mb / steady / 1e3, per_point);
-      }
-    }
-  }
-  return sink == 12345.0f ? 1 : 0;  // keeps the streaming loop alive
-}
+BENCHMARK(BM_StreamRead)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Naive)->Arg(8)->Arg(32)->Iterations(10)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Hamerly)->Arg(8)->Arg(32)->Iterations(10)->Unit(benchmark::kMillisecond);
+// The portable loop (CPUs without AVX2 + FMA): same bits, libm's fmaf per coordinate.
+BENCHMARK(BM_NaiveScalar)->Arg(8)->Iterations(2)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

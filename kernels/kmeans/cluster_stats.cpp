@@ -39,12 +39,16 @@ void offer_far(std::vector<FarPoint>& far, std::size_t cap, const FarPoint& f) {
 // 2^56 in magnitude, so 127 of them stay below 2^63), then added to the 128-bit sums of the clusters
 // the run touched: exact, and about half the work of a 128-bit add per coordinate.
 void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
-                const float* dist2, ClusterStats& s) {
+                const float* dist2, ClusterStats& s, AccumulateScratch& scratch) {
   constexpr std::size_t kRun = 127;
   const std::size_t d = p.d;
-  std::vector<std::int64_t> part(s.k * d, 0);
-  std::vector<std::uint32_t> touched;
-  std::vector<char> seen(s.k, 0);
+  // Between calls the scratch is all zero (each run clears what it touched); resize keeps that.
+  scratch.part.resize(s.k * d, 0);
+  scratch.seen.resize(s.k, 0);
+  scratch.touched.clear();
+  std::vector<std::int64_t>& part = scratch.part;
+  std::vector<std::uint32_t>& touched = scratch.touched;
+  std::vector<char>& seen = scratch.seen;
   float reject_below = s.far.size() == s.k ? s.far.back().dist2 : -1.0f;  // d2 >= 0: -1 rejects nothing
   for (std::size_t r = begin; r < end; r += kRun) {
     const std::size_t re = std::min(end, r + kRun);
@@ -78,6 +82,12 @@ void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std
     }
     touched.clear();
   }
+}
+
+void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
+                const float* dist2, ClusterStats& s) {
+  AccumulateScratch scratch;
+  accumulate(p, begin, end, labels, dist2, s, scratch);
 }
 
 void merge_into(ClusterStats& into, const ClusterStats& from) {

@@ -43,7 +43,16 @@ struct ClusterStats {
   std::uint64_t points() const;      // sum of count
 };
 
+// Working memory of accumulate, kept by a step object so that a block costs no allocation.
+struct AccumulateScratch {
+  std::vector<std::int64_t> part;     // k x d: int64 coordinate sums of the current run
+  std::vector<std::uint32_t> touched; // clusters the run touched
+  std::vector<char> seen;             // k
+};
+
 // Adds points [begin, end) of p with their labels and squared distances (indexed by row).
+void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
+                const float* dist2, ClusterStats& s, AccumulateScratch& scratch);
 void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
                 const float* dist2, ClusterStats& s);
 

@@ -85,7 +85,7 @@ void HamerlyStep::full_scan(const CentroidTable& t, ClusterStats& out) {
       upper_[i] = up_from_d2(dist2_[i], eps);
       lower_[i] = down_from_d2(second[i - b], eps);
     }
-    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out);
+    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
   }
   out.distances += static_cast<std::uint64_t>(n) * t.k();
 }
@@ -146,7 +146,7 @@ void HamerlyStep::run(const CentroidTable& t, ClusterStats& out) {
       upper_[i] = up_from_d2(best[f], eps);
       lower_[i] = down_from_d2(second[f], eps);
     }
-    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out);
+    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
     out.distances += (e - b) + static_cast<std::uint64_t>(nf) * k;
   }
   previous_.assign(t.rows().begin(), t.rows().end());

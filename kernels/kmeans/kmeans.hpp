@@ -10,7 +10,8 @@
 //   cluster_stats.hpp   counts, fixed-point sums, far points; merge, pack for MPI.
 //   centroid_update.hpp next centroids, the empty-cluster rule, IterationStats.
 //   parallel_init.hpp   k-means|| local parts; kmeanspp.hpp greedy k-means++ on the candidates.
-//   metrics.hpp         inertia, Calinski-Harabasz, Davies-Bouldin; silhouette.hpp (sampled).
+//   metrics.hpp         inertia, Calinski-Harabasz, Davies-Bouldin; silhouette.hpp (sampled);
+//                       rand_index.hpp (adjusted Rand index from a reducible contingency table).
 //   keyed_rng.hpp       random draws keyed by (seed, purpose, customer id), never by rank.
 //
 // Why the results do not depend on the partition:
@@ -39,6 +40,7 @@
 #include "kernels/kmeans/metrics.hpp"
 #include "kernels/kmeans/parallel_init.hpp"
 #include "kernels/kmeans/points.hpp"
+#include "kernels/kmeans/rand_index.hpp"
 #include "kernels/kmeans/silhouette.hpp"
 
 namespace crmpi::kmeans {

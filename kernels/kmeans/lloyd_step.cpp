@@ -30,7 +30,7 @@ void NaiveStep::run(const CentroidTable& t, ClusterStats& out) {
       out.changed += labels_[i] != block_labels[i - b];
       labels_[i] = block_labels[i - b];
     }
-    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out);
+    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
   }
   out.distances += static_cast<std::uint64_t>(n) * t.k();
 }

@@ -65,6 +65,7 @@ class LloydStep {
   std::vector<std::uint32_t> labels_;
   std::vector<float> dist2_;
   std::uint64_t distances_ = 0;
+  AccumulateScratch scratch_;
 };
 
 class NaiveStep final : public LloydStep {
