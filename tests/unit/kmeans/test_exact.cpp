@@ -3,7 +3,9 @@
 // points are split into ranks and in whatever order the parts are merged.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
 #include <stdexcept>
 
@@ -168,4 +170,51 @@ TEST(KMeansExact, BadFeaturesAreRefused) {
   x[1] = kMaxAbsFeature;
   EXPECT_NO_THROW(validate_points({x, ids, 2}));
   EXPECT_THROW(NaiveStep({x, ids, 3}), crmpi::DataError);  // 4 values are not 2 x 3
+}
+
+// Points dealt to 1..4 parts at random (not contiguous: any subset, any order inside a part), each
+// part's statistics from its own step object, merged in every order of the parts (all
+// permutations) and, for 4 parts, also as a tree ((a + b) + (c + d)): always the bits of the whole.
+TEST(KMeansExact, RandomPartitionsMergedInAnyOrderGiveTheSameBits) {
+  const kmt::Data data = kmt::blobs(3000, 10, 6, 2.0, 23);
+  const std::size_t k = 8, d = data.d;
+  const std::vector<float> c(data.x.begin() + 100 * static_cast<std::ptrdiff_t>(d),
+                             data.x.begin() + static_cast<std::ptrdiff_t>((100 + k) * d));
+  std::mt19937_64 g(99);
+  for (StepKind kind : {StepKind::kNaive, StepKind::kHamerly}) {
+    kmt::Ranks whole(data, kmt::cuts(data.n(), 1), kind);
+    const ClusterStats ref = whole.step(c, k);
+    for (std::size_t parts = 1; parts <= 4; ++parts)
+      for (int trial = 0; trial < 3; ++trial) {
+        std::vector<std::vector<std::size_t>> rows(parts);
+        for (std::size_t i = 0; i < data.n(); ++i) rows[g() % parts].push_back(i);
+        std::vector<ClusterStats> stats(parts);
+        for (std::size_t p = 0; p < parts; ++p) {
+          std::shuffle(rows[p].begin(), rows[p].end(), g);
+          std::vector<float> x;
+          std::vector<std::uint64_t> ids;
+          for (std::size_t i : rows[p]) {
+            x.insert(x.end(), data.x.begin() + static_cast<std::ptrdiff_t>(i * d), data.x.begin() + static_cast<std::ptrdiff_t>((i + 1) * d));
+            ids.push_back(data.ids[i]);
+          }
+          auto step = make_step(kind, {x, ids, d});
+          step->step(c, k, stats[p]);
+        }
+        std::vector<std::size_t> order(parts);
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        do {
+          ClusterStats m;
+          m.reset(k, d);
+          for (std::size_t p : order) merge_into(m, stats[p]);
+          ASSERT_TRUE(same(m, ref)) << parts << " parts, trial " << trial;
+        } while (std::next_permutation(order.begin(), order.end()));
+        if (parts == 4) {
+          ClusterStats a = stats[3], b = stats[1];
+          merge_into(a, stats[2]);
+          merge_into(b, stats[0]);
+          merge_into(b, a);
+          ASSERT_TRUE(same(b, ref));
+        }
+      }
+  }
 }

@@ -33,6 +33,9 @@ void expect_same_trace(const kmt::Trace& a, const kmt::Trace& b, const char* wha
 
 }  // namespace
 
+// 8 blobs in d = 10, centers >= 6 apart, unit noise (kmt::blobs): k-means|| + k-means++ then
+// Lloyd must recover the planted labels (ARI >= 0.99; a center pair 6 apart is 3 sd from the
+// bisector, so about 0.1% of points are closer to another center and may be mislabelled).
 TEST(KMeansLloyd, EachPolicyRecoversPlantedBlobs) {
   const kmt::Data data = kmt::blobs(20000, 10, 8, 1.0, 5);
   const auto whole = kmt::cuts(data.n(), 1);
@@ -40,7 +43,7 @@ TEST(KMeansLloyd, EachPolicyRecoversPlantedBlobs) {
   for (StepKind kind : {StepKind::kNaive, StepKind::kHamerly}) {
     const kmt::Trace t = kmt::run_lloyd(data, whole, kind, init, 8, 100);
     EXPECT_EQ(t.global.back().changed, 0u) << "converged";
-    EXPECT_GE(kmt::ari(t.labels.back(), data.truth), 0.99);
+    EXPECT_GE(adjusted_rand_index(t.labels.back(), data.truth), 0.99);
   }
 }
 
@@ -229,5 +232,89 @@ TEST(KMeansLloyd, InertiaMatchesScikitLearn) {
     const kmt::Trace t = kmt::run_lloyd(data, kmt::cuts(90, 1), kind, init, 3, 300);
     EXPECT_EQ(t.global.back().changed, 0u);
     EXPECT_NEAR(t.stats.back().inertia, 189.43766755724033, 189.43766755724033 * 1e-3);
+  }
+}
+
+namespace {
+
+kmt::Data from_rows(std::vector<float> x, std::size_t d) {
+  kmt::Data o;
+  o.d = d;
+  o.x = std::move(x);
+  for (std::size_t i = 0; i < o.x.size() / d; ++i) o.ids.push_back(kmt::mix64(i + 5));
+  return o;
+}
+
+// Full runs, naive against Hamerly, whole and over 3 parts (one empty): identical traces.
+void expect_policies_agree(const kmt::Data& data, const std::vector<float>& init, std::size_t k, std::uint32_t max_iter,
+                           const char* what) {
+  const kmt::Trace ref = kmt::run_lloyd(data, kmt::cuts(data.n(), 1), StepKind::kNaive, init, k, max_iter);
+  for (StepKind kind : {StepKind::kNaive, StepKind::kHamerly})
+    for (std::size_t parts : {1, 3}) {
+      const kmt::Trace t = kmt::run_lloyd(data, kmt::cuts(data.n(), parts), kind, init, k, max_iter);
+      expect_same_trace(ref, t, what);
+    }
+}
+
+}  // namespace
+
+// Degenerate data sets, each a full run to convergence (or max_iter) with both policies:
+//   duplicates: 3000 points that are copies of 40 distinct rows, initial centroids duplicated too
+//               (exact ties between centroids, so lowest-index ties decide every such point);
+//   grid ties:  integer grid points, centroids on the grid's symmetry lines (exact distance ties);
+//   k = 1:      one cluster, the mean after one iteration;
+//   k = N:      every point its own centroid (converged at once, inertia 0), and k = N with
+//               duplicate rows, so clusters empty out and the empty-cluster rule runs each step.
+TEST(KMeansLloyd, PoliciesAgreeOnDegenerateDataSets) {
+  {
+    const kmt::Data base = kmt::blobs(40, 5, 4, 2.0, 41);
+    std::vector<float> x;
+    std::mt19937_64 g(3);
+    for (std::size_t i = 0; i < 3000; ++i) {
+      const std::size_t r = g() % 40;
+      x.insert(x.end(), base.x.begin() + static_cast<std::ptrdiff_t>(r * 5), base.x.begin() + static_cast<std::ptrdiff_t>(r * 5 + 5));
+    }
+    const kmt::Data dup = from_rows(x, 5);
+    std::vector<float> init(dup.x.begin(), dup.x.begin() + 6 * 5);
+    init.insert(init.end(), dup.x.begin(), dup.x.begin() + 2 * 5);  // centroids 6, 7 equal 0, 1
+    expect_policies_agree(dup, init, 8, 50, "duplicates");
+  }
+  {
+    std::vector<float> x;
+    for (int a = -10; a <= 10; ++a)
+      for (int b = -10; b <= 10; ++b) x.insert(x.end(), {static_cast<float>(a), static_cast<float>(b)});
+    const kmt::Data grid = from_rows(x, 2);
+    expect_policies_agree(grid, {-1, 0, 1, 0, 0, 5, 0, -5}, 4, 50, "grid ties");
+  }
+  {
+    const kmt::Data b = kmt::blobs(2000, 10, 3, 1.0, 43);
+    const kmt::Trace t = kmt::run_lloyd(b, kmt::cuts(b.n(), 1), StepKind::kHamerly, std::vector<float>(10, 0.0f), 1, 10);
+    expect_policies_agree(b, std::vector<float>(10, 0.0f), 1, 10, "k = 1");
+    ASSERT_EQ(t.labels.size(), 2u) << "moves once to the mean, then nothing changes";
+    for (std::size_t j = 0; j < 10; ++j) {
+      double s = 0;
+      for (std::size_t i = 0; i < b.n(); ++i) s += static_cast<double>(b.x[i * 10 + j]);
+      EXPECT_NEAR(t.centroids.back()[j], s / static_cast<double>(b.n()), 1e-6);
+    }
+  }
+  {
+    const kmt::Data b = kmt::blobs(64, 3, 4, 1.0, 47);
+    const kmt::Trace t = kmt::run_lloyd(b, kmt::cuts(b.n(), 1), StepKind::kHamerly, b.x, 64, 10);
+    expect_policies_agree(b, b.x, 64, 10, "k = N");
+    EXPECT_EQ(t.labels.size(), 2u);
+    EXPECT_EQ(t.stats.back().inertia, 0.0);
+    for (std::size_t i = 0; i < 64; ++i) EXPECT_EQ(t.labels.back()[i], i);
+  }
+  {
+    std::vector<float> x;
+    for (std::size_t i = 0; i < 30; ++i) x.insert(x.end(), {static_cast<float>(i % 10), static_cast<float>(i % 7)});
+    const kmt::Data dup = from_rows(x, 2);
+    std::vector<float> init;
+    for (std::size_t i = 0; i < 30; ++i) init.insert(init.end(), {static_cast<float>(i), 0.5f * static_cast<float>(i)});
+    const kmt::Trace t = kmt::run_lloyd(dup, kmt::cuts(dup.n(), 1), StepKind::kNaive, init, 30, 20);
+    expect_policies_agree(dup, init, 30, 20, "k = N with duplicates");
+    std::size_t relocated = 0;
+    for (const IterationStats& s : t.stats) relocated += s.relocated;
+    EXPECT_GT(relocated, 0u) << "the empty-cluster rule ran";
   }
 }

@@ -1,9 +1,13 @@
 // Model-selection metrics: hand-computed values on a tiny set, scikit-learn's values on a larger
-// one, and local parts that reduce to the same bits whatever the partition.
+// one, the adjusted Rand index by hand, and local parts that reduce to the same bits whatever the partition.
 #include <gtest/gtest.h>
 
 #include <bit>
 #include <cmath>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <vector>
 
 #include "kmeans_test_util.hpp"
 
@@ -124,4 +128,53 @@ TEST(KMeansMetrics, LocalPartsDoNotDependOnThePartition) {
   u.reset(5);
   unpack_sums(summed, u);
   EXPECT_TRUE(u.count == merged.count && u.dist == merged.dist && u.dist2 == merged.dist2);
+}
+
+// Adjusted Rand index (Hubert & Arabie 1985, formula in rand_index.hpp), by hand:
+//   a = 000111, b = 001122: n_ij = [[2, 1, 0], [0, 1, 2]], index = 1 + 1 = 2, A = 3 + 3 = 6,
+//   B = 1 + 1 + 1 = 3, C(6) = 15, E = 18 / 15 = 1.2: ARI = (2 - 1.2) / (4.5 - 1.2) = 8 / 33
+//   (sklearn's user guide example, 0.24...);
+//   a = 0011, b = 0101: index 0, A = B = 2, E = 4 / 6: ARI = (0 - 2/3) / (2 - 2/3) = -1/2;
+//   a relabelled (0 <-> 5): 1; one cluster against all singletons: A = C(n), B = 0, index 0: 0.
+TEST(KMeansMetrics, AdjustedRandIndexByHand) {
+  using V = std::vector<std::uint32_t>;
+  EXPECT_NEAR(adjusted_rand_index(V{0, 0, 0, 1, 1, 1}, V{0, 0, 1, 1, 2, 2}), 8.0 / 33.0, 1e-15);
+  EXPECT_NEAR(adjusted_rand_index(V{0, 0, 1, 1}, V{0, 1, 0, 1}), -0.5, 1e-15);
+  EXPECT_EQ(adjusted_rand_index(V{0, 0, 1, 1, 2}, V{5, 5, 0, 0, 7}), 1.0);
+  EXPECT_EQ(adjusted_rand_index(V{3, 3, 3, 3}, V{0, 1, 2, 3}), 0.0);
+  EXPECT_EQ(adjusted_rand_index(V{0, 1, 2}, V{2, 0, 1}), 1.0) << "both all-singletons (sklearn: 1.0)";
+  EXPECT_EQ(adjusted_rand_index(V{}, V{}), 1.0);
+  EXPECT_THROW(adjusted_rand_index(V{0}, V{0, 1}), std::invalid_argument);
+}
+
+// The reducible form: contingency tables of 1..4 parts summed give the whole's table, hence the
+// same bits; and the kernel agrees with the tests' independent implementation (kmt::ari, a map
+// over pairs) on random labelings.
+TEST(KMeansMetrics, AdjustedRandIndexReducesAndAgreesWithAnIndependentOne) {
+  std::mt19937_64 g(8);
+  const std::size_t n = 5000, ka = 6, kb = 9;
+  std::vector<std::uint32_t> a(n), b(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = static_cast<std::uint32_t>(g() % ka);
+    b[i] = (g() % 3 == 0) ? static_cast<std::uint32_t>(g() % kb) : a[i] + 2;  // related labelings
+  }
+  Contingency whole;
+  whole.reset(ka, kb);
+  whole.add(a, b);
+  const double ref = adjusted_rand_index(whole);
+  EXPECT_NEAR(ref, kmt::ari(a, b), 1e-12);
+  EXPECT_GT(ref, 0.2);
+  for (std::size_t parts = 1; parts <= 4; ++parts) {
+    const auto c = kmt::cuts(n, parts);
+    Contingency sum;
+    sum.reset(ka, kb);
+    for (std::size_t p = parts; p-- > 0;) {
+      Contingency t;
+      t.reset(ka, kb);
+      t.add(std::span(a).subspan(c[p], c[p + 1] - c[p]), std::span(b).subspan(c[p], c[p + 1] - c[p]));
+      sum.merge(t);
+    }
+    EXPECT_EQ(sum.n, whole.n);
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(adjusted_rand_index(sum)), std::bit_cast<std::uint64_t>(ref));
+  }
 }
