@@ -23,6 +23,19 @@
 //   - the next centroids, metrics and k-means++ are pure functions of reduced or replicated data
 //     (replicated rows in customer-id order), and ties break by centroid index or customer id;
 //   - random draws are keyed by customer id.
+// The rules, in one place (each documented where it is implemented):
+//   - Data: points float32, row-major n x d (d <= 64, |x| <= 2^24, finite); centroids float32
+//     k x d, each the exact mean rounded once to float (centroid_update.hpp).
+//   - Distances: direct differences (x - c)^2 accumulated with FMA in float32 on every path; no
+//     ||x||^2 - 2 x.c + ||c||^2 expansion (distance_kernels.hpp).
+//   - Ties: nearest centroid = lowest index among equal float distances; far points and first
+//     center by (value, customer id); k-means++ trials: first of equal potentials.
+//   - Exact sums: fixed point at 2^-32 in 128-bit integers, counts int64; no overflow up to 2^38
+//     points per reduction (fixed_point.hpp); inertia too (ClusterStats::sse).
+//   - Empty clusters: refilled, in index order, by the farthest points of the step (largest
+//     squared distance, then lowest customer id); a cluster still empty keeps its old centroid
+//     (centroid_update.hpp).
+//   - Draws: keyed by (seed, purpose, customer id) (keyed_rng.hpp).
 // Preconditions (true of any normal build and run; the IEEE determinism rests on them): the
 // default floating-point environment (round to nearest, no flush-to-zero / denormals-are-zero)
 // on every rank, and no -ffast-math (kernels/kmeans builds with -ffp-contract=off). Ranks may mix
