@@ -1,0 +1,137 @@
+#include "kernels/kmeans/cluster_stats.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+namespace crmpi::kmeans {
+
+void ClusterStats::reset(std::size_t k_, std::size_t d_) {
+  k = k_;
+  d = d_;
+  count.assign(k, 0);
+  sum.assign(k * d, 0);
+  sse.assign(k, 0);
+  changed = 0;
+  distances = 0;
+  far.clear();
+}
+
+Int128 ClusterStats::inertia() const {
+  Int128 t = 0;
+  for (Int128 v : sse) t += v;
+  return t;
+}
+
+std::uint64_t ClusterStats::points() const {
+  std::uint64_t t = 0;
+  for (std::uint64_t v : count) t += v;
+  return t;
+}
+
+void offer_far(std::vector<FarPoint>& far, std::size_t cap, const FarPoint& f) {
+  if (far.size() == cap && (cap == 0 || !farther(f, far.back()))) return;
+  far.insert(std::upper_bound(far.begin(), far.end(), f, farther), f);
+  if (far.size() > cap) far.pop_back();
+}
+
+// Coordinates are summed per run of at most 127 points in int64 (each fixed-point value is below
+// 2^56 in magnitude, so 127 of them stay below 2^63), then added to the 128-bit sums of the clusters
+// the run touched: exact, and about half the work of a 128-bit add per coordinate.
+void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
+                const float* dist2, ClusterStats& s, AccumulateScratch& scratch) {
+  constexpr std::size_t kRun = 127;
+  const std::size_t d = p.d;
+  // Between calls the scratch is all zero (each run clears what it touched); resize keeps that.
+  scratch.part.resize(s.k * d, 0);
+  scratch.seen.resize(s.k, 0);
+  scratch.touched.clear();
+  std::vector<std::int64_t>& part = scratch.part;
+  std::vector<std::uint32_t>& touched = scratch.touched;
+  std::vector<char>& seen = scratch.seen;
+  float reject_below = s.far.size() == s.k ? s.far.back().dist2 : -1.0f;  // d2 >= 0: -1 rejects nothing
+  for (std::size_t r = begin; r < end; r += kRun) {
+    const std::size_t re = std::min(end, r + kRun);
+    for (std::size_t i = r; i < re; ++i) {
+      const std::uint32_t c = labels[i];
+      const float* xr = p.row(i);
+      ++s.count[c];
+      if (!seen[c]) {
+        seen[c] = 1;
+        touched.push_back(c);
+      }
+      std::int64_t* pc = part.data() + c * d;
+      for (std::size_t j = 0; j < d; ++j) pc[j] += std::llrint(static_cast<double>(xr[j]) * kFixedScale);
+      s.sse[c] += to_fixed(dist2[i]);
+      // Cheap reject first: most points are nearer than the k-th farthest seen so far.
+      if (dist2[i] < reject_below) continue;
+      FarPoint f;
+      f.dist2 = dist2[i];
+      f.label = c;
+      f.id = p.ids[i];
+      std::copy(xr, xr + d, f.x.begin());
+      offer_far(s.far, s.k, f);
+      if (s.far.size() == s.k) reject_below = s.far.back().dist2;
+    }
+    for (std::uint32_t c : touched) {
+      for (std::size_t j = 0; j < d; ++j) {
+        s.sum[c * d + j] += part[c * d + j];
+        part[c * d + j] = 0;
+      }
+      seen[c] = 0;
+    }
+    touched.clear();
+  }
+}
+
+void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
+                const float* dist2, ClusterStats& s) {
+  AccumulateScratch scratch;
+  accumulate(p, begin, end, labels, dist2, s, scratch);
+}
+
+void merge_into(ClusterStats& into, const ClusterStats& from) {
+  if (into.k != from.k || into.d != from.d) throw std::invalid_argument("merge_into: statistics of different shapes");
+  for (std::size_t c = 0; c < into.k; ++c) {
+    into.count[c] += from.count[c];
+    into.sse[c] += from.sse[c];
+  }
+  for (std::size_t i = 0; i < into.sum.size(); ++i) into.sum[i] += from.sum[i];
+  into.changed += from.changed;
+  into.distances += from.distances;
+  for (const FarPoint& f : from.far) offer_far(into.far, into.k, f);
+  if (into.points() > kMaxPoints) throw std::overflow_error("k-means: more than 2^38 points in one reduction");
+}
+
+namespace {
+
+void put(std::vector<std::int64_t>& out, Int128 v) {
+  const auto l = to_limbs(v);
+  out.insert(out.end(), l.begin(), l.end());
+}
+
+}  // namespace
+
+std::vector<std::int64_t> pack_sums(const ClusterStats& s) {
+  std::vector<std::int64_t> out;
+  out.reserve(s.k + 2 + kLimbs * (s.sum.size() + s.k));
+  for (std::uint64_t c : s.count) out.push_back(static_cast<std::int64_t>(c));
+  out.push_back(static_cast<std::int64_t>(s.changed));
+  out.push_back(static_cast<std::int64_t>(s.distances));
+  for (Int128 v : s.sum) put(out, v);
+  for (Int128 v : s.sse) put(out, v);
+  return out;
+}
+
+void unpack_sums(std::span<const std::int64_t> packed, ClusterStats& s) {
+  if (packed.size() != s.k + 2 + kLimbs * (s.sum.size() + s.k)) throw std::invalid_argument("unpack_sums: wrong size");
+  const std::int64_t* p = packed.data();
+  for (std::uint64_t& c : s.count) c = static_cast<std::uint64_t>(*p++);
+  s.changed = static_cast<std::uint64_t>(*p++);
+  s.distances = static_cast<std::uint64_t>(*p++);
+  for (Int128& v : s.sum) v = from_limbs(std::exchange(p, p + kLimbs));
+  for (Int128& v : s.sse) v = from_limbs(std::exchange(p, p + kLimbs));
+  if (s.points() > kMaxPoints) throw std::overflow_error("k-means: more than 2^38 points in one reduction");
+}
+
+}  // namespace crmpi::kmeans

@@ -1,0 +1,71 @@
+// Per-cluster statistics of one Lloyd step over a slice, the only thing ranks exchange per
+// iteration. Every field reduces exactly: integer counts, fixed-point sums (fixed_point.hpp), and
+// a top-k list under a total order. Merging slices in any grouping and order gives the same bits,
+// so the reduced statistics, hence the next centroids, do not depend on the rank count.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "kernels/kmeans/fixed_point.hpp"
+#include "kernels/kmeans/points.hpp"
+
+namespace crmpi::kmeans {
+
+// A point that may refill an empty cluster (the empty-cluster rule: centroid_update.hpp).
+// Plain data (trivially copyable), so a driver can send it as bytes.
+struct FarPoint {
+  float dist2 = 0;            // squared distance to its centroid in this step
+  std::uint32_t label = 0;    // its cluster in this step
+  std::uint64_t id = 0;       // customer id
+  std::array<float, kMaxDim> x{};  // coordinates; the first d are used
+};
+
+// The total order of the rule: larger distance first, then lower customer id (ids are unique).
+inline bool farther(const FarPoint& a, const FarPoint& b) {
+  return a.dist2 > b.dist2 || (a.dist2 == b.dist2 && a.id < b.id);
+}
+
+struct ClusterStats {
+  std::size_t k = 0, d = 0;
+  std::vector<std::uint64_t> count;  // k: points assigned to each cluster
+  std::vector<Int128> sum;           // k x d: coordinate sums, fixed point
+  std::vector<Int128> sse;           // k: sums of squared distances to the step's centroid, fixed point
+  std::uint64_t changed = 0;         // points whose label changed in this step (all, on a first step)
+  std::uint64_t distances = 0;       // point-centroid distances computed in this step (a diagnostic)
+  std::vector<FarPoint> far;         // the k farthest points under `farther`, sorted, at most k
+
+  void reset(std::size_t k_, std::size_t d_);
+  Int128 inertia() const;            // sum of sse
+  std::uint64_t points() const;      // sum of count
+};
+
+// Working memory of accumulate, kept by a step object so that a block costs no allocation.
+struct AccumulateScratch {
+  std::vector<std::int64_t> part;     // k x d: int64 coordinate sums of the current run
+  std::vector<std::uint32_t> touched; // clusters the run touched
+  std::vector<char> seen;             // k
+};
+
+// Adds points [begin, end) of p with their labels and squared distances (indexed by row).
+void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
+                const float* dist2, ClusterStats& s, AccumulateScratch& scratch);
+void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
+                const float* dist2, ClusterStats& s);
+
+// Keeps the `cap` farthest of a sorted list and one more point.
+void offer_far(std::vector<FarPoint>& far, std::size_t cap, const FarPoint& f);
+
+// into += from (same k and d). Throws std::overflow_error beyond kMaxPoints points.
+void merge_into(ClusterStats& into, const ClusterStats& from);
+
+// For one integer MPI_Allreduce(MPI_INT64_T, MPI_SUM): counts, changed, distances, then every
+// fixed-point sum as 3 limbs. The element-wise sum of the packs of slices unpacks to their merge
+// (far points excepted: gather those and merge them with merge_into or offer_far).
+std::vector<std::int64_t> pack_sums(const ClusterStats& s);
+void unpack_sums(std::span<const std::int64_t> packed, ClusterStats& s);  // s: reset to k, d first
+
+}  // namespace crmpi::kmeans

@@ -1,0 +1,43 @@
+#include "kernels/kmeans/lloyd_step.hpp"
+
+#include <algorithm>
+
+namespace crmpi::kmeans {
+
+LloydStep::LloydStep(PointSet p, StepConfig cfg) : pts_(p), cfg_(cfg) {
+  validate_points(p);
+  cfg_.block = std::max<std::size_t>(cfg_.block, 1);
+  labels_.assign(p.n(), kNoLabel);
+  dist2_.assign(p.n(), 0.0f);
+}
+
+void LloydStep::step(std::span<const float> centroids, std::size_t k, ClusterStats& out) {
+  const CentroidTable t(centroids, k, pts_.d);  // validates
+  out.reset(k, pts_.d);
+  run(t, out);
+  distances_ += out.distances;
+}
+
+NaiveStep::NaiveStep(PointSet p, StepConfig cfg) : LloydStep(p, cfg) {}
+
+void NaiveStep::run(const CentroidTable& t, ClusterStats& out) {
+  const std::size_t n = pts_.n(), d = pts_.d;
+  std::vector<std::uint32_t> block_labels(cfg_.block);
+  for (std::size_t b = 0; b < n; b += cfg_.block) {
+    const std::size_t e = std::min(n, b + cfg_.block);
+    nearest({pts_.row(b), d, nullptr, e - b, block_labels.data(), dist2_.data() + b, nullptr}, t.view(), cfg_.isa);
+    for (std::size_t i = b; i < e; ++i) {
+      out.changed += labels_[i] != block_labels[i - b];
+      labels_[i] = block_labels[i - b];
+    }
+    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
+  }
+  out.distances += static_cast<std::uint64_t>(n) * t.k();
+}
+
+std::unique_ptr<LloydStep> make_step(StepKind kind, PointSet p, StepConfig cfg) {
+  if (kind == StepKind::kHamerly) return std::make_unique<HamerlyStep>(p, cfg);
+  return std::make_unique<NaiveStep>(p, cfg);
+}
+
+}  // namespace crmpi::kmeans

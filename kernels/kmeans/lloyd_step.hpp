@@ -1,0 +1,96 @@
+// One Lloyd step (the assignment half of an iteration) over a rank's slice, as a small policy
+// class (cf. mlpack's NaiveKMeans / HamerlyKMeans: Iterate() plus a distance counter). The
+// update half is a separate pure function of the statistics reduced over all ranks
+// (update_centroids), so a step never needs the other ranks' points.
+//
+// Contract, the same for every policy: after step(c), labels()[i] is the nearest centroid of point
+// i (ties: lowest index) by the float distance of distance_kernels.hpp and dist2()[i] is that
+// distance, bit for bit what NaiveStep computes; `out` holds the slice's statistics. Policies
+// differ only in how many distances they compute (distances()).
+//
+//   NaiveStep:   every point against every centroid, blocks of `block` points: the block's
+//                distances, then its statistics, while its rows are still in cache.
+//   HamerlyStep: Hamerly (2010) bounds per point, an upper bound on the distance to its own
+//                centroid and a lower bound on the distance to every other one, kept in double
+//                and moved by the centroid shifts; it always recomputes the distance to the own
+//                centroid (so dist2 and the statistics are exact) and scans all centroids only
+//                for points whose bounds cannot prove the label unchanged (hamerly_step.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "kernels/kmeans/centroid_table.hpp"
+#include "kernels/kmeans/cluster_stats.hpp"
+#include "kernels/kmeans/distance_kernels.hpp"
+#include "kernels/kmeans/points.hpp"
+
+namespace crmpi::kmeans {
+
+enum class StepKind { kNaive, kHamerly };
+
+struct StepConfig {
+  Isa isa = best_isa();     // kScalar: the portable loop (same bits, slower); for tests and old CPUs
+  std::size_t block = 256;  // points per block (the block's rows stay in L1 between distances and sums)
+};
+
+inline constexpr std::uint32_t kNoLabel = 0xffffffffu;  // a point's label before its first step
+
+class LloydStep {
+ public:
+  virtual ~LloydStep() = default;
+  LloydStep(const LloydStep&) = delete;
+  LloydStep& operator=(const LloydStep&) = delete;
+
+  // Assigns every point of the slice to its nearest centroid of `centroids` (k x d row-major) and
+  // sets `out` to the slice's statistics. The slice is the one given at construction.
+  void step(std::span<const float> centroids, std::size_t k, ClusterStats& out);
+
+  std::span<const std::uint32_t> labels() const { return labels_; }
+  std::span<const float> dist2() const { return dist2_; }
+  std::uint64_t distances() const { return distances_; }  // point-centroid distances, all steps so far
+  const PointSet& points() const { return pts_; }
+  virtual StepKind kind() const = 0;
+
+ protected:
+  LloydStep(PointSet p, StepConfig cfg);
+  // Sets labels_, dist2_ and out (already reset to k, d), counting into out.distances.
+  virtual void run(const CentroidTable& t, ClusterStats& out) = 0;
+
+  PointSet pts_;
+  StepConfig cfg_;
+  std::vector<std::uint32_t> labels_;
+  std::vector<float> dist2_;
+  std::uint64_t distances_ = 0;
+  AccumulateScratch scratch_;
+};
+
+class NaiveStep final : public LloydStep {
+ public:
+  NaiveStep(PointSet p, StepConfig cfg = {});
+  StepKind kind() const override { return StepKind::kNaive; }
+
+ private:
+  void run(const CentroidTable& t, ClusterStats& out) override;
+};
+
+class HamerlyStep final : public LloydStep {
+ public:
+  HamerlyStep(PointSet p, StepConfig cfg = {});
+  StepKind kind() const override { return StepKind::kHamerly; }
+
+ private:
+  void run(const CentroidTable& t, ClusterStats& out) override;
+  void full_scan(const CentroidTable& t, ClusterStats& out);
+
+  std::vector<double> upper_, lower_;  // per point: bounds on true Euclidean distances
+  std::vector<float> previous_;        // the last step's centroids (k x d); empty before the first
+};
+
+// The policy for `kind` over slice p (validated: validate_points). The points must outlive it.
+std::unique_ptr<LloydStep> make_step(StepKind kind, PointSet p, StepConfig cfg = {});
+
+}  // namespace crmpi::kmeans

@@ -1,0 +1,86 @@
+#include "kernels/kmeans/parallel_init.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "kernels/kmeans/centroid_table.hpp"
+#include "kernels/kmeans/keyed_rng.hpp"
+
+namespace crmpi::kmeans {
+
+KeyedPick first_center_local(const PointSet& p, std::uint64_t seed) {
+  KeyedPick best;
+  for (std::size_t i = 0; i < p.n(); ++i) {
+    KeyedPick c;
+    c.found = true;
+    c.hash = keyed_hash(seed, kStreamFirstCenter, p.ids[i]);
+    c.id = p.ids[i];
+    if (!precedes(c, best)) continue;
+    std::copy(p.row(i), p.row(i) + p.d, c.x.begin());
+    best = c;
+  }
+  return best;
+}
+
+bool precedes(const KeyedPick& a, const KeyedPick& b) {
+  if (a.found != b.found) return a.found;
+  return a.hash < b.hash || (a.hash == b.hash && a.id < b.id);
+}
+
+ParallelInit::ParallelInit(PointSet p, Isa isa) : pts_(p), isa_(isa) {
+  validate_points(p);
+  cost_.assign(p.n(), std::numeric_limits<float>::infinity());
+  near_.assign(p.n(), 0xffffffffu);
+}
+
+Int128 ParallelInit::add_candidates(std::span<const float> candidates, std::size_t first) {
+  const std::size_t d = pts_.d, m = candidates.size() / d;
+  if (first != m_ || candidates.size() != m * d || m == 0) throw std::invalid_argument("add_candidates: not the next candidates");
+  Int128 total = 0;
+  if (m == first) {  // a round that drew nobody: costs unchanged
+    for (float c : cost_) total += to_fixed(c);
+    return total;
+  }
+  // Only the new candidates: a point's distance to a candidate does not depend on the other
+  // candidates in the table (the kernel vectorises over candidates), and a new candidate must be
+  // strictly nearer to win, so the running arg-min equals a full scan with lowest-index ties.
+  const CentroidTable t(candidates.subspan(first * d), m - first, d);
+  constexpr std::size_t kBlock = 256;
+  std::vector<std::uint32_t> lab(kBlock);
+  std::vector<float> best(kBlock);
+  for (std::size_t b = 0; b < pts_.n(); b += kBlock) {
+    const std::size_t e = std::min(pts_.n(), b + kBlock);
+    nearest({pts_.row(b), d, nullptr, e - b, lab.data(), best.data(), nullptr}, t.view(), isa_);
+    for (std::size_t i = b; i < e; ++i) {
+      if (best[i - b] < cost_[i]) {
+        cost_[i] = best[i - b];
+        near_[i] = static_cast<std::uint32_t>(first + lab[i - b]);
+      }
+      total += to_fixed(cost_[i]);
+    }
+  }
+  m_ = m;
+  return total;
+}
+
+PointRows ParallelInit::select(std::uint64_t seed, std::uint32_t round, double l, Int128 total_cost) const {
+  PointRows out;
+  out.d = pts_.d;
+  const double total = fixed_to_double(total_cost);
+  if (!(total > 0)) return out;  // every point is a candidate already
+  for (std::size_t i = 0; i < pts_.n(); ++i) {
+    const double p = std::min(1.0, l * static_cast<double>(cost_[i]) / total);
+    if (keyed_uniform(seed, stream_parallel_round(round), pts_.ids[i]) < p) out.push(pts_.ids[i], pts_.row(i), 0);
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> ParallelInit::weights() const {
+  std::vector<std::uint64_t> w(m_, 0);
+  for (std::uint32_t c : near_)
+    if (c < m_) ++w[c];
+  return w;
+}
+
+}  // namespace crmpi::kmeans

@@ -1,0 +1,59 @@
+#include "kernels/kmeans/points.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/common/errors.hpp"
+#include "kernels/kmeans/fixed_point.hpp"
+
+namespace crmpi::kmeans {
+namespace {
+
+bool in_range(float v) { return std::fabs(v) <= kMaxAbsFeature; }  // false for NaN
+
+}  // namespace
+
+void validate_points(const PointSet& p) {
+  if (p.d < 1 || p.d > kMaxDim) throw DataError("k-means: dimension " + std::to_string(p.d) + " outside 1..64");
+  if (p.x.size() != p.n() * p.d) throw DataError("k-means: feature array size is not n * d");
+  if (p.n() > kMaxPoints) throw DataError("k-means: more than 2^38 points in one slice");
+  for (std::size_t i = 0; i < p.x.size(); ++i) {
+    if (!in_range(p.x[i])) {
+      throw DataError("k-means: customer " + std::to_string(p.ids[i / p.d]) +
+                      " has a feature that is not finite or exceeds 2^24 in magnitude");
+    }
+  }
+}
+
+void validate_centroids(std::span<const float> c, std::size_t k, std::size_t d) {
+  if (k < 1 || d < 1 || d > kMaxDim || c.size() != k * d) throw std::invalid_argument("k-means: bad centroid table shape");
+  if (!std::all_of(c.begin(), c.end(), in_range)) throw std::invalid_argument("k-means: centroid not finite or beyond 2^24");
+}
+
+void PointRows::push(std::uint64_t id, const float* xr, std::uint32_t label) {
+  ids.push_back(id);
+  labels.push_back(label);
+  x.insert(x.end(), xr, xr + d);
+}
+
+void PointRows::append(const PointRows& other) {
+  if (other.d != d) throw std::invalid_argument("PointRows::append: dimensions differ");
+  ids.insert(ids.end(), other.ids.begin(), other.ids.end());
+  labels.insert(labels.end(), other.labels.begin(), other.labels.end());
+  x.insert(x.end(), other.x.begin(), other.x.end());
+}
+
+void PointRows::sort_by_id() {
+  std::vector<std::size_t> order(n());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+  PointRows s;
+  s.d = d;
+  for (std::size_t i : order) s.push(ids[i], row(i), labels[i]);
+  *this = std::move(s);
+}
+
+}  // namespace crmpi::kmeans

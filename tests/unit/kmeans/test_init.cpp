@@ -1,0 +1,124 @@
+// Initialisation: k-means|| (keyed draws, exact cost sums) and greedy k-means++ give the same
+// centroids whatever the partition, and seed one centroid per planted blob.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include "kmeans_test_util.hpp"
+
+using namespace crmpi::kmeans;
+
+TEST(KMeansInit, FirstCenterIsTheGlobalArgMinWhateverThePartition) {
+  const kmt::Data data = kmt::blobs(3000, 4, 3, 1.0, 2);
+  const KeyedPick whole = first_center_local(data.all(), 9);
+  ASSERT_TRUE(whole.found);
+  for (std::size_t parts = 2; parts <= 4; ++parts) {
+    const auto c = kmt::cuts(data.n(), parts);
+    KeyedPick best;
+    for (std::size_t p = parts; p-- > 0;) {  // any order
+      const KeyedPick q = first_center_local(data.part(c[p], c[p + 1]), 9);
+      if (precedes(q, best)) best = q;
+    }
+    EXPECT_EQ(best.id, whole.id);
+    EXPECT_EQ(best.x, whole.x);
+  }
+  EXPECT_FALSE(first_center_local(data.part(5, 5), 9).found);
+}
+
+// The whole k-means|| + k-means++ pipeline over 1-4 simulated ranks: the same candidate count and
+// the same centroids, bit for bit; each planted blob gets exactly one centroid.
+TEST(KMeansInit, ParallelInitDoesNotDependOnThePartition) {
+  const kmt::Data data = kmt::blobs(20000, 5, 10, 0.7, 13);
+  std::size_t m1 = 0;
+  const auto ref = kmt::init_parallel(data, kmt::cuts(data.n(), 1), 10, 5, 5, 20.0, &m1);
+  EXPECT_GT(m1, 40u);   // 1 + about l per round: 5 rounds of l = 20
+  EXPECT_LT(m1, 200u);
+  for (std::size_t parts = 2; parts <= 4; ++parts) {
+    std::size_t m = 0;
+    const auto c = kmt::init_parallel(data, kmt::cuts(data.n(), parts), 10, 5, 5, 20.0, &m);
+    EXPECT_EQ(m, m1);
+    EXPECT_EQ(c, ref);
+  }
+  std::set<std::uint32_t> blobs_hit;  // nearest planted center of each chosen centroid
+  for (std::size_t i = 0; i < 10; ++i) {
+    double best = 1e300;
+    std::uint32_t arg = 0;
+    for (std::uint32_t b = 0; b < 10; ++b) {
+      double s = 0;
+      for (std::size_t t = 0; t < 5; ++t) s += std::pow(static_cast<double>(ref[i * 5 + t] - data.centers[b * 5 + t]), 2);
+      if (s < best) {
+        best = s;
+        arg = b;
+      }
+    }
+    blobs_hit.insert(arg);
+  }
+  EXPECT_EQ(blobs_hit.size(), 10u);
+}
+
+TEST(KMeansInit, SelectionAndWeightsAreLocalPartsOfTheWhole) {
+  const kmt::Data data = kmt::blobs(4000, 3, 4, 1.0, 17);
+  ParallelInit whole(data.all());
+  const std::vector<float> first(data.x.begin(), data.x.begin() + 3);
+  const Int128 total = whole.add_candidates(first, 0);
+  const PointRows sel = whole.select(1, 0, 8.0, total);
+  EXPECT_GT(sel.n(), 0u);
+  const auto c = kmt::cuts(data.n(), 3);
+  PointRows parts;
+  parts.d = 3;
+  Int128 sum = 0;
+  std::vector<ParallelInit> ranks;
+  for (std::size_t p = 0; p < 3; ++p) ranks.emplace_back(data.part(c[p], c[p + 1]));
+  for (auto& r : ranks) sum += r.add_candidates(first, 0);
+  EXPECT_TRUE(sum == total);
+  for (auto& r : ranks) parts.append(r.select(1, 0, 8.0, sum));
+  parts.sort_by_id();
+  PointRows sorted = sel;
+  sorted.sort_by_id();
+  EXPECT_EQ(parts.ids, sorted.ids);
+  EXPECT_EQ(parts.x, sorted.x);
+  // Weights: each point counted once, at its nearest candidate.
+  std::vector<float> cand = first;
+  cand.insert(cand.end(), sorted.x.begin(), sorted.x.end());
+  whole.add_candidates(cand, 1);
+  std::uint64_t n = 0;
+  for (std::uint64_t w : whole.weights()) n += w;
+  EXPECT_EQ(n, data.n());
+  // A selected point has cost 0 afterwards and can never be drawn again.
+  for (std::size_t i = 0; i < data.n(); ++i)
+    if (std::binary_search(sorted.ids.begin(), sorted.ids.end(), data.ids[i])) {
+      EXPECT_EQ(whole.cost()[i], 0.0f);
+    }
+  // A round that draws nobody leaves the costs.
+  EXPECT_TRUE(whole.add_candidates(cand, cand.size() / 3) == [&] {
+    Int128 t = 0;
+    for (float v : whole.cost()) t += to_fixed(v);
+    return t;
+  }());
+}
+
+// Greedy k-means++ by hand: candidates on a line at 0, 1, 10, 11, 100 with weights 5, 5, 5, 5, 1.
+// k = 5: chosen centers have D = 0 and can never be drawn again, so all five come out once
+// (potential 0). k = 3 with 50 trials: from any first center the greedy choice reaches the best
+// split {0, 1} {10, 11} {100}: potential 5 * 1^2 + 5 * 1^2 = 10 (e.g. first 0: trial 100 leaves
+// 5 + 500 + 605 = 1110, trial 11 leaves 7931, so 100; then 10 or 11 leaves 10).
+TEST(KMeansInit, GreedyKMeansPlusPlus) {
+  const std::vector<float> cand{0, 1, 10, 11, 100};
+  const std::vector<std::uint64_t> w{5, 5, 5, 5, 1};
+  const PlusPlusResult all = greedy_kmeanspp(cand, 1, w, 5, 3);
+  EXPECT_EQ(std::set<std::uint32_t>(all.chosen.begin(), all.chosen.end()).size(), 5u);
+  EXPECT_EQ(all.potential, 0.0);
+  // Deterministic given the seed; another seed may differ but is again a valid pick.
+  EXPECT_EQ(greedy_kmeanspp(cand, 1, w, 3, 3).chosen, greedy_kmeanspp(cand, 1, w, 3, 3).chosen);
+  const PlusPlusResult three = greedy_kmeanspp(cand, 1, w, 3, 3, 50);
+  EXPECT_EQ(three.potential, 10.0);
+  // A zero-weight candidate adds nothing and is never drawn.
+  const std::vector<std::uint64_t> w0{1, 0, 1, 0, 0};
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto r = greedy_kmeanspp(cand, 1, w0, 2, seed);
+    EXPECT_EQ(std::set<std::uint32_t>(r.chosen.begin(), r.chosen.end()), (std::set<std::uint32_t>{0, 2}));
+  }
+  EXPECT_THROW(greedy_kmeanspp(cand, 1, w, 6, 3), std::invalid_argument);
+}
