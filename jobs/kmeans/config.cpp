@@ -63,7 +63,7 @@ std::int64_t parse_int(const std::string& s, const std::string& what) {
 }  // namespace
 
 void KmeansConfig::bind(Options& o) {
-  o.bind("kmeans", "k", k, "number of segments (default 8); or choose it with --k-range");
+  o.bind("kmeans", "k", k, "number of segments (default 8); or choose it with --k-range")->default_str("8");
   o.bind("kmeans", "k-range", k_range, "try every k in LO:HI and keep the best by silhouette (docs/kmeans.md)");
   o.bind("kmeans", "seed", seed, "seed of every random draw (draws are keyed by customer id)");
   o.bind("kmeans", "max-iter", max_iter, "Lloyd iterations at most");
@@ -80,7 +80,7 @@ void KmeansConfig::bind(Options& o) {
 }
 
 void KmeansConfig::validate() {
-  const bool has_k = k != 0, has_range = !k_range.empty();
+  const bool has_k = k != kKNotGiven, has_range = !k_range.empty();
   if (has_k && has_range) throw ConfigError("--k and --k-range exclude each other; give one");
   if (has_range) {
     const std::string msg = "--k-range must be LO:HI with 1 <= LO <= HI <= " + std::to_string(kMaxK) + ", got '" +

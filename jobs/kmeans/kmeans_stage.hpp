@@ -17,6 +17,7 @@
 // customer-id order; every draw is keyed by (seed, purpose, customer id).
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -158,7 +159,10 @@ struct Selection {
 
 struct KmeansConfig {
   // As given (command line or config file).
-  std::int64_t k = 0;  // 0: 8 unless --k-range
+  // Not given (the smallest int64, which no one types): 8 unless --k-range. Any given value is
+  // checked, so --k 0 is an error, not the default.
+  std::int64_t k = kKNotGiven;
+  static constexpr std::int64_t kKNotGiven = INT64_MIN;
   std::string k_range;  // "LO:HI"
   std::int64_t seed = 1;
   std::int64_t max_iter = 100;
