@@ -54,7 +54,8 @@ std::string key_of(const rs::Object& o) {
 }
 
 std::string customer_id_path(rs::Part part) {
-  if (part == rs::Part::kRfm) return std::string(rs::rfm::kCustomerId.path);
+  // /kmeans columns are aligned with /rfm/customer_id (io/results_schema.hpp).
+  if (part == rs::Part::kRfm || part == rs::Part::kKmeans) return std::string(rs::rfm::kCustomerId.path);
   if (part == rs::Part::kClv) return std::string(rs::clv::kCustomerId.path);
   throw Error(ExitCode::kSoftware, "results layout: the root has no customers (a bug)");
 }
@@ -101,14 +102,16 @@ std::string ResultsReader::where(const rs::Object& o) const {
 
 bool ResultsReader::has_stage(rs::Part part) const {
   if (part == rs::Part::kRoot) return true;
-  return h5::is_group(file_.id(),
-                      std::string(part == rs::Part::kRfm ? rs::rfm::kGroup.path : rs::clv::kGroup.path));
+  const rs::Entry& g = part == rs::Part::kRfm   ? rs::rfm::kGroup
+                       : part == rs::Part::kClv ? rs::clv::kGroup
+                                                : rs::kmeans::kGroup;
+  return h5::is_group(file_.id(), std::string(g.path));
 }
 
 std::vector<std::string> ResultsReader::stages() const {
   if (has(rs::root::kStagesRun)) return split(read_attr_string(rs::root::kStagesRun), ',');
   std::vector<std::string> out;
-  for (const rs::Part p : {rs::Part::kRfm, rs::Part::kClv})
+  for (const rs::Part p : {rs::Part::kRfm, rs::Part::kClv, rs::Part::kKmeans})
     if (has_stage(p)) out.emplace_back(rs::part_name(p));
   return out;
 }

@@ -36,7 +36,7 @@ class ResultsReader {
   hid_t id() const { return file_.id(); }
 
   // What the file holds. stages(): the root attribute stages_run where `crmpi run` wrote it, else
-  // the stages whose groups are present ("rfm", "clv"), in the order they run.
+  // the stages whose groups are present ("rfm", "clv", "kmeans"), in the order they run.
   std::vector<std::string> stages() const;
   bool has_stage(results_schema::Part part) const;
   std::vector<std::string> clv_models() const;           // /clv@models: purchase models, then gamma_gamma

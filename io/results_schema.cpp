@@ -74,6 +74,7 @@ std::string_view part_name(Part p) {
     case Part::kRoot: return "";
     case Part::kRfm: return "rfm";
     case Part::kClv: return "clv";
+    case Part::kKmeans: return "kmeans";
   }
   return "?";
 }

@@ -112,6 +112,9 @@ std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
                                      run_one_stage<RfmStage, RfmConfig>));
   subs.push_back(analysis<ClvConfig>(app, "clv", "CLV: BG/NBD, Pareto/NBD, Gamma-Gamma fits, P(alive), CLV, lifecycle",
                                      true, run_one_stage<ClvStage, ClvConfig>));
+  subs.push_back(analysis<SegmentConfig>(
+      app, "segment", "k-means segments of the customers with orders, profiled and named (also writes /rfm)", true,
+      run_segment_command));
   subs.push_back(analysis<RunConfig>(app, "run", "The quarterly pipeline: validate, then every analysis stage", true,
                                      run_pipeline_command));
   return subs;

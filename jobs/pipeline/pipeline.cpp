@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "jobs/pipeline/run_stages.hpp"
+#include "kernels/common/errors.hpp"
 
 namespace crmpi {
 
@@ -35,11 +36,26 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   // The stages, in the order they run (each may use the results of those before it).
   RfmStage rfm(cfg.rfm);
   ClvStage clv(cfg.clv);
-  const std::vector<Stage*> stages = {&rfm, &clv};
+  KmeansStage kmeans(cfg.kmeans, cfg.rfm, true);  // after clv: it clusters on P(alive) and CLV when clv ran
+  const std::vector<Stage*> stages = {&rfm, &clv, &kmeans};
 
   const StageRunSummary run =
       run_stages(ctx, common, stages, StageRunOptions{.skip_is_error = false, .record_stages = true});
   if (ctx.comm.is_root()) print_summary(common, run, rfm.result(), run.currency, ctx.comm.size());
+  return 0;
+}
+
+void SegmentConfig::validate() {
+  rfm.validate();
+  kmeans.validate();
+  if (kmeans.needs_clv())
+    throw ConfigError("crmpi segment runs no clv stage: features p_alive and clv need `crmpi run`");
+}
+
+int run_segment_command(const JobContext& ctx, const CommonConfig& common, const SegmentConfig& cfg) {
+  RfmStage rfm(cfg.rfm);
+  KmeansStage kmeans(cfg.kmeans, cfg.rfm, false);
+  run_stages(ctx, common, {&rfm, &kmeans}, StageRunOptions{.skip_is_error = true, .record_stages = false});
   return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "jobs/clv/clv_stage.hpp"
 #include "jobs/common/job_common.hpp"
+#include "jobs/kmeans/kmeans_stage.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
 
 namespace crmpi {
@@ -12,16 +13,32 @@ namespace crmpi {
 struct RunConfig {
   RfmConfig rfm;
   ClvConfig clv;
+  KmeansConfig kmeans;
   void bind(Options& o) {
     rfm.bind(o);
     clv.bind(o);
+    kmeans.bind(o);
   }
   void validate() {
     rfm.validate();
     clv.validate();
+    kmeans.validate();
   }
 };
 
+// `crmpi segment`: the rfm stage and the kmeans stage in one pass over the orders (k-means
+// clusters on RFM features, so /rfm is written too). No clv stage: the CLV features need `crmpi run`.
+struct SegmentConfig {
+  RfmConfig rfm;
+  KmeansConfig kmeans;
+  void bind(Options& o) {
+    rfm.bind(o);
+    kmeans.bind(o);
+  }
+  void validate();  // throws ConfigError
+};
+
 int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, const RunConfig& cfg);
+int run_segment_command(const JobContext& ctx, const CommonConfig& common, const SegmentConfig& cfg);
 
 }  // namespace crmpi

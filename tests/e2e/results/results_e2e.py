@@ -104,7 +104,8 @@ crmpi(["generate", "--customers", "3000", "--seed", "1", "--out", data])
 crmpi(["run", "--input", data, "--out", os.path.join(work, "run")])
 compare("run", os.path.join(work, "run", "results.h5"),
         must_have=["/@stages_run", "/@stages_skipped", "/rfm/segment", "/clv/pareto_nbd/clv",
-                   "/clv/gamma_gamma/expected_spend", "/clv/gamma_gamma/parameters/name"],
+                   "/clv/gamma_gamma/expected_spend", "/clv/gamma_gamma/parameters/name", "/kmeans/segment",
+                   "/kmeans/selection/silhouette", "/kmeans@feature_mean"],
         must_lack=["/clv/holdout", "/clv/mbgnbd"])
 
 # Every model, with a holdout, at 3 ranks.
@@ -120,9 +121,14 @@ crmpi(["clv", "--input", data, "--out", os.path.join(work, "clv_bg"), "--models"
 compare("clv bgnbd only", os.path.join(work, "clv_bg", "results.h5"),
         must_have=["/clv/bgnbd/p_alive"], must_lack=["/clv/bgnbd/clv", "/clv/gamma_gamma", "/clv/holdout"])
 
+# The segmentation job: /rfm and /kmeans (a k range), no /clv.
+crmpi(["segment", "--input", data, "--out", os.path.join(work, "segment"), "--k-range", "2:3"], ranks=3)
+compare("segment", os.path.join(work, "segment", "results.h5"),
+        must_have=["/kmeans/distance", "/kmeans/profile/nps", "/rfm/customer_id"], must_lack=["/clv", "/@stages_run"])
+
 crmpi(["rfm", "--input", data, "--out", os.path.join(work, "rfm")], ranks=1)
 compare("rfm", os.path.join(work, "rfm", "results.h5"), must_have=["/rfm@cut_points_monetary_cents"],
-        must_lack=["/clv", "/@stages_run"])
+        must_lack=["/clv", "/kmeans", "/@stages_run"])
 
 # A file that breaks the layout: the check names each fault.
 broken = os.path.join(work, "broken.h5")

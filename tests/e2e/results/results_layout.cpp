@@ -40,7 +40,8 @@ void print_markdown() {
   const std::pair<layout::Part, const char*> parts[] = {
       {layout::Part::kRoot, "Root attributes (every job)"},
       {layout::Part::kRfm, "`/rfm` (`crmpi rfm`, `crmpi run`)"},
-      {layout::Part::kClv, "`/clv` (`crmpi clv`, `crmpi run`)"}};
+      {layout::Part::kClv, "`/clv` (`crmpi clv`, `crmpi run`)"},
+      {layout::Part::kKmeans, "`/kmeans` (`crmpi segment`, `crmpi run`)"}};
   for (const auto& [part, title] : parts) {
     std::printf("### %s\n\n| object | kind | type | rows | meaning | present |\n|---|---|---|---|---|---|\n",
                 title);

@@ -1,0 +1,200 @@
+// Per-segment profiles and names (docs/kmeans.md, "Profiles and names"). Every figure is a sum
+// over customers reduced exactly (integers, or ExactSum for P(alive) and CLV), so the profiles are
+// the same at any rank count; a rank reads only its own customers' demographics and surveys.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "comm/exact_sum.hpp"
+#include "jobs/clv/clv_stage.hpp"
+#include "jobs/kmeans/kmeans_stage.hpp"
+#include "jobs/rfm/rfm_stage.hpp"
+
+namespace crmpi::kmeans_job {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double ratio(double a, double b) { return b != 0 ? a / b : kNaN; }
+
+// A demographic column of the slice and its names; one "unknown" code without the column.
+Profile::Mix mix_of(const Comm& comm, InputFile& file, const Slice& slice, std::string_view column,
+                    std::span<const std::uint32_t> segment, std::size_t segments) {
+  Profile::Mix m;
+  std::vector<std::uint32_t> code(slice.customers(), 0);
+  if (file.has(column)) {
+    m.names = file.dictionary_of(column);
+    if (slice.customers()) file.read<std::uint32_t>(column, slice.customer_begin, slice.customers(), code.data());
+  }
+  if (m.names.empty()) m.names = {"unknown"};
+  const std::size_t w = m.names.size();
+  std::vector<std::uint64_t> count(segments * w, 0);
+  for (std::size_t c = 0; c < code.size(); ++c) ++count[segment[c] * w + std::min<std::size_t>(code[c], w - 1)];
+  comm.allreduce_sum_inplace(std::span<std::uint64_t>(count));
+  m.share.assign(segments * w, 0.0);
+  for (std::size_t s = 0; s < segments; ++s) {
+    std::uint64_t total = 0;
+    for (std::size_t j = 0; j < w; ++j) total += count[s * w + j];
+    for (std::size_t j = 0; j < w; ++j)
+      m.share[s * w + j] = total ? static_cast<double>(count[s * w + j]) / static_cast<double>(total) : kNaN;
+  }
+  return m;
+}
+
+// First row of /surveys/customer_id (sorted) that is >= id: a binary search by single reads, so no
+// rank reads more of the survey table than its own customers' rows.
+std::uint64_t surveys_lower_bound(InputFile& file, std::uint64_t id) {
+  std::uint64_t lo = 0, hi = file.sizes().surveys;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    std::uint64_t v = 0;
+    file.read<std::uint64_t>(schema::kSurveyCustomerId, mid, 1, &v);
+    if (v < id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+// Per local customer: the latest survey score by as_of (ties: the later row), -1 for none.
+std::vector<int> latest_scores(InputFile& file, std::span<const std::uint64_t> ids, std::int32_t as_of) {
+  std::vector<int> score(ids.size(), -1);
+  if (ids.empty() || !file.has_part(schema::Part::kSurveys)) return score;
+  const std::uint64_t lo = surveys_lower_bound(file, ids.front()), hi = surveys_lower_bound(file, ids.back() + 1);
+  const auto cid = file.read<std::uint64_t>(schema::kSurveyCustomerId, lo, hi - lo);
+  const auto day = file.read<std::int32_t>(schema::kSurveyDay, lo, hi - lo);
+  const auto val = file.read<std::uint8_t>(schema::kSurveyScore, lo, hi - lo);
+  std::vector<std::int32_t> best_day(ids.size(), std::numeric_limits<std::int32_t>::min());
+  std::size_t c = 0;
+  for (std::size_t i = 0; i < cid.size(); ++i) {
+    while (c < ids.size() && ids[c] < cid[i]) ++c;
+    if (c == ids.size() || ids[c] != cid[i] || day[i] > as_of || day[i] < best_day[c]) continue;
+    best_day[c] = day[i];
+    score[c] = val[i];
+  }
+  return score;
+}
+
+}  // namespace
+
+Profile build_profile(const Comm& comm, InputFile& file, const Slice& slice, std::span<const std::uint32_t> segment,
+                      const RfmResult& rfm, const ClvResult* clv, const FeatureMatrix& fm,
+                      std::span<const float> centroids, std::size_t k) {
+  const std::size_t S = k + 1, n = segment.size();
+  Profile p;
+  // Integer sums: customers, revenue, recency and frequency of buyers, surveyed, promoters, detractors.
+  std::vector<std::int64_t> sums(7 * S, 0);
+  auto at = [&](std::size_t what, std::size_t s) -> std::int64_t& { return sums[what * S + s]; };
+  const bool has_palive = clv && !clv->models.empty();
+  const bool has_clv = has_palive && !clv->models.front().clv.empty();
+  std::vector<ExactSum> pa(S), cl(S);
+  std::vector<std::uint64_t> pa_n(S, 0), cl_n(S, 0);
+  const std::vector<int> score = latest_scores(file, rfm.customer_id, rfm.as_of_day);
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::size_t s = segment[c];
+    at(0, s) += 1;
+    at(1, s) += rfm.activity.total_cents[c];
+    if (rfm.activity.orders[c] > 0) at(2, s) += rfm.metrics.recency_days[c];
+    at(3, s) += rfm.activity.orders[c];
+    if (score[c] >= 0) {
+      at(4, s) += 1;
+      at(5, s) += score[c] >= 9;
+      at(6, s) += score[c] <= 6;
+    }
+    if (has_palive && !std::isnan(clv->models.front().p_alive[c])) {
+      pa[s].add(clv->models.front().p_alive[c]);
+      ++pa_n[s];
+    }
+    if (has_clv && !std::isnan(clv->models.front().clv[c])) {
+      cl[s].add(clv->models.front().clv[c]);
+      ++cl_n[s];
+    }
+  }
+  comm.allreduce_sum_inplace(std::span<std::int64_t>(sums));
+  comm.allreduce_sum_inplace(std::span<std::uint64_t>(pa_n));
+  comm.allreduce_sum_inplace(std::span<std::uint64_t>(cl_n));
+  const std::vector<double> pa_sum = ExactSum::reduce(comm, pa), cl_sum = ExactSum::reduce(comm, cl);
+
+  std::int64_t all_customers = 0, all_revenue = 0;
+  for (std::size_t s = 0; s < S; ++s) {
+    all_customers += at(0, s);
+    all_revenue += at(1, s);
+  }
+  for (std::size_t s = 0; s < S; ++s) {
+    const auto c = static_cast<double>(at(0, s));
+    p.customers.push_back(static_cast<std::uint64_t>(at(0, s)));
+    p.revenue_cents.push_back(at(1, s));
+    p.customer_share.push_back(all_customers ? c / static_cast<double>(all_customers) : 0.0);
+    p.revenue_share.push_back(all_revenue ? static_cast<double>(at(1, s)) / static_cast<double>(all_revenue) : 0.0);
+    p.mean_recency.push_back(s == 0 || c == 0 ? kNaN : static_cast<double>(at(2, s)) / c);
+    p.mean_frequency.push_back(c ? static_cast<double>(at(3, s)) / c : kNaN);
+    p.mean_monetary.push_back(c ? static_cast<double>(at(1, s)) / c / 100.0 : kNaN);
+    p.mean_p_alive.push_back(pa_n[s] ? pa_sum[s] / static_cast<double>(pa_n[s]) : kNaN);
+    p.mean_clv.push_back(cl_n[s] ? cl_sum[s] / static_cast<double>(cl_n[s]) : kNaN);
+    p.surveyed.push_back(static_cast<std::uint64_t>(at(4, s)));
+    p.nps.push_back(at(4, s) ? 100.0 * static_cast<double>(at(5, s) - at(6, s)) / static_cast<double>(at(4, s)) : kNaN);
+  }
+  p.acquisition = mix_of(comm, file, slice, schema::kAcquisitionChannel, segment, S);
+  p.region = mix_of(comm, file, slice, schema::kRegion, segment, S);
+  p.age_band = mix_of(comm, file, slice, schema::kAgeBand, segment, S);
+  p.names = segment_names(fm, centroids, k, p);
+  return p;
+}
+
+// Names from the profile, against the mean over all customers with orders (docs/kmeans.md):
+//   state  Lapsed     mean recency >= 2x the buyers' mean, or mean P(alive) < 0.3 (with CLV)
+//          Lapsing    mean recency >= 1.3x
+//          New        mean tenure <= 0.5x, not lapsing (tenure from the centroid when clustered)
+//          Active     mean recency <= 0.6x
+//          Steady     otherwise
+//   value  high-value / low-value: mean monetary >= 1.5x / <= 0.6x the buyers' mean; else mid-value
+//   habit  one-off buyers (mean orders < 1.5), frequent buyers (>= 1.5x the mean), repeat buyers
+// Names that coincide get " #2", " #3", ... in segment order.
+std::vector<std::string> segment_names(const FeatureMatrix& fm, std::span<const float> centroids, std::size_t k,
+                                       const Profile& p) {
+  const std::size_t S = k + 1, d = fm.d();
+  double buyers = 0, revenue = 0, recency = 0, orders = 0;
+  for (std::size_t s = 1; s < S; ++s) {
+    const auto c = static_cast<double>(p.customers[s]);
+    buyers += c;
+    revenue += static_cast<double>(p.revenue_cents[s]) / 100.0;
+    if (c) recency += p.mean_recency[s] * c;
+    if (c) orders += p.mean_frequency[s] * c;
+  }
+  const double mean_rec = ratio(recency, buyers), mean_mon = ratio(revenue, buyers), mean_freq = ratio(orders, buyers);
+  std::size_t tenure_col = d;
+  for (std::size_t j = 0; j < d; ++j)
+    if (fm.kinds[j] == Feature::kTenure) tenure_col = j;
+  std::vector<std::string> names = {"No orders"};
+  std::map<std::string, int> seen;
+  for (std::size_t s = 1; s < S; ++s) {
+    const double rec = ratio(p.mean_recency[s], mean_rec), mon = ratio(p.mean_monetary[s], mean_mon),
+                 freq = ratio(p.mean_frequency[s], mean_freq);
+    // Tenure in standard deviations from the mean, when it is a feature.
+    const double tz = tenure_col < d ? static_cast<double>(centroids[(s - 1) * d + tenure_col]) : 0.0;
+    std::string state = "Steady";
+    if (rec >= 2.0 || p.mean_p_alive[s] < 0.3)
+      state = "Lapsed";
+    else if (rec >= 1.3)
+      state = "Lapsing";
+    else if (tenure_col < d && tz <= -0.5)
+      state = "New";
+    else if (rec <= 0.6)
+      state = "Active";
+    const std::string value = mon >= 1.5 ? "high-value" : mon <= 0.6 ? "low-value" : "mid-value";
+    const std::string habit = p.mean_frequency[s] < 1.5 ? "one-off buyers"
+                              : freq >= 1.5              ? "frequent buyers"
+                                                         : "repeat buyers";
+    std::string name = state + " " + value + " " + habit;
+    if (p.customers[s] == 0) name = "Empty cluster";
+    const int dup = ++seen[name];
+    if (dup > 1) name += " #" + std::to_string(dup);
+    names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace crmpi::kmeans_job
