@@ -30,8 +30,8 @@ packages=(
   nlohmann-json3-dev libxxhash-dev zlib1g-dev libisal-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  # Python tooling (checks, plots); use /usr/bin/python3
-  python3-h5py python3-numpy python3-scipy python3-pandas python3-matplotlib
+  # Python tooling (checks, plots; scikit-learn: the k-means and persona references); use /usr/bin/python3
+  python3-h5py python3-numpy python3-scipy python3-pandas python3-matplotlib python3-sklearn
 )
 if [[ "$skip_slurm" != 1 ]]; then
   packages+=(slurm-wlm slurm-client)
