@@ -76,6 +76,7 @@ inline constexpr std::string_view kDictProductName = "/dictionaries/product_name
 inline constexpr std::string_view kTruthGroup = "/truth";
 inline constexpr std::string_view kTruthCustomerGroup = "/truth/customer_group";
 inline constexpr std::string_view kTruthGroupNames = "/truth/group_names";
+inline constexpr std::string_view kTruthPersonas = "/truth/personas";  // --personas: one row per persona
 
 inline constexpr ColumnSpec kColumns[] = {
     {kCustomerId, Kind::kUnsigned, 8, Table::kCustomers, Part::kCore, true, ""},
