@@ -74,6 +74,11 @@ def features(f):
                             monetary / n_orders, distinct, shares])
 
 
+def text(v):
+    """A fixed-length string attribute or dataset element (bytes in h5py) as str."""
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
 def standardise(x):
     sd = x.std(axis=0)
     assert (sd > 0).all(), "a constant feature"
@@ -96,8 +101,9 @@ def main():
 
         with h5py.File(one, "r") as f:
             truth = f["/truth"]
-            if truth.attrs.get("population") != "personas":
-                failures.append(f"/truth@population is {truth.attrs.get('population')!r}, not 'personas'")
+            population = text(truth.attrs.get("population", b""))
+            if population != "personas":
+                failures.append(f"/truth@population is {population!r}, not 'personas'")
             leaked = sorted(a for a in truth.attrs if a.startswith(("bgnbd_", "gg_")))
             if leaked:
                 failures.append(f"/truth has population-level attributes {leaked} under --personas")
