@@ -62,45 +62,50 @@ void put(const h5::Handle& d, std::uint64_t offset, const std::vector<T>& v, con
   h5::write<T>(d.id(), offset, std::span<const T>(v), true, what);
 }
 
-// Every persona's parameters, one row per persona (row k = group k of /truth/customer_group).
+// Every persona's parameters (io/schema.hpp, kTruthPersona*): row k describes persona k, the
+// customers with /truth/customer_group k.
 void write_persona_truth(hid_t file, const gen::Catalog& catalog, int rank) {
-  const auto column = [](auto field) {
-    std::vector<double> v;
-    for (const auto& persona : gen::kPersonas) v.push_back(field(persona));
-    return v;
-  };
-  const auto write_column = [&](const std::string& name, const std::vector<double>& v) {
-    auto d = h5::create_dataset<double>(file, std::string(schema::kTruthPersonas) + "/" + name, v.size());
-    if (rank == 0) h5::write<double>(d.id(), 0, std::span<const double>(v), false, name);
-  };
   using P = gen::Persona;
-  write_column("weight", column([](const P& p) { return p.weight; }));
-  write_column("bgnbd_r", column([](const P& p) { return p.r; }));
-  write_column("bgnbd_alpha", column([](const P& p) { return p.alpha; }));
-  write_column("bgnbd_a", column([](const P& p) { return p.a; }));
-  write_column("bgnbd_b", column([](const P& p) { return p.b; }));
-  write_column("gg_p", column([](const P& p) { return p.spend_p; }));
-  write_column("gg_q", column([](const P& p) { return p.spend_q; }));
-  write_column("gg_gamma", column([](const P& p) { return p.spend_gamma; }));
-  write_column("signup_from", column([](const P& p) { return p.signup_from; }));
-  write_column("signup_to", column([](const P& p) { return p.signup_to; }));
-  write_column("favourite_boost", column([](const P& p) { return p.favourite_boost; }));
-  write_column("basket_size_factor", column([](const P& p) { return p.profile.basket_size_factor; }));
-  for (std::size_t c = 0; c < gen::kChannelNames.size(); ++c) {
-    write_column("order_channel_weight_" + std::string(gen::kChannelNames[c]),
-                 column([c](const P& p) { return p.profile.order_channel[c]; }));
+  const auto write_doubles = [&](std::string_view path, const std::vector<double>& v) {
+    auto d = h5::create_dataset<double>(file, std::string(path), v.size());
+    if (rank == 0) h5::write<double>(d.id(), 0, std::span<const double>(v), false, std::string(path));
+    return d;
+  };
+  const auto column = [&](std::string_view path, auto field) {
+    std::vector<double> v;
+    for (const P& persona : gen::kPersonas) v.push_back(field(persona));
+    write_doubles(path, v);
+  };
+  column(schema::kTruthPersonaWeight, [](const P& p) { return p.weight; });
+  column(schema::kTruthPersonaBgnbdR, [](const P& p) { return p.r; });
+  column(schema::kTruthPersonaBgnbdAlpha, [](const P& p) { return p.alpha; });
+  column(schema::kTruthPersonaBgnbdA, [](const P& p) { return p.a; });
+  column(schema::kTruthPersonaBgnbdB, [](const P& p) { return p.b; });
+  column(schema::kTruthPersonaGgP, [](const P& p) { return p.spend_p; });
+  column(schema::kTruthPersonaGgQ, [](const P& p) { return p.spend_q; });
+  column(schema::kTruthPersonaGgGamma, [](const P& p) { return p.spend_gamma; });
+  column(schema::kTruthPersonaMeanOrderValue, [](const P& p) { return gen::persona_mean_order_value(p); });
+  column(schema::kTruthPersonaSignupFrom, [](const P& p) { return p.signup_from; });
+  column(schema::kTruthPersonaSignupTo, [](const P& p) { return p.signup_to; });
+  column(schema::kTruthPersonaBasketSizeFactor, [](const P& p) { return p.profile.basket_size_factor; });
+  column(schema::kTruthPersonaFavouriteBoost, [](const P& p) { return p.favourite_boost; });
+
+  std::vector<double> shares;  // n_personas x n_channels, row-major
+  for (const P& persona : gen::kPersonas) {
+    for (const double s : gen::persona_channel_shares(persona)) shares.push_back(s);
   }
-  // The favourite categories the catalog drew for each persona, CSR: persona k's are rows
-  // [favourite_offset[k], favourite_offset[k+1]) of favourite_category.
+  auto share = write_doubles(schema::kTruthPersonaOrderChannelShare, shares);
+  h5::write_attr_string(share.id(), schema::kAttrDictionary, std::string(schema::kDictOrderChannel));
+
   std::vector<std::uint32_t> offset{0};
   std::vector<std::uint16_t> favourite;
   for (std::uint32_t k = 0; k < gen::kPersonaCount; ++k) {
     for (const std::uint16_t c : catalog.favourite_categories(k)) favourite.push_back(c);
     offset.push_back(static_cast<std::uint32_t>(favourite.size()));
   }
-  const std::string base(schema::kTruthPersonas);
-  auto off = h5::create_dataset<std::uint32_t>(file, base + "/favourite_offset", offset.size());
-  auto fav = h5::create_dataset<std::uint16_t>(file, base + "/favourite_category", favourite.size());
+  auto off = h5::create_dataset<std::uint32_t>(file, std::string(schema::kTruthPersonaFavouriteOffset), offset.size());
+  auto fav =
+      h5::create_dataset<std::uint16_t>(file, std::string(schema::kTruthPersonaFavouriteCategory), favourite.size());
   if (rank == 0) {
     h5::write<std::uint32_t>(off.id(), 0, offset, false, "favourite_offset");
     h5::write<std::uint16_t>(fav.id(), 0, favourite, false, "favourite_category");
@@ -117,9 +122,10 @@ void write_truth_attributes(hid_t file, const GenerateConfig& cfg, const gen::Ca
     // looking for them must fail rather than score a fit against a population that does not exist.
     h5::write_attr_string(g, "description",
                           "Planted truth of crmpi generate --personas: a mixture of personas, each with its own "
-                          "BG/NBD (time unit week) and Gamma-Gamma parameters (/truth/personas, one row per "
-                          "persona); there is no single BG/NBD + Gamma-Gamma population. customer_group is the "
-                          "persona; planted association rules");
+                          "BG/NBD (time unit week), Gamma-Gamma (currency units), signup window, order-channel "
+                          "and basket parameters (/truth/personas, row k = persona k); there is no single "
+                          "BG/NBD + Gamma-Gamma population. customer_group is the persona (names in "
+                          "group_names); planted association rules");
     h5::write_attr_string(g, "population", "personas");
   } else {
     h5::write_attr_string(g, "description",

@@ -1,7 +1,9 @@
 // Personas (--personas): each customer's persona is a keyed draw, and its traits, signup day and
-// order channels follow that persona's parameters. Expected values are the closed-form moments
-// of the persona's distributions (Gamma(shape k, rate t): mean k/t, variance k/t^2; Beta(a, b):
-// mean a/(a+b), variance ab/((a+b)^2 (a+b+1))), with tolerances from the central limit theorem.
+// order channels follow that persona's parameters. Statistical expectations are the closed-form
+// moments of the persona's distributions (Gamma(shape k, rate t): mean k/t, variance k/t^2;
+// Beta(a, b): mean a/(a+b), variance ab/((a+b)^2 (a+b+1))), with tolerances from the central
+// limit theorem. Exact pins (persona counts, favourite categories, whole records) are recomputed
+// by the independent Python generator: `/usr/bin/python3 tests/unit/generate/reference_generator.py`.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/generate/catalog.hpp"
 #include "kernels/generate/customer.hpp"
 #include "kernels/generate/dictionaries.hpp"
 #include "kernels/generate/personas.hpp"
@@ -59,6 +62,18 @@ TEST(GeneratePersonas, TableIsUsable) {
     EXPECT_LE(p.signup_to, 1.0) << p.name;
   }
   EXPECT_NEAR(total, 1.0, 1e-12);
+  for (const Persona& p : kPersonas) {
+    double channels = 0.0;
+    for (const double w : p.profile.order_channel) channels += w;
+    EXPECT_EQ(channels, 100.0) << p.name << ": order-channel weights are percentages";
+    const auto shares = persona_channel_shares(p);
+    for (std::size_t c = 0; c < shares.size(); ++c) EXPECT_EQ(shares[c], p.profile.order_channel[c] / 100.0);
+  }
+  // The documented mean order values (docs/generate.md): p * gamma / (q - 1) = 8 * gamma / 29.
+  const std::array<double, kPersonaCount> mean_order_value = {24.0, 60.0, 12.0, 250.0, 40.0};
+  for (std::uint32_t k = 0; k < kPersonaCount; ++k) {
+    EXPECT_DOUBLE_EQ(persona_mean_order_value(kPersonas[k]), mean_order_value[k]) << kPersonas[k].name;
+  }
   GeneratorParams params;
   params.personas = true;
   EXPECT_EQ(planted_group_count(params), kPersonas.size());
@@ -184,6 +199,81 @@ TEST(GeneratePersonas, PersonaDependsOnlyOnSeedAndIndex) {
   // Another seed redraws the personas: with the weights of personas.hpp two independent draws
   // agree with probability sum(w^2) = 0.225, so about 1550 of 2000 differ.
   EXPECT_GT(differs_from_other_seed, 1400);
+}
+
+// Persona counts of customer indices 0..9999 with seed 42, and the favourite categories the
+// catalog draws per persona for seed 42, as the Python reference generator computes them
+// (expected from the weights: 2000, 3000, 2500, 1000, 1500).
+TEST(GeneratePersonas, PinnedCountsForSeed42) {
+  GeneratorParams params = persona_params();
+  params.history_days = 7;
+  const Catalog catalog(params, 42);
+  std::array<int, kPersonaCount> count{};
+  CustomerDraw c;
+  SurveyDraw survey;
+  std::vector<OrderDraw> orders;
+  std::vector<ItemDraw> items;
+  for (std::uint64_t i = 0; i < 10000; ++i) {
+    orders.clear();
+    items.clear();
+    generate_customer(params, catalog, 42, i, c, orders, items, survey);
+    ++count[c.group];
+  }
+  EXPECT_EQ(count, (std::array<int, kPersonaCount>{2020, 2975, 2488, 1059, 1458}));
+
+  const std::vector<std::vector<std::uint16_t>> favourites = {{16, 13, 12}, {13, 9}, {6, 19, 9}, {8, 6, 10}, {13, 6, 3}};
+  ASSERT_EQ(catalog.n_groups(), kPersonaCount);
+  for (std::uint32_t k = 0; k < kPersonaCount; ++k) {
+    const auto fav = catalog.favourite_categories(k);
+    EXPECT_EQ(std::vector<std::uint16_t>(fav.begin(), fav.end()), favourites[k]) << kPersonas[k].name;
+  }
+}
+
+// The first customer of each persona with seed 42 and the default history, record by record as
+// the Python reference generator prints it: a failure means files generated with --personas changed.
+TEST(GeneratePersonas, PinnedRecordsForSeed42) {
+  GeneratorParams params;
+  params.personas = true;
+  const Catalog catalog(params, 42);
+  struct Pin {
+    std::uint64_t index, customer_id;
+    std::int32_t signup_day;
+    std::uint8_t group;
+    std::size_t orders, items;
+    std::int64_t first_amount_cents;
+    std::int32_t last_order_day;
+    std::array<int, kChannelNames.size()> orders_per_channel;
+  };
+  const Pin pins[] = {
+      {9, 1000027, 19802, 0, 156, 854, 1456, 20725, {3, 145, 5, 3}},
+      {0, 1000001, 19904, 1, 27, 105, 5124, 20725, {23, 1, 2, 1}},
+      {2, 1000007, 19698, 2, 2, 4, 665, 20690, {0, 0, 2, 0}},
+      {4, 1000013, 19925, 3, 6, 14, 12805, 19978, {0, 0, 0, 6}},
+      {1, 1000003, 20667, 4, 10, 42, 3578, 20702, {3, 7, 0, 0}},
+  };
+  for (const Pin& pin : pins) {
+    CustomerDraw c;
+    SurveyDraw survey;
+    std::vector<OrderDraw> orders;
+    std::vector<ItemDraw> items;
+    generate_customer(params, catalog, 42, pin.index, c, orders, items, survey);
+    EXPECT_EQ(c.customer_id, pin.customer_id) << pin.index;
+    EXPECT_EQ(c.signup_day, pin.signup_day) << pin.index;
+    EXPECT_EQ(c.group, pin.group) << pin.index;
+    ASSERT_EQ(orders.size(), pin.orders) << pin.index;
+    EXPECT_EQ(items.size(), pin.items) << pin.index;
+    EXPECT_EQ(orders.front().amount_cents, pin.first_amount_cents) << pin.index;
+    EXPECT_EQ(orders.front().day, pin.signup_day) << pin.index;
+    EXPECT_EQ(orders.back().day, pin.last_order_day) << pin.index;
+    std::array<int, kChannelNames.size()> per_channel{};
+    for (const OrderDraw& o : orders) ++per_channel[o.channel];
+    EXPECT_EQ(per_channel, pin.orders_per_channel) << pin.index;
+    // The counting pass agrees with the full pass.
+    std::vector<ItemDraw> scratch;
+    const CustomerCounts counts = count_customer(params, catalog, 42, pin.index, scratch);
+    EXPECT_EQ(counts.orders, pin.orders) << pin.index;
+    EXPECT_EQ(counts.items, pin.items) << pin.index;
+  }
 }
 
 // Without --personas nothing of the persona machinery is used: the groups stay the tiers.
