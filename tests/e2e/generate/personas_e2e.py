@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """`crmpi generate --personas`: the personas are clusters that k-means finds in order histories.
 
-A file of 20000 customers is generated at 1 and 3 ranks (identical, tests/e2e/h5compare.py).
+A file of 20000 customers is generated at 1, 2 and 3 ranks (identical datasets and /truth
+attributes, tests/e2e/h5compare.py), and once more at 1 rank with `personas = true` in the
+[generate] table of a config file instead of the flag (identical too). `crmpi validate` accepts
+the file and `crmpi run` on it writes /rfm and /clv.
 From its /orders, /items and /products alone, numpy computes per customer the features of
 docs/generate.md ("Personas"): log(1 + monetary), log(frequency), recency and tenure in days,
 average order value, number of distinct categories bought, and the share of orders on each
@@ -42,6 +45,15 @@ def crmpi(binary, ranks, *args):
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         sys.exit(f"personas_e2e: FAILED: {' '.join(cmd)} exited {p.returncode}\n{p.stdout}{p.stderr}")
+    return p.stdout
+
+
+def identical(a, b, what, failures):
+    same = subprocess.run([sys.executable, os.path.join(HERE, "..", "h5compare.py"), a, b],
+                          capture_output=True, text=True)
+    print(f"{what}: {same.stdout.strip()}")
+    if same.returncode != 0:
+        failures.append(f"{what}: files differ")
 
 
 def features(f):
@@ -89,15 +101,28 @@ def main():
     binary = sys.argv[1]
     failures = []
     with tempfile.TemporaryDirectory() as work:
-        one, three = os.path.join(work, "p1.h5"), os.path.join(work, "p3.h5")
-        common = ["generate", "--personas", "--customers", str(CUSTOMERS), "--seed", str(SEED)]
-        crmpi(binary, 1, *common, "--chunk-customers", "4096", "--out", one)
-        crmpi(binary, 3, *common, "--chunk-customers", "777", "--out", three)
-        same = subprocess.run([sys.executable, os.path.join(HERE, "..", "h5compare.py"), one, three],
-                              capture_output=True, text=True)
-        print(same.stdout.strip())
-        if same.returncode != 0:
-            failures.append("--personas at 1 and 3 ranks: files differ")
+        one = os.path.join(work, "p1.h5")
+        common = ["generate", "--customers", str(CUSTOMERS), "--seed", str(SEED)]
+        crmpi(binary, 1, *common, "--personas", "--chunk-customers", "4096", "--out", one)
+        for ranks, chunk in ((2, 1000), (3, 777)):
+            other = os.path.join(work, f"p{ranks}.h5")
+            crmpi(binary, ranks, *common, "--personas", "--chunk-customers", str(chunk), "--out", other)
+            identical(one, other, f"--personas at 1 and {ranks} ranks", failures)
+        config = os.path.join(work, "personas.toml")
+        with open(config, "w") as c:
+            c.write("[generate]\npersonas = true\n")
+        from_config = os.path.join(work, "pc.h5")
+        crmpi(binary, 1, *common, "--config", config, "--out", from_config)
+        identical(one, from_config, "[generate] personas = true vs --personas", failures)
+
+        print(crmpi(binary, 2, "validate", "--input", one).strip())
+        crmpi(binary, 2, "run", "--input", one, "--out", os.path.join(work, "run"))
+        with h5py.File(os.path.join(work, "run", "results.h5"), "r") as r:
+            missing = {"rfm", "clv"} - set(r)
+            if missing:
+                failures.append(f"crmpi run on the personas file: results.h5 lacks {sorted(missing)}")
+            else:
+                print("crmpi run on the personas file: results.h5 has /rfm and /clv")
 
         with h5py.File(one, "r") as f:
             truth = f["/truth"]
