@@ -36,8 +36,8 @@ struct GeneratorParams {
   // BG/NBD + Gamma-Gamma. 4 = frequency tier x spend tier, 2 = frequency tier only, 1 = none.
   std::uint32_t n_groups = 4;
   // Instead of tiers, draw each customer from one of the personas of personas.hpp, which have
-  // their own purchase, spend, channel and basket parameters (and replace the BG/NBD and
-  // Gamma-Gamma parameters above and n_groups). The population is then a mixture.
+  // their own purchase, spend, signup, channel and basket parameters (they replace r, alpha, a,
+  // b, spend_p/q/gamma, n_groups and favourite_category_boost). The population is then a mixture.
   bool personas = false;
 
   // --- Catalog and baskets ----------------------------------------------------------------------
