@@ -76,6 +76,30 @@ inline constexpr std::string_view kDictProductName = "/dictionaries/product_name
 inline constexpr std::string_view kTruthGroup = "/truth";
 inline constexpr std::string_view kTruthCustomerGroup = "/truth/customer_group";
 inline constexpr std::string_view kTruthGroupNames = "/truth/group_names";
+// With `crmpi generate --personas` only (docs/generate.md, "Personas"): customer_group is the
+// persona, group_names the persona names, and /truth/personas holds each persona's parameters,
+// float64 with one row per persona (row k = customer_group k) unless noted.
+inline constexpr std::string_view kTruthPersonas = "/truth/personas";
+inline constexpr std::string_view kTruthPersonaWeight = "/truth/personas/weight";  // mixture weight
+inline constexpr std::string_view kTruthPersonaBgnbdR = "/truth/personas/bgnbd_r";  // BG/NBD, weeks
+inline constexpr std::string_view kTruthPersonaBgnbdAlpha = "/truth/personas/bgnbd_alpha";
+inline constexpr std::string_view kTruthPersonaBgnbdA = "/truth/personas/bgnbd_a";
+inline constexpr std::string_view kTruthPersonaBgnbdB = "/truth/personas/bgnbd_b";
+inline constexpr std::string_view kTruthPersonaGgP = "/truth/personas/gg_p";  // Gamma-Gamma, currency units
+inline constexpr std::string_view kTruthPersonaGgQ = "/truth/personas/gg_q";
+inline constexpr std::string_view kTruthPersonaGgGamma = "/truth/personas/gg_gamma";
+inline constexpr std::string_view kTruthPersonaMeanOrderValue = "/truth/personas/mean_order_value";
+inline constexpr std::string_view kTruthPersonaSignupFrom = "/truth/personas/signup_from";  // share of history
+inline constexpr std::string_view kTruthPersonaSignupTo = "/truth/personas/signup_to";
+inline constexpr std::string_view kTruthPersonaBasketSizeFactor = "/truth/personas/basket_size_factor";
+inline constexpr std::string_view kTruthPersonaFavouriteBoost = "/truth/personas/favourite_boost";
+// n_personas x n_order_channels, row-major: persona k's order-channel shares are rows
+// [k * C, (k + 1) * C), C = length of /dictionaries/order_channel.
+inline constexpr std::string_view kTruthPersonaOrderChannelShare = "/truth/personas/order_channel_share";
+// The favourite categories the catalog drew per persona, CSR (uint32 offsets, n_personas + 1;
+// uint16 category codes): persona k's are rows [favourite_offset[k], favourite_offset[k + 1]).
+inline constexpr std::string_view kTruthPersonaFavouriteOffset = "/truth/personas/favourite_offset";
+inline constexpr std::string_view kTruthPersonaFavouriteCategory = "/truth/personas/favourite_category";
 
 inline constexpr ColumnSpec kColumns[] = {
     {kCustomerId, Kind::kUnsigned, 8, Table::kCustomers, Part::kCore, true, ""},

@@ -24,7 +24,10 @@ void GenerateConfig::bind(Options& o) {
   o.bind("generate", "spend-p", p.spend_p, "Gamma-Gamma p: shape of the spend per order");
   o.bind("generate", "spend-q", p.spend_q, "Gamma-Gamma q: shape of the customer spend rate");
   o.bind("generate", "spend-gamma", p.spend_gamma, "Gamma-Gamma gamma: rate of the customer spend rate");
-  o.bind("generate", "groups", n_groups, "planted customer groups: 1, 2 or 4");
+  o.bind("generate", "groups", n_groups, "planted customer groups: 1, 2 or 4 (not used with --personas)");
+  o.bind("generate", "personas", p.personas,
+         "draw customers from the personas of docs/generate.md (own purchase, spend and channel "
+         "parameters) instead of one BG/NBD + Gamma-Gamma population");
   o.bind("generate", "products", n_products, "products in the catalogue");
   o.bind("generate", "categories", n_categories, "product categories");
   o.bind("generate", "zipf", p.zipf_exponent, "Zipf exponent of product popularity");

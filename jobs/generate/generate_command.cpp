@@ -14,6 +14,7 @@
 #include "kernels/generate/catalog.hpp"
 #include "kernels/generate/customer.hpp"
 #include "kernels/generate/dictionaries.hpp"
+#include "kernels/generate/personas.hpp"
 
 namespace crmpi {
 
@@ -61,27 +62,98 @@ void put(const h5::Handle& d, std::uint64_t offset, const std::vector<T>& v, con
   h5::write<T>(d.id(), offset, std::span<const T>(v), true, what);
 }
 
-void write_truth_attributes(hid_t file, const GenerateConfig& cfg, int rank) {
+// Every persona's parameters (io/schema.hpp, kTruthPersona*): row k describes persona k, the
+// customers with /truth/customer_group k.
+void write_persona_truth(hid_t file, const gen::Catalog& catalog, int rank) {
+  using P = gen::Persona;
+  const auto write_doubles = [&](std::string_view path, const std::vector<double>& v) {
+    auto d = h5::create_dataset<double>(file, std::string(path), v.size());
+    if (rank == 0) h5::write<double>(d.id(), 0, std::span<const double>(v), false, std::string(path));
+    return d;
+  };
+  const auto column = [&](std::string_view path, auto field) {
+    std::vector<double> v;
+    for (const P& persona : gen::kPersonas) v.push_back(field(persona));
+    write_doubles(path, v);
+  };
+  column(schema::kTruthPersonaWeight, [](const P& p) { return p.weight; });
+  column(schema::kTruthPersonaBgnbdR, [](const P& p) { return p.r; });
+  column(schema::kTruthPersonaBgnbdAlpha, [](const P& p) { return p.alpha; });
+  column(schema::kTruthPersonaBgnbdA, [](const P& p) { return p.a; });
+  column(schema::kTruthPersonaBgnbdB, [](const P& p) { return p.b; });
+  column(schema::kTruthPersonaGgP, [](const P& p) { return p.spend_p; });
+  column(schema::kTruthPersonaGgQ, [](const P& p) { return p.spend_q; });
+  column(schema::kTruthPersonaGgGamma, [](const P& p) { return p.spend_gamma; });
+  column(schema::kTruthPersonaMeanOrderValue, [](const P& p) { return gen::persona_mean_order_value(p); });
+  column(schema::kTruthPersonaSignupFrom, [](const P& p) { return p.signup_from; });
+  column(schema::kTruthPersonaSignupTo, [](const P& p) { return p.signup_to; });
+  column(schema::kTruthPersonaBasketSizeFactor, [](const P& p) { return p.profile.basket_size_factor; });
+  column(schema::kTruthPersonaFavouriteBoost, [](const P& p) { return p.favourite_boost; });
+
+  std::vector<double> shares;  // n_personas x n_channels, row-major
+  for (const P& persona : gen::kPersonas) {
+    for (const double s : gen::persona_channel_shares(persona)) shares.push_back(s);
+  }
+  auto share = write_doubles(schema::kTruthPersonaOrderChannelShare, shares);
+  h5::write_attr_string(share.id(), schema::kAttrDictionary, std::string(schema::kDictOrderChannel));
+
+  std::vector<std::uint32_t> offset{0};
+  std::vector<std::uint16_t> favourite;
+  for (std::uint32_t k = 0; k < gen::kPersonaCount; ++k) {
+    for (const std::uint16_t c : catalog.favourite_categories(k)) favourite.push_back(c);
+    offset.push_back(static_cast<std::uint32_t>(favourite.size()));
+  }
+  auto off = h5::create_dataset<std::uint32_t>(file, std::string(schema::kTruthPersonaFavouriteOffset), offset.size());
+  auto fav =
+      h5::create_dataset<std::uint16_t>(file, std::string(schema::kTruthPersonaFavouriteCategory), favourite.size());
+  if (rank == 0) {
+    h5::write<std::uint32_t>(off.id(), 0, offset, false, "favourite_offset");
+    h5::write<std::uint16_t>(fav.id(), 0, favourite, false, "favourite_category");
+  }
+  h5::write_attr_string(fav.id(), schema::kAttrDictionary, std::string(schema::kDictCategory));
+}
+
+void write_truth_attributes(hid_t file, const GenerateConfig& cfg, const gen::Catalog& catalog, int rank) {
   auto truth = h5::open_or_create_group(file, std::string(schema::kTruthGroup));
   const auto& p = cfg.params;
   const hid_t g = truth.id();
-  h5::write_attr_string(g, "description",
-                        "Planted truth of crmpi generate: BG/NBD (r, alpha, a, b; time unit week), Gamma-Gamma "
-                        "(p, q, gamma; currency units), customer groups, planted association rules");
+  if (p.personas) {
+    // No population-level BG/NBD or Gamma-Gamma attributes: the mixture has none, and a reader
+    // looking for them must fail rather than score a fit against a population that does not exist.
+    h5::write_attr_string(g, "description",
+                          "Planted truth of crmpi generate --personas: a mixture of personas, each with its own "
+                          "BG/NBD (time unit week), Gamma-Gamma (currency units), signup window, order-channel "
+                          "and basket parameters (/truth/personas, row k = persona k); there is no single "
+                          "BG/NBD + Gamma-Gamma population. customer_group is the persona (names in "
+                          "group_names); planted association rules");
+    h5::write_attr_string(g, "population", "personas");
+  } else {
+    h5::write_attr_string(g, "description",
+                          "Planted truth of crmpi generate: BG/NBD (r, alpha, a, b; time unit week), Gamma-Gamma "
+                          "(p, q, gamma; currency units), customer groups, planted association rules");
+  }
   h5::write_attr_string(g, "time_unit", "week");
-  h5::write_attr_double(g, "bgnbd_r", p.r);
-  h5::write_attr_double(g, "bgnbd_alpha", p.alpha);
-  h5::write_attr_double(g, "bgnbd_a", p.a);
-  h5::write_attr_double(g, "bgnbd_b", p.b);
-  h5::write_attr_double(g, "gg_p", p.spend_p);
-  h5::write_attr_double(g, "gg_q", p.spend_q);
-  h5::write_attr_double(g, "gg_gamma", p.spend_gamma);
+  if (!p.personas) {
+    h5::write_attr_double(g, "bgnbd_r", p.r);
+    h5::write_attr_double(g, "bgnbd_alpha", p.alpha);
+    h5::write_attr_double(g, "bgnbd_a", p.a);
+    h5::write_attr_double(g, "bgnbd_b", p.b);
+    h5::write_attr_double(g, "gg_p", p.spend_p);
+    h5::write_attr_double(g, "gg_q", p.spend_q);
+    h5::write_attr_double(g, "gg_gamma", p.spend_gamma);
+  }
   h5::write_attr_int(g, "seed", static_cast<std::int64_t>(cfg.seed));
   h5::write_attr_int(g, "history_days", p.history_days);
-  h5::write_attr_int(g, "n_groups", p.n_groups);
+  h5::write_attr_int(g, "n_groups", gen::planted_group_count(p));
   h5::write_attr_double(g, "rule_injection_prob", p.rule_injection_prob);
   h5::write_attr_double(g, "survey_fraction", p.survey_fraction);
-  h5::write_strings(file, std::string(schema::kTruthGroupNames), names_of(gen::group_names(p.n_groups)), rank);
+  std::vector<std::string> names = names_of(gen::group_names(p.n_groups));
+  if (p.personas) {
+    names.clear();
+    for (const auto& persona : gen::kPersonas) names.emplace_back(persona.name);
+    write_persona_truth(file, catalog, rank);
+  }
+  h5::write_strings(file, std::string(schema::kTruthGroupNames), names, rank);
 }
 
 void write_catalog(hid_t file, const gen::Catalog& catalog, int rank) {
@@ -187,7 +259,7 @@ int run_generate_command(const Comm& comm, const GenerateConfig& cfg, const std:
     h5::write_strings(f, std::string(kDictGender), names_of(gen::kGenderNames), rank);
     h5::write_strings(f, std::string(kDictOrderChannel), names_of(gen::kChannelNames), rank);
     write_catalog(f, catalog, rank);
-    write_truth_attributes(f, cfg, rank);
+    write_truth_attributes(f, cfg, catalog, rank);
 
     // Pass 2: generate and write chunk by chunk (collective rounds; a rank out of chunks joins empty).
     const std::uint64_t chunks = (n_local + cfg.chunk_customers - 1) / cfg.chunk_customers;

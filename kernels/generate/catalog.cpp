@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "kernels/generate/personas.hpp"
 #include "kernels/generate/rng.hpp"
 
 namespace crmpi::gen {
@@ -51,13 +52,16 @@ Catalog::Catalog(const GeneratorParams& params, std::uint64_t seed) {
     base_table_ = AliasTable(base);
   }
 
-  // Per-group favourite categories (2 or 3, distinct) and boosted sampling tables.
+  // Per-group favourite categories (2 or 3, distinct) and boosted sampling tables. Personas
+  // bring their own boost (a focused persona buys fewer categories).
   {
     Rng rng = Rng::for_catalog(seed, Stream::kCatalogFavourites);
-    favourites_.resize(params.n_groups);
-    group_tables_.reserve(params.n_groups);
+    const std::uint32_t n_groups = planted_group_count(params);
+    favourites_.resize(n_groups);
+    group_tables_.reserve(n_groups);
     std::vector<double> weights(n);
-    for (std::uint32_t g = 0; g < params.n_groups; ++g) {
+    for (std::uint32_t g = 0; g < n_groups; ++g) {
+      const double boost = params.personas ? kPersonas[g].favourite_boost : params.favourite_category_boost;
       const auto wanted = std::min<std::uint64_t>(2 + rng.below(2), n_categories_);
       auto& fav = favourites_[g];
       while (fav.size() < wanted) {
@@ -66,7 +70,7 @@ Catalog::Catalog(const GeneratorParams& params, std::uint64_t seed) {
       }
       for (std::uint32_t i = 0; i < n; ++i) {
         const bool boosted = std::find(fav.begin(), fav.end(), category_[i]) != fav.end();
-        weights[i] = boosted ? base[i] * params.favourite_category_boost : base[i];
+        weights[i] = boosted ? base[i] * boost : base[i];
       }
       group_tables_.emplace_back(weights);
     }

@@ -1,6 +1,6 @@
 // The product catalog shared by all customers: categories, Zipf popularity, per-group sampling
-// tables and the planted association rules. Built once per process from (params, seed) in
-// O(n_groups * n_products) time and memory; identical on every rank.
+// tables (one per planted group or persona) and the planted association rules. Built once per
+// process from (params, seed) in O(groups * n_products) time and memory; identical on every rank.
 #pragma once
 
 #include <array>

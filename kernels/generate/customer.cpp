@@ -5,6 +5,7 @@
 
 #include "kernels/generate/distributions.hpp"
 #include "kernels/generate/group_profiles.hpp"
+#include "kernels/generate/personas.hpp"
 #include "kernels/generate/purchase_process.hpp"
 #include "kernels/generate/rng.hpp"
 
@@ -17,20 +18,49 @@ struct Traits {
   double lambda;
   double p_dropout;
   double nu;
+  double spend_p;  // shape of an order value given nu
   std::uint32_t group;
+  const GroupProfile* profile;
 };
 
+// With personas: the persona comes from its own stream (so it is the same whatever else is
+// drawn), then the traits stream draws signup day and traits from that persona's distributions.
+Traits draw_persona_traits(const GeneratorParams& params, std::uint64_t seed, std::uint64_t index, Rng& rng) {
+  Rng persona_rng = Rng::for_stream(seed, index, Stream::kPersona);
+  static constexpr auto kWeights = persona_weights();
+  const std::uint32_t k = categorical(persona_rng, kWeights);
+  const Persona& persona = kPersonas[k];
+  Traits t{};
+  const std::int32_t first_possible = params.as_of_day - params.history_days + 1;
+  const auto days = static_cast<double>(params.history_days);
+  // signup_from < 1, so lo <= history_days - 1 and the window [lo, hi) is never empty.
+  const auto lo = static_cast<std::int64_t>(std::floor(persona.signup_from * days));
+  const auto hi = std::max(lo + 1, static_cast<std::int64_t>(std::floor(persona.signup_to * days)));
+  t.signup_day = first_possible + static_cast<std::int32_t>(lo) +
+                 static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(hi - lo)));
+  t.lambda = gamma(rng, persona.r, persona.alpha);
+  t.p_dropout = beta(rng, persona.a, persona.b);
+  t.nu = gamma(rng, persona.spend_q, persona.spend_gamma);
+  t.spend_p = persona.spend_p;
+  t.group = k;
+  t.profile = &persona.profile;
+  return t;
+}
+
 // The first draws of the traits stream; demographics (full pass only) continue the same stream.
-Traits draw_traits(const GeneratorParams& params, Rng& rng) {
+Traits draw_traits(const GeneratorParams& params, std::uint64_t seed, std::uint64_t index, Rng& rng) {
+  if (params.personas) return draw_persona_traits(params, seed, index, rng);
   Traits t{};
   const std::int32_t first_possible = params.as_of_day - params.history_days + 1;
   t.signup_day = first_possible + static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(params.history_days)));
   t.lambda = gamma(rng, params.r, params.alpha);
   t.p_dropout = beta(rng, params.a, params.b);
   t.nu = gamma(rng, params.spend_q, params.spend_gamma);
+  t.spend_p = params.spend_p;
   const std::uint32_t canonical =
       canonical_group(t.lambda, t.nu, params.r / params.alpha, params.spend_q / params.spend_gamma);
   t.group = group_of_canonical(canonical, params.n_groups);
+  t.profile = &profile_of_group(t.group, params.n_groups);
   return t;
 }
 
@@ -93,8 +123,8 @@ void generate_customer(const GeneratorParams& params, const Catalog& catalog, st
                        std::uint64_t index, CustomerDraw& customer, std::vector<OrderDraw>& orders,
                        std::vector<ItemDraw>& items, SurveyDraw& survey) {
   Rng traits_rng = Rng::for_stream(seed, index, Stream::kTraits);
-  const Traits t = draw_traits(params, traits_rng);
-  const GroupProfile& profile = profile_of_group(t.group, params.n_groups);
+  const Traits t = draw_traits(params, seed, index, traits_rng);
+  const GroupProfile& profile = *t.profile;
 
   customer.customer_id = customer_id_of(index);
   customer.signup_day = t.signup_day;
@@ -114,7 +144,7 @@ void generate_customer(const GeneratorParams& params, const Catalog& catalog, st
   draw_order_days(params, t, seed, index, [&](std::int32_t day) {
     OrderDraw order;
     order.day = day;
-    const double z = gamma(spend_rng, params.spend_p, t.nu);  // Gamma-Gamma: order value
+    const double z = gamma(spend_rng, t.spend_p, t.nu);  // Gamma-Gamma: order value
     order.amount_cents = std::max<std::int64_t>(1, std::llround(z * 100.0));
     order.channel = static_cast<std::uint8_t>(categorical(spend_rng, profile.order_channel));
     order.n_items = draw_basket(params, catalog, table, extra_items_mean, basket_rng, items);
@@ -134,8 +164,8 @@ void generate_customer(const GeneratorParams& params, const Catalog& catalog, st
 CustomerCounts count_customer(const GeneratorParams& params, const Catalog& catalog, std::uint64_t seed,
                               std::uint64_t index, std::vector<ItemDraw>& scratch) {
   Rng traits_rng = Rng::for_stream(seed, index, Stream::kTraits);
-  const Traits t = draw_traits(params, traits_rng);
-  const GroupProfile& profile = profile_of_group(t.group, params.n_groups);
+  const Traits t = draw_traits(params, seed, index, traits_rng);
+  const GroupProfile& profile = *t.profile;
   Rng basket_rng = Rng::for_stream(seed, index, Stream::kBaskets);
   const AliasTable& table = catalog.product_table(t.group);
   const double extra_items_mean = params.basket_extra_items_mean * profile.basket_size_factor;

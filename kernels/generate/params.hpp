@@ -35,6 +35,10 @@ struct GeneratorParams {
   // Derived from the latent traits (never drawn separately), so the population is still exactly
   // BG/NBD + Gamma-Gamma. 4 = frequency tier x spend tier, 2 = frequency tier only, 1 = none.
   std::uint32_t n_groups = 4;
+  // Instead of tiers, draw each customer from one of the personas of personas.hpp, which have
+  // their own purchase, spend, signup, channel and basket parameters (they replace r, alpha, a,
+  // b, spend_p/q/gamma, n_groups and favourite_category_boost). The population is then a mixture.
+  bool personas = false;
 
   // --- Catalog and baskets ----------------------------------------------------------------------
   std::uint32_t n_products = 2000;

@@ -26,6 +26,7 @@ enum class Stream : std::uint64_t {
   kSpend = 3,      // per-order amount and order channel
   kBaskets = 4,    // basket sizes, products, quantities, rule injection
   kSurvey = 5,     // NPS participation, day and score
+  kPersona = 6,    // which persona a customer is (with --personas only)
   kCatalogCategories = 101,
   kCatalogPopularity = 102,
   kCatalogFavourites = 103,

@@ -16,8 +16,10 @@ results agree bit for bit where the algorithms are the same.
 
 Run: /usr/bin/python3 tests/unit/generate/reference_generator.py
 Prints the RNG pins (test_distributions.cpp) and the pinned default record for seed 42,
-customer index 3 (test_customer.cpp), and the closed-form BG/NBD mean number of orders of the
-default population (test_customer.cpp, scipy.special.hyp2f1).
+customer index 3 (test_customer.cpp), the closed-form BG/NBD mean number of orders of the
+default population (test_customer.cpp, scipy.special.hyp2f1), and for --personas
+(test_personas.cpp) the persona counts of indices 0..9999 and the record of the first customer
+of each persona, seed 42.
 """
 import math
 
@@ -81,7 +83,7 @@ class Rng:
 
 
 # Stream ids (kernels/generate/rng.hpp)
-TRAITS, PURCHASES, SPEND, BASKETS, SURVEY = 1, 2, 3, 4, 5
+TRAITS, PURCHASES, SPEND, BASKETS, SURVEY, PERSONA = 1, 2, 3, 4, 5, 6
 CAT_CATEGORIES, CAT_POPULARITY, CAT_FAVOURITES, CAT_RULES = 101, 102, 103, 104
 
 
@@ -216,6 +218,21 @@ PROFILES = [
 ]
 
 
+# kernels/generate/personas.hpp, personas 0..4, as documented in docs/generate.md ("Personas"):
+# name, weight, BG/NBD (r, alpha, a, b), Gamma-Gamma (p, q, gamma), signup window (from, to),
+# favourite-category boost, order-channel weights, basket size factor. Demographics are not
+# needed: they come last in the traits stream and no pinned value depends on them.
+PERSONAS = [
+    ("weekly loyal", 0.20, (16.0, 16.0, 1.0, 499.0), (8.0, 30.0, 87.0), (0.0, 0.75), 1.5, [3, 92, 3, 2], 1.6),
+    ("monthly regular", 0.30, (16.0, 64.0, 1.0, 149.0), (8.0, 30.0, 217.5), (0.0, 0.75), 4.0, [92, 4, 2, 2], 1.0),
+    ("one-off bargain hunter", 0.25, (1.0, 500.0, 9.0, 1.0), (8.0, 30.0, 43.5), (0.0, 0.85), 12.0, [1, 1, 97, 1],
+     0.3),
+    ("lapsed big spender", 0.10, (16.0, 32.0, 30.0, 70.0), (8.0, 30.0, 906.25), (0.0, 0.6), 6.0, [4, 2, 2, 92],
+     0.6),
+    ("new enthusiast", 0.15, (16.0, 16.0, 1.0, 199.0), (8.0, 30.0, 145.0), (0.92, 1.0), 3.0, [30, 62, 4, 4], 1.3),
+]
+
+
 def permutation(n, rng):
     perm = list(range(n))
     for i in range(n, 1, -1):
@@ -225,7 +242,7 @@ def permutation(n, rng):
 
 
 class Catalog:
-    def __init__(self, seed):
+    def __init__(self, seed, personas=False):
         n, ncat = P["n_products"], P["n_categories"]
         rng = Rng.for_catalog(seed, CAT_CATEGORIES)
         perm = permutation(n, rng)
@@ -239,14 +256,17 @@ class Catalog:
             base[self.by_rank[k]] = math.pow(k + 1.0, -P["zipf"])
         rng = Rng.for_catalog(seed, CAT_FAVOURITES)
         self.tables = []
-        for g in range(P["n_groups"]):
+        self.favourites = []
+        for g in range(len(PERSONAS) if personas else P["n_groups"]):
+            boost = PERSONAS[g][5] if personas else P["boost"]
             wanted = min(2 + rng.below(2), ncat)
             fav = []
             while len(fav) < wanted:
                 c = rng.below(ncat)
                 if c not in fav:
                     fav.append(c)
-            self.tables.append(AliasTable([base[i] * P["boost"] if self.category[i] in fav else base[i]
+            self.favourites.append(fav)
+            self.tables.append(AliasTable([base[i] * boost if self.category[i] in fav else base[i]
                                            for i in range(n)]))
         rng = Rng.for_catalog(seed, CAT_RULES)
         nr = P["n_rules"]
@@ -307,27 +327,45 @@ def round_half_away(v):
     return int(math.copysign(math.floor(abs(v) + 0.5), v))
 
 
-def generate_customer(cat, seed, index):
+def persona_of(seed, index):
+    """The persona: one categorical draw with the mixture weights from the persona stream."""
+    return categorical(Rng.for_stream(seed, index, PERSONA), [p[1] for p in PERSONAS])
+
+
+def generate_customer(cat, seed, index, personas=False):
     rng = Rng.for_stream(seed, index, TRAITS)
     first_possible = P["as_of_day"] - P["history_days"] + 1
-    signup = first_possible + rng.below(P["history_days"])
-    lam = gamma(rng, P["r"], P["alpha"])
-    p_drop = beta(rng, P["a"], P["b"])
-    nu = gamma(rng, P["spend_q"], P["spend_gamma"])
-    occasional = 0 if lam > P["r"] / P["alpha"] else 1
-    low_spend = 0 if nu < P["spend_q"] / P["spend_gamma"] else 1
-    group = 2 * occasional + low_spend  # n_groups = 4: the canonical group
-    region, acq, age, gender, order_channel, basket_factor = PROFILES[group]
-    for w in (region, acq, age, gender):
-        categorical(rng, w)  # demographics continue the traits stream
+    spend_p = P["spend_p"]
+    if personas:
+        group = persona_of(seed, index)
+        _, _, (r, alpha, a, b), (spend_p, q, gam), (lo_share, hi_share), _, order_channel, basket_factor = \
+            PERSONAS[group]
+        lo = math.floor(lo_share * P["history_days"])
+        hi = max(lo + 1, math.floor(hi_share * P["history_days"]))
+        signup = first_possible + lo + rng.below(hi - lo)
+        lam = gamma(rng, r, alpha)
+        p_drop = beta(rng, a, b)
+        nu = gamma(rng, q, gam)
+    else:
+        signup = first_possible + rng.below(P["history_days"])
+        lam = gamma(rng, P["r"], P["alpha"])
+        p_drop = beta(rng, P["a"], P["b"])
+        nu = gamma(rng, P["spend_q"], P["spend_gamma"])
+        occasional = 0 if lam > P["r"] / P["alpha"] else 1
+        low_spend = 0 if nu < P["spend_q"] / P["spend_gamma"] else 1
+        group = 2 * occasional + low_spend  # n_groups = 4: the canonical group
+        region, acq, age, gender, order_channel, basket_factor = PROFILES[group]
+        for w in (region, acq, age, gender):
+            categorical(rng, w)  # demographics continue the traits stream
     spend_rng, basket_rng = Rng.for_stream(seed, index, SPEND), Rng.for_stream(seed, index, BASKETS)
     table, extra = cat.tables[group], P["basket_extra"] * basket_factor
+    channels = [0] * len(order_channel)
     orders, items = [], []
 
     def on_order(day):
-        z = gamma(spend_rng, P["spend_p"], nu)
+        z = gamma(spend_rng, spend_p, nu)
         amount = max(1, round_half_away(z * 100.0))
-        categorical(spend_rng, order_channel)
+        channels[categorical(spend_rng, order_channel)] += 1
         n_items = draw_basket(cat, table, extra, basket_rng, items)
         orders.append((day, amount, n_items))
 
@@ -343,8 +381,11 @@ def generate_customer(cat, seed, index):
         n += 1
         if prng.uniform() < p_drop:
             break
-    return dict(customer_id=customer_id_of(index), signup_day=signup, group=group, orders=len(orders),
-                items=len(items), first_amount_cents=orders[0][1], last_order_day=orders[-1][0])
+    record = dict(customer_id=customer_id_of(index), signup_day=signup, group=group, orders=len(orders),
+                  items=len(items), first_amount_cents=orders[0][1], last_order_day=orders[-1][0])
+    if personas:
+        record["orders_per_channel"] = channels
+    return record
 
 
 def bgnbd_mean_orders():
@@ -369,3 +410,14 @@ if __name__ == "__main__":
         print(f"{k} = {v}")
     print("# test_customer.cpp GeneratePopulation.RepeatPurchasesMatchBgNbdGivenLatents")
     print(f"mean orders per customer = {bgnbd_mean_orders():.6f}")
+    print("# test_personas.cpp GeneratePersonas.PinnedCountsForSeed42 (personas of indices 0..9999)")
+    counts = [0] * len(PERSONAS)
+    for i in range(10000):
+        counts[persona_of(42, i)] += 1
+    print(f"persona counts = {counts}")
+    print("# test_personas.cpp GeneratePersonas.PinnedRecordsForSeed42 (catalog seed 42, first index of each persona)")
+    cat = Catalog(42, personas=True)
+    print(f"favourite categories = {cat.favourites}")
+    for k in range(len(PERSONAS)):
+        index = next(i for i in range(10000) if persona_of(42, i) == k)
+        print(f"index {index}: {generate_customer(cat, 42, index, personas=True)}")
