@@ -14,7 +14,8 @@ every implementation. Each implementation runs at most --iters Lloyd iterations 
     threadpool_limits(1);
   - faiss.Kmeans(d, k, niter=M, max_points_per_centroid=N, min_points_per_centroid=1, seed=1)
     with omp_set_num_threads(1), trained with init_centroids=C0 on all N points.
-Time per iteration = wall time of the whole fit / iterations run (scikit-learn's n_iter_, crmpi's
+Time per iteration = CPU time of the whole fit / iterations run (process CPU time, one thread
+each: robust to other jobs on a shared machine; wall times are printed per round too) (scikit-learn's n_iter_, crmpi's
 count; faiss always runs niter): every fit includes its own setup and final assignment. The
 floor is one streaming read of the N x d features (crmpi binary, same run). Repeats are
 interleaved (every implementation once per round) and the table shows medians over rounds.
@@ -57,23 +58,24 @@ def run_crmpi(binary, xpath, n, d, c0path, k, iters, step, labels=None):
     if labels:
         cmd += ["--labels", labels]
     out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    return {"s_per_iter": out["fit_s"] / out["iters"], "iters": out["iters"], "inertia": out["inertia"],
+    return {"s_per_iter": out["fit_cpu_s"] / out["iters"], "wall_per_iter": out["fit_s"] / out["iters"], "iters": out["iters"], "inertia": out["inertia"],
             "hash": out["stats_hash"], "dpp": out["distances_per_point"]}
 
 
 def run_floor(binary, xpath, n, d):
     cmd = [binary, "floor", "--x", xpath, "--n", str(n), "--d", str(d), "--reps", "20"]
-    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)["floor_median_s"]
+    out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    return {"s_per_iter": out["floor_cpu_median_s"], "wall_per_iter": out["floor_median_s"]}
 
 
 def run_sklearn(x, c0, iters, algorithm):
     from sklearn.cluster import KMeans
     km = KMeans(n_clusters=c0.shape[0], init=c0, n_init=1, max_iter=iters, tol=0, algorithm=algorithm)
     with threadpool_limits(1):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         km.fit(x)
-        t = time.perf_counter() - t0
-    return {"s_per_iter": t / km.n_iter_, "iters": km.n_iter_, "inertia": float(km.inertia_)}
+        t, c = time.perf_counter() - t0, time.process_time() - c0
+    return {"s_per_iter": c / km.n_iter_, "wall_per_iter": t / km.n_iter_, "iters": km.n_iter_, "inertia": float(km.inertia_)}
 
 
 def run_faiss(x, c0, iters):
@@ -82,13 +84,13 @@ def run_faiss(x, c0, iters):
     n, d = x.shape
     km = faiss.Kmeans(d, c0.shape[0], niter=iters, max_points_per_centroid=n, min_points_per_centroid=1, seed=1,
                       verbose=False)
-    t0 = time.perf_counter()
+    t0, c0_ = time.perf_counter(), time.process_time()
     km.train(x, init_centroids=c0)
-    t = time.perf_counter() - t0
+    t, c = time.perf_counter() - t0, time.process_time() - c0_
     # faiss's objective is that of the last assignment (to the centroids before the last update);
     # the inertia of the final centroids, as the others report it:
     dist, _ = km.index.search(x, 1)
-    return {"s_per_iter": t / iters, "iters": iters, "inertia": float(dist.astype(np.float64).sum())}
+    return {"s_per_iter": c / iters, "wall_per_iter": t / iters, "iters": iters, "inertia": float(dist.astype(np.float64).sum())}
 
 
 def main():
@@ -123,7 +125,7 @@ def main():
             for step in ("naive", "hamerly"):
                 labels = os.path.join(a.labels_dir, f"labels-{step}-k{k}.u32") if a.labels_dir and r == 0 else None
                 res[step].append(run_crmpi(a.bin, xpath, a.n, a.d, c0path, k, a.iters, step, labels))
-            res["floor"].append({"s_per_iter": run_floor(a.bin, xpath, a.n, a.d)})
+            res["floor"].append(run_floor(a.bin, xpath, a.n, a.d))
             if "sklearn_lloyd" in peers:
                 res["sklearn_lloyd"].append(run_sklearn(x, c0, a.iters, "lloyd"))
             if "sklearn_elkan" in peers:
@@ -131,7 +133,7 @@ def main():
             if "faiss" in peers:
                 res["faiss"].append(run_faiss(x, c0, a.iters))
             print(f"# k={k} round {r + 1}: " + ", ".join(
-                f"{name} {v[-1]['s_per_iter'] * 1e3:.1f} ms" for name, v in res.items()), flush=True)
+                f"{name} {v[-1]['s_per_iter'] * 1e3:.1f} ms cpu ({v[-1]['wall_per_iter'] * 1e3:.1f} wall)" for name, v in res.items()), flush=True)
         med = {name: statistics.median(v["s_per_iter"] for v in runs) for name, runs in res.items()}
         info = {name: runs[0] for name, runs in res.items()}
         ref = info["sklearn_lloyd"]["inertia"] if "sklearn_lloyd" in peers else None
@@ -148,7 +150,7 @@ def main():
                 failed = True
 
     print()
-    print("| k | implementation | ms / iteration (median) | iterations | inertia | vs sklearn lloyd | peer / crmpi best |")
+    print("| k | implementation | CPU ms / iteration (median) | iterations | inertia | vs sklearn lloyd | peer / crmpi best |")
     print("|---|---|---|---|---|---|---|")
     for k, med, info, ref, fastest_peer, best_crmpi in rows:
         for name in ["naive", "hamerly"] + peers:

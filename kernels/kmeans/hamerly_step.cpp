@@ -80,19 +80,18 @@ void HamerlyStep::full_scan(const CentroidTable& t, ClusterStats& out) {
     const std::size_t e = std::min(n, b + cfg_.block);
     nearest({pts_.row(b), d, nullptr, e - b, lab.data(), dist2_.data() + b, second.data()}, t.view(), cfg_.isa);
     for (std::size_t i = b; i < e; ++i) {
-      out.changed += labels_[i] != lab[i - b];
-      labels_[i] = lab[i - b];
+      relabel(i, lab[i - b], out);
       upper_[i] = up_from_d2(dist2_[i], eps);
       lower_[i] = down_from_d2(second[i - b], eps);
     }
-    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
+    finish_block(b, e, out);
   }
   out.distances += static_cast<std::uint64_t>(n) * t.k();
 }
 
 void HamerlyStep::run(const CentroidTable& t, ClusterStats& out) {
   const std::size_t n = pts_.n(), d = pts_.d, k = t.k();
-  if (previous_.size() != k * d) {
+  if (previous_.size() != k * d || fresh_) {
     full_scan(t, out);
     previous_.assign(t.rows().begin(), t.rows().end());
     return;
@@ -140,13 +139,12 @@ void HamerlyStep::run(const CentroidTable& t, ClusterStats& out) {
     nearest({pts_.row(b), d, fail.data(), nf, lab.data(), best.data(), second.data()}, t.view(), cfg_.isa);
     for (std::size_t f = 0; f < nf; ++f) {
       const std::size_t i = b + fail[f];
-      out.changed += labels_[i] != lab[f];
-      labels_[i] = lab[f];
+      relabel(i, lab[f], out);
       dist2_[i] = best[f];
       upper_[i] = up_from_d2(best[f], eps);
       lower_[i] = down_from_d2(second[f], eps);
     }
-    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
+    finish_block(b, e, out);
     out.distances += (e - b) + static_cast<std::uint64_t>(nf) * k;
   }
   previous_.assign(t.rows().begin(), t.rows().end());
