@@ -31,7 +31,9 @@
 //   - Ties: nearest centroid = lowest index among equal float distances; far points and first
 //     center by (value, customer id); k-means++ trials: first of equal potentials.
 //   - Exact sums: fixed point at 2^-32 in 128-bit integers, counts int64; no overflow up to 2^38
-//     points per reduction (fixed_point.hpp); inertia too (ClusterStats::sse).
+//     points per reduction (fixed_point.hpp); inertia too (ClusterStats::sse). A step keeps its
+//     slice's coordinate sums and counts between steps and moves only the points whose label
+//     changed (RunningSums, cluster_stats.hpp): exact, so the same integers as a fresh sum.
 //   - Empty clusters: refilled, in index order, by the farthest points of the step (largest
 //     squared distance, then lowest customer id); a cluster still empty keeps its old centroid
 //     (centroid_update.hpp).
