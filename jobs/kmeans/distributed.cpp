@@ -18,6 +18,7 @@
 #include <limits>
 
 #include "jobs/common/job_common.hpp"
+#include "jobs/common/log.hpp"
 #include "jobs/kmeans/kmeans_stage.hpp"
 #include "kernels/common/errors.hpp"
 
@@ -191,6 +192,7 @@ FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm)
   kmeans::ClusterStats local, global;
   std::vector<float> c = r.init_centroids;
   double prev = 0;
+  const Stopwatch loop;
   for (std::uint32_t it = 1; it <= prm.max_iter; ++it) {
     step->step(c, r.k, local);
     r.bytes_per_iteration = reduce_stats(comm, local, global, r);
@@ -209,6 +211,13 @@ FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm)
       break;
     }
   }
+  // The Lloyd loop's time (assignment steps, allreduces, updates; every rank waits for the others
+  // in each allreduce, so rank 0's figure is the loop's) and its communication per iteration.
+  const double loop_s = loop.seconds();
+  spdlog::info("kmeans: k={} Lloyd loop: {} iterations in {:.3f}s, {:.2f} ms per iteration, {} bytes per iteration "
+               "per rank ({} far-point gathers)",
+               r.k, r.iterations.size(), loop_s, 1e3 * loop_s / static_cast<double>(std::max<std::size_t>(r.iterations.size(), 1)),
+               r.bytes_per_iteration, r.far_gathers);
   // The labels of the final centroids (as scikit-learn's final E-step), and their statistics.
   step->step(c, r.k, local);
   reduce_stats(comm, local, global, r);

@@ -65,7 +65,7 @@ struct FitParams {
   std::uint64_t seed = 1;
   std::uint32_t max_iter = 100;
   double tol = 1e-4;  // stop when |inertia_prev - inertia| <= tol * inertia_prev
-  kmeans::StepKind step = kmeans::StepKind::kHamerly;
+  kmeans::StepKind step = kmeans::StepKind::kNaive;
   Init init = Init::kParallel;
   std::uint32_t init_rounds = 5;
   double oversampling = 0;  // k-means|| l; 0: 2k
@@ -167,7 +167,7 @@ struct KmeansConfig {
   std::int64_t seed = 1;
   std::int64_t max_iter = 100;
   double tol = 1e-4;
-  std::string step = "hamerly";
+  std::string step = "naive";  // faster than hamerly at k = 8 and 32 (docs/kmeans.md)
   std::string init = "kmeans_parallel";
   std::int64_t init_rounds = 5;
   double oversampling = 0;
@@ -180,7 +180,7 @@ struct KmeansConfig {
 
   // Typed, valid after validate().
   std::size_t k_min = 8, k_max = 8;
-  kmeans::StepKind step_kind = kmeans::StepKind::kHamerly;
+  kmeans::StepKind step_kind = kmeans::StepKind::kNaive;
   kmeans_job::Init init_kind = kmeans_job::Init::kParallel;
   std::vector<kmeans_job::Feature> feature_list;  // empty: "auto" (docs/kmeans.md)
   bool needs_clv() const;

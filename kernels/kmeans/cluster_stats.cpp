@@ -90,6 +90,98 @@ void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std
   accumulate(p, begin, end, labels, dist2, s, scratch);
 }
 
+void RunningSums::reset(std::size_t k_, std::size_t d_) {
+  k = k_;
+  d = d_;
+  count.assign(k, 0);
+  sum.assign(k * d, 0);
+}
+
+// As in accumulate: int64 partial sums over runs of at most 127 moves (a move adds or subtracts
+// one fixed-point value below 2^56 to a cluster's partial sum, so each stays below 127 * 2^56 <
+// 2^63), then one 128-bit add per touched cluster and coordinate.
+void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32_t* from, const std::uint32_t* to,
+                 std::size_t m, RunningSums& r, AccumulateScratch& scratch) {
+  constexpr std::size_t kRun = 127;
+  const std::size_t d = p.d;
+  scratch.part.resize(r.k * d, 0);
+  scratch.seen.resize(r.k, 0);
+  scratch.touched.clear();
+  std::vector<std::int64_t>& part = scratch.part;
+  std::vector<std::uint32_t>& touched = scratch.touched;
+  std::vector<char>& seen = scratch.seen;
+  auto touch = [&](std::uint32_t c) {
+    if (!seen[c]) {
+      seen[c] = 1;
+      touched.push_back(c);
+    }
+  };
+  for (std::size_t q = 0; q < m; q += kRun) {
+    const std::size_t qe = std::min(m, q + kRun);
+    for (std::size_t u = q; u < qe; ++u) {
+      const float* xr = p.row(rows[u]);
+      std::int64_t fx[kMaxDim];
+      for (std::size_t j = 0; j < d; ++j) fx[j] = std::llrint(static_cast<double>(xr[j]) * kFixedScale);
+      const std::uint32_t b = to[u];
+      ++r.count[b];
+      touch(b);
+      std::int64_t* pb = part.data() + b * d;
+      for (std::size_t j = 0; j < d; ++j) pb[j] += fx[j];
+      const std::uint32_t a = from[u];
+      if (a == kNoCluster) continue;
+      --r.count[a];
+      touch(a);
+      std::int64_t* pa = part.data() + a * d;
+      for (std::size_t j = 0; j < d; ++j) pa[j] -= fx[j];
+    }
+    for (std::uint32_t c : touched) {
+      for (std::size_t j = 0; j < d; ++j) {
+        r.sum[c * d + j] += part[c * d + j];
+        part[c * d + j] = 0;
+      }
+      seen[c] = 0;
+    }
+    touched.clear();
+  }
+}
+
+// Squared distances below 2^24 are below 2^56 in fixed point: summed in int64 per cluster over
+// runs of at most 127 points (below 2^63), then added to the 128-bit sse; a larger one goes to the
+// 128-bit sum directly. llrint(v * 2^32) is to_fixed(v) for v below 2^24.
+void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
+                        const float* dist2, ClusterStats& s, AccumulateScratch& scratch) {
+  constexpr std::size_t kRun = 127;
+  const std::size_t d = p.d;
+  scratch.sse.resize(s.k, 0);
+  std::int64_t* part = scratch.sse.data();
+  float reject_below = s.far.size() == s.k ? s.far.back().dist2 : -1.0f;  // d2 >= 0: -1 rejects nothing
+  for (std::size_t r = begin; r < end; r += kRun) {
+    const std::size_t re = std::min(end, r + kRun);
+    for (std::size_t i = r; i < re; ++i) {
+      const std::uint32_t c = labels[i];
+      const float v = dist2[i];
+      if (v < 0x1p24f) {
+        part[c] += std::llrint(static_cast<double>(v) * kFixedScale);
+      } else {
+        s.sse[c] += to_fixed(v);
+      }
+      if (v < reject_below) continue;
+      FarPoint f;
+      f.dist2 = v;
+      f.label = c;
+      f.id = p.ids[i];
+      const float* xr = p.row(i);
+      std::copy(xr, xr + d, f.x.begin());
+      offer_far(s.far, s.k, f);
+      if (s.far.size() == s.k) reject_below = s.far.back().dist2;
+    }
+    for (std::size_t c = 0; c < s.k; ++c) {
+      s.sse[c] += part[c];
+      part[c] = 0;
+    }
+  }
+}
+
 void merge_into(ClusterStats& into, const ClusterStats& from) {
   if (into.k != from.k || into.d != from.d) throw std::invalid_argument("merge_into: statistics of different shapes");
   for (std::size_t c = 0; c < into.k; ++c) {

@@ -48,13 +48,41 @@ struct AccumulateScratch {
   std::vector<std::int64_t> part;     // k x d: int64 coordinate sums of the current run
   std::vector<std::uint32_t> touched; // clusters the run touched
   std::vector<char> seen;             // k
+  std::vector<std::int64_t> sse;      // k: int64 sums of squared distances of the current run
 };
 
 // Adds points [begin, end) of p with their labels and squared distances (indexed by row).
+// (The Lloyd steps split this into the two parts below: a point's coordinates enter the sums only
+// when its label changes, its squared distance every step.)
 void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
                 const float* dist2, ClusterStats& s, AccumulateScratch& scratch);
 void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
                 const float* dist2, ClusterStats& s);
+
+// The coordinate sums and counts of a slice under its current labels, kept by a Lloyd step from
+// one step to the next and moved point by point: a point whose label changes from a to b leaves
+// a's sums and enters b's. These are integer additions and subtractions, exact and without
+// overflow (at any moment each cluster's sum is a sum over distinct points, bounded as in
+// fixed_point.hpp), so after any sequence of moves the sums are the very integers `accumulate`
+// computes from scratch for the current labels: the same bits, whatever the history. A step then
+// touches coordinates only for the points that changed cluster.
+struct RunningSums {
+  std::size_t k = 0, d = 0;
+  std::vector<std::uint64_t> count;  // k
+  std::vector<Int128> sum;           // k x d, fixed point
+
+  void reset(std::size_t k_, std::size_t d_);
+};
+
+inline constexpr std::uint32_t kNoCluster = 0xffffffffu;  // `from` of a point that had no cluster
+
+// Moves m points: row rows[i] of p leaves cluster from[i] (unless kNoCluster) and enters to[i].
+void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32_t* from, const std::uint32_t* to,
+                 std::size_t m, RunningSums& r, AccumulateScratch& scratch);
+
+// The per-step rest of `accumulate` for points [begin, end): sse and far points (not count, not sum).
+void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
+                        const float* dist2, ClusterStats& s, AccumulateScratch& scratch);
 
 // Keeps the `cap` farthest of a sorted list and one more point.
 void offer_far(std::vector<FarPoint>& far, std::size_t cap, const FarPoint& f);

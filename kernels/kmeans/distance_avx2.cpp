@@ -4,7 +4,7 @@
 // (Loops over points and groups are unrolled so the accumulators stay in registers: GCC -O2 keeps
 // them on the stack otherwise.)
 // Vectorised over centroids: 8 per register, up to 4 registers per pass over the coordinates, for
-// 4 points at a time (k <= 16) or 2 (larger k) to hide the FMA latency, then single points for the
+// 8 points at a time (k <= 8), 4 (k <= 16) or 2 (larger k) to hide the FMA latency, then single points for the
 // tail. Per lane: the scalar sequence diff = x_j - c_j, acc = fma(diff, diff, acc), j ascending:
 // the same bits as the scalar loop, whatever the grouping of points. Padding lanes are forced to
 // +inf (max with the pad row), so they never win.
@@ -33,14 +33,14 @@ struct Running {  // per lane: smallest, second smallest, and the group of the s
 template <int NP, int NG, bool kSecond>
 void chunk(const float* const* xr, const TableView& t, std::size_t g0, Running* r) {
   __m256 acc[NP][NG];
-  _Pragma("GCC unroll 4") for (int p = 0; p < NP; ++p)
+  _Pragma("GCC unroll 8") for (int p = 0; p < NP; ++p)
     _Pragma("GCC unroll 4") for (int g = 0; g < NG; ++g) acc[p][g] = _mm256_setzero_ps();
   const float* base = t.cols + g0 * 8;
   for (std::size_t j = 0; j < t.d; ++j) {
     const float* cj = base + j * t.kpad;
     __m256 c[NG];
     _Pragma("GCC unroll 4") for (int g = 0; g < NG; ++g) c[g] = _mm256_loadu_ps(cj + 8 * g);
-    _Pragma("GCC unroll 4") for (int p = 0; p < NP; ++p) {
+    _Pragma("GCC unroll 8") for (int p = 0; p < NP; ++p) {
       const __m256 xb = _mm256_broadcast_ss(xr[p] + j);
       _Pragma("GCC unroll 4") for (int g = 0; g < NG; ++g) {
         const __m256 diff = _mm256_sub_ps(xb, c[g]);
@@ -51,7 +51,7 @@ void chunk(const float* const* xr, const TableView& t, std::size_t g0, Running* 
   _Pragma("GCC unroll 4") for (int g = 0; g < NG; ++g) {
     const __m256 pad = _mm256_loadu_ps(t.pad + (g0 + static_cast<std::size_t>(g)) * 8);
     const __m256i gi = _mm256_set1_epi32(static_cast<int>(g0) + g);
-    _Pragma("GCC unroll 4") for (int p = 0; p < NP; ++p) {
+    _Pragma("GCC unroll 8") for (int p = 0; p < NP; ++p) {
       Running& q = r[p];
       const __m256 v = _mm256_max_ps(acc[p][g], pad);  // +inf in padding lanes
       const __m256 lt = _mm256_cmp_ps(v, q.min, _CMP_LT_OQ);  // strict: a tie keeps the lower group
@@ -77,15 +77,23 @@ __m256i hmin_epi32(__m256i v) {
 // The point's nearest centroid: the smallest value m over lanes, then the lowest centroid index
 // (group * 8 + lane) among lanes holding m. Second smallest: the other lanes' minima and every
 // lane's second smallest.
-template <bool kSecond>
+// With one group (k <= 8) every lane's group is 0, so the lowest index among the lanes holding m
+// is the lowest such lane: the first set bit of the comparison mask (the same label, fewer
+// instructions than the general search).
+template <bool kSecond, bool kOneGroup>
 void finish(const Running& r, const NearestJob& job, std::size_t i) {
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   const __m256 m = hmin_ps(r.min);
   const __m256 eq = _mm256_cmp_ps(r.min, m, _CMP_EQ_OQ);
-  const __m256i idx = _mm256_add_epi32(_mm256_slli_epi32(r.group, 3), lane);
-  const __m256i cand = _mm256_castps_si256(
-      _mm256_blendv_ps(_mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)), _mm256_castsi256_ps(idx), eq));
-  const int best = _mm256_cvtsi256_si32(hmin_epi32(cand));
+  int best;
+  if constexpr (kOneGroup) {
+    best = __builtin_ctz(static_cast<unsigned>(_mm256_movemask_ps(eq)));  // m is one of the lanes: mask != 0
+  } else {
+    const __m256i idx = _mm256_add_epi32(_mm256_slli_epi32(r.group, 3), lane);
+    const __m256i cand = _mm256_castps_si256(
+        _mm256_blendv_ps(_mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)), _mm256_castsi256_ps(idx), eq));
+    best = _mm256_cvtsi256_si32(hmin_epi32(cand));
+  }
   job.label[i] = static_cast<std::uint32_t>(best);
   job.best[i] = _mm256_cvtss_f32(m);
   if constexpr (kSecond) {
@@ -100,7 +108,7 @@ void points(const NearestJob& job, const TableView& t, std::size_t i) {
   const std::size_t groups = t.kpad / 8;
   const float* xr[NP];
   Running r[NP];
-  _Pragma("GCC unroll 4") for (int p = 0; p < NP; ++p) {
+  _Pragma("GCC unroll 8") for (int p = 0; p < NP; ++p) {
     const std::size_t row = job.idx ? job.idx[i + static_cast<std::size_t>(p)] : i + static_cast<std::size_t>(p);
     xr[p] = job.x + row * job.d;
     r[p] = {_mm256_set1_ps(__builtin_inff()), _mm256_set1_ps(__builtin_inff()), _mm256_setzero_si256()};
@@ -113,13 +121,19 @@ void points(const NearestJob& job, const TableView& t, std::size_t i) {
     case 1: chunk<NP, 1, kSecond>(xr, t, g0, r); break;
     default: break;
   }
-  _Pragma("GCC unroll 4") for (int p = 0; p < NP; ++p) finish<kSecond>(r[p], job, i + static_cast<std::size_t>(p));
+  if (groups == 1) {
+    _Pragma("GCC unroll 8") for (int p = 0; p < NP; ++p) finish<kSecond, true>(r[p], job, i + static_cast<std::size_t>(p));
+  } else {
+    _Pragma("GCC unroll 8") for (int p = 0; p < NP; ++p) finish<kSecond, false>(r[p], job, i + static_cast<std::size_t>(p));
+  }
 }
 
 template <bool kSecond>
 void nearest_impl(const NearestJob& job, const TableView& t) {
   std::size_t i = 0;
-  if (t.kpad <= 16) {
+  if (t.kpad <= 8) {  // one register of centroids: 8 points share each centroid load
+    for (; i + 8 <= job.n; i += 8) points<8, kSecond>(job, t, i);
+  } else if (t.kpad <= 16) {
     for (; i + 4 <= job.n; i += 4) points<4, kSecond>(job, t, i);
   } else {
     for (; i + 2 <= job.n; i += 2) points<2, kSecond>(job, t, i);

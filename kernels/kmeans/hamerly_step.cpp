@@ -80,19 +80,18 @@ void HamerlyStep::full_scan(const CentroidTable& t, ClusterStats& out) {
     const std::size_t e = std::min(n, b + cfg_.block);
     nearest({pts_.row(b), d, nullptr, e - b, lab.data(), dist2_.data() + b, second.data()}, t.view(), cfg_.isa);
     for (std::size_t i = b; i < e; ++i) {
-      out.changed += labels_[i] != lab[i - b];
-      labels_[i] = lab[i - b];
+      relabel(i, lab[i - b], out);
       upper_[i] = up_from_d2(dist2_[i], eps);
       lower_[i] = down_from_d2(second[i - b], eps);
     }
-    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
+    finish_block(b, e, out);
   }
   out.distances += static_cast<std::uint64_t>(n) * t.k();
 }
 
 void HamerlyStep::run(const CentroidTable& t, ClusterStats& out) {
   const std::size_t n = pts_.n(), d = pts_.d, k = t.k();
-  if (previous_.size() != k * d) {
+  if (previous_.size() != k * d || fresh_) {
     full_scan(t, out);
     previous_.assign(t.rows().begin(), t.rows().end());
     return;
@@ -121,6 +120,10 @@ void HamerlyStep::run(const CentroidTable& t, ClusterStats& out) {
       cmin[b] = smaller(cmin[b], g);
     }
 
+  // Per cluster, the largest shift among the other clusters (a table: no data-dependent branch).
+  std::vector<double> other_max(k);
+  for (std::size_t c = 0; c < k; ++c) other_max[c] = c == far1 ? max2 : max1;
+
   std::vector<std::uint32_t> fail(cfg_.block), lab(cfg_.block);
   std::vector<float> best(cfg_.block), second(cfg_.block);
   for (std::size_t b = 0; b < n; b += cfg_.block) {
@@ -129,24 +132,24 @@ void HamerlyStep::run(const CentroidTable& t, ClusterStats& out) {
     std::size_t nf = 0;
     for (std::size_t i = b; i < e; ++i) {
       const std::uint32_t a = labels_[i];
-      const double lower = sub_down(lower_[i], a == far1 ? max2 : max1);
+      const double lower = sub_down(lower_[i], other_max[a]);
       const double upper = smaller(add_up(upper_[i], shift[a]), up_from_d2(dist2_[i], eps));
       const double lb = larger(lower, sub_down(cmin[a], upper));
       upper_[i] = upper;
       lower_[i] = lower;
       const bool proven = lb > 0 && static_cast<double>(dist2_[i]) < lb * lb * (1 - eps) - kAbs;
-      if (!proven) fail[nf++] = static_cast<std::uint32_t>(i - b);  // relative to the block: fits 32 bits
+      fail[nf] = static_cast<std::uint32_t>(i - b);  // relative to the block: fits 32 bits
+      nf += !proven;                                  // kept only when not proven (branch-free)
     }
     nearest({pts_.row(b), d, fail.data(), nf, lab.data(), best.data(), second.data()}, t.view(), cfg_.isa);
     for (std::size_t f = 0; f < nf; ++f) {
       const std::size_t i = b + fail[f];
-      out.changed += labels_[i] != lab[f];
-      labels_[i] = lab[f];
+      relabel(i, lab[f], out);
       dist2_[i] = best[f];
       upper_[i] = up_from_d2(best[f], eps);
       lower_[i] = down_from_d2(second[f], eps);
     }
-    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
+    finish_block(b, e, out);
     out.distances += (e - b) + static_cast<std::uint64_t>(nf) * k;
   }
   previous_.assign(t.rows().begin(), t.rows().end());

@@ -31,7 +31,9 @@
 //   - Ties: nearest centroid = lowest index among equal float distances; far points and first
 //     center by (value, customer id); k-means++ trials: first of equal potentials.
 //   - Exact sums: fixed point at 2^-32 in 128-bit integers, counts int64; no overflow up to 2^38
-//     points per reduction (fixed_point.hpp); inertia too (ClusterStats::sse).
+//     points per reduction (fixed_point.hpp); inertia too (ClusterStats::sse). A step keeps its
+//     slice's coordinate sums and counts between steps and moves only the points whose label
+//     changed (RunningSums, cluster_stats.hpp): exact, so the same integers as a fresh sum.
 //   - Empty clusters: refilled, in index order, by the farthest points of the step (largest
 //     squared distance, then lowest customer id); a cluster still empty keeps its old centroid
 //     (centroid_update.hpp).
@@ -64,7 +66,7 @@ struct KMeansParams {
   std::size_t k = 8;                      // clusters
   std::uint32_t max_iter = 100;           // Lloyd iterations at most
   double shift_tol = 0;                   // stop when max centroid shift <= this (0: only when no label changes)
-  StepKind step = StepKind::kHamerly;     // same labels as kNaive, fewer distances
+  StepKind step = StepKind::kNaive;       // kHamerly: same labels, fewer distances, slower at k <= 32
   std::uint64_t seed = 1;                 // every random draw: keyed_rng.hpp
   std::uint32_t init_rounds = 5;          // k-means|| rounds (Bahmani et al. find 5 enough)
   double oversampling = 0;                // k-means|| l; 0 means 2 k

@@ -14,8 +14,23 @@ LloydStep::LloydStep(PointSet p, StepConfig cfg) : pts_(p), cfg_(cfg) {
 void LloydStep::step(std::span<const float> centroids, std::size_t k, ClusterStats& out) {
   const CentroidTable t(centroids, k, pts_.d);  // validates
   out.reset(k, pts_.d);
+  fresh_ = !running_valid_ || running_.k != k;
+  if (fresh_) running_.reset(k, pts_.d);
+  running_valid_ = false;  // until run() completes
   run(t, out);
+  running_valid_ = true;
+  fresh_ = false;
+  out.count = running_.count;
+  out.sum = running_.sum;
   distances_ += out.distances;
+}
+
+void LloydStep::finish_block(std::size_t b, std::size_t e, ClusterStats& out) {
+  move_points(pts_, mv_rows_.data(), mv_from_.data(), mv_to_.data(), mv_rows_.size(), running_, scratch_);
+  mv_rows_.clear();
+  mv_from_.clear();
+  mv_to_.clear();
+  accumulate_sse_far(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
 }
 
 NaiveStep::NaiveStep(PointSet p, StepConfig cfg) : LloydStep(p, cfg) {}
@@ -26,11 +41,8 @@ void NaiveStep::run(const CentroidTable& t, ClusterStats& out) {
   for (std::size_t b = 0; b < n; b += cfg_.block) {
     const std::size_t e = std::min(n, b + cfg_.block);
     nearest({pts_.row(b), d, nullptr, e - b, block_labels.data(), dist2_.data() + b, nullptr}, t.view(), cfg_.isa);
-    for (std::size_t i = b; i < e; ++i) {
-      out.changed += labels_[i] != block_labels[i - b];
-      labels_[i] = block_labels[i - b];
-    }
-    accumulate(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
+    for (std::size_t i = b; i < e; ++i) relabel(i, block_labels[i - b], out);
+    finish_block(b, e, out);
   }
   out.distances += static_cast<std::uint64_t>(n) * t.k();
 }

@@ -10,6 +10,9 @@
 //
 //   NaiveStep:   every point against every centroid, blocks of `block` points: the block's
 //                distances, then its statistics, while its rows are still in cache.
+// Both keep the coordinate sums and counts from step to step (RunningSums, cluster_stats.hpp) and
+// move only the points whose label changed: exact integers, so the statistics are the bits a
+// from-scratch `accumulate` gives; only sse and the far points are recomputed for every point.
 //   HamerlyStep: Hamerly (2010) bounds per point, an upper bound on the distance to its own
 //                centroid and a lower bound on the distance to every other one, kept in double
 //                and moved by the centroid shifts; it always recomputes the distance to the own
@@ -57,8 +60,21 @@ class LloydStep {
 
  protected:
   LloydStep(PointSet p, StepConfig cfg);
-  // Sets labels_, dist2_ and out (already reset to k, d), counting into out.distances.
+  // Sets labels_ (through relabel), dist2_ and out's sse, far, changed and distances (out is
+  // already reset to k, d), calling finish_block on every block. step() copies count and sum.
   virtual void run(const CentroidTable& t, ClusterStats& out) = 0;
+  // Row i's label becomes `to`: counts a change, records the move for the running sums.
+  void relabel(std::size_t i, std::uint32_t to, ClusterStats& out) {
+    out.changed += labels_[i] != to;
+    const std::uint32_t from = fresh_ ? kNoCluster : labels_[i];
+    labels_[i] = to;
+    if (from == to) return;
+    mv_rows_.push_back(static_cast<std::uint32_t>(i));
+    mv_from_.push_back(from);
+    mv_to_.push_back(to);
+  }
+  // After the block's labels and dist2 are final: applies its moves, adds its sse and far points.
+  void finish_block(std::size_t b, std::size_t e, ClusterStats& out);
 
   PointSet pts_;
   StepConfig cfg_;
@@ -66,6 +82,12 @@ class LloydStep {
   std::vector<float> dist2_;
   std::uint64_t distances_ = 0;
   AccumulateScratch scratch_;
+  // The coordinate sums and counts under labels_ (cluster_stats.hpp), valid from one step to the
+  // next at the same k; fresh_: this step starts them from zero (first step, k changed, or a
+  // step that did not finish), so every point "moves" from no cluster.
+  RunningSums running_;
+  bool running_valid_ = false, fresh_ = true;
+  std::vector<std::uint32_t> mv_rows_, mv_from_, mv_to_;  // the current block's moves
 };
 
 class NaiveStep final : public LloydStep {
@@ -88,6 +110,7 @@ class HamerlyStep final : public LloydStep {
 
   std::vector<double> upper_, lower_;  // per point: bounds on true Euclidean distances
   std::vector<float> previous_;        // the last step's centroids (k x d); empty before the first
+                                       // (bounds and running sums are valid together)
 };
 
 // The policy for `kind` over slice p (validated: validate_points). The points must outlive it.

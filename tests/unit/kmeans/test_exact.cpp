@@ -218,3 +218,28 @@ TEST(KMeansExact, RandomPartitionsMergedInAnyOrderGiveTheSameBits) {
       }
   }
 }
+
+// The steps keep coordinate sums and counts from step to step and move only the points whose label
+// changed (RunningSums): at every step of a Lloyd run, and after k changes on the same step object,
+// the statistics are the bits of `accumulate` from scratch over the step's labels and distances.
+TEST(KMeansExact, RunningSumsEqualAFreshSumAtEveryStep) {
+  const kmt::Data data = kmt::blobs(4000, 5, 6, 2.5, 31);
+  const std::size_t d = data.d;
+  for (StepKind kind : {StepKind::kNaive, StepKind::kHamerly}) {
+    auto step = make_step(kind, {data.x, data.ids, d});
+    for (std::size_t k : {7u, 4u, 7u, 1u, 9u}) {
+      std::vector<float> c(data.x.begin() + static_cast<std::ptrdiff_t>(k * d),
+                           data.x.begin() + static_cast<std::ptrdiff_t>(2 * k * d));
+      for (int it = 0; it < 12; ++it) {
+        ClusterStats s, fresh;
+        step->step(c, k, s);
+        fresh.reset(k, d);
+        accumulate(step->points(), 0, data.n(), step->labels().data(), step->dist2().data(), fresh);
+        EXPECT_TRUE(s.count == fresh.count && s.sum == fresh.sum && s.sse == fresh.sse) << "k " << k << " step " << it;
+        ASSERT_EQ(s.far.size(), fresh.far.size());
+        for (std::size_t i = 0; i < s.far.size(); ++i) EXPECT_EQ(s.far[i].id, fresh.far[i].id);
+        c = update_centroids(s, c).centroids;
+      }
+    }
+  }
+}

@@ -1,0 +1,136 @@
+// The crmpi side of bench/kmeans_peer_bench.py: Lloyd iterations on data and initial centroids
+// read from raw float32 files (the same bytes the peers get), on one core.
+//
+//   bench_kmeans_peer lloyd --x X.f32 --n N --d D --c0 C0.f32 --k K --iters M --step naive|hamerly
+//                     [--labels OUT.u32]
+//   bench_kmeans_peer floor --x X.f32 --n N --d D [--reps R]
+//
+// lloyd: M iterations (assignment step with its exact statistics, then the centroid update; it
+// stops early, as scikit-learn does, when no label changed), then the final assignment step for
+// the labels and the inertia of the final centroids (as scikit-learn's last E-step). Prints one
+// JSON line: seconds of the whole run (iterations + final step, the convention the peers' fit
+// times follow), seconds of the iterations alone, iterations run, inertia, distances per point.
+// floor: one streaming read of the N x D features (8 independent float sums), R times; prints the
+// median and the best seconds.
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "kernels/kmeans/kmeans.hpp"
+
+using namespace crmpi::kmeans;
+
+namespace {
+
+double cpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+template <class T>
+std::vector<T> read_raw(const std::string& path, std::size_t count) {
+  std::vector<T> v(count);
+  std::ifstream f(path, std::ios::binary);
+  if (!f.read(reinterpret_cast<char*>(v.data()), static_cast<std::streamsize>(count * sizeof(T))))
+    throw std::runtime_error("cannot read " + std::to_string(count) + " values from " + path);
+  return v;
+}
+
+const char* arg(int argc, char** argv, const char* name, const char* def = nullptr) {
+  for (int i = 2; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  if (!def) throw std::runtime_error(std::string("missing ") + name);
+  return def;
+}
+
+int floor_cmd(int argc, char** argv) {
+  const std::size_t n = std::stoull(arg(argc, argv, "--n")), d = std::stoull(arg(argc, argv, "--d"));
+  const int reps = std::stoi(arg(argc, argv, "--reps", "20"));
+  const std::vector<float> x = read_raw<float>(arg(argc, argv, "--x"), n * d);
+  std::vector<double> t, tc;
+  float sink = 0;
+  for (int r = 0; r < reps; ++r) {
+    const double t0 = now(), c0 = cpu();
+    float acc[8] = {};
+    for (std::size_t i = 0; i + 8 <= x.size(); i += 8)
+      for (std::size_t l = 0; l < 8; ++l) acc[l] += x[i + l];
+    t.push_back(now() - t0);
+    tc.push_back(cpu() - c0);
+    for (float a : acc) sink += a;
+  }
+  std::sort(t.begin(), t.end());
+  std::sort(tc.begin(), tc.end());
+  std::printf(
+      "{\"floor_median_s\": %.6f, \"floor_best_s\": %.6f, \"floor_cpu_median_s\": %.6f, \"bytes\": %zu, "
+      "\"sink\": %g}\n",
+      t[t.size() / 2], t.front(), tc[tc.size() / 2], x.size() * sizeof(float), static_cast<double>(sink));
+  return 0;
+}
+
+int lloyd_cmd(int argc, char** argv) {
+  const std::size_t n = std::stoull(arg(argc, argv, "--n")), d = std::stoull(arg(argc, argv, "--d"));
+  const std::size_t k = std::stoull(arg(argc, argv, "--k"));
+  const auto iters = static_cast<std::uint32_t>(std::stoul(arg(argc, argv, "--iters")));
+  const std::string kind = arg(argc, argv, "--step");
+  const std::string labels_out = arg(argc, argv, "--labels", "");
+  const std::vector<float> x = read_raw<float>(arg(argc, argv, "--x"), n * d);
+  std::vector<float> c = read_raw<float>(arg(argc, argv, "--c0"), k * d);
+  std::vector<std::uint64_t> ids(n);
+  for (std::size_t i = 0; i < n; ++i) ids[i] = i;
+  auto step = make_step(kind == "naive" ? StepKind::kNaive : StepKind::kHamerly, PointSet{x, ids, d});
+  ClusterStats s;
+  std::uint32_t run = 0;
+  const double t0 = now(), c0 = cpu();
+  for (std::uint32_t it = 1; it <= iters; ++it) {
+    step->step(c, k, s);
+    const CentroidUpdate u = update_centroids(s, c);
+    c = u.centroids;
+    ++run;
+    if (it > 1 && s.changed == 0 && u.relocated.empty()) break;
+  }
+  const double t1 = now();
+  step->step(c, k, s);  // the labels of the final centroids
+  const double t2 = now(), c2 = cpu();
+  const double inertia = fixed_to_double(s.inertia());
+  if (!labels_out.empty()) {
+    std::ofstream f(labels_out, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(step->labels().data()), static_cast<std::streamsize>(n * 4));
+  }
+  // A checksum of the exact statistics (counts and fixed-point sums of the final step): any bit
+  // that changes in them changes it.
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
+  for (std::uint64_t v : s.count) mix(v);
+  for (Int128 v : s.sum) mix(static_cast<std::uint64_t>(v)), mix(static_cast<std::uint64_t>(v >> 64));
+  for (Int128 v : s.sse) mix(static_cast<std::uint64_t>(v)), mix(static_cast<std::uint64_t>(v >> 64));
+  std::printf(
+      "{\"step\": \"%s\", \"k\": %zu, \"iters\": %u, \"fit_s\": %.6f, \"fit_cpu_s\": %.6f, \"iters_s\": %.6f, \"inertia\": %.17g, "
+      "\"distances_per_point\": %.4f, \"stats_hash\": \"%016llx\"}\n",
+      kind.c_str(), k, run, t2 - t0, c2 - c0, t1 - t0, inertia,
+      static_cast<double>(step->distances()) / static_cast<double>(n) / (run + 1), static_cast<unsigned long long>(h));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  if (argc < 2) throw std::runtime_error("usage: bench_kmeans_peer lloyd|floor ...");
+  if (std::strcmp(argv[1], "floor") == 0) return floor_cmd(argc, argv);
+  if (std::strcmp(argv[1], "lloyd") == 0) return lloyd_cmd(argc, argv);
+  throw std::runtime_error("unknown command");
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "bench_kmeans_peer: %s\n", e.what());
+  return 2;
+}
