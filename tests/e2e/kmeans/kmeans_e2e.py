@@ -312,6 +312,29 @@ def case_uci():
     print("PASS: UCI Online Retail segmented, identical at 1 and 3 ranks")
 
 
+def case_personas():
+    """`crmpi generate --personas` plants 5 groups that differ in what k-means sees (docs/generate.md,
+    "Personas"). Expected: the selection rule over k = 3..8 picks the planted 5, and the segments
+    recover /truth/customer_group with an adjusted Rand index >= 0.9 (issue 13's bar), computed here
+    by scikit-learn's adjusted_rand_score, independent of crmpi's own ARI."""
+    from sklearn.metrics import adjusted_rand_score
+    data = generate("personas.h5", 20000, 11, "--personas")
+    feats = "recency,frequency,monetary,tenure,aov,categories,channel_shares"
+    d = out("personas")
+    crmpi(2, "segment", "--input", data, "--out", d, "--k-range", "3:8", "--features", feats, "--log-level", "warn")
+    with h5py.File(data) as g, h5py.File(os.path.join(d, "results.h5")) as f:
+        planted = int(g["truth"].attrs["n_groups"])
+        truth = dict(zip(g["customers/customer_id"][()], g["truth/customer_group"][()]))
+        ids, seg = f["rfm/customer_id"][()], f["kmeans/segment"][()]
+        k = int(f["kmeans"].attrs["k"])
+    clustered = seg > 0  # segment 0: customers without orders, not clustered (docs/kmeans.md)
+    ari = adjusted_rand_score([truth[i] for i in ids[clustered]], seg[clustered])
+    print(f"personas: planted k={planted}, chosen k={k}, ARI {ari:.4f} over {int(clustered.sum())} customers")
+    assert k == planted, f"the selection rule chose k={k}, the planted k is {planted}"
+    assert ari >= 0.9, f"ARI {ari:.4f} < 0.9"
+    print("PASS: the personas are recovered at the planted k")
+
+
 def main():
     global args
     p = argparse.ArgumentParser()
@@ -323,7 +346,8 @@ def main():
     shutil.rmtree(args.workdir, ignore_errors=True)
     os.makedirs(args.workdir)
     cases = {"rank_invariance": case_rank_invariance, "sklearn": case_sklearn, "features": case_features,
-             "bad_config": case_bad_config, "uci": case_uci}
+             "bad_config": case_bad_config, "uci": case_uci,
+             "personas": case_personas}
     rc = cases[args.case]() or 0
     if rc == 0:
         shutil.rmtree(args.workdir, ignore_errors=True)
