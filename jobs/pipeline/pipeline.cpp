@@ -11,7 +11,7 @@ namespace {
 
 // What rank 0 prints when the run is done: where the outputs are, and the headline figures.
 void print_summary(const CommonConfig& common, const StageRunSummary& run, const RfmResult& rfm,
-                   const std::string& currency, int ranks) {
+                   const KmeansResult& km, const std::string& currency, int ranks) {
   std::uint64_t customers = 0;
   std::int64_t revenue = 0;
   for (std::size_t s = 0; s < rfm.seg_customers.size(); ++s) {
@@ -27,6 +27,14 @@ void print_summary(const CommonConfig& common, const StageRunSummary& run, const
       std::printf("  %-20s %10llu customers  %5.1f%% of revenue\n", rfm.segments.names[s].c_str(),
                   static_cast<unsigned long long>(rfm.seg_customers[s]),
                   revenue ? 100.0 * static_cast<double>(rfm.seg_revenue[s]) / static_cast<double>(revenue) : 0.0);
+  if (km.fit.k > 0) {  // the kmeans stage ran (not skipped)
+    std::printf("  k-means: %zu segments\n", km.fit.k);
+    const auto& p = km.profile;
+    for (std::size_t s = 0; s < p.names.size(); ++s)
+      if (p.customers[s])
+        std::printf("  %-40s %10llu customers  %5.1f%% of revenue\n", p.names[s].c_str(),
+                    static_cast<unsigned long long>(p.customers[s]), 100.0 * p.revenue_share[s]);
+  }
   for (const auto& s : run.skipped) std::printf("  skipped: %s\n", s.c_str());
 }
 
@@ -41,7 +49,7 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
 
   const StageRunSummary run =
       run_stages(ctx, common, stages, StageRunOptions{.skip_is_error = false, .record_stages = true});
-  if (ctx.comm.is_root()) print_summary(common, run, rfm.result(), run.currency, ctx.comm.size());
+  if (ctx.comm.is_root()) print_summary(common, run, rfm.result(), kmeans.result(), run.currency, ctx.comm.size());
   return 0;
 }
 
