@@ -60,6 +60,29 @@ void GenerateConfig::validate() {
   in_range(n_categories, 1, 65535, "categories");
   in_range(max_basket_items, 1, 1000, "max-basket-items");
   in_range(n_rules, 0, 10000, "planted-rules");
+  if (params.personas) {
+    // Each persona brings its own population parameters (docs/generate.md): a population
+    // parameter set away from its default would be silently ignored, so it is an error instead.
+    const GenerateConfig defaults;
+    const auto& d = defaults.params;
+    const auto& p = params;
+    std::string ignored;
+    auto check = [&](bool changed, const char* name) {
+      if (changed) ignored += std::string(ignored.empty() ? "" : ", ") + "--" + name;
+    };
+    check(p.r != d.r, "r");
+    check(p.alpha != d.alpha, "alpha");
+    check(p.a != d.a, "a");
+    check(p.b != d.b, "b");
+    check(p.spend_p != d.spend_p, "spend-p");
+    check(p.spend_q != d.spend_q, "spend-q");
+    check(p.spend_gamma != d.spend_gamma, "spend-gamma");
+    check(p.favourite_category_boost != d.favourite_category_boost, "favourite-boost");
+    check(n_groups != defaults.n_groups, "groups");
+    if (!ignored.empty())
+      throw ConfigError("--personas sets each persona's own parameters; " + ignored +
+                        " would be ignored (leave them at their defaults)");
+  }
   params.as_of_day = *day;
   params.history_days = static_cast<std::int32_t>(history_days);
   params.max_orders_per_customer = static_cast<std::uint32_t>(max_orders);

@@ -115,6 +115,17 @@ def main():
         crmpi(binary, 1, *common, "--config", config, "--out", from_config)
         identical(one, from_config, "[generate] personas = true vs --personas", failures)
 
+        # A population parameter next to --personas would be ignored: refused with EX_CONFIG (78,
+        # sysexits.h), nothing written.
+        refused = os.path.join(work, "refused.h5")
+        for extra in (["--groups", "2"], ["--r", "0.5"], ["--spend-gamma", "20"]):
+            cmd = [MPIEXEC, "-n", "1", "--oversubscribe", binary, *common, "--personas", *extra, "--out", refused]
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            if p.returncode != 78 or "would be ignored" not in p.stdout + p.stderr or os.path.exists(refused):
+                failures.append(f"--personas {' '.join(extra)}: exit {p.returncode}, want 78 and no file")
+            else:
+                print(f"--personas {' '.join(extra)}: refused (78)")
+
         print(crmpi(binary, 2, "validate", "--input", one).strip())
         crmpi(binary, 2, "run", "--input", one, "--out", os.path.join(work, "run"))
         with h5py.File(os.path.join(work, "run", "results.h5"), "r") as r:
