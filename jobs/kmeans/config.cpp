@@ -68,7 +68,8 @@ void KmeansConfig::bind(Options& o) {
   o.bind("kmeans", "seed", seed, "seed of every random draw (draws are keyed by customer id)");
   o.bind("kmeans", "max-iter", max_iter, "Lloyd iterations at most");
   o.bind("kmeans", "tol", tol, "stop when the relative change of the inertia is <= this");
-  o.bind("kmeans", "step", step, "assignment step: hamerly (fewer distances) or naive; same labels");
+  o.bind("kmeans", "step", step,
+         "assignment step: naive (the default, faster at typical k) or hamerly (bounds skip distances); same labels");
   o.bind("kmeans", "init", init, "initialisation: kmeans_parallel (k-means||) or kmeanspp");
   o.bind("kmeans", "init-rounds", init_rounds, "k-means|| rounds");
   o.bind("kmeans", "oversampling", oversampling, "k-means|| expected draws per round (0: 2 k)");
