@@ -1,8 +1,8 @@
 #include "io/input_file.hpp"
 
-#include <filesystem>
-#include <system_error>
+#include <utility>
 
+#include "io/collective_open.hpp"
 #include "kernels/common/civil_date.hpp"
 #include "kernels/common/errors.hpp"
 
@@ -39,32 +39,10 @@ const char* table_name(schema::Table t) {
 }  // namespace
 
 InputFile::InputFile(const Comm& comm, const std::string& path) : path_(path) {
-  // Rank 0 decides whether the file is there, so all ranks fail (or not) together.
-  int state = 0;  // 0 ok, 1 missing, 2 not a regular file
-  if (comm.is_root()) {
-    std::error_code ec;
-    const auto st = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(st)) state = 1;
-    else if (!std::filesystem::is_regular_file(st)) state = 2;
-    else file_bytes_ = std::filesystem::file_size(path, ec);
-  }
-  comm.bcast(state);
-  comm.bcast(file_bytes_);
-  if (state == 1) throw NoInputError("input file '" + path + "' does not exist");
-  if (state == 2) throw NoInputError("input '" + path + "' is not a regular file");
-  if (file_bytes_ == 0) throw DataError("input file '" + path + "' is empty (0 bytes)");
   // Every rank reads its own slices: a POSIX open per rank, no MPI-IO (see h5::open_read_posix).
-  // Whether the file opens is decided collectively, so a bad file fails on all ranks together.
-  std::string open_error;
-  try {
-    file_ = h5::open_read_posix(path);
-  } catch (const Error& e) {
-    open_error = e.what();
-  }
-  if (comm.allreduce_or(!open_error.empty())) {
-    comm.bcast(open_error);  // rank 0's message (every rank reads the same file)
-    throw DataError(open_error.empty() ? "cannot open '" + path + "' as HDF5 on some ranks" : open_error);
-  }
+  OpenedFile opened = open_on_all_ranks(comm, path, "input");
+  file_ = std::move(opened.file);
+  file_bytes_ = opened.bytes;
   check_structure();
 }
 

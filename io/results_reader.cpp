@@ -1,11 +1,10 @@
 #include "io/results_reader.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <set>
-#include <system_error>
 
+#include "io/collective_open.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi {
@@ -71,29 +70,7 @@ RowRange even_share(std::uint64_t n, int rank, int ranks) {
 
 ResultsReader::ResultsReader(const Comm& comm, const std::string& path)
     : path_(path), rank_(comm.rank()), ranks_(comm.size()) {
-  // Rank 0 decides whether the file is there, so all ranks fail (or not) together.
-  int state = 0;  // 0 ok, 1 missing, 2 not a regular file
-  if (comm.is_root()) {
-    std::error_code ec;
-    const auto st = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(st))
-      state = 1;
-    else if (!std::filesystem::is_regular_file(st))
-      state = 2;
-  }
-  comm.bcast(state);
-  if (state == 1) throw NoInputError("results file '" + path + "' does not exist");
-  if (state == 2) throw NoInputError("results '" + path + "' is not a regular file");
-  std::string open_error;
-  try {
-    file_ = h5::open_read_posix(path);
-  } catch (const Error& e) {
-    open_error = e.what();
-  }
-  if (comm.allreduce_or(!open_error.empty())) {
-    comm.bcast(open_error);  // rank 0's message (every rank reads the same file)
-    throw DataError(open_error.empty() ? "cannot open '" + path + "' as HDF5 on some ranks" : open_error);
-  }
+  file_ = open_on_all_ranks(comm, path, "results").file;
 }
 
 std::string ResultsReader::where(const rs::Object& o) const {
