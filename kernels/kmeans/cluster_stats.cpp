@@ -35,6 +35,23 @@ void offer_far(std::vector<FarPoint>& far, std::size_t cap, const FarPoint& f) {
   if (far.size() > cap) far.pop_back();
 }
 
+namespace {
+
+// The end of a run of at most 127 points: the int64 partial sums of the clusters the run touched
+// go into their 128-bit totals, and the scratch is all zero again (what the next run expects).
+void flush_run(AccumulateScratch& scratch, std::vector<Int128>& sum, std::size_t d) {
+  for (std::uint32_t c : scratch.touched) {
+    for (std::size_t j = 0; j < d; ++j) {
+      sum[c * d + j] += scratch.part[c * d + j];
+      scratch.part[c * d + j] = 0;
+    }
+    scratch.seen[c] = 0;
+  }
+  scratch.touched.clear();
+}
+
+}  // namespace
+
 // Coordinates are summed per run of at most 127 points in int64 (each fixed-point value is below
 // 2^56 in magnitude, so 127 of them stay below 2^63), then added to the 128-bit sums of the clusters
 // the run touched: exact, and about half the work of a 128-bit add per coordinate.
@@ -73,14 +90,7 @@ void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std
       offer_far(s.far, s.k, f);
       if (s.far.size() == s.k) reject_below = s.far.back().dist2;
     }
-    for (std::uint32_t c : touched) {
-      for (std::size_t j = 0; j < d; ++j) {
-        s.sum[c * d + j] += part[c * d + j];
-        part[c * d + j] = 0;
-      }
-      seen[c] = 0;
-    }
-    touched.clear();
+    flush_run(scratch, s.sum, d);
   }
 }
 
@@ -134,14 +144,7 @@ void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32
       std::int64_t* pa = part.data() + a * d;
       for (std::size_t j = 0; j < d; ++j) pa[j] -= fx[j];
     }
-    for (std::uint32_t c : touched) {
-      for (std::size_t j = 0; j < d; ++j) {
-        r.sum[c * d + j] += part[c * d + j];
-        part[c * d + j] = 0;
-      }
-      seen[c] = 0;
-    }
-    touched.clear();
+    flush_run(scratch, r.sum, d);
   }
 }
 
