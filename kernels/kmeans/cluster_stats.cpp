@@ -148,39 +148,53 @@ void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32
   }
 }
 
-// Squared distances below 2^24 are below 2^56 in fixed point: summed in int64 per cluster over
-// runs of at most 127 points (below 2^63), then added to the 128-bit sse; a larger one goes to the
-// 128-bit sum directly. llrint(v * 2^32) is to_fixed(v) for v below 2^24.
+namespace {
+
+// A point at least as far as the k-th farthest so far: the rare path of accumulate_sse_far, out of
+// line so that the hot loop keeps its values in registers. Returns the new rejection threshold.
+[[gnu::noinline, gnu::cold]] float offer_point(const PointSet& p, std::size_t i, std::uint32_t c, float v,
+                                               ClusterStats& s) {
+  FarPoint f;
+  f.dist2 = v;
+  f.label = c;
+  f.id = p.ids[i];
+  const float* xr = p.row(i);
+  std::copy(xr, xr + p.d, f.x.begin());
+  offer_far(s.far, s.k, f);
+  return s.far.size() == s.k ? s.far.back().dist2 : -1.0f;
+}
+
+}  // namespace
+
+// Squared distances below 2^16 (all of them on standardized features) are below 2^48 in fixed
+// point: summed in int64 per cluster over runs of at most 2^15 points (below 2^63), then added to
+// the 128-bit sse once per run; a larger one goes to the 128-bit sum directly. llrint(v * 2^32) is
+// to_fixed(v) for such v. The int64 partial sums come in kBanks independent copies, point i adding
+// to copy i % kBanks, so that consecutive points of one cluster do not wait for each other's
+// store; each copy goes into the 128-bit sum on its own (their int64 total could overflow).
 void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
                         const float* dist2, ClusterStats& s, AccumulateScratch& scratch) {
-  constexpr std::size_t kRun = 127;
-  const std::size_t d = p.d;
-  scratch.sse.resize(s.k, 0);
+  constexpr std::size_t kRun = std::size_t{1} << 15, kBanks = 4;
+  constexpr float kSmall = 0x1p16f;
+  const std::size_t k = s.k;
+  scratch.sse.resize(kBanks * k, 0);
   std::int64_t* part = scratch.sse.data();
-  float reject_below = s.far.size() == s.k ? s.far.back().dist2 : -1.0f;  // d2 >= 0: -1 rejects nothing
+  float reject_below = s.far.size() == k ? s.far.back().dist2 : -1.0f;  // d2 >= 0: -1 rejects nothing
   for (std::size_t r = begin; r < end; r += kRun) {
     const std::size_t re = std::min(end, r + kRun);
     for (std::size_t i = r; i < re; ++i) {
       const std::uint32_t c = labels[i];
       const float v = dist2[i];
-      if (v < 0x1p24f) {
-        part[c] += std::llrint(static_cast<double>(v) * kFixedScale);
+      if (v < kSmall) [[likely]] {
+        part[(i % kBanks) * k + c] += std::llrint(static_cast<double>(v) * kFixedScale);
       } else {
         s.sse[c] += to_fixed(v);
       }
-      if (v < reject_below) continue;
-      FarPoint f;
-      f.dist2 = v;
-      f.label = c;
-      f.id = p.ids[i];
-      const float* xr = p.row(i);
-      std::copy(xr, xr + d, f.x.begin());
-      offer_far(s.far, s.k, f);
-      if (s.far.size() == s.k) reject_below = s.far.back().dist2;
+      if (v >= reject_below) [[unlikely]] reject_below = offer_point(p, i, c, v, s);
     }
-    for (std::size_t c = 0; c < s.k; ++c) {
-      s.sse[c] += part[c];
-      part[c] = 0;
+    for (std::size_t q = 0; q < kBanks * k; ++q) {
+      s.sse[q % k] += part[q];
+      part[q] = 0;
     }
   }
 }

@@ -14,6 +14,14 @@ bool cpu_has_avx2_fma() {
 #endif
 }
 
+bool cpu_has_avx512() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  return cpu_has_avx2_fma() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+#else
+  return false;
+#endif
+}
+
 // The reference operation sequence; the AVX2 lanes do exactly this. fmaf here is libm's (this
 // file is built for the baseline ISA): correctly rounded, so the same bits as the FMA instruction.
 float d2(const float* x, const float* c, std::size_t d) {
@@ -28,7 +36,7 @@ float d2(const float* x, const float* c, std::size_t d) {
 }  // namespace
 
 Isa best_isa() {
-  static const Isa best = cpu_has_avx2_fma() ? Isa::kAvx2 : Isa::kScalar;
+  static const Isa best = cpu_has_avx512() ? Isa::kAvx512 : cpu_has_avx2_fma() ? Isa::kAvx2 : Isa::kScalar;
   return best;
 }
 
@@ -59,13 +67,27 @@ void dist_to_label_scalar(const LabelDistJob& job, const TableView& t) {
     job.out[i] = d2(job.x + i * job.d, t.rows + job.label[i] * t.d, t.d);
 }
 
+namespace {
+
+// What runs: the asked implementation, or the best below it that this CPU has.
+Isa usable(Isa asked) {
+  const Isa best = best_isa();
+  return static_cast<int>(asked) < static_cast<int>(best) ? asked : best;
+}
+
+}  // namespace
+
 void nearest(const NearestJob& job, const TableView& t, Isa isa) {
-  if (isa == Isa::kAvx2 && best_isa() == Isa::kAvx2) return nearest_avx2(job, t);
+  switch (usable(isa)) {
+    case Isa::kAvx512: return nearest_avx512(job, t);
+    case Isa::kAvx2: return nearest_avx2(job, t);
+    case Isa::kScalar: break;
+  }
   nearest_scalar(job, t);
 }
 
 void dist_to_label(const LabelDistJob& job, const TableView& t, Isa isa) {
-  if (isa == Isa::kAvx2 && best_isa() == Isa::kAvx2) return dist_to_label_avx2(job, t);
+  if (usable(isa) != Isa::kScalar) return dist_to_label_avx2(job, t);
   dist_to_label_scalar(job, t);
 }
 

@@ -6,10 +6,11 @@
 // point sits near its centroid far from the origin, and the error is a small relative one,
 // |d2 - true| <= (d + 2) 2^-24 true (+ a subnormal term), which Hamerly's bounds rely on.
 //
-// Position independence: the AVX2 loop vectorises over centroids (8 per register: the centroid
-// table is stored transposed, d x kpad), never over points. Each point goes through the same
-// instruction sequence whatever its place in a block or in the array, and each lane does exactly
-// the scalar operations above, so the scalar fallback (fmaf from libm) gives the same bits, and a
+// Position independence: the AVX2 and AVX-512 loops vectorise over centroids (8 or 16 per
+// register: the centroid table is stored transposed, d x kpad); for k <= 8 the AVX-512 loop puts
+// two points' 8 centroids in one register, each lane still one (point, centroid) pair. Each point goes through the same
+// per-lane instruction sequence whatever its place in a block or in the array, and each lane does
+// exactly the scalar operations above, so the scalar fallback (fmaf from libm) gives the same bits, and a
 // single distance (dist_to_label) equals the matching lane of the all-centroid loop.
 //
 // Nearest centroid: the smallest d2, ties to the lowest centroid index. `second` is the second
@@ -25,7 +26,7 @@
 
 namespace crmpi::kmeans {
 
-enum class Isa { kScalar, kAvx2 };
+enum class Isa { kScalar, kAvx2, kAvx512 };
 
 struct TableView {
   const float* rows;  // k x d row-major
@@ -55,9 +56,10 @@ struct LabelDistJob {
   float* out;  // indexed by row
 };
 
-// The best implementation this CPU runs (kAvx2 needs AVX2 and FMA).
+// The best implementation this CPU runs (kAvx2 needs AVX2 and FMA; kAvx512 also AVX-512 F and DQ).
 Isa best_isa();
-// Dispatch: kAvx2 falls back to kScalar on a CPU without it.
+// Dispatch: an implementation the CPU lacks falls back to the next one down (kAvx512 -> kAvx2 ->
+// kScalar). dist_to_label has no AVX-512 loop: kAvx512 runs the AVX2 one (the same bits).
 void nearest(const NearestJob& job, const TableView& t, Isa isa);
 void dist_to_label(const LabelDistJob& job, const TableView& t, Isa isa);
 
@@ -66,5 +68,7 @@ void dist_to_label_scalar(const LabelDistJob& job, const TableView& t);
 // distance_avx2.cpp: call only when the CPU has AVX2 and FMA.
 void nearest_avx2(const NearestJob& job, const TableView& t);
 void dist_to_label_avx2(const LabelDistJob& job, const TableView& t);
+// distance_avx512.cpp: call only when the CPU has AVX-512 F and DQ (and so AVX2 and FMA).
+void nearest_avx512(const NearestJob& job, const TableView& t);
 
 }  // namespace crmpi::kmeans

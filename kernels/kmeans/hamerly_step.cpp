@@ -79,8 +79,8 @@ void HamerlyStep::full_scan(const CentroidTable& t, ClusterStats& out) {
   for (std::size_t b = 0; b < n; b += cfg_.block) {
     const std::size_t e = std::min(n, b + cfg_.block);
     nearest({pts_.row(b), d, nullptr, e - b, lab.data(), dist2_.data() + b, second.data()}, t.view(), cfg_.isa);
+    relabel_block(b, e, lab.data(), out);
     for (std::size_t i = b; i < e; ++i) {
-      relabel(i, lab[i - b], out);
       upper_[i] = up_from_d2(dist2_[i], eps);
       lower_[i] = down_from_d2(second[i - b], eps);
     }

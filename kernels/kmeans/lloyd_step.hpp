@@ -63,16 +63,23 @@ class LloydStep {
   // Sets labels_ (through relabel), dist2_ and out's sse, far, changed and distances (out is
   // already reset to k, d), calling finish_block on every block. step() copies count and sum.
   virtual void run(const CentroidTable& t, ClusterStats& out) = 0;
-  // Row i's label becomes `to`: counts a change, records the move for the running sums.
+  // Row i's label becomes `to`: counts a change, records the move for the running sums. Branch
+  // free (labels keep changing in the early steps): the move is always written and kept only when
+  // the label changed. A block relabels each row at most once, so `block` slots suffice.
   void relabel(std::size_t i, std::uint32_t to, ClusterStats& out) {
-    out.changed += labels_[i] != to;
-    const std::uint32_t from = fresh_ ? kNoCluster : labels_[i];
+    const std::uint32_t old = labels_[i];
+    out.changed += old != to;
     labels_[i] = to;
-    if (from == to) return;
-    mv_rows_.push_back(static_cast<std::uint32_t>(i));
-    mv_from_.push_back(from);
-    mv_to_.push_back(to);
+    const std::uint32_t from = fresh_ ? kNoCluster : old;
+    mv_rows_[moves_] = static_cast<std::uint32_t>(i);
+    mv_from_[moves_] = from;
+    mv_to_[moves_] = to;
+    moves_ += from != to;
   }
+  // relabel(i, to[i - b]) for rows b..e-1. Most labels do not change after the first few steps,
+  // so rows go by in chunks whose labels are compared at once; only a chunk with a change is
+  // relabelled row by row (the same calls, in the same order, as a plain loop).
+  void relabel_block(std::size_t b, std::size_t e, const std::uint32_t* to, ClusterStats& out);
   // After the block's labels and dist2 are final: applies its moves, adds its sse and far points.
   void finish_block(std::size_t b, std::size_t e, ClusterStats& out);
 
@@ -87,7 +94,8 @@ class LloydStep {
   // step that did not finish), so every point "moves" from no cluster.
   RunningSums running_;
   bool running_valid_ = false, fresh_ = true;
-  std::vector<std::uint32_t> mv_rows_, mv_from_, mv_to_;  // the current block's moves
+  std::vector<std::uint32_t> mv_rows_, mv_from_, mv_to_;  // the current block's moves: the first moves_
+  std::size_t moves_ = 0;
 };
 
 class NaiveStep final : public LloydStep {

@@ -1,4 +1,4 @@
-// The distance kernels: scalar and AVX2 give the same bits; a point's label and distance do not
+// The distance kernels: scalar, AVX2 and AVX-512 give the same bits; a point's label and distance do not
 // depend on its position (the tail-block property); ties go to the lowest index; the float error
 // stays within the bound Hamerly's pruning assumes.
 #include <gtest/gtest.h>
@@ -42,23 +42,46 @@ std::vector<std::uint32_t> bits(const std::vector<float>& v) {
 
 }  // namespace
 
-TEST(KMeansDistance, Avx2MatchesScalarBits) {
-  if (best_isa() != Isa::kAvx2) GTEST_SKIP() << "this CPU has no AVX2 + FMA: only the scalar loop runs";
+// Each vector loop against the scalar loop: the same labels and the same bits for best, second and
+// the single distances, over d and k around the register widths (8 and 16 lanes, and the k <= 8
+// two-points-per-register layout of AVX-512), n = 300 (not a multiple of 8 or 16: tails too).
+void expect_matches_scalar(Isa isa) {
   for (std::size_t d : {1, 3, 5, 8, 10, 16, 64})
-    for (std::size_t k : {1, 2, 7, 8, 9, 16, 17, 31, 32, 33, 40, 70}) {
+    for (std::size_t k : {1, 2, 7, 8, 9, 16, 17, 24, 31, 32, 33, 40, 70}) {
       const auto x = random_rows(300, d, 7 * d + k, 3.0);
       const auto c = random_rows(k, d, 1000 + d * k, 3.0);
       const CentroidTable t(c, k, d);
-      const Out s = run_nearest(x, d, t, Isa::kScalar), v = run_nearest(x, d, t, Isa::kAvx2);
+      const Out s = run_nearest(x, d, t, Isa::kScalar), v = run_nearest(x, d, t, isa);
       ASSERT_EQ(s.label, v.label) << "d=" << d << " k=" << k;
       ASSERT_EQ(bits(s.best), bits(v.best)) << "d=" << d << " k=" << k;
       ASSERT_EQ(bits(s.second), bits(v.second)) << "d=" << d << " k=" << k;
       std::vector<float> one_s(300), one_v(300);
       dist_to_label({x.data(), d, 0, 300, s.label.data(), one_s.data()}, t.view(), Isa::kScalar);
-      dist_to_label({x.data(), d, 0, 300, s.label.data(), one_v.data()}, t.view(), Isa::kAvx2);
+      dist_to_label({x.data(), d, 0, 300, s.label.data(), one_v.data()}, t.view(), isa);
       ASSERT_EQ(bits(one_s), bits(s.best)) << "a single distance equals the lane of the all-centroid loop";
       ASSERT_EQ(bits(one_v), bits(s.best));
+      // Through an index (the rescan of Hamerly's unproven points): every other row, reversed.
+      std::vector<std::uint32_t> idx;
+      for (std::size_t i = 300; i-- > 0;)
+        if (i % 2 == 1) idx.push_back(static_cast<std::uint32_t>(i));
+      Out w{std::vector<std::uint32_t>(idx.size()), std::vector<float>(idx.size()), std::vector<float>(idx.size())};
+      nearest({x.data(), d, idx.data(), idx.size(), w.label.data(), w.best.data(), w.second.data()}, t.view(), isa);
+      for (std::size_t q = 0; q < idx.size(); ++q) {
+        ASSERT_EQ(w.label[q], s.label[idx[q]]) << "d=" << d << " k=" << k << " indexed row " << idx[q];
+        ASSERT_EQ(std::bit_cast<std::uint32_t>(w.best[q]), std::bit_cast<std::uint32_t>(s.best[idx[q]]));
+        ASSERT_EQ(std::bit_cast<std::uint32_t>(w.second[q]), std::bit_cast<std::uint32_t>(s.second[idx[q]]));
+      }
     }
+}
+
+TEST(KMeansDistance, Avx2MatchesScalarBits) {
+  if (best_isa() == Isa::kScalar) GTEST_SKIP() << "this CPU has no AVX2 + FMA: only the scalar loop runs";
+  expect_matches_scalar(Isa::kAvx2);
+}
+
+TEST(KMeansDistance, Avx512MatchesScalarBits) {
+  if (best_isa() != Isa::kAvx512) GTEST_SKIP() << "this CPU has no AVX-512 F + DQ: the AVX-512 loop cannot run";
+  expect_matches_scalar(Isa::kAvx512);
 }
 
 // A probe point at every position of arrays of N = 1..37 points (around the blocks of 8 and 16):
@@ -69,7 +92,7 @@ TEST(KMeansDistance, TailBlockPositionInvariance) {
   for (std::size_t k : {3, 8, 9, 33}) {
     const auto c0 = random_rows(k, d, 50 + k, 2.0), c1 = random_rows(k, d, 60 + k, 2.0);
     const auto probe = random_rows(1, d, 99, 2.0);
-    for (Isa isa : {Isa::kScalar, best_isa()}) {
+    for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
       const CentroidTable t(c0, k, d);
       const Out alone = run_nearest(probe, d, t, isa);
       std::vector<std::uint32_t> ref_label;
@@ -115,14 +138,14 @@ TEST(KMeansDistance, TiesGoToTheLowestIndex) {
   }
   for (std::size_t i : {3, 11, 19}) c[i * d] = -1.0f;  // distance 1 from the origin
   const std::vector<float> x{0.0f, 0.0f, 0.0f, 0.0f};
-  for (Isa isa : {Isa::kScalar, best_isa()}) {
+  for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
     const Out o = run_nearest(x, d, CentroidTable(c, k, d), isa);
     EXPECT_EQ(o.label[0], 3u);
     EXPECT_EQ(o.best[0], 1.0f);
     EXPECT_EQ(o.second[0], 1.0f);
   }
   // Two equal centroids: index 0; a single centroid: the second smallest is +inf.
-  for (Isa isa : {Isa::kScalar, best_isa()}) {
+  for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
     Out o = run_nearest(x, d, CentroidTable(std::vector<float>{3.0f, 4.0f, 3.0f, 4.0f}, 2, d), isa);
     EXPECT_EQ(o.label[0], 0u);
     EXPECT_EQ(o.best[0], 25.0f);

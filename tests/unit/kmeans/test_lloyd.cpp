@@ -163,9 +163,12 @@ TEST(KMeansLloyd, ResultsDoNotDependOnTheRankCountOrReductionOrder) {
         expect_same_trace(ref, t, "partitioned");
         ASSERT_EQ(t.distances, ref.distances) << "per-point work does not depend on the partition either";
       }
-    // The portable scalar loop gives the same run (ranks on CPUs without AVX2 agree).
+    // The portable scalar loop and the AVX2 loop give the same run as the best one (ranks on CPUs
+    // with and without AVX2 or AVX-512 agree).
     const kmt::Trace scalar = kmt::run_lloyd(data, kmt::cuts(data.n(), 3), kind, init, k, 40, {Isa::kScalar, 100});
     expect_same_trace(ref, scalar, "scalar");
+    const kmt::Trace avx2 = kmt::run_lloyd(data, kmt::cuts(data.n(), 3), kind, init, k, 40, {Isa::kAvx2, 100});
+    expect_same_trace(ref, avx2, "avx2");
   }
 }
 
