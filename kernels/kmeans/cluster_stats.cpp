@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "kernels/kmeans/fixed_row_kernels.hpp"
+
 namespace crmpi::kmeans {
 
 void ClusterStats::reset(std::size_t k_, std::size_t d_) {
@@ -111,7 +113,7 @@ void RunningSums::reset(std::size_t k_, std::size_t d_) {
 // one fixed-point value below 2^56 to a cluster's partial sum, so each stays below 127 * 2^56 <
 // 2^63), then one 128-bit add per touched cluster and coordinate.
 void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32_t* from, const std::uint32_t* to,
-                 std::size_t m, RunningSums& r, AccumulateScratch& scratch) {
+                 std::size_t m, RunningSums& r, AccumulateScratch& scratch, Isa isa) {
   constexpr std::size_t kRun = 127;
   const std::size_t d = p.d;
   scratch.part.resize(r.k * d, 0);
@@ -126,23 +128,29 @@ void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32
       touched.push_back(c);
     }
   };
+  const bool vector = isa == Isa::kAvx512 && best_isa() == Isa::kAvx512;  // the same integers, fewer instructions
   for (std::size_t q = 0; q < m; q += kRun) {
     const std::size_t qe = std::min(m, q + kRun);
     for (std::size_t u = q; u < qe; ++u) {
       const float* xr = p.row(rows[u]);
-      std::int64_t fx[kMaxDim];
-      for (std::size_t j = 0; j < d; ++j) fx[j] = std::llrint(static_cast<double>(xr[j]) * kFixedScale);
-      const std::uint32_t b = to[u];
+      const std::uint32_t b = to[u], a = from[u];
       ++r.count[b];
       touch(b);
+      if (a != kNoCluster) {
+        --r.count[a];
+        touch(a);
+      }
       std::int64_t* pb = part.data() + b * d;
+      std::int64_t* pa = a == kNoCluster ? nullptr : part.data() + a * d;
+      if (vector) {
+        move_fixed_row_avx512(xr, d, pb, pa);
+        continue;
+      }
+      std::int64_t fx[kMaxDim];
+      for (std::size_t j = 0; j < d; ++j) fx[j] = std::llrint(static_cast<double>(xr[j]) * kFixedScale);
       for (std::size_t j = 0; j < d; ++j) pb[j] += fx[j];
-      const std::uint32_t a = from[u];
-      if (a == kNoCluster) continue;
-      --r.count[a];
-      touch(a);
-      std::int64_t* pa = part.data() + a * d;
-      for (std::size_t j = 0; j < d; ++j) pa[j] -= fx[j];
+      if (pa)
+        for (std::size_t j = 0; j < d; ++j) pa[j] -= fx[j];
     }
     flush_run(scratch, r.sum, d);
   }

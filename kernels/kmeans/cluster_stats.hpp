@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "kernels/kmeans/distance_kernels.hpp"
 #include "kernels/kmeans/fixed_point.hpp"
 #include "kernels/kmeans/points.hpp"
 
@@ -77,8 +78,9 @@ struct RunningSums {
 inline constexpr std::uint32_t kNoCluster = 0xffffffffu;  // `from` of a point that had no cluster
 
 // Moves m points: row rows[i] of p leaves cluster from[i] (unless kNoCluster) and enters to[i].
+// isa: kAvx512 runs the vector loop where the CPU has it; every isa gives the same integers.
 void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32_t* from, const std::uint32_t* to,
-                 std::size_t m, RunningSums& r, AccumulateScratch& scratch);
+                 std::size_t m, RunningSums& r, AccumulateScratch& scratch, Isa isa = best_isa());
 
 // The per-step rest of `accumulate` for points [begin, end): sse and far points (not count, not sum).
 void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,

@@ -243,3 +243,33 @@ TEST(KMeansExact, RunningSumsEqualAFreshSumAtEveryStep) {
     }
   }
 }
+
+// move_points (the vector loop on AVX-512 CPUs, the scalar one elsewhere) on coordinates whose
+// fixed-point value is an exact tie: x = m * 2^-33 with m odd, so x * 2^32 = m / 2, which rounds
+// to the even neighbour (llrint's default mode). Expected integers by hand: 1.5 -> 2, 2.5 -> 2,
+// -1.5 -> -2, -2.5 -> -2, 3.5 -> 4; the 9 coordinates also cross the AVX-512 loop's 8-lane edge.
+TEST(KMeansExact, MovedCoordinatesRoundTiesToEven) {
+  const std::size_t d = 9;
+  const float h = std::ldexp(1.0f, -33);
+  const std::vector<float> row{3 * h, 5 * h, -3 * h, -5 * h, 7 * h, 3 * h, 5 * h, -3 * h, 7 * h};
+  const std::vector<std::int64_t> fixed{2, 2, -2, -2, 4, 2, 2, -2, 4};
+  std::vector<float> x;
+  for (int i = 0; i < 3; ++i) x.insert(x.end(), row.begin(), row.end());
+  const std::vector<std::uint64_t> ids{1, 2, 3};
+  const PointSet p{x, ids, d};
+  for (Isa isa : {Isa::kScalar, Isa::kAvx512}) {  // kAvx512 falls back to scalar on other CPUs
+    RunningSums r;
+    r.reset(2, d);
+    AccumulateScratch scratch;
+    // All three enter cluster 0, then row 1 moves to cluster 1: 2 rows in cluster 0, 1 in cluster 1.
+    const std::vector<std::uint32_t> rows{0, 1, 2}, none(3, kNoCluster), zero(3, 0);
+    move_points(p, rows.data(), none.data(), zero.data(), 3, r, scratch, isa);
+    const std::uint32_t row1 = 1, from0 = 0, to1 = 1;
+    move_points(p, &row1, &from0, &to1, 1, r, scratch, isa);
+    EXPECT_EQ(r.count, (std::vector<std::uint64_t>{2, 1}));
+    for (std::size_t j = 0; j < d; ++j) {
+      EXPECT_EQ(static_cast<std::int64_t>(r.sum[j]), 2 * fixed[j]) << "cluster 0, coordinate " << j;
+      EXPECT_EQ(static_cast<std::int64_t>(r.sum[d + j]), fixed[j]) << "cluster 1, coordinate " << j;
+    }
+  }
+}

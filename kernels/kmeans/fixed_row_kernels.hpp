@@ -1,0 +1,14 @@
+// The per-point loop of move_points (cluster_stats.hpp) in its vector form: only plain
+// declarations here (fixed_row_avx512.cpp, built with AVX-512 enabled, includes this header).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace crmpi::kmeans {
+
+// into[j] += llrint(double(xr[j]) * 2^32), and out_of[j] -= the same when out_of is not null,
+// for j < d. Call only when best_isa() == Isa::kAvx512.
+void move_fixed_row_avx512(const float* xr, std::size_t d, std::int64_t* into, std::int64_t* out_of);
+
+}  // namespace crmpi::kmeans
