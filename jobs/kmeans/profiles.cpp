@@ -19,6 +19,26 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double ratio(double a, double b) { return b != 0 ? a / b : kNaN; }
 
+// How a segment differs in one feature, higher or lower, in words.
+std::string direction(const FeatureMatrix& fm, std::size_t j, bool higher) {
+  switch (fm.kinds[j]) {
+    case Feature::kRecency: return higher ? "less recent" : "more recent";
+    case Feature::kFrequency: return higher ? "more orders" : "fewer orders";
+    case Feature::kMonetary: return higher ? "bigger spenders" : "smaller spenders";
+    case Feature::kTenure: return higher ? "longer-standing" : "newer";
+    case Feature::kAov: return higher ? "bigger baskets" : "smaller baskets";
+    case Feature::kCategories: return higher ? "broader assortment" : "narrower assortment";
+    case Feature::kPAlive: return higher ? "likelier active" : "likelier churned";
+    case Feature::kClv: return higher ? "higher CLV" : "lower CLV";
+    case Feature::kChannelShares: {
+      const std::string& n = fm.names[j];
+      const auto colon = n.find(':');
+      return (higher ? "more " : "less ") + (colon == std::string::npos ? n : n.substr(colon + 1));
+    }
+  }
+  return fm.names[j];
+}
+
 // A demographic column of the slice and its names; one "unknown" code without the column.
 Profile::Mix mix_of(const Comm& comm, InputFile& file, const Slice& slice, std::string_view column,
                     std::span<const std::uint32_t> segment, std::size_t segments) {
@@ -152,7 +172,7 @@ Profile build_profile(const Comm& comm, InputFile& file, const Slice& slice, std
 //          Steady     otherwise
 //   value  high-value / low-value: mean monetary >= 1.5x / <= 0.6x the buyers' mean; else mid-value
 //   habit  one-off buyers (mean orders < 1.5), frequent buyers (>= 1.5x the mean), repeat buyers
-// Names that coincide get " #2", " #3", ... in segment order.
+// Names that coincide get a bracketed qualifier (below), then " #2", " #3", ... in segment order.
 std::vector<std::string> segment_names(const FeatureMatrix& fm, std::span<const float> centroids, std::size_t k,
                                        const Profile& p) {
   const std::size_t S = k + 1, d = fm.d();
@@ -169,7 +189,6 @@ std::vector<std::string> segment_names(const FeatureMatrix& fm, std::span<const 
   for (std::size_t j = 0; j < d; ++j)
     if (fm.kinds[j] == Feature::kTenure) tenure_col = j;
   std::vector<std::string> names = {"No orders"};
-  std::map<std::string, int> seen;
   for (std::size_t s = 1; s < S; ++s) {
     const double rec = ratio(p.mean_recency[s], mean_rec), mon = ratio(p.mean_monetary[s], mean_mon),
                  freq = ratio(p.mean_frequency[s], mean_freq);
@@ -188,11 +207,36 @@ std::vector<std::string> segment_names(const FeatureMatrix& fm, std::span<const 
     const std::string habit = p.mean_frequency[s] < 1.5 ? "one-off buyers"
                               : freq >= 1.5              ? "frequent buyers"
                                                          : "repeat buyers";
-    std::string name = state + " " + value + " " + habit;
-    if (p.customers[s] == 0) name = "Empty cluster";
-    const int dup = ++seen[name];
-    if (dup > 1) name += " #" + std::to_string(dup);
-    names.push_back(name);
+    names.push_back(p.customers[s] == 0 ? "Empty cluster" : state + " " + value + " " + habit);
+  }
+  // Segments that share a name: each gets, in brackets, the feature in which its centroid is
+  // furthest (in standard deviations) from the mean centroid of the segments sharing the name,
+  // in words ("Steady mid-value repeat buyers (more web)"). What still coincides gets " #2", ...
+  std::map<std::string, std::vector<std::size_t>> same;
+  for (std::size_t s = 1; s < S; ++s)
+    if (p.customers[s] != 0) same[names[s]].push_back(s);
+  for (const auto& [base, group] : same) {
+    if (group.size() < 2) continue;
+    for (std::size_t s : group) {
+      std::size_t best = d;
+      double gap = 0;
+      for (std::size_t j = 0; j < d; ++j) {
+        double mean = 0;
+        for (std::size_t t : group) mean += static_cast<double>(centroids[(t - 1) * d + j]);
+        mean /= static_cast<double>(group.size());
+        const double delta = static_cast<double>(centroids[(s - 1) * d + j]) - mean;
+        if (std::fabs(delta) > std::fabs(gap)) {  // strict: ties keep the earlier column
+          gap = delta;
+          best = j;
+        }
+      }
+      if (best < d) names[s] = base + " (" + direction(fm, best, gap > 0) + ")";
+    }
+  }
+  std::map<std::string, int> seen;
+  for (std::size_t s = 1; s < S; ++s) {
+    const int dup = ++seen[names[s]];
+    if (dup > 1) names[s] += " #" + std::to_string(dup);
   }
   return names;
 }

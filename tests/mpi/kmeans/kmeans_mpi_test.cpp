@@ -166,3 +166,28 @@ TEST(KmeansMpi, DuplicatesAndEmptyClusters) {
 }
 
 }  // namespace
+
+// Names (docs/kmeans.md, "Profiles and names"), a pure function of the profile and the centroids,
+// checked by hand. Four segments of 10 customers, monetary and mean orders (3) all at the buyers'
+// mean: "mid-value repeat buyers". Mean recency 10, 10, 10, 70 days, the buyers' mean 25: 0.4x is
+// "Active", 2.8x "Lapsed". Segments 1-3 share "Active mid-value repeat buyers"; their standardized
+// centroids over (recency, channel_share:web, aov) average (0, 0, 0), and each is furthest from
+// that in web share +1.5, aov -1.2, web share -1.5 -> "(more web)", "(smaller baskets)", "(less web)".
+TEST(KmeansNames, SharedNamesGetTheirMostDistinctFeature) {
+  kj::FeatureMatrix fm;
+  fm.names = {"recency", "channel_share:web", "aov"};
+  fm.kinds = {kj::Feature::kRecency, kj::Feature::kChannelShares, kj::Feature::kAov};
+  const std::size_t k = 4;
+  const std::vector<float> centroids{0.2f, 1.5f, 0.3f,  -0.1f, 0.0f, -1.2f,  -0.1f, -1.5f, 0.9f,  3.0f, 0.0f, 0.0f};
+  kj::Profile p;
+  p.customers = {0, 10, 10, 10, 10};
+  p.revenue_cents = {0, 100000, 100000, 100000, 100000};
+  p.mean_recency = {NAN, 10, 10, 10, 70};
+  p.mean_frequency = {NAN, 3, 3, 3, 3};
+  p.mean_monetary = {NAN, 100, 100, 100, 100};
+  p.mean_p_alive = {NAN, NAN, NAN, NAN, NAN};
+  const std::vector<std::string> names = kj::segment_names(fm, centroids, k, p);
+  EXPECT_EQ(names, (std::vector<std::string>{"No orders", "Active mid-value repeat buyers (more web)",
+                                             "Active mid-value repeat buyers (smaller baskets)",
+                                             "Active mid-value repeat buyers (less web)", "Lapsed mid-value repeat buyers"}));
+}
