@@ -25,14 +25,18 @@ using namespace crmpi::fpgrowth;
 
 namespace {
 
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 struct Baskets {
   std::vector<std::uint64_t> offsets{0};
   std::vector<std::uint32_t> ids;
   std::uint32_t n_items = 0;
   std::size_t size() const { return offsets.size() - 1; }
-  std::span<const std::uint32_t> operator[](std::size_t i) const { return {ids.data() + offsets[i], offsets[i + 1] - offsets[i]}; }
+  std::span<const std::uint32_t> operator[](std::size_t i) const {
+    return {ids.data() + offsets[i], offsets[i + 1] - offsets[i]};
+  }
   void end_basket() { offsets.push_back(ids.size()); }
 };
 
@@ -72,7 +76,8 @@ Baskets synthetic(std::uint32_t n_baskets, std::uint32_t per_basket, std::uint32
 
 [[noreturn]] void usage() {
   std::fprintf(stderr,
-               "usage: bench_fpgrowth_kernel (FILE.dat | --synthetic BASKETS ITEMS_PER_BASKET N_ITEMS) (--support F | --min-count N)\n"
+               "usage: bench_fpgrowth_kernel (FILE.dat | --synthetic BASKETS ITEMS_PER_BASKET N_ITEMS) "
+               "(--support F | --min-count N)\n"
                "       [--groups G] [--max-length L] [--min-confidence C] [--repeat R]\n");
   std::exit(2);
 }
@@ -168,7 +173,9 @@ int main(int argc, char** argv) {
     if (groups == 1) {
       all = mine(t, params).itemsets;
     } else {
-      for (std::uint32_t g = 0; g < groups; ++g) all.append(mine_group(per_group[g], params, group_of_rank, g).itemsets);
+      for (std::uint32_t g = 0; g < groups; ++g) {
+        all.append(mine_group(per_group[g], params, group_of_rank, g).itemsets);
+      }
     }
     const double t3 = now();
     t_mine = std::min(t_mine, t3 - t2);
@@ -179,10 +186,12 @@ int main(int argc, char** argv) {
     n_rules = rules.size();
   }
   std::printf(
-      "{\"source\": \"%s\", \"baskets\": %zu, \"items\": %u, \"min_count\": %llu, \"frequent_items\": %zu, \"groups\": %u, "
-      "\"itemsets\": %zu, \"rules\": %zu, \"flist_and_ranks_s\": %.4f, \"group_split_s\": %.4f, \"mine_s\": %.4f, \"rules_s\": %.4f, "
+      "{\"source\": \"%s\", \"baskets\": %zu, \"items\": %u, \"min_count\": %llu, \"frequent_items\": %zu, "
+      "\"groups\": %u, "
+      "\"itemsets\": %zu, \"rules\": %zu, \"flist_and_ranks_s\": %.4f, \"group_split_s\": %.4f, \"mine_s\": "
+      "%.4f, \"rules_s\": %.4f, "
       "\"shuffled_ranks\": %zu}\n",
-      source.c_str(), b.size(), b.n_items, static_cast<unsigned long long>(min_count), flist_size, groups, n_itemsets, n_rules, t_flist, t_split,
-      t_mine, t_rules, shuffled_ranks);
+      source.c_str(), b.size(), b.n_items, static_cast<unsigned long long>(min_count), flist_size, groups,
+      n_itemsets, n_rules, t_flist, t_split, t_mine, t_rules, shuffled_ranks);
   return 0;
 }

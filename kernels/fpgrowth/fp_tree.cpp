@@ -99,7 +99,9 @@ void build_tree(const Transactions& t, Count min_count, FpTree& out) {
         std::mismatch(codes.begin(), codes.end(), previous.begin(), previous.end()).first - codes.begin());
     path.resize(shared);
     for (const std::uint32_t v : path) out.count[v] += w;
-    for (std::size_t j = shared; j < codes.size(); ++j) path.push_back(out.add_node(j == 0 ? FpTree::kRoot : path[j - 1], codes[j], w));
+    for (std::size_t j = shared; j < codes.size(); ++j) {
+      path.push_back(out.add_node(j == 0 ? FpTree::kRoot : path[j - 1], codes[j], w));
+    }
     previous = codes;
   }
   out.index_items();
@@ -134,7 +136,9 @@ void Projector::project(const FpTree& tree, std::uint32_t code, Count min_count,
   }
   // Sum the weights bottom-up. A node's children are earlier in its own chain or in later chains
   // (which stopped at it), so later chains first, each from its bottom.
-  const auto chain_end = [&](std::size_t k) { return k + 1 < chain_begin_.size() ? chain_begin_[k + 1] : ancestors_.size(); };
+  const auto chain_end = [&](std::size_t k) {
+    return k + 1 < chain_begin_.size() ? chain_begin_[k + 1] : ancestors_.size();
+  };
   for (std::size_t k = chain_begin_.size(); k-- > 0;) {
     for (std::uint64_t i = chain_begin_[k]; i < chain_end(k); ++i) {
       const std::uint32_t u = ancestors_[i];
@@ -191,7 +195,8 @@ std::uint32_t Projector::child(FpTree& out, std::uint32_t parent_node, std::uint
   return x;
 }
 
-std::uint32_t Projector::new_node(FpTree& out, std::uint32_t parent_node, std::uint32_t code, std::uint32_t sibling) {
+std::uint32_t Projector::new_node(FpTree& out, std::uint32_t parent_node, std::uint32_t code,
+                                  std::uint32_t sibling) {
   const std::uint32_t x = out.add_node(parent_node, code, 0);
   first_child_.push_back(kNone);
   next_sibling_.push_back(sibling);

@@ -25,11 +25,11 @@ namespace crmpi::fpgrowth {
 struct FpTree {
   static constexpr std::uint32_t kRoot = 0;
 
-  std::vector<std::uint32_t> parent;  // node -> parent (< node; the root's is itself)
-  std::vector<std::uint32_t> item;    // node -> item code (the root's is unused)
-  std::vector<Count> count;           // node -> weight of the transactions through it
-  std::vector<Rank> rank_of_item;     // item code -> global rank, ascending
-  std::vector<Count> item_count;      // item code -> support in the tree (sum of its nodes' counts)
+  std::vector<std::uint32_t> parent;          // node -> parent (< node; the root's is itself)
+  std::vector<std::uint32_t> item;            // node -> item code (the root's is unused)
+  std::vector<Count> count;                   // node -> weight of the transactions through it
+  std::vector<Rank> rank_of_item;             // item code -> global rank, ascending
+  std::vector<Count> item_count;              // item code -> support in the tree (sum of its nodes' counts)
   std::vector<std::uint32_t> header_offsets;  // item code c -> header_nodes[offsets[c], offsets[c + 1])
   std::vector<std::uint32_t> header_nodes;
 
@@ -66,8 +66,8 @@ class Projector {
   std::uint32_t new_node(FpTree& out, std::uint32_t parent_node, std::uint32_t code, std::uint32_t sibling);
 
   // Per node of the source tree.
-  std::vector<std::uint32_t> mark_;  // == stamp_: an ancestor of this projection's item nodes
-  std::vector<Count> through_;       // weight of the item's nodes below (or at) it
+  std::vector<std::uint32_t> mark_;   // == stamp_: an ancestor of this projection's item nodes
+  std::vector<Count> through_;        // weight of the item's nodes below (or at) it
   std::vector<std::uint32_t> image_;  // its node in the conditional tree
   std::uint32_t stamp_ = 0;
   std::vector<std::uint32_t> ancestors_;    // visited ancestors, one chain after another

@@ -20,7 +20,8 @@ GroupAssignment assign_groups(std::span<const Count> work_by_rank, std::uint32_t
   if (groups < 1) throw std::invalid_argument("fpgrowth: at least one group");
   std::vector<Rank> items(work_by_rank.size());
   std::iota(items.begin(), items.end(), Rank{0});
-  std::stable_sort(items.begin(), items.end(), [&](Rank a, Rank b) { return work_by_rank[a] > work_by_rank[b]; });
+  std::stable_sort(items.begin(), items.end(),
+                   [&](Rank a, Rank b) { return work_by_rank[a] > work_by_rank[b]; });
 
   GroupAssignment a;
   a.group_of_rank.assign(work_by_rank.size(), 0);

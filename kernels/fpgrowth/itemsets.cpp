@@ -33,7 +33,8 @@ void sort_canonical(Itemsets& s) {
   if (is_canonical(s)) return;
   std::vector<std::size_t> order(s.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return colex_less(s[a], s[b]); });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return colex_less(s[a], s[b]); });
   Itemsets sorted;
   sorted.items.reserve(s.items.size());
   sorted.offsets.reserve(s.offsets.size());
@@ -53,9 +54,12 @@ ItemsetIndex::ItemsetIndex(const Itemsets& s) : s_(s) {
   if (is_canonical(s)) return;
   order_.resize(s.size());
   std::iota(order_.begin(), order_.end(), std::uint64_t{0});
-  std::sort(order_.begin(), order_.end(), [&](std::uint64_t a, std::uint64_t b) { return colex_less(s[a], s[b]); });
+  std::sort(order_.begin(), order_.end(),
+            [&](std::uint64_t a, std::uint64_t b) { return colex_less(s[a], s[b]); });
   for (std::size_t i = 1; i < order_.size(); ++i) {
-    if (!colex_less(s[order_[i - 1]], s[order_[i]])) throw std::invalid_argument("fpgrowth: an itemset is listed twice");
+    if (!colex_less(s[order_[i - 1]], s[order_[i]])) {
+      throw std::invalid_argument("fpgrowth: an itemset is listed twice");
+    }
   }
 }
 

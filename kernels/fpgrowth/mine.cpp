@@ -107,10 +107,12 @@ MineResult run(const Transactions& t, const MineParams& params, std::span<const 
 
 }  // namespace
 
-MineResult mine(const Transactions& t, const MineParams& params) { return run(t, params, {}, 0, false); }
+MineResult mine(const Transactions& t, const MineParams& params) {
+  return run(t, params, {}, 0, false);
+}
 
-MineResult mine_group(const Transactions& t, const MineParams& params, std::span<const std::uint32_t> group_of_rank,
-                      std::uint32_t group) {
+MineResult mine_group(const Transactions& t, const MineParams& params,
+                      std::span<const std::uint32_t> group_of_rank, std::uint32_t group) {
   return run(t, params, group_of_rank, group, true);
 }
 

@@ -36,7 +36,7 @@ MineResult mine(const Transactions& t, const MineParams& params);
 
 // Only the itemsets whose highest rank r has group_of_rank[r] == group (ranks beyond
 // group_of_rank are std::out_of_range). The max_itemsets cap counts this group's itemsets.
-MineResult mine_group(const Transactions& t, const MineParams& params, std::span<const std::uint32_t> group_of_rank,
-                      std::uint32_t group);
+MineResult mine_group(const Transactions& t, const MineParams& params,
+                      std::span<const std::uint32_t> group_of_rank, std::uint32_t group);
 
 }  // namespace crmpi::fpgrowth

@@ -13,7 +13,9 @@ namespace {
 __extension__ using U128 = unsigned __int128;
 __extension__ using I128 = __int128;
 
-double ratio(U128 num, U128 den) { return static_cast<double>(num) / static_cast<double>(den); }
+double ratio(U128 num, U128 den) {
+  return static_cast<double>(num) / static_cast<double>(den);
+}
 
 // A rule that passed the thresholds, by the canonical positions of its antecedent and consequent
 // in the itemsets (integer keys: sorting them compares no item lists).
@@ -51,13 +53,16 @@ class RuleMaker {
     for (std::size_t p = from; p < itemset_.size() && consequent_.size() + 1 < itemset_.size(); ++p) {
       consequent_.push_back(itemset_[p]);
       antecedent_.clear();
-      std::set_difference(itemset_.begin(), itemset_.end(), consequent_.begin(), consequent_.end(), std::back_inserter(antecedent_));
+      std::set_difference(itemset_.begin(), itemset_.end(), consequent_.begin(), consequent_.end(),
+                          std::back_inserter(antecedent_));
       const std::uint64_t a = position(antecedent_);
       const Count x = frequent_.counts[index_.at(a)];
       if (ratio(count_, x) >= params_.min_confidence) {  // the confidence, as rule_metrics computes it
         const std::uint64_t c = position(consequent_);
         const Count y = frequent_.counts[index_.at(c)];
-        if (params_.min_lift == 0 || rule_metrics(baskets_, count_, x, y).lift >= params_.min_lift) out_.push_back({a, c, count_, y});
+        if (params_.min_lift == 0 || rule_metrics(baskets_, count_, x, y).lift >= params_.min_lift) {
+          out_.push_back({a, c, count_, y});
+        }
         if (params_.max_consequent == 0 || consequent_.size() < params_.max_consequent) grow(p + 1);
       }
       consequent_.pop_back();
@@ -66,7 +71,9 @@ class RuleMaker {
 
   std::uint64_t position(std::span<const Rank> s) const {
     const auto p = index_.position(s);
-    if (!p) throw std::invalid_argument("fpgrowth: rules need every subset of a frequent itemset; one is missing");
+    if (!p) {
+      throw std::invalid_argument("fpgrowth: rules need every subset of a frequent itemset; one is missing");
+    }
     return *p;
   }
 
@@ -81,8 +88,8 @@ class RuleMaker {
 };
 
 // The rules of the sorted candidates, at most top_per_antecedent (0: all) per antecedent.
-RuleSet assemble(const std::vector<Candidate>& sorted, const Itemsets& frequent, const ItemsetIndex& index, Count baskets,
-                 std::uint32_t top_per_antecedent) {
+RuleSet assemble(const std::vector<Candidate>& sorted, const Itemsets& frequent, const ItemsetIndex& index,
+                 Count baskets, std::uint32_t top_per_antecedent) {
   const auto kept = [&](std::size_t k, std::uint64_t& run) {
     run = k > 0 && sorted[k - 1].antecedent == sorted[k].antecedent ? run + 1 : 1;
     return top_per_antecedent == 0 || run <= top_per_antecedent;
@@ -92,7 +99,8 @@ RuleSet assemble(const std::vector<Candidate>& sorted, const Itemsets& frequent,
   for (std::size_t k = 0; k < sorted.size(); ++k) {
     if (!kept(k, run)) continue;
     ++n_rules;
-    n_items += frequent[index.at(sorted[k].antecedent)].size() + frequent[index.at(sorted[k].consequent)].size();
+    n_items +=
+        frequent[index.at(sorted[k].antecedent)].size() + frequent[index.at(sorted[k].consequent)].size();
   }
   RuleSet out;
   out.rules.reserve(n_rules);
@@ -120,7 +128,9 @@ RuleSet assemble(const std::vector<Candidate>& sorted, const Itemsets& frequent,
 
 RuleMetrics rule_metrics(Count baskets, Count count, Count antecedent_count, Count consequent_count) {
   const Count n = baskets, z = count, x = antecedent_count, y = consequent_count;
-  if (z == 0 || z > x || z > y || x > n || y > n) throw std::invalid_argument("fpgrowth: inconsistent rule counts");
+  if (z == 0 || z > x || z > y || x > n || y > n) {
+    throw std::invalid_argument("fpgrowth: inconsistent rule counts");
+  }
   RuleMetrics m;
   m.support = ratio(z, n);
   m.confidence = ratio(z, x);
@@ -132,8 +142,12 @@ RuleMetrics rule_metrics(Count baskets, Count count, Count antecedent_count, Cou
 }
 
 RuleSet make_rules(const Itemsets& frequent, Count baskets, const RuleParams& params) {
-  if (!(params.min_confidence >= 0 && params.min_confidence <= 1)) throw std::invalid_argument("fpgrowth: min_confidence outside [0, 1]");
-  if (!(params.min_lift >= 0) || std::isinf(params.min_lift)) throw std::invalid_argument("fpgrowth: min_lift must be finite and >= 0");
+  if (!(params.min_confidence >= 0 && params.min_confidence <= 1)) {
+    throw std::invalid_argument("fpgrowth: min_confidence outside [0, 1]");
+  }
+  if (!(params.min_lift >= 0) || std::isinf(params.min_lift)) {
+    throw std::invalid_argument("fpgrowth: min_lift must be finite and >= 0");
+  }
   const ItemsetIndex index(frequent);
   std::vector<Candidate> candidates;
   RuleMaker maker(frequent, index, baskets, params, candidates);

@@ -38,10 +38,10 @@ struct RuleMetrics {
 RuleMetrics rule_metrics(Count baskets, Count count, Count antecedent_count, Count consequent_count);
 
 struct RuleParams {
-  double min_confidence = 0.8;            // in [0, 1]
-  std::uint32_t max_consequent = 1;       // items in a consequent at most; 0: any
-  double min_lift = 0;                    // >= 0; 0 keeps all
-  std::uint32_t top_per_antecedent = 0;   // 0: all
+  double min_confidence = 0.8;           // in [0, 1]
+  std::uint32_t max_consequent = 1;      // items in a consequent at most; 0: any
+  double min_lift = 0;                   // >= 0; 0 keeps all
+  std::uint32_t top_per_antecedent = 0;  // 0: all
 };
 
 struct Rule {
@@ -56,7 +56,9 @@ struct RuleSet {
   std::vector<Rule> rules;
 
   std::size_t size() const { return rules.size(); }
-  std::span<const Rank> antecedent(std::size_t i) const { return {items.data() + rules[i].begin, rules[i].antecedent_len}; }
+  std::span<const Rank> antecedent(std::size_t i) const {
+    return {items.data() + rules[i].begin, rules[i].antecedent_len};
+  }
   std::span<const Rank> consequent(std::size_t i) const {
     return {items.data() + rules[i].begin + rules[i].antecedent_len, rules[i].consequent_len};
   }

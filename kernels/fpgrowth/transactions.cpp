@@ -8,7 +8,9 @@ namespace crmpi::fpgrowth {
 
 void Transactions::add(std::span<const Rank> ranks, Count weight) {
   for (std::size_t i = 1; i < ranks.size(); ++i) {
-    if (ranks[i - 1] >= ranks[i]) throw std::invalid_argument("fpgrowth: a transaction's ranks must be strictly ascending");
+    if (ranks[i - 1] >= ranks[i]) {
+      throw std::invalid_argument("fpgrowth: a transaction's ranks must be strictly ascending");
+    }
   }
   items.insert(items.end(), ranks.begin(), ranks.end());
   offsets.push_back(items.size());
@@ -21,7 +23,9 @@ void Transactions::clear() {
   weights.clear();
 }
 
-Count Transactions::total_weight() const { return std::accumulate(weights.begin(), weights.end(), Count{0}); }
+Count Transactions::total_weight() const {
+  return std::accumulate(weights.begin(), weights.end(), Count{0});
+}
 
 void merge_duplicates(Transactions& t) {
   std::vector<std::size_t> order(t.size());

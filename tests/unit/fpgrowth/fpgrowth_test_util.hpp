@@ -57,7 +57,8 @@ inline Baskets letters(std::initializer_list<const char*> lines) {
 
 // Random baskets over n_items items: each item in a basket with its own probability (a few
 // frequent, many rare), sometimes repeated ids, sometimes weights above 1.
-inline Baskets random_baskets(std::uint64_t seed, std::uint32_t n_items, std::uint32_t n_baskets, bool weighted) {
+inline Baskets random_baskets(std::uint64_t seed, std::uint32_t n_items, std::uint32_t n_baskets,
+                              bool weighted) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(0, 1);
   std::vector<double> p(n_items);

@@ -28,7 +28,8 @@ struct Case {
 Case random_case(std::uint64_t seed) {
   std::mt19937_64 rng(seed * 7919 + 1);
   Case c;
-  c.baskets = fpt::random_baskets(seed, 3 + static_cast<std::uint32_t>(seed % 10), 5 + static_cast<std::uint32_t>(rng() % 60), seed % 2 == 1);
+  c.baskets = fpt::random_baskets(seed, 3 + static_cast<std::uint32_t>(seed % 10),
+                                  5 + static_cast<std::uint32_t>(rng() % 60), seed % 2 == 1);
   c.min_count = 1 + rng() % std::max<Count>(1, c.baskets.total() / (seed % 3 == 0 ? 3 : 12));
   c.max_length = seed % 4 == 0 ? 1 + static_cast<std::uint32_t>(rng() % 4) : 0;
   return c;
@@ -115,7 +116,9 @@ TEST(FpGrowthMine, UnionOverGroupsIsTheWhole) {
     GroupSplitter split(group_of_rank, groups);
     std::vector<Transactions> per_group(groups);
     for (std::size_t i = 0; i < p.t.size(); ++i) {
-      for (const GroupPrefix& gp : split.split(p.t[i])) per_group[gp.group].add(p.t[i].first(gp.length), p.t.weights[i]);
+      for (const GroupPrefix& gp : split.split(p.t[i])) {
+        per_group[gp.group].add(p.t[i].first(gp.length), p.t.weights[i]);
+      }
     }
     Itemsets uni;
     for (std::uint32_t g = 0; g < groups; ++g) {
@@ -137,9 +140,11 @@ TEST(FpGrowthMine, CapStopsAfterTheFirstItemsets) {
     const Case c = random_case(seed);
     const Prepared p = prepare(c);
     const Itemsets full = mine(p.t, {.min_count = c.min_count, .max_length = c.max_length}).itemsets;
-    for (const std::uint64_t k : {std::uint64_t{1}, full.size() / 2, full.size() - 1, full.size(), full.size() + 1}) {
+    for (const std::uint64_t k :
+         {std::uint64_t{1}, full.size() / 2, full.size() - 1, full.size(), full.size() + 1}) {
       if (k == 0 || k > full.size() + 1) continue;
-      const MineResult r = mine(p.t, {.min_count = c.min_count, .max_length = c.max_length, .max_itemsets = k});
+      const MineResult r =
+          mine(p.t, {.min_count = c.min_count, .max_length = c.max_length, .max_itemsets = k});
       const std::size_t n = std::min<std::size_t>(k, full.size());
       EXPECT_EQ(r.truncated, k < full.size());
       ASSERT_EQ(r.itemsets.size(), n);
@@ -170,7 +175,8 @@ TEST(FpGrowthMine, MaxLengthOnADenseCase) {
 //   root -> 0 (4) -> 1 (4) -> 2 (2)
 //                          -> 3 (2)
 //        -> 1 (1) -> 3 (1)
-// and the conditional tree of item 3 has the paths {0,1} x2 and {1} x1: root -> 0 (2) -> 1 (2), root -> 1 (1).
+// and the conditional tree of item 3 has the paths {0,1} x2 and {1} x1: root -> 0 (2) -> 1 (2), root -> 1
+// (1).
 TEST(FpGrowthMine, TreeAndProjectionByHand) {
   Transactions t;
   t.add(std::vector<Rank>{0, 1, 2}, 1);

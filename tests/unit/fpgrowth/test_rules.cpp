@@ -32,8 +32,8 @@ struct Fraction {
   double value() const { return static_cast<double>(num) / static_cast<double>(den); }
 };
 
-std::map<Key, RefRule> brute_rules(const fpt::Baskets& b, Count min_count, Fraction min_conf, Fraction min_lift,
-                                   std::uint32_t max_consequent) {
+std::map<Key, RefRule> brute_rules(const fpt::Baskets& b, Count min_count, Fraction min_conf,
+                                   Fraction min_lift, std::uint32_t max_consequent) {
   std::map<Key, RefRule> out;
   const Count n = b.total();
   for (const auto& [z_ids, z] : fpt::brute_force(b, min_count)) {
@@ -43,7 +43,9 @@ std::map<Key, RefRule> brute_rules(const fpt::Baskets& b, Count min_count, Fract
       if (max_consequent != 0 && static_cast<std::uint32_t>(std::popcount(ymask)) > max_consequent) continue;
       const Count x = fpt::brute_count(b, zmask & ~ymask), y = fpt::brute_count(b, ymask);
       if (z * min_conf.den < min_conf.num * x) continue;
-      if (static_cast<long double>(z) * n * min_lift.den < static_cast<long double>(min_lift.num) * x * y) continue;
+      if (static_cast<long double>(z) * n * min_lift.den < static_cast<long double>(min_lift.num) * x * y) {
+        continue;
+      }
       out.emplace(Key{fpt::ids_of(zmask & ~ymask), fpt::ids_of(ymask)}, RefRule{z, x, y});
     }
   }
@@ -70,7 +72,8 @@ struct Mined {
 Mined mined(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   Mined m;
-  m.baskets = fpt::random_baskets(seed, 4 + static_cast<std::uint32_t>(seed % 7), 10 + static_cast<std::uint32_t>(rng() % 40), seed % 2 == 1);
+  m.baskets = fpt::random_baskets(seed, 4 + static_cast<std::uint32_t>(seed % 7),
+                                  10 + static_cast<std::uint32_t>(rng() % 40), seed % 2 == 1);
   m.min_count = 1 + rng() % std::max<Count>(1, m.baskets.total() / 4);
   m.flist = make_flist(fpt::item_counts(m.baskets), m.min_count);
   m.itemsets = mine(fpt::transactions(m.baskets, m.flist), {.min_count = m.min_count}).itemsets;
@@ -89,13 +92,16 @@ TEST(FpGrowthRules, MatchBruteForceOnRandomData) {
     const Count n = m.baskets.total();
     const Fraction conf = confs[seed % 5], lift = lifts[seed % 3];
     const std::uint32_t max_consequent = static_cast<std::uint32_t>(seed % 4 == 0 ? 0 : 1 + seed % 3);
-    const RuleSet rules = make_rules(m.itemsets, n, {.min_confidence = conf.value(), .max_consequent = max_consequent, .min_lift = lift.value()});
+    const RuleSet rules = make_rules(
+        m.itemsets, n,
+        {.min_confidence = conf.value(), .max_consequent = max_consequent, .min_lift = lift.value()});
     const auto want = brute_rules(m.baskets, m.min_count, conf, lift, max_consequent);
     ASSERT_EQ(rules.size(), want.size());
     rules_seen += rules.size();
     for (std::size_t i = 0; i < rules.size(); ++i) {
       const Rule& r = rules.rules[i];
-      const auto it = want.find(Key{ids_of(rules.antecedent(i), m.flist), ids_of(rules.consequent(i), m.flist)});
+      const auto it =
+          want.find(Key{ids_of(rules.antecedent(i), m.flist), ids_of(rules.consequent(i), m.flist)});
       ASSERT_NE(it, want.end());
       const RefRule& w = it->second;
       EXPECT_EQ(r.count, w.z);
@@ -164,7 +170,8 @@ TEST(FpGrowthRules, IndependentOfItemsetOrder) {
     Itemsets shuffled;
     for (const std::size_t i : order) shuffled.add(m.itemsets[i], m.itemsets.counts[i]);
     const RuleParams p{.min_confidence = 0.1, .max_consequent = 2};
-    const RuleSet a = make_rules(m.itemsets, m.baskets.total(), p), b = make_rules(shuffled, m.baskets.total(), p);
+    const RuleSet a = make_rules(m.itemsets, m.baskets.total(), p),
+                  b = make_rules(shuffled, m.baskets.total(), p);
     EXPECT_EQ(a.items, b.items);
     ASSERT_EQ(a.size(), b.size());
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -181,7 +188,7 @@ TEST(FpGrowthRules, LargeCounts) {
   EXPECT_EQ(m.support, 0.3);
   EXPECT_EQ(m.confidence, 0.75);
   EXPECT_EQ(m.lift, 1.5);
-  EXPECT_EQ(m.leverage, 0.1);  // (3e19 - 2e19) / 1e20
+  EXPECT_EQ(m.leverage, 0.1);    // (3e19 - 2e19) / 1e20
   EXPECT_EQ(m.conviction, 2.0);  // (5e9 * 4e9) / (1e10 * 1e9)
 }
 

@@ -17,7 +17,9 @@ using namespace crmpi::fpgrowth;
 
 namespace {
 
-Count spark_min_count(double support, Count baskets) { return static_cast<Count>(std::ceil(support * static_cast<double>(baskets))); }
+Count spark_min_count(double support, Count baskets) {
+  return static_cast<Count>(std::ceil(support * static_cast<double>(baskets)));
+}
 
 const fpt::Baskets& string_baskets() {
   static const fpt::Baskets b =
@@ -47,14 +49,18 @@ Mined mine_at(const fpt::Baskets& b, double support, std::uint32_t groups) {
   m.itemsets = mine(t, {.min_count = min_count}).itemsets;
 
   std::vector<std::uint32_t> group_of_rank(m.flist.size());
-  for (std::size_t r = 0; r < group_of_rank.size(); ++r) group_of_rank[r] = static_cast<std::uint32_t>(r % groups);
+  for (std::size_t r = 0; r < group_of_rank.size(); ++r) {
+    group_of_rank[r] = static_cast<std::uint32_t>(r % groups);
+  }
   GroupSplitter split(group_of_rank, groups);
   std::vector<Transactions> per_group(groups);
   for (std::size_t i = 0; i < t.size(); ++i) {
     for (const GroupPrefix& p : split.split(t[i])) per_group[p.group].add(t[i].first(p.length), t.weights[i]);
   }
   Itemsets grouped;
-  for (std::uint32_t g = 0; g < groups; ++g) grouped.append(mine_group(per_group[g], {.min_count = min_count}, group_of_rank, g).itemsets);
+  for (std::uint32_t g = 0; g < groups; ++g) {
+    grouped.append(mine_group(per_group[g], {.min_count = min_count}, group_of_rank, g).itemsets);
+  }
   sort_canonical(grouped);
   EXPECT_EQ(grouped.items, m.itemsets.items);
   EXPECT_EQ(grouped.counts, m.itemsets.counts);
@@ -70,12 +76,11 @@ std::vector<std::uint32_t> ids(const char* letters) {
 
 // FPGrowthSuite's `expected` at support 0.5, the input of AssociationRulesSuite.
 fpt::IdSets spark_expected_half() {
+  const char* const sets[] = {"s",  "z",  "x",  "t",  "y",   "r",   "xz",  "ty",  "tx",
+                              "sx", "yx", "yz", "tz", "yxz", "txz", "tyz", "tyx", "tyxz"};
+  const Count counts[] = {3, 5, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
   fpt::IdSets e;
-  for (const auto& [s, c] : std::vector<std::pair<const char*, Count>>{
-           {"s", 3}, {"z", 5}, {"x", 4}, {"t", 3}, {"y", 3}, {"r", 3}, {"xz", 3}, {"ty", 3}, {"tx", 3}, {"sx", 3}, {"yx", 3},
-           {"yz", 3}, {"tz", 3}, {"yxz", 3}, {"txz", 3}, {"tyz", 3}, {"tyx", 3}, {"tyxz", 3}}) {
-    e.emplace(ids(s), c);
-  }
+  for (std::size_t i = 0; i < std::size(sets); ++i) e.emplace(ids(sets[i]), counts[i]);
   return e;
 }
 
@@ -99,7 +104,8 @@ TEST(FpGrowthSpark, StringTypeItemsetsAtHalf) {
 TEST(FpGrowthSpark, IntTypeCounts) {
   EXPECT_EQ(mine_at(int_baskets(), 0.9, 1).itemsets.size(), 0u);
   const Mined half = mine_at(int_baskets(), 0.5, 2);
-  const fpt::IdSets expected{{{1}, 6}, {{2}, 5}, {{3}, 5}, {{4}, 4}, {{1, 2}, 4}, {{1, 3}, 5}, {{2, 3}, 4}, {{2, 4}, 4}, {{1, 2, 3}, 4}};
+  const fpt::IdSets expected{{{1}, 6},    {{2}, 5},    {{3}, 5},    {{4}, 4},      {{1, 2}, 4},
+                             {{1, 3}, 5}, {{2, 3}, 4}, {{2, 4}, 4}, {{1, 2, 3}, 4}};
   EXPECT_EQ(fpt::as_ids(half.itemsets, half.flist), expected);
   EXPECT_EQ(mine_at(int_baskets(), 0.3, 4).itemsets.size(), 15u);
   EXPECT_EQ(mine_at(int_baskets(), 0.1, 8).itemsets.size(), 65u);
@@ -114,7 +120,9 @@ TEST(FpGrowthSpark, AssociationRuleCounts) {
   for (const Rule& r : strict.rules) EXPECT_EQ(r.metrics.confidence, 1.0);
   const RuleSet all = make_rules(m.itemsets, 6, {.min_confidence = 0});
   EXPECT_EQ(all.size(), 30u);
-  EXPECT_EQ(std::count_if(all.rules.begin(), all.rules.end(), [](const Rule& r) { return r.metrics.confidence == 1.0; }), 23);
+  EXPECT_EQ(std::count_if(all.rules.begin(), all.rules.end(),
+                          [](const Rule& r) { return r.metrics.confidence == 1.0; }),
+            23);
 }
 
 // A few rules by hand count over the six baskets (1 "r z h k p", 2 "z y x w v u t s", 3 "s x o n
@@ -125,8 +133,8 @@ TEST(FpGrowthSpark, RuleMeasuresByHand) {
   const RuleSet all = make_rules(m.itemsets, 6, {.min_confidence = 0});
   const auto find = [&](const char* a, const char* c) -> const Rule& {
     for (std::size_t i = 0; i < all.size(); ++i) {
-      if (all.antecedent(i).size() == 1 && all.consequent(i).size() == 1 && m.flist.ids[all.antecedent(i)[0]] == ids(a)[0] &&
-          m.flist.ids[all.consequent(i)[0]] == ids(c)[0]) {
+      if (all.antecedent(i).size() == 1 && all.consequent(i).size() == 1 &&
+          m.flist.ids[all.antecedent(i)[0]] == ids(a)[0] && m.flist.ids[all.consequent(i)[0]] == ids(c)[0]) {
         return all.rules[i];
       }
     }
