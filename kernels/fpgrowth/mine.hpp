@@ -1,0 +1,42 @@
+// FP-growth mining (Han, Pei & Yin 2000) of weighted transactions, whole or for one PFP group.
+//
+// The recursion mines a tree item by item in ascending code order: the itemset {item} + suffix,
+// then the item's conditional tree with the suffix extended. A tree that is a single path is not
+// projected further: every subset of the path above an item has that item's count. Itemsets come
+// out in the canonical (colexicographic) order of itemsets.hpp, each as ranks ascending, with
+// exact counts.
+//
+// Groups (PFP): mine_group emits only the itemsets whose least frequent item (highest rank) is in
+// the group; given the group's transactions from GroupSplitter, those counts are exact (every
+// basket holding the itemset sent the group a prefix holding it), and the union over the groups,
+// concatenated in canonical order, is the ungrouped result.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "kernels/fpgrowth/itemsets.hpp"
+#include "kernels/fpgrowth/transactions.hpp"
+
+namespace crmpi::fpgrowth {
+
+struct MineParams {
+  Count min_count = 1;             // absolute support; >= 1
+  std::uint32_t max_length = 0;    // longest itemset; 0: unlimited
+  std::uint64_t max_itemsets = 0;  // stop after this many; 0: unlimited
+};
+
+struct MineResult {
+  Itemsets itemsets;       // canonical order
+  bool truncated = false;  // max_itemsets were found and there are more: itemsets is its first
+                           // max_itemsets in canonical order, the rest unknown
+};
+
+MineResult mine(const Transactions& t, const MineParams& params);
+
+// Only the itemsets whose highest rank r has group_of_rank[r] == group (ranks beyond
+// group_of_rank are std::out_of_range). The max_itemsets cap counts this group's itemsets.
+MineResult mine_group(const Transactions& t, const MineParams& params,
+                      std::span<const std::uint32_t> group_of_rank, std::uint32_t group);
+
+}  // namespace crmpi::fpgrowth

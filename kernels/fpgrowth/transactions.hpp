@@ -1,0 +1,39 @@
+// Weighted transactions, the input of the FP-tree. A transaction is a set of items written as their
+// ranks in the F-list (rank 0 = the most frequent item), ascending and distinct, with a weight: the
+// number of baskets it stands for, so that identical (conditional) baskets are shipped and stored
+// once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace crmpi::fpgrowth {
+
+using Rank = std::uint32_t;   // an item's position in the F-list
+using Count = std::uint64_t;  // support counts and weights: exact integers
+
+// Flat (CSR) storage: transaction t is items[offsets[t], offsets[t + 1]) with weight weights[t].
+// The arrays are public so that an exchange can send and receive them as they are.
+struct Transactions {
+  std::vector<std::uint64_t> offsets{0};
+  std::vector<Rank> items;
+  std::vector<Count> weights;
+
+  std::size_t size() const { return weights.size(); }
+  std::span<const Rank> operator[](std::size_t t) const {
+    return {items.data() + offsets[t], static_cast<std::size_t>(offsets[t + 1] - offsets[t])};
+  }
+  // Appends one transaction. Ranks must be strictly ascending (std::invalid_argument otherwise):
+  // the tree relies on it, and a repeated item would be counted twice.
+  void add(std::span<const Rank> ranks, Count weight);
+  void clear();
+  Count total_weight() const;
+};
+
+// Sorts the transactions lexicographically and merges identical ones (weights summed); drops those
+// of weight 0. The result depends only on the multiset of transactions, not on their order.
+void merge_duplicates(Transactions& t);
+
+}  // namespace crmpi::fpgrowth

@@ -1,0 +1,97 @@
+// The driver's local steps by hand: the F-list and a basket's ranks, the work estimate, the greedy
+// LPT grouping, Spark's genCondTransactions (GroupSplitter), the canonical itemset order and the
+// count lookup.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "kernels/fpgrowth/flist.hpp"
+#include "kernels/fpgrowth/groups.hpp"
+#include "kernels/fpgrowth/itemsets.hpp"
+
+using namespace crmpi::fpgrowth;
+
+// Counts by id 3 0 5 3 1 at min count 2: id 2 (5), then ids 0 and 3 (3 each) by id.
+TEST(FpGrowthGroups, FListAndBasketRanks) {
+  const std::vector<Count> counts{3, 0, 5, 3, 1};
+  const FList f = make_flist(counts, 2);
+  EXPECT_EQ(f.ids, (std::vector<std::uint32_t>{2, 0, 3}));
+  EXPECT_EQ(f.counts, (std::vector<Count>{5, 3, 3}));
+  EXPECT_EQ(f.rank_of_id, (std::vector<Rank>{1, kNotFrequent, 0, 2, kNotFrequent}));
+  std::vector<Rank> ranks;
+  basket_ranks(std::vector<std::uint32_t>{3, 3, 0, 4, 2, 1}, f, ranks);
+  EXPECT_EQ(ranks, (std::vector<Rank>{0, 1, 2}));
+  EXPECT_THROW(basket_ranks(std::vector<std::uint32_t>{5}, f, ranks), std::out_of_range);
+  EXPECT_THROW(make_flist(counts, 0), std::invalid_argument);
+  EXPECT_EQ(make_flist(counts, 6).size(), 0u);
+}
+
+// Basket [0, 2, 5] of weight 2: prefixes of length 1, 2 and 3.
+TEST(FpGrowthGroups, PrefixWork) {
+  std::vector<Count> work(6, 0);
+  add_prefix_work(std::vector<Rank>{0, 2, 5}, 2, work);
+  EXPECT_EQ(work, (std::vector<Count>{2, 0, 4, 0, 0, 6}));
+  EXPECT_THROW(add_prefix_work(std::vector<Rank>{6}, 1, work), std::out_of_range);
+}
+
+// Work 10 7 6 5 4 over two groups: 10 -> g0; 7 -> g1; 6 -> g1 (7 < 10); 5 -> g0 (10 < 13); 4 -> g1
+// (13 < 15). Equal loads go to the lowest group, equal work to the lowest rank first.
+TEST(FpGrowthGroups, GreedyLongestProcessingTime) {
+  const GroupAssignment a = assign_groups(std::vector<Count>{10, 7, 6, 5, 4}, 2);
+  EXPECT_EQ(a.group_of_rank, (std::vector<std::uint32_t>{0, 1, 1, 0, 1}));
+  EXPECT_EQ(a.work, (std::vector<Count>{15, 17}));
+  const GroupAssignment ties = assign_groups(std::vector<Count>{5, 5, 5, 5}, 2);
+  EXPECT_EQ(ties.group_of_rank, (std::vector<std::uint32_t>{0, 1, 0, 1}));
+  // Heavy items first: the round-robin order would put 9 and 8 together.
+  const GroupAssignment skew = assign_groups(std::vector<Count>{9, 1, 8, 1, 1, 1}, 2);
+  EXPECT_NE(skew.group_of_rank[0], skew.group_of_rank[2]);
+  EXPECT_EQ(skew.work, (std::vector<Count>{11, 10}));
+  EXPECT_EQ(assign_groups(std::vector<Count>{}, 3).work, (std::vector<Count>{0, 0, 0}));
+  EXPECT_THROW(assign_groups(std::vector<Count>{1}, 0), std::invalid_argument);
+}
+
+// Basket [0, 1, 2, 3, 4], groups by rank 0 1 0 2 1: from the end, rank 4 (g1) -> its first 5,
+// rank 3 (g2) -> 4, rank 2 (g0) -> 3; ranks 1 and 0 belong to groups already served.
+TEST(FpGrowthGroups, SplitterIsGenCondTransactions) {
+  const std::vector<std::uint32_t> group_of_rank{0, 1, 0, 2, 1};
+  GroupSplitter s(group_of_rank, 3);
+  const auto out = s.split(std::vector<Rank>{0, 1, 2, 3, 4});
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].group, 1u);
+  EXPECT_EQ(out[0].length, 5u);
+  EXPECT_EQ(out[1].group, 2u);
+  EXPECT_EQ(out[1].length, 4u);
+  EXPECT_EQ(out[2].group, 0u);
+  EXPECT_EQ(out[2].length, 3u);
+  // The next basket starts afresh.
+  const auto again = s.split(std::vector<Rank>{0, 2});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].group, 0u);
+  EXPECT_EQ(again[0].length, 2u);
+  EXPECT_TRUE(s.split(std::vector<Rank>{}).empty());
+  EXPECT_THROW(s.split(std::vector<Rank>{5}), std::out_of_range);
+  EXPECT_THROW(GroupSplitter(group_of_rank, 2), std::invalid_argument);
+}
+
+// {5} < {3,5} < {1,3,5} < {2,3,5} < {6}: the least frequent item decides first.
+TEST(FpGrowthGroups, CanonicalOrderAndLookup) {
+  Itemsets s;
+  s.add(std::vector<Rank>{6}, 1);
+  s.add(std::vector<Rank>{2, 3, 5}, 2);
+  s.add(std::vector<Rank>{5}, 3);
+  s.add(std::vector<Rank>{1, 3, 5}, 4);
+  s.add(std::vector<Rank>{3, 5}, 5);
+  EXPECT_FALSE(is_canonical(s));
+  const ItemsetIndex unsorted(s);
+  EXPECT_EQ(unsorted.find(std::vector<Rank>{1, 3, 5}), Count{4});
+  EXPECT_EQ(unsorted.find(std::vector<Rank>{1, 5}), std::nullopt);
+  sort_canonical(s);
+  EXPECT_TRUE(is_canonical(s));
+  EXPECT_EQ(s.counts, (std::vector<Count>{3, 5, 4, 2, 1}));
+  const ItemsetIndex sorted(s);
+  for (std::size_t i = 0; i < s.size(); ++i) EXPECT_EQ(sorted.find(s[i]), s.counts[i]);
+  EXPECT_EQ(sorted.find(std::vector<Rank>{}), std::nullopt);
+  EXPECT_EQ(sorted.find(std::vector<Rank>{7}), std::nullopt);
+  s.add(std::vector<Rank>{5}, 3);
+  EXPECT_THROW(ItemsetIndex{s}, std::invalid_argument);
+}

@@ -1,0 +1,241 @@
+// FP-growth mining against the brute-force reference (every subset counted by a scan of the
+// baskets) on random data over many seeds; the PFP grouping (union over groups = whole); the cap,
+// max_length, the canonical order, independence from transaction order; the tree on a hand case.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+
+#include "fpgrowth_test_util.hpp"
+#include "kernels/fpgrowth/fp_tree.hpp"
+#include "kernels/fpgrowth/groups.hpp"
+
+using namespace crmpi::fpgrowth;
+
+namespace {
+
+struct Case {
+  fpt::Baskets baskets;
+  Count min_count;
+  std::uint32_t max_length;
+};
+
+// Seed s: 3 .. 12 items, 5 .. 64 baskets, weights on odd seeds, a minimum count from 1 to a twelfth
+// of the baskets (a third on every third seed), max_length 0 (unlimited) on most seeds, else 1 .. 4.
+// Results range from a few itemsets to a couple of thousand (median about 40).
+Case random_case(std::uint64_t seed) {
+  std::mt19937_64 rng(seed * 7919 + 1);
+  Case c;
+  c.baskets = fpt::random_baskets(seed, 3 + static_cast<std::uint32_t>(seed % 10),
+                                  5 + static_cast<std::uint32_t>(rng() % 60), seed % 2 == 1);
+  c.min_count = 1 + rng() % std::max<Count>(1, c.baskets.total() / (seed % 3 == 0 ? 3 : 12));
+  c.max_length = seed % 4 == 0 ? 1 + static_cast<std::uint32_t>(rng() % 4) : 0;
+  return c;
+}
+
+struct Prepared {
+  FList flist;
+  Transactions t;
+};
+Prepared prepare(const Case& c) {
+  Prepared p{make_flist(fpt::item_counts(c.baskets), c.min_count), {}};
+  p.t = fpt::transactions(c.baskets, p.flist);
+  return p;
+}
+
+void expect_same(const Itemsets& a, const Itemsets& b) {
+  EXPECT_EQ(a.offsets, b.offsets);
+  EXPECT_EQ(a.items, b.items);
+  EXPECT_EQ(a.counts, b.counts);
+}
+
+}  // namespace
+
+TEST(FpGrowthMine, MatchesBruteForceOnRandomData) {
+  std::size_t nonempty = 0;
+  for (std::uint64_t seed = 0; seed < 200; ++seed) {
+    SCOPED_TRACE(seed);
+    const Case c = random_case(seed);
+    const Prepared p = prepare(c);
+    const MineResult r = mine(p.t, {.min_count = c.min_count, .max_length = c.max_length});
+    EXPECT_FALSE(r.truncated);
+    EXPECT_TRUE(is_canonical(r.itemsets));
+    EXPECT_EQ(fpt::as_ids(r.itemsets, p.flist), fpt::brute_force(c.baskets, c.min_count, c.max_length));
+    nonempty += r.itemsets.size() > 10 ? 1 : 0;
+  }
+  EXPECT_GT(nonempty, 100u);  // the cases are not trivially empty
+}
+
+// Merged duplicates, reversed or shuffled transactions: the same itemsets, in the same order.
+TEST(FpGrowthMine, IndependentOfTransactionOrderAndMerging) {
+  for (std::uint64_t seed = 0; seed < 50; ++seed) {
+    SCOPED_TRACE(seed);
+    const Case c = random_case(seed);
+    const Prepared p = prepare(c);
+    const MineParams params{.min_count = c.min_count, .max_length = c.max_length};
+    const Itemsets base = mine(p.t, params).itemsets;
+
+    Transactions merged = p.t;
+    merge_duplicates(merged);
+    EXPECT_LE(merged.size(), p.t.size());
+    EXPECT_EQ(merged.total_weight(), p.t.total_weight());
+    expect_same(mine(merged, params).itemsets, base);
+
+    std::vector<std::size_t> order(p.t.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
+    Transactions shuffled;
+    for (const std::size_t i : order) shuffled.add(p.t[i], p.t.weights[i]);
+    expect_same(mine(shuffled, params).itemsets, base);
+  }
+}
+
+// PFP: split every transaction with GroupSplitter over a random grouping (or the LPT one), mine
+// each group for its own items: every itemset of group g ends in an item of g, and the union,
+// sorted, is exactly the ungrouped result.
+TEST(FpGrowthMine, UnionOverGroupsIsTheWhole) {
+  for (std::uint64_t seed = 0; seed < 200; ++seed) {
+    SCOPED_TRACE(seed);
+    const Case c = random_case(seed);
+    const Prepared p = prepare(c);
+    const MineParams params{.min_count = c.min_count, .max_length = c.max_length};
+    const Itemsets whole = mine(p.t, params).itemsets;
+
+    std::mt19937_64 rng(seed);
+    const auto groups = 1 + static_cast<std::uint32_t>(rng() % 5);
+    std::vector<std::uint32_t> group_of_rank(p.flist.size());
+    if (seed % 3 == 0) {
+      std::vector<Count> work(p.flist.size(), 0);
+      for (std::size_t i = 0; i < p.t.size(); ++i) add_prefix_work(p.t[i], p.t.weights[i], work);
+      group_of_rank = assign_groups(work, groups).group_of_rank;
+    } else {
+      for (auto& g : group_of_rank) g = static_cast<std::uint32_t>(rng() % groups);
+    }
+    GroupSplitter split(group_of_rank, groups);
+    std::vector<Transactions> per_group(groups);
+    for (std::size_t i = 0; i < p.t.size(); ++i) {
+      for (const GroupPrefix& gp : split.split(p.t[i])) {
+        per_group[gp.group].add(p.t[i].first(gp.length), p.t.weights[i]);
+      }
+    }
+    Itemsets uni;
+    for (std::uint32_t g = 0; g < groups; ++g) {
+      if (seed % 2 == 0) merge_duplicates(per_group[g]);
+      const MineResult r = mine_group(per_group[g], params, group_of_rank, g);
+      EXPECT_TRUE(is_canonical(r.itemsets));
+      for (std::size_t i = 0; i < r.itemsets.size(); ++i) EXPECT_EQ(group_of_rank[r.itemsets[i].back()], g);
+      uni.append(r.itemsets);
+    }
+    sort_canonical(uni);
+    expect_same(uni, whole);
+  }
+}
+
+// max_itemsets = k: exactly the first k itemsets of the uncapped run, truncated when more exist.
+TEST(FpGrowthMine, CapStopsAfterTheFirstItemsets) {
+  for (std::uint64_t seed = 0; seed < 60; ++seed) {
+    SCOPED_TRACE(seed);
+    const Case c = random_case(seed);
+    const Prepared p = prepare(c);
+    const Itemsets full = mine(p.t, {.min_count = c.min_count, .max_length = c.max_length}).itemsets;
+    for (const std::uint64_t k :
+         {std::uint64_t{1}, full.size() / 2, full.size() - 1, full.size(), full.size() + 1}) {
+      if (k == 0 || k > full.size() + 1) continue;
+      const MineResult r =
+          mine(p.t, {.min_count = c.min_count, .max_length = c.max_length, .max_itemsets = k});
+      const std::size_t n = std::min<std::size_t>(k, full.size());
+      EXPECT_EQ(r.truncated, k < full.size());
+      ASSERT_EQ(r.itemsets.size(), n);
+      for (std::size_t i = 0; i < n; ++i) {
+        EXPECT_TRUE(std::ranges::equal(r.itemsets[i], full[i]));
+        EXPECT_EQ(r.itemsets.counts[i], full.counts[i]);
+      }
+    }
+  }
+}
+
+// max_length on a dense case where it bites: 10 items in every basket, 1023 itemsets in all.
+TEST(FpGrowthMine, MaxLengthOnADenseCase) {
+  Transactions t;
+  const std::vector<Rank> all{0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  t.add(all, 5);
+  EXPECT_EQ(mine(t, {.min_count = 5}).itemsets.size(), 1023u);
+  EXPECT_EQ(mine(t, {.min_count = 6}).itemsets.size(), 0u);
+  EXPECT_EQ(mine(t, {.min_count = 1, .max_length = 1}).itemsets.size(), 10u);
+  EXPECT_EQ(mine(t, {.min_count = 1, .max_length = 2}).itemsets.size(), 10u + 45u);
+  EXPECT_EQ(mine(t, {.min_count = 1, .max_length = 3}).itemsets.size(), 10u + 45u + 120u);
+  const MineResult capped = mine(t, {.min_count = 1, .max_itemsets = 100});
+  EXPECT_TRUE(capped.truncated);
+  EXPECT_EQ(capped.itemsets.size(), 100u);
+}
+
+// Transactions (ranks) {0,1,2} x1, {0,1,3} x2, {0,1,2} x1, {1,3} x1 make the tree
+//   root -> 0 (4) -> 1 (4) -> 2 (2)
+//                          -> 3 (2)
+//        -> 1 (1) -> 3 (1)
+// and the conditional tree of item 3 has the paths {0,1} x2 and {1} x1: root -> 0 (2) -> 1 (2), root -> 1
+// (1).
+TEST(FpGrowthMine, TreeAndProjectionByHand) {
+  Transactions t;
+  t.add(std::vector<Rank>{0, 1, 2}, 1);
+  t.add(std::vector<Rank>{0, 1, 3}, 2);
+  t.add(std::vector<Rank>{0, 1, 2}, 1);
+  t.add(std::vector<Rank>{1, 3}, 1);
+  FpTree tree;
+  build_tree(t, 1, tree);
+  EXPECT_EQ(tree.nodes(), 7u);
+  EXPECT_EQ(tree.item_count, (std::vector<Count>{4, 5, 2, 3}));
+  EXPECT_EQ(tree.nodes_of(1).size(), 2u);
+  EXPECT_FALSE(tree.is_single_path());
+  for (std::size_t v = 1; v < tree.nodes(); ++v) EXPECT_LT(tree.parent[v], v);
+
+  Projector proj;
+  FpTree cond;
+  proj.project(tree, 3, 1, cond);
+  EXPECT_EQ(cond.rank_of_item, (std::vector<Rank>{0, 1}));
+  EXPECT_EQ(cond.item_count, (std::vector<Count>{2, 3}));
+  EXPECT_EQ(cond.nodes(), 4u);
+  proj.project(tree, 3, 3, cond);  // only item 1 reaches 3
+  EXPECT_EQ(cond.rank_of_item, (std::vector<Rank>{1}));
+  EXPECT_TRUE(cond.is_single_path());
+  proj.project(tree, 2, 1, cond);  // {0,1} x2: a single path
+  EXPECT_TRUE(cond.is_single_path());
+  EXPECT_EQ(cond.item_count, (std::vector<Count>{2, 2}));
+
+  build_tree(t, 3, tree);  // items 0, 1, 3 only (2 has count 2)
+  EXPECT_EQ(tree.rank_of_item, (std::vector<Rank>{0, 1, 3}));
+  EXPECT_EQ(tree.nodes(), 6u);
+}
+
+// One basket of 2000 items, each item also in one small basket ({2k, 2k+1}): at min count 2 every
+// item and every pair {2k, 2k+1} is frequent, nothing else. The long path only costs projection work.
+TEST(FpGrowthMine, OneHugeBasket) {
+  fpt::Baskets b;
+  std::vector<std::uint32_t> huge(2000);
+  std::iota(huge.begin(), huge.end(), 0u);
+  b.add(huge);
+  for (std::uint32_t k = 0; k < 1000; ++k) b.add({2 * k, 2 * k + 1});
+  const FList f = make_flist(fpt::item_counts(b), 2);
+  ASSERT_EQ(f.size(), 2000u);
+  const MineResult r = mine(fpt::transactions(b, f), {.min_count = 2});
+  const fpt::IdSets got = fpt::as_ids(r.itemsets, f);
+  EXPECT_EQ(got.size(), 3000u);
+  for (std::uint32_t k = 0; k < 1000; ++k) EXPECT_EQ(got.at({2 * k, 2 * k + 1}), 2u);
+}
+
+TEST(FpGrowthMine, EdgeCases) {
+  Transactions empty;
+  EXPECT_EQ(mine(empty, {.min_count = 1}).itemsets.size(), 0u);
+  Transactions t;
+  t.add(std::vector<Rank>{}, 3);
+  t.add(std::vector<Rank>{4}, 0);  // weight 0: no basket
+  EXPECT_EQ(mine(t, {.min_count = 1}).itemsets.size(), 0u);
+  EXPECT_THROW(mine(t, {.min_count = 0}), std::invalid_argument);
+  EXPECT_THROW(t.add(std::vector<Rank>{2, 2}, 1), std::invalid_argument);
+  EXPECT_THROW(t.add(std::vector<Rank>{3, 1}, 1), std::invalid_argument);
+  t.add(std::vector<Rank>{1, 7}, 2);
+  const std::vector<std::uint32_t> short_grouping{0, 0};
+  EXPECT_THROW(mine_group(t, {.min_count = 1}, short_grouping, 0), std::out_of_range);
+}
