@@ -73,6 +73,11 @@ std::vector<std::string> InputFile::dictionary_of(std::string_view column) {
   return {};
 }
 
+std::vector<std::string> InputFile::read_dictionary(std::string_view path) {
+  if (!h5::link_exists(file_.id(), std::string(path))) return {};
+  return h5::read_strings(file_.id(), std::string(path));
+}
+
 void InputFile::check_structure() {
   const hid_t f = file_.id();
   std::vector<std::string> problems;

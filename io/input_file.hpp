@@ -49,6 +49,8 @@ class InputFile {
   bool has_part(schema::Part part) const;
   // Names of a code column's dictionary (empty if the file has none).
   std::vector<std::string> dictionary_of(std::string_view column);
+  // The strings of a dictionary dataset by its path (empty if the file has none).
+  std::vector<std::string> read_dictionary(std::string_view path);
 
   // Rows [offset, offset+count) of a column, converted to T by HDF5.
   template <class T>

@@ -79,16 +79,17 @@ std::string ResultsReader::where(const rs::Object& o) const {
 
 bool ResultsReader::has_stage(rs::Part part) const {
   if (part == rs::Part::kRoot) return true;
-  const rs::Entry& g = part == rs::Part::kRfm   ? rs::rfm::kGroup
-                       : part == rs::Part::kClv ? rs::clv::kGroup
-                                                : rs::kmeans::kGroup;
+  const rs::Entry& g = part == rs::Part::kRfm      ? rs::rfm::kGroup
+                       : part == rs::Part::kClv    ? rs::clv::kGroup
+                       : part == rs::Part::kKmeans ? rs::kmeans::kGroup
+                                                   : rs::rules::kGroup;
   return h5::is_group(file_.id(), std::string(g.path));
 }
 
 std::vector<std::string> ResultsReader::stages() const {
   if (has(rs::root::kStagesRun)) return split(read_attr_string(rs::root::kStagesRun), ',');
   std::vector<std::string> out;
-  for (const rs::Part p : {rs::Part::kRfm, rs::Part::kClv, rs::Part::kKmeans})
+  for (const rs::Part p : {rs::Part::kRfm, rs::Part::kClv, rs::Part::kKmeans, rs::Part::kRules})
     if (has_stage(p)) out.emplace_back(rs::part_name(p));
   return out;
 }

@@ -75,6 +75,7 @@ std::string_view part_name(Part p) {
     case Part::kRfm: return "rfm";
     case Part::kClv: return "clv";
     case Part::kKmeans: return "kmeans";
+    case Part::kRules: return "rules";
   }
   return "?";
 }

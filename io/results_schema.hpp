@@ -33,7 +33,7 @@ enum class Kind : std::uint8_t {
 enum class Type : std::uint8_t { kNone, kUint8, kUint32, kUint64, kInt32, kInt64, kFloat64, kString };
 
 // The stage that writes an object (its first path component); kRoot: every job.
-enum class Part : std::uint8_t { kRoot, kRfm, kClv, kKmeans };
+enum class Part : std::uint8_t { kRoot, kRfm, kClv, kKmeans, kRules };
 
 // When an object is present, given that its stage ran.
 enum class When : std::uint8_t {
@@ -77,6 +77,7 @@ constexpr Part part_of(std::string_view path) {
   if (path.starts_with("/rfm")) return Part::kRfm;
   if (path.starts_with("/clv")) return Part::kClv;
   if (path.starts_with("/kmeans")) return Part::kKmeans;
+  if (path.starts_with("/rules")) return Part::kRules;
   return Part::kRoot;
 }
 constexpr Each each_of(std::string_view path) {
@@ -451,6 +452,54 @@ inline constexpr Entry kSelectionSampled =
     attr("/kmeans/selection", "silhouette_sample", kInt64, "customers in the silhouette sample");
 }  // namespace kmeans
 
+// ---- /rules: frequent itemsets and association rules (not per customer) -------------------------
+namespace rules {
+inline constexpr Entry kGroup = group("/rules", "frequent itemsets (parallel FP-growth) and association rules");
+inline constexpr Entry kBaskets = attr("/rules", "baskets", kInt64, "baskets mined (orders, or customers, with items by as_of)");
+inline constexpr Entry kBasketKind = attr("/rules", "basket", kString, "order or customer");
+inline constexpr Entry kLevel = attr("/rules", "level", kString, "items: product or category");
+inline constexpr Entry kMinSupport = attr("/rules", "min_support", kFloat64, "--min-support as given");
+inline constexpr Entry kMinCount =
+    attr("/rules", "min_count", kInt64, "the count threshold applied: max(ceil(min_support x baskets), --min-count)");
+inline constexpr Entry kMinConfidence = attr("/rules", "min_confidence", kFloat64, "--min-confidence");
+inline constexpr Entry kMaxLength = attr("/rules", "max_length", kInt64, "--max-length (0: unlimited)");
+
+inline constexpr Entry kItemId = table("/rules/item_id", kUint32, "",
+                                       "the frequent items (the F-list): product id or category code, by count "
+                                       "descending then id");
+inline constexpr Entry kItemCount = table("/rules/item_count", kUint64, "/rules/item_id", "baskets holding the item");
+inline constexpr Entry kItemName =
+    strings("/rules/item_name", "the item's name (product name, else key; category name; '' when none)");
+
+inline constexpr Entry kItemsets = group("/rules/itemsets", "every frequent itemset, single items included");
+inline constexpr Entry kItemsetOffset = table("/rules/itemsets/offset", kUint64, "",
+                                              "itemset i is items[offset[i], offset[i+1]) (one more row than count)");
+inline constexpr Entry kItemsetItems =
+    table("/rules/itemsets/items", kUint32, "", "item ids (rows of /rules/item_id's values), most frequent first");
+inline constexpr Entry kItemsetCount =
+    table("/rules/itemsets/count", kUint64, "", "baskets holding every item of the itemset");
+inline constexpr Entry kItemsetSupport =
+    table("/rules/itemsets/support", kFloat64, "/rules/itemsets/count", "count / baskets");
+
+inline constexpr Entry kRulesGroup = group("/rules/rules", "association rules antecedent -> consequent");
+inline constexpr Entry kAntecedentOffset =
+    table("/rules/rules/antecedent_offset", kUint64, "", "rule i's antecedent is antecedent[offset[i], offset[i+1])");
+inline constexpr Entry kAntecedent = table("/rules/rules/antecedent", kUint32, "", "item ids");
+inline constexpr Entry kConsequentOffset =
+    table("/rules/rules/consequent_offset", kUint64, "", "rule i's consequent is consequent[offset[i], offset[i+1])");
+inline constexpr Entry kConsequent = table("/rules/rules/consequent", kUint32, "", "item ids");
+inline constexpr Entry kRuleCount = table("/rules/rules/count", kUint64, "", "baskets holding antecedent and consequent");
+inline constexpr Entry kRuleSupport = table("/rules/rules/support", kFloat64, "/rules/rules/count", "count / baskets");
+inline constexpr Entry kRuleConfidence =
+    table("/rules/rules/confidence", kFloat64, "/rules/rules/count", "count / antecedent count");
+inline constexpr Entry kRuleLift =
+    table("/rules/rules/lift", kFloat64, "/rules/rules/count", "confidence / consequent support");
+inline constexpr Entry kRuleLeverage = table("/rules/rules/leverage", kFloat64, "/rules/rules/count",
+                                             "support - antecedent support x consequent support");
+inline constexpr Entry kRuleConviction = table("/rules/rules/conviction", kFloat64, "/rules/rules/count",
+                                               "(1 - consequent support) / (1 - confidence); inf at confidence 1");
+}  // namespace rules
+
 // Every entry, in the order of the documentation.
 inline constexpr const Entry* kEntries[] = {
     &root::kCrmpiVersion,
@@ -624,6 +673,34 @@ inline constexpr const Entry* kEntries[] = {
     &kmeans::kSelectionSilhouette,
     &kmeans::kSelectionIterations,
     &kmeans::kSelectionSampled,
+    // /rules
+    &rules::kGroup,
+    &rules::kBaskets,
+    &rules::kBasketKind,
+    &rules::kLevel,
+    &rules::kMinSupport,
+    &rules::kMinCount,
+    &rules::kMinConfidence,
+    &rules::kMaxLength,
+    &rules::kItemId,
+    &rules::kItemCount,
+    &rules::kItemName,
+    &rules::kItemsets,
+    &rules::kItemsetOffset,
+    &rules::kItemsetItems,
+    &rules::kItemsetCount,
+    &rules::kItemsetSupport,
+    &rules::kRulesGroup,
+    &rules::kAntecedentOffset,
+    &rules::kAntecedent,
+    &rules::kConsequentOffset,
+    &rules::kConsequent,
+    &rules::kRuleCount,
+    &rules::kRuleSupport,
+    &rules::kRuleConfidence,
+    &rules::kRuleLift,
+    &rules::kRuleLeverage,
+    &rules::kRuleConviction,
 };
 
 // ---- concrete objects ---------------------------------------------------------------------------

@@ -115,6 +115,9 @@ std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
   subs.push_back(analysis<SegmentConfig>(
       app, "segment", "k-means segments of the customers with orders, profiled and named (also writes /rfm)", true,
       run_segment_command));
+  subs.push_back(analysis<RulesConfig>(
+      app, "rules", "Frequent itemsets (parallel FP-growth) and association rules of the baskets (docs/rules.md)", true,
+      run_rules_command));
   subs.push_back(analysis<RunConfig>(app, "run", "The quarterly pipeline: validate, then every analysis stage", true,
                                      run_pipeline_command));
   return subs;

@@ -11,7 +11,7 @@ namespace {
 
 // What rank 0 prints when the run is done: where the outputs are, and the headline figures.
 void print_summary(const CommonConfig& common, const StageRunSummary& run, const RfmResult& rfm,
-                   const KmeansResult& km, const std::string& currency, int ranks) {
+                   const KmeansResult& km, const RulesResult& rules, const std::string& currency, int ranks) {
   std::uint64_t customers = 0;
   std::int64_t revenue = 0;
   for (std::size_t s = 0; s < rfm.seg_customers.size(); ++s) {
@@ -35,6 +35,10 @@ void print_summary(const CommonConfig& common, const StageRunSummary& run, const
         std::printf("  %-40s %10llu customers  %5.1f%% of revenue\n", p.names[s].c_str(),
                     static_cast<unsigned long long>(p.customers[s]), 100.0 * p.revenue_share[s]);
   }
+  if (rules.pfp.baskets > 0) {  // the rules stage ran
+    std::printf("  rules: %llu baskets, %zu frequent itemsets, %zu rules\n",
+                static_cast<unsigned long long>(rules.pfp.baskets), rules.pfp.itemsets.size(), rules.rules.size());
+  }
   for (const auto& s : run.skipped) std::printf("  skipped: %s\n", s.c_str());
 }
 
@@ -45,11 +49,12 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   RfmStage rfm(cfg.rfm);
   ClvStage clv(cfg.clv);
   KmeansStage kmeans(cfg.kmeans, cfg.rfm, true);  // after clv: it clusters on P(alive) and CLV when clv ran
-  const std::vector<Stage*> stages = {&rfm, &clv, &kmeans};
+  RulesStage rules(cfg.rules, cfg.rfm.as_of_day, true);
+  const std::vector<Stage*> stages = {&rfm, &clv, &kmeans, &rules};
 
   const StageRunSummary run =
       run_stages(ctx, common, stages, StageRunOptions{.skip_is_error = false, .record_stages = true});
-  if (ctx.comm.is_root()) print_summary(common, run, rfm.result(), kmeans.result(), run.currency, ctx.comm.size());
+  if (ctx.comm.is_root()) print_summary(common, run, rfm.result(), kmeans.result(), rules.result(), run.currency, ctx.comm.size());
   return 0;
 }
 
@@ -58,6 +63,12 @@ void SegmentConfig::validate() {
   kmeans.validate();
   if (kmeans.needs_clv())
     throw ConfigError("crmpi segment runs no clv stage: features p_alive and clv need `crmpi run`");
+}
+
+int run_rules_command(const JobContext& ctx, const CommonConfig& common, const RulesConfig& cfg) {
+  RulesStage rules(cfg, std::nullopt, false);
+  run_stages(ctx, common, {&rules}, StageRunOptions{.skip_is_error = true, .record_stages = false});
+  return 0;
 }
 
 int run_segment_command(const JobContext& ctx, const CommonConfig& common, const SegmentConfig& cfg) {

@@ -7,6 +7,7 @@
 #include "jobs/common/job_common.hpp"
 #include "jobs/kmeans/kmeans_stage.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
+#include "jobs/rules/rules_stage.hpp"
 
 namespace crmpi {
 
@@ -14,15 +15,18 @@ struct RunConfig {
   RfmConfig rfm;
   ClvConfig clv;
   KmeansConfig kmeans;
+  RulesConfig rules;
   void bind(Options& o) {
     rfm.bind(o);
     clv.bind(o);
     kmeans.bind(o);
+    rules.bind(o);
   }
   void validate() {
     rfm.validate();
     clv.validate();
     kmeans.validate();
+    rules.validate();
   }
 };
 
@@ -40,5 +44,7 @@ struct SegmentConfig {
 
 int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, const RunConfig& cfg);
 int run_segment_command(const JobContext& ctx, const CommonConfig& common, const SegmentConfig& cfg);
+// `crmpi rules`: frequent itemsets and association rules alone (orders up to the input's as_of).
+int run_rules_command(const JobContext& ctx, const CommonConfig& common, const RulesConfig& cfg);
 
 }  // namespace crmpi

@@ -1,0 +1,47 @@
+// `crmpi rules` / the [rules] table: binding and validation.
+#include <cmath>
+#include <string>
+
+#include "jobs/cli/options.hpp"
+#include "jobs/rules/rules_stage.hpp"
+#include "kernels/common/errors.hpp"
+
+namespace crmpi {
+
+void RulesConfig::bind(Options& o) {
+  o.bind("rules", "min-support", min_support,
+         "frequent: in at least this fraction of the baskets (count = ceil(F x baskets)), in (0, 1]");
+  o.bind("rules", "min-count", min_count, "frequent: in at least this many baskets too");
+  o.bind("rules", "min-confidence", min_confidence, "rules: confidence at least this, in [0, 1]");
+  o.bind("rules", "max-length", max_length, "items in an itemset at most (0: unlimited)");
+  o.bind("rules", "max-itemsets", max_itemsets,
+         "stop with an error (and a suggested support) beyond this many frequent itemsets");
+  o.bind("rules", "max-consequent", max_consequent, "items in a rule's consequent at most (0: any; default 1)");
+  o.bind("rules", "min-lift", min_lift, "rules: lift at least this (0: all)");
+  o.bind("rules", "top-per-antecedent", top_per_antecedent, "rules: the best N of each antecedent (0: all)");
+  o.bind("rules", "level", level, "items: product or category");
+  o.bind("rules", "baskets", baskets, "a basket is an order, or all of a customer's orders (order | customer)");
+}
+
+void RulesConfig::validate() {
+  if (!(min_support > 0 && min_support <= 1))
+    throw ConfigError("--min-support must be a fraction in (0, 1], got " + std::to_string(min_support));
+  if (min_count < 1) throw ConfigError("--min-count must be >= 1, got " + std::to_string(min_count));
+  if (!(min_confidence >= 0 && min_confidence <= 1))
+    throw ConfigError("--min-confidence must be in [0, 1], got " + std::to_string(min_confidence));
+  if (max_length < 0 || max_length > 1000)
+    throw ConfigError("--max-length must be in 0..1000 (0: unlimited), got " + std::to_string(max_length));
+  if (max_itemsets < 1) throw ConfigError("--max-itemsets must be >= 1, got " + std::to_string(max_itemsets));
+  if (max_consequent < 0 || max_consequent > 1000)
+    throw ConfigError("--max-consequent must be in 0..1000 (0: any), got " + std::to_string(max_consequent));
+  if (!(std::isfinite(min_lift) && min_lift >= 0)) throw ConfigError("--min-lift must be a number >= 0");
+  if (top_per_antecedent < 0) throw ConfigError("--top-per-antecedent must be >= 0 (0: all)");
+  if (level != "product" && level != "category")
+    throw ConfigError("--level must be product or category, got '" + level + "'");
+  if (baskets != "order" && baskets != "customer")
+    throw ConfigError("--baskets must be order or customer, got '" + baskets + "'");
+  by_category = level == "category";
+  by_customer = baskets == "customer";
+}
+
+}  // namespace crmpi

@@ -1,0 +1,176 @@
+// Parallel FP-growth in PFP's phases (Li et al. 2008; Spark MLlib's FPGrowth):
+//   1. count   every item's basket count on each rank, summed across ranks (integers: exact);
+//   2. F-list  the items with count >= min_count, by count descending then id (the same everywhere);
+//   3. group   one group per rank, items assigned by greedy longest-processing-time over an
+//              estimate of their mining work (the sum of their positions in the ranked baskets:
+//              the size of their conditional pattern base), reduced across ranks;
+//   4. shuffle each basket, as F-list ranks, sends to the owner of group g its prefix up to its
+//              last item in g (Spark's genCondTransactions); duplicates merged before sending;
+//   5. mine    each rank builds the FP-tree of what it received and mines the itemsets whose
+//              least frequent item is in its group;
+//   6. gather  the itemsets, every rank's, in the canonical order of kernels/fpgrowth/itemsets.hpp.
+// An itemset is mined by exactly one group and its count is an integer sum over the baskets, so
+// the result is the same whatever the number of ranks (and the grouping).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "comm/shuffle.hpp"
+#include "jobs/common/job_common.hpp"
+#include "jobs/common/log.hpp"
+#include "jobs/rules/rules_stage.hpp"
+#include "kernels/common/errors.hpp"
+#include "kernels/fpgrowth/groups.hpp"
+#include "kernels/fpgrowth/mine.hpp"
+#include "kernels/fpgrowth/transactions.hpp"
+
+namespace crmpi::rules_job {
+
+namespace {
+
+using fpgrowth::Count;
+using fpgrowth::Rank;
+
+// One group-dependent transaction on the wire: its weight and length; the ranks travel as payload
+// (`start`: where they are in the sender's payload; meaningless once received).
+struct Shipped {
+  Count weight;
+  std::uint64_t length, start;
+};
+
+// The support at which at most `cap` of the found itemsets would remain: the cap-th largest count
+// plus one, as a fraction of the baskets.
+double support_under_cap(std::vector<Count> counts, std::uint64_t cap, Count baskets) {
+  if (counts.size() <= cap || baskets == 0) return 1.0;
+  std::nth_element(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(cap), counts.end(), std::greater<>());
+  return static_cast<double>(counts[cap] + 1) / static_cast<double>(baskets);
+}
+
+}  // namespace
+
+PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_t id_space, const PfpParams& p) {
+  PfpResult r;
+  const auto P = static_cast<std::uint32_t>(comm.size());
+  Stopwatch sw;
+
+  // 1. Count: each item once per basket (a basket may list a product twice).
+  std::vector<Count> count_by_id(id_space, 0);
+  std::vector<std::uint64_t> stamp(id_space, 0);
+  for (std::size_t b = 0; b < local.size(); ++b)
+    for (std::uint64_t i = local.offsets[b]; i < local.offsets[b + 1]; ++i) {
+      const std::uint32_t id = local.ids[i];
+      if (stamp[id] == b + 1) continue;
+      stamp[id] = b + 1;
+      ++count_by_id[id];
+    }
+  stamp = {};
+  comm.allreduce_sum_inplace(std::span<Count>(count_by_id));
+  r.baskets = comm.allreduce_sum<Count>(local.size());
+  // Spark's threshold: ceil(minSupport x baskets), and at least min_count.
+  const auto by_support = static_cast<Count>(std::ceil(p.min_support * static_cast<double>(r.baskets)));
+  r.min_count = std::max<Count>({by_support, p.min_count, 1});
+
+  // 2. F-list.
+  r.flist = fpgrowth::make_flist(count_by_id, r.min_count);
+  count_by_id = {};
+  const std::size_t F = r.flist.size();
+
+  // 3. The rank's baskets as F-list ranks (ascending), their work estimate, and the groups.
+  fpgrowth::Transactions mine_local;
+  std::vector<Rank> ranks;
+  std::vector<Count> work(F, 0);
+  for (std::size_t b = 0; b < local.size(); ++b) {
+    const std::span<const std::uint32_t> ids(local.ids.data() + local.offsets[b], local.offsets[b + 1] - local.offsets[b]);
+    fpgrowth::basket_ranks(ids, r.flist, ranks);
+    if (ranks.empty()) continue;
+    mine_local.add(ranks, 1);
+  }
+  fpgrowth::merge_duplicates(mine_local);
+  for (std::size_t t = 0; t < mine_local.size(); ++t) fpgrowth::add_prefix_work(mine_local[t], mine_local.weights[t], work);
+  comm.allreduce_sum_inplace(std::span<Count>(work));
+  const fpgrowth::GroupAssignment groups = fpgrowth::assign_groups(work, P);
+  r.groups = P;
+  r.group_work = groups.work;
+  r.seconds_count = sw.seconds();
+
+  // 4. Shuffle the group-dependent transactions to their group's rank (group g = rank g).
+  sw = Stopwatch();
+  std::vector<fpgrowth::Transactions> to(P);
+  {
+    fpgrowth::GroupSplitter splitter(groups.group_of_rank, P);
+    for (std::size_t t = 0; t < mine_local.size(); ++t) {
+      const auto basket = mine_local[t];
+      for (const fpgrowth::GroupPrefix& g : splitter.split(basket))
+        to[g.group].add(basket.first(g.length), mine_local.weights[t]);
+    }
+  }
+  mine_local = {};
+  std::vector<Shipped> records;
+  std::vector<Rank> payload;
+  std::vector<std::uint64_t> counts(P, 0);
+  for (std::uint32_t d = 0; d < P; ++d) {
+    fpgrowth::merge_duplicates(to[d]);
+    counts[d] = to[d].size();
+    for (std::size_t t = 0; t < to[d].size(); ++t) {
+      const auto tr = to[d][t];
+      records.push_back({to[d].weights[t], tr.size(), payload.size()});
+      payload.insert(payload.end(), tr.begin(), tr.end());
+    }
+    r.sent_items += to[d].items.size();
+    to[d] = {};
+  }
+  const std::vector<Rank> sent_payload = std::move(payload);
+  payload.clear();  // receives the payloads
+  auto payload_of = [&](const Shipped& s) { return std::span<const Rank>(sent_payload.data() + s.start, s.length); };
+  exchange_by_counts(comm, records, counts, payload, payload_of);
+  fpgrowth::Transactions mine_here;
+  std::uint64_t at = 0;
+  for (const Shipped& s : records) {
+    mine_here.add(std::span<const Rank>(payload.data() + at, s.length), s.weight);
+    at += s.length;
+  }
+  records = {};
+  payload = {};
+  fpgrowth::merge_duplicates(mine_here);
+  r.tree_transactions = mine_here.size();
+  r.seconds_shuffle = sw.seconds();
+
+  // 5. Mine this rank's group. The cap holds per group; the total is checked below.
+  sw = Stopwatch();
+  const fpgrowth::MineParams mp{.min_count = r.min_count, .max_length = p.max_length, .max_itemsets = p.max_itemsets};
+  fpgrowth::MineResult mined =
+      fpgrowth::mine_group(mine_here, mp, groups.group_of_rank, static_cast<std::uint32_t>(comm.rank()));
+  mine_here = {};
+  r.seconds_mine = sw.seconds();
+
+  // 6. The cap, then gather in canonical order.
+  sw = Stopwatch();
+  const std::uint64_t total = comm.allreduce_sum<std::uint64_t>(mined.itemsets.size());
+  const bool truncated = comm.allreduce_or(mined.truncated);
+  if (p.max_itemsets && (truncated || total > p.max_itemsets)) {
+    const std::vector<Count> all_counts = comm.allgatherv(std::span<const Count>(mined.itemsets.counts));
+    const double suggest = support_under_cap(all_counts, p.max_itemsets, r.baskets);
+    throw CollectiveError(ConfigError(
+        "rules: more than --max-itemsets " + std::to_string(p.max_itemsets) + " frequent itemsets at min count " +
+        std::to_string(r.min_count) + " (" + (truncated ? "at least " : "") + std::to_string(total) +
+        " found before stopping); raise --min-support to about " + std::to_string(suggest) +
+        " or --max-itemsets, or set --max-length"));
+  }
+  std::vector<std::uint64_t> lengths(mined.itemsets.size());
+  for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = mined.itemsets[i].size();
+  const auto all_lengths = comm.allgatherv(std::span<const std::uint64_t>(lengths));
+  const auto all_items = comm.allgatherv(std::span<const Rank>(mined.itemsets.items));
+  const auto all_counts = comm.allgatherv(std::span<const Count>(mined.itemsets.counts));
+  mined = {};
+  std::uint64_t pos = 0;
+  for (std::size_t i = 0; i < all_lengths.size(); ++i) {
+    r.itemsets.add(std::span<const Rank>(all_items.data() + pos, all_lengths[i]), all_counts[i]);
+    pos += all_lengths[i];
+  }
+  fpgrowth::sort_canonical(r.itemsets);
+  r.seconds_gather = sw.seconds();
+  return r;
+}
+
+}  // namespace crmpi::rules_job

@@ -1,0 +1,122 @@
+// Rules stage (`crmpi rules`, and a stage of `crmpi run`): every frequent itemset of the baskets,
+// exactly, by parallel FP-growth, then association rules. Definitions and outputs: docs/rules.md.
+//
+//   config.cpp       RulesConfig: options and their checks
+//   pfp.cpp          parallel FP-growth (PFP, Li et al. 2008): counts reduced, F-list, groups
+//                    balanced by estimated work, group-dependent baskets shuffled, each rank mining
+//                    its group; no I/O, so the MPI tests run this very code at any rank count
+//   rules_stage.cpp  the baskets on the single pass over the orders, then the above and the rules
+//   writer.cpp       /rules in results.h5, csv/itemsets.csv and csv/rules.csv
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "comm/comm.hpp"
+#include "jobs/common/stage.hpp"
+#include "kernels/fpgrowth/flist.hpp"
+#include "kernels/fpgrowth/itemsets.hpp"
+#include "kernels/fpgrowth/rules.hpp"
+
+namespace crmpi {
+
+class Options;
+
+struct RulesConfig {
+  // As given (command line or config file).
+  double min_support = 0.01;     // fraction of the baskets; count = ceil(F x baskets)
+  std::int64_t min_count = 1;    // and at least this many baskets
+  double min_confidence = 0.8;
+  std::int64_t max_length = 0;   // items in an itemset at most; 0: unlimited
+  std::int64_t max_itemsets = 1'000'000;
+  std::int64_t max_consequent = 1;  // items in a consequent at most; 0: any
+  double min_lift = 0;
+  std::int64_t top_per_antecedent = 0;  // 0: all
+  std::string level = "product";  // product | category
+  std::string baskets = "order";  // order | customer
+
+  void bind(Options& o);
+  void validate();  // throws ConfigError; fills the typed fields
+
+  // Typed, valid after validate().
+  bool by_category = false, by_customer = false;
+};
+
+namespace rules_job {
+
+// A rank's baskets: item ids (product ids or category codes), basket b = ids[offsets[b], offsets[b+1]).
+struct Baskets {
+  std::vector<std::uint64_t> offsets{0};
+  std::vector<std::uint32_t> ids;
+  std::size_t size() const { return offsets.size() - 1; }
+};
+
+struct PfpParams {
+  double min_support = 0.01;
+  fpgrowth::Count min_count = 1;
+  std::uint32_t max_length = 0;
+  std::uint64_t max_itemsets = 0;  // 0: unlimited
+};
+
+struct PfpResult {
+  fpgrowth::Count baskets = 0;    // over all ranks
+  fpgrowth::Count min_count = 0;  // the threshold applied
+  fpgrowth::FList flist;          // the frequent items, the same on every rank
+  fpgrowth::Itemsets itemsets;    // every frequent itemset (F-list ranks), canonical order, on every rank
+  std::uint32_t groups = 0;
+  std::vector<fpgrowth::Count> group_work;  // estimated work per group (= per rank)
+  std::uint64_t sent_items = 0;             // group-dependent basket items this rank sent
+  std::uint64_t tree_transactions = 0;      // distinct transactions this rank mined (after merging)
+  double seconds_count = 0, seconds_shuffle = 0, seconds_mine = 0, seconds_gather = 0;
+};
+
+// Collective. id_space: item ids are below it on every rank. Throws CollectiveError(ConfigError)
+// when more than max_itemsets itemsets are frequent (the message has the count reached and a
+// support that would keep it under the cap).
+PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_t id_space, const PfpParams& p);
+
+}  // namespace rules_job
+
+struct RulesResult {
+  rules_job::PfpResult pfp;
+  fpgrowth::RuleSet rules;
+  std::vector<std::string> item_names;  // by item id ("" where the input has none)
+  std::string item_kind;                // "product" or "category"
+  double seconds = 0, seconds_rules = 0;
+};
+
+void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const RulesResult& r, const RulesConfig& cfg);
+
+class RulesStage : public Stage {
+ public:
+  // In the pipeline (`crmpi run`) an input without items skips the stage; in `crmpi rules` it is
+  // an input error.
+  // as_of_day: the rfm stage's in `crmpi run` (the same orders as RFM); unset: the input's.
+  RulesStage(const RulesConfig& cfg, std::optional<std::int32_t> as_of_day, bool in_pipeline)
+      : cfg_(cfg), as_of_cfg_(as_of_day), in_pipeline_(in_pipeline) {}
+  std::string_view name() const override { return "rules"; }
+  OrderColumns extra_order_columns() const override { return {.item_offset = true}; }
+  void begin_pass(const StageInput& in) override;
+  void consume(const OrderChunk& chunk) override;
+  std::optional<std::string> compute(const StageInput& in, const EarlierStages& earlier) override;
+  void write(const StageInput& in, ResultsFile& results, OutputSet& out) const override;
+  void report(const StageInput& in) const override;
+  const RulesResult& result() const { return r_; }
+
+ private:
+  const RulesConfig& cfg_;
+  std::optional<std::int32_t> as_of_cfg_;
+  bool in_pipeline_;
+  RulesResult r_;
+  rules_job::Baskets baskets_;
+  InputFile* file_ = nullptr;
+  std::span<const std::uint64_t> order_offset_;
+  std::int32_t as_of_day_ = 0;
+  std::vector<std::uint16_t> category_of_product_;
+  std::uint32_t id_space_ = 0;
+  std::string pass_problem_;
+};
+
+}  // namespace crmpi

@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""End-to-end tests of the rules stage (`crmpi rules`, `crmpi run`; docs/rules.md).
+
+Usage: rules_e2e.py CASE --crmpi BIN --mpiexec MPIEXEC --workdir DIR
+Cases: spark, brute_force, rank_invariance, bad_config, groceries.
+Exit 0 = pass, 77 = skipped (real data absent), anything else = failure. Under CI=true absent
+data is a failure (the rule of tests/unit/shared_data.hpp).
+
+Where expected values come from:
+- spark: Apache Spark's FPGrowthSuite (mllib/src/test/scala/org/apache/spark/mllib/fpm/
+  FPGrowthSuite.scala, "FP-Growth using String type"): six baskets, 18, 54 and 625 frequent
+  itemsets at min support 0.5, 0.3 and 0.1; its AssociationRulesSuite: 23 rules at min
+  confidence 0.9 and 30 at 0 from the itemsets at support 0.5;
+- brute_force: every subset of every basket counted here in Python (itertools), and the rule
+  measures from their textbook formulas;
+- groceries: the Groceries data (Hahsler et al., R package arules): 13,492 frequent itemsets, 157
+  of them single items, at support 0.001 (issue 14), and the arules introduction's "set of 5668
+  rules" at support 0.001, confidence 0.5;
+- rank_invariance: crmpi itself at 1 rank.
+"""
+import argparse
+import csv
+import itertools
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+import h5py
+
+SKIP = 77
+HERE = os.path.dirname(os.path.abspath(__file__))
+H5COMPARE = os.path.join(HERE, "..", "h5compare.py")
+args = None
+
+
+def crmpi(np_, *cmd, expect=0):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    full = [args.mpiexec, "-n", str(np_), "--oversubscribe", args.crmpi, *cmd]
+    r = subprocess.run(full, capture_output=True, text=True, env=env, timeout=500)
+    out = r.stdout + r.stderr
+    if r.returncode != expect:
+        print(out)
+        raise AssertionError(f"{' '.join(full)}: exit {r.returncode}, expected {expect}")
+    return out
+
+
+def path(name):
+    return os.path.join(args.workdir, name)
+
+
+def ingest_baskets(name, baskets, fmt="basket-csv"):
+    """Writes baskets (lists of item names) as a basket file and ingests it."""
+    text = path(name + ".txt")
+    with open(text, "w") as f:
+        for b in baskets:
+            f.write((" " if fmt == "fimi" else ",").join(b) + "\n")
+    h5 = path(name + ".h5")
+    crmpi(1, "ingest", "--format", fmt, "--out", h5, text, "--log-level", "warn")
+    return h5
+
+
+def read_csv(p):
+    with open(p, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def itemsets_of(out_dir):
+    """{frozenset of item names: count} from csv/itemsets.csv."""
+    return {frozenset(r["items"].split(" | ")): int(r["count"]) for r in read_csv(os.path.join(out_dir, "csv", "itemsets.csv"))}
+
+
+SPARK = ["r z h k p", "z y x w v u t s", "s x o n r", "x z y m t s q e", "z", "x z y r q t p"]
+
+
+def case_spark():
+    data = ingest_baskets("spark", [b.split() for b in SPARK])
+    for support, expected in ((0.9, 0), (0.5, 18), (0.3, 54), (0.1, 625)):
+        o = path(f"s{support}")
+        crmpi(2, "rules", "--input", data, "--out", o, "--min-support", str(support), "--min-confidence", "0.9",
+              "--log-level", "warn")
+        got = itemsets_of(o) if expected else {}
+        assert len(got) == expected, f"support {support}: {len(got)} itemsets, FPGrowthSuite has {expected}"
+        print(f"support {support}: {len(got)} itemsets (FPGrowthSuite: {expected})")
+    # The 18 at 0.5, as FPGrowthSuite lists them.
+    want = {frozenset(s.split()): c for s, c in [
+        ("z", 5), ("x", 4), ("t x", 3), ("t x z", 3), ("t y", 3), ("t y x", 3), ("t y x z", 3), ("t y z", 3),
+        ("t z", 3), ("x z", 3), ("y", 3), ("y x", 3), ("y x z", 3), ("y z", 3), ("r", 3), ("s", 3), ("s x", 3),
+        ("t", 3)]}
+    assert itemsets_of(path("s0.5")) == want, "the 18 itemsets at support 0.5 differ from FPGrowthSuite's"
+    for conf, expected in (("0.9", 23), ("0", 30)):
+        o = path(f"r{conf}")
+        crmpi(3, "rules", "--input", data, "--out", o, "--min-support", "0.5", "--min-confidence", conf,
+              "--log-level", "warn")
+        n = len(read_csv(os.path.join(o, "csv", "rules.csv")))
+        assert n == expected, f"confidence {conf}: {n} rules, AssociationRulesSuite has {expected}"
+        print(f"confidence {conf}: {n} rules (AssociationRulesSuite: {expected})")
+    print("PASS: Spark's FPGrowthSuite and AssociationRulesSuite counts")
+
+
+def case_brute_force():
+    for seed in range(6):
+        rng = random.Random(seed)
+        items = [f"i{j}" for j in range(rng.randint(5, 9))]
+        baskets = [rng.sample(items, rng.randint(1, len(items))) for _ in range(rng.randint(20, 60))]
+        data = ingest_baskets(f"bf{seed}", baskets)
+        n = len(baskets)
+        support = rng.choice([0.05, 0.1, 0.2, 0.3])
+        min_count = math.ceil(support * n)
+        counts = {}
+        for b in baskets:
+            s = sorted(set(b))
+            for k in range(1, len(s) + 1):
+                for sub in itertools.combinations(s, k):
+                    counts[frozenset(sub)] = counts.get(frozenset(sub), 0) + 1
+        want = {s: c for s, c in counts.items() if c >= min_count}
+        o = path(f"bfo{seed}")
+        ranks = 1 + seed % 4
+        crmpi(ranks, "rules", "--input", data, "--out", o, "--min-support", str(support), "--min-confidence", "0.6",
+              "--log-level", "warn")
+        got = itemsets_of(o)
+        assert got == want, f"seed {seed}: itemsets differ from the brute-force count"
+        rules = read_csv(os.path.join(o, "csv", "rules.csv"))
+        expected_rules = 0
+        for s, z in want.items():
+            if len(s) < 2:
+                continue
+            for c in s:
+                x = counts[s - {c}]
+                if z / x >= 0.6:
+                    expected_rules += 1
+        assert len(rules) == expected_rules, f"seed {seed}: {len(rules)} rules, brute force {expected_rules}"
+        for r in rules:
+            a, c = frozenset(r["antecedent"].split(" | ")), frozenset(r["consequent"].split(" | "))
+            z, x, y = counts[a | c], counts[a], counts[c]
+            assert int(r["count"]) == z
+            for key, v in (("support", z / n), ("confidence", z / x), ("lift", z * n / (x * y)),
+                           ("leverage", z / n - (x / n) * (y / n))):
+                assert abs(float(r[key]) - v) <= 1e-8, f"seed {seed}: {key} {r[key]} vs {v}"
+            conv = math.inf if z == x else (1 - y / n) / (1 - z / x)
+            assert (r["conviction"] == "inf") if math.isinf(conv) else abs(float(r["conviction"]) - conv) <= 1e-5 * conv
+        print(f"seed {seed}: {n} baskets at {ranks} rank(s), {len(got)} itemsets, {len(rules)} rules: as counted")
+    print("PASS: itemsets, counts and rule measures equal the brute-force count")
+
+
+def case_rank_invariance():
+    data = path("g.h5")
+    crmpi(2, "generate", "--customers", "4000", "--seed", "11", "--out", data)
+    for extra in (["--min-support", "0.002"], ["--level", "category", "--baskets", "customer", "--min-support", "0.2", "--max-length", "4"]):
+        tag = "cat" if "category" in extra else "prod"
+        for n in (1, 2, 3, 4):
+            crmpi(n, "rules", "--input", data, "--out", path(f"{tag}{n}"), "--min-confidence", "0.1",
+                  "--chunk-rows", "3000", *extra, "--log-level", "warn")
+        with h5py.File(os.path.join(path(f"{tag}1"), "results.h5")) as f:
+            itemsets, rules = len(f["rules/itemsets/count"]), len(f["rules/rules/count"])
+        assert itemsets > 0, f"{tag}: no frequent itemset: the comparison would say nothing"
+        for n in (2, 3, 4):
+            r = subprocess.run([sys.executable, H5COMPARE, os.path.join(path(f"{tag}1"), "results.h5"),
+                                os.path.join(path(f"{tag}{n}"), "results.h5"), "/rules"], capture_output=True, text=True)
+            assert r.returncode == 0, r.stdout + r.stderr
+            for name in ("itemsets.csv", "rules.csv"):
+                with open(os.path.join(path(f"{tag}1"), "csv", name), "rb") as a, \
+                        open(os.path.join(path(f"{tag}{n}"), "csv", name), "rb") as b:
+                    assert a.read() == b.read(), f"{tag}: csv/{name} differs at {n} ranks"
+        print(f"{tag}: {itemsets} itemsets, {rules} rules, identical at 1, 2, 3, 4 ranks")
+    print("PASS: /rules and the CSV files do not depend on the rank count")
+
+
+def case_bad_config():
+    data = ingest_baskets("spark", [b.split() for b in SPARK])
+    bad = [["--min-support", "0"], ["--min-support", "1.5"], ["--min-confidence", "-0.1"], ["--min-count", "0"],
+           ["--max-length", "-1"], ["--max-itemsets", "0"], ["--level", "brand"], ["--baskets", "week"],
+           ["--min-lift", "nan"], ["--top-per-antecedent", "-2"]]
+    for b in bad:
+        out = crmpi(1, "rules", "--input", data, "--out", path("bad"), *b, expect=78)
+        assert b[0] in out, f"{b}: the message does not name the option:\n{out}"
+        assert not os.path.exists(path("bad")), f"{b}: an output folder was written"
+    # The cap: 625 itemsets at support 0.1, capped at 100: 78, with the count and a support to try.
+    out = crmpi(2, "rules", "--input", data, "--out", path("cap"), "--min-support", "0.1", "--max-itemsets", "100",
+                expect=78)
+    assert "--max-itemsets 100" in out and "raise --min-support to about" in out, out
+    assert not os.path.exists(path("cap"))
+    # An input without items: CDNOW-like orders generated without /items? A CSV order export.
+    csvp = path("orders.csv")
+    with open(csvp, "w") as f:
+        f.write("customer,date,amount\n1,2020-01-01,10.00\n2,2020-01-02,12.50\n1,2020-02-01,3.00\n")
+    h5 = path("noitems.h5")
+    crmpi(1, "ingest", "--out", h5, csvp, "--customer-col", "customer", "--date-col", "date", "--amount-col",
+          "amount", "--log-level", "warn")
+    out = crmpi(1, "rules", "--input", h5, "--out", path("noitems"), expect=65)
+    assert "/items" in out, out
+    print("PASS: bad options exit 78 naming the option, the cap stops with a suggestion, no /items exits 65")
+
+
+def case_groceries():
+    src = os.path.join(os.environ.get("CRMPI_SHARED_DATA", os.path.join(HERE, "..", "..", "..", "..", "shared", "data")),
+                       "baskets", "groceries.csv")
+    if not os.path.exists(src):
+        if os.environ.get("CI") == "true":
+            print(f"FAIL: {src} is missing and CI=true")
+            return 1
+        print(f"SKIP: {src} is absent")
+        return SKIP
+    data = path("groceries.h5")
+    crmpi(1, "ingest", "--format", "basket-csv", "--out", data, src, "--log-level", "warn")
+    for n in (1, 3):
+        crmpi(n, "rules", "--input", data, "--out", path(f"g{n}"), "--min-support", "0.001", "--min-confidence", "0.5",
+              "--log-level", "warn")
+    got = itemsets_of(path("g1"))
+    singles = [s for s in got if len(s) == 1]
+    rules = read_csv(os.path.join(path("g1"), "csv", "rules.csv"))
+    print(f"groceries: {len(got)} itemsets ({len(singles)} single items), {len(rules)} rules")
+    assert len(got) == 13492, f"{len(got)} itemsets, expected 13,492"
+    assert len(singles) == 157, f"{len(singles)} single items, expected 157"
+    assert len(rules) == 5668, f"{len(rules)} rules, arules has 5668"
+    # Names verbatim: two of Groceries' item names end in a space.
+    assert sum(1 for s in singles if next(iter(s)).endswith(" ")) == 2, "item names must be kept verbatim"
+    for name in ("itemsets.csv", "rules.csv"):
+        with open(os.path.join(path("g1"), "csv", name), "rb") as a, open(os.path.join(path("g3"), "csv", name), "rb") as b:
+            assert a.read() == b.read(), f"csv/{name} differs at 3 ranks"
+    print("PASS: Groceries at support 0.001: 13,492 itemsets, 157 items, 5668 rules at confidence 0.5")
+
+
+def main():
+    global args
+    p = argparse.ArgumentParser()
+    p.add_argument("case")
+    p.add_argument("--crmpi", required=True)
+    p.add_argument("--mpiexec", default="mpiexec")
+    p.add_argument("--workdir", required=True)
+    args = p.parse_args()
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    os.makedirs(args.workdir)
+    cases = {"spark": case_spark, "brute_force": case_brute_force, "rank_invariance": case_rank_invariance,
+             "bad_config": case_bad_config, "groceries": case_groceries}
+    rc = cases[args.case]() or 0
+    if rc == 0:
+        shutil.rmtree(args.workdir, ignore_errors=True)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
