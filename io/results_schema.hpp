@@ -134,7 +134,7 @@ inline constexpr Entry kRanks = attr("/", "ranks", kInt64, "MPI ranks of the job
 inline constexpr Entry kStartTime = attr("/", "start_time", kString, "job start, ISO 8601 UTC");
 inline constexpr Entry kEndTime = attr("/", "end_time", kString, "job end, ISO 8601 UTC");
 inline constexpr Entry kStagesRun =
-    attr("/", "stages_run", kString, "stages run, comma-separated, in order (rfm,clv,kmeans)", When::kPipeline);
+    attr("/", "stages_run", kString, "stages run, comma-separated, in order (rfm,clv,kmeans,rules)", When::kPipeline);
 inline constexpr Entry kStagesSkipped =
     attr("/", "stages_skipped", kString, "why stages were skipped, one reason each, '; '-separated",
          When::kPipeline);
