@@ -63,6 +63,12 @@ class ResultsFile {
   void write_column(const results_schema::Object& o, const std::vector<T, A>& local) {
     write_column<T>(o, std::span<const T>(local));
   }
+  // A flattened per-customer list (Kind::kRows): each rank its customers' rows, in rank order.
+  template <class T>
+  void write_rows(const results_schema::Object& o, const std::vector<T>& local) {
+    results_schema::expect(o, results_schema::Kind::kRows, results_schema::type_of<T>());
+    write_column<T>(o.path, std::span<const T>(local));
+  }
   template <class T>
   void write_replicated(const results_schema::Object& o, std::span<const T> values) {
     results_schema::expect(o, results_schema::Kind::kTable, results_schema::type_of<T>());

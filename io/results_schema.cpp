@@ -65,6 +65,7 @@ std::string_view kind_name(Kind k) {
     case Kind::kStrings: return "strings";
     case Kind::kAttr: return "attribute";
     case Kind::kAttrArray: return "attribute array";
+    case Kind::kRows: return "rows";
   }
   return "?";
 }

@@ -27,6 +27,8 @@ enum class Kind : std::uint8_t {
   kStrings,    // 1-D fixed-length UTF-8 strings (names: code c names entry c)
   kAttr,       // scalar attribute of the group `path`
   kAttrArray,  // 1-D attribute of the group `path`
+  kRows,       // a per-customer list flattened: each rank writes its customers' rows in rank order
+               // (customer order); `rows` names the per-customer column that counts them
 };
 
 // Element type as stored (little-endian; integers as named, strings fixed-length UTF-8).
@@ -88,7 +90,9 @@ constexpr Each each_of(std::string_view path) {
 // /kmeans has no customer_id of its own: its columns are aligned with /rfm/customer_id (the rfm
 // stage always runs before it).
 constexpr std::string_view customer_id_of(std::string_view path) {
-  return part_of(path) == Part::kClv ? "/clv/customer_id" : "/rfm/customer_id";
+  return part_of(path) == Part::kClv     ? "/clv/customer_id"
+         : part_of(path) == Part::kRules ? "/rules/customer_id"
+                                         : "/rfm/customer_id";
 }
 constexpr Entry make(std::string_view path, std::string_view attr, Kind k, Type t, When w,
                      std::string_view rows, std::string_view meaning) {
@@ -101,6 +105,11 @@ constexpr Entry group(std::string_view path, std::string_view meaning, When w = 
 }
 constexpr Entry column(std::string_view path, Type t, std::string_view meaning, When w = When::kAlways) {
   return detail::make(path, "", Kind::kColumn, t, w, detail::customer_id_of(path), meaning);
+}
+// count_column: the kColumn giving each customer's number of rows (docs only; not a length).
+constexpr Entry list_rows(std::string_view path, Type t, std::string_view count_column, std::string_view meaning,
+                          When w = When::kAlways) {
+  return detail::make(path, "", Kind::kRows, t, w, count_column, meaning);
 }
 constexpr Entry table(std::string_view path, Type t, std::string_view rows, std::string_view meaning,
                       When w = When::kAlways) {
@@ -481,6 +490,17 @@ inline constexpr Entry kItemsetCount =
 inline constexpr Entry kItemsetSupport =
     table("/rules/itemsets/support", kFloat64, "/rules/itemsets/count", "count / baskets");
 
+inline constexpr Entry kCustomerId =
+    column("/rules/customer_id", kUint64, "customer id (every customer of the input, in input order)");
+inline constexpr Entry kRecommendCount =
+    column("/rules/recommend_count", kUint32, "cross-sell recommendations of the customer (0 to --recommend)");
+inline constexpr Entry kRecommend = group("/rules/recommend", "the recommendations, customer by customer, best first");
+inline constexpr Entry kRecommendItem = list_rows("/rules/recommend/item", kUint32, "/rules/recommend_count",
+                                                  "recommended item id (product id or category code)");
+inline constexpr Entry kRecommendScore = list_rows("/rules/recommend/score", kFloat64, "/rules/recommend_count",
+                                                   "confidence x lift of the best rule recommending it");
+inline constexpr Entry kRecommendRule = list_rows("/rules/recommend/rule", kUint64, "/rules/recommend_count",
+                                                  "that rule: a row of /rules/rules");
 inline constexpr Entry kRulesGroup = group("/rules/rules", "association rules antecedent -> consequent");
 inline constexpr Entry kAntecedentOffset =
     table("/rules/rules/antecedent_offset", kUint64, "", "rule i's antecedent is antecedent[offset[i], offset[i+1])");
@@ -690,6 +710,12 @@ inline constexpr const Entry* kEntries[] = {
     &rules::kItemsetItems,
     &rules::kItemsetCount,
     &rules::kItemsetSupport,
+    &rules::kCustomerId,
+    &rules::kRecommendCount,
+    &rules::kRecommend,
+    &rules::kRecommendItem,
+    &rules::kRecommendScore,
+    &rules::kRecommendRule,
     &rules::kRulesGroup,
     &rules::kAntecedentOffset,
     &rules::kAntecedent,

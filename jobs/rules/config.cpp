@@ -21,6 +21,9 @@ void RulesConfig::bind(Options& o) {
   o.bind("rules", "top-per-antecedent", top_per_antecedent, "rules: the best N of each antecedent (0: all)");
   o.bind("rules", "level", level, "items: product or category");
   o.bind("rules", "baskets", baskets, "a basket is an order, or all of a customer's orders (order | customer)");
+  o.bind("rules", "recommend", recommend, "cross-sell recommendations per customer (0: none)");
+  o.bind("rules", "recent-orders", recent_orders,
+         "a customer's recent items, which rules' antecedents must lie in: those of their last N orders");
 }
 
 void RulesConfig::validate() {
@@ -40,6 +43,8 @@ void RulesConfig::validate() {
     throw ConfigError("--level must be product or category, got '" + level + "'");
   if (baskets != "order" && baskets != "customer")
     throw ConfigError("--baskets must be order or customer, got '" + baskets + "'");
+  if (recommend < 0 || recommend > 1000) throw ConfigError("--recommend must be in 0..1000, got " + std::to_string(recommend));
+  if (recent_orders < 1) throw ConfigError("--recent-orders must be >= 1, got " + std::to_string(recent_orders));
   by_category = level == "category";
   by_customer = baskets == "customer";
 }

@@ -9,11 +9,16 @@
 #include "io/schema.hpp"
 #include "jobs/common/log.hpp"
 #include "kernels/common/errors.hpp"
+#include "kernels/fpgrowth/recommend.hpp"
 
 namespace crmpi {
 
 void RulesStage::begin_pass(const StageInput& in) {
   baskets_ = {};
+  basket_begin_ = {0};
+  recent_begin_ = {0};
+  recent_.clear();
+  r_.customer_id = in.customers.id;
   pass_problem_.clear();
   file_ = &in.file;
   order_offset_ = in.customers.order_offset;
@@ -55,14 +60,73 @@ void RulesStage::consume(const OrderChunk& ch) {
     }
   };
   for (std::uint64_t c = ch.customer_begin; c < ch.customer_end; ++c) {
+    std::uint64_t with_items = 0;  // the customer's orders by as_of with items, for `recent`
     for (std::uint64_t o = order_offset_[c]; o < order_offset_[c + 1]; ++o) {
       const std::uint64_t j = o - ch.order_begin;
       if (ch.day[j] > as_of_day_) continue;  // as RFM: only orders by as_of count
       add_items(j);
+      with_items += ch.item_offset[j + 1] > ch.item_offset[j];
       if (!cfg_.by_customer && baskets_.ids.size() > baskets_.offsets.back()) baskets_.offsets.push_back(baskets_.ids.size());
     }
     if (cfg_.by_customer && baskets_.ids.size() > baskets_.offsets.back()) baskets_.offsets.push_back(baskets_.ids.size());
+    basket_begin_.push_back(baskets_.size());
+    // Recent: the items of the last recent_orders of those orders (orders are sorted by day).
+    std::uint64_t skip = with_items > static_cast<std::uint64_t>(cfg_.recent_orders)
+                             ? with_items - static_cast<std::uint64_t>(cfg_.recent_orders)
+                             : 0;
+    for (std::uint64_t o = order_offset_[c]; o < order_offset_[c + 1] && cfg_.recommend > 0; ++o) {
+      const std::uint64_t j = o - ch.order_begin;
+      if (ch.day[j] > as_of_day_ || ch.item_offset[j + 1] == ch.item_offset[j]) continue;
+      if (skip > 0) {
+        --skip;
+        continue;
+      }
+      for (std::uint64_t it = ch.item_offset[j]; it < ch.item_offset[j + 1]; ++it) {
+        const std::uint32_t p = product[it - first_item];
+        recent_.push_back(cfg_.by_category ? category_of_product_[p] : p);
+      }
+    }
+    recent_begin_.push_back(recent_.size());
   }
+}
+
+// Per local customer: the top cfg_.recommend items from the rules (kernels/fpgrowth/recommend.hpp),
+// recent = the items of their last recent_orders orders, bought = every item of their baskets.
+void RulesStage::recommend(const Comm& comm) {
+  const std::size_t n = r_.customer_id.size();
+  r_.recommend_count.assign(n, 0);
+  if (cfg_.recommend == 0) return;
+  const fpgrowth::Recommender rec(r_.rules, {.top_n = static_cast<std::uint32_t>(cfg_.recommend)});
+  const auto& flist = r_.pfp.flist;
+  std::vector<fpgrowth::Rank> recent, bought;
+  std::vector<fpgrowth::Recommendation> out;
+  auto ranks_of = [&](const std::uint32_t* b, const std::uint32_t* e, std::vector<fpgrowth::Rank>& v) {
+    for (const std::uint32_t* p = b; p != e; ++p)
+      if (*p < flist.rank_of_id.size() && flist.rank_of_id[*p] != fpgrowth::kNotFrequent) v.push_back(flist.rank_of_id[*p]);
+  };
+  std::uint64_t recommended = 0;
+  for (std::size_t c = 0; c < n; ++c) {
+    // Customers whose pass was skipped (a stage problem) have no rows: nothing to recommend.
+    if (c + 1 >= basket_begin_.size() || c + 1 >= recent_begin_.size()) break;
+    recent.clear();
+    bought.clear();
+    ranks_of(recent_.data() + recent_begin_[c], recent_.data() + recent_begin_[c + 1], recent);
+    const std::uint64_t b0 = baskets_.offsets[basket_begin_[c]], b1 = baskets_.offsets[basket_begin_[c + 1]];
+    ranks_of(baskets_.ids.data() + b0, baskets_.ids.data() + b1, bought);
+    for (auto* v : {&recent, &bought}) {
+      std::sort(v->begin(), v->end());
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+    rec.recommend(recent, bought, out);
+    r_.recommend_count[c] = static_cast<std::uint32_t>(out.size());
+    recommended += !out.empty();
+    for (const auto& x : out) {
+      r_.recommend_item.push_back(flist.ids[x.item]);
+      r_.recommend_score.push_back(x.score);
+      r_.recommend_rule.push_back(x.rule);
+    }
+  }
+  r_.customers_recommended = comm.allreduce_sum<std::uint64_t>(recommended);
 }
 
 std::optional<std::string> RulesStage::compute(const StageInput& in, const EarlierStages&) {
@@ -85,7 +149,6 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
                                .max_length = static_cast<std::uint32_t>(cfg_.max_length),
                                .max_itemsets = static_cast<std::uint64_t>(cfg_.max_itemsets)};
   r_.pfp = rules_job::parallel_fpgrowth(comm, baskets_, id_space_, p);
-  baskets_ = {};
   if (r_.pfp.baskets == 0) {
     const std::string why = "rules: no basket (no order with items by the as-of day)";
     if (in_pipeline_) return why;
@@ -100,6 +163,11 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
                                 .top_per_antecedent = static_cast<std::uint32_t>(cfg_.top_per_antecedent)};
   r_.rules = fpgrowth::make_rules(r_.pfp.itemsets, r_.pfp.baskets, rp);
   r_.seconds_rules = sr.seconds();
+  Stopwatch sc;
+  recommend(comm);
+  baskets_ = {};
+  recent_ = {};
+  spdlog::info("rules: cross-sell recommendations for {} customers in {:.2f}s", r_.customers_recommended, sc.seconds());
 
   // Item names: categories by their dictionary; products by name, else by key, else none.
   r_.item_kind = cfg_.by_category ? "category" : "product";

@@ -36,6 +36,8 @@ struct RulesConfig {
   std::int64_t top_per_antecedent = 0;  // 0: all
   std::string level = "product";  // product | category
   std::string baskets = "order";  // order | customer
+  std::int64_t recommend = 5;      // cross-sell recommendations per customer; 0: none
+  std::int64_t recent_orders = 3;  // a customer's recent items: those of their last N orders with items
 
   void bind(Options& o);
   void validate();  // throws ConfigError; fills the typed fields
@@ -82,6 +84,13 @@ PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_
 struct RulesResult {
   rules_job::PfpResult pfp;
   fpgrowth::RuleSet rules;
+  // Per local customer (rows of customer_id): how many recommendations; then the rows, flattened.
+  std::span<const std::uint64_t> customer_id;  // the slice's ids, lent by the job
+  std::vector<std::uint32_t> recommend_count;
+  std::vector<std::uint32_t> recommend_item;  // item ids
+  std::vector<double> recommend_score;
+  std::vector<std::uint64_t> recommend_rule;
+  std::uint64_t customers_recommended = 0;    // over all ranks
   std::vector<std::string> item_names;  // by item id ("" where the input has none)
   std::string item_kind;                // "product" or "category"
   double seconds = 0, seconds_rules = 0;
@@ -106,11 +115,16 @@ class RulesStage : public Stage {
   const RulesResult& result() const { return r_; }
 
  private:
+  void recommend(const Comm& comm);
   const RulesConfig& cfg_;
   std::optional<std::int32_t> as_of_cfg_;
   bool in_pipeline_;
   RulesResult r_;
   rules_job::Baskets baskets_;
+  // Per local customer: its baskets [basket_begin_[c], basket_begin_[c+1]), and the items of its
+  // last recent_orders orders (recent_[recent_begin_[c], recent_begin_[c+1])).
+  std::vector<std::uint64_t> basket_begin_{0}, recent_begin_{0};
+  std::vector<std::uint32_t> recent_;
   InputFile* file_ = nullptr;
   std::span<const std::uint64_t> order_offset_;
   std::int32_t as_of_day_ = 0;

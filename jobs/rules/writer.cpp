@@ -89,6 +89,12 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   results.write_replicated(layout::rules::kRuleLeverage, lev);
   results.write_replicated(layout::rules::kRuleConviction, conv);
 
+  results.write_column(layout::rules::kCustomerId, r.customer_id);
+  results.write_column(layout::rules::kRecommendCount, r.recommend_count);
+  results.write_rows(layout::rules::kRecommendItem, r.recommend_item);
+  results.write_rows(layout::rules::kRecommendScore, r.recommend_score);
+  results.write_rows(layout::rules::kRecommendRule, r.recommend_rule);
+
   const std::string itemsets_csv = out.temp_path("csv/itemsets.csv");
   const std::string rules_csv = out.temp_path("csv/rules.csv");
   if (!comm.is_root()) return;

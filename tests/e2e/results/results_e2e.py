@@ -81,11 +81,17 @@ def compare(label, path, must_have=(), must_lack=()):
     for k in sorted(set(have) & set(want)):
         kind, typ, length = have[k]
         wkind, wtyp, rows = want[k]
-        if wkind in ("column", "table", "strings"):
+        is_list = wkind == "rows"  # a flattened per-customer list: length = the sum of its count column
+        if wkind in ("column", "table", "strings", "rows"):
             wkind = "dataset"
         if (kind, typ) != (wkind, wtyp):
             bad.append(f"{k}: {kind} {typ}, the layout says {wkind} {wtyp}")
-        if rows and have[rows][2] != length:
+        if is_list:
+            with h5py.File(path) as f:
+                total = int(f[rows][()].sum())
+            if total != length:
+                bad.append(f"{k}: {length} rows, the sum of {rows} is {total}")
+        elif rows and have[rows][2] != length:
             bad.append(f"{k}: {length} rows, {rows} has {have[rows][2]}")
     bad += [f"{k}: expected for this job, absent from the layout's list" for k in must_have if k not in want]
     bad += [f"{k}: not expected for this job, yet in the layout's list" for k in must_lack if k in want]

@@ -141,8 +141,47 @@ def case_brute_force():
                 assert abs(float(r[key]) - v) <= 1e-8, f"seed {seed}: {key} {r[key]} vs {v}"
             conv = math.inf if z == x else (1 - y / n) / (1 - z / x)
             assert (r["conviction"] == "inf") if math.isinf(conv) else abs(float(r["conviction"]) - conv) <= 1e-5 * conv
+        check_recommendations(data, o)
         print(f"seed {seed}: {n} baskets at {ranks} rank(s), {len(got)} itemsets, {len(rules)} rules: as counted")
     print("PASS: itemsets, counts and rule measures equal the brute-force count")
+
+
+def check_recommendations(data, out_dir, top_n=5):
+    """/rules/recommend against a direct reading of docs/rules.md's rule from /rules/rules: for each
+    customer (here one basket each, so recent = bought = the basket), every rule with one consequent
+    item whose antecedent lies in the basket and whose consequent does not; per item the best
+    confidence x lift (ties: the earlier rule); best first, ties by F-list position; top 5."""
+    with h5py.File(data) as fin:
+        offs, prods = fin["orders/item_offset"][()], fin["items/product_id"][()]
+        order_cust, cust_ids = fin["orders/customer_id"][()], fin["customers/customer_id"][()]
+    with h5py.File(os.path.join(out_dir, "results.h5")) as f:
+        g = f["rules"]
+        fl_rank = {int(i): r for r, i in enumerate(g["item_id"][()])}
+        ao, a, co, c = (g["rules/" + k][()] for k in ("antecedent_offset", "antecedent", "consequent_offset", "consequent"))
+        conf, lift = g["rules/confidence"][()], g["rules/lift"][()]
+        ids, cnt = g["customer_id"][()], g["recommend_count"][()]
+        item, score, rule = g["recommend/item"][()], g["recommend/score"][()], g["recommend/rule"][()]
+    assert list(ids) == list(cust_ids), "/rules/customer_id must list the input's customers in order"
+    items_of = {}
+    for o in range(len(order_cust)):
+        items_of.setdefault(int(order_cust[o]), set()).update(int(x) for x in prods[offs[o]:offs[o + 1]])
+    at = 0
+    for cid, k in zip(ids, cnt):
+        basket = items_of.get(int(cid), set())
+        best = {}
+        for r in range(len(conf)):
+            if co[r + 1] - co[r] != 1:
+                continue
+            ante, cons = {int(x) for x in a[ao[r]:ao[r + 1]]}, int(c[co[r]])
+            if ante <= basket and cons not in basket:
+                sc = float(conf[r]) * float(lift[r])
+                if cons not in best or sc > best[cons][0]:
+                    best[cons] = (sc, r)
+        want = sorted(best.items(), key=lambda kv: (-kv[1][0], fl_rank[kv[0]]))[:top_n]
+        got = [(int(item[at + i]), float(score[at + i]), int(rule[at + i])) for i in range(int(k))]
+        at += int(k)
+        assert got == [(it, sc, r) for it, (sc, r) in want], f"customer {cid}: {got} vs {want}"
+    assert at == len(item)
 
 
 def case_rank_invariance():
