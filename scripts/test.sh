@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Sets up (Debian packages), builds and runs the whole crmpi test suite with ctest:
-#   1. release build: unit tests, MPI tests at 1, 2 and 4 ranks, end-to-end tests (incl. Slurm);
-#   2. ASan + UBSan build: unit and MPI tests.
+#   1. release build (build/: RelWithDebInfo, -O2 -g1): unit tests, MPI tests at 1, 2 and 4 ranks,
+#      end-to-end tests (incl. Slurm);
+#   2. ASan + UBSan build (build-asan/: Debug, -O0 -g1): unit and MPI tests.
+# Both build with -g1 (scripts/build.sh --g1: line tables and function names, all the sanitizers'
+# stack traces need) rather than full -g, which only a debugger needs and costs compile time.
 # This is what CI runs (.ci/run). Exit status: 0 only if every test passed.
 # Tests that need the real data sets (../shared/data, next to the checkout) skip where they are
 # absent, and ctest lists them as skipped. Under CI=true they fail instead (tests/unit/shared_data.hpp
@@ -15,10 +18,10 @@ fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 start=$(date +%s)
 scripts/setup-deps.sh
-scripts/build.sh release
+scripts/build.sh release --g1
 echo "== release build: all tests"
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 900)
-scripts/build.sh asan
+scripts/build.sh asan --g1
 echo "== ASan + UBSan build: unit and MPI tests"
 (cd build-asan && ctest --output-on-failure -j"$(nproc)" -L "unit|mpi" --timeout 900)
 echo "test.sh: all suites passed in $(( $(date +%s) - start ))s"
