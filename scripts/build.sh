@@ -2,7 +2,9 @@
 # Configures and builds one crmpi build tree.
 # Usage: scripts/build.sh [release|asan] [--g1]
 #   release -> build/: RelWithDebInfo (-O2 -g), what the benchmarks and profiles in docs/ use;
-#   asan    -> build-asan/: Debug (-O0 -g) with ASan + UBSan.
+#   asan    -> build-asan/: Debug (-O0 -g) with ASan + UBSan, the executables of the unit and
+#              MPI tests only (target crmpi_unit_mpi_tests: what scripts/test.sh runs there);
+#              `cmake --build build-asan --target crmpi` adds the sanitized crmpi.
 #   --g1    debug info -g1 instead of -g: line tables and function names, enough for the
 #           sanitizers' stack traces and for backtraces, not for a debugger's view of variables.
 #           It takes about a fifth off the compile time; scripts/test.sh builds with it.
@@ -19,8 +21,9 @@ case "${2:-}" in
 esac
 jobs=$(nproc)
 case "$kind" in
-  release) dir=build; config=RelWithDebInfo; opt="-O2 $g -DNDEBUG"; flags=() ;;
-  asan)    dir=build-asan; config=Debug; opt="$g"; flags=(-DCRMPI_SANITIZE=ON -DCRMPI_BUILD_BENCH=OFF) ;;
+  release) dir=build; config=RelWithDebInfo; opt="-O2 $g -DNDEBUG"; flags=(); targets=() ;;
+  asan)    dir=build-asan; config=Debug; opt="$g"; flags=(-DCRMPI_SANITIZE=ON -DCRMPI_BUILD_BENCH=OFF)
+           targets=(--target crmpi_unit_mpi_tests) ;;
   *) echo "build.sh: unknown build kind '$kind' (release|asan)" >&2; exit 2 ;;
 esac
 upper=${config^^}
@@ -32,5 +35,9 @@ if [[ ! -f "$dir/CMakeCache.txt" ]]; then
 else
   cmake -S . -B "$dir" "${flags[@]}" -DCRMPI_EXCLUDE_AREAS= >/dev/null
 fi
-cmake --build "$dir" -j"$jobs"
-echo "build.sh: $kind build ready in $dir/ (crmpi: $dir/jobs/crmpi)"
+cmake --build "$dir" -j"$jobs" "${targets[@]}"
+if ((${#targets[@]})); then
+  echo "build.sh: $kind build ready in $dir/ (unit and MPI test executables)"
+else
+  echo "build.sh: $kind build ready in $dir/ (crmpi: $dir/jobs/crmpi)"
+fi

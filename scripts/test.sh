@@ -2,7 +2,8 @@
 # Sets up (Debian packages), builds and runs the whole crmpi test suite with ctest:
 #   1. release build (build/: RelWithDebInfo, -O2 -g1): unit tests, MPI tests at 1, 2 and 4 ranks,
 #      end-to-end tests (incl. Slurm);
-#   2. ASan + UBSan build (build-asan/: Debug, -O0 -g1): unit and MPI tests.
+#   2. ASan + UBSan build (build-asan/: Debug, -O0 -g1; only the unit and MPI test executables):
+#      unit and MPI tests.
 # Both build with -g1 (scripts/build.sh --g1: line tables and function names, all the sanitizers'
 # stack traces need) rather than full -g, which only a debugger needs and costs compile time.
 # This is what CI runs (.ci/run). Exit status: 0 only if every test passed.
