@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Sets up (Debian packages), builds and runs the whole crmpi test suite with ctest:
-#   1. release build: unit tests, MPI tests at 1, 2 and 4 ranks, end-to-end tests (incl. Slurm);
-#   2. ASan + UBSan build: unit and MPI tests.
+#   1. release build (build/: RelWithDebInfo, -O2 -g1): unit tests, MPI tests at 1, 2 and 4 ranks,
+#      end-to-end tests (incl. Slurm);
+#   2. ASan + UBSan build (build-asan/: Debug, -O0 -g1; only the unit and MPI test executables),
+#      built in the background at nice 19 while the release tests run: unit and MPI tests.
+# Both build with -g1 (scripts/build.sh --g1: line tables and function names, all the sanitizers'
+# stack traces need) rather than full -g, which only a debugger needs and costs compile time.
 # This is what CI runs (.ci/run). Exit status: 0 only if every test passed.
 # Tests that need the real data sets (../shared/data, next to the checkout) skip where they are
 # absent, and ctest lists them as skipped. Under CI=true they fail instead (tests/unit/shared_data.hpp
@@ -15,10 +19,30 @@ fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 start=$(date +%s)
 scripts/setup-deps.sh
-scripts/build.sh release
+scripts/build.sh release --g1
+
+# The ASan build runs while the release tests do, at nice 19: it only gets the CPU they leave
+# idle, and they leave most of it (the end-to-end tests run one at a time and mostly wait on MPI
+# start-up: a quarter to a third of two cores busy), so it is nearly done when they end instead of
+# starting then. In its own process group (setsid), so that a failing release suite stops it too.
+asan_log=$(mktemp /tmp/crmpi-asan-build.XXXXXX)
+setsid nice -n 19 scripts/build.sh asan --g1 >"$asan_log" 2>&1 &
+asan_pid=$!
+trap '[[ -n $asan_pid ]] && kill -- -"$asan_pid" 2>/dev/null; rm -f "$asan_log"' EXIT
+trap 'exit 130' INT TERM
+
 echo "== release build: all tests"
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 900)
-scripts/build.sh asan
+echo "== ASan + UBSan build (started with the release tests): finishing"
+asan_rc=0
+wait "$asan_pid" || asan_rc=$?
+asan_pid=
+if ((asan_rc != 0)); then
+  cat "$asan_log"
+  echo "test.sh: the ASan + UBSan build failed" >&2
+  exit 1
+fi
+tail -n 1 "$asan_log"
 echo "== ASan + UBSan build: unit and MPI tests"
 (cd build-asan && ctest --output-on-failure -j"$(nproc)" -L "unit|mpi" --timeout 900)
 echo "test.sh: all suites passed in $(( $(date +%s) - start ))s"

@@ -1,5 +1,6 @@
 #include "jobs/cli/options.hpp"
 
+#include <CLI/CLI.hpp>
 #include <toml++/toml.h>
 
 #include <filesystem>

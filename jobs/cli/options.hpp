@@ -6,11 +6,17 @@
 // this command does not know is an error (exit 78), as is a value of the wrong type.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+// CLI11 is declared, not included: this header reaches most of jobs/ through job_common.hpp, and
+// CLI/CLI.hpp (header-only, with static validator objects) cost every such file ~3 s of compile.
+// Code that calls CLI11 itself includes <CLI/CLI.hpp>.
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
 
 namespace crmpi {
 

@@ -1,4 +1,6 @@
 // `crmpi clv` options: binding, validation, derived settings.
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <optional>

@@ -1,4 +1,6 @@
 // `crmpi segment` / the [kmeans] table: binding, validation, the feature names.
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <string>

@@ -45,12 +45,16 @@ done
 
 # ---- helpers -------------------------------------------------------------------------------
 
+# The /proc scans below read with bash builtins (mapfile, read), not `cat`/`tr`: they look at
+# every process on the machine, and a fork per process made start and stop take seconds each.
+
 # True if pid $1 is alive and its command line is a Slurm daemon reading $CONF.
 is_our_daemon() {
-  local pid="$1" cmdline argv0
+  local pid="$1" cmdline argv0 argv=()
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   [[ -r "/proc/$pid/cmdline" ]] || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  { mapfile -d '' -t argv <"/proc/$pid/cmdline"; } 2>/dev/null || return 1
+  printf -v cmdline '%s ' "${argv[@]}"  # the NUL-separated arguments, each followed by a space
   argv0="${cmdline%% *}"; argv0="${argv0##*/}"
   [[ "$argv0" == slurmctld || "$argv0" == slurmd ]] && [[ "$cmdline" == *" -f $CONF "* ]]
 }
@@ -85,17 +89,17 @@ our_job_procs() {
   pid=$$
   while [[ -n "$pid" && "$pid" != 0 && -z "${keep[$pid]:-}" ]]; do
     keep[$pid]=1
-    rest="$(cat "/proc/$pid/stat" 2>/dev/null)" || break
+    { read -r rest <"/proc/$pid/stat"; } 2>/dev/null || break
     rest="${rest##*) }"; read -r _ pid _ <<<"$rest"
   done
   local roots=()
   for d in /proc/[0-9]*; do
     pid="${d#/proc/}"
-    rest="$(cat "$d/stat" 2>/dev/null)" || continue
+    { read -r rest <"$d/stat"; } 2>/dev/null || continue
     rest="${rest##*) }"; read -r _ ppid _ <<<"$rest"
     parent[$pid]="$ppid"
     [[ -n "${keep[$pid]:-}" ]] && continue
-    comm="$(cat "$d/comm" 2>/dev/null)" || continue
+    { read -r comm <"$d/comm"; } 2>/dev/null || continue
     if [[ "$comm" == slurmstepd ]]; then
       if { ls -l "$d/fd" || true; } 2>/dev/null | grep -q -- "$DIR/" \
          || env_of "$d" | grep -qx "SLURM_CONF=$CONF"; then
@@ -244,6 +248,10 @@ SlurmdLogFile=$DIR/log/slurmd.log
 SlurmctldDebug=info
 SlurmdDebug=info
 MailProg=/bin/true
+# sbatch --wait sleeps 2 s, then 8, then 32 s between polls of the job while the sleep is under
+# MinJobAge/2: with the default MinJobAge (300 s) a 12 s job makes it wait 42 s. At 5 it polls
+# every 2 s, and a finished job's record stays (5 s or more) until the next poll has seen it.
+MinJobAge=5
 EOF
   if [[ "$cpus" != "$(nproc)" ]]; then
     # The node declares more (or fewer) CPUs than the machine has: slurmd must trust slurm.conf.
