@@ -182,6 +182,11 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
   const std::uint64_t work_max = f.group_work.empty() ? 0 : *std::max_element(f.group_work.begin(), f.group_work.end());
   std::uint64_t work_sum = 0;
   for (auto w : f.group_work) work_sum += w;
+  const std::uint64_t sent_sum = comm.allreduce_sum<std::uint64_t>(f.sent_items),
+                      sent_max = comm.allreduce_max<std::uint64_t>(f.sent_items);
+  spdlog::info("rules: shuffle of the group-dependent baskets: {} item ranks sent in all, at most {} by one rank "
+               "({} bytes)",
+               sent_sum, sent_max, sent_max * sizeof(fpgrowth::Rank));
   spdlog::info("rules: {} baskets, min count {}, {} frequent items, {} frequent itemsets, {} rules in {:.2f}s "
                "(count {:.2f}s, shuffle {:.2f}s, mine {:.2f}s, gather {:.2f}s, rules {:.2f}s); {} groups, "
                "largest group {:.2f}x the mean estimated work",
