@@ -18,7 +18,9 @@ if [[ ${CI:-} == true && ! -d ../shared/data ]]; then
 fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 start=$(date +%s)
+at() { echo "$(( $(date +%s) - start ))s"; }  # time since the start, for the phase headers
 scripts/setup-deps.sh
+echo "== release build (at $(at))"
 scripts/build.sh release --g1
 
 # The ASan build runs while the release tests do, at nice 19: it only gets the CPU they leave
@@ -31,9 +33,9 @@ asan_pid=$!
 trap '[[ -n $asan_pid ]] && kill -- -"$asan_pid" 2>/dev/null; rm -f "$asan_log"' EXIT
 trap 'exit 130' INT TERM
 
-echo "== release build: all tests"
+echo "== release build: all tests (at $(at))"
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 900)
-echo "== ASan + UBSan build (started with the release tests): finishing"
+echo "== ASan + UBSan build (started with the release tests): finishing (at $(at))"
 asan_rc=0
 wait "$asan_pid" || asan_rc=$?
 asan_pid=
@@ -43,6 +45,6 @@ if ((asan_rc != 0)); then
   exit 1
 fi
 tail -n 1 "$asan_log"
-echo "== ASan + UBSan build: unit and MPI tests"
+echo "== ASan + UBSan build: unit and MPI tests (at $(at))"
 (cd build-asan && ctest --output-on-failure -j"$(nproc)" -L "unit|mpi" --timeout 900)
 echo "test.sh: all suites passed in $(( $(date +%s) - start ))s"
