@@ -518,6 +518,69 @@ inline constexpr Entry kRuleLeverage = table("/rules/rules/leverage", kFloat64, 
                                              "support - antecedent support x consequent support");
 inline constexpr Entry kRuleConviction = table("/rules/rules/conviction", kFloat64, "/rules/rules/count",
                                                "(1 - consequent support) / (1 - confidence); inf at confidence 1");
+// Per-segment rules (`crmpi run`; docs/rules.md "Per segment"): a row per segment of each
+// segmentation, and the rules mined within each, beside the same rule over all baskets.
+inline constexpr Entry kSegments = group(
+    "/rules/segments", "rules within each segment: RFM segments, k-means segments when that stage ran", When::kPipeline);
+inline constexpr Entry kSegmentMinCount = attr("/rules/segments", "segment_min_count", kInt64,
+                                               "--segment-min-count: in a segment, frequent needs this many baskets too",
+                                               When::kPipeline);
+inline constexpr Entry kSegmentSegmentation =
+    strings("/rules/segments/segmentation", "row s: the segmentation, rfm or kmeans", When::kPipeline);
+inline constexpr Entry kSegmentCode = table("/rules/segments/code", kUint32, "",
+                                            "row s: the segment's code in /rfm/segment or /kmeans/segment",
+                                            When::kPipeline);
+inline constexpr Entry kSegmentName = strings("/rules/segments/name", "row s: the segment's name", When::kPipeline);
+inline constexpr Entry kSegmentBaskets =
+    table("/rules/segments/baskets", kUint64, "/rules/segments/code", "baskets of the segment's customers", When::kPipeline);
+inline constexpr Entry kSegmentMinCountRow = table(
+    "/rules/segments/min_count", kUint64, "/rules/segments/code",
+    "the count threshold applied: max(ceil(min_support x baskets), --min-count, --segment-min-count)", When::kPipeline);
+inline constexpr Entry kSegmentItemsets =
+    table("/rules/segments/itemsets", kUint64, "/rules/segments/code",
+          "frequent itemsets in the segment (0 when not mined)", When::kPipeline);
+inline constexpr Entry kSegmentStatus = strings(
+    "/rules/segments/status", "row s: mined, no baskets, or over --max-itemsets N at min count M (the log suggests a support)",
+    When::kPipeline);
+inline constexpr Entry kSegmentRuleOffset =
+    table("/rules/segments/rule_offset", kUint64, "",
+          "segment row s's rules are rows [rule_offset[s], rule_offset[s+1]) of /rules/segments/rules", When::kPipeline);
+inline constexpr Entry kSegmentRules =
+    group("/rules/segments/rules", "the segments' rules, segment by segment, each in /rules/rules' order", When::kPipeline);
+inline constexpr Entry kSegAntecedentOffset =
+    table("/rules/segments/rules/antecedent_offset", kUint64, "",
+          "rule i's antecedent is antecedent[offset[i], offset[i+1])", When::kPipeline);
+inline constexpr Entry kSegAntecedent = table("/rules/segments/rules/antecedent", kUint32, "", "item ids", When::kPipeline);
+inline constexpr Entry kSegConsequentOffset =
+    table("/rules/segments/rules/consequent_offset", kUint64, "",
+          "rule i's consequent is consequent[offset[i], offset[i+1])", When::kPipeline);
+inline constexpr Entry kSegConsequent = table("/rules/segments/rules/consequent", kUint32, "", "item ids", When::kPipeline);
+inline constexpr Entry kSegRuleCount = table("/rules/segments/rules/count", kUint64, "",
+                                             "the segment's baskets holding antecedent and consequent", When::kPipeline);
+inline constexpr Entry kSegRuleSupport = table("/rules/segments/rules/support", kFloat64, "/rules/segments/rules/count",
+                                               "count / the segment's baskets", When::kPipeline);
+inline constexpr Entry kSegRuleConfidence =
+    table("/rules/segments/rules/confidence", kFloat64, "/rules/segments/rules/count",
+          "in the segment: count / antecedent count", When::kPipeline);
+inline constexpr Entry kSegRuleLift = table("/rules/segments/rules/lift", kFloat64, "/rules/segments/rules/count",
+                                            "in the segment: confidence / consequent support", When::kPipeline);
+inline constexpr Entry kSegRuleLeverage = table("/rules/segments/rules/leverage", kFloat64,
+                                                "/rules/segments/rules/count", "in the segment", When::kPipeline);
+inline constexpr Entry kSegRuleConviction =
+    table("/rules/segments/rules/conviction", kFloat64, "/rules/segments/rules/count",
+          "in the segment (+inf at confidence 1)", When::kPipeline);
+inline constexpr Entry kSegRuleOverallCount =
+    table("/rules/segments/rules/overall_count", kUint64, "/rules/segments/rules/count",
+          "all baskets holding antecedent and consequent (counted exactly, frequent overall or not)", When::kPipeline);
+inline constexpr Entry kSegRuleOverallSupport =
+    table("/rules/segments/rules/overall_support", kFloat64, "/rules/segments/rules/count",
+          "the same rule over all baskets: overall_count / baskets", When::kPipeline);
+inline constexpr Entry kSegRuleOverallConfidence =
+    table("/rules/segments/rules/overall_confidence", kFloat64, "/rules/segments/rules/count",
+          "the same rule over all baskets: its confidence", When::kPipeline);
+inline constexpr Entry kSegRuleOverallLift =
+    table("/rules/segments/rules/overall_lift", kFloat64, "/rules/segments/rules/count",
+          "the same rule over all baskets: its lift", When::kPipeline);
 }  // namespace rules
 
 // Every entry, in the order of the documentation.
@@ -727,6 +790,31 @@ inline constexpr const Entry* kEntries[] = {
     &rules::kRuleLift,
     &rules::kRuleLeverage,
     &rules::kRuleConviction,
+    &rules::kSegments,
+    &rules::kSegmentMinCount,
+    &rules::kSegmentSegmentation,
+    &rules::kSegmentCode,
+    &rules::kSegmentName,
+    &rules::kSegmentBaskets,
+    &rules::kSegmentMinCountRow,
+    &rules::kSegmentItemsets,
+    &rules::kSegmentStatus,
+    &rules::kSegmentRuleOffset,
+    &rules::kSegmentRules,
+    &rules::kSegAntecedentOffset,
+    &rules::kSegAntecedent,
+    &rules::kSegConsequentOffset,
+    &rules::kSegConsequent,
+    &rules::kSegRuleCount,
+    &rules::kSegRuleSupport,
+    &rules::kSegRuleConfidence,
+    &rules::kSegRuleLift,
+    &rules::kSegRuleLeverage,
+    &rules::kSegRuleConviction,
+    &rules::kSegRuleOverallCount,
+    &rules::kSegRuleOverallSupport,
+    &rules::kSegRuleOverallConfidence,
+    &rules::kSegRuleOverallLift,
 };
 
 // ---- concrete objects ---------------------------------------------------------------------------

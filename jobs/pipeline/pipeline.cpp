@@ -66,6 +66,8 @@ void SegmentConfig::validate() {
 }
 
 int run_rules_command(const JobContext& ctx, const CommonConfig& common, const RulesConfig& cfg) {
+  if (cfg.segments_rfm || cfg.segments_kmeans)
+    throw ConfigError("--by-segment " + cfg.segments + ": per-segment rules need the segments of the same run: use `crmpi run`");
   RulesStage rules(cfg, std::nullopt, false);
   run_stages(ctx, common, {&rules}, StageRunOptions{.skip_is_error = true, .record_stages = false});
   return 0;

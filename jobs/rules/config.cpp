@@ -24,6 +24,11 @@ void RulesConfig::bind(Options& o) {
   o.bind("rules", "recommend", recommend, "cross-sell recommendations per customer (0: none)");
   o.bind("rules", "recent-orders", recent_orders,
          "a customer's recent items, which rules' antecedents must lie in: those of their last N orders");
+  o.bind("rules", "by-segment", segments,
+         "crmpi run: rules within each segment of these segmentations too: auto (those that ran), none, rfm, "
+         "kmeans or rfm,kmeans");
+  o.bind("rules", "segment-min-count", segment_min_count,
+         "per-segment rules: frequent in a segment needs at least this many of its baskets too");
 }
 
 void RulesConfig::validate() {
@@ -45,6 +50,13 @@ void RulesConfig::validate() {
     throw ConfigError("--baskets must be order or customer, got '" + baskets + "'");
   if (recommend < 0 || recommend > 1000) throw ConfigError("--recommend must be in 0..1000, got " + std::to_string(recommend));
   if (recent_orders < 1) throw ConfigError("--recent-orders must be >= 1, got " + std::to_string(recent_orders));
+  if (segment_min_count < 1)
+    throw ConfigError("--segment-min-count must be >= 1, got " + std::to_string(segment_min_count));
+  segments_auto = segments == "auto";
+  segments_rfm = segments == "rfm" || segments == "rfm,kmeans" || segments == "kmeans,rfm";
+  segments_kmeans = segments == "kmeans" || segments == "rfm,kmeans" || segments == "kmeans,rfm";
+  if (!segments_auto && !segments_rfm && !segments_kmeans && segments != "none")
+    throw ConfigError("--by-segment must be auto, none, rfm, kmeans or rfm,kmeans, got '" + segments + "'");
   by_category = level == "category";
   by_customer = baskets == "customer";
 }

@@ -19,8 +19,7 @@
 #include "comm/shuffle.hpp"
 #include "jobs/common/job_common.hpp"
 #include "jobs/common/log.hpp"
-#include "jobs/rules/rules_stage.hpp"
-#include "kernels/common/errors.hpp"
+#include "jobs/rules/pfp.hpp"
 #include "kernels/fpgrowth/groups.hpp"
 #include "kernels/fpgrowth/mine.hpp"
 #include "kernels/fpgrowth/transactions.hpp"
@@ -39,12 +38,14 @@ struct Shipped {
   std::uint64_t length, start;
 };
 
-// The support at which at most `cap` of the found itemsets would remain: the cap-th largest count
-// plus one, as a fraction of the baskets.
+// The support at which at most `cap` of the found itemsets would remain: the (cap + 1)-th largest
+// count plus one, as a fraction of the baskets. When the mining stopped early (no more than `cap`
+// found), the smallest count found plus one: a lower bound on what is needed.
 double support_under_cap(std::vector<Count> counts, std::uint64_t cap, Count baskets) {
-  if (counts.size() <= cap || baskets == 0) return 1.0;
-  std::nth_element(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(cap), counts.end(), std::greater<>());
-  return static_cast<double>(counts[cap] + 1) / static_cast<double>(baskets);
+  if (counts.empty() || baskets == 0) return 1.0;
+  const std::size_t at = std::min<std::size_t>(cap, counts.size() - 1);
+  std::nth_element(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(at), counts.end(), std::greater<>());
+  return std::min(1.0, static_cast<double>(counts[at] + 1) / static_cast<double>(baskets));
 }
 
 }  // namespace
@@ -150,12 +151,12 @@ PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_
   const bool truncated = comm.allreduce_or(mined.truncated);
   if (p.max_itemsets && (truncated || total > p.max_itemsets)) {
     const std::vector<Count> all_counts = comm.allgatherv(std::span<const Count>(mined.itemsets.counts));
-    const double suggest = support_under_cap(all_counts, p.max_itemsets, r.baskets);
-    throw CollectiveError(ConfigError(
-        "rules: more than --max-itemsets " + std::to_string(p.max_itemsets) + " frequent itemsets at min count " +
-        std::to_string(r.min_count) + " (" + (truncated ? "at least " : "") + std::to_string(total) +
-        " found before stopping); raise --min-support to about " + std::to_string(suggest) +
-        " or --max-itemsets, or set --max-length"));
+    r.over_cap = true;
+    r.found = total;
+    r.found_at_least = truncated;
+    r.suggested_support = support_under_cap(all_counts, p.max_itemsets, r.baskets);
+    r.seconds_gather = sw.seconds();
+    return r;
   }
   std::vector<std::uint64_t> lengths(mined.itemsets.size());
   for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = mined.itemsets[i].size();
@@ -171,6 +172,13 @@ PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_
   fpgrowth::sort_canonical(r.itemsets);
   r.seconds_gather = sw.seconds();
   return r;
+}
+
+std::string over_cap_message(const PfpResult& r, std::uint64_t max_itemsets) {
+  return "more than --max-itemsets " + std::to_string(max_itemsets) + " frequent itemsets at min count " +
+         std::to_string(r.min_count) + " (" + (r.found_at_least ? "at least " : "") + std::to_string(r.found) +
+         " found before stopping); raise --min-support to about " + std::to_string(r.suggested_support) +
+         " or --max-itemsets, or set --max-length";
 }
 
 }  // namespace crmpi::rules_job

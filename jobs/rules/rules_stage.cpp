@@ -8,6 +8,8 @@
 
 #include "io/schema.hpp"
 #include "jobs/common/log.hpp"
+#include "jobs/kmeans/kmeans_stage.hpp"
+#include "jobs/rfm/rfm_stage.hpp"
 #include "kernels/common/errors.hpp"
 #include "kernels/fpgrowth/recommend.hpp"
 
@@ -129,7 +131,38 @@ void RulesStage::recommend(const Comm& comm) {
   r_.customers_recommended = comm.allreduce_sum<std::uint64_t>(recommended);
 }
 
-std::optional<std::string> RulesStage::compute(const StageInput& in, const EarlierStages&) {
+// Rules within each segment of the segmentations asked for that ran (docs/rules.md, "Per segment").
+void RulesStage::mine_segments(const Comm& comm, const EarlierStages& earlier, const rules_job::SegmentParams& sp) {
+  const RfmStage* rfm = earlier.find<RfmStage>();
+  const KmeansStage* km = earlier.find<KmeansStage>();
+  std::vector<rules_job::Segmentation> list;
+  std::vector<std::uint32_t> rfm_code;
+  if (cfg_.segments_auto || cfg_.segments_rfm) {
+    if (rfm) {
+      rfm_code.assign(rfm->result().segment.begin(), rfm->result().segment.end());
+      list.push_back({"rfm", rfm_code, rfm->result().segments.names});
+    } else if (cfg_.segments_rfm && comm.is_root()) {
+      spdlog::warn("rules: per-segment rules by rfm asked for, but the rfm stage did not run");
+    }
+  }
+  if (cfg_.segments_auto || cfg_.segments_kmeans) {
+    if (km) {
+      list.push_back({"kmeans", km->result().segment, km->result().profile.names});
+    } else if (cfg_.segments_kmeans && comm.is_root()) {
+      spdlog::warn("rules: per-segment rules by kmeans asked for, but the kmeans stage did not run (see its log line)");
+    }
+  }
+  if (list.empty()) return;
+  r_.segments = rules_job::mine_segments(comm, baskets_, basket_begin_, list, id_space_, r_.pfp, sp);
+  const auto& s = r_.segments;
+  std::uint64_t mined = 0;
+  for (const auto& st : s.status) mined += st == "mined";
+  spdlog::info("rules: per segment: {} segments mined of {}, {} rules in {:.2f}s; their overall counts in {:.2f}s "
+               "({} itemsets counted over all baskets, the rest frequent overall)",
+               mined, s.segments(), s.rules(), s.seconds_mine, s.seconds_overall, s.counted_apart);
+}
+
+std::optional<std::string> RulesStage::compute(const StageInput& in, const EarlierStages& earlier) {
   Stopwatch sw;
   const Comm& comm = in.comm();
   if (!pass_problem_.empty()) {
@@ -149,6 +182,7 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
                                .max_length = static_cast<std::uint32_t>(cfg_.max_length),
                                .max_itemsets = static_cast<std::uint64_t>(cfg_.max_itemsets)};
   r_.pfp = rules_job::parallel_fpgrowth(comm, baskets_, id_space_, p);
+  if (r_.pfp.over_cap) throw CollectiveError(ConfigError("rules: " + rules_job::over_cap_message(r_.pfp, p.max_itemsets)));
   if (r_.pfp.baskets == 0) {
     const std::string why = "rules: no basket (no order with items by the as-of day)";
     if (in_pipeline_) return why;
@@ -165,9 +199,12 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
   r_.seconds_rules = sr.seconds();
   Stopwatch sc;
   recommend(comm);
+  spdlog::info("rules: cross-sell recommendations for {} customers in {:.2f}s", r_.customers_recommended, sc.seconds());
+  rules_job::PfpParams sp = p;
+  sp.min_count = std::max<fpgrowth::Count>(p.min_count, static_cast<fpgrowth::Count>(cfg_.segment_min_count));
+  mine_segments(comm, earlier, {.pfp = sp, .rules = rp});
   baskets_ = {};
   recent_ = {};
-  spdlog::info("rules: cross-sell recommendations for {} customers in {:.2f}s", r_.customers_recommended, sc.seconds());
 
   // Item names: categories by their dictionary; products by name, else by key, else none.
   r_.item_kind = cfg_.by_category ? "category" : "product";
@@ -197,13 +234,14 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
 }
 
 void RulesStage::write(const StageInput& in, ResultsFile& results, OutputSet& out) const {
-  write_rules(in.comm(), results, out, r_, cfg_);
+  write_rules(in.comm(), results, out, r_, cfg_, in_pipeline_);
 }
 
 void RulesStage::report(const StageInput& in) const {
   if (!in.comm().is_root()) return;
-  spdlog::info("rules: results in {}/results.h5 (/rules) and {}/csv/itemsets.csv, {}/csv/rules.csv", in.common.out,
-               in.common.out, in.common.out);
+  spdlog::info("rules: results in {}/results.h5 (/rules) and {}/csv/itemsets.csv, {}/csv/rules.csv{}", in.common.out,
+               in.common.out, in.common.out,
+               in_pipeline_ ? ", " + in.common.out + "/csv/segment_rules.csv (per segment)" : std::string());
 }
 
 }  // namespace crmpi

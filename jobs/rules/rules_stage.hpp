@@ -5,8 +5,9 @@
 //   pfp.cpp          parallel FP-growth (PFP, Li et al. 2008): counts reduced, F-list, groups
 //                    balanced by estimated work, group-dependent baskets shuffled, each rank mining
 //                    its group; no I/O, so the MPI tests run this very code at any rank count
+//   segments.cpp     the same within each RFM / k-means segment, beside the rules over all baskets
 //   rules_stage.cpp  the baskets on the single pass over the orders, then the above and the rules
-//   writer.cpp       /rules in results.h5, csv/itemsets.csv and csv/rules.csv
+//   writer.cpp       /rules in results.h5, csv/itemsets.csv and csv/rules.csv (and the segments')
 #pragma once
 
 #include <cstdint>
@@ -16,8 +17,8 @@
 
 #include "comm/comm.hpp"
 #include "jobs/common/stage.hpp"
-#include "kernels/fpgrowth/flist.hpp"
-#include "kernels/fpgrowth/itemsets.hpp"
+#include "jobs/rules/pfp.hpp"
+#include "jobs/rules/segments.hpp"
 #include "kernels/fpgrowth/rules.hpp"
 
 namespace crmpi {
@@ -38,48 +39,19 @@ struct RulesConfig {
   std::string baskets = "order";  // order | customer
   std::int64_t recommend = 5;      // cross-sell recommendations per customer; 0: none
   std::int64_t recent_orders = 3;  // a customer's recent items: those of their last N orders with items
+  // Per-segment rules (`crmpi run`): auto = every segmentation that ran (rfm; kmeans), none, or a
+  // list "rfm", "kmeans", "rfm,kmeans" (each must have run).
+  std::string segments = "auto";  // --by-segment
+  std::int64_t segment_min_count = 10;  // in a segment, frequent: in at least this many baskets too
 
   void bind(Options& o);
   void validate();  // throws ConfigError; fills the typed fields
 
   // Typed, valid after validate().
   bool by_category = false, by_customer = false;
+  bool segments_auto = true, segments_rfm = false, segments_kmeans = false;
 };
 
-namespace rules_job {
-
-// A rank's baskets: item ids (product ids or category codes), basket b = ids[offsets[b], offsets[b+1]).
-struct Baskets {
-  std::vector<std::uint64_t> offsets{0};
-  std::vector<std::uint32_t> ids;
-  std::size_t size() const { return offsets.size() - 1; }
-};
-
-struct PfpParams {
-  double min_support = 0.01;
-  fpgrowth::Count min_count = 1;
-  std::uint32_t max_length = 0;
-  std::uint64_t max_itemsets = 0;  // 0: unlimited
-};
-
-struct PfpResult {
-  fpgrowth::Count baskets = 0;    // over all ranks
-  fpgrowth::Count min_count = 0;  // the threshold applied
-  fpgrowth::FList flist;          // the frequent items, the same on every rank
-  fpgrowth::Itemsets itemsets;    // every frequent itemset (F-list ranks), canonical order, on every rank
-  std::uint32_t groups = 0;
-  std::vector<fpgrowth::Count> group_work;  // estimated work per group (= per rank)
-  std::uint64_t sent_items = 0;             // group-dependent basket items this rank sent
-  std::uint64_t tree_transactions = 0;      // distinct transactions this rank mined (after merging)
-  double seconds_count = 0, seconds_shuffle = 0, seconds_mine = 0, seconds_gather = 0;
-};
-
-// Collective. id_space: item ids are below it on every rank. Throws CollectiveError(ConfigError)
-// when more than max_itemsets itemsets are frequent (the message has the count reached and a
-// support that would keep it under the cap).
-PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_t id_space, const PfpParams& p);
-
-}  // namespace rules_job
 
 struct RulesResult {
   rules_job::PfpResult pfp;
@@ -93,10 +65,13 @@ struct RulesResult {
   std::uint64_t customers_recommended = 0;    // over all ranks
   std::vector<std::string> item_names;  // by item id ("" where the input has none)
   std::string item_kind;                // "product" or "category"
+  rules_job::SegmentRules segments;     // per-segment rules (empty: none asked for or none ran)
   double seconds = 0, seconds_rules = 0;
 };
 
-void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const RulesResult& r, const RulesConfig& cfg);
+// in_pipeline: `crmpi run`, which writes the per-segment tables (empty when none was mined).
+void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const RulesResult& r, const RulesConfig& cfg,
+                 bool in_pipeline);
 
 class RulesStage : public Stage {
  public:
@@ -116,6 +91,7 @@ class RulesStage : public Stage {
 
  private:
   void recommend(const Comm& comm);
+  void mine_segments(const Comm& comm, const EarlierStages& earlier, const rules_job::SegmentParams& sp);
   const RulesConfig& cfg_;
   std::optional<std::int32_t> as_of_cfg_;
   bool in_pipeline_;

@@ -1,5 +1,5 @@
 // The rules stage's outputs: /rules in results.h5 (io/results_schema.hpp), csv/itemsets.csv and
-// csv/rules.csv. Itemsets and rules are the same on every rank (pfp.cpp gathers them): rank 0
+// csv/rules.csv; in `crmpi run`, /rules/segments, csv/rule_segments.csv and csv/segment_rules.csv. Itemsets and rules are the same on every rank (pfp.cpp gathers them): rank 0
 // writes the tables and the CSV files.
 #include <cmath>
 #include <string>
@@ -26,9 +26,84 @@ std::string join_names(std::span<const Rank> ranks, const fpgrowth::FList& flist
 
 std::string number_or_inf(double v) { return std::isinf(v) ? std::string("inf") : csv_number(v); }
 
+// Names by item id over an id span: the input's, else the id itself.
+std::string join_ids(std::span<const std::uint32_t> ids, const std::vector<std::string>& names) {
+  std::string s;
+  for (const std::uint32_t id : ids) {
+    if (!s.empty()) s += " | ";
+    s += names[id];
+  }
+  return s;
+}
+
+// /rules/segments and csv/segment_rules.csv, csv/rule_segments.csv (docs/rules.md, "Per segment").
+void write_segments(const Comm& comm, ResultsFile& results, OutputSet& out, const rules_job::SegmentRules& s,
+                    const RulesConfig& cfg, const std::vector<std::string>& names) {
+  results.write_attr_int(layout::rules::kSegmentMinCount, cfg.segment_min_count);
+  results.write_strings(layout::rules::kSegmentSegmentation, s.segmentation);
+  results.write_replicated(layout::rules::kSegmentCode, s.code);
+  results.write_strings(layout::rules::kSegmentName, s.name);
+  results.write_replicated(layout::rules::kSegmentBaskets, s.baskets);
+  results.write_replicated(layout::rules::kSegmentMinCountRow, s.min_count);
+  results.write_replicated(layout::rules::kSegmentItemsets, s.itemsets);
+  results.write_strings(layout::rules::kSegmentStatus, s.status);
+  results.write_replicated(layout::rules::kSegmentRuleOffset, s.rule_offset);
+  std::vector<double> sup, conf, lift, lev, conv, o_sup, o_conf, o_lift;
+  for (std::size_t i = 0; i < s.rules(); ++i) {
+    sup.push_back(s.metrics[i].support);
+    conf.push_back(s.metrics[i].confidence);
+    lift.push_back(s.metrics[i].lift);
+    lev.push_back(s.metrics[i].leverage);
+    conv.push_back(s.metrics[i].conviction);
+    o_sup.push_back(s.overall[i].support);
+    o_conf.push_back(s.overall[i].confidence);
+    o_lift.push_back(s.overall[i].lift);
+  }
+  results.write_replicated(layout::rules::kSegAntecedentOffset, s.antecedent_offset);
+  results.write_replicated(layout::rules::kSegAntecedent, s.antecedent);
+  results.write_replicated(layout::rules::kSegConsequentOffset, s.consequent_offset);
+  results.write_replicated(layout::rules::kSegConsequent, s.consequent);
+  results.write_replicated(layout::rules::kSegRuleCount, s.count);
+  results.write_replicated(layout::rules::kSegRuleSupport, sup);
+  results.write_replicated(layout::rules::kSegRuleConfidence, conf);
+  results.write_replicated(layout::rules::kSegRuleLift, lift);
+  results.write_replicated(layout::rules::kSegRuleLeverage, lev);
+  results.write_replicated(layout::rules::kSegRuleConviction, conv);
+  results.write_replicated(layout::rules::kSegRuleOverallCount, s.overall_count);
+  results.write_replicated(layout::rules::kSegRuleOverallSupport, o_sup);
+  results.write_replicated(layout::rules::kSegRuleOverallConfidence, o_conf);
+  results.write_replicated(layout::rules::kSegRuleOverallLift, o_lift);
+
+  const std::string segments_csv = out.temp_path("csv/rule_segments.csv");
+  const std::string rules_csv = out.temp_path("csv/segment_rules.csv");
+  if (!comm.is_root()) return;
+  CsvWriter sc(segments_csv, {"segmentation", "code", "segment", "baskets", "min_count", "itemsets", "rules", "status"});
+  for (std::size_t g = 0; g < s.segments(); ++g)
+    sc.row({s.segmentation[g], std::to_string(s.code[g]), s.name[g], std::to_string(s.baskets[g]),
+            std::to_string(s.min_count[g]), std::to_string(s.itemsets[g]),
+            std::to_string(s.rule_offset[g + 1] - s.rule_offset[g]), s.status[g]});
+  sc.close();
+  CsvWriter rc(rules_csv, {"segmentation", "segment", "antecedent", "consequent", "count", "support", "confidence",
+                           "lift", "overall_lift", "overall_confidence", "overall_count", "overall_support", "leverage",
+                           "conviction"});
+  for (std::size_t g = 0; g < s.segments(); ++g)
+    for (std::uint64_t i = s.rule_offset[g]; i < s.rule_offset[g + 1]; ++i) {
+      const std::span<const std::uint32_t> a(s.antecedent.data() + s.antecedent_offset[i],
+                                             s.antecedent_offset[i + 1] - s.antecedent_offset[i]);
+      const std::span<const std::uint32_t> c(s.consequent.data() + s.consequent_offset[i],
+                                             s.consequent_offset[i + 1] - s.consequent_offset[i]);
+      rc.row({s.segmentation[g], s.name[g], join_ids(a, names), join_ids(c, names), std::to_string(s.count[i]),
+              csv_number(sup[i], 9), csv_number(conf[i], 9), csv_number(lift[i], 9), csv_number(o_lift[i], 9),
+              csv_number(o_conf[i], 9), std::to_string(s.overall_count[i]), csv_number(o_sup[i], 9),
+              csv_number(lev[i], 9), number_or_inf(conv[i])});
+    }
+  rc.close();
+}
+
 }  // namespace
 
-void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const RulesResult& r, const RulesConfig& cfg) {
+void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const RulesResult& r, const RulesConfig& cfg,
+                 bool in_pipeline) {
   const auto& f = r.pfp;
   const auto& flist = f.flist;
   // Names by item id: the input's, else the id itself (no item is nameless in the outputs).
@@ -94,6 +169,8 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   results.write_rows(layout::rules::kRecommendItem, r.recommend_item);
   results.write_rows(layout::rules::kRecommendScore, r.recommend_score);
   results.write_rows(layout::rules::kRecommendRule, r.recommend_rule);
+
+  if (in_pipeline) write_segments(comm, results, out, r.segments, cfg, names);
 
   const std::string itemsets_csv = out.temp_path("csv/itemsets.csv");
   const std::string rules_csv = out.temp_path("csv/rules.csv");

@@ -2,7 +2,7 @@
 """End-to-end tests of the rules stage (`crmpi rules`, `crmpi run`; docs/rules.md).
 
 Usage: rules_e2e.py CASE --crmpi BIN --mpiexec MPIEXEC --workdir DIR
-Cases: spark, brute_force, rank_invariance, bad_config, groceries.
+Cases: spark, brute_force, rank_invariance, bad_config, groceries, segments.
 Exit 0 = pass, 77 = skipped (real data absent), anything else = failure. Under CI=true absent
 data is a failure (the rule of tests/unit/shared_data.hpp).
 
@@ -16,7 +16,11 @@ Where expected values come from:
 - groceries: the Groceries data (Hahsler et al., R package arules): 13,492 frequent itemsets, 157
   of them single items, at support 0.001 (issue 14), and the arules introduction's "set of 5668
   rules" at support 0.001, confidence 0.5;
-- rank_invariance: crmpi itself at 1 rank.
+- rank_invariance: crmpi itself at 1 rank;
+- segments: the per-segment rules of `crmpi run` against every subset (up to 3 items) of every
+  basket counted here, segment by segment and over all baskets, from the input's orders and the
+  run's own /rfm/segment and /kmeans/segment (the segmentation is the other stages' output; the
+  rules within it are what is checked); the rule measures from their textbook formulas.
 """
 import argparse
 import csv
@@ -211,7 +215,8 @@ def case_bad_config():
     data = ingest_baskets("spark", [b.split() for b in SPARK])
     bad = [["--min-support", "0"], ["--min-support", "1.5"], ["--min-confidence", "-0.1"], ["--min-count", "0"],
            ["--max-length", "-1"], ["--max-itemsets", "0"], ["--level", "brand"], ["--baskets", "week"],
-           ["--min-lift", "nan"], ["--top-per-antecedent", "-2"]]
+           ["--min-lift", "nan"], ["--top-per-antecedent", "-2"], ["--by-segment", "region"],
+           ["--segment-min-count", "0"], ["--by-segment", "rfm"]]
     for b in bad:
         out = crmpi(1, "rules", "--input", data, "--out", path("bad"), *b, expect=78)
         assert b[0] in out, f"{b}: the message does not name the option:\n{out}"
@@ -262,6 +267,107 @@ def case_groceries():
     print("PASS: Groceries at support 0.001: 13,492 itemsets, 157 items, 5668 rules at confidence 0.5")
 
 
+def subset_counts(baskets, max_len):
+    counts = {}
+    for b in baskets:
+        for k in range(1, min(len(b), max_len) + 1):
+            for sub in itertools.combinations(sorted(b), k):
+                counts[sub] = counts.get(sub, 0) + 1
+    return counts
+
+
+def case_segments():
+    """crmpi run on generated customers: /rules/segments and csv/segment_rules.csv recounted here."""
+    data = path("seg.h5")
+    crmpi(1, "generate", "--customers", "3000", "--seed", "5", "--out", data, "--log-level", "warn")
+    cfg = path("seg.toml")
+    cap = 250  # some segments have more itemsets than this, all baskets fewer (checked below)
+    with open(cfg, "w") as f:
+        f.write(f"[rules]\nmin-support = 0.005\nmin-confidence = 0.1\nmax-length = 3\nmax-itemsets = {cap}\n"
+                "segment-min-count = 12\n[kmeans]\nk = 5\n")
+    for n in (1, 2, 3, 4):
+        crmpi(n, "run", "--input", data, "--out", path(f"seg{n}"), "--config", cfg, "--chunk-rows", "5000",
+              "--log-level", "warn")
+    out = path("seg1")
+    with h5py.File(data) as fin:
+        offs, prods = fin["orders/item_offset"][()], fin["items/product_id"][()]
+        order_cust, day = fin["orders/customer_id"][()], fin["orders/day"][()]
+    with h5py.File(os.path.join(out, "results.h5")) as f:
+        as_of = int(f["rfm"].attrs["as_of_day"])
+        seg_of = {"rfm": dict(zip(f["rfm/customer_id"][()].tolist(), f["rfm/segment"][()].tolist())),
+                  "kmeans": dict(zip(f["rfm/customer_id"][()].tolist(), f["kmeans/segment"][()].tolist()))}
+        g = f["rules/segments"]
+        rule_offset = g["rule_offset"][()].tolist()
+        rows = list(zip([x.decode() for x in g["segmentation"][()]], g["code"][()].tolist(),
+                        g["baskets"][()].tolist(), g["min_count"][()].tolist(), g["itemsets"][()].tolist(),
+                        [x.decode() for x in g["status"][()]]))
+        assert len(rule_offset) == len(rows) + 1
+        r = g["rules"]
+        ao, a, co, c = (r[k][()].tolist() for k in ("antecedent_offset", "antecedent", "consequent_offset", "consequent"))
+        cols = {k: r[k][()].tolist() for k in ("count", "support", "confidence", "lift", "overall_count",
+                                               "overall_confidence", "overall_lift")}
+        n_all = int(f["rules"].attrs["baskets"])
+    # Baskets as the stage defines them (docs/rules.md): orders by as_of with items, items once.
+    baskets = []
+    for o in range(len(order_cust)):
+        if day[o] <= as_of and offs[o + 1] > offs[o]:
+            baskets.append((int(order_cust[o]), frozenset(int(x) for x in prods[offs[o]:offs[o + 1]])))
+    assert len(baskets) == n_all, f"{n_all} baskets in /rules, {len(baskets)} counted here"
+    overall = subset_counts([b for _, b in baskets], 3)
+    rfm_min = max(math.ceil(0.005 * n_all), 1)
+    assert sum(1 for v in overall.values() if v >= rfm_min) <= cap, "all baskets must stay under the cap"
+    over_cap = mined = 0
+    assert rule_offset[-1] == len(cols["count"])
+    for row, (segmentation, code, n_seg, min_count, n_itemsets, status) in enumerate(rows):
+        r0, r1 = rule_offset[row], rule_offset[row + 1]
+        mine = [b for cust, b in baskets if seg_of[segmentation][cust] == code]
+        assert n_seg == len(mine), f"{segmentation} {code}: {n_seg} baskets, {len(mine)} counted here"
+        if not mine:
+            assert status == "no baskets" and r1 == r0
+            continue
+        want_min = max(math.ceil(0.005 * len(mine)), 1, 12)
+        assert min_count == want_min, f"{segmentation} {code}: min count {min_count}, expected {want_min}"
+        counts = subset_counts(mine, 3)
+        frequent = {s: z for s, z in counts.items() if z >= want_min}
+        if len(frequent) > cap:
+            assert status == f"over --max-itemsets {cap} at min count {want_min}" and r1 == r0 and n_itemsets == 0, \
+                f"{segmentation} {code}: {status}"
+            over_cap += 1
+            continue
+        assert status == "mined" and n_itemsets == len(frequent), f"{segmentation} {code}: {n_itemsets} itemsets vs {len(frequent)}"
+        mined += 1
+        want = {}
+        for s_, z in frequent.items():
+            for cons in s_:
+                ante = tuple(x for x in s_ if x != cons)
+                if ante and z / counts[ante] >= 0.1:
+                    want[(ante, (cons,))] = z
+        got = {}
+        for i in range(r0, r1):
+            key = (tuple(sorted(a[ao[i]:ao[i + 1]])), tuple(c[co[i]:co[i + 1]]))
+            got[key] = i
+        assert set(got) == set(want), f"{segmentation} {code}: {len(got)} rules vs {len(want)} counted here"
+        for (ante, cons), i in got.items():
+            z, x, y = want[(ante, cons)], counts[ante], counts[cons]
+            zo, xo, yo = overall[tuple(sorted(ante + cons))], overall[ante], overall[cons]
+            n = len(mine)
+            assert cols["count"][i] == z and cols["overall_count"][i] == zo
+            for key, v in (("support", z / n), ("confidence", z / x), ("lift", z * n / (x * y)),
+                           ("overall_confidence", zo / xo), ("overall_lift", zo * n_all / (xo * yo))):
+                assert abs(cols[key][i] - v) <= 1e-9 * max(1, abs(v)), f"{segmentation} {code} rule {i}: {key}"
+    assert mined >= 6 and over_cap >= 1, f"the check needs mined and capped segments: {mined} mined, {over_cap} over"
+    for n in (2, 3, 4):
+        r_ = subprocess.run([sys.executable, H5COMPARE, os.path.join(out, "results.h5"),
+                             os.path.join(path(f"seg{n}"), "results.h5"), "/rules"], capture_output=True, text=True)
+        assert r_.returncode == 0, r_.stdout + r_.stderr
+        for name in ("rule_segments.csv", "segment_rules.csv"):
+            with open(os.path.join(out, "csv", name), "rb") as x, open(os.path.join(path(f"seg{n}"), "csv", name), "rb") as y:
+                assert x.read() == y.read(), f"csv/{name} differs at {n} ranks"
+    print(f"{len(rows)} segment rows: {mined} mined as counted here, {over_cap} over the cap of {cap}; "
+          f"{len(cols['count'])} rules; identical at 1-4 ranks")
+    print("PASS: per-segment itemsets, rules and overall measures equal the count here, at any rank count")
+
+
 def main():
     global args
     p = argparse.ArgumentParser()
@@ -273,7 +379,7 @@ def main():
     shutil.rmtree(args.workdir, ignore_errors=True)
     os.makedirs(args.workdir)
     cases = {"spark": case_spark, "brute_force": case_brute_force, "rank_invariance": case_rank_invariance,
-             "bad_config": case_bad_config, "groceries": case_groceries}
+             "bad_config": case_bad_config, "groceries": case_groceries, "segments": case_segments}
     rc = cases[args.case]() or 0
     if rc == 0:
         shutil.rmtree(args.workdir, ignore_errors=True)

@@ -1,0 +1,55 @@
+// Parallel FP-growth over the ranks' baskets (pfp.cpp has the phases). No I/O, so the MPI tests
+// and the per-segment runs (segments.hpp) call this very code.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "comm/comm.hpp"
+#include "kernels/fpgrowth/flist.hpp"
+#include "kernels/fpgrowth/itemsets.hpp"
+
+namespace crmpi {
+
+namespace rules_job {
+
+// A rank's baskets: item ids (product ids or category codes), basket b = ids[offsets[b], offsets[b+1]).
+struct Baskets {
+  std::vector<std::uint64_t> offsets{0};
+  std::vector<std::uint32_t> ids;
+  std::size_t size() const { return offsets.size() - 1; }
+};
+
+struct PfpParams {
+  double min_support = 0.01;
+  fpgrowth::Count min_count = 1;
+  std::uint32_t max_length = 0;
+  std::uint64_t max_itemsets = 0;  // 0: unlimited
+};
+
+struct PfpResult {
+  fpgrowth::Count baskets = 0;    // over all ranks
+  fpgrowth::Count min_count = 0;  // the threshold applied
+  fpgrowth::FList flist;          // the frequent items, the same on every rank
+  fpgrowth::Itemsets itemsets;    // every frequent itemset (F-list ranks), canonical order, on every rank
+  std::uint32_t groups = 0;
+  std::vector<fpgrowth::Count> group_work;  // estimated work per group (= per rank)
+  std::uint64_t sent_items = 0;             // group-dependent basket items this rank sent
+  std::uint64_t tree_transactions = 0;      // distinct transactions this rank mined (after merging)
+  double seconds_count = 0, seconds_shuffle = 0, seconds_mine = 0, seconds_gather = 0;
+  // More than max_itemsets itemsets were frequent: `itemsets` is empty, and these say how many
+  // were found (at least, when the mining stopped early) and a support that keeps under the cap.
+  bool over_cap = false, found_at_least = false;
+  std::uint64_t found = 0;
+  double suggested_support = 1;
+};
+
+// Collective. id_space: item ids are below it on every rank. Every rank returns the same result;
+// over_cap is the caller's to report (over_cap_message).
+PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_t id_space, const PfpParams& p);
+std::string over_cap_message(const PfpResult& r, std::uint64_t max_itemsets);
+
+}  // namespace rules_job
+
+}  // namespace crmpi

@@ -1,0 +1,174 @@
+// Per-segment rules (segments.hpp): for each segment, the rank's baskets of its customers go
+// through parallel_fpgrowth and make_rules exactly as all baskets do; then the overall counts of
+// every segment rule's itemsets: looked up among the overall frequent itemsets, and for the rest
+// counted over all baskets (kernels/fpgrowth/support_count.hpp) and summed across ranks.
+#include "jobs/rules/segments.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "jobs/common/log.hpp"
+#include "kernels/fpgrowth/itemsets.hpp"
+#include "kernels/fpgrowth/support_count.hpp"
+
+namespace crmpi::rules_job {
+
+namespace {
+
+using fpgrowth::Count;
+using fpgrowth::Rank;
+
+// The rank's baskets of the customers whose code is `code`.
+Baskets baskets_of(const Baskets& local, std::span<const std::uint64_t> basket_begin, std::span<const std::uint32_t> codes,
+                   std::uint32_t code) {
+  Baskets b;
+  const std::size_t customers = std::min(codes.size(), basket_begin.size() - 1);
+  for (std::size_t c = 0; c < customers; ++c) {
+    if (codes[c] != code) continue;
+    for (std::uint64_t k = basket_begin[c]; k < basket_begin[c + 1]; ++k) {
+      b.ids.insert(b.ids.end(), local.ids.begin() + static_cast<std::ptrdiff_t>(local.offsets[k]),
+                   local.ids.begin() + static_cast<std::ptrdiff_t>(local.offsets[k + 1]));
+      b.offsets.push_back(b.ids.size());
+    }
+  }
+  return b;
+}
+
+// The overall counts every segment rule needs: count(X u Y), count(X), count(Y) over all baskets.
+class OverallCounts {
+ public:
+  explicit OverallCounts(const PfpResult& overall) : overall_(overall), index_(overall.itemsets) {}
+
+  // A slot for the itemset (item ids); its count is known now when the itemset is frequent overall.
+  std::size_t slot(std::vector<std::uint32_t> ids) {
+    std::sort(ids.begin(), ids.end());
+    const auto [it, added] = slot_of_.emplace(ids, counts_.size());
+    if (!added) return it->second;
+    const std::optional<Count> known = lookup(ids);
+    counts_.push_back(known.value_or(0));
+    if (!known) {
+      apart_.push_back(it->second);
+      candidates_.add(ids);
+    }
+    return it->second;
+  }
+
+  // Counts the itemsets not frequent overall on the rank's baskets, summed across ranks.
+  void count_apart(const Comm& comm, const Baskets& local) {
+    std::vector<Count> c = fpgrowth::support_counts(local.offsets, local.ids, candidates_);
+    comm.allreduce_sum_inplace(std::span<Count>(c));
+    for (std::size_t i = 0; i < apart_.size(); ++i) counts_[apart_[i]] = c[i];
+  }
+  Count operator[](std::size_t slot) const { return counts_[slot]; }
+  std::size_t apart() const { return apart_.size(); }
+
+ private:
+  std::optional<Count> lookup(const std::vector<std::uint32_t>& ids) const {
+    std::vector<Rank> ranks;
+    for (const std::uint32_t id : ids) {
+      if (id >= overall_.flist.rank_of_id.size() || overall_.flist.rank_of_id[id] == fpgrowth::kNotFrequent)
+        return std::nullopt;
+      ranks.push_back(overall_.flist.rank_of_id[id]);
+    }
+    std::sort(ranks.begin(), ranks.end());
+    return index_.find(ranks);
+  }
+
+  const PfpResult& overall_;
+  fpgrowth::ItemsetIndex index_;
+  std::map<std::vector<std::uint32_t>, std::size_t> slot_of_;
+  std::vector<Count> counts_;
+  std::vector<std::size_t> apart_;  // slots counted over the baskets
+  fpgrowth::IdItemsets candidates_;
+};
+
+}  // namespace
+
+SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<const std::uint64_t> basket_begin,
+                           std::span<const Segmentation> segmentations, std::uint32_t id_space,
+                           const PfpResult& overall, const SegmentParams& p) {
+  SegmentRules out;
+  OverallCounts overall_counts(overall);
+  struct Slots {
+    std::size_t both, antecedent, consequent;
+  };
+  std::vector<Slots> slots;
+  Stopwatch sw;
+  for (const Segmentation& seg : segmentations) {
+    // Baskets per segment over all ranks: a segment without any is listed, not mined.
+    std::vector<std::uint64_t> per_code(seg.names.size(), 0);
+    const std::size_t customers = std::min(seg.code.size(), basket_begin.size() - 1);
+    for (std::size_t c = 0; c < customers; ++c)
+      if (seg.code[c] < per_code.size()) per_code[seg.code[c]] += basket_begin[c + 1] - basket_begin[c];
+    comm.allreduce_sum_inplace(std::span<std::uint64_t>(per_code));
+    for (std::uint32_t code = 0; code < per_code.size(); ++code) {
+      out.segmentation.push_back(seg.kind);
+      out.code.push_back(code);
+      out.name.push_back(seg.names[code]);
+      out.baskets.push_back(per_code[code]);
+      if (per_code[code] == 0) {
+        out.status.push_back("no baskets");
+        out.min_count.push_back(0);
+        out.itemsets.push_back(0);
+        out.rule_offset.push_back(out.rules());
+        continue;
+      }
+      const PfpResult r = parallel_fpgrowth(comm, baskets_of(local, basket_begin, seg.code, code), id_space, p.pfp);
+      out.min_count.push_back(r.min_count);
+      if (r.over_cap) {
+        // One segment past the cap does not stop the run. Its row says so; how many itemsets the
+        // groups found before stopping, and the support suggested from them, depend on the grouping
+        // (the rank count), so they go to the log, not to the outputs.
+        out.status.push_back("over --max-itemsets " + std::to_string(p.pfp.max_itemsets) + " at min count " +
+                             std::to_string(r.min_count));
+        out.itemsets.push_back(0);
+        out.rule_offset.push_back(out.rules());
+        if (comm.is_root())
+          spdlog::warn("rules: segment {} '{}' not mined: {}", seg.kind, seg.names[code], over_cap_message(r, p.pfp.max_itemsets));
+        continue;
+      }
+      out.status.push_back("mined");
+      out.itemsets.push_back(r.itemsets.size());
+      const fpgrowth::RuleSet rs = fpgrowth::make_rules(r.itemsets, r.baskets, p.rules);
+      std::vector<std::uint32_t> a, c, both;
+      for (std::size_t i = 0; i < rs.size(); ++i) {
+        a.clear();
+        c.clear();
+        for (const Rank x : rs.antecedent(i)) a.push_back(r.flist.ids[x]);
+        for (const Rank x : rs.consequent(i)) c.push_back(r.flist.ids[x]);
+        out.antecedent.insert(out.antecedent.end(), a.begin(), a.end());
+        out.consequent.insert(out.consequent.end(), c.begin(), c.end());
+        out.antecedent_offset.push_back(out.antecedent.size());
+        out.consequent_offset.push_back(out.consequent.size());
+        out.count.push_back(rs.rules[i].count);
+        out.metrics.push_back(rs.rules[i].metrics);
+        both = a;
+        both.insert(both.end(), c.begin(), c.end());
+        slots.push_back({overall_counts.slot(both), overall_counts.slot(a), overall_counts.slot(c)});
+      }
+      out.rule_offset.push_back(out.rules());
+      spdlog::debug("rules: segment {} '{}': {} baskets, min count {}, {} itemsets, {} rules", seg.kind,
+                    seg.names[code], r.baskets, r.min_count, r.itemsets.size(), rs.size());
+    }
+  }
+  out.seconds_mine = sw.seconds();
+
+  // The same rules over all baskets. A segment's baskets are among all baskets, so count(X u Y)
+  // there is at least the segment's (> 0): the measures are defined.
+  sw = Stopwatch();
+  overall_counts.count_apart(comm, local);
+  out.counted_apart = overall_counts.apart();
+  for (const Slots& s : slots) {
+    const Count z = overall_counts[s.both];
+    out.overall_count.push_back(z);
+    out.overall.push_back(fpgrowth::rule_metrics(overall.baskets, z, overall_counts[s.antecedent],
+                                                 overall_counts[s.consequent]));
+  }
+  out.seconds_overall = sw.seconds();
+  return out;
+}
+
+}  // namespace crmpi::rules_job
