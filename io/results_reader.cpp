@@ -83,14 +83,15 @@ bool ResultsReader::has_stage(rs::Part part) const {
   const rs::Entry& g = part == rs::Part::kRfm      ? rs::rfm::kGroup
                        : part == rs::Part::kClv    ? rs::clv::kGroup
                        : part == rs::Part::kKmeans ? rs::kmeans::kGroup
-                                                   : rs::rules::kGroup;
+                       : part == rs::Part::kRules  ? rs::rules::kGroup
+                                                   : rs::insights::kGroup;
   return h5::is_group(file_.id(), std::string(g.path));
 }
 
 std::vector<std::string> ResultsReader::stages() const {
   if (has(rs::root::kStagesRun)) return split(read_attr_string(rs::root::kStagesRun), ',');
   std::vector<std::string> out;
-  for (const rs::Part p : {rs::Part::kRfm, rs::Part::kClv, rs::Part::kKmeans, rs::Part::kRules})
+  for (const rs::Part p : {rs::Part::kRfm, rs::Part::kClv, rs::Part::kKmeans, rs::Part::kRules, rs::Part::kInsights})
     if (has_stage(p)) out.emplace_back(rs::part_name(p));
   return out;
 }

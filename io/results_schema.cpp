@@ -77,6 +77,7 @@ std::string_view part_name(Part p) {
     case Part::kClv: return "clv";
     case Part::kKmeans: return "kmeans";
     case Part::kRules: return "rules";
+    case Part::kInsights: return "insights";
   }
   return "?";
 }

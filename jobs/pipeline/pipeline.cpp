@@ -1,5 +1,6 @@
 #include "jobs/pipeline/pipeline.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "jobs/pipeline/run_stages.hpp"
@@ -11,7 +12,8 @@ namespace {
 
 // What rank 0 prints when the run is done: where the outputs are, and the headline figures.
 void print_summary(const CommonConfig& common, const StageRunSummary& run, const RfmResult& rfm,
-                   const KmeansResult& km, const RulesResult& rules, const std::string& currency, int ranks) {
+                   const KmeansResult& km, const RulesResult& rules, const InsightsResult& ins,
+                   const std::string& currency, int ranks) {
   std::uint64_t customers = 0;
   std::int64_t revenue = 0;
   for (std::size_t s = 0; s < rfm.seg_customers.size(); ++s) {
@@ -36,8 +38,52 @@ void print_summary(const CommonConfig& common, const StageRunSummary& run, const
                     static_cast<unsigned long long>(p.customers[s]), 100.0 * p.revenue_share[s]);
   }
   if (rules.pfp.baskets > 0) {  // the rules stage ran
-    std::printf("  rules: %llu baskets, %zu frequent itemsets, %zu rules\n",
+    std::printf("  rules: %llu baskets, %zu frequent itemsets, %zu rules",
                 static_cast<unsigned long long>(rules.pfp.baskets), rules.pfp.itemsets.size(), rules.rules.size());
+    if (rules.segments.segments() > 0) std::printf(", %zu within segments", rules.segments.rules());
+    std::printf("\n");
+    // The strongest three by lift (ties: the rule order).
+    std::vector<std::size_t> by_lift(rules.rules.size());
+    for (std::size_t i = 0; i < by_lift.size(); ++i) by_lift[i] = i;
+    std::stable_sort(by_lift.begin(), by_lift.end(), [&](std::size_t a, std::size_t b) {
+      return rules.rules.rules[a].metrics.lift > rules.rules.rules[b].metrics.lift;
+    });
+    auto side = [&](std::span<const fpgrowth::Rank> items) {
+      std::string s;
+      for (const auto r : items) {
+        const std::uint32_t id = rules.pfp.flist.ids[r];
+        s += (s.empty() ? "" : " + ") + (id < rules.item_names.size() && !rules.item_names[id].empty()
+                                              ? rules.item_names[id] : std::to_string(id));
+      }
+      return s;
+    };
+    for (std::size_t k = 0; k < std::min<std::size_t>(3, by_lift.size()); ++k) {
+      const auto i = by_lift[k];
+      std::printf("    %s -> %s  (confidence %.2f, lift %.2f)\n", side(rules.rules.antecedent(i)).c_str(),
+                  side(rules.rules.consequent(i)).c_str(), rules.rules.rules[i].metrics.confidence,
+                  rules.rules.rules[i].metrics.lift);
+    }
+  }
+  if (ins.has_clv) {  // churn and value, over the RFM grouping's rows (every customer once)
+    std::uint64_t scored = 0, at_risk = 0, valued = 0;
+    double churn = 0, value = 0, value_at_risk = 0;
+    for (std::size_t i = 0; i < ins.groups.size(); ++i) {
+      if (ins.groups.grouping[i] != "rfm" || ins.groups.scored[i] == 0) continue;
+      scored += ins.groups.scored[i];
+      at_risk += ins.groups.at_risk[i];
+      churn += ins.groups.churn_risk_mean[i] * static_cast<double>(ins.groups.scored[i]);
+      if (ins.has_clv_value) {
+        if (ins.groups.valued[i]) value += ins.groups.clv_mean[i] * static_cast<double>(ins.groups.valued[i]);
+        valued += ins.groups.valued[i];
+        value_at_risk += ins.groups.clv_at_risk[i];
+      }
+    }
+    std::printf("  churn (%s): expected churned share %.1f%%, %llu customers at risk", ins.clv_model.c_str(),
+                scored ? 100.0 * churn / static_cast<double>(scored) : 0.0, static_cast<unsigned long long>(at_risk));
+    if (ins.has_clv_value)
+      std::printf(", holding %.1f%% of expected CLV (mean CLV %.2f %s)", value > 0 ? 100.0 * value_at_risk / value : 0.0,
+                  valued ? value / static_cast<double>(valued) : 0.0, currency.c_str());
+    std::printf("\n");
   }
   for (const auto& s : run.skipped) std::printf("  skipped: %s\n", s.c_str());
 }
@@ -50,11 +96,14 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   ClvStage clv(cfg.clv);
   KmeansStage kmeans(cfg.kmeans, cfg.rfm, true);  // after clv: it clusters on P(alive) and CLV when clv ran
   RulesStage rules(cfg.rules, cfg.rfm.as_of_day, true);
-  const std::vector<Stage*> stages = {&rfm, &clv, &kmeans, &rules};
+  InsightsStage insights(cfg.insights, cfg.rfm.as_of_day);  // last: it reads every stage before it
+  const std::vector<Stage*> stages = {&rfm, &clv, &kmeans, &rules, &insights};
 
   const StageRunSummary run =
       run_stages(ctx, common, stages, StageRunOptions{.skip_is_error = false, .record_stages = true});
-  if (ctx.comm.is_root()) print_summary(common, run, rfm.result(), kmeans.result(), rules.result(), run.currency, ctx.comm.size());
+  if (ctx.comm.is_root())
+    print_summary(common, run, rfm.result(), kmeans.result(), rules.result(), insights.result(), run.currency,
+                  ctx.comm.size());
   return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "jobs/clv/clv_stage.hpp"
 #include "jobs/common/job_common.hpp"
+#include "jobs/insights/insights_stage.hpp"
 #include "jobs/kmeans/kmeans_stage.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
 #include "jobs/rules/rules_stage.hpp"
@@ -16,17 +17,20 @@ struct RunConfig {
   ClvConfig clv;
   KmeansConfig kmeans;
   RulesConfig rules;
+  InsightsConfig insights;
   void bind(Options& o) {
     rfm.bind(o);
     clv.bind(o);
     kmeans.bind(o);
     rules.bind(o);
+    insights.bind(o);
   }
   void validate() {
     rfm.validate();
     clv.validate();
     kmeans.validate();
     rules.validate();
+    insights.validate();
   }
 };
 

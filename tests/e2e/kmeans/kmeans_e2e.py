@@ -121,7 +121,7 @@ def case_rank_invariance():
     with h5py.File(run1) as f:
         stages = f.attrs["stages_run"]
         stages = stages.decode() if isinstance(stages, bytes) else stages
-        assert stages == "rfm,clv,kmeans,rules", stages
+        assert stages == "rfm,clv,kmeans,rules,insights", stages
         feats = f["kmeans"].attrs["features"]
         feats = feats.decode() if isinstance(feats, bytes) else feats
         assert feats == "recency,frequency,monetary,tenure,aov,p_alive,clv", feats

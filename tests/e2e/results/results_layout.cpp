@@ -42,7 +42,8 @@ void print_markdown() {
       {layout::Part::kRfm, "`/rfm` (`crmpi rfm`, `crmpi run`)"},
       {layout::Part::kClv, "`/clv` (`crmpi clv`, `crmpi run`)"},
       {layout::Part::kKmeans, "`/kmeans` (`crmpi segment`, `crmpi run`)"},
-      {layout::Part::kRules, "`/rules` (`crmpi rules`, `crmpi run`)"}};
+      {layout::Part::kRules, "`/rules` (`crmpi rules`, `crmpi run`)"},
+      {layout::Part::kInsights, "`/insights` (`crmpi run`)"}};
   for (const auto& [part, title] : parts) {
     std::printf("### %s\n\n| object | kind | type | rows | meaning | present |\n|---|---|---|---|---|---|\n",
                 title);
