@@ -24,12 +24,6 @@ struct RunKey {
   friend bool operator==(const RunKey& a, const RunKey& b) = default;
 };
 
-template <class Row>
-struct Keyed {
-  Row row;
-  std::uint64_t bucket;
-};
-
 std::uint64_t bits_of(double v) { return std::bit_cast<std::uint64_t>(v + 0.0); }  // -0.0 as 0.0
 
 // The rest of a row's key (everything but x), hashed: which bucket of its x it falls in.
@@ -44,91 +38,117 @@ bool key_less(const clv::Triple& a, const clv::Triple& b) { return std::tie(a.t_
 bool key_less(const clv::SpendPair& a, const clv::SpendPair& b) { return a.mean_spend < b.mean_spend; }
 
 template <class Row>
-SpreadTable<Row> spread(const Comm& comm, std::vector<Row>&& local, std::uint64_t run_customers) {
-  // 1. Customers per x over all ranks (x takes few values: distinct purchase days), hence each
-  //    x's number of buckets.
+bool row_less(const Row& a, const Row& b) {
+  return a.x < b.x || (a.x == b.x && key_less(a, b));
+}
+
+// The buckets of every x, agreed by all ranks: the customers with each x summed over the ranks,
+// ceil(customers / run_customers) buckets (at most kMaxRunsPerX).
+struct Buckets {
+  std::vector<double> x;             // every rank's distinct x, ascending
+  std::vector<std::uint64_t> count;  // buckets of x[i]
+  std::uint64_t of(double v) const {
+    return count[static_cast<std::size_t>(std::lower_bound(x.begin(), x.end(), v + 0.0) - x.begin())];
+  }
+};
+
+template <class Row>
+Buckets agree_buckets(const Comm& comm, const std::vector<Row>& local, std::uint64_t run_customers) {
+  Buckets b;
   std::vector<double> xs;
   for (const Row& r : local)
     if (xs.empty() || !(xs.back() == r.x)) xs.push_back(r.x + 0.0);
   std::sort(xs.begin(), xs.end());
   xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
-  std::vector<double> all_x = comm.allgatherv(std::span<const double>(xs));
-  std::sort(all_x.begin(), all_x.end());
-  all_x.erase(std::unique(all_x.begin(), all_x.end()), all_x.end());
-  auto x_at = [&](double x) {
-    return static_cast<std::size_t>(std::lower_bound(all_x.begin(), all_x.end(), x + 0.0) - all_x.begin());
-  };
-  std::vector<std::uint64_t> customers(all_x.size(), 0);
-  for (const Row& r : local) customers[x_at(r.x)] += r.count;
+  b.x = comm.allgatherv(std::span<const double>(xs));
+  std::sort(b.x.begin(), b.x.end());
+  b.x.erase(std::unique(b.x.begin(), b.x.end()), b.x.end());
+  std::vector<std::uint64_t> customers(b.x.size(), 0);
+  for (const Row& r : local)
+    customers[static_cast<std::size_t>(std::lower_bound(b.x.begin(), b.x.end(), r.x + 0.0) - b.x.begin())] += r.count;
   comm.allreduce_sum_inplace(std::span<std::uint64_t>(customers));
-  std::vector<std::uint64_t> buckets(all_x.size());
-  for (std::size_t i = 0; i < all_x.size(); ++i)
-    buckets[i] = std::clamp<std::uint64_t>((customers[i] + run_customers - 1) / run_customers, 1, kMaxRunsPerX);
+  b.count.resize(b.x.size());
+  for (std::size_t i = 0; i < b.x.size(); ++i)
+    b.count[i] = std::clamp<std::uint64_t>((customers[i] + run_customers - 1) / run_customers, 1, kMaxRunsPerX);
+  return b;
+}
 
-  // 2. Rows in run order (x, bucket, rest of the key): the collapsed rows come sorted by key, so a
-  //    stable counting sort by bucket within each x is enough; then every row to the rank owning
-  //    its run (sample sort by run key: a run never straddles two ranks), each rank's rows sorted
-  //    again (one sorted sequence per source).
-  auto run_key = [](const Keyed<Row>& k) { return RunKey{bits_of(k.row.x), k.bucket}; };
-  auto less = [&](const Keyed<Row>& a, const Keyed<Row>& b) {
-    const RunKey ka = run_key(a), kb = run_key(b);
-    if (ka < kb) return true;
-    if (kb < ka) return false;
-    return key_less(a.row, b.row);
-  };
-  std::vector<Keyed<Row>> keyed(local.size());
-  const bool sorted = std::is_sorted(local.begin(), local.end(), [](const Row& a, const Row& b) {
-    return a.x < b.x || (a.x == b.x && key_less(a, b));
-  });
-  {
-    std::vector<std::size_t> at;  // per bucket of the current x: next slot
-    for (std::size_t b = 0; b < local.size();) {
-      std::size_t e = b + 1;
-      while (e < local.size() && local[e].x == local[b].x) ++e;
-      const std::uint64_t nbx = buckets[x_at(local[b].x)], nb = sorted ? nbx : 1;
-      at.assign(nb + 1, 0);
-      std::vector<std::uint64_t> bucket_of(e - b);
-      for (std::size_t i = b; i < e; ++i) {
-        bucket_of[i - b] = rest_hash(local[i]) % nbx;
-        ++at[(sorted ? bucket_of[i - b] : 0) + 1];
-      }
-      for (std::size_t k = 1; k <= nb; ++k) at[k] += at[k - 1];
-      for (std::size_t i = b; i < e; ++i) {
-        Row row = local[i];
-        row.x += 0.0;
-        keyed[b + at[sorted ? bucket_of[i - b] : 0]++] = {row, bucket_of[i - b]};
-      }
-      b = e;
+// Rows sorted by (x, rest of the key) reordered, in place, into run order (x, bucket, rest of the
+// key): a stable counting sort by bucket within each x, through a scratch buffer of one x's rows.
+// bucket_of (optional) receives each row's bucket, run_end the ends of the non-empty runs.
+template <class Row>
+void order_by_run(std::vector<Row>& rows, const Buckets& buckets, std::vector<std::uint32_t>* bucket_of,
+                  std::vector<std::size_t>& run_end) {
+  std::vector<Row> scratch;
+  std::vector<std::uint32_t> bucket;
+  std::vector<std::size_t> at;
+  if (bucket_of) bucket_of->resize(rows.size());
+  run_end.clear();
+  for (std::size_t b = 0; b < rows.size();) {
+    std::size_t e = b + 1;
+    while (e < rows.size() && rows[e].x == rows[b].x) ++e;
+    const std::uint64_t nb = buckets.of(rows[b].x);
+    bucket.resize(e - b);
+    at.assign(nb + 1, 0);
+    for (std::size_t i = b; i < e; ++i) {
+      bucket[i - b] = static_cast<std::uint32_t>(rest_hash(rows[i]) % nb);
+      ++at[bucket[i - b] + 1];
     }
+    for (std::size_t k = 1; k <= nb; ++k) {
+      if (at[k] > 0) run_end.push_back(b + at[k - 1] + at[k]);  // bucket k - 1 is non-empty
+      at[k] += at[k - 1];
+    }
+    if (nb > 1) {
+      scratch.resize(e - b);
+      for (std::size_t i = b; i < e; ++i) scratch[at[bucket[i - b]]++] = rows[i];
+      std::copy(scratch.begin(), scratch.end(), rows.begin() + static_cast<std::ptrdiff_t>(b));
+    }
+    if (bucket_of) {
+      std::sort(bucket.begin(), bucket.end());  // the buckets in their new order
+      std::copy(bucket.begin(), bucket.end(), bucket_of->begin() + static_cast<std::ptrdiff_t>(b));
+    }
+    b = e;
   }
-  std::vector<Row>().swap(local);
-  if (!sorted) std::sort(keyed.begin(), keyed.end(), less);
-  if (comm.size() > 1) {
-    auto key_at = [&](std::size_t i) { return run_key(keyed[i]); };
-    const auto splitters = choose_splitters<RunKey>(comm, keyed.size(), key_at);
-    const auto counts = owner_counts<RunKey>(keyed.size(), key_at, splitters);
-    exchange_by_counts(comm, keyed, counts);
-    std::sort(keyed.begin(), keyed.end(), less);
-  }
+}
 
-  // 3. Equal keys (the same summary from several ranks) merged, runs cut where the run key changes.
+template <class Row>
+SpreadTable<Row> spread(const Comm& comm, std::vector<Row>&& local, std::uint64_t run_customers) {
+  // 1. Each x's number of buckets, agreed by all ranks.
+  const Buckets buckets = agree_buckets(comm, local, run_customers);
+  for (Row& r : local) r.x += 0.0;
+  if (!std::is_sorted(local.begin(), local.end(), row_less<Row>)) std::sort(local.begin(), local.end(), row_less<Row>);
+
+  // 2. Rows in run order, in place. With several ranks, every row then goes to the rank owning
+  //    its run (a sample sort by run key: a run never straddles two ranks), and what arrives is
+  //    put in run order again (the bucket is a function of the row: recomputed, not sent).
   SpreadTable<Row> out;
-  out.rows.reserve(keyed.size());
-  for (std::size_t i = 0; i < keyed.size(); ++i) {
-    const Row& row = keyed[i].row;
-    if (i > 0 && run_key(keyed[i]) == run_key(keyed[i - 1])) {
-      if (same_key(out.rows.back(), row)) {
-        out.rows.back().count += row.count;
+  if (comm.size() > 1) {
+    std::vector<std::uint32_t> bucket_of;
+    order_by_run(local, buckets, &bucket_of, out.run_end);
+    auto key_at = [&](std::size_t i) { return RunKey{bits_of(local[i].x), bucket_of[i]}; };
+    const auto splitters = choose_splitters<RunKey>(comm, local.size(), key_at);
+    const auto counts = owner_counts<RunKey>(local.size(), key_at, splitters);
+    std::vector<std::uint32_t>().swap(bucket_of);
+    exchange_by_counts(comm, local, counts);
+    std::sort(local.begin(), local.end(), row_less<Row>);
+  }
+  order_by_run(local, buckets, nullptr, out.run_end);
+
+  // 3. Equal keys (the same summary from several ranks, adjacent within a run) merged in place.
+  std::size_t kept = 0, begin = 0;
+  for (std::size_t& end : out.run_end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i > begin && same_key(local[kept - 1], local[i])) {
+        local[kept - 1].count += local[i].count;
         continue;
       }
-    } else if (i > 0) {
-      out.run_end.push_back(out.rows.size());
+      local[kept++] = local[i];
     }
-    out.rows.push_back(row);
+    begin = end;
+    end = kept;
   }
-  if (!out.rows.empty()) out.run_end.push_back(out.rows.size());
-  std::vector<Keyed<Row>>().swap(keyed);
-  out.rows.shrink_to_fit();
+  local.resize(kept);
+  out.rows = std::move(local);
   std::array<std::uint64_t, 3> totals{out.rows.size(), clv::total_count(out.rows), out.run_end.size()};
   comm.allreduce_sum_inplace(std::span<std::uint64_t>(totals));
   out.total_rows = totals[0];
