@@ -1,5 +1,6 @@
 #include "comm/exact_sum.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -48,6 +49,22 @@ std::vector<double> ExactSum::reduce(const Comm& comm, std::span<const ExactSum>
     out[i] = std::ldexp(static_cast<double>(total), -kFractionBits);
   }
   return out;
+}
+
+void allreduce_exact(const Comm& comm, std::span<WideSum> sums) {
+  if (comm.size() == 1 || sums.empty()) return;
+  constexpr std::size_t k = WideSum::kLimbs;
+  std::vector<std::int64_t> limbs(k * sums.size());
+  for (std::size_t i = 0; i < sums.size(); ++i) {
+    const WideSum::Limbs l = sums[i].limbs();
+    std::copy(l.begin(), l.end(), limbs.begin() + static_cast<std::ptrdiff_t>(k * i));
+  }
+  comm.allreduce_sum_inplace(std::span<std::int64_t>(limbs));
+  for (std::size_t i = 0; i < sums.size(); ++i) {
+    WideSum::Limbs l{};
+    std::copy_n(limbs.begin() + static_cast<std::ptrdiff_t>(k * i), k, l.begin());
+    sums[i] = WideSum::from_limbs(l);
+  }
 }
 
 }  // namespace crmpi

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "jobs/clv/clv_stage.hpp"
+#include "jobs/common/log.hpp"
 #include "jobs/generate/generate_command.hpp"
 #include "jobs/ingest/ingest_command.hpp"
 #include "jobs/pipeline/pipeline.hpp"
@@ -68,7 +69,11 @@ class GenerateCommand : public Subcommand {
     options_->apply_config_file(known_sections);
     config_.validate();
   }
-  int run(const JobContext& ctx) override { return run_generate_command(ctx.comm, config_, ctx.effective_config); }
+  int run(const JobContext& ctx) override {
+    const int rc = run_generate_command(ctx.comm, config_, ctx.effective_config);
+    log_memory_use(ctx.comm, "generate", ctx.baseline_rss, 0);  // no input slice
+    return rc;
+  }
   std::string log_level() const override { return config_.log_level; }
 
  private:

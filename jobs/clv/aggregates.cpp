@@ -15,52 +15,63 @@ namespace crmpi::clv_job {
 
 namespace {
 
-// Expected purchases of one summary row over each horizon (weights 1), Pareto/NBD closed form
-// (pareto_nbd.hpp) with P(alive) computed once for all horizons.
-void pareto_weekly(const clv::ParetoNbdParams& p, std::span<const clv::Triple> table, std::span<const double> horizons,
-                   std::vector<double>& totals) {
-  std::vector<double> x(table.size()), tx(table.size()), T(table.size()), alive(table.size());
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    x[i] = table[i].x;
-    tx[i] = table[i].t_x;
-    T[i] = table[i].T;
-  }
-  clv::pareto_nbd_p_alive(p, x, tx, T, alive);
-  totals.assign(horizons.size(), 0.0);
-  for (std::size_t k = 0; k < horizons.size(); ++k) {
+// Each run's sum over its rows of count x per-row value, in row order, added exactly: the totals
+// of a spread table, the same at any rank count (clv_stage.hpp: SpreadTable).
+void add_runs(const SpreadTable<clv::Triple>& table, std::span<const double> per_row, WideSum& total) {
+  std::size_t begin = 0;
+  for (const std::size_t end : table.run_end) {
     double sum = 0.0;
-    for (std::size_t i = 0; i < table.size(); ++i) {
-      const double lead = (p.r + x[i]) * (p.beta + T[i]) / (p.alpha + T[i]);
-      const double l = std::log1p(horizons[k] / (p.beta + T[i]));
-      const double shape = std::fabs(p.s - 1) < 1e-8 ? l : -std::expm1(-(p.s - 1) * l) / (p.s - 1);
-      sum += static_cast<double>(table[i].count) * lead * shape * alive[i];
-    }
-    totals[k] = sum;
+    for (std::size_t i = begin; i < end; ++i) sum += static_cast<double>(table.rows[i].count) * per_row[i];
+    total.add(sum);
+    begin = end;
   }
 }
 
-void bgnbd_weekly(const clv::BgNbdParams& p, clv::BgFamily family, std::span<const clv::Triple> table,
-                  std::span<const double> horizons, double time_grid, std::vector<double>& totals) {
-  std::vector<double> x(table.size()), tx(table.size()), T(table.size()), v(table.size());
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    x[i] = table[i].x;
-    tx[i] = table[i].t_x;
-    T[i] = table[i].T;
+struct Columns {
+  std::vector<double> x, tx, T;
+  explicit Columns(std::span<const clv::Triple> rows) : x(rows.size()), tx(rows.size()), T(rows.size()) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      x[i] = rows[i].x;
+      tx[i] = rows[i].t_x;
+      T[i] = rows[i].T;
+    }
   }
-  totals.assign(horizons.size(), 0.0);
+};
+
+// Expected purchases of the table's customers over each horizon (weights 1), Pareto/NBD closed
+// form (pareto_nbd.hpp) with P(alive) computed once for all horizons: this rank's runs.
+void pareto_weekly(const clv::ParetoNbdParams& p, const SpreadTable<clv::Triple>& table,
+                   std::span<const double> horizons, std::vector<WideSum>& totals) {
+  const Columns c(table.rows);
+  const std::size_t n = table.rows.size();
+  std::vector<double> alive(n), v(n);
+  clv::pareto_nbd_p_alive(p, c.x, c.tx, c.T, alive);
+  for (std::size_t k = 0; k < horizons.size(); ++k) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double lead = (p.r + c.x[i]) * (p.beta + c.T[i]) / (p.alpha + c.T[i]);
+      const double l = std::log1p(horizons[k] / (p.beta + c.T[i]));
+      const double shape = std::fabs(p.s - 1) < 1e-8 ? l : -std::expm1(-(p.s - 1) * l) / (p.s - 1);
+      v[i] = lead * shape * alive[i];
+    }
+    add_runs(table, v, totals[k]);
+  }
+}
+
+void bgnbd_weekly(const clv::BgNbdParams& p, clv::BgFamily family, const SpreadTable<clv::Triple>& table,
+                  std::span<const double> horizons, double time_grid, std::vector<WideSum>& totals) {
+  const Columns c(table.rows);
+  std::vector<double> v(table.rows.size());
   for (std::size_t k = 0; k < horizons.size(); ++k) {
     clv::BgNbdScorer scorer(p, {clv::HorizonSet{{horizons[k]}, {1.0}}}, family);
     scorer.set_time_grid(time_grid);  // the table is sorted by x first: the hashed cache would thrash
-    scorer.score(x, tx, T, v);
-    double sum = 0.0;
-    for (std::size_t i = 0; i < table.size(); ++i) sum += static_cast<double>(table[i].count) * v[i];
-    totals[k] = sum;
+    scorer.score(c.x, c.tx, c.T, v);
+    add_runs(table, v, totals[k]);
   }
 }
 
 }  // namespace
 
-void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table,
+void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, const SpreadTable<clv::Triple>& table,
                               SummaryPass& pass, ClvResult& r) {
   Stopwatch sw;
   const std::size_t n = r.x.size();
@@ -130,15 +141,15 @@ void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, std::span<
       ms.holdout_mae = s1[2 * m + 1] / cn;
       const double den = std::sqrt(s2[3 * m] * s2[3 * m + 1]);
       ms.holdout_correlation = den > 0 ? s2[3 * m + 2] / den : kNaN;
-      // Weekly expected cumulative purchases: on the global table, which only the root holds.
-      if (comm.is_root()) {
-        if (ms.model != ClvModel::kParetoNbd)  // BG/NBD or MBG/NBD
-          bgnbd_weekly(clv::bgnbd_params(ms.fit), bg_family(ms.model), table, week_horizons, per_unit,
-                       ms.weekly_expected_cumulative);
-        else
-          pareto_weekly(clv::pareto_nbd_params(ms.fit), table, week_horizons, ms.weekly_expected_cumulative);
-      }
-      comm.bcast(ms.weekly_expected_cumulative);
+      // Weekly expected cumulative purchases: over the spread table, each rank its runs.
+      std::vector<WideSum> weekly(week_horizons.size());
+      if (ms.model != ClvModel::kParetoNbd)  // BG/NBD or MBG/NBD
+        bgnbd_weekly(clv::bgnbd_params(ms.fit), bg_family(ms.model), table, week_horizons, per_unit, weekly);
+      else
+        pareto_weekly(clv::pareto_nbd_params(ms.fit), table, week_horizons, weekly);
+      allreduce_exact(comm, weekly);
+      ms.weekly_expected_cumulative.clear();
+      for (const WideSum& w : weekly) ms.weekly_expected_cumulative.push_back(w.value());
       spdlog::info("clv: holdout {} .. {} ({} weeks): {} predicted {:.1f} purchases, actual {}; MAE {:.4f}, corr {:.4f}",
                    format_iso_date(r.calibration_end + 1), format_iso_date(*r.holdout_end), pass.weeks, model_name(ms.model),
                    ms.holdout_predicted_total, r.holdout_actual_total, ms.holdout_mae, ms.holdout_correlation);

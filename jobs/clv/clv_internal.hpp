@@ -29,12 +29,12 @@ void begin_summaries(const StageInput& in, ClvResult& r, SummaryPass& pass);
 void summarize_chunk(const OrderChunk& chunk, SummaryPass& pass, ClvResult& r);
 void end_summaries(const Comm& comm, ClvResult& r);
 
-// 2. The global (x, t_x, T) table, on rank 0 only (summaries.cpp). Sets r.skipped when there are
-// too few customers to fit.
-std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r);
+// 2. The (x, t_x, T) table spread over the ranks (summaries.cpp; SpreadTable in clv_stage.hpp).
+// Sets r.skipped when there are too few customers to fit.
+SpreadTable<clv::Triple> build_spread_table(const Comm& comm, ClvResult& r);
 
-// 3. Fits on rank 0, broadcast (fits.cpp).
-void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table, ClvResult& r);
+// 3. Fits, every rank on its runs of the spread tables, the sums reduced exactly (fits.cpp).
+void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, const SpreadTable<clv::Triple>& table, ClvResult& r);
 void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r);
 
 // 4. Per-customer P(alive), churn risk, expected purchases, CLV, holdout predictions (scoring.cpp).
@@ -42,7 +42,7 @@ void score_customers(const Comm& comm, const ClvConfig& cfg, ClvResult& r);
 
 // 5. Lifecycle stages (primary model), exact aggregates, holdout metrics and weekly tracking
 // (aggregates.cpp).
-void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table,
+void lifecycle_and_aggregates(const Comm& comm, const ClvConfig& cfg, const SpreadTable<clv::Triple>& table,
                               SummaryPass& pass, ClvResult& r);
 
 }  // namespace crmpi::clv_job

@@ -1,5 +1,5 @@
 // The CLV stage: runs the steps of jobs/clv/ in order (clv_internal.hpp). Options:
-// config.cpp; global tables and broadcast fits: tables.cpp; summaries and the global table:
+// config.cpp; tables spread over the ranks: tables.cpp; summaries and the spread table:
 // summaries.cpp; fits: fits.cpp; per-customer scores: scoring.cpp; lifecycle and aggregates:
 // aggregates.cpp; output: writers.cpp.
 #include "jobs/clv/clv_stage.hpp"
@@ -35,10 +35,10 @@ std::optional<std::string> ClvStage::compute(const StageInput& in, const Earlier
     throw CollectiveError(ConfigError("--holdout-end " + format_iso_date(*r_.holdout_end) +
                                       " is after the input's as_of_day " + format_iso_date(as_of) +
                                       ": the holdout would have no data at its end"));
-  // 1. summaries (done on the pass); 2. global table; 3. fits; 4. per-customer scores;
+  // 1. summaries (done on the pass); 2. the spread table; 3. fits; 4. per-customer scores;
   // 5. lifecycle, aggregates.
   clv_job::end_summaries(comm, r_);
-  const std::vector<clv::Triple> table = clv_job::build_global_table(comm, r_);
+  const SpreadTable<clv::Triple> table = clv_job::build_spread_table(comm, r_);
   if (!r_.skipped.empty()) return r_.skipped;
   clv_job::fit_purchase_models(comm, cfg_, table, r_);
   clv_job::fit_spend_model(comm, cfg_, r_);

@@ -4,9 +4,14 @@
 //
 // Rank-count independence (the results are bit-identical at any number of ranks):
 //  - fits: each rank collapses its customers to a sorted (x, t_x, T) table with integer counts;
-//    the tables are gathered and merged into one globally sorted table (identical everywhere),
-//    rank 0 fits it and broadcasts the estimates as raw doubles. Same for Gamma-Gamma (x, zbar);
-//  - per-customer scores depend only on the customer and the (broadcast) parameters;
+//    the rows are shuffled so that each distinct summary lives on one rank with its total count,
+//    in runs (rows of one x, cut into buckets by a hash of the rest of the key) that do not
+//    depend on the rank count (spread_triples below). Every rank evaluates the likelihood, its
+//    gradient and Hessian on its own runs, each run summed in double and the runs exactly
+//    (192-bit fixed point, kernels/clv/likelihood_sums.hpp), the sums reduced exactly across
+//    ranks (comm/exact_sum.hpp: allreduce_exact); every rank runs the same optimiser on the same
+//    values. No rank holds more than its share of the table. Same for Gamma-Gamma (x, zbar);
+//  - per-customer scores depend only on the customer and the parameters;
 //  - aggregates over customers: integer counts by allreduce_sum; floating sums by ExactSum
 //    (every value rounded to a fixed point of 2^-24, summed exactly in 128-bit integers, the
 //    128-bit partial sums reduced as three 40-bit limbs with integer allreduce_sum): the sum of a
@@ -71,18 +76,30 @@ struct ClvConfig {
   clv::LifecycleThresholds thresholds() const;
 };
 
-// Deterministic global tables: every rank's rows collapsed, gathered on rank 0 and merged there
-// (sorted, unique; the same whatever the partition). Other ranks get an empty table: only the
-// root fits and computes table-wide figures, which it broadcasts, so no other rank holds more
-// than its own part.
-std::vector<clv::Triple> gather_triples(const Comm& comm, std::span<const clv::Triple> local);
-// Same, taking the local table: on one rank an already collapsed table is returned as is.
-std::vector<clv::Triple> gather_triples(const Comm& comm, std::vector<clv::Triple>&& local);
-std::vector<clv::SpendPair> gather_spend(const Comm& comm, std::vector<clv::SpendPair>&& local);
-// Rank 0 runs fit(), the result is broadcast (raw doubles, strings) to every rank.
-template <class Fit>
-clv::FitResult fit_on_root(const Comm& comm, Fit&& fit);
-void broadcast_fit(const Comm& comm, clv::FitResult& f);
+// A collapsed table spread over the ranks: every distinct key on exactly one rank with its total
+// count; this rank's rows sorted by run, then key. A run holds rows of one x: the rows of an x are
+// cut into buckets by a hash of the rest of the key (t_x and T; the mean spend), as many buckets
+// as the x's customers (all ranks) need at kRunCustomers a bucket, at most kMaxRunsPerX. Runs lie
+// whole on one rank (a sample sort by run key, comm/shuffle.hpp), so they, and the exact sums
+// over them, are the same at any rank count. Collective.
+inline constexpr std::uint64_t kRunCustomers = 4096;
+inline constexpr std::uint64_t kMaxRunsPerX = 65536;
+
+template <class Row>
+struct SpreadTable {
+  std::vector<Row> rows;            // this rank's, sorted by run, then key
+  std::vector<std::size_t> run_end;  // runs: [run_end[k-1], run_end[k])
+  std::uint64_t total_rows = 0, total_customers = 0, total_runs = 0;  // all ranks
+};
+// From this rank's collapsed rows (collapse_triples / collapse_spend). run_customers: the
+// customers a bucket is sized for (tests use small ones to get many runs).
+SpreadTable<clv::Triple> spread_triples(const Comm& comm, std::vector<clv::Triple>&& local,
+                                        std::uint64_t run_customers = kRunCustomers);
+SpreadTable<clv::SpendPair> spread_spend(const Comm& comm, std::vector<clv::SpendPair>&& local,
+                                         std::uint64_t run_customers = kRunCustomers);
+// The fits' reduction across the communicator's ranks (kernels/clv/fit.hpp): allreduce_exact.
+// The returned function refers to comm.
+clv::ReduceSums reduce_over(const Comm& comm);
 
 // Per-customer outputs that the scoring stage writes in full: resize() leaves them uninitialised
 // (zero-filling first is one more pass over memory touched for the first time).
@@ -95,7 +112,7 @@ struct ClvModelScores {
   // Holdout metrics (NaN without holdout) and weekly expected cumulative purchases.
   double holdout_mae = 0, holdout_correlation = 0, holdout_predicted_total = 0;
   std::vector<double> weekly_expected_cumulative;
-  double t_fit = 0, t_score = 0;  // seconds (fit: rank 0's fit + broadcast; score: this rank)
+  double t_fit = 0, t_score = 0;  // seconds (fit: the distributed fit; score: this rank)
 };
 
 struct ClvResult {
@@ -106,6 +123,7 @@ struct ClvResult {
   std::uint64_t calibration_customers = 0;  // customers with a purchase by calibration end
   std::uint64_t spend_customers = 0;        // rows of the Gamma-Gamma table (repeat, spend > 0)
   std::uint64_t triples = 0;                // distinct (x, t_x, T)
+  std::uint64_t triple_runs = 0;            // runs of the spread (x, t_x, T) table
   // This rank's customers.
   std::span<const std::uint64_t> customer_id;  // the slice's ids, lent by the job (not copied)
   std::vector<std::uint8_t> in_calibration;
@@ -127,7 +145,8 @@ struct ClvResult {
   std::vector<std::uint64_t> weekly_actual_cumulative;
   std::uint64_t holdout_actual_total = 0;
   std::vector<std::string> warnings;
-  // Seconds, for the bench: summary pass, collapse+gather+merge, Gamma-Gamma fit, aggregates.
+  // Seconds, for the bench: summary pass, collapse + shuffle (spread table), Gamma-Gamma fit
+  // (with its table's shuffle), aggregates.
   double t_summary = 0, t_collapse = 0, t_fit_gg = 0, t_aggregate = 0;
   std::string skipped;  // non-empty: too few customers to fit (nothing else is set)
 };
@@ -151,7 +170,7 @@ struct SummaryPass {
 };
 }  // namespace clv_job
 
-// The CLV stage: per-customer summaries on the single pass over the orders, then the global
+// The CLV stage: per-customer summaries on the single pass over the orders, then the spread
 // (x, t_x, T) table, fits, scores, lifecycle and aggregates (the files of jobs/clv/).
 class ClvStage : public Stage {
  public:
@@ -169,14 +188,5 @@ class ClvStage : public Stage {
   ClvResult r_;
   clv_job::SummaryPass pass_;
 };
-
-// ---- template implementation -------------------------------------------------------------------
-template <class Fit>
-clv::FitResult fit_on_root(const Comm& comm, Fit&& fit) {
-  clv::FitResult f;
-  if (comm.is_root()) f = fit();
-  broadcast_fit(comm, f);
-  return f;
-}
 
 }  // namespace crmpi

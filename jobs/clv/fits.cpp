@@ -1,5 +1,7 @@
-// `crmpi clv` stage 3: BG/NBD, Pareto/NBD and Gamma-Gamma fitted on rank 0 over the merged
-// global tables, results broadcast (rank-count independent: jobs/clv/clv_stage.hpp).
+// `crmpi clv` stage 3: BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma fitted over tables spread over
+// the ranks: every rank evaluates the likelihood on its own runs, the sums are reduced exactly,
+// every rank runs the same optimiser on the same values (rank-count independent:
+// jobs/clv/clv_stage.hpp, kernels/clv/fit.hpp).
 #include <spdlog/spdlog.h>
 
 #include <optional>
@@ -11,20 +13,22 @@
 
 namespace crmpi::clv_job {
 
-void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const clv::Triple> table, ClvResult& r) {
-  // The fits' index of the table, built once for both models (on the root, which alone holds
-  // the table; the first fit's time includes it).
+void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, const SpreadTable<clv::Triple>& table, ClvResult& r) {
+  // This rank's index of its runs, built once for every model (the first fit's time includes it).
   std::optional<clv::TripleIndex> index;
+  const clv::ReduceSums reduce = reduce_over(comm);
   for (const ClvModel model : cfg.model_list) {
     if (model == ClvModel::kGammaGamma) continue;
     const std::string m(model_name(model));
     ClvModelScores ms;
     ms.model = model;
     Stopwatch fs;
-    ms.fit = fit_on_root(comm, [&] {
-      if (!index) index.emplace(table);
-      if (ms.model == ClvModel::kBgNbd) return clv::fit_bgnbd(*index);
-      if (ms.model == ClvModel::kMbgNbd) return clv::fit_mbgnbd(*index);
+    if (!index) index.emplace(table.rows, table.run_end);
+    if (ms.model == ClvModel::kBgNbd) {
+      ms.fit = clv::fit_bgnbd(*index, reduce);
+    } else if (ms.model == ClvModel::kMbgNbd) {
+      ms.fit = clv::fit_mbgnbd(*index, reduce);
+    } else {
       // Pareto/NBD starts from the BG/NBD purchase-rate estimates when there are some (same
       // Gamma(r, alpha) rate model): fewer iterations, and line searches stay near the optimum.
       clv::FitOptions opt;
@@ -32,11 +36,12 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, std::span<const
         const auto& bg = r.models.front().fit;
         opt.start = {bg.estimates[0], bg.estimates[1], 1.0, bg.estimates[1]};
       }
-      return clv::fit_pareto_nbd(*index, opt);
-    });
+      ms.fit = clv::fit_pareto_nbd(*index, reduce, opt);
+    }
     ms.t_fit = fs.seconds();
-    spdlog::info("clv: {} fitted in {:.3f}s (+{:.3f}s collapse): LL {:.4f}, {} evaluations, {}", m, ms.t_fit,
-                 r.t_collapse, ms.fit.log_likelihood, ms.fit.iterations, ms.fit.converged ? "converged" : "NOT converged");
+    spdlog::info("clv: {} fitted in {:.3f}s (+{:.3f}s collapse and shuffle): LL {:.4f}, {} evaluations, {}", m,
+                 ms.t_fit, r.t_collapse, ms.fit.log_likelihood, ms.fit.iterations,
+                 ms.fit.converged ? "converged" : "NOT converged");
     if (!ms.fit.converged) r.warnings.push_back(m + ": fit did not converge: " + ms.fit.message);
     for (const auto& w : ms.fit.warnings) r.warnings.push_back(m + ": " + w);
     r.models.push_back(std::move(ms));
@@ -55,16 +60,16 @@ void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
   spend_rows.reserve(rows);
   for (std::size_t i = 0; i < r.x.size(); ++i)
     if (repeat_with_spend(i)) spend_rows.push_back({r.x[i], r.mean_spend[i], 1});
-  const std::vector<clv::SpendPair> st = gather_spend(comm, std::move(spend_rows));  // on rank 0 only
-  r.spend_customers = clv::total_count(st);
-  comm.bcast(r.spend_customers);
+  const SpreadTable<clv::SpendPair> st = spread_spend(comm, clv::collapse_spend(std::move(spend_rows)));
+  r.spend_customers = st.total_customers;
   if (r.spend_customers < kMinFitCustomers) {
     r.warnings.push_back("gamma_gamma: only " + std::to_string(r.spend_customers) +
                          " repeat customers with spend; not fitted, no CLV");
   } else {
-    r.gamma_gamma = fit_on_root(comm, [&] { return clv::fit_gamma_gamma(st); });
-    if (comm.is_root()) r.frequency_spend_correlation = clv::frequency_spend_correlation(st);
-    comm.bcast(r.frequency_spend_correlation);
+    const clv::SpendIndex index(st.rows, st.run_end);
+    const clv::ReduceSums reduce = reduce_over(comm);
+    r.gamma_gamma = clv::fit_gamma_gamma(index, reduce);
+    r.frequency_spend_correlation = clv::frequency_spend_correlation(index, reduce);
     if (!r.gamma_gamma->converged) r.warnings.push_back("gamma_gamma: fit did not converge: " + r.gamma_gamma->message);
     for (const auto& w : r.gamma_gamma->warnings) r.warnings.push_back("gamma_gamma: " + w);
   }

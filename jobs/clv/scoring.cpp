@@ -5,8 +5,8 @@
 // BG/NBD: one fused pass per customer (BgNbdScorer with up to three horizon sets): P(alive) costs
 // one exp (a ratio of two tabled powers for x < 32), the (x, T)-only numerators of E[Y(t)] come from a dense [T day][x]
 // table, so the customers need no sorting. The table is filled before the pass, in batches per x:
-// on one rank from its own customers' (x, T); on several, the ranks' (x, T) are gathered and each
-// rank fills a share of their union (values depend on (x, T) and the parameters only, computed by
+// on one rank from its own customers' (x, T); on several, the ranks agree on the union of their
+// (x, T) (presence flags, one allreduce) and each rank fills a share of it (values depend on (x, T) and the parameters only, computed by
 // the same code anywhere: the scores stay bit-identical), so no rank repeats nearly the whole
 // fill (distinct (x, T) saturate long before the customers do).
 // Pareto/NBD: the same fused pass over sets (pareto_nbd_score_sets): end terms per (x, day) summed
@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 
 #include "jobs/clv/clv_internal.hpp"
 #include "jobs/common/log.hpp"
@@ -76,9 +77,11 @@ void finish_block(const ClvResult& r, ClvModelScores& ms, std::size_t b, std::si
 }
 
 // Fills the scorer's dense table for every rank's customers: on one rank from its own keys; on
-// several, rank q fills the union's keys q, q + P, q + 2P, ... (strided rather than a contiguous
-// slice: the cost of a key grows with its series' length, which varies with x, and keys run x
-// by x), then every rank installs every value.
+// several, the union of every rank's keys is agreed as presence flags over [x][T step] (one
+// integer allreduce of (largest x + 1) x steps bytes, at most 256 x the days T spans: bounded by
+// the key space, whatever the numbers of ranks and customers), rank q fills the union's keys q, q + P, q + 2P, ... (strided rather than a
+// contiguous slice: the cost of a key grows with its series' length, which varies with x, and keys
+// run x by x), then every rank installs every value.
 void fill_bgnbd_table(const Comm& comm, clv::BgNbdScorer& scorer, const ClvResult& r) {
   using Key = clv::BgNbdScorer::GridKey;
   std::vector<Key> keys = scorer.grid_keys(r.x, r.T);
@@ -86,17 +89,20 @@ void fill_bgnbd_table(const Comm& comm, clv::BgNbdScorer& scorer, const ClvResul
     scorer.install(keys, scorer.grid_values(keys));
     return;
   }
-  std::vector<Key> all = comm.allgatherv(std::span<const Key>(keys));
-  // The union, the same sorted list on every rank: merge the ranks' sorted runs, drop repeats.
-  std::size_t run_end = 0;
-  while (run_end < all.size()) {
-    std::size_t next = run_end + 1;
-    while (next < all.size() && all[next - 1] < all[next]) ++next;
-    std::inplace_merge(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(run_end),
-                       all.begin() + static_cast<std::ptrdiff_t>(next));
-    run_end = next;
-  }
-  all.erase(std::unique(all.begin(), all.end()), all.end());
+  constexpr Key kStepMask = 0xFFFFFFFFu;  // a key is x << 32 | step (bgnbd.hpp)
+  std::array<std::uint64_t, 2> extent{0, 0};  // x values, steps
+  for (const Key k : keys) extent = {std::max<std::uint64_t>(extent[0], (k >> 32) + 1),
+                                     std::max<std::uint64_t>(extent[1], (k & kStepMask) + 1)};
+  comm.allreduce_max_inplace(std::span<std::uint64_t>(extent));
+  const std::uint64_t steps = extent[1];
+  std::vector<std::uint8_t> seen(extent[0] * steps, 0);
+  for (const Key k : keys) seen[(k >> 32) * steps + (k & kStepMask)] = 1;
+  comm.allreduce_max_inplace(std::span<std::uint8_t>(seen));
+  // The union in key order (x, then step), the same on every rank.
+  std::vector<Key> all;
+  for (std::uint64_t i = 0; i < seen.size(); ++i)
+    if (seen[i]) all.push_back((i / steps) << 32 | (i % steps));
+  std::vector<std::uint8_t>().swap(seen);
   const auto P = static_cast<std::size_t>(comm.size()), me = static_cast<std::size_t>(comm.rank());
   keys.clear();
   for (std::size_t k = me; k < all.size(); k += P) keys.push_back(all[k]);

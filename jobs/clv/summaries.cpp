@@ -1,5 +1,5 @@
 // `crmpi clv` steps 1-2: per-customer summaries on the single pass over the orders, then the
-// global (x, t_x, T) table: collapsed per rank, gathered, merged on rank 0.
+// (x, t_x, T) table: collapsed per rank, spread over the ranks in runs (tables.cpp).
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -77,13 +77,13 @@ void end_summaries(const Comm& comm, ClvResult& r) {
   r.customers = comm.allreduce_sum<std::uint64_t>(r.customer_id.size());
 }
 
-std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r) {
+SpreadTable<clv::Triple> build_spread_table(const Comm& comm, ClvResult& r) {
   Stopwatch sw;
   const std::size_t n = r.x.size();
   std::size_t in_calibration = 0;
   for (std::size_t i = 0; i < n; ++i) in_calibration += r.in_calibration[i] ? 1 : 0;
   // Columns of the calibration customers (the customers' own columns when that is all of them),
-  // collapsed from columns (8-byte keys sorted, no per-customer records), then gathered and merged.
+  // collapsed from columns (8-byte keys sorted, no per-customer records), then spread.
   std::vector<double> cx, ctx, cT;
   const bool all_in = in_calibration == n;
   if (!all_in) {
@@ -98,15 +98,15 @@ std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r) {
       ctx.push_back(r.t_x[i]);
       cT.push_back(r.T[i]);
     }
-  std::vector<clv::Triple> table = gather_triples(
-      comm, all_in ? clv::collapse_triples(r.x, r.t_x, r.T) : clv::collapse_triples(cx, ctx, cT));
+  std::vector<clv::Triple> local =
+      all_in ? clv::collapse_triples(r.x, r.t_x, r.T) : clv::collapse_triples(cx, ctx, cT);
   std::vector<double>().swap(cx);
   std::vector<double>().swap(ctx);
   std::vector<double>().swap(cT);
-  std::vector<std::uint64_t> counts{clv::total_count(table), table.size()};  // the root's table
-  comm.bcast(counts);
-  r.calibration_customers = counts[0];
-  r.triples = counts[1];
+  SpreadTable<clv::Triple> table = spread_triples(comm, std::move(local));
+  r.calibration_customers = table.total_customers;
+  r.triples = table.total_rows;
+  r.triple_runs = table.total_runs;
   r.t_collapse = sw.seconds();
   if (r.calibration_customers < kMinFitCustomers) {
     r.skipped = "clv: " + std::to_string(r.calibration_customers) + " customer(s) bought by the calibration end " +
@@ -114,9 +114,11 @@ std::vector<clv::Triple> build_global_table(const Comm& comm, ClvResult& r) {
                 " are needed to fit";
     return table;
   }
-  spdlog::info("clv: {} customers, {} with a purchase by {} -> {} distinct (x, t_x, T) ({:.3f}s)",
+  spdlog::info("clv: {} customers, {} with a purchase by {} -> {} distinct (x, t_x, T) in {} runs, {} of them on rank 0 "
+               "({:.3f}s)",
                human_count(static_cast<double>(r.customers)), human_count(static_cast<double>(r.calibration_customers)),
-               format_iso_date(r.calibration_end), human_count(static_cast<double>(r.triples)), r.t_collapse);
+               format_iso_date(r.calibration_end), human_count(static_cast<double>(r.triples)), r.triple_runs,
+               human_count(static_cast<double>(table.rows.size())), r.t_collapse);
 
   return table;
 }

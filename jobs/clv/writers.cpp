@@ -172,8 +172,9 @@ void write_clv(const Comm& comm, ResultsFile& results, OutputSet& out, const Clv
     results.write_attr_string(kCurrency, currency);
     results.write_attr_string(kWarnings, join(r.warnings, "; "));
     results.write_attr_string(kAggregation,
-                              "fits on the merged global (x, t_x, T) table; sums over customers exact "
-                              "(fixed point 2^-24, 128-bit): identical at any rank count (docs/clv.md)");
+                              "fits over the (x, t_x, T) table spread over the ranks in runs, likelihood sums "
+                              "exact (fixed point 2^-64, 192-bit); sums over customers exact (fixed point "
+                              "2^-24, 128-bit): identical at any rank count (docs/clv.md)");
   }
 
   const std::string models_csv = out.temp_path("csv/clv_models.csv");

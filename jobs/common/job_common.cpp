@@ -63,6 +63,8 @@ void fault_point(const Comm& comm, const char* stage) {
     throw IoError(std::string("injected fault at stage '") + stage + "' (CRMPI_FAULT_RANK/CRMPI_FAULT_STAGE)");
 }
 
+std::uint64_t slice_bytes(const Slice& s) { return s.customers() * (8 + 8 + 4) + s.orders() * (4 + 8); }
+
 Provenance make_provenance(const JobContext& ctx, const OpenedInput& in) {
   Provenance p;
   p.crmpi_version = version_string();

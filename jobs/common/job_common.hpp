@@ -56,6 +56,10 @@ OpenedInput open_and_validate(const JobContext& ctx, const CommonConfig& common)
 
 Provenance make_provenance(const JobContext& ctx, const OpenedInput& in);
 
+// The rank's slice as the stages read it: customer ids, order offsets and signup days, order days
+// and amounts (the memory log's yardstick, log_memory_use).
+std::uint64_t slice_bytes(const Slice& s);
+
 // Fault injection for the tests that prove one rank's failure ends the whole job promptly:
 // with CRMPI_FAULT_RANK=r and CRMPI_FAULT_STAGE=s in the environment, rank r throws an IoError
 // when it reaches stage s. Inert otherwise.

@@ -80,16 +80,22 @@ void log_memory_use(const Comm& comm, const char* stage, std::uint64_t baseline_
     std::uint64_t above, peak, slice;
   };
   const auto rows = comm.allgather(Row{above, peak, slice_bytes});
-  std::size_t worst = 0;
-  for (std::size_t r = 1; r < rows.size(); ++r)
-    if (rows[r].above > rows[worst].above) worst = r;
-  const auto& w = rows[worst];
   const double mib = 1024.0 * 1024.0;
-  spdlog::info("{}: memory on rank {} (largest): peak RSS {:.1f} MiB, {:.1f} MiB above the {:.1f} MiB baseline; "
-               "its slice of the data is {:.1f} MiB (ratio {:.2f})",
-               stage, worst, static_cast<double>(w.peak) / mib, static_cast<double>(w.above) / mib,
-               static_cast<double>(w.peak - w.above) / mib, static_cast<double>(w.slice) / mib,
-               w.slice ? static_cast<double>(w.above) / static_cast<double>(w.slice) : 0.0);
+  auto describe = [&](const Row& w) {
+    std::string s = fmt::format("peak RSS {:.1f} MiB, {:.1f} MiB above the {:.1f} MiB baseline",
+                                static_cast<double>(w.peak) / mib, static_cast<double>(w.above) / mib,
+                                static_cast<double>(w.peak - w.above) / mib);
+    if (w.slice > 0)
+      s += fmt::format("; its slice of the data is {:.1f} MiB (ratio {:.2f})", static_cast<double>(w.slice) / mib,
+                       static_cast<double>(w.above) / static_cast<double>(w.slice));
+    return s;
+  };
+  std::size_t worst = 0;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    spdlog::info("{}: memory on rank {}: {}", stage, r, describe(rows[r]));
+    if (rows[r].above > rows[worst].above) worst = r;
+  }
+  if (rows.size() > 1) spdlog::info("{}: memory on rank {} (largest): {}", stage, worst, describe(rows[worst]));
 }
 
 }  // namespace crmpi

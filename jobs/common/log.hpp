@@ -37,8 +37,10 @@ std::string human_count(double v);  // 12.3M, 4.5k
 std::uint64_t peak_rss_bytes();
 std::uint64_t current_rss_bytes();
 
-// Logs "memory: peak RSS above baseline vs the rank's slice of the data" for the largest rank:
-// the figure behind the "peak memory per rank <= 1.5x its slice" target.
+// Logs "memory on rank N: peak RSS, above the baseline, vs the rank's slice of the data", one
+// line a rank, then the largest rank's again ("memory on rank N (largest)", with several ranks):
+// the figures behind the "peak memory per rank <= 1.5x its slice" target. slice_bytes 0: a job
+// without an input slice (generate). Collective.
 void log_memory_use(const Comm& comm, const char* stage, std::uint64_t baseline_rss, std::uint64_t slice_bytes);
 
 class Stopwatch {

@@ -14,10 +14,6 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return s;
 }
 
-// The rank's slice as the stages read it: customer ids, order offsets and signup days, order days
-// and amounts (the memory log's yardstick).
-std::uint64_t slice_bytes(const Slice& s) { return s.customers() * (8 + 8 + 4) + s.orders() * (4 + 8); }
-
 }  // namespace
 
 StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, const std::vector<Stage*>& stages,

@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "jobs/common/log.hpp"
 #include "kernels/common/civil_date.hpp"
 
 namespace crmpi {
 
 int run_validate_command(const JobContext& ctx, const CommonConfig& common) {
   OpenedInput in = open_and_validate(ctx, common);  // throws DataError (65) on any problem
+  log_memory_use(ctx.comm, "validate", ctx.baseline_rss, slice_bytes(in.slice));
   if (ctx.comm.is_root()) {
     const auto& s = in.file->sizes();
     std::printf("%s: valid (schema %lld, as_of %s, currency %s)\n", common.input.c_str(),

@@ -15,6 +15,7 @@
 
 #include "kernels/clv/bgnbd_rows.hpp"
 #include "kernels/clv/hyp_batch.hpp"
+#include "kernels/clv/likelihood_sums.hpp"
 #include "kernels/clv/table_index.hpp"
 #include "kernels/clv/types.hpp"
 
@@ -29,10 +30,10 @@ struct BgNbdParams {
 double bgnbd_log_likelihood(const BgNbdParams& p, std::span<const Triple> table,
                             std::array<double, 4>* grad_log = nullptr);
 // Same over a prebuilt index (build it once per fit): the lgamma/digamma terms of x are computed
-// once per run of equal x, log(alpha + u) and 1/(alpha + u) once per distinct time value; per
-// row remain one exp, one log, one division and a few multiply-adds (value and gradient in one
-// pass; bgnbd_rows.hpp, vectorised where the CPU allows). Rows are summed per run, runs in table
-// order.
+// once per x, log(alpha + u) and 1/(alpha + u) once per distinct time value; per row remain one
+// exp, one log, one division and a few multiply-adds (value and gradient in one pass;
+// bgnbd_rows.hpp, vectorised where the CPU allows). Rows are summed per run in double, the runs'
+// sums exactly (likelihood_sums.hpp): the result depends on the runs, not on their order.
 double bgnbd_log_likelihood(const BgNbdParams& p, const TripleIndex& index,
                             std::array<double, 4>* grad_log = nullptr, RowIsa isa = best_row_isa());
 // Value, gradient and Hessian (row-major 4 x 4) with respect to (log r, log alpha, log a, log b),
@@ -82,6 +83,13 @@ void check_score_spans(const char* who, std::size_t n, std::size_t n_tx, std::si
 // customers may have dropped out (Batislam et al. 2007, eqs. 8-9; lifetimes' ModifiedBetaGeoFitter):
 //   P(alive) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x))   for every x.
 enum class BgFamily { kBgNbd, kMbgNbd };
+
+// The exact sums of a part of a table (likelihood_sums.hpp) for BG/NBD or MBG/NBD: each run's
+// contributions to the log-likelihood, the gradient and the Hessian in (r, alpha, a, b), added to
+// `out`. The log-likelihood functions above are these sums over one whole table, finished.
+using BgNbdSums = LikelihoodSums<4>;
+void bg_family_sums(const BgNbdParams& p, const TripleIndex& index, BgFamily family, Derivatives d, BgNbdSums& out,
+                    RowIsa isa = best_row_isa());
 
 class BgNbdScorer {
  public:

@@ -12,8 +12,9 @@
 //   dl/da = psi(a+b) - psi(a+b+x) + s/a          dl/db = psi(a+b) + psi(b+x) - psi(b) - psi(a+b+x) - s k
 // and second derivatives = those of A, of -(r+x) log(alpha+T), plus q (grad d)(grad d)^T + s hess d
 // with grad d = (D, (r+x) G, 1/a, -k) and hess d nonzero at (r,alpha) = G, (alpha,alpha) = -(r+x) H,
-// (a,a) = -1/a^2, (b,b) = k^2. Row sums come per run of equal x from bgnbd_run_sums; the terms of
-// x alone are multiplied by the run's count. Log-parameters: d2l/dlog p_i dlog p_j =
+// (a,a) = -1/a^2, (b,b) = k^2. Row sums come per run (rows of one x) from bgnbd_run_sums; the
+// terms of x alone are multiplied by the run's count, and each run's contributions are added
+// exactly (likelihood_sums.hpp). Log-parameters: d2l/dlog p_i dlog p_j =
 // p_i p_j d2l/dp_i dp_j + [i == j] p_i dl/dp_i.
 #include <boost/math/special_functions/trigamma.hpp>
 
@@ -28,18 +29,17 @@ namespace {
 
 // m = 0: BG/NBD; m = 1: MBG/NBD, whose beta-function terms are BG/NBD's at x + 1 (the dropout
 // chance also follows the first purchase), so every row, x = 0 included, has the dead branch.
-double evaluate(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>* grad_log,
-                std::array<double, 16>* hess_log, RowIsa isa, int m) {
+// Adds each run's contributions to `out` (likelihood_sums.hpp); the terms of x alone are computed
+// once per x (consecutive runs of equal x share them).
+void accumulate(const BgNbdParams& p, const TripleIndex& idx, bool want_grad, bool want_hess, RowIsa isa, int m,
+                BgNbdSums& out) {
   const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
   if (!(std::isfinite(r) && std::isfinite(alpha) && std::isfinite(a) && std::isfinite(b) && r > 0 && alpha > 0 &&
         a > 0 && b > 0)) {
-    if (grad_log) grad_log->fill(nan);
-    if (hess_log) hess_log->fill(nan);
-    return nan;
+    out.poison();
+    return;
   }
-  const bool want_hess = hess_log != nullptr;
-  const bool want_grad = grad_log != nullptr || want_hess;
+  want_grad = want_grad || want_hess;
   const double log_alpha = std::log(alpha), log_a = std::log(a);
   const double lg_r = std::lgamma(r), lg_b = std::lgamma(b), lg_ab = std::lgamma(a + b);
   const double psi_r = want_grad ? digamma(r) : 0.0, psi_b = want_grad ? digamma(b) : 0.0;
@@ -56,19 +56,34 @@ double evaluate(const BgNbdParams& p, const TripleIndex& idx, std::array<double,
   const double* lu = log_au.data();
   const double* iu = inv_au.data();
 
-  double ll = 0.0;
-  std::array<double, 4> g{};   // natural-parameter gradient (r, alpha, a, b)
-  std::array<double, 16> h{};  // natural-parameter Hessian, row-major, upper triangle filled
+  using S = BgNbdSums;
+  // Terms of x alone, for the x of the last run.
+  double x = std::numeric_limits<double>::quiet_NaN(), rx = 0, xb = 0, a12 = 0, c4 = 0, kb = 0;
+  double psi_rx = 0, psi_bx = 0, psi_abx = 0, t_rx = 0, t_ab = 0, t_bx = 0;
   for (std::size_t k = 0; k < idx.run_x.size(); ++k) {
-    const double x = idx.run_x[k], rx = r + x, xb = x + m;  // xb: x of the beta-function terms
+    if (!(idx.run_x[k] == x)) {
+      x = idx.run_x[k];
+      rx = r + x;
+      xb = x + m;  // x of the beta-function terms
+      a12 = std::lgamma(rx) - lg_r + r * log_alpha + lg_ab + std::lgamma(b + xb) - lg_b - std::lgamma(a + b + xb);
+      c4 = xb > 0 ? log_a - std::log(b + xb - 1) : 0.0;
+      kb = xb > 0 ? 1.0 / (b + xb - 1) : 0.0;
+      if (want_grad) {
+        psi_rx = digamma(rx);
+        psi_bx = digamma(b + xb);
+        psi_abx = digamma(a + b + xb);
+      }
+      if (want_hess) {
+        t_rx = trigamma(rx);
+        t_ab = psi1_ab - trigamma(a + b + xb);
+        t_bx = trigamma(b + xb);
+      }
+    }
     const std::size_t i0 = idx.run_begin(k), i1 = idx.run_end[k];
-    const double a12 = std::lgamma(rx) - lg_r + r * log_alpha + lg_ab + std::lgamma(b + xb) - lg_b -
-                       std::lgamma(a + b + xb);
     BgNbdRunSums s{};
     if (xb > 0) {
-      const BgNbdRunInput in{rx,        log_a - std::log(b + xb - 1), lu,    want_grad ? iu : nullptr,
-                             idx.i_tx.data() + i0, idx.i_T.data() + i0, idx.w.data() + i0,
-                             i1 - i0,   want_grad,                   want_hess};
+      const BgNbdRunInput in{rx,        c4,        lu,        want_grad ? iu : nullptr, idx.i_tx.data() + i0,
+                             idx.i_T.data() + i0, idx.w.data() + i0, i1 - i0, want_grad, want_hess};
       s = bgnbd_run_sums(in, isa);
     } else {  // x == 0: only the alive branch (s = q = 0)
       for (std::size_t i = i0; i < i1; ++i) {
@@ -79,38 +94,32 @@ double evaluate(const BgNbdParams& p, const TripleIndex& idx, std::array<double,
         if (want_hess) s.inv2_T += w * iu[idx.i_T[i]] * iu[idx.i_T[i]];
       }
     }
-    ll += a12 * s.w - rx * s.log_T + s.softplus;
+    out.sums[0].add(a12 * s.w - rx * s.log_T + s.softplus);
     if (!want_grad) continue;
-    const double kb = xb > 0 ? 1.0 / (b + xb - 1) : 0.0;
-    const double psi_rx = digamma(rx), psi_bx = digamma(b + xb), psi_abx = digamma(a + b + xb);
-    g[0] += s.w * (psi_rx - psi_r + log_alpha) - s.log_T + s.sig_dlog;
-    g[1] += s.w * (r / alpha) - rx * (s.inv_T - s.sig_dinv);
-    g[2] += s.w * (psi_ab - psi_abx) + s.sig / a;
-    g[3] += s.w * (psi_ab + psi_bx - psi_b - psi_abx) - kb * s.sig;
+    out.sums[S::grad_at(0)].add(s.w * (psi_rx - psi_r + log_alpha) - s.log_T + s.sig_dlog);
+    out.sums[S::grad_at(1)].add(s.w * (r / alpha) - rx * (s.inv_T - s.sig_dinv));
+    out.sums[S::grad_at(2)].add(s.w * (psi_ab - psi_abx) + s.sig / a);
+    out.sums[S::grad_at(3)].add(s.w * (psi_ab + psi_bx - psi_b - psi_abx) - kb * s.sig);
     if (!want_hess) continue;
-    const double t_ab = psi1_ab - trigamma(a + b + xb);
-    h[0] += s.w * (trigamma(rx) - psi1_r) + s.q_dd;
-    h[1] += s.w / alpha - s.inv_T + rx * s.q_dg + s.sig_dinv;
-    h[2] += s.q_d / a;
-    h[3] += -kb * s.q_d;
-    h[5] += -s.w * r / (alpha * alpha) + rx * s.inv2_T + rx * rx * s.q_gg - rx * s.sig_h;
-    h[6] += rx * s.q_g / a;
-    h[7] += -rx * kb * s.q_g;
-    h[10] += s.w * t_ab + (s.q - s.sig) / (a * a);
-    h[11] += s.w * t_ab - kb * s.q / a;
-    h[15] += s.w * (t_ab + trigamma(b + xb) - psi1_b) + kb * kb * (s.q + s.sig);
+    out.sums[S::hess_at(0, 0)].add(s.w * (t_rx - psi1_r) + s.q_dd);
+    out.sums[S::hess_at(0, 1)].add(s.w / alpha - s.inv_T + rx * s.q_dg + s.sig_dinv);
+    out.sums[S::hess_at(0, 2)].add(s.q_d / a);
+    out.sums[S::hess_at(0, 3)].add(-kb * s.q_d);
+    out.sums[S::hess_at(1, 1)].add(-s.w * r / (alpha * alpha) + rx * s.inv2_T + rx * rx * s.q_gg - rx * s.sig_h);
+    out.sums[S::hess_at(1, 2)].add(rx * s.q_g / a);
+    out.sums[S::hess_at(1, 3)].add(-rx * kb * s.q_g);
+    out.sums[S::hess_at(2, 2)].add(s.w * t_ab + (s.q - s.sig) / (a * a));
+    out.sums[S::hess_at(2, 3)].add(s.w * t_ab - kb * s.q / a);
+    out.sums[S::hess_at(3, 3)].add(s.w * (t_ab + t_bx - psi1_b) + kb * kb * (s.q + s.sig));
   }
-  const std::array<double, 4> pv{r, alpha, a, b};
-  if (grad_log)
-    for (int i = 0; i < 4; ++i) (*grad_log)[i] = g[i] * pv[i];
-  if (hess_log) {
-    for (int i = 0; i < 4; ++i)
-      for (int j = i; j < 4; ++j) {
-        const double v = pv[i] * pv[j] * h[4 * i + j] + (i == j ? pv[i] * g[i] : 0.0);
-        (*hess_log)[4 * i + j] = (*hess_log)[4 * j + i] = v;
-      }
-  }
-  return ll;
+}
+
+// The whole table's value (and derivatives in log-parameters) from its sums.
+double evaluate(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>* grad_log,
+                std::array<double, 16>* hess_log, RowIsa isa, int m) {
+  BgNbdSums sums;
+  accumulate(p, idx, grad_log != nullptr, hess_log != nullptr, isa, m, sums);
+  return finish_log_params<4>({p.r, p.alpha, p.a, p.b}, values_of(sums), grad_log, hess_log);
 }
 
 }  // namespace
@@ -137,6 +146,12 @@ double mbgnbd_log_likelihood(const BgNbdParams& p, const TripleIndex& idx, std::
 double mbgnbd_log_likelihood_hessian(const BgNbdParams& p, const TripleIndex& idx, std::array<double, 4>& grad_log,
                                      std::array<double, 16>& hess_log, RowIsa isa) {
   return evaluate(p, idx, &grad_log, &hess_log, isa, 1);
+}
+
+void bg_family_sums(const BgNbdParams& p, const TripleIndex& idx, BgFamily family, Derivatives d, BgNbdSums& out,
+                    RowIsa isa) {
+  accumulate(p, idx, d != Derivatives::kValue, d == Derivatives::kHessian, isa, family == BgFamily::kMbgNbd ? 1 : 0,
+             out);
 }
 
 }  // namespace crmpi::clv

@@ -279,18 +279,53 @@ Vec start_or(const FitOptions& opt, std::initializer_list<double> dflt) {
   return th;
 }
 
+// Sums of every part of a spread table (nothing to do for a whole one).
+void reduce_parts(const ReduceSums& reduce, std::span<WideSum> sums) {
+  if (reduce) reduce(sums);
+}
+
+// Rows and customers of the whole table.
+struct Totals {
+  std::uint64_t rows = 0, customers = 0;
+};
+
+template <class Index>
+Totals totals(const Index& index, const ReduceSums& reduce) {
+  std::array<WideSum, 2> s{};
+  s[0].add(static_cast<double>(index.rows()));
+  s[1].add(static_cast<double>(index.customers));
+  reduce_parts(reduce, s);
+  return {static_cast<std::uint64_t>(s[0].value()), static_cast<std::uint64_t>(s[1].value())};
+}
+
+// The reduced values of the first n sums of an evaluation (value; + gradient; + Hessian).
+template <std::size_t K>
+std::array<double, LikelihoodSums<K>::kCount> reduced(LikelihoodSums<K>& sums, Derivatives d, const ReduceSums& reduce) {
+  const std::size_t n = d == Derivatives::kValue ? 1 : d == Derivatives::kGradient ? 1 + K : LikelihoodSums<K>::kCount;
+  reduce_parts(reduce, sums.span().first(n));
+  return values_of(sums);
+}
+
 // alpha (and beta) carry the time scale: start at r * mean(T) / mean(x), so that the prior mean
-// purchase rate r/alpha matches the observed one whatever the time unit.
-double time_scale_start(const TripleIndex& index) {
-  double n = 0, sx = 0, sT = 0;
-  for (std::size_t k = 0; k < index.run_x.size(); ++k)
+// purchase rate r/alpha matches the observed one whatever the time unit. Sums per run, runs
+// added exactly (the same whatever the split of a spread table).
+double time_scale_start(const TripleIndex& index, const ReduceSums& reduce) {
+  std::array<WideSum, 3> sums{};
+  for (std::size_t k = 0; k < index.run_x.size(); ++k) {
+    double n = 0, sx = 0, sT = 0;
     for (std::size_t i = index.run_begin(k); i < index.run_end[k]; ++i) {
       const double w = index.w[i];
       n += w;
       sx += w * index.run_x[k];
       sT += w * index.u[index.i_T[i]];
     }
-  const double mean_x = std::max(sx / n, 1e-2), mean_T = std::max(sT / n, 1e-2);
+    sums[0].add(n);
+    sums[1].add(sx);
+    sums[2].add(sT);
+  }
+  reduce_parts(reduce, sums);
+  const double n = sums[0].value();
+  const double mean_x = std::max(sums[1].value() / n, 1e-2), mean_T = std::max(sums[2].value() / n, 1e-2);
   return mean_T / mean_x;
 }
 
@@ -303,35 +338,49 @@ std::uint64_t thinned_count(std::uint64_t count, std::uint64_t hash, std::uint64
   return count / k + (hash % k < count % k ? 1 : 0);
 }
 
+// A thinned table with its runs (each a part of one run of the table it came from).
+template <class Row>
+struct Thinned {
+  std::vector<Row> rows;
+  std::vector<std::size_t> run_end;
+};
+
 // A deterministic 1/k thinning of the customers of a table: each row keeps floor(count / k)
 // customers, plus one when a hash of its key falls below count mod k. Every row's expected share
 // is count / k, and the result depends on the table alone (the same at any rank count).
-std::vector<Triple> thin_customers(const TripleIndex& index, std::uint64_t k) {
-  std::vector<Triple> out;
-  out.reserve(index.rows() / k + 1);
-  for (std::size_t run = 0; run < index.run_x.size(); ++run)
+// `table_rows`: the rows of the whole table (salt); a part of a spread table thins its own rows.
+Thinned<Triple> thin_customers(const TripleIndex& index, std::uint64_t k, std::uint64_t table_rows) {
+  Thinned<Triple> out;
+  out.rows.reserve(index.rows() / k + 1);
+  for (std::size_t run = 0; run < index.run_x.size(); ++run) {
     for (std::size_t i = index.run_begin(run); i < index.run_end[run]; ++i) {
       const Triple t{index.run_x[run], index.u[index.i_tx[i]], index.u[index.i_T[i]],
                      static_cast<std::uint64_t>(index.w[i])};
       // Salted by the table size: a thinned table thinned again must not keep the same rows.
-      const std::uint64_t h = mix64(index.rows() + std::bit_cast<std::uint64_t>(t.x) * 0x9E3779B97F4A7C15ULL +
+      const std::uint64_t h = mix64(table_rows + std::bit_cast<std::uint64_t>(t.x) * 0x9E3779B97F4A7C15ULL +
                                     std::bit_cast<std::uint64_t>(t.t_x) * 0xC2B2AE3D27D4EB4FULL +
                                     std::bit_cast<std::uint64_t>(t.T) * 0x165667B19E3779F9ULL);
       const std::uint64_t keep = thinned_count(t.count, h, k);
-      if (keep > 0) out.push_back(Triple{t.x, t.t_x, t.T, keep});
+      if (keep > 0) out.rows.push_back(Triple{t.x, t.t_x, t.T, keep});
     }
+    if (out.rows.size() > (out.run_end.empty() ? 0 : out.run_end.back())) out.run_end.push_back(out.rows.size());
+  }
   return out;
 }
 
 // The same thinning for spend rows (key: x and mean spend).
-std::vector<SpendPair> thin_spend(std::span<const SpendPair> table, std::uint64_t k) {
-  std::vector<SpendPair> out;
-  out.reserve(table.size() / k + 1);
-  for (const SpendPair& t : table) {
-    const std::uint64_t h = mix64(table.size() + std::bit_cast<std::uint64_t>(t.x) * 0x9E3779B97F4A7C15ULL +
-                                  std::bit_cast<std::uint64_t>(t.mean_spend) * 0xC2B2AE3D27D4EB4FULL);
-    const std::uint64_t keep = thinned_count(t.count, h, k);
-    if (keep > 0) out.push_back(SpendPair{t.x, t.mean_spend, keep});
+Thinned<SpendPair> thin_spend(const SpendIndex& index, std::uint64_t k, std::uint64_t table_rows) {
+  Thinned<SpendPair> out;
+  out.rows.reserve(index.rows() / k + 1);
+  for (std::size_t run = 0; run < index.run_x.size(); ++run) {
+    for (std::size_t i = index.run_begin(run); i < index.run_end[run]; ++i) {
+      const SpendPair t{index.run_x[run], index.z[i], static_cast<std::uint64_t>(index.w[i])};
+      const std::uint64_t h = mix64(table_rows + std::bit_cast<std::uint64_t>(t.x) * 0x9E3779B97F4A7C15ULL +
+                                    std::bit_cast<std::uint64_t>(t.mean_spend) * 0xC2B2AE3D27D4EB4FULL);
+      const std::uint64_t keep = thinned_count(t.count, h, k);
+      if (keep > 0) out.rows.push_back(SpendPair{t.x, t.mean_spend, keep});
+    }
+    if (out.rows.size() > (out.run_end.empty() ? 0 : out.run_end.back())) out.run_end.push_back(out.rows.size());
   }
   return out;
 }
@@ -341,52 +390,70 @@ std::vector<SpendPair> thin_spend(std::span<const SpendPair> table, std::uint64_
 namespace {
 
 // BG/NBD (modified = false) and MBG/NBD (true): same parameters, same fitting path.
-FitResult fit_bg_family(bool modified, const TripleIndex& index, const FitOptions& options) {
-  Vec th0 = start_or(options, {1.0, time_scale_start(index), 1.0, 1.0});
+FitResult fit_bg_family(bool modified, const TripleIndex& index, const ReduceSums& reduce, const FitOptions& options) {
+  const Totals all = totals(index, reduce);
+  Vec th0 = start_or(options, {1.0, time_scale_start(index, reduce), 1.0, 1.0});
   // Large tables: start from the fit of a 1/kThin thinning of the customers (recursively, so the
   // first fit runs on a few tens of thousands of rows): within a few standard errors of the
   // optimum, where Newton's method needs 2-4 steps over the full table.
-  if (options.thinned_start && options.start.empty() && index.rows() > kThinAbove) {
+  if (options.thinned_start && options.start.empty() && all.rows > kThinAbove) {
     FitOptions coarse = options;
     coarse.gradient_tolerance = 1e-4;
-    const std::vector<Triple> thin = thin_customers(index, kThin);
-    if (total_count(thin) > 0 && thin.size() < index.rows()) {
-      const FitResult sub = fit_bg_family(modified, TripleIndex(thin), coarse);
+    const Thinned<Triple> thin = thin_customers(index, kThin, all.rows);
+    const TripleIndex thin_index(thin.rows, thin.run_end);
+    const Totals t = totals(thin_index, reduce);
+    if (t.customers > 0 && t.rows < all.rows) {
+      const FitResult sub = fit_bg_family(modified, thin_index, reduce, coarse);
       if (sub.converged) th0 = start_or(FitOptions{sub.estimates, 0, 0, 0}, {1.0, 1.0, 1.0, 1.0});
     }
   }
+  const BgFamily family = modified ? BgFamily::kMbgNbd : BgFamily::kBgNbd;
   auto params = [](const Vec& th) -> BgNbdParams { return {std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])}; };
-  const LogLik ll = [&index, &params, modified](const Vec& th, Vec& g) {
+  auto natural = [](const BgNbdParams& p) { return std::array<double, 4>{p.r, p.alpha, p.a, p.b}; };
+  const LogLik ll = [&](const Vec& th, Vec& g) {
+    const BgNbdParams p = params(th);
+    BgNbdSums sums;
+    bg_family_sums(p, index, family, Derivatives::kGradient, sums);
     std::array<double, 4> gl{};
-    const double v = modified ? mbgnbd_log_likelihood(params(th), index, &gl) : bgnbd_log_likelihood(params(th), index, &gl);
+    const double v = finish_log_params<4>(natural(p), reduced(sums, Derivatives::kGradient, reduce), &gl, nullptr);
     g = Eigen::Map<const Eigen::Vector4d>(gl.data());
     return v;
   };
-  const LogLikHess llh = [&index, &params, modified](const Vec& th, Vec& g, Eigen::MatrixXd& h) {
+  const LogLikHess llh = [&](const Vec& th, Vec& g, Eigen::MatrixXd& h) {
+    const BgNbdParams p = params(th);
+    BgNbdSums sums;
+    bg_family_sums(p, index, family, Derivatives::kHessian, sums);
     std::array<double, 4> gl{};
     std::array<double, 16> hl{};
-    const double v = modified ? mbgnbd_log_likelihood_hessian(params(th), index, gl, hl)
-                              : bgnbd_log_likelihood_hessian(params(th), index, gl, hl);
+    const double v = finish_log_params<4>(natural(p), reduced(sums, Derivatives::kHessian, reduce), &gl, &hl);
     g = Eigen::Map<const Eigen::Vector4d>(gl.data());
     h = Eigen::Map<const Eigen::Matrix<double, 4, 4, Eigen::RowMajor>>(hl.data());
     return v;
   };
-  return run_fit(modified ? "mbgnbd" : "bgnbd", {"r", "alpha", "a", "b"}, ll, th0, index.customers, options, &llh);
+  return run_fit(modified ? "mbgnbd" : "bgnbd", {"r", "alpha", "a", "b"}, ll, th0, all.customers, options, &llh);
 }
 
 }  // namespace
 
-FitResult fit_bgnbd(std::span<const Triple> table, const FitOptions& options) {
-  return fit_bg_family(false, TripleIndex(table), options);
+FitResult fit_bgnbd(const TripleIndex& part, const ReduceSums& reduce, const FitOptions& options) {
+  return fit_bg_family(false, part, reduce, options);
 }
 
-FitResult fit_bgnbd(const TripleIndex& index, const FitOptions& options) { return fit_bg_family(false, index, options); }
+FitResult fit_mbgnbd(const TripleIndex& part, const ReduceSums& reduce, const FitOptions& options) {
+  return fit_bg_family(true, part, reduce, options);
+}
+
+FitResult fit_bgnbd(std::span<const Triple> table, const FitOptions& options) {
+  return fit_bg_family(false, TripleIndex(table), {}, options);
+}
+
+FitResult fit_bgnbd(const TripleIndex& index, const FitOptions& options) { return fit_bg_family(false, index, {}, options); }
 
 FitResult fit_mbgnbd(std::span<const Triple> table, const FitOptions& options) {
-  return fit_bg_family(true, TripleIndex(table), options);
+  return fit_bg_family(true, TripleIndex(table), {}, options);
 }
 
-FitResult fit_mbgnbd(const TripleIndex& index, const FitOptions& options) { return fit_bg_family(true, index, options); }
+FitResult fit_mbgnbd(const TripleIndex& index, const FitOptions& options) { return fit_bg_family(true, index, {}, options); }
 
 FitResult fit_pareto_nbd(std::span<const Triple> table, const FitOptions& options) {
   return fit_pareto_nbd(TripleIndex(table), options);
@@ -401,84 +468,156 @@ namespace {
 // difference of the two matrices (~1/sqrt(thinned customers)): a few steps reach the tolerance,
 // where L-BFGS needs ~20 evaluations. The standard errors still come from central differences on
 // the full table; L-BFGS takes over when the steps cannot proceed.
-FitResult fit_pareto_impl(const TripleIndex& index, const FitOptions& options, Eigen::MatrixXd* info_out) {
-  const double scale = time_scale_start(index);
+FitResult fit_pareto_impl(const TripleIndex& index, const ReduceSums& reduce, const FitOptions& options,
+                          Eigen::MatrixXd* info_out) {
+  const Totals all = totals(index, reduce);
+  const double scale = time_scale_start(index, reduce);
   Vec th0 = start_or(options, {1.0, scale, 1.0, scale});
-  const LogLik ll = [&index](const Vec& th, Vec& g) {
+  const LogLik ll = [&index, &reduce](const Vec& th, Vec& g) {
+    const ParetoNbdParams p{std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])};
+    ParetoNbdSums sums;
+    pareto_nbd_sums(p, index, Derivatives::kGradient, sums);
     std::array<double, 4> gl{};
-    const double v =
-        pareto_nbd_log_likelihood({std::exp(th[0]), std::exp(th[1]), std::exp(th[2]), std::exp(th[3])}, index, &gl);
+    const double v = finish_log_params<4>({p.r, p.alpha, p.s, p.beta}, reduced(sums, Derivatives::kGradient, reduce),
+                                          &gl, nullptr);
     g = Eigen::Map<const Eigen::Vector4d>(gl.data());
     return v;
   };
   const std::vector<std::string> names{"r", "alpha", "s", "beta"};
-  if (options.thinned_start && index.rows() > kThinAbove) {
+  if (options.thinned_start && all.rows > kThinAbove) {
     FitOptions coarse = options;
     coarse.gradient_tolerance = 1e-4;
-    const std::vector<Triple> thin = thin_customers(index, kThin);
-    if (total_count(thin) > 0 && thin.size() < index.rows()) {
+    const Thinned<Triple> thin = thin_customers(index, kThin, all.rows);
+    const TripleIndex thin_index(thin.rows, thin.run_end);
+    const Totals t = totals(thin_index, reduce);
+    if (t.customers > 0 && t.rows < all.rows) {
       Eigen::MatrixXd thin_info;
-      const FitResult sub = fit_pareto_impl(TripleIndex(thin), coarse, &thin_info);
+      const FitResult sub = fit_pareto_impl(thin_index, reduce, coarse, &thin_info);
       if (sub.converged && thin_info.allFinite()) {
         th0 = start_or(FitOptions{sub.estimates, 0, 0, 0}, {1.0, 1.0, 1.0, 1.0});
         const Eigen::MatrixXd hess =
-            -thin_info * (static_cast<double>(index.customers) / static_cast<double>(sub.n_customers));
+            -thin_info * (static_cast<double>(all.customers) / static_cast<double>(sub.n_customers));
         const LogLikHess fixed = [&ll, hess](const Vec& th, Vec& g, Eigen::MatrixXd& h) {
           h = hess;
           return ll(th, g);
         };
-        return run_fit("pareto_nbd", names, ll, th0, index.customers, options, &fixed, false, info_out);
+        return run_fit("pareto_nbd", names, ll, th0, all.customers, options, &fixed, false, info_out);
       }
     }
   }
-  return run_fit("pareto_nbd", names, ll, th0, index.customers, options, nullptr, false, info_out);
+  return run_fit("pareto_nbd", names, ll, th0, all.customers, options, nullptr, false, info_out);
 }
 
 }  // namespace
 
 FitResult fit_pareto_nbd(const TripleIndex& index, const FitOptions& options) {
-  return fit_pareto_impl(index, options, nullptr);
+  return fit_pareto_impl(index, {}, options, nullptr);
+}
+
+FitResult fit_pareto_nbd(const TripleIndex& part, const ReduceSums& reduce, const FitOptions& options) {
+  return fit_pareto_impl(part, reduce, options, nullptr);
 }
 
 FitResult fit_gamma_gamma(std::span<const SpendPair> table, const FitOptions& options) {
   for (const auto& row : table)
     if (!(row.x > 0) || !(row.mean_spend > 0)) throw DataError("fit_gamma_gamma: needs x > 0 and mean spend > 0");
-  double n = 0, sz = 0;
-  for (const auto& row : table) {
-    n += static_cast<double>(row.count);
-    sz += static_cast<double>(row.count) * row.mean_spend;
-  }
+  return fit_gamma_gamma(SpendIndex(table), {}, options);
+}
+
+FitResult fit_gamma_gamma(const SpendIndex& index, const ReduceSums& reduce, const FitOptions& options) {
+  for (std::size_t k = 0; k < index.run_x.size(); ++k)
+    if (!(index.run_x[k] > 0)) throw DataError("fit_gamma_gamma: needs x > 0 and mean spend > 0");
+  for (const double z : index.z)
+    if (!(z > 0)) throw DataError("fit_gamma_gamma: needs x > 0 and mean spend > 0");
+  const Totals all = totals(index, reduce);
   // p gamma / (q - 1) = mean spend at the start (p = 1, q = 2); for large tables, the fit of a
   // deterministic 1/kThin thinning (as BG/NBD), from where Newton needs a few full evaluations.
+  std::array<WideSum, 2> start_sums{};  // customers, their spend (per run, runs added exactly)
+  for (std::size_t k = 0; k < index.run_x.size(); ++k) {
+    double n = 0, sz = 0;
+    for (std::size_t i = index.run_begin(k); i < index.run_end[k]; ++i) {
+      n += index.w[i];
+      sz += index.w[i] * index.z[i];
+    }
+    start_sums[0].add(n);
+    start_sums[1].add(sz);
+  }
+  reduce_parts(reduce, start_sums);
+  const double n = start_sums[0].value(), sz = start_sums[1].value();
   Vec th0 = start_or(options, {1.0, 2.0, n > 0 ? sz / n : 1.0});
-  if (options.thinned_start && options.start.empty() && table.size() > kThinAbove) {
+  if (options.thinned_start && options.start.empty() && all.rows > kThinAbove) {
     FitOptions coarse = options;
     coarse.gradient_tolerance = 1e-4;
-    const std::vector<SpendPair> thin = thin_spend(table, kThin);
-    if (total_count(thin) > 0 && thin.size() < table.size()) {
-      const FitResult sub = fit_gamma_gamma(thin, coarse);
+    const Thinned<SpendPair> thin = thin_spend(index, kThin, all.rows);
+    const SpendIndex thin_index(thin.rows, thin.run_end);
+    const Totals t = totals(thin_index, reduce);
+    if (t.customers > 0 && t.rows < all.rows) {
+      const FitResult sub = fit_gamma_gamma(thin_index, reduce, coarse);
       if (sub.converged) th0 = start_or(FitOptions{sub.estimates, 0, 0, 0}, {1.0, 1.0, 1.0});
     }
   }
-  const SpendIndex index(table);  // once per fit
   auto params = [](const Vec& th) -> GammaGammaParams { return {std::exp(th[0]), std::exp(th[1]), std::exp(th[2])}; };
-  const LogLik ll = [&index, &params](const Vec& th, Vec& g) {
+  const LogLik ll = [&](const Vec& th, Vec& g) {
+    const GammaGammaParams p = params(th);
+    GammaGammaSums sums;
+    gamma_gamma_sums(p, index, Derivatives::kGradient, sums);
     std::array<double, 3> gl{};
-    const double v = gamma_gamma_log_likelihood(params(th), index, &gl);
+    const double v = finish_log_params<3>({p.p, p.q, p.gamma}, reduced(sums, Derivatives::kGradient, reduce), &gl, nullptr);
     g = Eigen::Map<const Eigen::Vector3d>(gl.data());
     return v;
   };
-  const LogLikHess llh = [&index, &params](const Vec& th, Vec& g, Eigen::MatrixXd& h) {
+  const LogLikHess llh = [&](const Vec& th, Vec& g, Eigen::MatrixXd& h) {
+    const GammaGammaParams p = params(th);
+    GammaGammaSums sums;
+    gamma_gamma_sums(p, index, Derivatives::kHessian, sums);
     std::array<double, 3> gl{};
     std::array<double, 9> hl{};
-    const double v = gamma_gamma_log_likelihood_hessian(params(th), index, gl, hl);
+    const double v = finish_log_params<3>({p.p, p.q, p.gamma}, reduced(sums, Derivatives::kHessian, reduce), &gl, &hl);
     g = Eigen::Map<const Eigen::Vector3d>(gl.data());
     h = Eigen::Map<const Eigen::Matrix<double, 3, 3, Eigen::RowMajor>>(hl.data());
     return v;
   };
-  FitResult res = run_fit("gamma_gamma", {"p", "q", "gamma"}, ll, th0, total_count(table), options, &llh);
-  for (auto& w : gamma_gamma_warnings(gamma_gamma_params(res), table)) res.warnings.push_back(std::move(w));
+  FitResult res = run_fit("gamma_gamma", {"p", "q", "gamma"}, ll, th0, all.customers, options, &llh);
+  for (auto& w : gamma_gamma_warnings(gamma_gamma_params(res), frequency_spend_correlation(index, reduce)))
+    res.warnings.push_back(std::move(w));
   return res;
+}
+
+double frequency_spend_correlation(const SpendIndex& index, const ReduceSums& reduce) {
+  // Two passes (no cancellation from raw moments), each summed per run, the runs exactly.
+  std::array<WideSum, 3> first{};
+  for (std::size_t k = 0; k < index.run_x.size(); ++k) {
+    double n = 0, sz = 0;
+    for (std::size_t i = index.run_begin(k); i < index.run_end[k]; ++i) {
+      n += index.w[i];
+      sz += index.w[i] * index.z[i];
+    }
+    first[0].add(n);
+    first[1].add(n * index.run_x[k]);
+    first[2].add(sz);
+  }
+  reduce_parts(reduce, first);
+  const double n = first[0].value();
+  if (!(n >= 2)) return std::numeric_limits<double>::quiet_NaN();
+  const double mx = first[1].value() / n, mz = first[2].value() / n;
+  std::array<WideSum, 3> second{};
+  for (std::size_t k = 0; k < index.run_x.size(); ++k) {
+    const double dx = index.run_x[k] - mx;
+    double sxx = 0, szz = 0, sxz = 0;
+    for (std::size_t i = index.run_begin(k); i < index.run_end[k]; ++i) {
+      const double w = index.w[i], dz = index.z[i] - mz;
+      sxx += w * dx * dx;
+      szz += w * dz * dz;
+      sxz += w * dx * dz;
+    }
+    second[0].add(sxx);
+    second[1].add(szz);
+    second[2].add(sxz);
+  }
+  reduce_parts(reduce, second);
+  const double sxx = second[0].value(), szz = second[1].value(), sxz = second[2].value();
+  if (sxx <= 0 || szz <= 0) return std::numeric_limits<double>::quiet_NaN();
+  return sxz / std::sqrt(sxx * szz);
 }
 
 BgNbdParams bgnbd_params(const FitResult& f) {

@@ -12,6 +12,14 @@
 // `converged`/`message`. The optimiser stops at the first evaluated point whose max |gradient| of
 // the mean NLL is <= gradient_tolerance / 10.
 //
+// Tables spread over processes (the CLV job's ranks): each process passes its part, an index over
+// whole runs of the table (table_index.hpp), and `reduce`, which replaces sums by their totals
+// over every part, identical in each (an MPI allreduce of WideSums, comm/exact_sum.hpp; none for
+// a table held whole). Every quantity a fit computes from the table (row and customer counts,
+// starting values, thinned tables, log-likelihoods and their derivatives, the correlation) is
+// such a sum, so every process runs the same optimisation on the same values and returns the same
+// result, bit for bit, as one process holding the whole table cut into the same runs.
+//
 // Standard errors: observed information = Hessian of the total negative log-likelihood in
 // log-parameters (analytic for BG/NBD, MBG/NBD and Gamma-Gamma; for Pareto/NBD by central
 // differences of the analytic gradient on the full table); inverted (must be positive definite,
@@ -19,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,8 +37,13 @@
 #include "kernels/clv/pareto_nbd.hpp"
 #include "kernels/clv/table_index.hpp"
 #include "kernels/clv/types.hpp"
+#include "kernels/common/wide_sum.hpp"
 
 namespace crmpi::clv {
+
+// Replaces each of this part's sums by the sum over every part of the table (in place; the same
+// values in every part). Empty: the table is held whole.
+using ReduceSums = std::function<void(std::span<WideSum>)>;
 
 struct FitResult {
   std::string model;                 // "bgnbd", "pareto_nbd", "gamma_gamma"
@@ -69,6 +83,16 @@ FitResult fit_mbgnbd(const TripleIndex& index, const FitOptions& options = {});
 FitResult fit_pareto_nbd(const TripleIndex& index, const FitOptions& options = {});
 // Table of repeat customers (x > 0); warnings include gamma_gamma_warnings().
 FitResult fit_gamma_gamma(std::span<const SpendPair> table, const FitOptions& options = {});
+
+// The fits of a table spread over processes (header comment): `part` is this process's runs.
+// Collective over the processes `reduce` spans: each calls it the same number of times.
+FitResult fit_bgnbd(const TripleIndex& part, const ReduceSums& reduce, const FitOptions& options = {});
+FitResult fit_mbgnbd(const TripleIndex& part, const ReduceSums& reduce, const FitOptions& options = {});
+FitResult fit_pareto_nbd(const TripleIndex& part, const ReduceSums& reduce, const FitOptions& options = {});
+FitResult fit_gamma_gamma(const SpendIndex& part, const ReduceSums& reduce, const FitOptions& options = {});
+// frequency_spend_correlation (gamma_gamma.hpp) of a spread table, each part's runs summed
+// exactly: the same at any split.
+double frequency_spend_correlation(const SpendIndex& part, const ReduceSums& reduce);
 
 BgNbdParams bgnbd_params(const FitResult& fit);  // of a BG/NBD or MBG/NBD fit
 ParetoNbdParams pareto_nbd_params(const FitResult& fit);

@@ -27,27 +27,41 @@ namespace {
 //   d2l/dq2 = psi1(px+q) - psi1(q)           d2l/dqdg = 1/gamma - 1/den
 //   d2l/dg2 = -q/gamma^2 + (px+q)/den^2
 // so the rows add up four sums per run (w, w log zbar, w log den, w/den, and w/den^2 for the
-// Hessian); the terms of x alone are computed once per run.
-double evaluate(const GammaGammaParams& prm, const SpendIndex& idx, std::array<double, 3>* grad_log,
-                std::array<double, 9>* hess_log) {
+// Hessian); the terms of x alone are computed once per x, and each run's contributions are added
+// exactly (likelihood_sums.hpp).
+void accumulate(const GammaGammaParams& prm, const SpendIndex& idx, bool want_grad, bool want_hess,
+                GammaGammaSums& out) {
   const double p = prm.p, q = prm.q, g = prm.gamma;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
   if (!(std::isfinite(p) && std::isfinite(q) && std::isfinite(g) && p > 0 && q > 0 && g > 0)) {
-    if (grad_log) grad_log->fill(nan);
-    if (hess_log) hess_log->fill(nan);
-    return nan;
+    out.poison();
+    return;
   }
-  const bool want_hess = hess_log != nullptr;
-  const bool want_grad = grad_log != nullptr || want_hess;
+  want_grad = want_grad || want_hess;
   const double lg_q = std::lgamma(q), log_g = std::log(g), psi_q = want_grad ? digamma(q) : 0.0;
   const double psi1_q = want_hess ? boost::math::trigamma(q) : 0.0;
   const double* zs = idx.z.data();
   const double* lz = idx.log_z.data();
   const double* wt = idx.w.data();
-  double ll = 0, dp = 0, dq = 0, dg = 0;
-  std::array<double, 9> h{};  // natural parameters (p, q, gamma), row-major, upper triangle
+  using S = GammaGammaSums;
+  // Terms of x alone, for the x of the last run (consecutive runs of equal x share them).
+  double x = std::numeric_limits<double>::quiet_NaN(), px = 0, log_x = 0, lg_pxq = 0, lg_px = 0;
+  double psi_pxq = 0, psi_px = 0, t_pxq = 0, t_px = 0;
   for (std::size_t k = 0; k < idx.run_x.size(); ++k) {
-    const double x = idx.run_x[k], px = p * x, log_x = std::log(x);
+    if (!(idx.run_x[k] == x)) {
+      x = idx.run_x[k];
+      px = p * x;
+      log_x = std::log(x);
+      lg_pxq = std::lgamma(px + q);
+      lg_px = std::lgamma(px);
+      if (want_grad) {
+        psi_pxq = digamma(px + q);
+        psi_px = digamma(px);
+      }
+      if (want_hess) {
+        t_pxq = boost::math::trigamma(px + q);
+        t_px = boost::math::trigamma(px);
+      }
+    }
     double s_w = 0, s_lz = 0, s_lden = 0, s_inv = 0, s_inv2 = 0;
     for (std::size_t i = idx.run_begin(k); i < idx.run_end[k]; ++i) {
       const double w = wt[i], den = g + x * zs[i];
@@ -60,32 +74,26 @@ double evaluate(const GammaGammaParams& prm, const SpendIndex& idx, std::array<d
         if (want_hess) s_inv2 += w * inv * inv;
       }
     }
-    const double lg_pxq = std::lgamma(px + q), lg_px = std::lgamma(px);
-    ll += s_w * (lg_pxq - lg_px - lg_q + q * log_g + px * log_x) + (px - 1) * s_lz - (px + q) * s_lden;
+    out.sums[0].add(s_w * (lg_pxq - lg_px - lg_q + q * log_g + px * log_x) + (px - 1) * s_lz - (px + q) * s_lden);
     if (!want_grad) continue;
-    const double psi_pxq = digamma(px + q);
-    dp += x * (s_w * (psi_pxq - digamma(px) + log_x) + s_lz - s_lden);
-    dq += s_w * (psi_pxq - psi_q + log_g) - s_lden;
-    dg += s_w * (q / g) - (px + q) * s_inv;
+    out.sums[S::grad_at(0)].add(x * (s_w * (psi_pxq - psi_px + log_x) + s_lz - s_lden));
+    out.sums[S::grad_at(1)].add(s_w * (psi_pxq - psi_q + log_g) - s_lden);
+    out.sums[S::grad_at(2)].add(s_w * (q / g) - (px + q) * s_inv);
     if (!want_hess) continue;
-    const double t_pxq = boost::math::trigamma(px + q);
-    h[0] += x * x * s_w * (t_pxq - boost::math::trigamma(px));
-    h[1] += x * s_w * t_pxq;
-    h[2] += -x * s_inv;
-    h[4] += s_w * (t_pxq - psi1_q);
-    h[5] += s_w / g - s_inv;
-    h[8] += -s_w * q / (g * g) + (px + q) * s_inv2;
+    out.sums[S::hess_at(0, 0)].add(x * x * s_w * (t_pxq - t_px));
+    out.sums[S::hess_at(0, 1)].add(x * s_w * t_pxq);
+    out.sums[S::hess_at(0, 2)].add(-x * s_inv);
+    out.sums[S::hess_at(1, 1)].add(s_w * (t_pxq - psi1_q));
+    out.sums[S::hess_at(1, 2)].add(s_w / g - s_inv);
+    out.sums[S::hess_at(2, 2)].add(-s_w * q / (g * g) + (px + q) * s_inv2);
   }
-  const std::array<double, 3> gn{dp, dq, dg}, pv{p, q, g};
-  if (grad_log) *grad_log = {dp * p, dq * q, dg * g};
-  if (hess_log)
-    for (int i = 0; i < 3; ++i)
-      for (int j = i; j < 3; ++j) {
-        // d2l/dlog p_i dlog p_j = p_i p_j d2l/dp_i dp_j + [i == j] p_i dl/dp_i
-        const double v = pv[i] * pv[j] * h[3 * i + j] + (i == j ? pv[i] * gn[i] : 0.0);
-        (*hess_log)[3 * i + j] = (*hess_log)[3 * j + i] = v;
-      }
-  return ll;
+}
+
+double evaluate(const GammaGammaParams& prm, const SpendIndex& idx, std::array<double, 3>* grad_log,
+                std::array<double, 9>* hess_log) {
+  GammaGammaSums sums;
+  accumulate(prm, idx, grad_log != nullptr, hess_log != nullptr, sums);
+  return finish_log_params<3>({prm.p, prm.q, prm.gamma}, values_of(sums), grad_log, hess_log);
 }
 
 }  // namespace
@@ -98,6 +106,10 @@ double gamma_gamma_log_likelihood(const GammaGammaParams& prm, const SpendIndex&
 double gamma_gamma_log_likelihood_hessian(const GammaGammaParams& prm, const SpendIndex& idx,
                                           std::array<double, 3>& grad_log, std::array<double, 9>& hess_log) {
   return evaluate(prm, idx, &grad_log, &hess_log);
+}
+
+void gamma_gamma_sums(const GammaGammaParams& prm, const SpendIndex& index, Derivatives d, GammaGammaSums& out) {
+  accumulate(prm, index, d != Derivatives::kValue, d == Derivatives::kHessian, out);
 }
 
 void gamma_gamma_expected_spend(const GammaGammaParams& prm, std::span<const double> x,
@@ -135,12 +147,15 @@ double frequency_spend_correlation(std::span<const SpendPair> table) {
 
 std::vector<std::string> gamma_gamma_warnings(const GammaGammaParams& prm, std::span<const SpendPair> table,
                                               double corr_threshold) {
+  return gamma_gamma_warnings(prm, frequency_spend_correlation(table), corr_threshold);
+}
+
+std::vector<std::string> gamma_gamma_warnings(const GammaGammaParams& prm, double corr, double corr_threshold) {
   std::vector<std::string> out;
   if (prm.q <= 1.0) {
     out.push_back("Gamma-Gamma: q = " + std::to_string(prm.q) +
                   " <= 1, so the mean spend p*gamma/(q-1) does not exist; expected spend is undefined");
   }
-  const double corr = frequency_spend_correlation(table);
   if (std::isfinite(corr) && std::fabs(corr) > corr_threshold) {
     out.push_back("Gamma-Gamma: correlation between frequency and mean spend is " + std::to_string(corr) +
                   " (|corr| > " + std::to_string(corr_threshold) + "); the model assumes independence");

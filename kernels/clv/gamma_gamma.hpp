@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/clv/likelihood_sums.hpp"
 #include "kernels/clv/table_index.hpp"
 #include "kernels/clv/types.hpp"
 
@@ -39,6 +40,10 @@ double gamma_gamma_log_likelihood(const GammaGammaParams& prm, const SpendIndex&
 // in gamma_gamma.cpp), in one pass: what the fit's Newton steps and standard errors need.
 double gamma_gamma_log_likelihood_hessian(const GammaGammaParams& prm, const SpendIndex& index,
                                           std::array<double, 3>& grad_log, std::array<double, 9>& hess_log);
+// The exact sums behind them (likelihood_sums.hpp), added to `out`: for a table spread over
+// processes, each process's runs.
+using GammaGammaSums = LikelihoodSums<3>;
+void gamma_gamma_sums(const GammaGammaParams& prm, const SpendIndex& index, Derivatives d, GammaGammaSums& out);
 
 // E[M | x, zbar] = (q-1)/(px+q-1) * p gamma/(q-1) + px/(px+q-1) * zbar  (= p(gamma + x zbar)/(px+q-1)),
 // the population mean p gamma/(q-1) when x == 0. NaN when q <= 1.
@@ -50,6 +55,9 @@ double frequency_spend_correlation(std::span<const SpendPair> table);
 
 // Human-readable warnings: q <= 1; |corr(x, zbar)| > corr_threshold.
 std::vector<std::string> gamma_gamma_warnings(const GammaGammaParams& prm, std::span<const SpendPair> table,
+                                              double corr_threshold = 0.3);
+// The same given the correlation (e.g. of a table spread over processes, fit.hpp).
+std::vector<std::string> gamma_gamma_warnings(const GammaGammaParams& prm, double correlation,
                                               double corr_threshold = 0.3);
 
 }  // namespace crmpi::clv

@@ -132,77 +132,100 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, std::span<const Tripl
 }
 
 double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& idx, std::array<double, 4>* grad_log) {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
+  ParetoNbdSums sums;
+  pareto_nbd_sums(p, idx, grad_log ? Derivatives::kGradient : Derivatives::kValue, sums);
+  return finish_log_params<4>({p.r, p.alpha, p.s, p.beta}, values_of(sums), grad_log, nullptr);
+}
+
+void pareto_nbd_sums(const ParetoNbdParams& p, const TripleIndex& idx, Derivatives derivs, ParetoNbdSums& out) {
   if (!valid(p)) {
-    if (grad_log) grad_log->fill(nan);
-    return nan;
+    out.poison();
+    return;
   }
-  const bool want_grad = grad_log != nullptr;
+  const bool want_grad = derivs != Derivatives::kValue;
   const std::size_t nu = idx.u.size();
   std::vector<TTerms> tt(nu);
   for (std::size_t k = 0; k < nu; ++k)
     tt[k] = {std::log(p.alpha + idx.u[k]), std::log(p.beta + idx.u[k]), 1.0 / (p.alpha + idx.u[k]),
              1.0 / (p.beta + idx.u[k])};
-  // End terms (two hypergeometric series) depend on (x, u) only. Per run of equal x, the time
-  // values its rows need are collected (ascending u, so similar z share a batch) and their series
-  // summed together with shared coefficients (hyp_batch.hpp); cache[iu] holds the run's terms
-  // (stamp = run number + 1 marks the needed entries).
+  // End terms (two hypergeometric series) depend on (x, u) only. Per x (its consecutive runs),
+  // the time values its rows need are collected (ascending u, so similar z share a batch) and
+  // their series summed together with shared coefficients (hyp_batch.hpp; a lane's value depends
+  // on its own z only); cache[iu] holds the x's terms (stamp = x group number + 1 marks the
+  // needed entries).
   std::vector<UTerms> ut(nu);
   for (std::size_t k = 0; k < nu; ++k) ut[k] = u_terms(p, idx.u[k]);
+  const UTerms ut0 = u_terms(p, 0.0);  // the scales' reference, u = 0 (below)
   std::vector<EndTerm> cache(nu);
-  std::vector<double> exp_a(nu), exp_b(nu), exp_e(nu);  // per run and needed u (below)
+  std::vector<double> exp_a(nu), exp_b(nu), exp_e(nu);  // per x and needed u (below)
+  std::vector<std::uint8_t> in_range(nu, 0);
   std::vector<double> acc_alive(nu, 0.0), acc_end(nu, 0.0);  // per run: gradient weights by u
-  std::vector<std::uint32_t> stamp(nu, 0), need;
+  std::vector<std::uint32_t> stamp(nu, 0), used_stamp(nu, 0), need, used;
   std::vector<double> zs;
   std::vector<LogHyp> gs;
   UnitAHypBatch series;
   const double lg_r = std::lgamma(p.r), psi_r = want_grad ? digamma(p.r) : 0.0;
-  double ll = 0.0;
-  std::array<double, 4> g{};
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  using S = ParetoNbdSums;
+  std::uint32_t group = 0;
+  XTerms xt{};
+  double x = nan, rx = 0, a = 0, log_s_a = 0;
+  const double s = p.s;
+  std::array<double, 4> d3_base{};
   for (std::size_t k = 0; k < idx.run_x.size(); ++k) {
-    const double x = idx.run_x[k];
-    const auto run_stamp = static_cast<std::uint32_t>(k + 1);
-    for (std::size_t i = idx.run_begin(k); i < idx.run_end[k]; ++i)
-      if (idx.i_T[i] > idx.i_tx[i]) stamp[idx.i_tx[i]] = stamp[idx.i_T[i]] = run_stamp;
-    need.clear();
-    zs.clear();
-    for (std::uint32_t iu = 0; iu < nu; ++iu)
-      if (stamp[iu] == run_stamp) {
-        need.push_back(iu);
-        zs.push_back(ut[iu].z);
+    if (!(idx.run_x[k] == x)) {  // a new x: its end terms for every run of it
+      x = idx.run_x[k];
+      ++group;
+      std::size_t k_end = k + 1;
+      while (k_end < idx.run_x.size() && idx.run_x[k_end] == x) ++k_end;
+      for (std::size_t i = idx.run_begin(k); i < idx.run_end[k_end - 1]; ++i) {
+        if (idx.i_T[i] > idx.i_tx[i]) stamp[idx.i_tx[i]] = stamp[idx.i_T[i]] = group;
+        used_stamp[idx.i_T[i]] = group;
       }
-    gs.resize(zs.size());
-    series.reset(series_b(p, x), series_c(p, x), want_grad);
-    series.eval(zs, gs);
-    for (std::size_t j = 0; j < need.size(); ++j) cache[need[j]] = end_from(p, x, ut[need[j]], gs[j], want_grad);
-    const XTerms xt = x_terms(p, x, lg_r, psi_r, want_grad);
-    // combine_row's formulas rearranged for fewer transcendental functions per row (values equal
-    // to rounding, tests check 1e-12 against pareto_nbd_row):
-    //  - lse = log(e^part2 + e^part3) = part2 + log(1 + v), v = e^(part3 - part2)
-    //    = (s/a) e^(L_tx - part2) (1 - q), q = e^(L_T - L_tx): the branch weights are 1/(1+v) and
-    //    v/(1+v), w_tx = 1/(1-q), w_T = q/(1-q) for the end terms' gradients;
-    //  - e^(L_u + log(s/a) - K), e^(K - part2(u)) and e^(L_u - K') once per (x, u) with per-run
-    //    scales K, K' (exponents kept within +-700, else this run takes the per-row exps), so a
-    //    row has products and one log; 1 - q by -expm1 near q = 1 (log1mexp's split);
-    //  - gradients gathered per time value: each row adds its weights to the entries of its t_x
-    //    and T, multiplied by the (x, u) gradients once per run; the x-only terms (part1, d1) and
-    //    log(s/a) once per run: part1 * sum(w) + sum(w lse).
-    const double rx = p.r + x, a = p.r + p.s + x, s = p.s;
-    const double log_s_a = std::log(s) - std::log(a);
-    const std::array<double, 4> d3_base = {-1.0 / a, 0.0, 1.0 / s - 1.0 / a, 0.0};
-    double k_a = -std::numeric_limits<double>::infinity(), k_e = k_a;
-    for (const std::uint32_t iu : need) {
-      k_a = std::max(k_a, cache[iu].log_value + log_s_a);  // NaN ignored here, caught per row
-      k_e = std::max(k_e, cache[iu].log_value);
-    }
-    bool fast = true;
-    for (const std::uint32_t iu : need) {
-      const double ea = cache[iu].log_value + log_s_a - k_a, ee = cache[iu].log_value - k_e;
-      const double eb = k_a + rx * tt[iu].log_aT + s * tt[iu].log_bT;  // K - part2(u)
-      fast = fast && ea > -700.0 && ee > -700.0 && std::fabs(eb) < 700.0;
-      exp_a[iu] = std::exp(ea);
-      exp_b[iu] = std::exp(eb);
-      exp_e[iu] = std::exp(ee);
+      need.clear();
+      used.clear();
+      zs.clear();
+      for (std::uint32_t iu = 0; iu < nu; ++iu) {
+        if (stamp[iu] == group) {
+          need.push_back(iu);
+          zs.push_back(ut[iu].z);
+        }
+        if (stamp[iu] == group || used_stamp[iu] == group) used.push_back(iu);  // the gradient's weights
+      }
+      zs.push_back(ut0.z);
+      gs.resize(zs.size());
+      series.reset(series_b(p, x), series_c(p, x), want_grad);
+      series.eval(zs, gs);
+      for (std::size_t j = 0; j < need.size(); ++j) cache[need[j]] = end_from(p, x, ut[need[j]], gs[j], want_grad);
+      xt = x_terms(p, x, lg_r, psi_r, want_grad);
+      rx = p.r + x;
+      a = p.r + p.s + x;
+      log_s_a = std::log(s) - std::log(a);
+      d3_base = {-1.0 / a, 0.0, 1.0 / s - 1.0 / a, 0.0};
+      // combine_row's formulas rearranged for fewer transcendental functions per row (values
+      // equal to rounding, tests check 1e-12 against pareto_nbd_row):
+      //  - lse = log(e^part2 + e^part3) = part2 + log(1 + v), v = e^(part3 - part2)
+      //    = (s/a) e^(L_tx - part2) (1 - q), q = e^(L_T - L_tx): the branch weights are 1/(1+v)
+      //    and v/(1+v), w_tx = 1/(1-q), w_T = q/(1-q) for the end terms' gradients;
+      //  - e^(L_u + log(s/a) - K), e^(K - part2(u)) and e^(L_u - K') once per (x, u) with scales
+      //    K = L_0 + log(s/a), K' = L_0 of the end term at u = 0, the largest (L_u decreases in
+      //    u): they depend on x and the parameters only, so a row's value does not depend on
+      //    which other rows share its x. A row whose time values put an exponent outside +-700
+      //    takes the per-row exps; so a row has products and one log; 1 - q by -expm1 near
+      //    q = 1 (log1mexp's split);
+      //  - gradients gathered per time value: each row adds its weights to the entries of its
+      //    t_x and T, multiplied by the (x, u) gradients once per run; the x-only terms (part1,
+      //    d1) and log(s/a) once per run: part1 * sum(w) + sum(w lse).
+      const EndTerm at0 = end_from(p, x, ut0, gs.back(), false);
+      const double k_a = at0.log_value + log_s_a, k_e = at0.log_value;
+      for (const std::uint32_t iu : need) {
+        const double ea = cache[iu].log_value + log_s_a - k_a, ee = cache[iu].log_value - k_e;
+        const double eb = k_a + rx * tt[iu].log_aT + s * tt[iu].log_bT;  // K - part2(u)
+        in_range[iu] = ea > -700.0 && ea < 700.0 && ee > -700.0 && ee < 700.0 && std::fabs(eb) < 700.0;
+        exp_a[iu] = std::exp(ea);
+        exp_b[iu] = std::exp(eb);
+        exp_e[iu] = std::exp(ee);
+      }
     }
     double s_w = 0.0, s_lse = 0.0, s_w3 = 0.0;
     for (std::size_t i = idx.run_begin(k); i < idx.run_end[k]; ++i) {
@@ -212,6 +235,7 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& id
       const double w = idx.w[i];
       double lse = part2, w2 = 1.0;
       if (iT > itx) {  // T > t_x (u is ascending): the dead branch
+        const bool fast = in_range[itx] && in_range[iT];
         const double l_tx = cache[itx].log_value, d = cache[iT].log_value - l_tx;
         double q = 0.0, em = 0.0;  // q and 1 - q
         if (d > -0.6931471805599453) {
@@ -222,8 +246,8 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& id
           em = 1.0 - q;
         }
         if (std::isnan(em)) {  // series outside its domain: give up at once
-          if (grad_log) grad_log->fill(nan);
-          return nan;
+          out.poison();
+          return;
         }
         if (em > 0.0) {
           double w3 = 0.0;
@@ -245,35 +269,35 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& id
             w3 = 1.0 / (1.0 + e);
             w2 = e * w3;
           }
-          const double ww3 = w * w3, w_tx = 1.0 / em;
-          s_w3 += ww3;
-          acc_end[itx] += ww3 * w_tx;
-          acc_end[iT] -= ww3 * (q * w_tx);
+          if (want_grad) {
+            const double ww3 = w * w3, w_tx = 1.0 / em;
+            s_w3 += ww3;
+            acc_end[itx] += ww3 * w_tx;
+            acc_end[iT] -= ww3 * (q * w_tx);
+          }
         }
       }
       s_w += w;
       s_lse += w * lse;
-      acc_alive[iT] += w * w2;
+      if (want_grad) acc_alive[iT] += w * w2;
     }
-    ll += xt.part1 * s_w + s_lse;
-    if (want_grad) {
-      std::array<double, 4> s_g{};
-      for (std::size_t iu = 0; iu < nu; ++iu) {
-        if (acc_alive[iu] != 0.0) {
-          const TTerms& t = tt[iu];
-          const std::array<double, 4> d2 = {-t.log_aT, -rx * t.inv_aT, -t.log_bT, -s * t.inv_bT};
-          for (std::size_t j = 0; j < 4; ++j) s_g[j] += acc_alive[iu] * d2[j];
-        }
-        if (acc_end[iu] != 0.0)
-          for (std::size_t j = 0; j < 4; ++j) s_g[j] += acc_end[iu] * cache[iu].grad[j];
+    out.sums[0].add(xt.part1 * s_w + s_lse);
+    if (!want_grad) continue;
+    // The run's time values in ascending order (those of its x's runs on this rank, the run's own
+    // nonzero: the same terms in the same order whichever other runs share the x here).
+    std::array<double, 4> s_g{};
+    for (const std::uint32_t iu : used) {
+      if (acc_alive[iu] != 0.0) {
+        const TTerms& t = tt[iu];
+        const std::array<double, 4> d2 = {-t.log_aT, -rx * t.inv_aT, -t.log_bT, -s * t.inv_bT};
+        for (std::size_t j = 0; j < 4; ++j) s_g[j] += acc_alive[iu] * d2[j];
       }
-      for (std::size_t j = 0; j < 4; ++j) g[j] += xt.d1[j] * s_w + s_w3 * d3_base[j] + s_g[j];
+      if (acc_end[iu] != 0.0)
+        for (std::size_t j = 0; j < 4; ++j) s_g[j] += acc_end[iu] * cache[iu].grad[j];
+      acc_alive[iu] = acc_end[iu] = 0.0;
     }
-    std::fill(acc_alive.begin(), acc_alive.end(), 0.0);
-    std::fill(acc_end.begin(), acc_end.end(), 0.0);
+    for (std::size_t j = 0; j < 4; ++j) out.sums[S::grad_at(j)].add(xt.d1[j] * s_w + s_w3 * d3_base[j] + s_g[j]);
   }
-  if (grad_log) *grad_log = {g[0] * p.r, g[1] * p.alpha, g[2] * p.s, g[3] * p.beta};
-  return ll;
 }
 
 void pareto_nbd_p_alive(const ParetoNbdParams& p, std::span<const double> x, std::span<const double> t_x,

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kernels/clv/bgnbd.hpp"  // HorizonSet
+#include "kernels/clv/likelihood_sums.hpp"
 #include "kernels/clv/table_index.hpp"
 #include "kernels/clv/types.hpp"
 
@@ -42,13 +43,17 @@ ParetoNbdRow pareto_nbd_row(const ParetoNbdParams& p, double x, double t_x, doub
 // NaN when a parameter is not finite and > 0, or a series leaves its domain (special_functions.hpp).
 double pareto_nbd_log_likelihood(const ParetoNbdParams& p, std::span<const Triple> table,
                                  std::array<double, 4>* grad_log = nullptr);
-// Same over a prebuilt index (once per fit): lgamma/digamma of x once per run of equal x, the time
-// logs once per distinct value, and the two end terms (hypergeometric series) once per distinct
-// (x, t_x) and (x, T) instead of per row, all time values of one x in a batch sharing the series
-// coefficients (hyp_batch.hpp); per row one log (pareto_nbd.cpp). Rows are summed per run, runs
-// in table order: deterministic for a given table.
+// Same over a prebuilt index (once per fit): lgamma/digamma of x once per x, the time logs once
+// per distinct value, and the two end terms (hypergeometric series) once per distinct (x, t_x)
+// and (x, T) instead of per row, all time values of one x in a batch sharing the series
+// coefficients (hyp_batch.hpp); per row one log (pareto_nbd.cpp). Rows are summed per run in
+// double, the runs' sums exactly (likelihood_sums.hpp): the result depends on the runs alone.
 double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const TripleIndex& index,
                                  std::array<double, 4>* grad_log = nullptr);
+// The exact sums behind it (likelihood_sums.hpp; no Hessian: Derivatives::kHessian gives the
+// gradient), added to `out`: for a table spread over processes, each process's runs.
+using ParetoNbdSums = LikelihoodSums<4>;
+void pareto_nbd_sums(const ParetoNbdParams& p, const TripleIndex& index, Derivatives d, ParetoNbdSums& out);
 
 // P(alive | x, t_x, T) = alive term / (alive + dead terms).
 void pareto_nbd_p_alive(const ParetoNbdParams& p, std::span<const double> x, std::span<const double> t_x,

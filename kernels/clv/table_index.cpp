@@ -59,7 +59,33 @@ void weights_and_runs(std::span<const Row> table, std::vector<double>& w, std::u
   if (n > 0) run_end.push_back(n);
 }
 
+// Explicit runs instead of the runs of equal x.
+template <class Row>
+void explicit_runs(std::span<const Row> table, std::span<const std::size_t> ends, std::vector<double>& run_x,
+                   std::vector<std::size_t>& run_end) {
+  run_x.clear();
+  run_end.clear();
+  std::size_t begin = 0;
+  for (const std::size_t end : ends) {
+    if (end <= begin || end > table.size()) throw DataError("table index: runs must be non-empty and ascending");
+    for (std::size_t i = begin + 1; i < end; ++i)
+      if (!(table[i].x == table[begin].x)) throw DataError("table index: a run mixes values of x");
+    run_x.push_back(table[begin].x);
+    run_end.push_back(end);
+    begin = end;
+  }
+  if (begin != table.size()) throw DataError("table index: the runs do not cover the table");
+}
+
 }  // namespace
+
+TripleIndex::TripleIndex(std::span<const Triple> table, std::span<const std::size_t> ends) : TripleIndex(table) {
+  explicit_runs(table, ends, run_x, run_end);
+}
+
+SpendIndex::SpendIndex(std::span<const SpendPair> table, std::span<const std::size_t> ends) : SpendIndex(table) {
+  explicit_runs(table, ends, run_x, run_end);
+}
 
 TripleIndex::TripleIndex(std::span<const Triple> table) {
   const std::size_t n = table.size();

@@ -6,8 +6,10 @@
 //  - t_x and T values are replaced by indices into one sorted array of their distinct values
 //    (they lie on a day grid: at most a few thousand values), so log(alpha + u), 1/(alpha + u),
 //    ... are a small per-evaluation table lookup.
-// Evaluations then sum per run and add the runs in table order: deterministic for a given table,
-// hence the same at any rank count (every rank fits the same merged table).
+// Evaluations sum each run's rows in double and add the runs' sums exactly (likelihood_sums.hpp):
+// the result depends on the runs alone. A table spread over ranks is cut into runs the same way
+// at any rank count (jobs/clv/tables.cpp), each run whole on one rank; the explicit-run
+// constructors take those runs (several consecutive runs may then share one x).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,9 @@ struct TripleIndex {
   std::uint64_t customers = 0;
 
   explicit TripleIndex(std::span<const Triple> table);
+  // Rows [run_end[k-1], run_end[k]) form run k (run_end ascending, ending at the table's size;
+  // every row of a run has the same x, else DataError).
+  TripleIndex(std::span<const Triple> table, std::span<const std::size_t> run_end);
   std::size_t rows() const { return w.size(); }
   std::size_t run_begin(std::size_t k) const { return k == 0 ? 0 : run_end[k - 1]; }
 };
@@ -38,6 +43,7 @@ struct SpendIndex {
   std::uint64_t customers = 0;
 
   explicit SpendIndex(std::span<const SpendPair> table);
+  SpendIndex(std::span<const SpendPair> table, std::span<const std::size_t> run_end);
   std::size_t rows() const { return w.size(); }
   std::size_t run_begin(std::size_t k) const { return k == 0 ? 0 : run_end[k - 1]; }
 };
