@@ -24,9 +24,9 @@ echo "== release build (at $(at))"
 scripts/build.sh release --g1
 
 # The ASan build runs while the release tests do, at nice 19: it only gets the CPU they leave
-# idle, and they leave most of it (the end-to-end tests run one at a time and mostly wait on MPI
-# start-up: a quarter to a third of two cores busy), so it is nearly done when they end instead of
-# starting then. In its own process group (setsid), so that a failing release suite stops it too.
+# idle (many end-to-end tests mostly wait on MPI start-up and on their own Python checks), so
+# much of it is done when they end instead of starting then. The phase headers print the elapsed
+# time, so a CI log shows how much the overlap saves. In its own process group (setsid), so that a failing release suite stops it too.
 asan_log=$(mktemp /tmp/crmpi-asan-build.XXXXXX)
 setsid nice -n 19 scripts/build.sh asan --g1 >"$asan_log" 2>&1 &
 asan_pid=$!
