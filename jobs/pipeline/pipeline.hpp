@@ -6,6 +6,7 @@
 #include "jobs/clv/clv_stage.hpp"
 #include "jobs/common/job_common.hpp"
 #include "jobs/kmeans/kmeans_stage.hpp"
+#include "jobs/report/report.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
 #include "jobs/rules/rules_stage.hpp"
 
@@ -16,17 +17,20 @@ struct RunConfig {
   ClvConfig clv;
   KmeansConfig kmeans;
   RulesConfig rules;
+  ReportConfig report;  // DIR/report.html after the commit
   void bind(Options& o) {
     rfm.bind(o);
     clv.bind(o);
     kmeans.bind(o);
     rules.bind(o);
+    report.bind(o, true);
   }
   void validate() {
     rfm.validate();
     clv.validate();
     kmeans.validate();
     rules.validate();
+    report.validate();
   }
 };
 
