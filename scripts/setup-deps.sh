@@ -32,6 +32,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Python tooling (checks, plots; scikit-learn: the k-means and persona references); use /usr/bin/python3
   python3-h5py python3-numpy python3-scipy python3-pandas python3-matplotlib python3-sklearn
+  # the HTML report (crmpi report, crmpi run: report/crmpi_report.py) and its headless-browser test
+  python3-plotly python3-jinja2 chromium
 )
 if [[ "$skip_slurm" != 1 ]]; then
   packages+=(slurm-wlm slurm-client)

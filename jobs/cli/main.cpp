@@ -44,7 +44,8 @@ int dispatch(const Comm& world, int argc, char** argv) {
   CLI::App app{"crmpi: customer analytics (RFM, segments, cross-sell rules, CLV) as an MPI batch job.\n"
                "Every analysis job reads --input FILE (docs/schema.md) and writes --out DIR/results.h5\n"
                "plus CSV exports in DIR/csv/, atomically. Exit codes: 0 ok, 64 usage, 65 bad data,\n"
-               "66 missing input, 70 internal error, 74 I/O error, 78 bad configuration."};
+               "66 missing input, 69 a program it needs missing (the report's Python), 70 internal error,\n"
+               "74 I/O error, 78 bad configuration."};
   app.set_version_flag("--version", version_string());
   app.require_subcommand(1);
   std::vector<std::unique_ptr<Subcommand>> subs = make_subcommands(app);

@@ -9,6 +9,7 @@
 #include "jobs/ingest/ingest_command.hpp"
 #include "jobs/pipeline/pipeline.hpp"
 #include "jobs/pipeline/run_stages.hpp"
+#include "jobs/report/report.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
 #include "jobs/validate/validate_command.hpp"
 
@@ -104,6 +105,23 @@ class IngestCommand : public Subcommand {
   std::vector<std::string> positional_;
 };
 
+// `crmpi report`: the HTML report of a results file, alone (no input, no config file).
+class ReportCommand : public Subcommand {
+ public:
+  explicit ReportCommand(CLI::App& parent) {
+    app_ = parent.add_subcommand("report",
+                                 "Write the HTML report of a results file (DIR/report.html; docs/report.md)");
+    options_ = std::make_unique<Options>(*app_);
+    cfg_.bind(*options_);
+  }
+  void prepare(const std::vector<std::string>&) override { cfg_.validate(); }
+  int run(const JobContext& ctx) override { return run_report_command(ctx, cfg_); }
+  std::string log_level() const override { return cfg_.log_level; }
+
+ private:
+  ReportCommandConfig cfg_;
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
@@ -125,6 +143,7 @@ std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
       run_rules_command));
   subs.push_back(analysis<RunConfig>(app, "run", "The quarterly pipeline: validate, then every analysis stage", true,
                                      run_pipeline_command));
+  subs.push_back(std::make_unique<ReportCommand>(app));
   return subs;
 }
 

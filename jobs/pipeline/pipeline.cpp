@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "jobs/pipeline/run_stages.hpp"
 #include "kernels/common/errors.hpp"
@@ -13,7 +14,7 @@ namespace {
 // What rank 0 prints when the run is done: where the outputs are, and the headline figures.
 void print_summary(const CommonConfig& common, const StageRunSummary& run, const RfmResult& rfm,
                    const KmeansResult& km, const RulesResult& rules, const InsightsResult& ins,
-                   const std::string& currency, int ranks) {
+                   const std::string& currency, int ranks, const std::optional<ReportOutcome>& report) {
   std::uint64_t customers = 0;
   std::int64_t revenue = 0;
   for (std::size_t s = 0; s < rfm.seg_customers.size(); ++s) {
@@ -22,6 +23,10 @@ void print_summary(const CommonConfig& common, const StageRunSummary& run, const
   }
   std::printf("crmpi run: done in %.1fs on %d rank(s)\n", run.seconds, ranks);
   std::printf("  results: %s/results.h5\n  csv:     %s/csv/\n", common.out.c_str(), common.out.c_str());
+  if (report && report->exit_code == 0)
+    std::printf("  report:  %s/report.html\n", common.out.c_str());
+  else if (report)
+    std::printf("  report:  NOT written (exit %d: %s)\n", report->exit_code, report->error.c_str());
   std::printf("  customers %llu (buyers %llu), revenue %.2f %s\n", static_cast<unsigned long long>(customers),
               static_cast<unsigned long long>(rfm.buyers), static_cast<double>(revenue) / 100.0, currency.c_str());
   for (std::size_t s = 0; s < rfm.segments.names.size(); ++s)
@@ -101,9 +106,14 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
 
   const StageRunSummary run =
       run_stages(ctx, common, stages, StageRunOptions{.skip_is_error = false, .record_stages = true});
-  if (ctx.comm.is_root())
-    print_summary(common, run, rfm.result(), kmeans.result(), rules.result(), insights.result(), run.currency,
-                  ctx.comm.size());
+  // The report reads the committed results.h5 (it is derived from them, not part of the atomic
+  // output set): rank 0 alone, while the other ranks wait in MPI_Finalize. A failed report leaves
+  // the run successful: the results are complete and `crmpi report` rebuilds it from them.
+  if (!ctx.comm.is_root()) return 0;
+  std::optional<ReportOutcome> report;
+  if (cfg.report.enabled) report = write_run_report(common.out, cfg.report);
+  print_summary(common, run, rfm.result(), kmeans.result(), rules.result(), insights.result(), run.currency,
+                ctx.comm.size(), report);
   return 0;
 }
 

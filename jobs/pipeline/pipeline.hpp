@@ -7,6 +7,7 @@
 #include "jobs/common/job_common.hpp"
 #include "jobs/insights/insights_stage.hpp"
 #include "jobs/kmeans/kmeans_stage.hpp"
+#include "jobs/report/report.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
 #include "jobs/rules/rules_stage.hpp"
 
@@ -18,12 +19,14 @@ struct RunConfig {
   KmeansConfig kmeans;
   RulesConfig rules;
   InsightsConfig insights;
+  ReportConfig report;  // DIR/report.html after the commit
   void bind(Options& o) {
     rfm.bind(o);
     clv.bind(o);
     kmeans.bind(o);
     rules.bind(o);
     insights.bind(o);
+    report.bind(o, true);
   }
   void validate() {
     rfm.validate();
@@ -31,6 +34,7 @@ struct RunConfig {
     kmeans.validate();
     rules.validate();
     insights.validate();
+    report.validate();
   }
 };
 

@@ -12,6 +12,7 @@ enum class ExitCode : int {
   kUsage = 64,      // EX_USAGE: bad command line
   kDataErr = 65,    // EX_DATAERR: input data is invalid
   kNoInput = 66,    // EX_NOINPUT: input file missing or unreadable
+  kUnavailable = 69,  // EX_UNAVAILABLE: a program or file crmpi needs is missing (the report's Python)
   kSoftware = 70,   // EX_SOFTWARE: internal error (a bug)
   kIoErr = 74,      // EX_IOERR: I/O failed while reading or writing
   kConfig = 78,     // EX_CONFIG: impossible or unknown configuration
