@@ -3,7 +3,7 @@
 
     /usr/bin/python3 bench/rules_peer_bench.py [--crmpi build/jobs/crmpi] [--mpiexec mpirun]
         [--data ../shared/data/baskets] [--cases retail-1,retail-0.1,...] [--repeats 3]
-        [--weka-heap 12g] [--weka-timeout 600] [--gen-customers 1000000] [--workdir DIR]
+        [--weka-heap 10g] [--weka-timeout 600] [--gen-customers 1000000] [--workdir DIR]
 
 Benchmark-only dependency: `apt-get install --no-install-recommends weka` (Debian 12: Weka 3.6.14,
 /usr/share/java/weka.jar, run with the system java).
@@ -308,7 +308,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=3, help="rounds per case (the generated case: 1)")
     ap.add_argument("--long-s", type=float, default=20.0, help="one round only when crmpi at 1 rank takes longer")
     ap.add_argument("--min-confidence", type=float, default=0.8)
-    ap.add_argument("--weka-heap", default="12g")
+    ap.add_argument("--weka-heap", default="10g")
     ap.add_argument("--weka-timeout", type=int, default=600)
     ap.add_argument("--crmpi-timeout", type=int, default=1800)
     ap.add_argument("--crmpi-mem-limit", default="8g", help="address-space limit of every crmpi process")
