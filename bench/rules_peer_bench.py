@@ -37,7 +37,7 @@ medians; a case where crmpi at 1 rank takes over --long-s seconds (20), and the 
 one round; Weka runs again only if it finished in the first round.
 
 Reported: baskets/s and itemsets/s (baskets or frequent itemsets / whole-process wall time);
-peak memory: crmpi's own log line `memory on rank R (largest): peak RSS` (the largest rank) and,
+peak memory: crmpi's own log lines `memory on rank R: peak RSS` (the largest rank's) and,
 for Weka, /usr/bin/time -v's maximum resident set size of the JVM; the crmpi stage's phases (log
 line `rules: ... (count, shuffle, mine, gather, rules)`); the ratio Weka / crmpi (whole process);
 1 -> 2 ranks speedup; the load average (1 min) at the start of each case.
@@ -88,7 +88,7 @@ CASES = {
 STAGE_RE = re.compile(r"rules: (\d+) baskets, min count (\d+), (\d+) frequent items, (\d+) frequent itemsets, "
                       r"(\d+) rules in ([\d.]+)s \(count ([\d.]+)s, shuffle ([\d.]+)s, mine ([\d.]+)s, "
                       r"gather ([\d.]+)s, rules ([\d.]+)s\)")
-MEM_RE = re.compile(r"memory on rank (\d+) \(largest\): peak RSS ([\d.]+) MiB")
+MEM_RE = re.compile(r"memory on rank (\d+)(?: \(largest\))?: peak RSS ([\d.]+) MiB")
 MAXRSS_RE = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 WEKA_RE = re.compile(r"FPGrowth found (\d+) rules")
 WEKA_RULE_RE = re.compile(r"^\s*\d+\. \[(.*)\]: (\d+) ==> \[(.*)\]: (\d+)")
@@ -198,14 +198,14 @@ def run_crmpi(crmpi, mpiexec, ranks, h5, out, support, conf, max_consequent, tim
     rc, wall, maxrss, err = run_timed(cmd, timeout, env=MPI_ENV, as_limit=mem_limit)
     if rc != 0:
         return {"rc": rc, "wall": wall, "err": err[-2000:]}
-    m, mm = STAGE_RE.search(err), MEM_RE.search(err)
+    m, mems = STAGE_RE.search(err), [float(x.group(2)) for x in MEM_RE.finditer(err)]
     if not m:
         return {"rc": "no stage line", "wall": wall, "err": err[-2000:]}
     g = m.groups()
     return {"rc": 0, "wall": wall, "maxrss_kb": maxrss, "baskets": int(g[0]), "min_count": int(g[1]),
             "itemsets": int(g[3]), "rules": int(g[4]), "stage": float(g[5]),
             "phases": {k: float(v) for k, v in zip(("count", "shuffle", "mine", "gather", "rules"), g[6:11])},
-            "rank_peak_mib": float(mm.group(2)) if mm else None}
+            "rank_peak_mib": max(mems) if mems else None}
 
 
 def run_floor_mpi(crmpi, mpiexec, ranks):
