@@ -20,4 +20,9 @@ class CsvWriter {
 
 std::string csv_number(double v, int decimals = 6);  // fixed notation, no locale
 
+// One cell as written: quoted where RFC 4180 needs it (comma, quote, line break), and guarded
+// against formula injection: text starting with = + - @ (tab, CR) gets a leading apostrophe so a
+// spreadsheet shows it instead of running it; signed numbers are left alone.
+std::string csv_cell(const std::string& text);
+
 }  // namespace crmpi
