@@ -25,6 +25,15 @@ class OutputSet {
   // path to write it to. Files are renamed in registration order.
   std::string temp_path(const std::string& relative);
   std::string final_path(const std::string& relative) const { return dir_ + "/" + relative; }
+  // Collective. Registers the folder `relative` (e.g. "csv/customers"), whose files are written as a
+  // whole (parts); rank 0 creates its temporary folder, whose path it returns. At commit an earlier
+  // folder of that name is moved aside, the new one renamed into place, the old one removed: a
+  // reader sees the old folder or the new one, never a mix of parts.
+  std::string temp_dir(const std::string& relative);
+  // `relative` (a file or folder of an earlier run that this run does not write, e.g. an export
+  // not asked for this time) is removed at commit, so it never sits beside results it does not
+  // describe. Not collective; rank 0's registration counts.
+  void retire(const std::string& relative) { retired_.push_back(relative); }
   // Collective: barrier, rank 0 renames every temporary to its final name, barrier.
   void commit();
 
@@ -33,6 +42,7 @@ class OutputSet {
   std::string dir_;
   std::string token_;
   std::vector<std::string> relatives_;
+  std::vector<std::string> dirs_, retired_;
   bool committed_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 
 #include "comm/comm.hpp"
@@ -108,6 +109,57 @@ TEST(Io, ResultsColumnsLandInRankOrderAndCommitIsAtomic) {
     std::vector<std::uint64_t> want;
     for (int r = 0; r < w.size(); ++r) want.insert(want.end(), static_cast<std::size_t>(r + 1), static_cast<std::uint64_t>(r));
     EXPECT_EQ(v, want);
+    fs::remove_all(dir);
+  }
+  w.barrier();
+}
+
+// A folder of parts (OutputSet::temp_dir): every rank writes its own file into it; uncommitted, the
+// earlier folder stays as it was and the temporary is gone; committed, the new folder replaces the
+// old one whole (no old part left beside the new ones); a retired path is removed at commit.
+TEST(OutputSet, FolderReplacedWholeAndRetired) {
+  Comm w;
+  const std::string dir = shared_scratch(w, "outdir");
+  if (w.is_root()) {
+    fs::create_directories(dir + "/csv/parts");
+    for (const char* old : {"/csv/parts/a", "/csv/parts/stale"}) std::ofstream(dir + old) << "old";
+    std::ofstream(dir + "/csv/retired.csv") << "old";
+  }
+  w.barrier();
+  auto write_parts = [&](OutputSet& out) {
+    const std::string tmp = out.temp_dir("csv/parts");
+    std::ofstream(tmp + "/rank" + std::to_string(w.rank())) << w.rank();
+  };
+  {
+    OutputSet out(w, dir);
+    write_parts(out);
+    out.retire("csv/retired.csv");
+  }  // not committed
+  w.barrier();
+  if (w.is_root()) {
+    EXPECT_TRUE(fs::exists(dir + "/csv/parts/stale"));
+    EXPECT_TRUE(fs::exists(dir + "/csv/retired.csv"));
+    for (const auto& e : fs::directory_iterator(dir + "/csv"))
+      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+  w.barrier();
+  {
+    OutputSet out(w, dir);
+    write_parts(out);
+    out.retire("csv/retired.csv");
+    out.commit();
+  }
+  if (w.is_root()) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir + "/csv/parts")) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    std::vector<std::string> want;
+    for (int r = 0; r < w.size(); ++r) want.push_back("rank" + std::to_string(r));
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(names, want);
+    EXPECT_FALSE(fs::exists(dir + "/csv/retired.csv"));
+    for (const auto& e : fs::directory_iterator(dir + "/csv"))
+      EXPECT_EQ(e.path().filename().string().find(".old-"), std::string::npos) << e.path();
     fs::remove_all(dir);
   }
   w.barrier();
