@@ -69,6 +69,15 @@ class ResultsReader {
   std::vector<T> read_my_column(const results_schema::Object& o) const {
     return read_column<T>(o, my_share(o.entry->part));
   }
+  // Rows [offset, offset + count) of a list-rows dataset (kind rows: customer by customer, as many
+  // for each as its count column says, e.g. /rules/recommend/item by /rules/recommend_count).
+  template <class T>
+  std::vector<T> read_list_rows(const results_schema::Object& o, std::uint64_t offset, std::uint64_t count) const {
+    results_schema::expect(o, results_schema::Kind::kRows, results_schema::type_of<T>());
+    std::vector<T> v(count);
+    read_rows(o, offset, count, h5::native_type<T>(), v.data());
+    return v;
+  }
   // A whole replicated table.
   template <class T>
   std::vector<T> read_table(const results_schema::Object& o) const {

@@ -5,6 +5,7 @@
 
 #include "jobs/clv/clv_stage.hpp"
 #include "jobs/common/log.hpp"
+#include "jobs/export/customer_export.hpp"
 #include "jobs/generate/generate_command.hpp"
 #include "jobs/ingest/ingest_command.hpp"
 #include "jobs/pipeline/pipeline.hpp"
@@ -54,7 +55,7 @@ std::unique_ptr<Subcommand> analysis(CLI::App& app, const std::string& name, con
 template <class StageT, class Config>
 int run_one_stage(const JobContext& ctx, const CommonConfig& common, const Config& cfg) {
   StageT stage(cfg);
-  run_stages(ctx, common, {&stage}, StageRunOptions{.skip_is_error = true, .record_stages = false});
+  run_stages(ctx, common, {&stage}, StageRunOptions{});
   return 0;
 }
 
@@ -122,6 +123,28 @@ class ReportCommand : public Subcommand {
   ReportCommandConfig cfg_;
 };
 
+// `crmpi export`: the per-customer CSV parts of a results file (docs/exports.md).
+class ExportCommand : public Subcommand {
+ public:
+  explicit ExportCommand(CLI::App& parent) {
+    app_ = parent.add_subcommand("export",
+                                 "Write the per-customer table of a results file as CSV parts, ids optionally "
+                                 "pseudonymized (docs/exports.md)");
+    options_ = std::make_unique<Options>(*app_);
+    options_->add_config_option();
+    cfg_.bind(*options_);
+  }
+  void prepare(const std::vector<std::string>& known_sections) override {
+    options_->apply_config_file(known_sections);
+    cfg_.validate();
+  }
+  int run(const JobContext& ctx) override { return run_export_command(ctx, cfg_); }
+  std::string log_level() const override { return cfg_.log_level; }
+
+ private:
+  ExportCommandConfig cfg_;
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
@@ -144,6 +167,7 @@ std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
   subs.push_back(analysis<RunConfig>(app, "run", "The quarterly pipeline: validate, then every analysis stage", true,
                                      run_pipeline_command));
   subs.push_back(std::make_unique<ReportCommand>(app));
+  subs.push_back(std::make_unique<ExportCommand>(app));
   return subs;
 }
 

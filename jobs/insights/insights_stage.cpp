@@ -200,7 +200,7 @@ std::optional<std::string> InsightsStage::compute(const StageInput& in, const Ea
 }
 
 void InsightsStage::write(const StageInput& in, ResultsFile& results, OutputSet& out) const {
-  write_insights(in.comm(), results, out, r_, cfg_);
+  write_insights(in.comm(), results, out, r_, cfg_, pseudonymize_);
 }
 
 void InsightsStage::report(const StageInput& in) const {

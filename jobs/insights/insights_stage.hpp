@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "io/pseudonym.hpp"
 #include "jobs/common/stage.hpp"
 #include "kernels/insights/insights.hpp"
 
@@ -57,8 +58,9 @@ struct InsightsResult {
   double seconds = 0;
 };
 
+// pseudonymize: csv/at_risk.csv names customers by pseudonyms (nullptr: by their ids).
 void write_insights(const Comm& comm, ResultsFile& results, OutputSet& out, const InsightsResult& r,
-                    const InsightsConfig& cfg);
+                    const InsightsConfig& cfg, const Pseudonymizer* pseudonymize);
 
 class InsightsStage : public Stage {
  public:
@@ -71,9 +73,12 @@ class InsightsStage : public Stage {
   void write(const StageInput& in, ResultsFile& results, OutputSet& out) const override;
   void report(const StageInput& in) const override;
   const InsightsResult& result() const { return r_; }
+  // csv/at_risk.csv names customers by these pseudonyms instead of their ids (docs/exports.md).
+  void pseudonymize_csv(const Pseudonymizer* p) { pseudonymize_ = p; }
 
  private:
   const InsightsConfig& cfg_;
+  const Pseudonymizer* pseudonymize_ = nullptr;
   std::optional<std::int32_t> as_of_cfg_;
   InsightsResult r_;
   std::span<const std::uint64_t> order_offset_;

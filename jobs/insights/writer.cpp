@@ -19,7 +19,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 double rate(std::uint64_t num, std::uint64_t den) {
   return den ? static_cast<double>(num) / static_cast<double>(den) : kNaN;
 }
-std::string cell(double v, int decimals = 6) { return std::isnan(v) ? std::string() : csv_number(v, decimals); }
+std::string cell(double v, int decimals = 6) {
+  return std::isnan(v) ? std::string() : csv_number(v, decimals);
+}
 // YYYY-MM of a month index (months since 1970-01).
 std::string month_name(std::int32_t month_index) {
   const std::int32_t y = month_index >= 0 ? month_index / 12 : (month_index - 11) / 12;
@@ -30,7 +32,7 @@ std::string month_name(std::int32_t month_index) {
 }  // namespace
 
 void write_insights(const Comm& comm, ResultsFile& results, OutputSet& out, const InsightsResult& r,
-                    const InsightsConfig& cfg) {
+                    const InsightsConfig& cfg, const Pseudonymizer* pseudonymize) {
   const InsightGroups& g = r.groups;
   results.write_attr_int(layout::kAsOfDay, r.as_of_day);
   results.write_attr_double(layout::kChurnThreshold, cfg.churn_threshold);
@@ -78,7 +80,8 @@ void write_insights(const Comm& comm, ResultsFile& results, OutputSet& out, cons
 
   const auto& k = r.cohorts;
   std::vector<std::string> months;
-  for (std::uint32_t c = 0; c < k.months; ++c) months.push_back(month_name(k.first_month + static_cast<std::int32_t>(c)));
+  for (std::uint32_t c = 0; c < k.months; ++c)
+    months.push_back(month_name(k.first_month + static_cast<std::int32_t>(c)));
   results.write_strings(layout::kCohortMonth, months);
   results.write_replicated(layout::kCohortCustomers, k.customers);
   results.write_replicated(layout::kCohortRevenue, k.revenue_cents);
@@ -103,31 +106,35 @@ void write_insights(const Comm& comm, ResultsFile& results, OutputSet& out, cons
   const std::string cohorts_csv = out.temp_path("csv/cohort_retention.csv");
   const std::string at_risk_csv = out.temp_path("csv/at_risk.csv");
   if (!comm.is_root()) return;
-  CsvWriter gc(groups_csv, {"grouping", "code", "group", "customers", "buyers", "revenue", "nps", "nps_low", "nps_high",
-                            "nps_responses", "nps_few_responses", "churn_risk_mean", "at_risk", "clv_mean",
-                            "clv_at_risk", "retention_90", "retention_90_eligible", "retention_365",
-                            "retention_365_eligible"});
+  CsvWriter gc(groups_csv,
+               {"grouping", "code", "group", "customers", "buyers", "revenue", "nps", "nps_low", "nps_high",
+                "nps_responses", "nps_few_responses", "churn_risk_mean", "at_risk", "clv_mean", "clv_at_risk",
+                "retention_90", "retention_90_eligible", "retention_365", "retention_365_eligible"});
   for (std::size_t i = 0; i < g.size(); ++i)
     gc.row({g.grouping[i], std::to_string(g.code[i]), g.name[i], std::to_string(g.customers[i]),
-            std::to_string(g.buyers[i]), csv_number(static_cast<double>(g.revenue_cents[i]) / 100.0, 2), cell(nps[i], 2),
-            cell(low[i], 2), cell(high[i], 2), std::to_string(responses[i]), few[i] ? "1" : "0",
-            cell(g.churn_risk_mean[i]), std::to_string(g.at_risk[i]), cell(g.clv_mean[i], 2), cell(g.clv_at_risk[i], 2),
-            cell(r90[i]), std::to_string(g.eligible_90[i]), cell(r365[i]), std::to_string(g.eligible_365[i])});
+            std::to_string(g.buyers[i]), csv_number(static_cast<double>(g.revenue_cents[i]) / 100.0, 2),
+            cell(nps[i], 2), cell(low[i], 2), cell(high[i], 2), std::to_string(responses[i]),
+            few[i] ? "1" : "0", cell(g.churn_risk_mean[i]), std::to_string(g.at_risk[i]),
+            cell(g.clv_mean[i], 2), cell(g.clv_at_risk[i], 2), cell(r90[i]), std::to_string(g.eligible_90[i]),
+            cell(r365[i]), std::to_string(g.eligible_365[i])});
   gc.close();
-  CsvWriter cc(cohorts_csv, {"cohort", "months_since", "customers", "cohort_customers", "retention", "revenue"});
+  CsvWriter cc(cohorts_csv,
+               {"cohort", "months_since", "customers", "cohort_customers", "retention", "revenue"});
   for (std::uint32_t c = 0; c < k.months; ++c) {
     const std::uint64_t size = k.customers[static_cast<std::size_t>(c) * k.months];
     for (std::uint32_t m = 0; c + m < k.months; ++m) {
       const std::size_t at = static_cast<std::size_t>(c) * k.months + m;
       cc.row({months[c], std::to_string(m), std::to_string(k.customers[at]), std::to_string(size),
-              cell(rate(k.customers[at], size)), csv_number(static_cast<double>(k.revenue_cents[at]) / 100.0, 2)});
+              cell(rate(k.customers[at], size)),
+              csv_number(static_cast<double>(k.revenue_cents[at]) / 100.0, 2)});
     }
   }
   cc.close();
-  CsvWriter ac(at_risk_csv, {"customer_id", "clv", "churn_risk", "rfm_segment", "kmeans_segment"});
+  CsvWriter ac(at_risk_csv, {pseudonymize ? "customer_pseudonym" : "customer_id", "clv", "churn_risk",
+                             "rfm_segment", "kmeans_segment"});
   for (std::size_t i = 0; i < ids.size(); ++i)
-    ac.row({std::to_string(ids[i]), csv_number(clv[i], 2), csv_number(churn[i]), std::to_string(rfm_seg[i]),
-            std::to_string(km_seg[i])});
+    ac.row({pseudonymize ? (*pseudonymize)(ids[i]) : std::to_string(ids[i]), csv_number(clv[i], 2),
+            csv_number(churn[i]), std::to_string(rfm_seg[i]), std::to_string(km_seg[i])});
   ac.close();
 }
 

@@ -21,37 +21,6 @@ std::string join(const std::vector<std::string>& v) {
 
 std::vector<double> widen(std::span<const float> v) { return {v.begin(), v.end()}; }
 
-std::string quoted(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
-// csv/kmeans_segments.csv, one row per customer: no rank gathers the rows; the ranks append their
-// own in rank order (= customer order), so the file is the same at any rank count.
-void write_customer_csv(const Comm& comm, const std::string& path, const KmeansResult& r) {
-  if (comm.is_root()) CsvWriter(path, {"customer_id", "segment", "name"}).close();
-  for (int turn = 0; turn < comm.size(); ++turn) {
-    comm.barrier();
-    if (turn != comm.rank()) continue;
-    std::ofstream out(path, std::ios::app | std::ios::binary);
-    std::string buf;
-    for (std::size_t c = 0; c < r.segment.size(); ++c) {
-      buf += std::to_string(r.customer_id[c]) + "," + std::to_string(r.segment[c]) + "," +
-             quoted(r.profile.names[r.segment[c]]) + "\n";
-      if (buf.size() > (1u << 20)) {
-        out << buf;
-        buf.clear();
-      }
-    }
-    out << buf;
-    out.flush();
-    if (!out) throw IoError("writing '" + path + "' failed (disk full?)");
-  }
-  comm.barrier();
-}
-
 }  // namespace
 
 void write_kmeans(const Comm& comm, ResultsFile& results, OutputSet& out, const KmeansResult& r,
@@ -118,7 +87,9 @@ void write_kmeans(const Comm& comm, ResultsFile& results, OutputSet& out, const 
                             sel.k.size() > 1 ? "highest silhouette on the keyed sample; ties and NaN: smaller k"
                                              : "k given (--k)");
 
-  write_customer_csv(comm, out.temp_path("csv/kmeans_segments.csv"), r);
+  // Per-customer rows are the export's (csv/customers/, on request: docs/exports.md); a
+  // kmeans_segments.csv of an earlier crmpi would no longer match these results.
+  out.retire("csv/kmeans_segments.csv");
   const std::string centroid_csv = out.temp_path("csv/kmeans_centroids.csv");
   const std::string selection_csv = out.temp_path("csv/kmeans_k_selection.csv");
   const std::string profile_csv = out.temp_path("csv/kmeans_profiles.csv");

@@ -103,9 +103,22 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   RulesStage rules(cfg.rules, cfg.rfm.as_of_day, true);
   InsightsStage insights(cfg.insights, cfg.rfm.as_of_day);  // last: it reads every stage before it
   const std::vector<Stage*> stages = {&rfm, &clv, &kmeans, &rules, &insights};
+  // Before any data is read: a bad key file ends the job at once.
+  const std::optional<Pseudonymizer> pseudonymize = load_pseudonymizer(ctx.comm, cfg.exports);
+  if (pseudonymize) insights.pseudonymize_csv(&*pseudonymize);
 
-  const StageRunSummary run =
-      run_stages(ctx, common, stages, StageRunOptions{.skip_is_error = false, .record_stages = true});
+  StageRunOptions options;  // every stage the input supports; the stages run and skipped recorded
+  options.skip_is_error = false;
+  options.record_stages = true;
+  std::optional<CustomerExportSummary> exported;
+  options.before_commit = [&](const std::string& results_path, OutputSet& out) {
+    if (!cfg.exports.customers_csv) {
+      out.retire("csv/customers");  // an earlier run's export would not describe these results
+      return;
+    }
+    exported = write_customer_parts(ctx.comm, results_path, out.temp_dir("csv/customers"), cfg.exports, pseudonymize);
+  };
+  const StageRunSummary run = run_stages(ctx, common, stages, options);
   // The report reads the committed results.h5 (it is derived from them, not part of the atomic
   // output set): rank 0 alone, while the other ranks wait in MPI_Finalize. A failed report leaves
   // the run successful: the results are complete and `crmpi report` rebuilds it from them.
@@ -114,6 +127,10 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   if (cfg.report.enabled) report = write_run_report(common.out, cfg.report);
   print_summary(common, run, rfm.result(), kmeans.result(), rules.result(), insights.result(), run.currency,
                 ctx.comm.size(), report);
+  if (exported)
+    std::printf("  export:  %s/csv/customers/: %llu customers in %llu part(s)%s\n", common.out.c_str(),
+                static_cast<unsigned long long>(exported->rows), static_cast<unsigned long long>(exported->parts),
+                pseudonymize ? ", ids pseudonymized" : "");
   return 0;
 }
 
@@ -128,14 +145,14 @@ int run_rules_command(const JobContext& ctx, const CommonConfig& common, const R
   if (cfg.segments_rfm || cfg.segments_kmeans)
     throw ConfigError("--by-segment " + cfg.segments + ": per-segment rules need the segments of the same run: use `crmpi run`");
   RulesStage rules(cfg, std::nullopt, false);
-  run_stages(ctx, common, {&rules}, StageRunOptions{.skip_is_error = true, .record_stages = false});
+  run_stages(ctx, common, {&rules}, StageRunOptions{});
   return 0;
 }
 
 int run_segment_command(const JobContext& ctx, const CommonConfig& common, const SegmentConfig& cfg) {
   RfmStage rfm(cfg.rfm);
   KmeansStage kmeans(cfg.kmeans, cfg.rfm, false);
-  run_stages(ctx, common, {&rfm, &kmeans}, StageRunOptions{.skip_is_error = true, .record_stages = false});
+  run_stages(ctx, common, {&rfm, &kmeans}, StageRunOptions{});
   return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "jobs/clv/clv_stage.hpp"
 #include "jobs/common/job_common.hpp"
+#include "jobs/export/customer_export.hpp"
 #include "jobs/insights/insights_stage.hpp"
 #include "jobs/kmeans/kmeans_stage.hpp"
 #include "jobs/report/report.hpp"
@@ -20,6 +21,7 @@ struct RunConfig {
   RulesConfig rules;
   InsightsConfig insights;
   ReportConfig report;  // DIR/report.html after the commit
+  ExportConfig exports;  // csv/customers/ on request; pseudonymized ids in CSV exports
   void bind(Options& o) {
     rfm.bind(o);
     clv.bind(o);
@@ -27,6 +29,7 @@ struct RunConfig {
     rules.bind(o);
     insights.bind(o);
     report.bind(o, true);
+    exports.bind(o, true);
   }
   void validate() {
     rfm.validate();
@@ -35,6 +38,7 @@ struct RunConfig {
     rules.validate();
     insights.validate();
     report.validate();
+    exports.validate();
   }
 };
 

@@ -59,8 +59,9 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
 
   // 3. One results.h5 and csv/ folder, committed atomically.
   OutputSet out(ctx.comm, common.out);
+  const std::string results_path = out.temp_path("results.h5");
   {
-    ResultsFile results(ctx.comm, out.temp_path("results.h5"));
+    ResultsFile results(ctx.comm, results_path);
     for (const Stage* s : done) s->write(input, results, out);
     results.write_provenance(make_provenance(ctx, in));
     if (options.record_stages) {
@@ -68,6 +69,7 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
       results.write_attr_string(results_schema::root::kStagesSkipped, join(summary.skipped, "; "));
     }
   }
+  if (options.before_commit) options.before_commit(results_path, out);
   out.commit();
   log_memory_use(ctx.comm, ctx.command.c_str(), ctx.baseline_rss, slice_bytes(in.slice));
 

@@ -4,6 +4,7 @@
 // `crmpi run` (jobs/pipeline/pipeline.cpp) with all of them.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct StageRunOptions {
   bool skip_is_error = true;
   // Write the names of the stages run and skipped as root attributes of results.h5.
   bool record_stages = false;
+  // Called on every rank once results.h5 is written and closed under its temporary name, before
+  // the commit: outputs derived from the results (the per-customer export) join the same atomic
+  // commit. Gets the temporary results path and the output set.
+  std::function<void(const std::string& results_path, OutputSet& out)> before_commit;
 };
 
 struct StageRunSummary {

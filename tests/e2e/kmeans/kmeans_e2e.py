@@ -102,21 +102,13 @@ def case_rank_invariance():
     for n in (2, 3, 4):
         h5compare(os.path.join(args.workdir, "seg1", "results.h5"), os.path.join(args.workdir, f"seg{n}", "results.h5"),
                   "/kmeans", "/rfm")
-        for c in ("kmeans_segments.csv", "kmeans_centroids.csv", "kmeans_k_selection.csv", "kmeans_profiles.csv"):
+        for c in ("kmeans_centroids.csv", "kmeans_k_selection.csv", "kmeans_profiles.csv"):
             same_csv(os.path.join(args.workdir, "seg1", "csv", c), os.path.join(args.workdir, f"seg{n}", "csv", c))
     print("PASS: segment at 1, 2, 3, 4 ranks: identical /kmeans, /rfm and kmeans_*.csv")
-    # The per-customer CSV says what /kmeans/segment says.
-    with h5py.File(os.path.join(args.workdir, "seg1", "results.h5")) as f:
-        ids, seg = f["rfm/customer_id"][()], f["kmeans/segment"][()]
-    rows = open(os.path.join(args.workdir, "seg1", "csv", "kmeans_segments.csv")).read().splitlines()
-    assert rows[0] == "customer_id,segment,name" and len(rows) == len(ids) + 1
-    assert [int(r.split(",")[0]) for r in rows[1:]] == list(ids)
-    assert [int(r.split(",")[1]) for r in rows[1:]] == list(seg)
-
     # `crmpi run`: kmeans after clv, on the CLV features too; identical at every rank count, and
     # /rfm and /clv exactly those of the rfm and clv jobs (the new stage changes neither).
     for n in (1, 2, 3, 4):
-        crmpi(n, "run", "--input", data, "--out", out(f"run{n}"), "--log-level", "warn")
+        crmpi(n, "run", "--input", data, "--out", out(f"run{n}"), "--no-report", "--log-level", "warn")
     run1 = os.path.join(args.workdir, "run1", "results.h5")
     with h5py.File(run1) as f:
         stages = f.attrs["stages_run"]
