@@ -3,7 +3,9 @@
 # Idempotent: when everything is installed already it only runs one dpkg-query and exits
 # (well under 2 s). `apt-get update` runs only when something is missing.
 #
-# Usage: scripts/setup-deps.sh [--no-slurm] [--dry-run]
+# Usage: scripts/setup-deps.sh [--build-only] [--no-slurm] [--dry-run]
+#   --build-only only what the build needs (toolchain, MPI, HDF5, C++ libraries, GoogleTest):
+#                scripts/test.sh installs the rest (Python, Chromium, Slurm) while it builds
 #   --no-slurm   skip the Slurm packages (same as CRMPI_SKIP_SLURM=1)
 #   --dry-run    only print what would be installed
 # Works as root; uses sudo otherwise. Non-interactive (safe with no stdin, e.g. CI).
@@ -11,11 +13,13 @@ set -euo pipefail
 
 skip_slurm="${CRMPI_SKIP_SLURM:-0}"
 dry_run=0
+build_only=0
 for arg in "$@"; do
   case "$arg" in
+    --build-only) build_only=1 ;;
     --no-slurm) skip_slurm=1 ;;
     --dry-run) dry_run=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "setup-deps: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -27,17 +31,20 @@ packages=(
   openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
   # C++ libraries
   libeigen3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev liblbfgspp-dev
-  nlohmann-json3-dev libxxhash-dev zlib1g-dev libisal-dev
+  nlohmann-json3-dev libxxhash-dev zlib1g-dev libisal-dev libssl-dev  # libssl: HMAC-SHA256 of pseudonymized ids
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+)
+run_packages=(
   # Python tooling (checks, plots; scikit-learn: the k-means and persona references); use /usr/bin/python3
   python3-h5py python3-numpy python3-scipy python3-pandas python3-matplotlib python3-sklearn
   # the HTML report (crmpi report, crmpi run: report/crmpi_report.py) and its headless-browser test
   python3-plotly python3-jinja2 chromium
 )
 if [[ "$skip_slurm" != 1 ]]; then
-  packages+=(slurm-wlm slurm-client)
+  run_packages+=(slurm-wlm slurm-client)
 fi
+((build_only)) || packages+=("${run_packages[@]}")
 
 # Which packages are not fully installed? dpkg-query prints nothing (and exits 1) for
 # packages it has never heard of, so compare against the requested list.
@@ -72,7 +79,10 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt_opts=(-y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
-"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+# The package lists of a call a few minutes ago (test.sh's --build-only, then the rest) are fresh.
+if [[ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -30 2>/dev/null | head -n 1)" ]]; then
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+fi
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install "${apt_opts[@]}" "${missing[@]}" </dev/null
 
 echo "setup-deps: installed ${missing[*]}"

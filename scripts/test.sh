@@ -19,9 +19,23 @@ fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 start=$(date +%s)
 at() { echo "$(( $(date +%s) - start ))s"; }  # time since the start, for the phase headers
-scripts/setup-deps.sh
+# What the build needs first; the rest (Python, Chromium, Slurm: what the tests need) installs
+# while the release build runs (dpkg mostly waits on the disk, the compiler on the CPU).
+scripts/setup-deps.sh --build-only
+deps_log=$(mktemp /tmp/crmpi-deps.XXXXXX)
+scripts/setup-deps.sh >"$deps_log" 2>&1 &
+deps_pid=$!
 echo "== release build (at $(at))"
 scripts/build.sh release --g1
+deps_rc=0
+wait "$deps_pid" || deps_rc=$?
+cat "$deps_log"
+rm -f "$deps_log"
+if ((deps_rc != 0)); then
+  echo "test.sh: installing the test packages failed" >&2
+  exit 1
+fi
+echo "== test packages installed (at $(at))"
 
 # The ASan build runs while the release tests do, at nice 19: it only gets the CPU they leave
 # idle (many end-to-end tests mostly wait on MPI start-up and on their own Python checks), so

@@ -73,7 +73,7 @@ def main():
                 "[kmeans]\nk = 4\n[rules]\nmin-support = 0.05\n")
     for n in (1, 2, 3, 4):
         crmpi(n, "run", "--input", data, "--out", w(f"o{n}"), "--config", w("c.toml"), "--chunk-rows", "7000",
-              "--log-level", "warn")
+              "--no-report", "--log-level", "warn")
 
     with h5py.File(data) as fin:
         cust = fin["customers/customer_id"][()]

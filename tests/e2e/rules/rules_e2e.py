@@ -287,7 +287,7 @@ def case_segments():
                 "segment-min-count = 12\n[kmeans]\nk = 5\n")
     for n in (1, 2, 3, 4):
         crmpi(n, "run", "--input", data, "--out", path(f"seg{n}"), "--config", cfg, "--chunk-rows", "5000",
-              "--log-level", "warn")
+              "--no-report", "--log-level", "warn")
     out = path("seg1")
     with h5py.File(data) as fin:
         offs, prods = fin["orders/item_offset"][()], fin["items/product_id"][()]
