@@ -1,6 +1,7 @@
 #include "jobs/pipeline/pipeline.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
@@ -12,9 +13,17 @@ namespace crmpi {
 namespace {
 
 // What rank 0 prints when the run is done: where the outputs are, and the headline figures.
+// The widest of the names, for one aligned column.
+int name_width(const std::vector<std::string>& names) {
+  std::size_t w = 20;
+  for (const auto& n : names) w = std::max(w, n.size());
+  return static_cast<int>(w);
+}
+
 void print_summary(const CommonConfig& common, const StageRunSummary& run, const RfmResult& rfm,
-                   const KmeansResult& km, const RulesResult& rules, const InsightsResult& ins,
-                   const std::string& currency, int ranks, const std::optional<ReportOutcome>& report) {
+                   const ClvResult& clv, const ClvConfig& clv_cfg, const KmeansResult& km, const RulesResult& rules,
+                   const InsightsResult& ins, const std::string& currency, int ranks,
+                   const std::optional<ReportOutcome>& report) {
   std::uint64_t customers = 0;
   std::int64_t revenue = 0;
   for (std::size_t s = 0; s < rfm.seg_customers.size(); ++s) {
@@ -29,18 +38,40 @@ void print_summary(const CommonConfig& common, const StageRunSummary& run, const
     std::printf("  report:  NOT written (exit %d: %s)\n", report->exit_code, report->error.c_str());
   std::printf("  customers %llu (buyers %llu), revenue %.2f %s\n", static_cast<unsigned long long>(customers),
               static_cast<unsigned long long>(rfm.buyers), static_cast<double>(revenue) / 100.0, currency.c_str());
+  const int rfm_w = name_width(rfm.segments.names);
   for (std::size_t s = 0; s < rfm.segments.names.size(); ++s)
     if (rfm.seg_customers[s])
-      std::printf("  %-20s %10llu customers  %5.1f%% of revenue\n", rfm.segments.names[s].c_str(),
+      std::printf("  %-*s %10llu customers  %5.1f%% of revenue\n", rfm_w, rfm.segments.names[s].c_str(),
                   static_cast<unsigned long long>(rfm.seg_customers[s]),
                   revenue ? 100.0 * static_cast<double>(rfm.seg_revenue[s]) / static_cast<double>(revenue) : 0.0);
+  if (!clv.models.empty()) {  // the clv stage ran: the primary model's totals over the lifecycle stages
+    double purchases = 0, value = 0;
+    std::uint64_t scored = 0;
+    for (std::size_t s = 0; s < clv.stage_customers.size(); ++s) {
+      if (s == kNotInCalibration) continue;
+      scored += clv.stage_customers[s];
+      purchases += clv.stage_expected_purchases[s];
+      if (!std::isnan(clv.stage_clv[s])) value += clv.stage_clv[s];
+    }
+    const double per = scored ? 1.0 / static_cast<double>(scored) : 0.0;
+    std::printf("  clv (%s, next %lld months): expected purchases %.2f a customer (%.0f in all)",
+                std::string(model_name(clv.models.front().model)).c_str(),
+                static_cast<long long>(clv_cfg.horizon_months), purchases * per, purchases);
+    if (clv.gamma_gamma) std::printf(", mean CLV %.2f %s (%.2f in all)", value * per, currency.c_str(), value);
+    std::printf("\n");
+  }
   if (km.fit.k > 0) {  // the kmeans stage ran (not skipped)
     std::printf("  k-means: %zu segments\n", km.fit.k);
     const auto& p = km.profile;
-    for (std::size_t s = 0; s < p.names.size(); ++s)
-      if (p.customers[s])
-        std::printf("  %-40s %10llu customers  %5.1f%% of revenue\n", p.names[s].c_str(),
-                    static_cast<unsigned long long>(p.customers[s]), 100.0 * p.revenue_share[s]);
+    const int km_w = name_width(p.names);
+    for (std::size_t s = 0; s < p.names.size(); ++s) {
+      if (!p.customers[s]) continue;
+      std::printf("  %-*s %10llu customers  %5.1f%% of revenue", km_w, p.names[s].c_str(),
+                  static_cast<unsigned long long>(p.customers[s]), 100.0 * p.revenue_share[s]);
+      if (s < p.mean_clv.size() && !std::isnan(p.mean_clv[s]))
+        std::printf("  mean CLV %.2f %s", p.mean_clv[s], currency.c_str());
+      std::printf("\n");
+    }
   }
   if (rules.pfp.baskets > 0) {  // the rules stage ran
     std::printf("  rules: %llu baskets, %zu frequent itemsets, %zu rules",
@@ -125,8 +156,8 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   if (!ctx.comm.is_root()) return 0;
   std::optional<ReportOutcome> report;
   if (cfg.report.enabled) report = write_run_report(common.out, cfg.report);
-  print_summary(common, run, rfm.result(), kmeans.result(), rules.result(), insights.result(), run.currency,
-                ctx.comm.size(), report);
+  print_summary(common, run, rfm.result(), clv.result(), cfg.clv, kmeans.result(), rules.result(), insights.result(),
+                run.currency, ctx.comm.size(), report);
   if (exported)
     std::printf("  export:  %s/csv/customers/: %llu customers in %llu part(s)%s\n", common.out.c_str(),
                 static_cast<unsigned long long>(exported->rows), static_cast<unsigned long long>(exported->parts),

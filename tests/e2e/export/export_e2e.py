@@ -8,7 +8,9 @@ the per-customer columns of the same results.h5 (h5py + numpy) by the formats do
 states (money from minor units, dates as YYYY-MM-DD from days since 1970-01-01, names from the
 code columns' name lists, recommendations from /rules/recommend_count's rows); each pseudonym is
 recomputed with Python's hmac (HMAC-SHA256 of the id's decimal text, first 32 hex digits).
-Rank invariance: the parts at 3 ranks are byte for byte those at 1 rank. Also: a run without
+Rank invariance: the parts at 3 ranks are byte for byte those at 1 rank. Also: the headline
+numbers `crmpi run` prints (customers, revenue, segments, expected purchases, CLV, rules, churn),
+recomputed from the same per-customer columns; a run without
 --customers-csv removes an earlier export; `crmpi export` of the results gives the same rows;
 a bad key file fails with its exit code and leaves the earlier outputs as they were.
 """
@@ -96,6 +98,58 @@ def expected_rows(results, key, rows_per_part):
     return out, -(-n // rows_per_part)
 
 
+def check_summary(text, results):
+    """The headline numbers `crmpi run` prints, recomputed from results.h5's per-customer columns."""
+    import re
+
+    def s(x):
+        return x.decode() if isinstance(x, bytes) else str(x)
+
+    def near(got, want, decimals, what):
+        assert abs(float(got) - want) <= 0.51 * 10 ** -decimals + 1e-9 * abs(want), f"{what}: printed {got}, want {want}"
+
+    with h5py.File(results) as f:
+        seg, cents = f["rfm/segment"][()], f["rfm/monetary_cents"][()].astype(np.int64)
+        names = [s(x) for x in f["rfm/segment_names"][()]]
+        model = s(f["clv"].attrs["primary_model"])
+        ep, clv, churn = (f[f"clv/{model}/{k}"][()] for k in ("expected_purchases", "clv", "churn_risk"))
+        km, km_names = f["kmeans/segment"][()], [s(x) for x in f["kmeans/segment_names"][()]]
+        n_rules = len(f["rules/rules/count"])
+    revenue = int(cents.sum())
+    m = re.search(r"customers (\d+) \(buyers \d+\), revenue ([\d.]+) ", text)
+    assert m and int(m.group(1)) == len(seg), text
+    assert m.group(2) == f"{revenue // 100}.{revenue % 100:02d}", (m.group(2), revenue)
+    for code, name in enumerate(names):
+        k = int((seg == code).sum())
+        if not k:
+            continue
+        m = re.search(re.escape(name) + r" +(\d+) customers +([\d.]+)% of revenue", text)
+        assert m and int(m.group(1)) == k, (name, text)
+        near(m.group(2), 100 * cents[seg == code].sum() / revenue, 1, f"{name} revenue share")
+    scored = ~np.isnan(ep)
+    m = re.search(r"clv \((\w+), next 12 months\): expected purchases ([\d.]+) a customer \((\d+) in all\), "
+                  r"mean CLV ([\d.]+) \w+ \(([\d.]+) in all\)", text)
+    assert m and m.group(1) == model, text
+    near(m.group(2), ep[scored].mean(), 2, "expected purchases a customer")
+    near(m.group(4), np.nansum(clv) / scored.sum(), 2, "mean CLV")
+    for code, name in enumerate(km_names):
+        members = km == code
+        if not members.any():
+            continue
+        m = re.search(re.escape(name) + r" +(\d+) customers +([\d.]+)% of revenue  mean CLV ([\d.]+)", text)
+        assert m and int(m.group(1)) == int(members.sum()), (name, text)
+        near(m.group(2), 100 * cents[members].sum() / revenue, 1, f"{name} revenue share")
+        near(m.group(3), np.nanmean(clv[members]), 2, f"{name} mean CLV")
+    m = re.search(r"rules: \d+ baskets, \d+ frequent itemsets, (\d+) rules", text)
+    assert m and int(m.group(1)) == n_rules, text
+    m = re.search(r"churn \((\w+)\): expected churned share ([\d.]+)%, (\d+) customers at risk", text)
+    assert m and m.group(1) == model, text
+    near(m.group(2), 100 * np.nanmean(churn), 1, "churned share")
+    assert int(m.group(3)) == int((churn > 0.5).sum()), (m.group(3), int((churn > 0.5).sum()))
+    print("PASS: the run's printed headline numbers (customers, revenue, RFM and k-means segments, expected "
+          "purchases, CLV, rules, churn) as recomputed from results.h5")
+
+
 def main():
     global args
     p = argparse.ArgumentParser()
@@ -115,9 +169,11 @@ def main():
     with open(w("c.toml"), "w") as f:
         f.write("[kmeans]\nk = 4\n[rules]\nmin-support = 0.005\nmin-confidence = 0.1\n[export]\ncustomers-csv = true\nrows-per-part = 1000\n"
                 f"pseudonymize-key-file = \"{w('key')}\"\n")
+    printed = {}
     for n in (1, 3):
-        crmpi(n, "run", "--input", data, "--out", w(f"o{n}"), "--config", w("c.toml"), "--no-report",
-              "--log-level", "warn")
+        printed[n] = crmpi(n, "run", "--input", data, "--out", w(f"o{n}"), "--config", w("c.toml"), "--no-report",
+                           "--log-level", "warn")
+    check_summary(printed[1], w("o1/results.h5"))
 
     # Rank invariance: the same part files, byte for byte.
     p1, p3 = parts(w("o1/csv/customers")), parts(w("o3/csv/customers"))
