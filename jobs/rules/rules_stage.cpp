@@ -10,6 +10,7 @@
 #include "jobs/common/log.hpp"
 #include "jobs/kmeans/kmeans_stage.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
+#include "jobs/rules/derive.hpp"
 #include "kernels/common/errors.hpp"
 #include "kernels/fpgrowth/recommend.hpp"
 
@@ -189,13 +190,13 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
     throw CollectiveError(DataError(why));
   }
 
-  // Rules from the whole (replicated) set of itemsets: every rank derives the same list.
+  // Rules from the whole (replicated) set of itemsets, derived by all ranks together (derive.hpp).
   Stopwatch sr;
   const fpgrowth::RuleParams rp{.min_confidence = cfg_.min_confidence,
                                 .max_consequent = static_cast<std::uint32_t>(cfg_.max_consequent),
                                 .min_lift = cfg_.min_lift,
                                 .top_per_antecedent = static_cast<std::uint32_t>(cfg_.top_per_antecedent)};
-  r_.rules = fpgrowth::make_rules(r_.pfp.itemsets, r_.pfp.baskets, rp);
+  r_.rules = rules_job::derive_rules(comm, r_.pfp.itemsets, r_.pfp.baskets, rp);
   r_.seconds_rules = sr.seconds();
   Stopwatch sc;
   recommend(comm);

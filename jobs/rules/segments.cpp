@@ -1,5 +1,5 @@
 // Per-segment rules (segments.hpp): for each segment, the rank's baskets of its customers go
-// through parallel_fpgrowth and make_rules exactly as all baskets do; then the overall counts of
+// through parallel_fpgrowth and derive_rules exactly as all baskets do; then the overall counts of
 // every segment rule's itemsets: looked up among the overall frequent itemsets, and for the rest
 // counted over all baskets (kernels/fpgrowth/support_count.hpp) and summed across ranks.
 #include "jobs/rules/segments.hpp"
@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "jobs/common/log.hpp"
+#include "jobs/rules/derive.hpp"
 #include "kernels/fpgrowth/itemsets.hpp"
 #include "kernels/fpgrowth/support_count.hpp"
 
@@ -132,7 +133,7 @@ SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<con
       }
       out.status.push_back("mined");
       out.itemsets.push_back(r.itemsets.size());
-      const fpgrowth::RuleSet rs = fpgrowth::make_rules(r.itemsets, r.baskets, p.rules);
+      const fpgrowth::RuleSet rs = derive_rules(comm, r.itemsets, r.baskets, p.rules);
       std::vector<std::uint32_t> a, c, both;
       for (std::size_t i = 0; i < rs.size(); ++i) {
         a.clear();

@@ -19,19 +19,7 @@ double ratio(U128 num, U128 den) {
 
 // A rule that passed the thresholds, by the canonical positions of its antecedent and consequent
 // in the itemsets (integer keys: sorting them compares no item lists).
-struct Candidate {
-  std::uint64_t antecedent, consequent;
-  Count count, consequent_count;
-};
-
-// The documented order: antecedent, then count descending (= confidence for one antecedent), then
-// consequent count ascending (= lift), then consequent.
-bool before(const Candidate& a, const Candidate& b) {
-  if (a.antecedent != b.antecedent) return a.antecedent < b.antecedent;
-  if (a.count != b.count) return a.count > b.count;
-  if (a.consequent_count != b.consequent_count) return a.consequent_count < b.consequent_count;
-  return a.consequent < b.consequent;
-}
+using Candidate = RuleCandidate;
 
 // Enumerates the rules of one itemset, consequents grown item by item in ascending position.
 class RuleMaker {
@@ -87,9 +75,36 @@ class RuleMaker {
   std::vector<Rank> consequent_, antecedent_;
 };
 
+void check_params(const RuleParams& params) {
+  if (!(params.min_confidence >= 0 && params.min_confidence <= 1)) {
+    throw std::invalid_argument("fpgrowth: min_confidence outside [0, 1]");
+  }
+  if (!(params.min_lift >= 0) || std::isinf(params.min_lift)) {
+    throw std::invalid_argument("fpgrowth: min_lift must be finite and >= 0");
+  }
+}
+
+}  // namespace
+
+// The documented order: antecedent, then count descending (= confidence for one antecedent), then
+// consequent count ascending (= lift), then consequent.
+bool rule_order(const RuleCandidate& a, const RuleCandidate& b) {
+  if (a.antecedent != b.antecedent) return a.antecedent < b.antecedent;
+  if (a.count != b.count) return a.count > b.count;
+  if (a.consequent_count != b.consequent_count) return a.consequent_count < b.consequent_count;
+  return a.consequent < b.consequent;
+}
+
+void rule_candidates(const Itemsets& frequent, const ItemsetIndex& index, Count baskets, const RuleParams& params,
+                     std::size_t begin, std::size_t end, std::vector<RuleCandidate>& out) {
+  check_params(params);
+  RuleMaker maker(frequent, index, baskets, params, out);
+  for (std::size_t i = begin; i < end; ++i) maker.rules_of(frequent[i], frequent.counts[i]);
+}
+
 // The rules of the sorted candidates, at most top_per_antecedent (0: all) per antecedent.
-RuleSet assemble(const std::vector<Candidate>& sorted, const Itemsets& frequent, const ItemsetIndex& index,
-                 Count baskets, std::uint32_t top_per_antecedent) {
+RuleSet assemble_rules(std::span<const RuleCandidate> sorted, const Itemsets& frequent, const ItemsetIndex& index,
+                       Count baskets, std::uint32_t top_per_antecedent) {
   const auto kept = [&](std::size_t k, std::uint64_t& run) {
     run = k > 0 && sorted[k - 1].antecedent == sorted[k].antecedent ? run + 1 : 1;
     return top_per_antecedent == 0 || run <= top_per_antecedent;
@@ -124,8 +139,6 @@ RuleSet assemble(const std::vector<Candidate>& sorted, const Itemsets& frequent,
   return out;
 }
 
-}  // namespace
-
 RuleMetrics rule_metrics(Count baskets, Count count, Count antecedent_count, Count consequent_count) {
   const Count n = baskets, z = count, x = antecedent_count, y = consequent_count;
   if (z == 0 || z > x || z > y || x > n || y > n) {
@@ -142,18 +155,12 @@ RuleMetrics rule_metrics(Count baskets, Count count, Count antecedent_count, Cou
 }
 
 RuleSet make_rules(const Itemsets& frequent, Count baskets, const RuleParams& params) {
-  if (!(params.min_confidence >= 0 && params.min_confidence <= 1)) {
-    throw std::invalid_argument("fpgrowth: min_confidence outside [0, 1]");
-  }
-  if (!(params.min_lift >= 0) || std::isinf(params.min_lift)) {
-    throw std::invalid_argument("fpgrowth: min_lift must be finite and >= 0");
-  }
+  check_params(params);
   const ItemsetIndex index(frequent);
   std::vector<Candidate> candidates;
-  RuleMaker maker(frequent, index, baskets, params, candidates);
-  for (std::size_t i = 0; i < frequent.size(); ++i) maker.rules_of(frequent[i], frequent.counts[i]);
-  std::sort(candidates.begin(), candidates.end(), before);
-  return assemble(candidates, frequent, index, baskets, params.top_per_antecedent);
+  rule_candidates(frequent, index, baskets, params, 0, frequent.size(), candidates);
+  std::sort(candidates.begin(), candidates.end(), rule_order);
+  return assemble_rules(candidates, frequent, index, baskets, params.top_per_antecedent);
 }
 
 }  // namespace crmpi::fpgrowth

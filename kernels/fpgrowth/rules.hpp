@@ -69,4 +69,22 @@ struct RuleSet {
 // partial mining result).
 RuleSet make_rules(const Itemsets& frequent, Count baskets, const RuleParams& params);
 
+// make_rules in three steps, so that the derivation can be spread over ranks (jobs/rules/derive.hpp):
+//   rule_candidates  the rules of itemsets [begin, end) that pass the thresholds, unordered;
+//   rule_order       the documented order (antecedent first: all rules of one antecedent are
+//                    adjacent, so a range of antecedents is a range of the rules);
+//   assemble_rules   sorted candidates -> rules (the top_per_antecedent cut needs every candidate of
+//                    an antecedent in `sorted`).
+// make_rules(s, n, p) == assemble_rules(sort(rule_candidates(s, 0, s.size())), ...).
+struct RuleCandidate {
+  std::uint64_t antecedent, consequent;  // canonical positions (itemsets.hpp)
+  Count count, consequent_count;
+};
+bool rule_order(const RuleCandidate& a, const RuleCandidate& b);
+// Throws std::invalid_argument for a bad min_confidence / min_lift, or a missing subset.
+void rule_candidates(const Itemsets& frequent, const ItemsetIndex& index, Count baskets, const RuleParams& params,
+                     std::size_t begin, std::size_t end, std::vector<RuleCandidate>& out);
+RuleSet assemble_rules(std::span<const RuleCandidate> sorted, const Itemsets& frequent, const ItemsetIndex& index,
+                       Count baskets, std::uint32_t top_per_antecedent);
+
 }  // namespace crmpi::fpgrowth
