@@ -212,8 +212,8 @@ CustomerExportSummary write_customer_parts(const Comm& comm, const std::string& 
                                            const std::optional<Pseudonymizer>& pseudonymize) {
   const ResultsReader in(comm, results_path);
   if (!in.has_stage(layout::Part::kRfm))
-    throw DataError(results_path +
-                    ": no /rfm group: the per-customer export needs the results of an rfm stage");
+    throw CollectiveError(
+        DataError(results_path + ": no /rfm group: the per-customer export needs the results of an rfm stage"));
   const Source src(in);
   CustomerExportSummary summary;
   summary.columns = src.header(pseudonymize.has_value());

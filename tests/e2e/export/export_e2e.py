@@ -229,6 +229,15 @@ def main():
     assert all(open(p, "rb").read() == b for p, b in before.items()), "a failed run changed the earlier outputs"
     print("PASS: missing key file: exit 66; 11-byte key: exit 78; earlier outputs byte-identical")
 
+    # crmpi export's own errors: a results file without /rfm, a part size out of range.
+    crmpi(1, "clv", "--input", data, "--out", w("clv"), "--models", "bgnbd", "--log-level", "warn")
+    out = crmpi(1, "export", "--results", w("clv/results.h5"), "--out", w("exp"), expect=65)
+    assert "no /rfm group" in out, out
+    out = crmpi(1, "export", "--results", w("o1/results.h5"), "--out", w("exp"), "--rows-per-part", "10", expect=78)
+    assert "--rows-per-part" in out, out
+    assert read_rows(w("exp/customers"))[1] == want, "a failed export changed the earlier one"
+    print("PASS: crmpi export: results without /rfm exit 65, --rows-per-part 10 exit 78, earlier export kept")
+
     # A run that does not ask for the export removes the earlier one (it would not match).
     crmpi(2, "run", "--input", data, "--out", w("o3"), "--config", w("c.toml"), "--no-customers-csv", "--no-report",
           "--log-level", "warn")
