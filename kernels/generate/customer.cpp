@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "kernels/generate/distributions.hpp"
 #include "kernels/generate/group_profiles.hpp"
@@ -64,19 +65,54 @@ Traits draw_traits(const GeneratorParams& params, std::uint64_t seed, std::uint6
   return t;
 }
 
-// Calls on_order(day) for the first order and every repeat order, in day order.
+// Calls on_order(day) for the first order and every repeat order, in day order, each on a day of
+// its own. The repeats follow the BG/NBD process over T = (as_of - signup) / 7 weeks, the T the clv
+// stage computes (calibration end as_of, time from the first purchase's day), and are laid out on
+// days so that the day-level summary the stage fits is the process's own (x, t_x, T):
+//  - x: one day per repeat. The stage counts distinct purchase days, and a Poisson process's times
+//    rounded to days would put ~5% of the repeats (the default rates) on a day already taken:
+//    merged, they biased every fitted rate (r, alpha ~10% off at 2M customers);
+//  - t_x: the last repeat on day 7 t_x rounded down, or up with probability its fraction (unbiased),
+//    kept within [x, D] days (x distinct days need x of them; binding only when the last repeat
+//    falls within the first purchase's day, or at more than one purchase a day);
+//  - the earlier repeats: distinct days drawn uniformly among those before the last (given x and
+//    t_x a Poisson process's earlier times are uniform; the likelihoods do not depend on them).
+// At most D repeats (one a day). Days come from their own stream, so the number of repeats is the
+// purchase stream's alone.
 template <class OnOrder>
 void draw_order_days(const GeneratorParams& params, const Traits& t, std::uint64_t seed, std::uint64_t index,
                      OnOrder&& on_order) {
   on_order(t.signup_day);
+  const std::int32_t window_days = params.as_of_day - t.signup_day;
+  if (window_days < 1) return;
   Rng rng = Rng::for_stream(seed, index, Stream::kPurchases);
-  // Observation window: a purchase at t weeks lands on day signup + floor(7t) <= as_of.
-  const double window_weeks = static_cast<double>(params.as_of_day - t.signup_day + 1) / 7.0;
-  simulate_repeat_purchases(rng, t.lambda, t.p_dropout, window_weeks, params.max_orders_per_customer - 1,
-                            [&](double t_weeks) {
-                              const auto offset = static_cast<std::int32_t>(std::floor(t_weeks * 7.0));
-                              on_order(std::min(t.signup_day + offset, params.as_of_day));
-                            });
+  const auto max_repeats =
+      std::min<std::uint32_t>(params.max_orders_per_customer - 1, static_cast<std::uint32_t>(window_days));
+  double last_weeks = 0.0;
+  const std::uint32_t repeats =
+      simulate_repeat_purchases(rng, t.lambda, t.p_dropout, static_cast<double>(window_days) / 7.0, max_repeats,
+                                [&](double t_weeks) { last_weeks = t_weeks; });
+  if (repeats == 0) return;
+  Rng day_rng = Rng::for_stream(seed, index, Stream::kPurchaseDays);
+  const double last_exact = last_weeks * 7.0;
+  auto last = static_cast<std::int32_t>(std::floor(last_exact));
+  if (day_rng.uniform() < last_exact - std::floor(last_exact)) ++last;
+  last = std::clamp(last, static_cast<std::int32_t>(repeats), window_days);
+  // repeats - 1 distinct days of [1, last - 1], sorted (Floyd's sampling: one draw per day taken).
+  thread_local std::vector<std::int32_t> earlier;
+  earlier.clear();
+  const auto taken = static_cast<std::int32_t>(repeats) - 1, pool = last - 1;
+  for (std::int32_t j = pool - taken + 1; j <= pool; ++j) {
+    const auto d = 1 + static_cast<std::int32_t>(day_rng.below(static_cast<std::uint64_t>(j)));  // in [1, j]
+    const auto at = std::lower_bound(earlier.begin(), earlier.end(), d);
+    if (at != earlier.end() && *at == d) {
+      earlier.push_back(j);  // j is above every day taken so far
+    } else {
+      earlier.insert(at, d);
+    }
+  }
+  for (const std::int32_t d : earlier) on_order(t.signup_day + d);
+  on_order(t.signup_day + last);
 }
 
 bool basket_contains(const std::vector<ItemDraw>& items, std::size_t begin, std::uint32_t product) {

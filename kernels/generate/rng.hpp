@@ -27,6 +27,7 @@ enum class Stream : std::uint64_t {
   kBaskets = 4,    // basket sizes, products, quantities, rule injection
   kSurvey = 5,     // NPS participation, day and score
   kPersona = 6,    // which persona a customer is (with --personas only)
+  kPurchaseDays = 7,  // the days of the repeat purchases (customer.cpp, draw_order_days)
   kCatalogCategories = 101,
   kCatalogPopularity = 102,
   kCatalogFavourites = 103,

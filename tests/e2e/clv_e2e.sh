@@ -16,8 +16,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/crmpi-clv-e2e.XXXXXX")
 [[ ${KEEP_WORK:-0} == 1 ]] || trap 'rm -rf "$WORK"' EXIT
 echo "clv_e2e: work directory $WORK"
 
-# Moderate purchase rates (mean 0.1/week) so that same-day purchases, which the summaries merge
-# into one purchase day, are rare and do not bias the recovered rates.
+# Moderate purchase rates (mean 0.1/week): a population other than the default one (the default's
+# recovery at 1M customers is tests/e2e/clv/truth_recovery.py).
 "$CRMPI" generate --customers 30000 --seed 3 --r 0.8 --alpha 8 --a 1.5 --b 6 --out "$WORK/in.h5" --log-level warn
 
 CLV_OPTS=(--calibration-end 2026-06-30 --holdout-end 2026-09-30 --time-unit week --models bgnbd,mbgnbd,pareto,gg)

@@ -83,7 +83,7 @@ class Rng:
 
 
 # Stream ids (kernels/generate/rng.hpp)
-TRAITS, PURCHASES, SPEND, BASKETS, SURVEY, PERSONA = 1, 2, 3, 4, 5, 6
+TRAITS, PURCHASES, SPEND, BASKETS, SURVEY, PERSONA, PURCHASE_DAYS = 1, 2, 3, 4, 5, 6, 7
 CAT_CATEGORIES, CAT_POPULARITY, CAT_FAVOURITES, CAT_RULES = 101, 102, 103, 104
 
 
@@ -370,17 +370,33 @@ def generate_customer(cat, seed, index, personas=False):
         orders.append((day, amount, n_items))
 
     on_order(signup)
-    prng = Rng.for_stream(seed, index, PURCHASES)
-    window = (P["as_of_day"] - signup + 1) / 7.0
-    n, t = 0, 0.0
-    while lam > 0.0 and n < P["max_orders"] - 1:
-        t += -math.log(prng.uniform_pos()) / lam
-        if not (t < window):
-            break
-        on_order(min(signup + math.floor(t * 7.0), P["as_of_day"]))
-        n += 1
-        if prng.uniform() < p_drop:
-            break
+    # Repeats over T = (as_of - signup) / 7 weeks, then laid out on days of their own
+    # (docs/generate.md, "Purchase days"): the last on 7 t_x rounded down or up with probability
+    # its fraction, within [x, D]; the earlier ones a uniform sample of distinct days before it.
+    window_days = P["as_of_day"] - signup
+    if window_days >= 1:
+        prng = Rng.for_stream(seed, index, PURCHASES)
+        n, t, last_weeks = 0, 0.0, 0.0
+        while lam > 0.0 and n < min(P["max_orders"] - 1, window_days):
+            t += -math.log(prng.uniform_pos()) / lam
+            if not (t < window_days / 7.0):
+                break
+            last_weeks = t
+            n += 1
+            if prng.uniform() < p_drop:
+                break
+        if n > 0:
+            drng = Rng.for_stream(seed, index, PURCHASE_DAYS)
+            exact = last_weeks * 7.0
+            last = math.floor(exact) + (1 if drng.uniform() < exact - math.floor(exact) else 0)
+            last = min(max(last, n), window_days)
+            earlier = set()  # Floyd's sampling of n - 1 distinct days from 1 .. last - 1
+            for j in range(last - 1 - (n - 1) + 1, last):
+                d = 1 + drng.below(j)
+                earlier.add(j if d in earlier else d)
+            for d in sorted(earlier):
+                on_order(signup + d)
+            on_order(signup + last)
     record = dict(customer_id=customer_id_of(index), signup_day=signup, group=group, orders=len(orders),
                   items=len(items), first_amount_cents=orders[0][1], last_order_day=orders[-1][0])
     if personas:
@@ -389,12 +405,12 @@ def generate_customer(cat, seed, index, personas=False):
 
 
 def bgnbd_mean_orders():
-    """1 + E[X(T)] (Fader, Hardie & Lee 2005, eq. 9) averaged over T = k/7 weeks, k = 1..1095 days:
-    the default population's mean number of orders (first order + repeats)."""
+    """1 + E[X(T)] (Fader, Hardie & Lee 2005, eq. 9) averaged over T = k/7 weeks, k = 0..1094 days
+    (as_of - signup): the default population's mean number of orders (first order + repeats)."""
     from scipy.special import hyp2f1
     r, alpha, a, b = P["r"], P["alpha"], P["a"], P["b"]
     total = 0.0
-    for k in range(1, P["history_days"] + 1):
+    for k in range(0, P["history_days"]):
         t = k / 7.0
         total += (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
     return 1.0 + total / P["history_days"]
