@@ -20,6 +20,11 @@ void GenerateConfig::bind(Options& o) {
   o.bind("generate", "alpha", p.alpha, "BG/NBD alpha: rate of the purchase-rate Gamma (weeks)");
   o.bind("generate", "a", p.a, "BG/NBD a: dropout probability Beta(a, b)");
   o.bind("generate", "b", p.b, "BG/NBD b");
+  o.bind("generate", "dropout", dropout,
+         "bgnbd: dropout after a repeat purchase with p ~ Beta(a, b); pareto: Pareto/NBD, an exponential "
+         "lifetime at rate mu ~ Gamma(s, beta) per week");
+  o.bind("generate", "s", p.s, "Pareto/NBD s: shape of the dropout-rate Gamma (with --dropout pareto)");
+  o.bind("generate", "beta", p.beta, "Pareto/NBD beta: rate of the dropout-rate Gamma (weeks)");
   o.bind("generate", "max-orders", max_orders, "cap on orders per customer");
   o.bind("generate", "spend-p", p.spend_p, "Gamma-Gamma p: shape of the spend per order");
   o.bind("generate", "spend-q", p.spend_q, "Gamma-Gamma q: shape of the customer spend rate");
@@ -47,6 +52,9 @@ void GenerateConfig::validate() {
   const auto day = parse_iso_date(as_of);
   if (!day || *day < schema::kMinDay || *day > schema::kMaxDay)
     throw ConfigError("--as-of must be a date YYYY-MM-DD between 1970 and 2169, got '" + as_of + "'");
+  if (dropout != "bgnbd" && dropout != "pareto")
+    throw ConfigError("--dropout must be bgnbd or pareto, got '" + dropout + "'");
+  params.pareto_dropout = dropout == "pareto";
   if (currency.size() != 3) throw ConfigError("--currency must be a 3-letter ISO 4217 code, got '" + currency + "'");
   auto in_range = [](std::int64_t v, std::int64_t lo, std::int64_t hi, const char* name) {
     if (v < lo || v > hi)

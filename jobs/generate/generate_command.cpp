@@ -129,15 +129,27 @@ void write_truth_attributes(hid_t file, const GenerateConfig& cfg, const gen::Ca
     h5::write_attr_string(g, "population", "personas");
   } else {
     h5::write_attr_string(g, "description",
-                          "Planted truth of crmpi generate: BG/NBD (r, alpha, a, b; time unit week), Gamma-Gamma "
-                          "(p, q, gamma; currency units), customer groups, planted association rules");
+                          p.pareto_dropout
+                              ? "Planted truth of crmpi generate --dropout pareto: Pareto/NBD (r, alpha, s, beta; "
+                                "time unit week), Gamma-Gamma (p, q, gamma; currency units), customer groups, "
+                                "planted association rules"
+                              : "Planted truth of crmpi generate: BG/NBD (r, alpha, a, b; time unit week), "
+                                "Gamma-Gamma (p, q, gamma; currency units), customer groups, planted association "
+                                "rules");
   }
   h5::write_attr_string(g, "time_unit", "week");
-  if (!p.personas) {
+  if (!p.personas && p.pareto_dropout) {
+    h5::write_attr_double(g, "pareto_r", p.r);
+    h5::write_attr_double(g, "pareto_alpha", p.alpha);
+    h5::write_attr_double(g, "pareto_s", p.s);
+    h5::write_attr_double(g, "pareto_beta", p.beta);
+  } else if (!p.personas) {
     h5::write_attr_double(g, "bgnbd_r", p.r);
     h5::write_attr_double(g, "bgnbd_alpha", p.alpha);
     h5::write_attr_double(g, "bgnbd_a", p.a);
     h5::write_attr_double(g, "bgnbd_b", p.b);
+  }
+  if (!p.personas) {
     h5::write_attr_double(g, "gg_p", p.spend_p);
     h5::write_attr_double(g, "gg_q", p.spend_q);
     h5::write_attr_double(g, "gg_gamma", p.spend_gamma);
@@ -238,7 +250,8 @@ int run_generate_command(const Comm& comm, const GenerateConfig& cfg, const std:
     ds.gender = h5::create_dataset<std::uint8_t>(f, std::string(kGender), N);
     ds.group = h5::create_dataset<std::uint8_t>(f, std::string(kTruthCustomerGroup), N);
     ds.lambda = h5::create_dataset<double>(f, "/truth/lambda", N);
-    ds.p_dropout = h5::create_dataset<double>(f, "/truth/p_dropout", N);
+    // Pareto/NBD: the dropout rate mu per week in its place (the column's name says which).
+    ds.p_dropout = h5::create_dataset<double>(f, cfg.params.pareto_dropout ? "/truth/mu" : "/truth/p_dropout", N);
     ds.nu = h5::create_dataset<double>(f, "/truth/nu", N);
     ds.order_id = h5::create_dataset<std::uint64_t>(f, std::string(kOrderId), n_orders);
     ds.order_customer = h5::create_dataset<std::uint64_t>(f, std::string(kOrderCustomerId), n_orders);

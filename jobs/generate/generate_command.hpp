@@ -20,6 +20,7 @@ struct GenerateConfig {
   std::uint64_t seed = 42;
   std::string as_of = "2026-09-30";
   std::string currency = "USD";
+  std::string dropout = "bgnbd";  // bgnbd | pareto (params.pareto_dropout)
   std::uint64_t chunk_customers = 65536;
   std::string log_level = "info";
   gen::GeneratorParams params;

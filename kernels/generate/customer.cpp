@@ -53,9 +53,10 @@ Traits draw_traits(const GeneratorParams& params, std::uint64_t seed, std::uint6
   if (params.personas) return draw_persona_traits(params, seed, index, rng);
   Traits t{};
   const std::int32_t first_possible = params.as_of_day - params.history_days + 1;
-  t.signup_day = first_possible + static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(params.history_days)));
+  t.signup_day =
+      first_possible + static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(params.history_days)));
   t.lambda = gamma(rng, params.r, params.alpha);
-  t.p_dropout = beta(rng, params.a, params.b);
+  t.p_dropout = params.pareto_dropout ? gamma(rng, params.s, params.beta) : beta(rng, params.a, params.b);
   t.nu = gamma(rng, params.spend_q, params.spend_gamma);
   t.spend_p = params.spend_p;
   const std::uint32_t canonical =
@@ -68,7 +69,8 @@ Traits draw_traits(const GeneratorParams& params, std::uint64_t seed, std::uint6
 // Calls on_order(day) for the first order and every repeat order, in day order, each on a day of
 // its own. The repeats follow the BG/NBD process over T = (as_of - signup) / 7 weeks, the T the clv
 // stage computes (calibration end as_of, time from the first purchase's day), and are laid out on
-// days so that the day-level summary the stage fits is the process's own (x, t_x, T):
+// days so that the day-level summary the stage fits is the process's own (x, t_x, T) (the same with
+// Pareto/NBD's exponential lifetimes, params.pareto_dropout):
 //  - x: one day per repeat. The stage counts distinct purchase days, and a Poisson process's times
 //    rounded to days would put ~5% of the repeats (the default rates) on a day already taken:
 //    merged, they biased every fitted rate (r, alpha ~10% off at 2M customers);
@@ -89,9 +91,12 @@ void draw_order_days(const GeneratorParams& params, const Traits& t, std::uint64
   const auto max_repeats =
       std::min<std::uint32_t>(params.max_orders_per_customer - 1, static_cast<std::uint32_t>(window_days));
   double last_weeks = 0.0;
+  const double window_weeks = static_cast<double>(window_days) / 7.0;
+  const auto on_repeat = [&](double t_weeks) { last_weeks = t_weeks; };
   const std::uint32_t repeats =
-      simulate_repeat_purchases(rng, t.lambda, t.p_dropout, static_cast<double>(window_days) / 7.0, max_repeats,
-                                [&](double t_weeks) { last_weeks = t_weeks; });
+      params.pareto_dropout
+          ? simulate_pareto_repeats(rng, t.lambda, t.p_dropout, window_weeks, max_repeats, on_repeat)
+          : simulate_repeat_purchases(rng, t.lambda, t.p_dropout, window_weeks, max_repeats, on_repeat);
   if (repeats == 0) return;
   Rng day_rng = Rng::for_stream(seed, index, Stream::kPurchaseDays);
   const double last_exact = last_weeks * 7.0;
@@ -169,7 +174,8 @@ void generate_customer(const GeneratorParams& params, const Catalog& catalog, st
   customer.p_dropout = t.p_dropout;
   customer.nu = t.nu;
   customer.region = static_cast<std::uint8_t>(categorical(traits_rng, profile.region));
-  customer.acquisition_channel = static_cast<std::uint8_t>(categorical(traits_rng, profile.acquisition_channel));
+  customer.acquisition_channel =
+      static_cast<std::uint8_t>(categorical(traits_rng, profile.acquisition_channel));
   customer.age_band = static_cast<std::uint8_t>(categorical(traits_rng, profile.age_band));
   customer.gender = static_cast<std::uint8_t>(categorical(traits_rng, profile.gender));
 

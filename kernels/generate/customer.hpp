@@ -23,7 +23,8 @@ struct CustomerDraw {
   std::uint8_t group = 0;                // index into group_names(n_groups)
   // Latent truth.
   double lambda = 0.0;     // repeat purchases per week while alive
-  double p_dropout = 0.0;  // chance to drop out after each repeat purchase
+  double p_dropout = 0.0;  // chance to drop out after each repeat purchase (BG/NBD), or the
+                           // dropout rate mu per week (Pareto/NBD: params.pareto_dropout)
   double nu = 0.0;         // spend rate: expected order value = spend_p / nu
 };
 

@@ -33,6 +33,9 @@ void GeneratorParams::validate() const {
   require_positive("alpha", alpha);
   require_positive("a", a);
   require_positive("b", b);
+  require_positive("s", s);
+  require_positive("beta", beta);
+  if (pareto_dropout && personas) fail("pareto_dropout", "does not apply to personas (each has its own BG/NBD)");
   if (max_orders_per_customer < 1) fail("max_orders_per_customer", "must be >= 1");
   require_positive("spend_p", spend_p);
   require_positive("spend_q", spend_q);

@@ -29,4 +29,24 @@ std::uint32_t simulate_repeat_purchases(Rng& rng, double lambda, double p_dropou
   return n;
 }
 
+// Pareto/NBD: repeat purchases a Poisson process with `lambda` per week during the customer's
+// lifetime, exponential with rate `mu` from the first purchase (drawn first). Calls on_repeat(t)
+// for each repeat with 0 < t < min(lifetime, window_weeks), at most max_repeats times.
+template <class OnRepeat>
+std::uint32_t simulate_pareto_repeats(Rng& rng, double lambda, double mu, double window_weeks,
+                                      std::uint32_t max_repeats, OnRepeat&& on_repeat) {
+  if (!(lambda > 0.0)) return 0;
+  const double lifetime = mu > 0.0 ? exponential(rng) / mu : window_weeks;
+  const double end = lifetime < window_weeks ? lifetime : window_weeks;
+  std::uint32_t n = 0;
+  double t = 0.0;
+  while (n < max_repeats) {
+    t += exponential(rng) / lambda;
+    if (!(t < end)) break;
+    on_repeat(t);
+    ++n;
+  }
+  return n;
+}
+
 }  // namespace crmpi::gen

@@ -247,6 +247,16 @@ TEST(GeneratePurchaseProcess, DropoutMatchesBgNbdConditionalMean) {
   EXPECT_NEAR(count.mean(), (1.0 - std::exp(-lambda * p * weeks)) / p, 5 * count.se());
 }
 
+TEST(GeneratePurchaseProcess, ParetoMatchesConditionalMean) {
+  // E[repeats | lambda, mu, T] = (lambda / mu) (1 - exp(-mu T)): a Poisson process over the
+  // lifetime min(Exp(mu), T) (Schmittlein, Morrison & Colombo 1987).
+  const double lambda = 0.8, mu = 0.05, weeks = 40.0;
+  Rng rng(79);
+  Stat count;
+  for (int i = 0; i < 100'000; ++i) count.add(simulate_pareto_repeats(rng, lambda, mu, weeks, 100'000, [](double) {}));
+  EXPECT_NEAR(count.mean(), lambda / mu * (1.0 - std::exp(-mu * weeks)), 5 * count.se());
+}
+
 // One pass over many customers with the default parameters, shared by the statistical tests.
 class GeneratePopulation : public ::testing::Test {
  protected:
