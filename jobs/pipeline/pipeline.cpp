@@ -103,15 +103,24 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   RulesStage rules(cfg.rules, cfg.rfm.as_of_day, true);
   InsightsStage insights(cfg.insights, cfg.rfm.as_of_day);  // last: it reads every stage before it
   const std::vector<Stage*> stages = {&rfm, &clv, &kmeans, &rules, &insights};
+  // A bad previous quarter fails the run before it reads anything.
+  if (!cfg.migrate.before.empty()) check_previous_quarter(ctx.comm, cfg.migrate.before, common.out);
 
   const StageRunSummary run =
       run_stages(ctx, common, stages, StageRunOptions{.skip_is_error = false, .record_stages = true});
+  // The migration from the previous quarter reads the committed results.h5 and commits its own
+  // outputs next to it (every rank), before the report that shows it.
+  std::string migration;
+  if (!cfg.migrate.before.empty()) {
+    run_migration(ctx, cfg.migrate.before, common.out + "/results.h5", common.out);
+    migration = common.out + "/migration.h5";
+  }
   // The report reads the committed results.h5 (it is derived from them, not part of the atomic
   // output set): rank 0 alone, while the other ranks wait in MPI_Finalize. A failed report leaves
   // the run successful: the results are complete and `crmpi report` rebuilds it from them.
   if (!ctx.comm.is_root()) return 0;
   std::optional<ReportOutcome> report;
-  if (cfg.report.enabled) report = write_run_report(common.out, cfg.report);
+  if (cfg.report.enabled) report = write_run_report(common.out, cfg.report, migration);
   print_summary(common, run, rfm.result(), kmeans.result(), rules.result(), insights.result(), run.currency,
                 ctx.comm.size(), report);
   return 0;

@@ -7,6 +7,7 @@
 #include "jobs/common/job_common.hpp"
 #include "jobs/insights/insights_stage.hpp"
 #include "jobs/kmeans/kmeans_stage.hpp"
+#include "jobs/migrate/migrate.hpp"
 #include "jobs/report/report.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
 #include "jobs/rules/rules_stage.hpp"
@@ -20,6 +21,7 @@ struct RunConfig {
   RulesConfig rules;
   InsightsConfig insights;
   ReportConfig report;  // DIR/report.html after the commit
+  RunMigrateConfig migrate;  // the previous quarter: DIR/migration.h5 before the report
   void bind(Options& o) {
     rfm.bind(o);
     clv.bind(o);
@@ -27,9 +29,13 @@ struct RunConfig {
     rules.bind(o);
     insights.bind(o);
     report.bind(o, true);
+    migrate.bind(o);
   }
   void validate() {
     rfm.validate();
+    // --as-of is the run's cut-off: later orders count for no stage, the CLV calibration included
+    // (a previous quarter rerun from a cumulative export; docs/migration.md).
+    if (!rfm.as_of.empty() && clv.calibration_end.empty()) clv.calibration_end = rfm.as_of;
     clv.validate();
     kmeans.validate();
     rules.validate();
