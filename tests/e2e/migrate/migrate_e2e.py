@@ -14,7 +14,8 @@ Cases:
                 every cell of both matrices recomputed here with numpy from the two results.h5 files;
                 the matching recomputed with scipy's linear_sum_assignment; the CSV files against
                 migration.h5; the report's numbers against migration.h5 and results.h5 (the checks of
-                tests/e2e/report); `crmpi report --before` rebuilds the same page; bad inputs.
+                tests/e2e/report); `crmpi report --before` rebuilds the same page; bad inputs; three
+                customers at 1 and 4 ranks (empty shares); migration.h5 against the layout.
   online-retail two quarterly runs of the UCI Online Retail years (../shared/data/online-retail, both
                 files ingested together) at the quarter ends 2011-06-30 and 2011-09-30 of one
                 cumulative export (--as-of), the second with --before: the migration (identical at 1
@@ -216,6 +217,11 @@ def case_generated():
           f"equal numpy/scipy; {lines} CSV lines equal migration.h5; the page's {shown} heatmap cells and "
           f"{insights} insights figures equal the files; crmpi report --before rebuilds the same page")
     bad_inputs(w, big, r1, r2, before_day)
+    tiny_partitions(w)
+    # migration.h5 holds exactly what the layout (io/results_schema.hpp) describes.
+    r = subprocess.run([args.layout, "check", os.path.join(q2, "migration.h5")], capture_output=True, text=True)
+    assert r.returncode == 0 and not r.stdout.strip(), r.stdout + r.stderr
+    print("PASS: migration.h5 is as io/results_schema.hpp lays it out (results_layout check)")
 
 
 def bad_inputs(w, data, r1, r2, before_day):
@@ -247,6 +253,30 @@ def bad_inputs(w, data, r1, r2, before_day):
     assert "the results file this run replaces" in o, o
     print("PASS: bad inputs: missing 66, not results 65, swapped 65, no --after 78; no k-means before: the "
           "k-means matrix skipped with its reason; crmpi run --before: missing 66 before reading, its own 78")
+
+
+def tiny_partitions(w):
+    """Three customers on 1 and 4 ranks: ranks with no row of either file (an empty share, nothing
+    to send or receive in the shuffle) give the same file."""
+    # Five orders of three customers (CDNOW's whitespace layout): customer 3 has none by 1997-03-01.
+    text = os.path.join(w, "tiny.txt")
+    with open(text, "w") as fh:
+        fh.write("customer_id date number_of_cds dollar_value\n1 19970101 1 10.00\n2 19970105 2 20.50\n"
+                 "1 19970301 1 5.25\n3 19970310 1 7.00\n2 19970401 1 3.00\n")
+    data = os.path.join(w, "tiny.h5")
+    crmpi(None, "ingest", "--out", data, "--format", "whitespace", text, "--log-level", "warn")
+    crmpi(None, "rfm", "--input", data, "--as-of", "1997-03-01", "--out", os.path.join(w, "t1"), "--log-level", "warn")
+    crmpi(None, "rfm", "--input", data, "--out", os.path.join(w, "t2"), "--log-level", "warn")
+    for n in (1, 4):
+        crmpi(n, "migrate", "--before", os.path.join(w, "t1", "results.h5"), "--after", os.path.join(w, "t2", "results.h5"),
+              "--out", os.path.join(w, f"tm{n}"), "--log-level", "warn")
+    h5compare(os.path.join(w, "tm1", "migration.h5"), os.path.join(w, "tm4", "migration.h5"), "/migration")
+    want, union, _ = expected_matrix(os.path.join(w, "t1", "results.h5"), os.path.join(w, "t2", "results.h5"), "rfm")
+    with h5py.File(os.path.join(w, "tm4", "migration.h5")) as m:
+        assert np.array_equal(m["migration/rfm/customers"][()].reshape(want["customers"].shape), want["customers"])
+    # By hand: customer 3 has no order by 1997-03-01, so it is new (row 0) and is a buyer after.
+    assert union == 3 and int(want["customers"][0, 1:].sum()) == 1 and int(want["customers"][1:, 1:].sum()) == 2
+    print("PASS: 3 customers: the same migration at 1 and 4 ranks (empty shares), as numpy counts it")
 
 
 def case_online_retail():
@@ -303,6 +333,7 @@ def main():
     ap.add_argument("--crmpi", required=True)
     ap.add_argument("--mpiexec", required=True)
     ap.add_argument("--workdir", required=True)
+    ap.add_argument("--layout", help="tests/e2e/results' results_layout (generated: checks migration.h5 with it)")
     args = ap.parse_args()
     report_e2e.args = args  # its helpers read the same options
     rc = globals()[f"case_{args.case.replace('-', '_')}"]()
