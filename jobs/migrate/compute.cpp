@@ -128,7 +128,6 @@ bool read_rows(const ResultsReader& r, const RunInfo& info, bool with_kmeans, st
   std::vector<std::uint32_t> km;
   if (with_kmeans) km = r.read_my_column<std::uint32_t>(rs::kmeans::kSegment);
   bool ok = true;
-  rows.reserve(rows.size() + ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const std::uint32_t k = with_kmeans ? km[i] : 0;
     ok &= seg[i] < info.rfm_names.size() && (!with_kmeans || k < info.kmeans_names.size());
@@ -190,6 +189,9 @@ MigrationResult compute_migration(const Comm& comm, const std::string& before_pa
   }
 
   std::vector<CustomerRow> rows;
+  // Both shares at once: growing the vector for the second file would copy the first.
+  rows.reserve(before->my_share(rs::Part::kRfm).count() + after->my_share(rs::Part::kRfm).count());
+  res.slice_bytes = rows.capacity() * sizeof(CustomerRow);
   bool ok = read_rows(*before, b, with_kmeans, 0, rows);
   ok &= read_rows(*after, a, with_kmeans, 1, rows);
   if (comm.allreduce_or(!ok))

@@ -58,6 +58,7 @@ struct MigrationResult {
   MigrationMatrix kmeans;
   std::vector<std::uint32_t> kmeans_match;  // per before row: the matched after column (0: none)
   std::vector<double> kmeans_match_distance;
+  std::uint64_t slice_bytes = 0;  // this rank's rows of both files as read (the memory log's yardstick)
 };
 
 inline constexpr const char* kNewRowName = "(new)";

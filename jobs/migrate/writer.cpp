@@ -155,8 +155,8 @@ MigrationResult run_migration(const JobContext& ctx, const std::string& before, 
 }
 
 int run_migrate_command(const JobContext& ctx, const MigrateConfig& cfg) {
-  run_migration(ctx, cfg.before, cfg.after, cfg.out);
-  log_memory_use(ctx.comm, "migrate", ctx.baseline_rss, 0);
+  const MigrationResult r = run_migration(ctx, cfg.before, cfg.after, cfg.out);
+  log_memory_use(ctx.comm, "migrate", ctx.baseline_rss, r.slice_bytes);
   return 0;
 }
 
