@@ -7,17 +7,20 @@
 
 namespace crmpi {
 
+// `out` and `log-level` are top-level keys, as in every job, and [migrate] holds `before` as in
+// `crmpi run`: one config file serves `crmpi run` and `crmpi migrate` (the run's --out is the
+// after run). `after` is for `crmpi migrate` alone; `crmpi run` refuses it in [migrate].
 void MigrateConfig::bind(Options& o) {
+  o.bind("", "out", out, "output directory: migration.h5 and csv/ (written atomically)");
+  o.bind("", "log-level", log_level, "trace, debug, info, warn, error or off");
   o.bind("migrate", "before", before, "the earlier run's results: A/results.h5");
-  o.bind("migrate", "after", after, "the later run's results: B/results.h5");
-  o.bind("migrate", "out", out, "output directory: migration.h5 and csv/ (written atomically)");
-  o.bind("migrate", "log-level", log_level, "trace, debug, info, warn, error or off");
+  o.bind("migrate", "after", after, "the later run's results: B/results.h5; default: OUT/results.h5");
 }
 
-void MigrateConfig::validate() const {
+void MigrateConfig::validate() {
   if (before.empty()) throw ConfigError("--before A/results.h5 is required (the earlier run)");
-  if (after.empty()) throw ConfigError("--after B/results.h5 is required (the later run)");
   if (out.empty()) throw ConfigError("--out DIR is required (migration.h5 and csv/ go there)");
+  if (after.empty()) after = (std::filesystem::path(out) / "results.h5").string();
 }
 
 void RunMigrateConfig::bind(Options& o) {

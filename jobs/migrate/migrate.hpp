@@ -22,7 +22,7 @@ struct MigrateConfig {
   std::string before, after, out;
   std::string log_level = "info";
   void bind(Options& o);
-  void validate() const;  // throws ConfigError
+  void validate();  // throws ConfigError; fills `after` (default OUT/results.h5)
 };
 
 // `crmpi run`'s [migrate] table: the previous quarter's results, for DIR/migration.h5 and the

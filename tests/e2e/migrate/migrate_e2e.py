@@ -216,12 +216,27 @@ def case_generated():
     print(f"PASS: migration identical at 1, 2 (run) and 3 ranks; {cells} matrix cells and the k-means matching "
           f"equal numpy/scipy; {lines} CSV lines equal migration.h5; the page's {shown} heatmap cells and "
           f"{insights} insights figures equal the files; crmpi report --before rebuilds the same page")
+    shared_config(w, r1, r2)
     bad_inputs(w, big, r1, r2, before_day)
     tiny_partitions(w)
     # migration.h5 holds exactly what the layout (io/results_schema.hpp) describes.
     r = subprocess.run([args.layout, "check", os.path.join(q2, "migration.h5")], capture_output=True, text=True)
     assert r.returncode == 0 and not r.stdout.strip(), r.stdout + r.stderr
     print("PASS: migration.h5 is as io/results_schema.hpp lays it out (results_layout check)")
+
+
+def shared_config(w, r1, r2):
+    """One config file for both jobs: top-level out (the after run's directory) and [migrate] before.
+    crmpi migrate takes the after run from out; crmpi run accepts the file (it then fails on its
+    missing input, 66, not on the file, 78)."""
+    cfg = os.path.join(w, "q.toml")
+    with open(cfg, "w") as fh:
+        fh.write(f'out = "{os.path.dirname(r2)}"\nlog-level = "warn"\n\n[migrate]\nbefore = "{r1}"\n')
+    crmpi(None, "migrate", "--config", cfg)
+    h5compare(os.path.join(os.path.dirname(r2), "migration.h5"), os.path.join(w, "m1", "migration.h5"), "/migration")
+    o = crmpi(None, "run", "--config", cfg, "--input", os.path.join(w, "no-input.h5"), expect=66)
+    assert "no-input.h5" in o, o
+    print("PASS: one config file (out, [migrate] before) serves crmpi migrate and crmpi run")
 
 
 def bad_inputs(w, data, r1, r2, before_day):
@@ -232,8 +247,8 @@ def bad_inputs(w, data, r1, r2, before_day):
     assert "no /rfm group" in o, o
     o = crmpi(None, "migrate", "--before", r2, "--after", r1, "--out", m, expect=65)
     assert "swapped" in o, o
-    o = crmpi(None, "migrate", "--before", r1, "--out", m, expect=78)
-    assert "--after" in o, o
+    o = crmpi(None, "migrate", "--before", r1, expect=78)
+    assert "--out" in o, o
     assert not os.path.exists(os.path.join(m, "migration.h5"))
     # A before run without k-means (crmpi rfm): the RFM matrix, and the k-means one skipped with why.
     rfm_only = os.path.join(w, "rfm-only")
@@ -251,7 +266,7 @@ def bad_inputs(w, data, r1, r2, before_day):
     assert not os.path.exists(os.path.join(w, "q3", "results.h5")), o
     o = crmpi(None, "run", "--input", data, "--out", os.path.dirname(r2), "--before", r2, expect=78)
     assert "the results file this run replaces" in o, o
-    print("PASS: bad inputs: missing 66, not results 65, swapped 65, no --after 78; no k-means before: the "
+    print("PASS: bad inputs: missing 66, not results 65, swapped 65, no --out 78; no k-means before: the "
           "k-means matrix skipped with its reason; crmpi run --before: missing 66 before reading, its own 78")
 
 
