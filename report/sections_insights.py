@@ -81,6 +81,8 @@ def section_nps(f):
     reading = (f"Highest NPS: {labels[hi]} at {nps[hi]:.0f} ({num(int(rows[hi]['nps_responses']))} responses); "
                f"lowest: {labels[lo]} at {nps[lo]:.0f}.")
     few = sum(1 for g in rows if g["nps_few"])
+    if few == len(rows):
+        reading = reading[:-1] + " (every segment has fewer than 30 responses: hints, not results)."
     table = dict(id="nps", head=["segment", "grouping", "responses", "NPS", "95% interval"],
                  rows=[dict(attrs={"grouping": g["grouping"], "group": g["name"], "nps": repr(float(g["nps"])),
                                    "responses": int(g["nps_responses"])},

@@ -66,7 +66,10 @@ def matrix_plot(pid, g, title_before, title_after, match=None):
                                        for i in range(len(rows)) for j in range(len(cols)) if counts[i][j]])
     fig.update_xaxes(title=title_after, type="category", side="top")
     fig.update_yaxes(title=title_before, type="category", autorange="reversed")
-    fig.update_layout(height=max(360, 34 * len(rows) + 160), margin=dict(l=220, r=30, t=110, b=30))
+    # Room for the names: k-means names are long, and the column names stand slanted above.
+    left = min(420, 60 + 7 * max(len(y) for y in ys))
+    top = min(320, 70 + 5 * max(len(x) for x in xs))
+    fig.update_layout(height=max(360, 34 * len(rows) + top + 40), margin=dict(l=left, r=30, t=top, b=30))
     return plot(pid, fig), dict(b=b, a=a, cust=cust, rev=rev, rows=rows, cols=cols, cents=cents)
 
 
@@ -110,7 +113,7 @@ def section_migration(results_path, f, given):
         before, after = sattr(g, "before_as_of"), sattr(g, "after_as_of")
         cur = sattr(f["rfm"], "currency") if "rfm" in f else ""
         rfm = g["rfm"]
-        p1, mr = matrix_plot("migration-rfm", rfm, f"RFM segment on {before}", f"RFM segment on {after}")
+        p1, mr = matrix_plot("migration-rfm", rfm, f"RFM, {before}", f"RFM segment on {after}")
         same_rfm = lambda r, c: r > 0 and c > 0 and mr["b"][r] == mr["a"][c]  # noqa: E731
         reading = reading_for(mr, before, after, same_rfm, "RFM")
         rev = mr["rev"]
@@ -127,8 +130,7 @@ def section_migration(results_path, f, given):
         status = sattr(k, "status")
         if status == "matched":
             match = k["match"][()]
-            p2, mk = matrix_plot("migration-kmeans", k, f"k-means segment on {before}", f"k-means segment on {after}",
-                                 match)
+            p2, mk = matrix_plot("migration-kmeans", k, f"k-means, {before}", f"k-means segment on {after}", match)
             same_k = lambda r, c: r > 0 and c > 0 and int(match[r]) == c  # noqa: E731
             extra.append(dict(reading=reading_for(mk, before, after, same_k, "(matched) k-means"), plot=p2))
             tables.append(moves_table("migration-kmeans", mk, cur, same_k))
