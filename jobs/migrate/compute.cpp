@@ -137,14 +137,17 @@ bool read_rows(const ResultsReader& r, const RunInfo& info, bool with_kmeans, st
 }
 
 const char* kMethod =
-    "before centroids taken to the after run's standardized units (transformed feature = mean + z * std, then "
+    "before centroids taken to the after run's standardized units (transformed feature = mean + z * std, "
+    "then "
     "standardized with the after run's mean and std; features constant after are left out), Euclidean "
-    "distances, then the one-to-one assignment of least total distance (Hungarian method); with different k the "
+    "distances, then the one-to-one assignment of least total distance (Hungarian method); with different k "
+    "the "
     "extra segments stay unmatched";
 
 }  // namespace
 
-MigrationResult compute_migration(const Comm& comm, const std::string& before_path, const std::string& after_path) {
+MigrationResult compute_migration(const Comm& comm, const std::string& before_path,
+                                  const std::string& after_path) {
   MigrationResult res;
   res.before_path = before_path;
   res.after_path = after_path;
@@ -156,8 +159,9 @@ MigrationResult compute_migration(const Comm& comm, const std::string& before_pa
     b = read_info(*before, "before");
     a = read_info(*after, "after");
     if (a.as_of < b.as_of)
-      throw DataError("the after run (" + after_path + ", as of " + a.as_of + ") is earlier than the before run (" +
-                      before_path + ", as of " + b.as_of + "): --before and --after swapped?");
+      throw DataError("the after run (" + after_path + ", as of " + a.as_of +
+                      ") is earlier than the before run (" + before_path + ", as of " + b.as_of +
+                      "): --before and --after swapped?");
     if (a.currency != b.currency)
       throw DataError("the runs are in different currencies: " + b.currency + " (" + before_path + ") and " +
                       a.currency + " (" + after_path + ")");
@@ -181,8 +185,8 @@ MigrationResult compute_migration(const Comm& comm, const std::string& before_pa
   } else if (!a.has_kmeans) {
     res.kmeans_status = a.kmeans_absent;
   } else if (a.features != b.features) {
-    res.kmeans_status = "the runs clustered different features: before '" + b.features + "', after '" + a.features +
-                        "' (run both with the same --features)";
+    res.kmeans_status = "the runs clustered different features: before '" + b.features + "', after '" +
+                        a.features + "' (run both with the same --features)";
   } else {
     with_kmeans = true;
     res.kmeans_status = kMatchedStatus;
@@ -195,8 +199,9 @@ MigrationResult compute_migration(const Comm& comm, const std::string& before_pa
   bool ok = read_rows(*before, b, with_kmeans, 0, rows);
   ok &= read_rows(*after, a, with_kmeans, 1, rows);
   if (comm.allreduce_or(!ok))
-    throw CollectiveError(DataError("a segment code in /rfm/segment or /kmeans/segment of " + before_path + " or " +
-                                    after_path + " is beyond its segment names: a damaged results file"));
+    throw CollectiveError(DataError("a segment code in /rfm/segment or /kmeans/segment of " + before_path +
+                                    " or " + after_path +
+                                    " is beyond its segment names: a damaged results file"));
 
   // Each customer's rows meet on the rank that owns its id.
   sample_sort_by_key(comm, rows, [](const CustomerRow& r) { return r.id; });
@@ -220,8 +225,8 @@ MigrationResult compute_migration(const Comm& comm, const std::string& before_pa
     i = j;
   }
   if (comm.allreduce_or(!unique))
-    throw CollectiveError(DataError("a customer id appears twice in /rfm/customer_id of " + before_path + " or " +
-                                    after_path + ": a damaged results file"));
+    throw CollectiveError(DataError("a customer id appears twice in /rfm/customer_id of " + before_path +
+                                    " or " + after_path + ": a damaged results file"));
   res.customers_both = comm.allreduce_sum(both);
   reduce(comm, res.rfm);
   if (with_kmeans) {
@@ -240,6 +245,8 @@ MigrationResult compute_migration(const Comm& comm, const std::string& before_pa
   return res;
 }
 
-const char* migration_method() { return kMethod; }
+const char* migration_method() {
+  return kMethod;
+}
 
 }  // namespace crmpi

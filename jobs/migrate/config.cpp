@@ -32,8 +32,9 @@ void RunMigrateConfig::bind(Options& o) {
 void check_previous_quarter(const Comm& comm, const std::string& before, const std::string& out_dir) {
   std::error_code ec;
   if (std::filesystem::equivalent(before, std::filesystem::path(out_dir) / "results.h5", ec))
-    throw CollectiveError(ConfigError("--before " + before + " is the results file this run replaces (--out " +
-                                      out_dir + "): keep the previous quarter's results in another directory"));
+    throw CollectiveError(ConfigError("--before " + before +
+                                      " is the results file this run replaces (--out " + out_dir +
+                                      "): keep the previous quarter's results in another directory"));
   try {
     const ResultsReader r(comm, before);
     if (!r.has_stage(results_schema::Part::kRfm))

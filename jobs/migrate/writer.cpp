@@ -20,9 +20,12 @@ namespace layout = results_schema::migration;
 
 const char* kRevenue =
     "revenue_cents: the after run's /rfm/monetary_cents (spend up to its as_of) of the cell's customers; in "
-    "column 0 (lost) the before run's. revenue_before_cents and revenue_after_cents: each run's, 0 where absent";
+    "column 0 (lost) the before run's. revenue_before_cents and revenue_after_cents: each run's, 0 where "
+    "absent";
 
-std::string money(std::int64_t cents) { return csv_number(static_cast<double>(cents) / 100.0, 2); }
+std::string money(std::int64_t cents) {
+  return csv_number(static_cast<double>(cents) / 100.0, 2);
+}
 
 // The CSV's rows: segments in code order, then new (row 0) / lost (column 0) last; every cell.
 std::vector<std::size_t> presentation_order(std::size_t n) {
@@ -34,8 +37,9 @@ std::vector<std::size_t> presentation_order(std::size_t n) {
 }
 
 void write_csv(const std::string& path, const MigrationMatrix& m, const std::vector<std::uint32_t>* match) {
-  std::vector<std::string> head = {"before_code", "before_segment", "after_code", "after_segment", "customers",
-                                   "share_of_before", "revenue", "revenue_before", "revenue_after"};
+  std::vector<std::string> head = {"before_code",   "before_segment", "after_code",
+                                   "after_segment", "customers",      "share_of_before",
+                                   "revenue",       "revenue_before", "revenue_after"};
   if (match) head.push_back("matched");
   CsvWriter w(path, head);
   for (const std::size_t r : presentation_order(m.rows())) {
@@ -43,13 +47,17 @@ void write_csv(const std::string& path, const MigrationMatrix& m, const std::vec
     for (std::size_t c = 0; c < m.cols(); ++c) row_total += m.customers[r * m.cols() + c];
     for (const std::size_t c : presentation_order(m.cols())) {
       const std::size_t at = r * m.cols() + c;
-      std::vector<std::string> f = {std::to_string(r), m.before_names[r], std::to_string(c), m.after_names[c],
-                                    std::to_string(m.customers[at]),
-                                    row_total ? csv_number(static_cast<double>(m.customers[at]) /
-                                                           static_cast<double>(row_total))
-                                              : std::string(),
-                                    money(m.revenue_cents[at]), money(m.revenue_before_cents[at]),
-                                    money(m.revenue_after_cents[at])};
+      std::vector<std::string> f = {
+          std::to_string(r),
+          m.before_names[r],
+          std::to_string(c),
+          m.after_names[c],
+          std::to_string(m.customers[at]),
+          row_total ? csv_number(static_cast<double>(m.customers[at]) / static_cast<double>(row_total))
+                    : std::string(),
+          money(m.revenue_cents[at]),
+          money(m.revenue_before_cents[at]),
+          money(m.revenue_after_cents[at])};
       if (match) f.push_back(r > 0 && c > 0 && (*match)[r] == c ? "1" : "0");
       w.row(f);
     }
@@ -88,8 +96,8 @@ void write_migration(const JobContext& ctx, const MigrationResult& r, const std:
     h5.write_attr_int(layout::kCustomersAfter, static_cast<std::int64_t>(r.customers_after));
     h5.write_attr_int(layout::kCustomersBoth, static_cast<std::int64_t>(r.customers_both));
     h5.group(std::string(layout::kRfm.path));
-    write_matrix(h5, r.rfm, layout::kRfmBeforeName, layout::kRfmAfterName, layout::kRfmCustomers, layout::kRfmRevenue,
-                 layout::kRfmRevenueBefore, layout::kRfmRevenueAfter);
+    write_matrix(h5, r.rfm, layout::kRfmBeforeName, layout::kRfmAfterName, layout::kRfmCustomers,
+                 layout::kRfmRevenue, layout::kRfmRevenueBefore, layout::kRfmRevenueAfter);
     h5.group(std::string(layout::kKmeans.path));
     h5.write_attr_string(layout::kKmeansStatus, r.kmeans_status);
     h5.write_attr_string(layout::kKmeansMethod, migration_method());
@@ -130,8 +138,9 @@ MigrationResult run_migration(const JobContext& ctx, const std::string& before, 
         if (c > 0 && m.before_names[i] == m.after_names[c]) stayed += m.customers[i * m.cols() + c];
       }
     for (std::size_t c = 1; c < m.cols(); ++c) became += m.customers[c];
-    std::printf("crmpi migrate: %s -> %s in %.1fs: %s/migration.h5, %s/csv/migration_rfm.csv, migration_kmeans.csv\n",
-                r.before_as_of.c_str(), r.after_as_of.c_str(), sw.seconds(), out_dir.c_str(), out_dir.c_str());
+    std::printf(
+        "crmpi migrate: %s -> %s in %.1fs: %s/migration.h5, %s/csv/migration_rfm.csv, migration_kmeans.csv\n",
+        r.before_as_of.c_str(), r.after_as_of.c_str(), sw.seconds(), out_dir.c_str(), out_dir.c_str());
     std::printf("  RFM: %llu buyers before, %.1f%% in the same segment after; %llu new buyers\n",
                 static_cast<unsigned long long>(was_buyer),
                 was_buyer ? 100.0 * static_cast<double>(stayed) / static_cast<double>(was_buyer) : 0.0,
@@ -144,9 +153,10 @@ MigrationResult run_migration(const JobContext& ctx, const std::string& before, 
           total += k.customers[i * k.cols() + c];
           if (c > 0 && r.kmeans_match[i] == c) kept += k.customers[i * k.cols() + c];
         }
-      std::printf("  k-means: %zu -> %zu segments, %.1f%% of the before buyers in the matched segment after\n",
-                  k.rows() - 1, k.cols() - 1,
-                  total ? 100.0 * static_cast<double>(kept) / static_cast<double>(total) : 0.0);
+      std::printf(
+          "  k-means: %zu -> %zu segments, %.1f%% of the before buyers in the matched segment after\n",
+          k.rows() - 1, k.cols() - 1,
+          total ? 100.0 * static_cast<double>(kept) / static_cast<double>(total) : 0.0);
     } else {
       std::printf("  k-means: no matrix: %s\n", r.kmeans_status.c_str());
     }

@@ -14,7 +14,8 @@ std::vector<double> centroid_distances(const Centroids& before, const Centroids&
     // Before centroid i in the after run's standardized units.
     std::vector<double> z(d, 0.0);
     for (std::size_t f = 0; f < d; ++f)
-      if (after.std[f] > 0) z[f] = (before.mean[f] + before.z[i * d + f] * before.std[f] - after.mean[f]) / after.std[f];
+      if (after.std[f] > 0)
+        z[f] = (before.mean[f] + before.z[i * d + f] * before.std[f] - after.mean[f]) / after.std[f];
     for (std::size_t j = 0; j < after.k; ++j) {
       double s = 0;
       for (std::size_t f = 0; f < d; ++f)
