@@ -211,11 +211,22 @@ def case_generated():
     with open(again, encoding="utf-8") as fh:
         page2 = report_e2e.Page(fh.read())
     assert page2.readings == page.readings and page2.rows == page.rows
-    # Without --before, a migration.h5 of another run next to the results is not shown.
+    # Without --before, a migration.h5 of another run next to the results is not shown, and the
+    # section says why; the script given it as --migration refuses it (65).
+    shutil.copy(os.path.join(q2, "migration.h5"), os.path.join(q1, "migration.h5"))
     crmpi(None, "report", "--results", r1, "--out", os.path.join(w, "q1.html"))
+    with open(os.path.join(w, "q1.html"), encoding="utf-8") as fh:
+        absent = report_e2e.Page(fh.read()).absent_sections
+    assert "describes another run" in absent.get("migration", ""), absent
+    script = os.path.join(os.path.dirname(os.path.dirname(args.crmpi)), "share", "crmpi", "report", "crmpi_report.py")
+    r = subprocess.run(["/usr/bin/python3", script, "--results", r1, "--out", os.path.join(w, "x.html"), "--migration",
+                        os.path.join(q1, "migration.h5")], capture_output=True, text=True)
+    assert r.returncode == 65 and "describes another run" in r.stderr, (r.returncode, r.stderr)
+    os.remove(os.path.join(q1, "migration.h5"))
     print(f"PASS: migration identical at 1, 2 (run) and 3 ranks; {cells} matrix cells and the k-means matching "
           f"equal numpy/scipy; {lines} CSV lines equal migration.h5; the page's {shown} heatmap cells and "
-          f"{insights} insights figures equal the files; crmpi report --before rebuilds the same page")
+          f"{insights} insights figures equal the files; crmpi report --before rebuilds the same page; a "
+          f"migration.h5 of another run is not shown")
     shared_config(w, r1, r2)
     bad_inputs(w, big, r1, r2, before_day)
     tiny_partitions(w)
