@@ -1,5 +1,7 @@
 #include "jobs/pipeline/pipeline.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -109,11 +111,20 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   const StageRunSummary run =
       run_stages(ctx, common, stages, StageRunOptions{.skip_is_error = false, .record_stages = true});
   // The migration from the previous quarter reads the committed results.h5 and commits its own
-  // outputs next to it (every rank), before the report that shows it.
-  std::string migration;
+  // outputs next to it (every rank), before the report that shows it. Like a failed report, a
+  // failed migration (the previous quarter later than this one, say) leaves the run successful:
+  // its results are committed, and `crmpi migrate` redoes the migration from them.
+  std::string migration, migration_error;
   if (!cfg.migrate.before.empty()) {
-    run_migration(ctx, cfg.migrate.before, common.out + "/results.h5", common.out);
-    migration = common.out + "/migration.h5";
+    try {
+      run_migration(ctx, cfg.migrate.before, common.out + "/results.h5", common.out);
+      migration = common.out + "/migration.h5";
+    } catch (const CollectiveError& e) {  // every rank has it: the same decision everywhere
+      migration_error = "exit " + std::to_string(e.exit_code()) + ": " + e.what();
+      spdlog::warn("migrate: NOT written ({}). The results are complete; redo it with `crmpi migrate --before {} "
+                   "--out {}`",
+                   migration_error, cfg.migrate.before, common.out);
+    }
   }
   // The report reads the committed results.h5 (it is derived from them, not part of the atomic
   // output set): rank 0 alone, while the other ranks wait in MPI_Finalize. A failed report leaves
@@ -123,6 +134,7 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   if (cfg.report.enabled) report = write_run_report(common.out, cfg.report, migration);
   print_summary(common, run, rfm.result(), kmeans.result(), rules.result(), insights.result(), run.currency,
                 ctx.comm.size(), report);
+  if (!migration_error.empty()) std::printf("  migration: NOT written (%s)\n", migration_error.c_str());
   return 0;
 }
 

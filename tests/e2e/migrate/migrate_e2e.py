@@ -277,8 +277,16 @@ def bad_inputs(w, data, r1, r2, before_day):
     assert not os.path.exists(os.path.join(w, "q3", "results.h5")), o
     o = crmpi(None, "run", "--input", data, "--out", os.path.dirname(r2), "--before", r2, expect=78)
     assert "the results file this run replaces" in o, o
+    # A previous quarter later than the run: the run's results stand (exit 0), the migration is not
+    # written and the run says so.
+    early = str(np.datetime64(before_day) - 92)
+    q0 = os.path.join(w, "q0")
+    o = crmpi(None, "run", "--input", data, "--out", q0, "--as-of", early, "--before", r2, "--no-report")
+    assert "migration: NOT written (exit 65" in o and "swapped" in o, o
+    assert os.path.exists(os.path.join(q0, "results.h5")) and not os.path.exists(os.path.join(q0, "migration.h5"))
     print("PASS: bad inputs: missing 66, not results 65, swapped 65, no --out 78; no k-means before: the "
-          "k-means matrix skipped with its reason; crmpi run --before: missing 66 before reading, its own 78")
+          "k-means matrix skipped with its reason; crmpi run --before: missing 66 before reading, its own 78, "
+          "a later one leaves the run at exit 0 without migration")
 
 
 def tiny_partitions(w):
