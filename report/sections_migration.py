@@ -25,11 +25,18 @@ def open_migration(results_path, f, given):
     if "migration" not in m:
         m.close()
         raise ReportError(EX_DATAERR, f"{path}: not a crmpi migration file (no /migration)")
-    mine, theirs = sattr(f, "end_time"), sattr(m["migration"], "after_end_time")
-    if mine != theirs:
+    g = m["migration"]
+    mine, theirs = sattr(f, "end_time"), sattr(g, "after_end_time")
+    # Which run it is about: the after run's end time and as-of day, and its file where that still
+    # exists (a directory moved as a whole keeps the first two; two runs can end in one second).
+    after_file = sattr(g, "after_results")
+    other_file = os.path.exists(after_file) and not os.path.samefile(after_file, results_path)
+    as_of = sattr(f["rfm"], "as_of") if "rfm" in f else ""
+    their_as_of = sattr(g, "after_as_of")
+    if mine != theirs or as_of != their_as_of or other_file:
         m.close()
-        why = (f"{path} describes another run (its after run ended {theirs}, these results {mine}): rebuild it with "
-               f"`crmpi report --before OLD/results.h5`")
+        why = (f"{path} describes another run (its after run: {after_file}, as of {their_as_of}, ended {theirs}; "
+               f"these results: as of {as_of}, ended {mine}): rebuild it with `crmpi report --before OLD/results.h5`")
         if given:
             raise ReportError(EX_DATAERR, why)
         return None, why
