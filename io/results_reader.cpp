@@ -84,7 +84,8 @@ bool ResultsReader::has_stage(rs::Part part) const {
                        : part == rs::Part::kClv    ? rs::clv::kGroup
                        : part == rs::Part::kKmeans ? rs::kmeans::kGroup
                        : part == rs::Part::kRules  ? rs::rules::kGroup
-                                                   : rs::insights::kGroup;
+                       : part == rs::Part::kInsights ? rs::insights::kGroup
+                                                     : rs::migration::kGroup;
   return h5::is_group(file_.id(), std::string(g.path));
 }
 

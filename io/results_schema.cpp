@@ -78,6 +78,7 @@ std::string_view part_name(Part p) {
     case Part::kKmeans: return "kmeans";
     case Part::kRules: return "rules";
     case Part::kInsights: return "insights";
+    case Part::kMigration: return "migration";
   }
   return "?";
 }

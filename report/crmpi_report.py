@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The HTML report of a crmpi run: one self-contained page for a marketer, read from results.h5.
 
-Usage: crmpi_report.py --results DIR/results.h5 [--out FILE]   (default FILE: DIR/report.html)
+Usage: crmpi_report.py --results DIR/results.h5 [--out FILE] [--migration M]   (default FILE: DIR/report.html;
+       default M: DIR/migration.h5 when it is the migration to this run)
 
 Runs under /usr/bin/python3 with Debian's python3-h5py, python3-numpy, python3-plotly and
 python3-jinja2. What each section shows and how to read it: docs/report.md. The page is a
@@ -22,108 +23,17 @@ import re
 import sys
 import tempfile
 
-EX_USAGE, EX_DATAERR, EX_NOINPUT, EX_UNAVAILABLE, EX_SOFTWARE, EX_IOERR = 64, 65, 66, 69, 70, 74
-CHUNK = 1 << 22  # rows per read of a per-customer column (32 MiB of float64)
-STAGES = ("rfm", "clv", "kmeans", "rules")
-STAGE_TITLES = {"rfm": "RFM", "clv": "CLV", "kmeans": "k-means segmentation", "rules": "association rules"}
+STAGES = ("rfm", "clv", "kmeans", "rules", "insights")
+STAGE_TITLES = {"rfm": "RFM", "clv": "CLV", "kmeans": "k-means segmentation", "rules": "association rules",
+                "insights": "insights"}
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
-try:
-    import h5py
-    import jinja2
-    import numpy as np
-    import plotly
-    import plotly.graph_objects as go
-    import plotly.io as pio
-    import plotly.offline
-    from plotly.subplots import make_subplots
-except ImportError as e:  # pragma: no cover - the environment, not the code
-    print(f"crmpi report: error: {e}: install Debian's python3-h5py python3-numpy python3-plotly python3-jinja2 "
-          f"(scripts/setup-deps.sh) for {sys.executable}", file=sys.stderr)
-    sys.exit(EX_UNAVAILABLE)
-
-
-class ReportError(Exception):
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading results.h5
-
-
-def text(v):
-    return v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-
-
-def attr(obj, name, default=None):
-    return obj.attrs[name] if name in obj.attrs else default
-
-
-def sattr(obj, name, default=""):
-    return text(obj.attrs[name]) if name in obj.attrs else default
-
-
-def strings(ds):
-    return [text(s) for s in ds[()]]
-
-
-def chunked(*datasets):
-    """Aligned slices of equally long 1-D datasets, CHUNK rows at a time."""
-    n = datasets[0].shape[0]
-    for d in datasets:
-        if d.shape[0] != n:
-            raise ReportError(EX_DATAERR, f"{d.name} has {d.shape[0]} rows, {datasets[0].name} {n}")
-    for start in range(0, n, CHUNK):
-        yield [d[start:start + CHUNK] for d in datasets]
-
-
-# ---------------------------------------------------------------------------------------------
-# Formatting
-
-
-def num(x, digits=0):
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "–"
-    return f"{x:,.{digits}f}"
-
-
-def pct(x, digits=1):
-    if x is None or not math.isfinite(x):
-        return "–"
-    return f"{100 * x:.{digits}f}%"
-
-
-def money(x, currency, digits=0):
-    return f"{num(x, digits)} {currency}".strip()
-
-
-def edge_label(e):
-    return f"{e:,.0f}" if e >= 1 or e == 0 else f"{e:g}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Figures: plotly builds them; the page embeds plotly.js once and calls Plotly.newPlot per plot.
-
-FIG_CONFIG = {"displaylogo": False, "responsive": True}
-pio.templates.default = "plotly_white"  # set once: each figure copies its template when made
-LAYOUT = dict(margin=dict(l=60, r=30, t=40, b=60), height=420,
-              font=dict(family="Helvetica, Arial, sans-serif", size=13))
-
-
-def plot(pid, fig):
-    given = fig.layout.to_plotly_json()
-    fig.update_layout(**{k: v for k, v in LAYOUT.items() if k not in given})
-    spec = json.loads(pio.to_json(fig, validate=True))
-    spec["config"] = FIG_CONFIG
-    # JSON inside <script>: "</" must not close the element.
-    return {"id": f"plot-{pid}", "json": json.dumps(spec, sort_keys=True, allow_nan=False).replace("</", "<\\/")}
-
-
-def finite_or_none(values):
-    return [float(v) if v is not None and math.isfinite(v) else None for v in values]
-
+import report_util  # noqa: E402 (the helpers; their import of h5py, plotly ... exits 69 when one is missing)
+from report_util import (EX_DATAERR, EX_IOERR, EX_NOINPUT, EX_SOFTWARE, EX_USAGE, ReportError, attr,  # noqa: E402
+                         chunked, edge_label, finite_or_none, go, h5py, jinja2, make_subplots, money, np, num, pct,
+                         plot, plotly, sattr, strings)
+import sections_insights  # noqa: E402
+import sections_migration  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------
 # Sections. Each returns a dict for the template: title, anchor, reading, plots, tables, notes;
@@ -703,10 +613,11 @@ STAGE_SECTIONS = [
     ("clv", [section_lifecycle, section_clv_distribution, section_p_alive, section_holdout]),
     ("kmeans", [section_kselection, section_profiles]),
     ("rules", [section_rules, section_segment_rules]),
+    ("insights", sections_insights.SECTIONS),
 ]
 
 
-def build(results_path):
+def build(results_path, migration=None):
     try:
         f = h5py.File(results_path, "r")
     except FileNotFoundError:
@@ -731,6 +642,10 @@ def build(results_path):
                     sections.append(make(f))
                 except (KeyError, ValueError, IndexError) as e:
                     raise ReportError(EX_DATAERR, f"{results_path}: {stage}: malformed or missing object ({e})")
+        try:
+            sections.append(sections_migration.section_migration(results_path, f, migration))
+        except (KeyError, ValueError, IndexError) as e:
+            raise ReportError(EX_DATAERR, f"{migration or 'migration.h5'}: malformed or missing object ({e})")
         known = {a["stage"] for a in absent}
         other = [r for s, r in reasons.items() if s not in STAGES or s not in known]
         stages_run = sattr(f, "stages_run") or ",".join(s for s in STAGES if s in f)
@@ -773,20 +688,21 @@ class Parser(argparse.ArgumentParser):
 
 
 def main(argv=None):
-    global CHUNK
     ap = Parser(description="Write the HTML report of a crmpi results file (docs/report.md).")
     ap.add_argument("--results", required=True, help="DIR/results.h5 of a crmpi run")
     ap.add_argument("--out", help="the HTML file to write (default: report.html next to the results)")
+    ap.add_argument("--migration", help="DIR/migration.h5 whose after run is --results (default: migration.h5 next to "
+                                        "the results, when it is of this run)")
     ap.add_argument("--quiet", action="store_true", help="print nothing on success (crmpi prints the outcome)")
-    ap.add_argument("--chunk-rows", type=int, default=CHUNK,
-                    help=f"rows of a per-customer column read at a time (default {CHUNK}; bounds memory)")
+    ap.add_argument("--chunk-rows", type=int, default=report_util.CHUNK,
+                    help=f"rows of a per-customer column read at a time (default {report_util.CHUNK}; bounds memory)")
     a = ap.parse_args(argv)
     out = a.out or os.path.join(os.path.dirname(os.path.abspath(a.results)), "report.html")
     if a.chunk_rows < 1:
         ap.error("--chunk-rows must be at least 1")
-    CHUNK = a.chunk_rows
+    report_util.CHUNK = a.chunk_rows
     try:
-        html = render(build(a.results))
+        html = render(build(a.results, a.migration))
     except ReportError as e:
         print(f"crmpi report: error: {e}", file=sys.stderr)
         return e.code

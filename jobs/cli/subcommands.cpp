@@ -8,6 +8,7 @@
 #include "jobs/export/customer_export.hpp"
 #include "jobs/generate/generate_command.hpp"
 #include "jobs/ingest/ingest_command.hpp"
+#include "jobs/migrate/migrate.hpp"
 #include "jobs/pipeline/pipeline.hpp"
 #include "jobs/pipeline/run_stages.hpp"
 #include "jobs/report/report.hpp"
@@ -145,6 +146,28 @@ class ExportCommand : public Subcommand {
   ExportCommandConfig cfg_;
 };
 
+// `crmpi migrate`: segment migration between two runs' results (no input file).
+class MigrateCommand : public Subcommand {
+ public:
+  explicit MigrateCommand(CLI::App& parent) {
+    app_ = parent.add_subcommand("migrate",
+                                 "Segment migration between two runs: transition matrices of customers and revenue, RFM "
+                                 "and k-means (DIR/migration.h5; docs/migration.md)");
+    options_ = std::make_unique<Options>(*app_);
+    options_->add_config_option();
+    cfg_.bind(*options_);
+  }
+  void prepare(const std::vector<std::string>& known_sections) override {
+    options_->apply_config_file(known_sections);
+    cfg_.validate();
+  }
+  int run(const JobContext& ctx) override { return run_migrate_command(ctx, cfg_); }
+  std::string log_level() const override { return cfg_.log_level; }
+
+ private:
+  MigrateConfig cfg_;
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
@@ -166,6 +189,7 @@ std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
       run_rules_command));
   subs.push_back(analysis<RunConfig>(app, "run", "The quarterly pipeline: validate, then every analysis stage", true,
                                      run_pipeline_command));
+  subs.push_back(std::make_unique<MigrateCommand>(app));
   subs.push_back(std::make_unique<ReportCommand>(app));
   subs.push_back(std::make_unique<ExportCommand>(app));
   return subs;

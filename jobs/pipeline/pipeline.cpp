@@ -1,5 +1,7 @@
 #include "jobs/pipeline/pipeline.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -134,6 +136,8 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   RulesStage rules(cfg.rules, cfg.rfm.as_of_day, true);
   InsightsStage insights(cfg.insights, cfg.rfm.as_of_day);  // last: it reads every stage before it
   const std::vector<Stage*> stages = {&rfm, &clv, &kmeans, &rules, &insights};
+  // A bad previous quarter fails the run before it reads anything.
+  if (!cfg.migrate.before.empty()) check_previous_quarter(ctx.comm, cfg.migrate.before, common.out);
   // Before any data is read: a bad key file ends the job at once.
   const std::optional<Pseudonymizer> pseudonymize = load_pseudonymizer(ctx.comm, cfg.exports);
   if (pseudonymize) insights.pseudonymize_csv(&*pseudonymize);
@@ -150,18 +154,35 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
     exported = write_customer_parts(ctx.comm, results_path, out.temp_dir("csv/customers"), cfg.exports, pseudonymize);
   };
   const StageRunSummary run = run_stages(ctx, common, stages, options);
+  // The migration from the previous quarter reads the committed results.h5 and commits its own
+  // outputs next to it (every rank), before the report that shows it. Like a failed report, a
+  // failed migration (the previous quarter later than this one, say) leaves the run successful:
+  // its results are committed, and `crmpi migrate` redoes the migration from them.
+  std::string migration, migration_error;
+  if (!cfg.migrate.before.empty()) {
+    try {
+      run_migration(ctx, cfg.migrate.before, common.out + "/results.h5", common.out);
+      migration = common.out + "/migration.h5";
+    } catch (const CollectiveError& e) {  // every rank has it: the same decision everywhere
+      migration_error = "exit " + std::to_string(e.exit_code()) + ": " + e.what();
+      spdlog::warn("migrate: NOT written ({}). The results are complete; redo it with `crmpi migrate --before {} "
+                   "--out {}`",
+                   migration_error, cfg.migrate.before, common.out);
+    }
+  }
   // The report reads the committed results.h5 (it is derived from them, not part of the atomic
   // output set): rank 0 alone, while the other ranks wait in MPI_Finalize. A failed report leaves
   // the run successful: the results are complete and `crmpi report` rebuilds it from them.
   if (!ctx.comm.is_root()) return 0;
   std::optional<ReportOutcome> report;
-  if (cfg.report.enabled) report = write_run_report(common.out, cfg.report);
+  if (cfg.report.enabled) report = write_run_report(common.out, cfg.report, migration);
   print_summary(common, run, rfm.result(), clv.result(), cfg.clv, kmeans.result(), rules.result(), insights.result(),
                 run.currency, ctx.comm.size(), report);
   if (exported)
     std::printf("  export:  %s/csv/customers/: %llu customers in %llu part(s)%s\n", common.out.c_str(),
                 static_cast<unsigned long long>(exported->rows), static_cast<unsigned long long>(exported->parts),
                 pseudonymize ? ", ids pseudonymized" : "");
+  if (!migration_error.empty()) std::printf("  migration: NOT written (%s)\n", migration_error.c_str());
   return 0;
 }
 

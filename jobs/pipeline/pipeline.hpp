@@ -8,6 +8,7 @@
 #include "jobs/export/customer_export.hpp"
 #include "jobs/insights/insights_stage.hpp"
 #include "jobs/kmeans/kmeans_stage.hpp"
+#include "jobs/migrate/migrate.hpp"
 #include "jobs/report/report.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
 #include "jobs/rules/rules_stage.hpp"
@@ -22,6 +23,7 @@ struct RunConfig {
   InsightsConfig insights;
   ReportConfig report;  // DIR/report.html after the commit
   ExportConfig exports;  // csv/customers/ on request; pseudonymized ids in CSV exports
+  RunMigrateConfig migrate;  // the previous quarter: DIR/migration.h5 before the report
   void bind(Options& o) {
     rfm.bind(o);
     clv.bind(o);
@@ -30,9 +32,13 @@ struct RunConfig {
     insights.bind(o);
     report.bind(o, true);
     exports.bind(o, true);
+    migrate.bind(o);
   }
   void validate() {
     rfm.validate();
+    // --as-of is the run's cut-off: later orders count for no stage, the CLV calibration included
+    // (a previous quarter rerun from a cumulative export; docs/migration.md).
+    if (!rfm.as_of.empty() && clv.calibration_end.empty()) clv.calibration_end = rfm.as_of;
     clv.validate();
     kmeans.validate();
     rules.validate();

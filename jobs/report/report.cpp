@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "jobs/common/log.hpp"
+#include "jobs/migrate/migrate.hpp"
 
 extern char** environ;
 
@@ -47,7 +48,8 @@ std::string report_script_path() {
   return (exe.parent_path() / ".." / "share" / "crmpi" / "report" / "crmpi_report.py").lexically_normal().string();
 }
 
-ReportOutcome write_report(const std::string& results, const std::string& out, const std::string& python) {
+ReportOutcome write_report(const std::string& results, const std::string& out, const std::string& python,
+                           const std::string& migration) {
   Stopwatch sw;
   ReportOutcome r;
   const std::string script = report_script_path();
@@ -68,6 +70,10 @@ ReportOutcome write_report(const std::string& results, const std::string& out, c
   if (!out.empty()) {
     args.emplace_back("--out");
     args.push_back(out);
+  }
+  if (!migration.empty()) {
+    args.emplace_back("--migration");
+    args.push_back(migration);
   }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -109,6 +115,9 @@ ReportOutcome write_report(const std::string& results, const std::string& out, c
 void ReportCommandConfig::bind(Options& o) {
   o.bind("report", "results", results, "the results file of a crmpi job: DIR/results.h5");
   o.bind("report", "out", out, "the HTML file to write; default: report.html next to the results");
+  o.bind("report", "before", before,
+         "the previous quarter's results.h5: the migration to --results is written next to them "
+         "(migration.h5, csv/migration_*.csv) and shown on the page");
   o.bind("report", "log-level", log_level, "trace, debug, info, warn, error or off");
   report.bind(o, false);
 }
@@ -119,6 +128,12 @@ void ReportCommandConfig::validate() {
 }
 
 int run_report_command(const JobContext& ctx, const ReportCommandConfig& cfg) {
+  std::string migration;
+  if (!cfg.before.empty()) {
+    const std::string dir = fs::path(cfg.results).parent_path().string();
+    run_migration(ctx, cfg.before, cfg.results, dir.empty() ? "." : dir);
+    migration = (fs::path(dir.empty() ? "." : dir) / "migration.h5").string();
+  }
   int code = 0;
   std::string error;
   if (ctx.comm.is_root()) {
@@ -126,7 +141,7 @@ int run_report_command(const JobContext& ctx, const ReportCommandConfig& cfg) {
       code = static_cast<int>(ExitCode::kNoInput);
       error = cfg.results + ": no such file";
     } else {
-      const ReportOutcome r = write_report(cfg.results, cfg.out, cfg.report.python);
+      const ReportOutcome r = write_report(cfg.results, cfg.out, cfg.report.python, migration);
       code = r.exit_code;
       error = r.error;
       if (code == 0)
@@ -140,9 +155,9 @@ int run_report_command(const JobContext& ctx, const ReportCommandConfig& cfg) {
   return 0;
 }
 
-ReportOutcome write_run_report(const std::string& out_dir, const ReportConfig& cfg) {
+ReportOutcome write_run_report(const std::string& out_dir, const ReportConfig& cfg, const std::string& migration) {
   const std::string html = (fs::path(out_dir) / "report.html").string();
-  ReportOutcome r = write_report((fs::path(out_dir) / "results.h5").string(), html, cfg.python);
+  ReportOutcome r = write_report((fs::path(out_dir) / "results.h5").string(), html, cfg.python, migration);
   if (r.exit_code == 0) {
     spdlog::info("report: {} in {:.1f}s", html, r.seconds);
     return r;

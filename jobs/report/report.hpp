@@ -31,16 +31,21 @@ struct ReportOutcome {
   double seconds = 0;
 };
 
-// Runs the script on `results`, writing `out` (the script writes a temporary, then renames it).
-// In this process alone (no MPI); the child gets crmpi's stdout and stderr and an environment
-// without the MPI launcher's variables. Never throws: failures come back in the outcome.
-ReportOutcome write_report(const std::string& results, const std::string& out, const std::string& python);
+// Runs the script on `results`, writing `out` (the script writes a temporary, then renames it);
+// `migration`: a DIR/migration.h5 whose after run is `results` ("": the script looks next to the
+// results). In this process alone (no MPI); the child gets crmpi's stdout and stderr and an
+// environment without the MPI launcher's variables. Never throws: failures come back in the outcome.
+ReportOutcome write_report(const std::string& results, const std::string& out, const std::string& python,
+                           const std::string& migration = "");
 
-// `crmpi report --results DIR/results.h5 [--out FILE]`: rank 0 runs the script; every rank exits
-// with its status (a failure is a CollectiveError with the script's code).
+// `crmpi report --results DIR/results.h5 [--out FILE] [--before OLD/results.h5]`: with --before,
+// first the migration from OLD to DIR (every rank; DIR/migration.h5 and DIR/csv/migration_*.csv,
+// jobs/migrate/migrate.hpp), then rank 0 runs the script; every rank exits with its status (a
+// failure is a CollectiveError with the script's code).
 struct ReportCommandConfig {
   std::string results;
-  std::string out;  // default: report.html next to the results
+  std::string out;     // default: report.html next to the results
+  std::string before;  // the previous quarter's results: the page's migration section
   std::string log_level = "info";
   ReportConfig report;
   void bind(Options& o);
@@ -51,6 +56,7 @@ int run_report_command(const JobContext& ctx, const ReportCommandConfig& cfg);
 // `crmpi run`, rank 0, after the commit: writes DIR/report.html. On failure it logs a warning,
 // removes a report.html left by an earlier run (it would describe other results) and returns
 // the outcome; the run's exit status does not change.
-ReportOutcome write_run_report(const std::string& out_dir, const ReportConfig& cfg);
+// `migration`: DIR/migration.h5 when the run had a previous quarter ("": none).
+ReportOutcome write_run_report(const std::string& out_dir, const ReportConfig& cfg, const std::string& migration = "");
 
 }  // namespace crmpi

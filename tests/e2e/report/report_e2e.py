@@ -7,8 +7,11 @@ Cases:
   setup     generate 3,000 customers and `crmpi run` them at 2 ranks with a CLV holdout and a k range,
             into --shared (the ctest fixture the next two cases read)
   numbers   the numbers the page shows equal those computed here from results.h5's per-customer
-            columns (not the summary tables the report reads); the report read in chunks of 1,000
-            rows gives the same page
+            columns (not the summary tables the report reads); the insights sections' numbers
+            equal /insights (check_insights_sections; tests/e2e/insights recomputes /insights from
+            the input); without a previous quarter the migration section says how to add one; the
+            report read in chunks of 1,000 rows gives the same page. check_insights_sections and
+            migration_cells serve tests/e2e/migrate too
   chromium  headless Chromium, networking off, loads the page: no console message, no network
             request, every plot rendered by plotly (DOM), and not blank (screenshot, numpy)
   skipped   a run whose clv and rules stages are skipped: the page names each and gives the reason
@@ -66,6 +69,7 @@ class Page(html.parser.HTMLParser):
     def __init__(self, text):
         super().__init__()
         self.by_id, self.rows, self.readings, self.absent, self.plots = {}, {}, [], {}, {}
+        self.absent_sections = {}
         self._open = []  # (tag, id-or-kind, text parts)
         self._table = None
         self.feed(text)
@@ -85,6 +89,8 @@ class Page(html.parser.HTMLParser):
             key = ("reading", a.get("data-plot", ""))
         if "data-absent-stage" in a:
             key = ("absent", a["data-absent-stage"])
+        if "data-absent-section" in a:
+            key = ("absent-section", a["data-absent-section"])
         if tag == "script":
             key = ("script", None)
         self._open.append((tag, key, []))
@@ -103,6 +109,8 @@ class Page(html.parser.HTMLParser):
                 self.readings.append(text.strip())
             elif key and key[0] == "absent":
                 self.absent[key[1]] = text.strip()
+            elif key and key[0] == "absent-section":
+                self.absent_sections[key[1]] = text.strip()
             elif key and key[0] == "script":
                 m = re.match(r'\s*Plotly\.newPlot\("([^"]+)", (.*)\);\s*$', text, re.S)
                 if m:
@@ -221,7 +229,10 @@ def case_numbers():
     assert sorted(page2.plots) == sorted(page.plots)
     for pid in page.plots:
         same_json(page.plots[pid], page2.plots[pid], pid)
-    print(f"PASS: {len(expect)} KPIs, {len(rows)} RFM segments, readings and rules match results.h5; "
+    insights = check_insights_sections(page, os.path.join(run, "results.h5"))
+    assert "migration" in page.absent_sections and "--before" in page.absent_sections["migration"]
+    print(f"PASS: {len(expect)} KPIs, {len(rows)} RFM segments, {insights} insights figures, readings and rules "
+          f"match results.h5; "
           f"{len(page.plots)} plots; chunked reads give the same page")
 
 
@@ -238,6 +249,81 @@ def same_json(a, b, where):
             same_json(x, y, f"{where}[{i}]")
     else:
         assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+def check_insights_sections(page, results):
+    """The insights sections' numbers against /insights of results.h5 (what the stage wrote; its own
+    e2e test recomputes those from the input): cohort sizes and month-1/3 retention, NPS per
+    segment, the at-risk list's order, value and retention by acquisition channel. Returns how many
+    numbers were compared."""
+    checked = 0
+    with h5py.File(results) as f:
+        c = f["insights/cohorts"]
+        months = strings(c["month"])
+        n = len(months)
+        cust = c["customers"][()].reshape(n, n)
+        rows = {r["cohort"]: r for r in page.rows["table-cohorts"]}
+        assert sorted(rows) == sorted(months[i] for i in range(n) if cust[i, 0] > 0), (sorted(rows), months)
+        for i, m in enumerate(months):
+            if cust[i, 0] == 0:
+                continue
+            assert int(rows[m]["customers"]) == int(cust[i, 0]), m
+            for k in (1, 3):
+                if i + k < n:
+                    close(float(rows[m][f"month-{k}"]), cust[i, k] / cust[i, 0], 1e-15, f"cohort {m} month {k}")
+                    checked += 1
+                else:
+                    assert rows[m][f"month-{k}"] == "", (m, k)
+            checked += 1
+        g = f["insights/groups"]
+        grouping, name = strings(g["grouping"]), strings(g["name"])
+        by = {(grouping[i], name[i]): i for i in range(len(name))}
+        for r in page.rows.get("table-nps", []):
+            i = by[(r["grouping"], r["group"])]
+            close(float(r["nps"]), float(g["nps"][i]), 1e-15, f"NPS {r['group']}")
+            assert int(r["responses"]) == int(g["nps_responses"][i])
+            checked += 2
+        want_nps = sum(1 for i in range(len(name)) if grouping[i] in ("rfm", "kmeans") and g["nps_responses"][i] > 0)
+        assert len(page.rows.get("table-nps", [])) == want_nps, want_nps
+        for r in page.rows.get("table-channels", []):
+            i = by[("acquisition_channel", r["channel"])]
+            assert int(r["customers"]) == int(g["customers"][i])
+            for key, col in (("clv-mean", "clv_mean"), ("retention-90", "retention_90"),
+                             ("retention-365", "retention_365")):
+                a, b = float(r[key]), float(g[col][i])
+                assert (math.isnan(a) and math.isnan(b)) or a == b, (r["channel"], key, a, b)
+            checked += 4
+        ids = f["insights/at_risk/customer_id"][()]
+        shown = [int(r["customer-id"]) for r in page.rows["table-at-risk"]]
+        assert shown == [int(x) for x in ids[:len(shown)]] and len(shown) == min(20, ids.size), shown
+        for r, v in zip(page.rows["table-at-risk"], f["insights/at_risk/clv"][()]):
+            close(float(r["clv"]), float(v), 1e-15, "at-risk CLV")
+        checked += 2 * len(shown)
+    return checked
+
+
+def migration_cells(page, migration, kind):
+    """Every cell of the page's migration heatmap of `kind` (rfm, kmeans) against migration.h5: the
+    customers it shows (customdata) and the share of its row (z). Returns the cells compared."""
+    spec = page.plots[f"plot-migration-{kind}"]["data"][0]
+    with h5py.File(migration) as m:
+        g = m[f"migration/{kind}"]
+        b, a = strings(g["before_name"]), strings(g["after_name"])
+        cust = g["customers"][()].reshape(len(b), len(a))
+        revenue = g["revenue_cents"][()].reshape(len(b), len(a))
+    for i, y in enumerate(spec["y"]):
+        r = b.index(y)
+        for j, x in enumerate(spec["x"]):
+            c = a.index(x)
+            assert spec["customdata"][i][j] == int(cust[r, c]), (kind, y, x)
+            close(spec["z"][i][j], cust[r, c] / cust[r].sum(), 1e-15, f"{kind} {y} -> {x} share")
+    shown = {b.index(y) for y in spec["y"]}, {a.index(x) for x in spec["x"]}
+    # Every row and column with a customer is shown.
+    assert shown[0] == {r for r in range(len(b)) if cust[r].sum()} and shown[1] == {c for c in range(len(a)) if cust[:, c].sum()}
+    for t in page.rows[f"table-migration-{kind}"]:
+        r, c = b.index(t["before"]), a.index(t["after"])
+        assert int(t["customers"]) == int(cust[r, c]) and int(t["revenue-cents"]) == int(revenue[r, c])
+    return len(spec["y"]) * len(spec["x"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,7 +403,7 @@ def case_chromium():
     net = os.path.join(w, "net.json")
     png = os.path.join(w, "report.png")
     # One load: the DOM after rendering (stdout) and a screenshot of a window taller than the page.
-    r = chromium("--window-size=1280,12000", "--dump-dom", f"--screenshot={png}", url, netlog=net)
+    r = chromium("--window-size=1280,20000", "--dump-dom", f"--screenshot={png}", url, netlog=net)
     console = [line for line in r.stderr.splitlines() if ":CONSOLE" in line]
     assert not console, "console messages:\n" + "\n".join(console)
     asked = page_requests(net)

@@ -43,7 +43,8 @@ void print_markdown() {
       {layout::Part::kClv, "`/clv` (`crmpi clv`, `crmpi run`)"},
       {layout::Part::kKmeans, "`/kmeans` (`crmpi segment`, `crmpi run`)"},
       {layout::Part::kRules, "`/rules` (`crmpi rules`, `crmpi run`)"},
-      {layout::Part::kInsights, "`/insights` (`crmpi run`)"}};
+      {layout::Part::kInsights, "`/insights` (`crmpi run`)"},
+      {layout::Part::kMigration, "`/migration` (`DIR/migration.h5`: `crmpi migrate`; docs/migration.md)"}};
   for (const auto& [part, title] : parts) {
     std::printf("### %s\n\n| object | kind | type | rows | meaning | present |\n|---|---|---|---|---|---|\n",
                 title);
