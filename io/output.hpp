@@ -25,6 +25,8 @@ class OutputSet {
   // path to write it to. Files are renamed in registration order.
   std::string temp_path(const std::string& relative);
   std::string final_path(const std::string& relative) const { return dir_ + "/" + relative; }
+  // The files registered so far, as given to temp_path (e.g. what a checkpoint lists).
+  const std::vector<std::string>& files() const { return relatives_; }
   // Collective: barrier, rank 0 renames every temporary to its final name, barrier.
   void commit();
 

@@ -20,7 +20,14 @@ struct RunConfig {
   RulesConfig rules;
   InsightsConfig insights;
   ReportConfig report;  // DIR/report.html after the commit
+  // Stage checkpoints in DIR/checkpoints/ and resuming from them (jobs/pipeline/checkpoints.hpp).
+  bool checkpoints = true;
+  bool resume = false;
   void bind(Options& o) {
+    o.bind("run", "checkpoints", checkpoints,
+           "write each completed stage's results to DIR/checkpoints/<stage>/ (docs/RELIABILITY.md)");
+    o.bind("run", "resume", resume,
+           "load every stage whose checkpoint matches the input and its options instead of computing it");
     rfm.bind(o);
     clv.bind(o);
     kmeans.bind(o);
@@ -29,6 +36,7 @@ struct RunConfig {
     report.bind(o, true);
   }
   void validate() {
+    if (resume && !checkpoints) throw ConfigError("--resume needs the checkpoints (drop --no-checkpoints)");
     rfm.validate();
     clv.validate();
     kmeans.validate();

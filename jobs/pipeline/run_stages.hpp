@@ -4,6 +4,7 @@
 // `crmpi run` (jobs/pipeline/pipeline.cpp) with all of them.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,11 +19,21 @@ struct StageRunOptions {
   bool skip_is_error = true;
   // Write the names of the stages run and skipped as root attributes of results.h5.
   bool record_stages = false;
+  // `crmpi run`: each stage that completes writes its checkpoint in DIR/checkpoints/
+  // (jobs/pipeline/checkpoints.hpp), keyed by the input and checkpoint_config(stage name), the
+  // canonical text of the configuration its results depend on. At each stage boundary every rank
+  // agrees whether a stop signal came (jobs/common/stop_signal.hpp: then CollectiveError with
+  // kStoppedExitCode) and the input is checked unchanged (again before the commit).
+  bool checkpoints = false;
+  std::function<std::string(const std::string&)> checkpoint_config = nullptr;
+  // With checkpoints: a stage whose checkpoint matches is loaded from it instead of computed.
+  bool resume = false;
 };
 
 struct StageRunSummary {
   std::vector<std::string> ran;      // stage names
   std::vector<std::string> skipped;  // the reasons, each naming its stage
+  std::vector<std::string> resumed;  // of ran, the stages loaded from their checkpoints
   std::string currency;  // the input's
   double seconds = 0;
 };
