@@ -73,6 +73,9 @@ void fault_point(const Comm& comm, const char* stage) {
     std::raise(SIGKILL);
   }
   if (what == "stall") {
+    std::fprintf(stderr, "crmpi: rank %d stalls at '%s' until a stop signal (CRMPI_FAULT_ACTION=stall)\n", comm.rank(),
+                 stage);
+    std::fflush(stderr);
     for (int i = 0; i < 6000 && !stop_signal_received(); ++i) ::usleep(100000);
     return;
   }

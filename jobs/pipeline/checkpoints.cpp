@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <toml++/toml.h>
 #include <xxhash.h>
 
@@ -113,6 +114,18 @@ void copy_children(hid_t src, hid_t dst, const std::string& where, const std::st
 
 }  // namespace
 
+IoError write_failure(const std::string& path, const std::string& what) {
+  std::string room;
+  struct statvfs fs {};
+  const std::string dir = fs::path(path).parent_path().string();
+  if (::statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0)
+    room = "; the file system holding " + dir + " has " +
+           std::to_string(static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize) + " bytes free" +
+           (fs.f_bavail == 0 ? " (full)" : "");
+  return IoError("cannot write " + path + ": " + what + room +
+                 ". The previous results are untouched; temporaries of this run carry '.tmp-' in their names");
+}
+
 std::string InputIdentity::describe() const {
   char buf[128];
   std::snprintf(buf, sizeof buf, "%llu bytes, modified at %lld.%09lld s, checksum %s",
@@ -196,8 +209,9 @@ void Checkpoints::save(const Stage& s, const StageInput& in, const std::string& 
   const std::string stage(s.name());
   begin_save(stage);
   OutputSet ck(comm_, dir(stage));
-  {
-    ResultsFile results(comm_, ck.temp_path("results.h5"));
+  const std::string path = ck.temp_path("results.h5");
+  try {
+    ResultsFile results(comm_, path);
     s.write(in, results, ck);
     CarryWriter carry(results);
     s.save_carry(in, carry);
@@ -207,6 +221,10 @@ void Checkpoints::save(const Stage& s, const StageInput& in, const std::string& 
     h5::write_attr_string(results.id(), kCsvAttr, join_lines(csv));
     h5::write_attr_string(results.id(), kSkippedAttr, "");
     h5::write_attr_string(results.id(), kKeyAttr, key);
+  } catch (const CollectiveError&) {
+    throw;
+  } catch (const IoError& e) {
+    throw write_failure(path, e.what());
   }
   fault_point(comm_, "checkpoint-write");
   ck.commit();

@@ -39,6 +39,10 @@ InputIdentity input_identity(const Comm& comm, const std::string& path, const st
 void check_input_unchanged(const Comm& comm, const std::string& path, const InputIdentity& at_start,
                            const std::string& when);
 
+// An IoError for a failed write of `path`: the file, what failed, and how much room the file
+// system holding it has left (a full disk reads as "0 bytes free", not as HDF5's "can't write data").
+IoError write_failure(const std::string& path, const std::string& what);
+
 // The canonical text of the tables `tables` of a configuration in TOML (keys sorted).
 std::string config_tables_text(const std::string& effective_toml, const std::vector<std::string>& tables);
 // The checkpoint key (16 hex digits).

@@ -64,11 +64,13 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
     const std::string name(s->name());
     std::string key;
     if (options.checkpoints) {
+      // A changed input first: a run stopped by a signal must not leave checkpoints to resume from
+      // as if the input were the one validated.
+      check_input_unchanged(ctx.comm, common.input, identity, "before the " + name + " stage");
       if (stop_requested(ctx.comm))
         throw CollectiveError(static_cast<ExitCode>(kStoppedExitCode),
                               "stopped by a signal before the " + name + " stage; the stages before it are saved in " +
                                   common.out + "/checkpoints/: `crmpi run --resume` with the same options continues");
-      check_input_unchanged(ctx.comm, common.input, identity, "before the " + name + " stage");
       key = key_of(s);
       if (options.resume) {
         if (const auto found = checkpoints.find(name, key)) {
@@ -100,6 +102,8 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
     done.push_back(s);
     summary.ran.push_back(name);
     if (options.checkpoints) {
+      // Its key says "computed from the input as validated": so it must have been, reads included.
+      check_input_unchanged(ctx.comm, common.input, identity, "during the " + name + " stage");
       Stopwatch sw;
       checkpoints.save(*s, input, key);
       spdlog::info("run: {} checkpoint written to {} in {:.2f}s", name, checkpoints.dir(name), sw.seconds());
@@ -110,7 +114,7 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
   // its checkpoint: the datasets its write() gave then, which a computed stage's write() gives now.
   OutputSet out(ctx.comm, common.out);
   const std::string results_path = out.temp_path("results.h5");
-  {
+  try {
     ResultsFile results(ctx.comm, results_path);
     for (const Stage* s : done)
       if (!contains(resumed, s)) {
@@ -122,6 +126,10 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
       results.write_attr_string(results_schema::root::kStagesRun, join(summary.ran, ","));
       results.write_attr_string(results_schema::root::kStagesSkipped, join(summary.skipped, "; "));
     }
+  } catch (const CollectiveError&) {
+    throw;
+  } catch (const IoError& e) {
+    throw write_failure(results_path, e.what());  // e.g. the disk is full (docs/RELIABILITY.md)
   }
   for (const Stage* s : resumed) {
     checkpoints.copy_csv(std::string(s->name()), out);
