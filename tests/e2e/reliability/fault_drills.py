@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Fault drills of crmpi (docs/RELIABILITY.md, "Checkpoints, resume and fault drills").
 
-usage: fault_drills.py CRMPI_BINARY kills|disk|inputs
+usage: fault_drills.py CRMPI_BINARY kills|disk|inputs [POINT]
+       (kills with POINT: only the drills at that point, e.g. clv or ingest-shuffle)
 
 kills   At 2 and 4 ranks, the last rank kills itself with SIGKILL (CRMPI_FAULT_ACTION=kill, a
         testing hook: jobs/common/job_common.hpp) in the middle of each stage of `crmpi run`
@@ -41,6 +42,7 @@ import h5py
 
 CRMPI = os.path.abspath(sys.argv[1])
 MODE = sys.argv[2] if len(sys.argv) > 2 else "kills"
+ONLY = sys.argv[3] if len(sys.argv) > 3 else None
 MPIEXEC = os.environ.get("MPIEXEC", "mpiexec")
 H5COMPARE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "h5compare.py")
 STAGES = ["rfm", "clv", "kmeans", "rules", "insights"]
@@ -141,6 +143,9 @@ def run_args(inp, out, *extra):
 
 
 def kill_drills():
+    if ONLY == "ingest-shuffle":
+        ingest_kill_drills()
+        return
     inp, other = os.path.join(work, "a.h5"), os.path.join(work, "b.h5")
     generate(inp, 7)
     generate(other, 8)
@@ -151,6 +156,8 @@ def kill_drills():
     points = [(s, STAGES[:i]) for i, s in enumerate(STAGES)] + [("checkpoint-write", []), ("results-write", STAGES)]
     for ranks in (2, 4):
         for point, before in points:
+            if ONLY and point != ONLY:
+                continue
             out = os.path.join(work, f"kill-{point}-{ranks}")
             shutil.copytree(prev, out)
             previous = final_files(out)
@@ -182,7 +189,8 @@ def kill_drills():
             report(f"kill rank {ranks - 1} of {ranks} at {point}: exit {rc} in {secs:.1f}s; "
                    f"--resume at {other_ranks} ranks", problems, secs + secs2)
             shutil.rmtree(out, ignore_errors=True)
-    ingest_kill_drills()
+    if not ONLY or ONLY == "ingest-shuffle":
+        ingest_kill_drills()
 
 
 def write_export(path, seed):
