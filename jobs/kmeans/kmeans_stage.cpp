@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "jobs/clv/clv_stage.hpp"
+#include "jobs/common/stop_signal.hpp"
 #include "jobs/common/log.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
 #include "kernels/common/errors.hpp"
@@ -152,6 +153,7 @@ void KmeansStage::select_model(const Comm& comm) {
     kmeans_job::FitResult best;
     std::size_t best_i = 0;
     for (std::int64_t i = 0; i < cfg_.n_init; ++i) {
+      stop_point(comm, "kmeans");
       // Seed i: the configured seed, then keyed derivations of it (independent streams).
       prm.seed = i == 0 ? static_cast<std::uint64_t>(cfg_.seed)
                         : kmeans::keyed_hash(static_cast<std::uint64_t>(cfg_.seed), 0x500, static_cast<std::uint64_t>(i));

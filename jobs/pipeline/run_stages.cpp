@@ -67,7 +67,7 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
       // A changed input first: a run stopped by a signal must not leave checkpoints to resume from
       // as if the input were the one validated.
       check_input_unchanged(ctx.comm, common.input, identity, "before the " + name + " stage");
-      if (stop_requested(ctx.comm))
+      if (stops_allowed() && stop_requested(ctx.comm))
         throw CollectiveError(static_cast<ExitCode>(kStoppedExitCode),
                               "stopped by a signal before the " + name + " stage; the stages before it are saved in " +
                                   common.out + "/checkpoints/: `crmpi run --resume` with the same options continues");
@@ -92,6 +92,7 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
       }
     }
     const std::optional<std::string> skipped = s->compute(input, EarlierStages(done));
+    if (options.checkpoints) allow_stops(true);  // this run has made progress (stop_signal.hpp)
     if (skipped) {
       if (options.skip_is_error) throw CollectiveError(DataError(*skipped));
       spdlog::warn("run: skipping {}: {}", s->name(), *skipped);

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Fault drills of crmpi (docs/RELIABILITY.md, "Checkpoints, resume and fault drills").
 
-usage: fault_drills.py CRMPI_BINARY kills|disk|inputs [POINT]
+usage: fault_drills.py CRMPI_BINARY kills|disk|inputs|signals [POINT]
        (kills with POINT: only the drills at that point, e.g. clv or ingest-shuffle)
 
 kills   At 2 and 4 ranks, the last rank kills itself with SIGKILL (CRMPI_FAULT_ACTION=kill, a
@@ -25,6 +25,13 @@ inputs  A truncated input file: exit 65 naming it, the previous results untouche
         overwritten in place while the run is inside the rfm stage (rank 0 stalls there,
         CRMPI_FAULT_ACTION=stall, until the test has rewritten the file and sent SIGUSR1): exit
         65, a message saying the input changed during the run, the previous results untouched.
+signals SIGUSR1 (what Slurm sends before the time limit) to mpiexec while rank 0 stalls at a
+        point (CRMPI_FAULT_ACTION=stall), at 2 ranks: in rfm, which has no safe point after it,
+        the stage finishes, its checkpoint is written and every rank stops before clv; in kmeans
+        the stage is abandoned at its next safe point (between fits). Each time: exit 75 and the
+        message saying where it stopped, the previous results byte-identical; then `--resume`
+        at 4 ranks loads exactly the stages completed (rfm; rfm and clv) and its results equal
+        an undisturbed run's.
 
 The expected values come from the drills' definitions (the stages before the kill point are the
 ones checkpointed) and from an undisturbed run of the same build on the same input: the resume
@@ -269,6 +276,56 @@ def disk_drill():
         subprocess.run(["umount", out])
 
 
+def stalled_run(args, ranks, point, log_path, touch=None):
+    """Runs crmpi with rank 0 stalled at `point`; once it stalls, calls touch() (if any) and sends
+    SIGUSR1 to mpiexec (which passes it on to the ranks). Returns (exit code, log, seconds)."""
+    cmd, env = launch(args, ranks, {"CRMPI_FAULT_RANK": "0", "CRMPI_FAULT_STAGE": point, "CRMPI_FAULT_ACTION": "stall"})
+    t0 = time.time()
+    with open(log_path, "w") as log_file:
+        proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env)
+        while f"stalls at '{point}'" not in open(log_path).read() and proc.poll() is None and time.time() - t0 < 60:
+            time.sleep(0.1)
+        if touch:
+            touch()
+        proc.send_signal(signal.SIGUSR1)
+        try:
+            rc = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            rc = proc.wait()
+    return rc, open(log_path).read(), time.time() - t0
+
+
+def signal_drills():
+    inp, other = os.path.join(work, "a.h5"), os.path.join(work, "b.h5")
+    generate(inp, 7)
+    generate(other, 8)
+    ref, prev = os.path.join(work, "ref"), os.path.join(work, "prev")
+    must(crmpi(run_args(inp, ref)), "undisturbed run")
+    must(crmpi(run_args(other, prev)), "previous run (other input)")
+    for point, where, before in (("rfm", "before the clv stage", ["rfm"]),
+                                 ("kmeans", "in the kmeans stage, abandoning it", ["rfm", "clv"])):
+        out = os.path.join(work, f"signal-{point}")
+        shutil.copytree(prev, out)
+        previous = final_files(out)
+        rc, log, secs = stalled_run(run_args(inp, out), 2, point, os.path.join(work, f"signal-{point}.log"))
+        problems = []
+        if rc != 75 or f"stopped by a signal {where}" not in log:
+            problems.append(f"exit {rc} (want 75 and 'stopped by a signal {where}'): {log[-500:]}")
+        if final_files(out) != previous:
+            problems.append("files under final names changed")
+        if bad := incomplete_checkpoints(out):
+            problems.append(f"incomplete checkpoints: {bad}")
+        rc2, log2, secs2 = crmpi(run_args(inp, out, "--resume"), ranks=4)
+        resumed = [s for s in STAGES if f"run: {s} resumed from" in log2]
+        if rc2 != 0 or resumed != before:
+            problems.append(f"--resume: exit {rc2}, loaded {resumed}, want {before}")
+        else:
+            problems += same_as_reference(out, ref)
+        report(f"SIGUSR1 while rank 0 stalls in {point}: exit {rc}, stopped {where}; --resume at 4 ranks",
+               problems, secs + secs2)
+
+
 def input_drills():
     inp, other = os.path.join(work, "a.h5"), os.path.join(work, "b.h5")
     generate(inp, 7)
@@ -291,35 +348,24 @@ def input_drills():
 
     changing = os.path.join(work, "changing.h5")
     shutil.copyfile(inp, changing)
-    cmd, env = launch(run_args(changing, prev), 2,
-                      {"CRMPI_FAULT_RANK": "0", "CRMPI_FAULT_STAGE": "rfm", "CRMPI_FAULT_ACTION": "stall"})
-    log_path = os.path.join(work, "changing.log")
-    t0 = time.time()
-    with open(log_path, "w") as log_file:
-        proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env)
-        while "stalls at 'rfm'" not in open(log_path).read() and proc.poll() is None and time.time() - t0 < 60:
-            time.sleep(0.1)
-        with open(other, "rb") as src, open(changing, "r+b") as dst:  # in place: the ranks' open files see it
+
+    def rewrite():  # in place: the ranks' open files see the new bytes
+        with open(other, "rb") as src, open(changing, "r+b") as dst:
             dst.write(src.read())
             dst.truncate()
-        proc.send_signal(signal.SIGUSR1)  # mpiexec passes SIGUSR1 on to the ranks
-        try:
-            rc = proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            rc = proc.wait()
-    log = open(log_path).read()
+
+    rc, log, secs = stalled_run(run_args(changing, prev), 2, "rfm", os.path.join(work, "changing.log"), rewrite)
     problems = []
     if rc != 65 or "changed during the run" not in log or changing not in log:
         problems.append(f"exit {rc} (want 65 and 'changed during the run' naming the file): {log[-600:]}")
     if final_files(prev) != previous:
         problems.append("previous results changed")
     message = next((l for l in log.splitlines() if "crmpi: error" in l), "")
-    report(f"input rewritten during the rfm stage: exit {rc}: {message[:200]}", problems, time.time() - t0)
+    report(f"input rewritten during the rfm stage: exit {rc}: {message[:200]}", problems, secs)
 
 
 try:
-    {"kills": kill_drills, "disk": disk_drill, "inputs": input_drills}[MODE]()
+    {"kills": kill_drills, "disk": disk_drill, "inputs": input_drills, "signals": signal_drills}[MODE]()
 finally:
     if not failures:
         shutil.rmtree(work, ignore_errors=True)
