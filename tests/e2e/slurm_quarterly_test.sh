@@ -109,10 +109,8 @@ submit() {  # submit N: runs quarterly.sbatch with N tasks, output in $S/outN
     extra="--overcommit"
   fi
   rm -rf "$out"
-  # The launch is under test here, not the models: the fast CLV models keep the job short, and
-  # so does leaving out the stage checkpoints (4 tasks on 2 cores under srun spin in every
-  # collective write: the checkpoints took 17 s of the 39 s run; e2e_slurm_requeue tests them).
-  printf 'input = "%s"\nout = "%s"\n[clv]\nmodels = ["bgnbd", "gg"]\n[run]\ncheckpoints = false\n' "$data" "$out" >"$cfg"
+  # The launch is under test here, not the models: the fast CLV models keep the job short.
+  printf 'input = "%s"\nout = "%s"\n[clv]\nmodels = ["bgnbd", "gg"]\n' "$data" "$out" >"$cfg"
   say "sbatch --wait ${alloc[*]} quarterly.sbatch $(basename "$cfg")  (CRMPI_SRUN_EXTRA='$extra')"
   (cd "$S" && CRMPI_SRUN_EXTRA="$extra" timeout 900 sbatch --wait --time=15 \
      --output="$S/job$n-%j.out" "${alloc[@]}" "$sbatch_script" "$cfg") >"$S/sbatch$n.log" 2>&1
