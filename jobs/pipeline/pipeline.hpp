@@ -25,7 +25,8 @@ struct RunConfig {
   bool resume = false;
   void bind(Options& o) {
     o.bind("run", "checkpoints", checkpoints,
-           "write each completed stage's results to DIR/checkpoints/<stage>/ (docs/RELIABILITY.md)");
+           "write each completed stage's results to DIR/checkpoints/<stage>/ (docs/RELIABILITY.md); "
+           "--no-checkpoints: not (nor --resume, nor the stop at SIGUSR1/SIGTERM)");
     o.bind("run", "resume", resume,
            "load every stage whose checkpoint matches the input and its options instead of computing it");
     rfm.bind(o);
