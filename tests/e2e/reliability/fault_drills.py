@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Fault drills of crmpi (docs/RELIABILITY.md, "Checkpoints, resume and fault drills").
 
-usage: fault_drills.py CRMPI_BINARY kills|disk|inputs|signals [POINT]
+usage: fault_drills.py CRMPI_BINARY kills|disk|inputs|signals|keys [POINT]
        (kills with POINT: only the drills at that point, e.g. clv or ingest-shuffle)
 
 kills   At 2 and 4 ranks, the last rank kills itself with SIGKILL (CRMPI_FAULT_ACTION=kill, a
@@ -32,6 +32,14 @@ signals SIGUSR1 (what Slurm sends before the time limit) to mpiexec while rank 0
         message saying where it stopped, the previous results byte-identical; then `--resume`
         at 4 ranks loads exactly the stages completed (rfm; rfm and clv) and its results equal
         an undisturbed run's.
+
+keys    What --resume reuses after a complete run at 2 ranks (docs/RELIABILITY.md, the key):
+        the same options: all five stages loaded; other top-level options (--chunk-rows,
+        --max-problems): all five; --k 5: rfm and clv loaded, kmeans, rules, insights computed
+        (they read k-means' segments); then --k 5 --churn-threshold 0.6: rfm to rules loaded
+        (the k 5 checkpoints), insights computed; the input's modification time changed (same
+        bytes): nothing loaded. Every resume at 3 ranks, its results equal to an undisturbed run
+        with the same options.
 
 The expected values come from the drills' definitions (the stages before the kill point are the
 ones checkpointed) and from an undisturbed run of the same build on the same input: the resume
@@ -326,6 +334,40 @@ def signal_drills():
                problems, secs + secs2)
 
 
+def key_drills():
+    inp = os.path.join(work, "a.h5")
+    generate(inp, 7)
+    out = os.path.join(work, "keys")
+    must(crmpi(run_args(inp, out)), "the first run")
+    refs = {}
+
+    def reference(extra):
+        ref = os.path.join(work, "ref" + "".join(extra).replace("-", "_").replace(".", "_"))
+        if ref not in refs:
+            must(crmpi(run_args(inp, ref, *extra)), f"undisturbed run {extra}")
+            refs[ref] = True
+        return ref
+
+    cases = [("the same options", [], STAGES, None),
+             ("--chunk-rows 2048 --max-problems 5", ["--chunk-rows", "2048", "--max-problems", "5"], STAGES, None),
+             ("--k 5", ["--k", "5"], ["rfm", "clv"], None),
+             # After the previous case the kmeans, rules and insights checkpoints are those of k 5.
+             ("--k 5 --churn-threshold 0.6", ["--k", "5", "--churn-threshold", "0.6"], ["rfm", "clv", "kmeans", "rules"],
+              None),
+             ("the input touched (same bytes, new mtime)", [], [], lambda: os.utime(inp))]
+    for name, extra, want, before in cases:
+        if before:
+            before()
+        rc, log, secs = crmpi(run_args(inp, out, *extra, "--resume"), ranks=3)
+        problems = []
+        resumed = [s for s in STAGES if f"run: {s} resumed from" in log]
+        if rc != 0 or resumed != want:
+            problems.append(f"exit {rc}, loaded {resumed}, want {want}: {log[-300:] if rc else ''}")
+        else:
+            problems += same_as_reference(out, reference(extra))
+        report(f"--resume after a complete run, {name}: loaded {', '.join(resumed) or 'nothing'}", problems, secs)
+
+
 def input_drills():
     inp, other = os.path.join(work, "a.h5"), os.path.join(work, "b.h5")
     generate(inp, 7)
@@ -365,7 +407,8 @@ def input_drills():
 
 
 try:
-    {"kills": kill_drills, "disk": disk_drill, "inputs": input_drills, "signals": signal_drills}[MODE]()
+    {"kills": kill_drills, "disk": disk_drill, "inputs": input_drills, "signals": signal_drills,
+     "keys": key_drills}[MODE]()
 finally:
     if not failures:
         shutil.rmtree(work, ignore_errors=True)
