@@ -34,6 +34,8 @@ class OutputSet {
   // not asked for this time) is removed at commit, so it never sits beside results it does not
   // describe. Not collective; rank 0's registration counts.
   void retire(const std::string& relative) { retired_.push_back(relative); }
+  // The files registered so far, as given to temp_path (e.g. what a checkpoint lists).
+  const std::vector<std::string>& files() const { return relatives_; }
   // Collective: barrier, rank 0 renames every temporary to its final name, barrier.
   void commit();
 

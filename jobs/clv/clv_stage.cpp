@@ -41,6 +41,7 @@ std::optional<std::string> ClvStage::compute(const StageInput& in, const Earlier
   const SpreadTable<clv::Triple> table = clv_job::build_spread_table(comm, r_);
   if (!r_.skipped.empty()) return r_.skipped;
   clv_job::fit_purchase_models(comm, cfg_, table, r_);
+  fault_point(comm, "clv");
   clv_job::fit_spend_model(comm, cfg_, r_);
   for (const auto& w : r_.warnings) spdlog::warn("{}", w);
   clv_job::score_customers(comm, cfg_, r_);
@@ -70,6 +71,36 @@ void ClvStage::report(const StageInput& in) const {
   }
   for (std::size_t s = 0; s < r_.stage_names.size(); ++s)
     spdlog::info("  {:<20} {:>10} customers", r_.stage_names[s], r_.stage_customers[s]);
+}
+
+
+// What k-means and insights read: the primary model's per-customer P(alive), churn risk and CLV
+// (kmeans_job::build_features, build_profile, InsightsStage::compute).
+void ClvStage::save_carry(const StageInput&, CarryWriter& w) const {
+  w.value("models", static_cast<std::int64_t>(r_.models.size()));
+  if (r_.models.empty()) return;
+  const ClvModelScores& m = r_.models.front();
+  w.value("model", static_cast<std::int64_t>(m.model));
+  w.value("has_clv", m.clv.empty() ? 0 : 1);
+  w.column("p_alive", m.p_alive);
+  w.column("churn_risk", m.churn_risk);
+  if (!m.clv.empty()) w.column("clv", m.clv);
+}
+
+void ClvStage::load_carry(const StageInput& in, const CarryReader& r) {
+  r_.customer_id = in.customers.id;
+  r_.models.clear();
+  if (r.value("models") == 0) return;
+  ClvModelScores m;
+  m.model = static_cast<ClvModel>(r.value("model"));
+  auto fill = [&](ScoreColumn& to, const char* name) {
+    const std::vector<double> v = r.column<double>(name);
+    to.assign(v.begin(), v.end());
+  };
+  fill(m.p_alive, "p_alive");
+  fill(m.churn_risk, "churn_risk");
+  if (r.value("has_clv")) fill(m.clv, "clv");
+  r_.models.push_back(std::move(m));
 }
 
 }  // namespace crmpi

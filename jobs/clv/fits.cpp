@@ -8,6 +8,7 @@
 
 #include "jobs/clv/clv_internal.hpp"
 #include "jobs/common/log.hpp"
+#include "jobs/common/stop_signal.hpp"
 #include "kernels/clv/collapse.hpp"
 #include "kernels/clv/gamma_gamma.hpp"
 
@@ -19,6 +20,7 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, const SpreadTab
   const clv::ReduceSums reduce = reduce_over(comm);
   for (const ClvModel model : cfg.model_list) {
     if (model == ClvModel::kGammaGamma) continue;
+    stop_point(comm, "clv");
     const std::string m(model_name(model));
     ClvModelScores ms;
     ms.model = model;

@@ -2,9 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 
 #include "jobs/common/log.hpp"
+#include "jobs/common/stop_signal.hpp"
 #include "jobs/common/version.hpp"
 #include "kernels/common/errors.hpp"
 
@@ -59,8 +64,22 @@ OpenedInput open_and_validate(const JobContext& ctx, const CommonConfig& common)
 void fault_point(const Comm& comm, const char* stage) {
   const char* rank = std::getenv("CRMPI_FAULT_RANK");
   const char* where = std::getenv("CRMPI_FAULT_STAGE");
-  if (rank && where && std::string(where) == stage && std::atoi(rank) == comm.rank())
-    throw IoError(std::string("injected fault at stage '") + stage + "' (CRMPI_FAULT_RANK/CRMPI_FAULT_STAGE)");
+  if (!rank || !where || std::string(where) != stage || std::atoi(rank) != comm.rank()) return;
+  const char* action = std::getenv("CRMPI_FAULT_ACTION");
+  const std::string what = action ? action : "";
+  if (what == "kill") {
+    std::fprintf(stderr, "crmpi: rank %d kills itself at '%s' (CRMPI_FAULT_ACTION=kill)\n", comm.rank(), stage);
+    std::fflush(stderr);
+    std::raise(SIGKILL);
+  }
+  if (what == "stall") {
+    std::fprintf(stderr, "crmpi: rank %d stalls at '%s' until a stop signal (CRMPI_FAULT_ACTION=stall)\n", comm.rank(),
+                 stage);
+    std::fflush(stderr);
+    for (int i = 0; i < 6000 && !stop_signal_received(); ++i) ::usleep(100000);
+    return;
+  }
+  throw IoError(std::string("injected fault at stage '") + stage + "' (CRMPI_FAULT_RANK/CRMPI_FAULT_STAGE)");
 }
 
 std::uint64_t slice_bytes(const Slice& s) { return s.customers() * (8 + 8 + 4) + s.orders() * (4 + 8); }

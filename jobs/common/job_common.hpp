@@ -62,7 +62,12 @@ std::uint64_t slice_bytes(const Slice& s);
 
 // Fault injection for the tests that prove one rank's failure ends the whole job promptly:
 // with CRMPI_FAULT_RANK=r and CRMPI_FAULT_STAGE=s in the environment, rank r throws an IoError
-// when it reaches stage s. Inert otherwise.
+// when it reaches stage s; with CRMPI_FAULT_ACTION=kill as well it kills itself with SIGKILL
+// there instead (the fault drills, docs/RELIABILITY.md), and with CRMPI_FAULT_ACTION=stall it
+// waits there until a stop signal arrives (jobs/common/stop_signal.hpp; at most 10 minutes), a
+// stage long enough for a Slurm time limit to catch. Inert otherwise. The points: ingest-shuffle,
+// rfm, clv, kmeans, rules, insights (each in the middle of its stage's collective work),
+// checkpoint-write and results-write (jobs/pipeline/run_stages.cpp).
 void fault_point(const Comm& comm, const char* stage);
 
 // Errors that every rank raises together (same config, same collective verdict): the job ends

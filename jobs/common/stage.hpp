@@ -23,6 +23,7 @@
 #include "io/output.hpp"
 #include "io/results_file.hpp"
 #include "io/validate.hpp"
+#include "jobs/common/carry.hpp"
 #include "jobs/common/job_common.hpp"
 
 namespace crmpi {
@@ -76,6 +77,13 @@ class Stage {
   virtual void write(const StageInput& in, ResultsFile& results, OutputSet& out) const = 0;
   // After the outputs are committed (every rank calls it; logs on rank 0).
   virtual void report(const StageInput&) const {}
+
+  // Checkpoints (`crmpi run`, jobs/pipeline/checkpoints.hpp). save_carry: beside the stage's
+  // results, what later stages and the run's summary read of its result (collective); load_carry:
+  // in place of compute when the checkpoint matches, the same fields back for this rank's slice.
+  // A stage that nothing reads after it keeps the defaults.
+  virtual void save_carry(const StageInput&, CarryWriter&) const {}
+  virtual void load_carry(const StageInput&, const CarryReader&) {}
 };
 
 }  // namespace crmpi

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "comm/shuffle.hpp"
+#include "jobs/common/job_common.hpp"
 #include "jobs/common/log.hpp"
 #include "kernels/common/msd_radix_sort.hpp"
 
@@ -78,6 +79,7 @@ std::vector<std::string> shuffle_by_customer(const Comm& comm, LineStore& store)
   if (comm.size() == 1) return {};
   auto splitters = choose_splitters<std::string>(comm, store.lines.size(),
                                                  [&](std::size_t i) { return store.key(store.lines[i]); });
+  fault_point(comm, "ingest-shuffle");
   exchange_sorted(comm, store, splitters, sw);
   return splitters;
 }

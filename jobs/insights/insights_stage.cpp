@@ -160,6 +160,7 @@ std::optional<std::string> InsightsStage::compute(const StageInput& in, const Ea
     }
   }
 
+  fault_point(comm, "insights");
   // The cohort matrix: integer sums.
   comm.allreduce_sum_inplace(std::span<std::uint64_t>(r_.cohorts.customers));
   comm.allreduce_sum_inplace(std::span<std::int64_t>(r_.cohorts.revenue_cents));

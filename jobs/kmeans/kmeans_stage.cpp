@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "jobs/clv/clv_stage.hpp"
+#include "jobs/common/stop_signal.hpp"
 #include "jobs/common/log.hpp"
 #include "jobs/rfm/rfm_stage.hpp"
 #include "kernels/common/errors.hpp"
@@ -102,6 +103,7 @@ std::optional<std::string> KmeansStage::compute(const StageInput& in, const Earl
     throw CollectiveError(ConfigError(why));
   }
 
+  fault_point(comm, "kmeans");
   try {
     select_model(comm);
   } catch (const CollectiveError& e) {
@@ -151,6 +153,7 @@ void KmeansStage::select_model(const Comm& comm) {
     kmeans_job::FitResult best;
     std::size_t best_i = 0;
     for (std::int64_t i = 0; i < cfg_.n_init; ++i) {
+      stop_point(comm, "kmeans");
       // Seed i: the configured seed, then keyed derivations of it (independent streams).
       prm.seed = i == 0 ? static_cast<std::uint64_t>(cfg_.seed)
                         : kmeans::keyed_hash(static_cast<std::uint64_t>(cfg_.seed), 0x500, static_cast<std::uint64_t>(i));
@@ -193,6 +196,26 @@ void KmeansStage::report(const StageInput& in) const {
   for (std::size_t s = 0; s < r_.profile.names.size(); ++s)
     spdlog::info("  {:<40} {:>10} customers  {:5.1f}% of revenue", r_.profile.names[s], r_.profile.customers[s],
                  100.0 * r_.profile.revenue_share[s]);
+}
+
+
+// What rules, insights and the run's summary read: the segment of each customer and the
+// segments' names, customers and revenue shares.
+void KmeansStage::save_carry(const StageInput&, CarryWriter& w) const {
+  w.value("k", static_cast<std::int64_t>(r_.fit.k));
+  w.column("segment", r_.segment);
+  w.strings("names", r_.profile.names);
+  w.table("customers", r_.profile.customers);
+  w.table("revenue_share", r_.profile.revenue_share);
+}
+
+void KmeansStage::load_carry(const StageInput& in, const CarryReader& r) {
+  r_.customer_id = in.customers.id;
+  r_.fit.k = static_cast<std::size_t>(r.value("k"));
+  r_.segment = r.column<std::uint32_t>("segment");
+  r_.profile.names = r.strings("names");
+  r_.profile.customers = r.table<std::uint64_t>("customers");
+  r_.profile.revenue_share = r.table<double>("revenue_share");
 }
 
 }  // namespace crmpi

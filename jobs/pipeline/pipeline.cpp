@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 
+#include "jobs/common/stop_signal.hpp"
+#include "jobs/pipeline/checkpoints.hpp"
 #include "jobs/pipeline/run_stages.hpp"
 #include "kernels/common/errors.hpp"
 
@@ -124,6 +127,35 @@ void print_summary(const CommonConfig& common, const StageRunSummary& run, const
     std::printf("\n");
   }
   for (const auto& s : run.skipped) std::printf("  skipped: %s\n", s.c_str());
+  if (!run.resumed.empty()) {
+    std::string names;
+    for (const auto& s : run.resumed) names += (names.empty() ? "" : ", ") + s;
+    std::printf("  resumed from %s/checkpoints/: %s (their figures: in the results)\n", common.out.c_str(), names.c_str());
+  }
+}
+
+// What a stage's results depend on besides the input, for its checkpoint's key: its own table of
+// the effective configuration and those of every stage whose results it reads, directly or
+// through another (kmeans: rfm's features, clv's P(alive) and CLV; rules: rfm's and kmeans'
+// segments; insights: rfm, clv, kmeans), and the content of the RFM segment table file (the
+// configuration names only its path). [run] and [report] change no result.
+std::string checkpoint_config(const JobContext& ctx, const RunConfig& cfg, const std::string& stage) {
+  static const std::map<std::string, std::vector<std::string>> kTables = {
+      {"rfm", {"rfm"}},
+      {"clv", {"clv", "rfm"}},  // rfm: crmpi run's --as-of ends the calibration too (RunConfig::validate)
+      {"kmeans", {"kmeans", "rfm", "clv"}},
+      {"rules", {"rules", "rfm", "clv", "kmeans"}},
+      {"insights", {"insights", "rfm", "clv", "kmeans"}},
+  };
+  const auto it = kTables.find(stage);
+  if (it == kTables.end()) throw Error(ExitCode::kSoftware, "no checkpoint tables for stage " + stage + " (a bug)");
+  std::string text = config_tables_text(ctx.effective_config, it->second);
+  if (std::find(it->second.begin(), it->second.end(), "rfm") != it->second.end()) {
+    text += "rfm segment table:\n";
+    for (std::size_t i = 0; i < cfg.rfm.segment_map.names.size(); ++i) text += cfg.rfm.segment_map.names[i] + "\n";
+    for (const auto c : cfg.rfm.segment_map.code) text += std::to_string(c) + ",";
+  }
+  return text;
 }
 
 }  // namespace
@@ -142,9 +174,22 @@ int run_pipeline_command(const JobContext& ctx, const CommonConfig& common, cons
   const std::optional<Pseudonymizer> pseudonymize = load_pseudonymizer(ctx.comm, cfg.exports);
   if (pseudonymize) insights.pseudonymize_csv(&*pseudonymize);
 
+  // A warning signal (Slurm's --signal before the time limit) stops the run at the next stage
+  // boundary with every completed stage checkpointed (jobs/common/stop_signal.hpp).
+  if (cfg.checkpoints) install_stop_signal_handlers();
   StageRunOptions options;  // every stage the input supports; the stages run and skipped recorded
   options.skip_is_error = false;
   options.record_stages = true;
+  options.checkpoints = cfg.checkpoints;
+  options.checkpoint_config = [&](const std::string& stage) {
+    std::string text = checkpoint_config(ctx, cfg, stage);
+    // at_risk.csv names customers by pseudonyms under the key: a checkpoint made under another key
+    // (or none) must not be reused. The pseudonym of id 0 tells keys apart and reveals no more
+    // than any exported pseudonym.
+    if (stage == "insights") text += "pseudonym of 0: " + (pseudonymize ? (*pseudonymize)(0) : std::string("none")) + "\n";
+    return text;
+  };
+  options.resume = cfg.resume;
   std::optional<CustomerExportSummary> exported;
   options.before_commit = [&](const std::string& results_path, OutputSet& out) {
     if (!cfg.exports.customers_csv) {

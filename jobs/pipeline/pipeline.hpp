@@ -24,7 +24,15 @@ struct RunConfig {
   ReportConfig report;  // DIR/report.html after the commit
   ExportConfig exports;  // csv/customers/ on request; pseudonymized ids in CSV exports
   RunMigrateConfig migrate;  // the previous quarter: DIR/migration.h5 before the report
+  // Stage checkpoints in DIR/checkpoints/ and resuming from them (jobs/pipeline/checkpoints.hpp).
+  bool checkpoints = true;
+  bool resume = false;
   void bind(Options& o) {
+    o.bind("run", "checkpoints", checkpoints,
+           "write each completed stage's results to DIR/checkpoints/<stage>/ (docs/RELIABILITY.md); "
+           "--no-checkpoints: not (nor --resume, nor the stop at SIGUSR1/SIGTERM)");
+    o.bind("run", "resume", resume,
+           "load every stage whose checkpoint matches the input and its options instead of computing it");
     rfm.bind(o);
     clv.bind(o);
     kmeans.bind(o);
@@ -35,6 +43,7 @@ struct RunConfig {
     migrate.bind(o);
   }
   void validate() {
+    if (resume && !checkpoints) throw ConfigError("--resume needs the checkpoints (drop --no-checkpoints)");
     rfm.validate();
     // --as-of is the run's cut-off: later orders count for no stage, the CLV calibration included
     // (a previous quarter rerun from a cumulative export; docs/migration.md).

@@ -23,11 +23,21 @@ struct StageRunOptions {
   // the commit: outputs derived from the results (the per-customer export) join the same atomic
   // commit. Gets the temporary results path and the output set.
   std::function<void(const std::string& results_path, OutputSet& out)> before_commit;
+  // `crmpi run`: each stage that completes writes its checkpoint in DIR/checkpoints/
+  // (jobs/pipeline/checkpoints.hpp), keyed by the input and checkpoint_config(stage name), the
+  // canonical text of the configuration its results depend on. At each stage boundary every rank
+  // agrees whether a stop signal came (jobs/common/stop_signal.hpp: then CollectiveError with
+  // kStoppedExitCode) and the input is checked unchanged (again before the commit).
+  bool checkpoints = false;
+  std::function<std::string(const std::string&)> checkpoint_config = nullptr;
+  // With checkpoints: a stage whose checkpoint matches is loaded from it instead of computed.
+  bool resume = false;
 };
 
 struct StageRunSummary {
   std::vector<std::string> ran;      // stage names
   std::vector<std::string> skipped;  // the reasons, each naming its stage
+  std::vector<std::string> resumed;  // of ran, the stages loaded from their checkpoints
   std::string currency;  // the input's
   double seconds = 0;
 };

@@ -46,4 +46,34 @@ void RfmStage::report(const StageInput& in) const {
     spdlog::info("  {:<20} {:>10} customers", r_.segments.names[s], r_.seg_customers[s]);
 }
 
+// What k-means, rules, insights and the run's summary read (kmeans_job::build_features,
+// build_profile, InsightsStage::compute, print_summary in jobs/pipeline/pipeline.cpp).
+void RfmStage::save_carry(const StageInput&, CarryWriter& w) const {
+  w.value("as_of_day", r_.as_of_day);
+  w.value("buyers", static_cast<std::int64_t>(r_.buyers));
+  w.column("orders", r_.activity.orders);
+  w.column("total_cents", r_.activity.total_cents);
+  w.column("recency_days", r_.metrics.recency_days);
+  w.column("tenure_days", r_.metrics.tenure_days);
+  w.column("avg_order_cents", r_.metrics.avg_order_cents);
+  w.column("segment", r_.segment);
+  w.table("seg_customers", r_.seg_customers);
+  w.table("seg_revenue", r_.seg_revenue);
+}
+
+void RfmStage::load_carry(const StageInput& in, const CarryReader& r) {
+  r_.customer_id = in.customers.id;
+  r_.segments = cfg_.segment_map;  // part of the checkpoint's key (jobs/pipeline/checkpoints.cpp)
+  r_.as_of_day = static_cast<std::int32_t>(r.value("as_of_day"));
+  r_.buyers = static_cast<std::uint64_t>(r.value("buyers"));
+  r_.activity.orders = r.column<std::uint32_t>("orders");
+  r_.activity.total_cents = r.column<std::int64_t>("total_cents");
+  r_.metrics.recency_days = r.column<std::int32_t>("recency_days");
+  r_.metrics.tenure_days = r.column<std::int32_t>("tenure_days");
+  r_.metrics.avg_order_cents = r.column<double>("avg_order_cents");
+  r_.segment = r.column<std::uint8_t>("segment");
+  r_.seg_customers = r.table<std::uint64_t>("seg_customers");
+  r_.seg_revenue = r.table<std::int64_t>("seg_revenue");
+}
+
 }  // namespace crmpi

@@ -51,6 +51,8 @@ class RfmStage : public Stage {
   std::optional<std::string> compute(const StageInput& in, const EarlierStages& earlier) override;
   void write(const StageInput& in, ResultsFile& results, OutputSet& out) const override;
   void report(const StageInput& in) const override;
+  void save_carry(const StageInput& in, CarryWriter& w) const override;
+  void load_carry(const StageInput& in, const CarryReader& r) override;
   const RfmResult& result() const { return r_; }
 
  private:

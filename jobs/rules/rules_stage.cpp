@@ -198,6 +198,7 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
                                 .top_per_antecedent = static_cast<std::uint32_t>(cfg_.top_per_antecedent)};
   r_.rules = rules_job::derive_rules(comm, r_.pfp.itemsets, r_.pfp.baskets, rp);
   r_.seconds_rules = sr.seconds();
+  fault_point(comm, "rules");
   Stopwatch sc;
   recommend(comm);
   spdlog::info("rules: cross-sell recommendations for {} customers in {:.2f}s", r_.customers_recommended, sc.seconds());

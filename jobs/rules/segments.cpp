@@ -12,6 +12,7 @@
 
 #include "jobs/common/log.hpp"
 #include "jobs/rules/derive.hpp"
+#include "jobs/common/stop_signal.hpp"
 #include "kernels/fpgrowth/itemsets.hpp"
 #include "kernels/fpgrowth/support_count.hpp"
 
@@ -106,6 +107,7 @@ SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<con
       if (seg.code[c] < per_code.size()) per_code[seg.code[c]] += basket_begin[c + 1] - basket_begin[c];
     comm.allreduce_sum_inplace(std::span<std::uint64_t>(per_code));
     for (std::uint32_t code = 0; code < per_code.size(); ++code) {
+      stop_point(comm, "rules");
       out.segmentation.push_back(seg.kind);
       out.code.push_back(code);
       out.name.push_back(seg.names[code]);

@@ -64,7 +64,8 @@ TEST(ResultsSchema, KindsTypesAndRowsAgree) {
     }
     EXPECT_NE(e->part == layout::Part::kRoot,
               e->path.starts_with("/rfm") || e->path.starts_with("/clv") || e->path.starts_with("/kmeans") ||
-                  e->path.starts_with("/rules") || e->path.starts_with("/insights"));
+                  e->path.starts_with("/rules") || e->path.starts_with("/insights") ||
+                  e->path.starts_with("/migration"));
     if (e->kind == layout::Kind::kColumn) {
       // /kmeans has no customer_id of its own: its columns follow /rfm/customer_id.
       EXPECT_EQ(e->rows, e->part == layout::Part::kClv     ? "/clv/customer_id"
