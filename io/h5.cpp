@@ -189,7 +189,10 @@ void write_raw(hid_t dset, hid_t mem_type, std::uint64_t offset, std::uint64_t c
   Handle dxpl = transfer_plist(collective);
   const std::size_t elem = H5Tget_size(mem_type);
   if (count == 0) {
-    if (!collective) return;
+    // An empty dataset (e.g. no survey answers at all) has no storage to take part in writing; every
+    // rank sees the same length, so every rank returns here alike. (HDF5 1.10 fails the empty
+    // collective write below on it: "can't write data".)
+    if (!collective || H5Sget_simple_extent_npoints(file_space.id()) == 0) return;
     // A collective write needs every rank: take part with an empty selection.
     H5Sselect_none(file_space.id());
     Handle mem_space(check(H5Screate(H5S_NULL), "H5Screate"));

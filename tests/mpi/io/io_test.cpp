@@ -114,6 +114,29 @@ TEST(Io, ResultsColumnsLandInRankOrderAndCommitIsAtomic) {
   w.barrier();
 }
 
+// A collective write of nothing into a dataset of length 0 (every rank with zero rows, e.g. a
+// generated file in which nobody answered the survey) succeeds and leaves an empty dataset. HDF5
+// 1.10 fails the empty-selection collective write on such a dataset ("can't write data"), which
+// made `crmpi generate --customers 3` exit 74.
+TEST(Io, CollectiveWriteOfNothingToAnEmptyDataset) {
+  Comm w;
+  h5::silence_hdf5_errors();
+  const auto dir = shared_scratch(w, "empty");
+  {
+    auto f = h5::open_parallel(dir + "/e.h5", w.native(), h5::Access::kCreate);
+    auto d = h5::create_dataset<std::uint64_t>(f.id(), "/g/empty", 0);
+    const std::vector<std::uint64_t> none;
+    EXPECT_NO_THROW(h5::write<std::uint64_t>(d.id(), 0, none, true, "empty"));
+  }
+  w.barrier();
+  if (w.is_root()) {
+    auto f = h5::open_read_posix(dir + "/e.h5");
+    EXPECT_TRUE(h5::link_exists(f.id(), "/g/empty"));
+    fs::remove_all(dir);
+  }
+  w.barrier();
+}
+
 // A folder of parts (OutputSet::temp_dir): every rank writes its own file into it; uncommitted, the
 // earlier folder stays as it was and the temporary is gone; committed, the new folder replaces the
 // old one whole (no old part left beside the new ones); a retired path is removed at commit.
