@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "io/output.hpp"
+#include "jobs/common/log.hpp"
 #include "jobs/export/customer_export.hpp"
 
 namespace crmpi {
@@ -13,6 +14,9 @@ int run_export_command(const JobContext& ctx, const ExportCommandConfig& cfg) {
   const CustomerExportSummary s =
       write_customer_parts(ctx.comm, cfg.results, out.temp_dir("customers"), cfg.exports, pseudonymize);
   out.commit();
+  // No input slice: the yardstick is the rank's share of the rows, 8 bytes a column each.
+  const std::uint64_t share = (s.rows / static_cast<std::uint64_t>(ctx.comm.size())) * 8 * s.columns.size();
+  log_memory_use(ctx.comm, "export", ctx.baseline_rss, share);
   if (ctx.comm.is_root())
     spdlog::info("export: {} customers in {} part(s) in {}/customers/{}; columns: {}", s.rows, s.parts,
                  cfg.out, pseudonymize ? " (ids pseudonymized)" : "", fmt::join(s.columns, ", "));
