@@ -32,7 +32,10 @@ CLI::Option* Options::bind(const std::string& s, const std::string& k, double& f
   return add(s, k, Type::kDouble, &f, app_.add_option("--" + k, f, h)->capture_default_str());
 }
 CLI::Option* Options::bind(const std::string& s, const std::string& k, bool& f, const std::string& h) {
-  return add(s, k, Type::kBool, &f, app_.add_flag("--" + k + ",!--no-" + k, f, h)->capture_default_str());
+  // The default goes into the help text: CLI11 shows a negated flag as "--no-x{false}", which read
+  // as if the default were false.
+  return add(s, k, Type::kBool, &f,
+             app_.add_flag("--" + k + ",!--no-" + k, f, h + (f ? " (default: on)" : " (default: off)")));
 }
 CLI::Option* Options::bind(const std::string& s, const std::string& k, std::vector<std::string>& f,
                            const std::string& h) {
