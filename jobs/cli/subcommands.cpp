@@ -124,13 +124,13 @@ class ReportCommand : public Subcommand {
   ReportCommandConfig cfg_;
 };
 
-// `crmpi export`: the per-customer CSV parts of a results file (docs/exports.md).
-class ExportCommand : public Subcommand {
+// A job on the results of earlier jobs (no --input of its own): its typed config, from the command
+// line and the config file's table, then `run`. `crmpi export`, `crmpi migrate`.
+template <class Config, int (*Run)(const JobContext&, const Config&)>
+class ResultsCommand : public Subcommand {
  public:
-  explicit ExportCommand(CLI::App& parent) {
-    app_ = parent.add_subcommand("export",
-                                 "Write the per-customer table of a results file as CSV parts, ids optionally "
-                                 "pseudonymized (docs/exports.md)");
+  ResultsCommand(CLI::App& parent, const std::string& name, const std::string& help) {
+    app_ = parent.add_subcommand(name, help);
     options_ = std::make_unique<Options>(*app_);
     options_->add_config_option();
     cfg_.bind(*options_);
@@ -139,33 +139,11 @@ class ExportCommand : public Subcommand {
     options_->apply_config_file(known_sections);
     cfg_.validate();
   }
-  int run(const JobContext& ctx) override { return run_export_command(ctx, cfg_); }
+  int run(const JobContext& ctx) override { return Run(ctx, cfg_); }
   std::string log_level() const override { return cfg_.log_level; }
 
  private:
-  ExportCommandConfig cfg_;
-};
-
-// `crmpi migrate`: segment migration between two runs' results (no input file).
-class MigrateCommand : public Subcommand {
- public:
-  explicit MigrateCommand(CLI::App& parent) {
-    app_ = parent.add_subcommand("migrate",
-                                 "Segment migration between two runs: transition matrices of customers and revenue, RFM "
-                                 "and k-means (DIR/migration.h5; docs/migration.md)");
-    options_ = std::make_unique<Options>(*app_);
-    options_->add_config_option();
-    cfg_.bind(*options_);
-  }
-  void prepare(const std::vector<std::string>& known_sections) override {
-    options_->apply_config_file(known_sections);
-    cfg_.validate();
-  }
-  int run(const JobContext& ctx) override { return run_migrate_command(ctx, cfg_); }
-  std::string log_level() const override { return cfg_.log_level; }
-
- private:
-  MigrateConfig cfg_;
+  Config cfg_;
 };
 
 }  // namespace
@@ -189,9 +167,14 @@ std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
       run_rules_command));
   subs.push_back(analysis<RunConfig>(app, "run", "The quarterly pipeline: validate, then every analysis stage", true,
                                      run_pipeline_command));
-  subs.push_back(std::make_unique<MigrateCommand>(app));
+  subs.push_back(std::make_unique<ResultsCommand<MigrateConfig, run_migrate_command>>(
+      app, "migrate",
+      "Segment migration between two runs: transition matrices of customers and revenue, RFM and k-means "
+      "(DIR/migration.h5; docs/migration.md)"));
   subs.push_back(std::make_unique<ReportCommand>(app));
-  subs.push_back(std::make_unique<ExportCommand>(app));
+  subs.push_back(std::make_unique<ResultsCommand<ExportCommandConfig, run_export_command>>(
+      app, "export",
+      "Write the per-customer table of a results file as CSV parts, ids optionally pseudonymized (docs/exports.md)"));
   return subs;
 }
 
