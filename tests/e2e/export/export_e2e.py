@@ -258,6 +258,24 @@ def main():
     assert read_rows(w("exp/customers"))[1] == want, "a failed export changed the earlier one"
     print("PASS: crmpi export: results without /rfm exit 65, --rows-per-part 10 exit 78, earlier export kept")
 
+    # Formula injection end to end: product names from an export that a spreadsheet would run come
+    # out of the rules CSV files as text (a leading '), RFC 4180-quoted where they hold quotes or
+    # commas; a name that merely contains one of = + - @ further in stays as it is.
+    with open(w("inject.csv"), "w") as f:
+        f.write('"=HYPERLINK(""http://x"",""y"")",milk\n"=HYPERLINK(""http://x"",""y"")",milk\n'
+                "@SUM(A1),milk,bread\n-2+3,bread\nmilk,bread\n")
+    crmpi(1, "ingest", "--out", w("inject.h5"), "--format", "basket-csv", "--as-of", "2020-01-01", w("inject.csv"),
+          "--log-level", "warn")
+    crmpi(1, "rules", "--input", w("inject.h5"), "--out", w("inject"), "--min-support", "0.2", "--min-confidence",
+          "0.5", "--log-level", "warn")
+    with open(w("inject/csv/itemsets.csv"), newline="") as f:
+        items = {r[0] for r in list(csv.reader(f))[1:]}
+    assert {"'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(A1)", "'-2+3", "milk | =HYPERLINK(\"http://x\",\"y\")"} <= items, items
+    with open(w("inject/csv/rules.csv"), newline="") as f:
+        cells = [c for r in list(csv.reader(f))[1:] for c in r[:2]]
+    assert not any(c[:1] in "=+-@" for c in cells if c), cells
+    print("PASS: product names starting with = @ - come out of itemsets.csv and rules.csv guarded")
+
     # A run that does not ask for the export removes the earlier one (it would not match).
     crmpi(2, "run", "--input", data, "--out", w("o3"), "--config", w("c.toml"), "--no-customers-csv", "--no-report",
           "--log-level", "warn")
