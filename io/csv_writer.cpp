@@ -15,7 +15,8 @@ namespace {
 // which some strip first), unless it is a plain number ("-0.5", "+3"): those stay numbers.
 bool looks_like_formula(const std::string& s) {
   if (s.empty() || std::string_view("=+-@\t\r").find(s.front()) == std::string_view::npos) return false;
-  if (s.front() == '-' || s.front() == '+') {
+  if ((s.front() == '-' || s.front() == '+') && s.size() > 1 &&
+      ((s[1] >= '0' && s[1] <= '9') || s[1] == '.')) {  // not "--5", "-inf": only digits after the sign
     double v = 0;
     const auto [end, ec] = std::from_chars(s.data() + 1, s.data() + s.size(), v);
     if (ec == std::errc() && end == s.data() + s.size() && s.size() > 1) return false;  // a signed number
@@ -23,9 +24,52 @@ bool looks_like_formula(const std::string& s) {
   return true;
 }
 
+// The length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no surrogates,
+// nothing above U+10FFFF), or 0.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const auto cont = [&](std::size_t k) { return i + k < s.size() && (b(k) & 0xC0) == 0x80; };
+  const unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
+    if (c == 0xED && b(1) >= 0xA0) return 0;  // UTF-16 surrogates
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;   // overlong
+    if (c == 0xF4 && b(1) >= 0x90) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
 }  // namespace
 
-std::string csv_cell(const std::string& text) {
+std::string valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;  // ASCII: most cells
+  if (i == text.size()) return std::string(text);
+  std::string out(text.substr(0, i));
+  while (i < text.size()) {
+    const std::size_t n = utf8_sequence(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER, one per bad byte
+      ++i;
+    } else {
+      out.append(text, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string csv_cell(const std::string& raw) {
+  // Every file is UTF-8 whatever the input's names were (a Latin-1 export, say).
+  const std::string text = valid_utf8(raw);
   // OWASP's guard against CSV injection: a leading apostrophe makes the cell text.
   const std::string s = looks_like_formula(text) ? "'" + text : text;
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;

@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace crmpi {
@@ -22,7 +23,10 @@ std::string csv_number(double v, int decimals = 6);  // fixed notation, no local
 
 // One cell as written: quoted where RFC 4180 needs it (comma, quote, line break), and guarded
 // against formula injection: text starting with = + - @ (tab, CR) gets a leading apostrophe so a
-// spreadsheet shows it instead of running it; signed numbers are left alone.
+// spreadsheet shows it instead of running it; signed numbers are left alone; and UTF-8 (below).
 std::string csv_cell(const std::string& text);
+// `text` with each byte that does not start a valid UTF-8 sequence (RFC 3629) replaced by U+FFFD:
+// names from a Latin-1 export, say, still give a UTF-8 file.
+std::string valid_utf8(std::string_view text);
 
 }  // namespace crmpi

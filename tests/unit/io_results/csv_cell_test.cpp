@@ -5,6 +5,7 @@
 #include "io/csv_writer.hpp"
 
 using crmpi::csv_cell;
+using crmpi::valid_utf8;
 
 TEST(CsvCell, PlainAndQuoted) {
   EXPECT_EQ(csv_cell("WHITE HANGING HEART"), "WHITE HANGING HEART");
@@ -31,4 +32,25 @@ TEST(CsvCell, SignedNumbersStayNumbers) {
   EXPECT_EQ(csv_cell("+3"), "+3");
   EXPECT_EQ(csv_cell("-1.5e-3"), "-1.5e-3");
   EXPECT_EQ(csv_cell("a=b"), "a=b");  // only a leading character counts
+}
+
+TEST(CsvCell, SignThenNoDigitIsAFormula) {
+  EXPECT_EQ(csv_cell("--5"), "'--5");  // a double negation: Excel evaluates it
+  EXPECT_EQ(csv_cell("+-1"), "'+-1");
+  EXPECT_EQ(csv_cell("-.5"), "-.5");
+}
+
+// RFC 3629 section 4's grammar, sequences worked by hand; U+FFFD is EF BF BD.
+TEST(CsvCell, Utf8KeptAndInvalidBytesReplaced) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(valid_utf8("caf\xC3\xA9"), "caf\xC3\xA9");                  // é, 2 bytes
+  EXPECT_EQ(valid_utf8("\xE2\x82\xAC 5"), "\xE2\x82\xAC 5");          // €, 3 bytes
+  EXPECT_EQ(valid_utf8("\xF0\x9F\x9B\x92"), "\xF0\x9F\x9B\x92");    // U+1F6D2, 4 bytes
+  EXPECT_EQ(valid_utf8("caf\xE9"), "caf" + fffd);                          // Latin-1 é
+  EXPECT_EQ(valid_utf8("\xC0\xAF"), fffd + fffd);                         // overlong '/'
+  EXPECT_EQ(valid_utf8("\xE0\x80\xAF"), fffd + fffd + fffd);             // overlong, 3 bytes
+  EXPECT_EQ(valid_utf8("\xED\xA0\x80"), fffd + fffd + fffd);             // surrogate U+D800
+  EXPECT_EQ(valid_utf8("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd); // above U+10FFFF
+  EXPECT_EQ(valid_utf8("\xE2\x82"), fffd + fffd);                         // cut short
+  EXPECT_EQ(csv_cell("a,\xFF"), "\"a," + fffd + "\"");
 }
