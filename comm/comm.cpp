@@ -27,7 +27,10 @@ int Comm::as_int(std::size_t n) {
   return static_cast<int>(n);
 }
 
-void Comm::barrier() const { check(MPI_Barrier(comm_), "MPI_Barrier"); }
+void Comm::barrier() const {
+  const Meter m(0);
+  check(MPI_Barrier(comm_), "MPI_Barrier");
+}
 
 void Comm::bcast_bytes(void* data, std::uint64_t n, int root) const {
   // Chunked so that payloads over 2 GiB work with the int-count MPI-3 API.
@@ -35,6 +38,7 @@ void Comm::bcast_bytes(void* data, std::uint64_t n, int root) const {
   auto* p = static_cast<char*>(data);
   for (std::uint64_t off = 0; off < n; off += kChunk) {
     const auto len = static_cast<int>(std::min(kChunk, n - off));
+    const Meter m(rank_ == root ? static_cast<std::uint64_t>(len) : 0);
     check(MPI_Bcast(p + off, len, MPI_BYTE, root, comm_), "MPI_Bcast");
   }
 }
@@ -64,6 +68,7 @@ void Comm::allgatherv_bytes_into(std::span<const std::uint8_t> local, std::span<
       counts[r] = as_int(bytes[r]);
       displs[r] = as_int(displ[r]);
     }
+    const Meter m(local.size());
     check(MPI_Allgatherv(local.data(), as_int(local.size()), MPI_BYTE, out, counts.data(), displs.data(), MPI_BYTE,
                          comm_),
           "MPI_Allgatherv");
@@ -74,6 +79,7 @@ void Comm::allgatherv_bytes_into(std::span<const std::uint8_t> local, std::span<
   for (std::size_t r = 0; r < p; ++r)
     for (std::uint64_t off = 0; off < bytes[r]; off += max_call) {
       const std::uint64_t n = std::min(max_call, bytes[r] - off);
+      const Meter m(r == static_cast<std::size_t>(rank_) ? n : 0);
       check(MPI_Bcast(out + displ[r] + off, as_int(n), MPI_BYTE, static_cast<int>(r), comm_), "MPI_Bcast");
     }
 }
@@ -92,6 +98,7 @@ void Comm::gatherv_bytes_to_root(std::span<const std::uint8_t> local, std::span<
       counts[r] = as_int(bytes[r]);
       displs[r] = as_int(off);
     }
+    const Meter m(local.size());
     check(MPI_Gatherv(local.data(), as_int(local.size()), MPI_BYTE, out, counts.data(), displs.data(), MPI_BYTE, 0,
                       comm_),
           "MPI_Gatherv");
@@ -100,10 +107,12 @@ void Comm::gatherv_bytes_to_root(std::span<const std::uint8_t> local, std::span<
   // Large: each rank sends its block to the root in chunks of at most max_call bytes, in rank order.
   constexpr int kTag = 0x6a7;
   if (!is_root()) {
-    for (std::uint64_t off = 0; off < local.size(); off += max_call)
+    for (std::uint64_t off = 0; off < local.size(); off += max_call) {
+      const Meter m(std::min<std::uint64_t>(max_call, local.size() - off));
       check(MPI_Send(local.data() + off, as_int(std::min<std::uint64_t>(max_call, local.size() - off)), MPI_BYTE, 0,
                      kTag, comm_),
             "MPI_Send");
+    }
     return;
   }
   std::uint64_t at = 0;
@@ -111,10 +120,12 @@ void Comm::gatherv_bytes_to_root(std::span<const std::uint8_t> local, std::span<
     if (r == 0) {
       if (!local.empty()) std::memcpy(out, local.data(), local.size());
     } else {
-      for (std::uint64_t off = 0; off < bytes[r]; off += max_call)
+      for (std::uint64_t off = 0; off < bytes[r]; off += max_call) {
+        const Meter m(0);
         check(MPI_Recv(out + at + off, as_int(std::min(max_call, bytes[r] - off)), MPI_BYTE, static_cast<int>(r), kTag,
                        comm_, MPI_STATUS_IGNORE),
               "MPI_Recv");
+      }
     }
     at += bytes[r];
   }
@@ -136,6 +147,7 @@ std::vector<std::uint64_t> Comm::exchange_counts(std::span<const std::uint64_t> 
   const auto p = static_cast<std::size_t>(size_);
   if (send_bytes.size() != p) throw std::invalid_argument("alltoallv: one count per rank expected");
   std::vector<std::uint64_t> recv_bytes(p, 0);
+  const Meter m(p * sizeof(std::uint64_t));
   check(MPI_Alltoall(send_bytes.data(), 1, MPI_UINT64_T, recv_bytes.data(), 1, MPI_UINT64_T, comm_),
         "MPI_Alltoall");
   return recv_bytes;
@@ -162,9 +174,11 @@ void Comm::alltoallv_bytes_into(std::span<const std::uint8_t> send, std::span<co
       sd[r] = static_cast<int>(sdispl[r]);
       rd[r] = static_cast<int>(rdispl[r]);
     }
-    if (largest > 0)
+    if (largest > 0) {
+      const Meter m(total_send);
       check(MPI_Alltoallv(send.data(), sc.data(), sd.data(), MPI_BYTE, out, rc.data(), rd.data(), MPI_BYTE, comm_),
             "MPI_Alltoallv");
+    }
     return;
   }
   // Rounds of at most round_bytes_ per pair keep every int count and displacement in range.
@@ -198,6 +212,7 @@ void Comm::alltoallv_bytes_into(std::span<const std::uint8_t> send, std::span<co
       so += static_cast<std::uint64_t>(sc[r]);
       ro += static_cast<std::uint64_t>(rc[r]);
     }
+    const Meter m(stot);
     check(MPI_Alltoallv(sbuf.data(), sc.data(), sd.data(), MPI_BYTE, rbuf.data(), rc.data(), rd.data(),
                         MPI_BYTE, comm_),
           "MPI_Alltoallv");

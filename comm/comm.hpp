@@ -38,6 +38,15 @@ template <class T>
 inline constexpr bool is_exact_v = std::is_integral_v<T>;
 }  // namespace detail
 
+// What this process has handed to MPI through Comm: calls, the payload bytes it sent (its send
+// buffers; a broadcast counts on its root), and seconds inside those calls (waiting for the other
+// ranks included: a rank that reaches a collective first waits in it). The jobs log it per stage
+// (jobs/common/log.hpp, CommMeter). One thread calls MPI in crmpi, so plain counters suffice.
+struct CommTraffic {
+  std::uint64_t calls = 0, bytes = 0;
+  double seconds = 0;
+};
+
 class Comm {
  public:
   explicit Comm(MPI_Comm comm = MPI_COMM_WORLD);
@@ -46,6 +55,8 @@ class Comm {
   int size() const { return size_; }
   bool is_root() const { return rank_ == 0; }
   MPI_Comm native() const { return comm_; }  // for io/ (HDF5's MPI-IO driver) only
+  // This process's totals so far (every communicator).
+  static const CommTraffic& traffic() { return traffic_; }
 
   void barrier() const;
 
@@ -54,12 +65,14 @@ class Comm {
   T allreduce_sum(T value) const {
     static_assert(detail::is_exact_v<T>, "floating sums depend on order: use allgather + fold");
     T out{};
+    const Meter m(sizeof(T));
     check(MPI_Allreduce(&value, &out, 1, detail::mpi_type<T>(), MPI_SUM, comm_), "MPI_Allreduce");
     return out;
   }
   template <class T>
   void allreduce_sum_inplace(std::span<T> values) const {
     static_assert(detail::is_exact_v<T>, "floating sums depend on order: use allgather + fold");
+    const Meter m(values.size_bytes());
     check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_int(values.size()), detail::mpi_type<T>(), MPI_SUM,
                         comm_),
           "MPI_Allreduce");
@@ -81,12 +94,14 @@ class Comm {
   T exscan_sum(T value) const {
     static_assert(detail::is_exact_v<T>);
     T inclusive{};
+    const Meter m(sizeof(T));
     check(MPI_Scan(&value, &inclusive, 1, detail::mpi_type<T>(), MPI_SUM, comm_), "MPI_Scan");
     return static_cast<T>(inclusive - value);
   }
 
   template <class T>
   void bcast(T& value, int root = 0) const {
+    const Meter m(rank_ == root ? sizeof(T) : 0);
     check(MPI_Bcast(&value, 1, detail::mpi_type<T>(), root, comm_), "MPI_Bcast");
   }
   template <class T>
@@ -103,6 +118,7 @@ class Comm {
   std::vector<T> allgather(const T& value) const {
     static_assert(std::is_trivially_copyable_v<T>);
     std::vector<T> out(static_cast<std::size_t>(size_));
+    const Meter m(sizeof(T));
     check(MPI_Allgather(&value, sizeof(T), MPI_BYTE, out.data(), sizeof(T), MPI_BYTE, comm_),
           "MPI_Allgather");
     return out;
@@ -144,6 +160,7 @@ class Comm {
   std::vector<T> gather_to_root(const T& value) const {
     static_assert(std::is_trivially_copyable_v<T>);
     std::vector<T> out(is_root() ? static_cast<std::size_t>(size_) : 0);
+    const Meter m(sizeof(T));
     check(MPI_Gather(&value, sizeof(T), MPI_BYTE, out.data(), sizeof(T), MPI_BYTE, 0, comm_), "MPI_Gather");
     return out;
   }
@@ -184,11 +201,13 @@ class Comm {
   template <class T>
   T reduce_op(T value, MPI_Op op) const {
     T out{};
+    const Meter m(sizeof(T));
     check(MPI_Allreduce(&value, &out, 1, detail::mpi_type<T>(), op, comm_), "MPI_Allreduce");
     return out;
   }
   template <class T>
   void reduce_inplace(std::span<T> values, MPI_Op op) const {
+    const Meter m(values.size_bytes());
     check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_int(values.size()), detail::mpi_type<T>(), op, comm_),
           "MPI_Allreduce");
   }
@@ -207,6 +226,21 @@ class Comm {
   static inline std::uint64_t round_bytes_ = std::uint64_t{1} << 28;
   static int as_int(std::size_t n);
   static void check(int rc, const char* what);
+  // Counts one MPI call into traffic_: `bytes` sent, and the time until it goes out of scope.
+  class Meter {
+   public:
+    explicit Meter(std::uint64_t bytes) : start_(MPI_Wtime()) {
+      ++traffic_.calls;
+      traffic_.bytes += bytes;
+    }
+    ~Meter() { traffic_.seconds += MPI_Wtime() - start_; }
+    Meter(const Meter&) = delete;
+    Meter& operator=(const Meter&) = delete;
+
+   private:
+    double start_;
+  };
+  static inline CommTraffic traffic_;
 
   MPI_Comm comm_;
   int rank_ = 0;

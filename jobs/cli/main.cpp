@@ -71,7 +71,10 @@ int dispatch(const Comm& world, int argc, char** argv) {
       }
       setup_logging(world, s->log_level());
       JobContext ctx{world, s->name(), s->effective_config(), utc_now_iso8601(), current_rss_bytes()};
-      return s->run(ctx);
+      const CommMeter job_comm;
+      const int rc = s->run(ctx);
+      job_comm.log(world, s->name() + " (the whole job)");  // every job: ingest, generate, export, ...
+      return rc;
     }
   return static_cast<int>(ExitCode::kUsage);
 }

@@ -99,3 +99,23 @@ void log_memory_use(const Comm& comm, const char* stage, std::uint64_t baseline_
 }
 
 }  // namespace crmpi
+
+namespace crmpi {
+
+void CommMeter::log(const Comm& comm, const std::string& what) const {
+  const CommTraffic& now = Comm::traffic();  // before the reductions below, which it must not count
+  const std::uint64_t bytes = now.bytes - start_.bytes, calls = now.calls - start_.calls;
+  const double seconds = now.seconds - start_.seconds;
+  const std::uint64_t max_bytes = comm.allreduce_max(bytes);
+  const double max_seconds = comm.allreduce_max(seconds);
+  if (!comm.is_root()) return;
+  const auto mib = [](std::uint64_t b) { return static_cast<double>(b) / (1024.0 * 1024.0); };
+  if (comm.size() == 1)
+    spdlog::info("{}: communication: {} calls, {:.3f} MiB sent, {:.3f}s in MPI", what, calls, mib(bytes), seconds);
+  else
+    spdlog::info("{}: communication: rank 0 sent {:.3f} MiB in {} calls, {:.3f}s in MPI; the largest rank {:.3f} MiB, "
+                 "{:.3f}s in MPI",
+                 what, mib(bytes), calls, seconds, mib(max_bytes), max_seconds);
+}
+
+}  // namespace crmpi

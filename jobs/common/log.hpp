@@ -43,6 +43,18 @@ std::uint64_t current_rss_bytes();
 // without an input slice (generate). Collective.
 void log_memory_use(const Comm& comm, const char* stage, std::uint64_t baseline_rss, std::uint64_t slice_bytes);
 
+// The communication of one part of a job, from the communicator layer's counters
+// (comm/comm.hpp, CommTraffic): counted from construction; log() writes "<what>: communication:
+// rank 0 sent B in N calls, S s in MPI; the largest rank B', S'". Collective (log).
+class CommMeter {
+ public:
+  CommMeter() : start_(Comm::traffic()) {}
+  void log(const Comm& comm, const std::string& what) const;
+
+ private:
+  CommTraffic start_;
+};
+
 class Stopwatch {
  public:
   Stopwatch() : t0_(std::chrono::steady_clock::now()) {}

@@ -44,7 +44,9 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
     for (Stage* s : stages) s->consume(chunk);
     progress.update(chunk.order_begin + chunk.size - in.slice.order_begin);
   };
+  const CommMeter pass_comm;
   validate_input(ctx, common, in, &hooks);
+  pass_comm.log(ctx.comm, "read pass");
   // The order offsets serve the pass alone; the ids stay lent to the stages' results.
   std::vector<std::uint64_t>().swap(in.customers.order_offset);
 
@@ -91,7 +93,9 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
         spdlog::info("run: {} has no checkpoint with key {}: computing it", name, key);
       }
     }
+    const CommMeter stage_comm;
     const std::optional<std::string> skipped = s->compute(input, EarlierStages(done));
+    stage_comm.log(ctx.comm, name);
     if (options.checkpoints) allow_stops(true);  // this run has made progress (stop_signal.hpp)
     if (skipped) {
       if (options.skip_is_error) throw CollectiveError(DataError(*skipped));
@@ -113,6 +117,7 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
 
   // 3. One results.h5 and csv/ folder, committed atomically. A resumed stage's part is copied from
   // its checkpoint: the datasets its write() gave then, which a computed stage's write() gives now.
+  const CommMeter write_comm;
   OutputSet out(ctx.comm, common.out);
   const std::string results_path = out.temp_path("results.h5");
   try {
@@ -140,6 +145,7 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
   if (options.before_commit) options.before_commit(results_path, out);
   if (options.checkpoints) check_input_unchanged(ctx.comm, common.input, identity, "before the commit");
   out.commit();
+  write_comm.log(ctx.comm, "results write");
   log_memory_use(ctx.comm, ctx.command.c_str(), ctx.baseline_rss, slice_bytes(in.slice));
 
   // 4. What each stage tells the user (a resumed stage said it when it ran).
