@@ -18,19 +18,31 @@ namespace crmpi {
 namespace {
 
 // An analysis job: common options (+ --out when it writes results) plus its own config.
+// `positional_input`: the input file may also be given as the one positional argument
+// (`crmpi validate FILE`, as `crmpi ingest FILE` takes its inputs).
 template <class Config, class RunFn>
 class AnalysisCommand : public Subcommand {
  public:
-  AnalysisCommand(CLI::App& parent, const std::string& name, const std::string& help, bool writes, RunFn fn)
+  AnalysisCommand(CLI::App& parent, const std::string& name, const std::string& help, bool writes, RunFn fn,
+                  bool positional_input = false)
       : writes_(writes), fn_(fn) {
     app_ = parent.add_subcommand(name, help);
     options_ = std::make_unique<Options>(*app_);
     options_->add_config_option();
     common_.bind(*options_, writes_);
     if constexpr (!std::is_same_v<Config, CommonConfig>) config_.bind(*options_);
+    if (positional_input) app_->add_option("file", positional_, "the input file (same as --input FILE)");
   }
   void prepare(const std::vector<std::string>& known_sections) override {
     options_->apply_config_file(known_sections);
+    if (!positional_.empty()) {
+      // The command line wins over the config file's `input`; given twice on the command line is
+      // a usage error rather than a silent choice.
+      if (app_->get_option("--input")->count() > 0)
+        throw Error(ExitCode::kUsage, "the input file is given twice: as --input " + common_.input + " and as " +
+                                          positional_ + "; give it once");
+      common_.input = positional_;
+    }
     common_.validate(writes_);
     if constexpr (!std::is_same_v<Config, CommonConfig>) config_.validate();
   }
@@ -42,12 +54,13 @@ class AnalysisCommand : public Subcommand {
   RunFn fn_;
   CommonConfig common_;
   Config config_;
+  std::string positional_;
 };
 
 template <class Config, class RunFn>
 std::unique_ptr<Subcommand> analysis(CLI::App& app, const std::string& name, const std::string& help, bool writes,
-                                     RunFn fn) {
-  return std::make_unique<AnalysisCommand<Config, RunFn>>(app, name, help, writes, fn);
+                                     RunFn fn, bool positional_input = false) {
+  return std::make_unique<AnalysisCommand<Config, RunFn>>(app, name, help, writes, fn, positional_input);
 }
 
 // One analysis stage as a job of its own: read and validate the input in one pass, compute, write.
@@ -130,7 +143,8 @@ std::vector<std::unique_ptr<Subcommand>> make_subcommands(CLI::App& app) {
   subs.push_back(std::make_unique<IngestCommand>(app));
   subs.push_back(analysis<CommonConfig>(
       app, "validate", "Check an input file (structure and every value) and report each problem", false,
-      [](const JobContext& ctx, const CommonConfig& c, const CommonConfig&) { return run_validate_command(ctx, c); }));
+      [](const JobContext& ctx, const CommonConfig& c, const CommonConfig&) { return run_validate_command(ctx, c); },
+      /*positional_input=*/true));
   subs.push_back(analysis<RfmConfig>(app, "rfm", "RFM per customer, exact quintile scores, named segments", true,
                                      run_one_stage<RfmStage, RfmConfig>));
   subs.push_back(analysis<ClvConfig>(app, "clv", "CLV: BG/NBD, Pareto/NBD, Gamma-Gamma fits, P(alive), CLV, lifecycle",
