@@ -17,6 +17,37 @@ namespace crmpi {
 
 namespace {
 
+// A value that validation refuses names its option ("--as-of must be ..."). When that option was
+// not on the command line, the value came from the --config file: say so, and which file, so the
+// message points where the fix goes.
+[[noreturn]] void rethrow_with_source(const ConfigError& e, CLI::App& app, const Options& options) {
+  const std::string msg = e.what();
+  if (!options.config_path().empty() && msg.rfind("--", 0) == 0) {
+    const std::string flag = msg.substr(0, msg.find_first_of(" :,'", 2));
+    const CLI::Option* opt = app.get_option_no_throw(flag);
+    if (opt && opt->count() == 0) {
+      // The key as the file spells it: the job table's options are grouped as "<table> options".
+      std::string key = flag.substr(2);
+      const std::string& group = opt->get_group();
+      const std::string suffix = " options";
+      if (group.size() > suffix.size() && group.compare(group.size() - suffix.size(), suffix.size(), suffix) == 0)
+        key = group.substr(0, group.size() - suffix.size()) + "." + key;
+      throw ConfigError(options.config_path() + ": " + key + ": " + msg);
+    }
+  }
+  throw e;
+}
+
+// Runs a config's validate() with rethrow_with_source.
+template <class F>
+void validate_citing_source(F&& validate, CLI::App& app, const Options& options) {
+  try {
+    validate();
+  } catch (const ConfigError& e) {
+    rethrow_with_source(e, app, options);
+  }
+}
+
 // An analysis job: common options (+ --out when it writes results) plus its own config.
 // `positional_input`: the input file may also be given as the one positional argument
 // (`crmpi validate FILE`, as `crmpi ingest FILE` takes its inputs).
@@ -43,8 +74,8 @@ class AnalysisCommand : public Subcommand {
                                           positional_ + "; give it once");
       common_.input = positional_;
     }
-    common_.validate(writes_);
-    if constexpr (!std::is_same_v<Config, CommonConfig>) config_.validate();
+    validate_citing_source([&] { common_.validate(writes_); }, *app_, *options_);
+    if constexpr (!std::is_same_v<Config, CommonConfig>) validate_citing_source([&] { config_.validate(); }, *app_, *options_);
   }
   int run(const JobContext& ctx) override { return fn_(ctx, common_, config_); }
   std::string log_level() const override { return common_.log_level; }
@@ -81,7 +112,7 @@ class GenerateCommand : public Subcommand {
   }
   void prepare(const std::vector<std::string>& known_sections) override {
     options_->apply_config_file(known_sections);
-    config_.validate();
+    validate_citing_source([&] { config_.validate(); }, *app_, *options_);
   }
   int run(const JobContext& ctx) override {
     const int rc = run_generate_command(ctx.comm, config_, ctx.effective_config);
@@ -108,7 +139,7 @@ class IngestCommand : public Subcommand {
   void prepare(const std::vector<std::string>& known_sections) override {
     options_->apply_config_file(known_sections);
     cfg_.inputs.insert(cfg_.inputs.end(), positional_.begin(), positional_.end());
-    cfg_.validate();
+    validate_citing_source([&] { cfg_.validate(); }, *app_, *options_);
   }
   int run(const JobContext& ctx) override { return run_ingest_command(ctx, cfg_); }
   std::string log_level() const override { return cfg_.log_level; }
