@@ -6,7 +6,8 @@ temporary file behind. Then a few controls: the good inputs still pass, an error
 alone ends the whole job promptly.
 
 usage: run_corpus.py CRMPI [--jobs N] [--markdown FILE] [--only REGEX]
---markdown writes the table of docs/RELIABILITY.md ("Bad inputs") from this run's results."""
+--markdown FILE writes the table of every case and what happened; given docs/RELIABILITY.md it
+replaces the table there ("Bad inputs")."""
 import argparse
 import concurrent.futures
 import hashlib
@@ -100,12 +101,24 @@ def first_error(log, work):
     return (line[:157] + "...") if len(line) > 160 else line
 
 
-def write_markdown(path, results, shown_args):
+BEGIN, END = "<!-- corpus table: begin -->\n", "<!-- corpus table: end -->\n"
+
+
+def write_markdown(path, results):
+    """The table of every case and what happened; in a file holding the BEGIN/END markers
+    (docs/RELIABILITY.md) it replaces what lies between them, else it is the whole file."""
+    rows = ["| # | kind | malformed input | exit | message (first error line) |\n", "|---|---|---|---|---|\n"]
+    for k, r in enumerate(results):
+        msg = first_error(r["log"], r["work"]).replace("|", "\\|")
+        rows.append(f"| {k + 1} | {r['case'].kind} | {r['case'].name} | {r['rc']} | `{msg}` |\n")
+    table = "".join(rows)
+    text = open(path).read() if os.path.exists(path) else ""
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN) + len(BEGIN)] + table + text[text.index(END):]
+    else:
+        text = table
     with open(path, "w") as fh:
-        fh.write("| # | kind | malformed input | exit | message (first error line) |\n|---|---|---|---|---|\n")
-        for k, r in enumerate(results):
-            msg = first_error(r["log"], r["work"]).replace("|", "\\|")
-            fh.write(f"| {k + 1} | {r['case'].kind} | {r['case'].name} | {r['rc']} | `{msg}` |\n")
+        fh.write(text)
 
 
 def controls(binary, root, base):
@@ -183,7 +196,7 @@ def main():
     if not a.only:
         failures += controls(a.crmpi, root, base)
     if a.markdown:
-        write_markdown(a.markdown, results, None)
+        write_markdown(a.markdown, results)
     for f in failures:
         print("\n" + f)
     kinds = {k: sum(r["case"].kind == k for r in results) for k in ("hdf5", "csv", "config", "cli")}
