@@ -30,8 +30,8 @@ for t in "${targets[@]}"; do
   TMPDIR=$dir CRMPI_FUZZ_H5_TEMPLATE=$dir/template.h5 LSAN_OPTIONS=suppressions=tests/fuzz/lsan_mpi.supp nice -n 19 "$bin" -runs="$runs" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
     -print_final_stats=1 -artifact_prefix="$dir/" "${dirs[@]}" >"$dir/log.txt" 2>&1 || rc=$?
   wall=$(( $(date +%s) - start ))
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$dir/log.txt" | awk '{print $2}' | tail -1)
-  rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$dir/log.txt" | awk '{print $2}' | tail -1)
+  execs=$(grep -oE 'stat::number_of_executed_units: +[0-9]+' "$dir/log.txt" | awk '{print $2}' | tail -1)
+  rate=$(grep -oE 'stat::average_exec_per_sec: +[0-9]+' "$dir/log.txt" | awk '{print $2}' | tail -1)
   cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$dir/log.txt" | tail -1)
   crashes=$(find "$dir" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'leak-*' -o -maxdepth 1 -name 'timeout-*' | wc -l)
   line="$t: ${execs:-?} executions in ${wall}s (${rate:-?}/s), ${cov:-cov ?}, exit $rc, crash/leak/timeout files $crashes"
