@@ -75,7 +75,8 @@ class AnalysisCommand : public Subcommand {
       common_.input = positional_;
     }
     validate_citing_source([&] { common_.validate(writes_); }, *app_, *options_);
-    if constexpr (!std::is_same_v<Config, CommonConfig>) validate_citing_source([&] { config_.validate(); }, *app_, *options_);
+    if constexpr (!std::is_same_v<Config, CommonConfig>)
+      validate_citing_source([&] { config_.validate(); }, *app_, *options_);
   }
   int run(const JobContext& ctx) override { return fn_(ctx, common_, config_); }
   std::string log_level() const override { return common_.log_level; }

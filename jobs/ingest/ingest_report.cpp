@@ -83,7 +83,8 @@ void report_bad_lines(const Comm& comm, const IngestConfig& cfg, std::uint64_t l
   if (cfg.rejects.empty()) {
     std::string msg = std::to_string(total_bad) + " bad line(s); the first:";
     for (std::size_t i = 0; i < all.size() && i < cfg.max_errors; ++i)
-      msg += "\n  " + input_name(cfg, all[i].file) + ":" + std::to_string(all[i].line) + ": " + printable(all[i].reason);
+      msg += "\n  " + input_name(cfg, all[i].file) + ":" + std::to_string(all[i].line) + ": " +
+             printable(all[i].reason);
     msg += "\n(use --rejects FILE to set bad lines aside and go on)";
     throw CollectiveError(ExitCode::kDataErr, msg);
   }
