@@ -28,8 +28,8 @@ packages=(
   # C++ libraries
   libeigen3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev liblbfgspp-dev
   nlohmann-json3-dev libxxhash-dev zlib1g-dev libisal-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests and benchmarks; clang + its runtime (libFuzzer, sanitizers) for the fuzz targets (tests/fuzz)
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   # Python tooling (checks, plots; scikit-learn: the k-means and persona references); use /usr/bin/python3
   python3-h5py python3-numpy python3-scipy python3-pandas python3-matplotlib python3-sklearn
   # the HTML report (crmpi report, crmpi run: report/crmpi_report.py) and its headless-browser test
