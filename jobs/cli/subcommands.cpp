@@ -56,13 +56,13 @@ class AnalysisCommand : public Subcommand {
  public:
   AnalysisCommand(CLI::App& parent, const std::string& name, const std::string& help, bool writes, RunFn fn,
                   bool positional_input = false)
-      : writes_(writes), fn_(fn) {
+      : writes_(writes), positional_input_(positional_input), fn_(fn) {
     app_ = parent.add_subcommand(name, help);
     options_ = std::make_unique<Options>(*app_);
     options_->add_config_option();
     common_.bind(*options_, writes_);
     if constexpr (!std::is_same_v<Config, CommonConfig>) config_.bind(*options_);
-    if (positional_input) app_->add_option("file", positional_, "the input file (same as --input FILE)");
+    if (positional_input_) app_->add_option("file", positional_, "the input file (same as --input FILE)");
   }
   void prepare(const std::vector<std::string>& known_sections) override {
     options_->apply_config_file(known_sections);
@@ -74,6 +74,9 @@ class AnalysisCommand : public Subcommand {
                                           positional_ + "; give it once");
       common_.input = positional_;
     }
+    if (positional_input_ && common_.input.empty())
+      throw ConfigError("the input file is required: crmpi " + app_->get_name() +
+                        " FILE, --input FILE, or `input = \"...\"` in the config file");
     validate_citing_source([&] { common_.validate(writes_); }, *app_, *options_);
     if constexpr (!std::is_same_v<Config, CommonConfig>)
       validate_citing_source([&] { config_.validate(); }, *app_, *options_);
@@ -83,6 +86,7 @@ class AnalysisCommand : public Subcommand {
 
  private:
   bool writes_;
+  bool positional_input_;
   RunFn fn_;
   CommonConfig common_;
   Config config_;

@@ -367,7 +367,8 @@ CLI = [
          78, r"--as-of must be a real date", "results"),
     Case("validate FILE and --input FILE", "cli", lambda c: ["validate", c.good, "--input", c.good], 64,
          r"input file is given twice", None),
-    Case("validate without a file", "cli", lambda c: ["validate"], 78, r"--input FILE is required", None),
+    Case("validate without a file", "cli", lambda c: ["validate"], 78,
+         r"the input file is required: crmpi validate FILE, --input FILE", None),
     Case("no subcommand", "cli", lambda c: [], 64, r"subcommand", None),
 ]
 
