@@ -109,7 +109,7 @@ def write_markdown(path, results):
     (docs/RELIABILITY.md) it replaces what lies between them, else it is the whole file."""
     rows = ["| # | kind | malformed input | exit | message (first error line) |\n", "|---|---|---|---|---|\n"]
     for k, r in enumerate(results):
-        msg = first_error(r["log"], r["work"]).replace("|", "\\|")
+        msg = first_error(r["log"], r["work"]).replace("|", "\\|").replace("`", "'")  # inside a code span
         rows.append(f"| {k + 1} | {r['case'].kind} | {r['case'].name} | {r['rc']} | `{msg}` |\n")
     table = "".join(rows)
     text = open(path).read() if os.path.exists(path) else ""
