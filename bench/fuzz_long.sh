@@ -14,7 +14,7 @@ secs=${2:-7200}
 shift $(( $# < 2 ? $# : 2 ))
 targets=("$@")
 ((${#targets[@]})) || targets=(fuzz_field_splitter fuzz_parsers fuzz_text_reader fuzz_gzip_reader fuzz_toml_config fuzz_h5_validate)
-root=build-fuzz/fuzz_long
+root=$PWD/build-fuzz/fuzz_long  # absolute: Open MPI (fuzz_h5_validate) puts its session folder under TMPDIR
 mkdir -p "$root"
 summary=$root/summary.txt
 for t in "${targets[@]}"; do
