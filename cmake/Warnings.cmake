@@ -17,3 +17,13 @@ if(CRMPI_SANITIZE)
   target_compile_options(crmpi_warnings INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   target_link_options(crmpi_warnings INTERFACE -fsanitize=address,undefined)
 endif()
+if(CRMPI_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CRMPI_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang")
+  endif()
+  # Coverage feedback for libFuzzer in every library the targets link; the targets themselves
+  # add -fsanitize=fuzzer (libFuzzer's main) at link time (tests/fuzz/CMakeLists.txt).
+  target_compile_options(crmpi_warnings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                         -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(crmpi_warnings INTERFACE -fsanitize=address,undefined)
+endif()

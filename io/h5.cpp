@@ -303,6 +303,9 @@ std::string read_attr_string(hid_t obj, const std::string& name) {
   if (H5Tis_variable_str(t.id()) > 0) {
     Handle mt(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
     H5Tset_size(mt.id(), H5T_VARIABLE);
+    // HDF5 converts no variable-length string between ASCII and UTF-8: read in the file's
+    // character set (h5py, hence most Python writers, stores UTF-8).
+    H5Tset_cset(mt.id(), H5Tget_cset(t.id()));
     char* p = nullptr;
     check(H5Aread(a.id(), mt.id(), &p), "read attribute " + name);
     std::string s = p ? p : "";
@@ -368,6 +371,7 @@ std::vector<std::string> read_strings(hid_t file, const std::string& path) {
   if (H5Tis_variable_str(t.id()) > 0) {
     Handle mt(check(H5Tcopy(H5T_C_S1), "H5Tcopy"));
     H5Tset_size(mt.id(), H5T_VARIABLE);
+    H5Tset_cset(mt.id(), H5Tget_cset(t.id()));  // as in read_attr_string: no ASCII <-> UTF-8 conversion
     std::vector<char*> ptrs(n, nullptr);
     check(H5Dread(d.id(), mt.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + path);
     for (char* p : ptrs) out.emplace_back(p ? p : "");

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Configures and builds one crmpi build tree.
-# Usage: scripts/build.sh [release|asan] [--g1]
+# Usage: scripts/build.sh [release|asan|fuzz] [--g1]
 #   release -> build/: RelWithDebInfo (-O2 -g), what the benchmarks and profiles in docs/ use;
 #   asan    -> build-asan/: Debug (-O0 -g) with ASan + UBSan, the executables of the unit and
 #              MPI tests only (target crmpi_unit_mpi_tests: what scripts/test.sh runs there);
 #              `cmake --build build-asan --target crmpi` adds the sanitized crmpi.
+#   fuzz    -> build-fuzz/: clang, -O1, libFuzzer + ASan + UBSan (-DCRMPI_FUZZ=ON), the fuzz
+#              targets of tests/fuzz only (target crmpi_fuzz_targets) and the libraries they link.
 #   --g1    debug info -g1 instead of -g: line tables and function names, enough for the
 #           sanitizers' stack traces and for backtraces, not for a debugger's view of variables.
 #           It takes about a fifth off the compile time; scripts/test.sh builds with it.
@@ -24,20 +26,25 @@ case "$kind" in
   release) dir=build; config=RelWithDebInfo; opt="-O2 $g -DNDEBUG"; flags=(); targets=() ;;
   asan)    dir=build-asan; config=Debug; opt="$g"; flags=(-DCRMPI_SANITIZE=ON -DCRMPI_BUILD_BENCH=OFF)
            targets=(--target crmpi_unit_mpi_tests) ;;
-  *) echo "build.sh: unknown build kind '$kind' (release|asan)" >&2; exit 2 ;;
+  fuzz)    dir=build-fuzz; config=RelWithDebInfo; opt="-O1 $g"
+           flags=(-DCRMPI_FUZZ=ON -DCRMPI_WERROR=OFF -DCRMPI_BUILD_BENCH=OFF)
+           targets=(--target crmpi_fuzz_targets) ;;
+  *) echo "build.sh: unknown build kind '$kind' (release|asan|fuzz)" >&2; exit 2 ;;
 esac
 upper=${config^^}
 flags+=(-DCMAKE_BUILD_TYPE="$config" -DCMAKE_C_FLAGS_"$upper"="$opt" -DCMAKE_CXX_FLAGS_"$upper"="$opt")
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
+compilers=()
+[[ $kind == fuzz ]] && compilers=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)  # only on the first configure
 if [[ ! -f "$dir/CMakeCache.txt" ]]; then
-  cmake -S . -B "$dir" "${generator[@]}" "${flags[@]}" -DCRMPI_EXCLUDE_AREAS= >/dev/null
+  cmake -S . -B "$dir" "${generator[@]}" "${compilers[@]}" "${flags[@]}" -DCRMPI_EXCLUDE_AREAS= >/dev/null
 else
   cmake -S . -B "$dir" "${flags[@]}" -DCRMPI_EXCLUDE_AREAS= >/dev/null
 fi
 cmake --build "$dir" -j"$jobs" "${targets[@]}"
 if ((${#targets[@]})); then
-  echo "build.sh: $kind build ready in $dir/ (unit and MPI test executables)"
+  echo "build.sh: $kind build ready in $dir/ (${targets[1]})"
 else
   echo "build.sh: $kind build ready in $dir/ (crmpi: $dir/jobs/crmpi)"
 fi

@@ -5,7 +5,7 @@
 #
 # Usage: scripts/setup-deps.sh [--build-only] [--no-slurm] [--dry-run]
 #   --build-only only what the build needs (toolchain, MPI, HDF5, C++ libraries, GoogleTest):
-#                scripts/test.sh installs the rest (Python, Chromium, Slurm) while it builds
+#                scripts/test.sh installs the rest (clang, Python, Chromium, Slurm) while it builds
 #   --no-slurm   skip the Slurm packages (same as CRMPI_SKIP_SLURM=1)
 #   --dry-run    only print what would be installed
 # Works as root; uses sudo otherwise. Non-interactive (safe with no stdin, e.g. CI).
@@ -36,6 +36,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 run_packages=(
+  # clang + its runtime (libFuzzer, sanitizers): the fuzz targets (tests/fuzz), built after the ASan build
+  clang libclang-rt-14-dev
   # Python tooling (checks, plots; scikit-learn: the k-means and persona references); use /usr/bin/python3
   python3-h5py python3-numpy python3-scipy python3-pandas python3-matplotlib python3-sklearn
   # the HTML report (crmpi report, crmpi run: report/crmpi_report.py) and its headless-browser test

@@ -3,7 +3,10 @@
 #   1. release build (build/: RelWithDebInfo, -O2 -g1): unit tests, MPI tests at 1, 2 and 4 ranks,
 #      end-to-end tests (incl. Slurm);
 #   2. ASan + UBSan build (build-asan/: Debug, -O0 -g1; only the unit and MPI test executables),
-#      built in the background at nice 19 while the release tests run: unit and MPI tests.
+#      built in the background at nice 19 while the release tests run: unit and MPI tests;
+#   3. libFuzzer build (build-fuzz/: clang -O1 -g1, ASan + UBSan; the fuzz targets of tests/fuzz
+#      and the few libraries they link), built after the ASan build in the same background job:
+#      a short run of each target from its seeds and regression inputs (label "fuzz").
 # Both build with -g1 (scripts/build.sh --g1: line tables and function names, all the sanitizers'
 # stack traces need) rather than full -g, which only a debugger needs and costs compile time.
 # This is what CI runs (.ci/run). Exit status: 0 only if every test passed.
@@ -19,7 +22,7 @@ fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 start=$(date +%s)
 at() { echo "$(( $(date +%s) - start ))s"; }  # time since the start, for the phase headers
-# What the build needs first; the rest (Python, Chromium, Slurm: what the tests need) installs
+# What the build needs first; the rest (clang, Python, Chromium, Slurm: what the tests need) installs
 # while the release build runs (dpkg mostly waits on the disk, the compiler on the CPU).
 scripts/setup-deps.sh --build-only
 deps_log=$(mktemp /tmp/crmpi-deps.XXXXXX)
@@ -42,7 +45,7 @@ echo "== test packages installed (at $(at))"
 # much of it is done when they end instead of starting then. The phase headers print the elapsed
 # time, so a CI log shows how much the overlap saves. In its own process group (setsid), so that a failing release suite stops it too.
 asan_log=$(mktemp /tmp/crmpi-asan-build.XXXXXX)
-setsid nice -n 19 scripts/build.sh asan --g1 >"$asan_log" 2>&1 &
+setsid nice -n 19 bash -c 'scripts/build.sh asan --g1 && scripts/build.sh fuzz --g1' >"$asan_log" 2>&1 &
 asan_pid=$!
 trap '[[ -n $asan_pid ]] && kill -- -"$asan_pid" 2>/dev/null; rm -f "$asan_log"' EXIT
 trap 'exit 130' INT TERM
@@ -55,10 +58,12 @@ wait "$asan_pid" || asan_rc=$?
 asan_pid=
 if ((asan_rc != 0)); then
   cat "$asan_log"
-  echo "test.sh: the ASan + UBSan build failed" >&2
+  echo "test.sh: the ASan + UBSan or the libFuzzer build failed" >&2
   exit 1
 fi
-tail -n 1 "$asan_log"
+tail -n 2 "$asan_log"
 echo "== ASan + UBSan build: unit and MPI tests (at $(at))"
 (cd build-asan && ctest --output-on-failure -j"$(nproc)" -L "unit|mpi" --timeout 900)
+echo "== libFuzzer build: a short run of each fuzz target (at $(at))"
+(cd build-fuzz && ctest --output-on-failure -j"$(nproc)" -L fuzz --timeout 300)
 echo "test.sh: all suites passed in $(( $(date +%s) - start ))s"

@@ -1,10 +1,12 @@
 #include "jobs/ingest/column_mapping.hpp"
 
+#include <optional>
 #include <vector>
 
 #include "io/text/text_file_reader.hpp"
 #include "jobs/ingest/order_lines.hpp"
 #include "kernels/common/errors.hpp"
+#include "kernels/ingest/header_check.hpp"
 
 namespace crmpi::ingest_job {
 namespace {
@@ -25,14 +27,28 @@ int resolve_column(const std::string& flag, const std::string& given, const std:
       names.push_back(spec.substr(b, i - b));
       b = i + 1;
     }
-  for (const auto& n : names)
+  int by_name = -1;
+  for (std::size_t k = 0; k < names.size() && by_name < 0; ++k)
     for (std::size_t c = 0; c < header.size(); ++c)
-      if (trim(header[c]) == n) return static_cast<int>(c);
-  if (names.size() == 1)
-    if (auto idx = as_unsigned(names[0])) {
-      if (*idx >= 1 && *idx <= columns) return static_cast<int>(*idx - 1);
-      throw ConfigError("--" + flag + " " + spec + ": '" + path + "' has " + std::to_string(columns) + " columns");
-    }
+      if (trim(header[c]) == names[k]) {
+        by_name = static_cast<int>(c);
+        break;
+      }
+  const auto idx = names.size() == 1 ? as_unsigned(names[0]) : std::nullopt;
+  const bool index_valid = idx && *idx >= 1 && *idx <= columns;
+  // A number that is both a position and a header name must not be settled silently: with a
+  // data line taken for the header, "2" once matched a quantity of 2 instead of column 2.
+  if (index_valid && by_name >= 0 && by_name != static_cast<int>(*idx - 1))
+    throw ConfigError("--" + flag + " " + spec + " is ambiguous in '" + path + "': column " + spec +
+                      " by position, or column " + std::to_string(by_name + 1) + ", whose header is '" + spec +
+                      "'. If line 1 is data, pass --no-header; otherwise give the column you mean by its header name"
+                      " ('" + std::string(trim(header[*idx - 1])) + "' is column " + spec + ") or by its position (" +
+                      std::to_string(by_name + 1) + ")");
+  if (by_name >= 0) return by_name;
+  if (idx) {
+    if (index_valid) return static_cast<int>(*idx - 1);
+    throw ConfigError("--" + flag + " " + spec + ": '" + path + "' has " + std::to_string(columns) + " columns");
+  }
   if (!given.empty()) {
     std::string h;
     for (const auto& x : header) h += (h.empty() ? "" : ", ") + x;
@@ -43,6 +59,13 @@ int resolve_column(const std::string& flag, const std::string& given, const std:
     throw DataError("'" + path + "' has no " + flag.substr(0, flag.size() - 4) + " column (looked for " + spec +
                     "); name it with --" + flag);
   return -1;
+}
+
+// A line as an error message quotes it: blanks and CR trimmed, at most 120 bytes.
+std::string shown_line(std::string_view raw) {
+  while (!raw.empty() && (raw.back() == '\r' || raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+  raw = trim(raw);
+  return raw.size() <= 120 ? std::string(raw) : std::string(raw.substr(0, 120)) + "...";
 }
 
 }  // namespace
@@ -78,8 +101,13 @@ Mapping map_columns(const IngestConfig& cfg, Format format, const std::string& p
     throw DataError("'" + path + "' line 1 is malformed: " + ingest::describe(rec.status));
   m.columns = rec.fields.size();
   std::vector<std::string> header;
-  if (cfg.header)
+  if (cfg.header) {
+    if (ingest::header_looks_like_data(rec.fields))
+      throw DataError("'" + path + "' line 1 looks like data, not a header: every field is a number or a date ('" +
+                      shown_line(rec.raw) + "'); if the file has no header line, pass --no-header and give "
+                      "the columns by position (--customer-col 1 ...)");
     for (auto f : rec.fields) header.emplace_back(f);
+  }
   const bool amount_mode = !cfg.amount_col.empty() || (cfg.price_col.empty() && cfg.quantity_col.empty() && [&] {
     for (const auto& h : header)
       if (h == "dollar_value" || h == "Amount" || h == "amount") return true;

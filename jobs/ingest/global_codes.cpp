@@ -47,7 +47,7 @@ GlobalCodes assign_global_codes(const Comm& comm, const IngestConfig& cfg, Forma
   if (g.regions.size() > 65535) throw DataError("more than 65,535 distinct regions (the region column is uint16)");
   if (g.channels.size() > 255)  // codes 0..254 in a uint8 column, as the generator writes them
     throw DataError("more than 255 distinct order channels (" + std::to_string(g.channels.size()) +
-                    "; /orders/channel is uint8)");
+                    ") in the column of --channel-col " + cfg.channel_col + " (/orders/channel is uint8)");
   if (parsed.have_names) g.product_names = merge_product_names(comm, format, parsed, premap, g.products.size());
   auto& store = parsed.store;
   for (auto& l : store.lines) {

@@ -70,7 +70,11 @@ int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
   read_side_files(comm, cfg, parsed, side);
   const double parse_s = sw.seconds();
   const auto lines = comm.allreduce_sum(parsed.counts.records);
-  if (lines == 0) throw CollectiveError(ExitCode::kDataErr, "the input holds no data lines (empty input)");
+  if (lines == 0) {
+    std::string names;
+    for (const auto& in : cfg.inputs) names += (names.empty() ? "'" : ", '") + in + "'";
+    throw CollectiveError(ExitCode::kDataErr, "no data lines in " + names + " (empty input, or a header line only)");
+  }
   report_bad_lines(comm, cfg, parsed.counts.bad + side.attr_bad + side.survey_bad, parsed.bad);
   count_input_ids(comm, parsed);  // before the shuffle: its id lists are not held through it
   GlobalCodes codes;

@@ -16,6 +16,24 @@
 namespace crmpi::ingest_job {
 namespace {
 
+// A reason as the error message shows it: control bytes (a NUL in a field would end the printed
+// message there) as \xHH.
+std::string printable(const std::string& text) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != 0x7f) {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 // Bad lines travel as length-prefixed records (raw text may hold tabs, quotes and newlines).
 std::string pack_bad(const std::vector<BadLine>& v) {
   std::string s;
@@ -65,7 +83,8 @@ void report_bad_lines(const Comm& comm, const IngestConfig& cfg, std::uint64_t l
   if (cfg.rejects.empty()) {
     std::string msg = std::to_string(total_bad) + " bad line(s); the first:";
     for (std::size_t i = 0; i < all.size() && i < cfg.max_errors; ++i)
-      msg += "\n  " + input_name(cfg, all[i].file) + ":" + std::to_string(all[i].line) + ": " + all[i].reason;
+      msg += "\n  " + input_name(cfg, all[i].file) + ":" + std::to_string(all[i].line) + ": " +
+             printable(all[i].reason);
     msg += "\n(use --rejects FILE to set bad lines aside and go on)";
     throw CollectiveError(ExitCode::kDataErr, msg);
   }

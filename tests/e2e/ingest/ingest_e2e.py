@@ -166,6 +166,12 @@ def case_cdnow():
                       "--amount-col", "5"))
     assert_eq("sample lines", c["lines"], 6919)  # README: 6,919 lines, 2,357 customers
     assert_eq("sample customers", c["input_customers"], 2357)
+    # Issue 17's trap, as a new user ran it: the default --header took line 1 (data) for the
+    # header and "2" matched its field "2" (a CD count) by name: 26 customers. Now refused.
+    log = ingest(args.np, f"{w}/trap.h5", data("cdnow", "CDNOW_sample.txt"), "--format", "whitespace",
+                 "--customer-col", "2", "--date-col", "3", "--quantity-col", "4", "--amount-col", "5", expect=65)
+    assert "CDNOW_sample.txt' line 1 looks like data" in log and "--no-header" in log, log
+    assert not os.path.exists(f"{w}/trap.h5")
 
 
 def case_cdnow_clv():
