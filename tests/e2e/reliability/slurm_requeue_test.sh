@@ -93,7 +93,12 @@ for ((t = 0; t < 240; t += 1)); do
   state="$(sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' <<<"$info")"
   restarts="$(sed -n 's/.* Restarts=\([0-9]*\).*/\1/p' <<<"$info")"
   case "$state" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY | BOOT_FAIL | DEADLINE) break ;; esac
-  if [[ "$state" == PENDING && "${restarts:-0}" -ge 1 && "$info" == *Reason=BeginTime* ]] && ((released < 3)); then
+  # Released only once the first run has left the node: started while slurmd is still killing the
+  # old run, the new run is refused ("Job credential revoked") and the job ends FAILED (seen under
+  # load: requeue, release and start within 0.6 s).
+  if [[ "$state" == PENDING && "${restarts:-0}" -ge 1 && "$info" == *Reason=BeginTime* ]] && ((released < 3)) &&
+     ! pgrep -f "slurmstepd: \[$job\." >/dev/null 2>&1; then
+    sleep 1
     scontrol update JobId="$job" StartTime=now >/dev/null 2>&1 && released=$((released + 1))
   fi
   sleep 1
