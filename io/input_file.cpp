@@ -52,11 +52,12 @@ std::string_view key_column_of(schema::Table t) {
 
 }  // namespace
 
-InputFile::InputFile(const Comm& comm, const std::string& path) : path_(path) {
-  // Every rank reads its own slices: a POSIX open per rank, no MPI-IO (see h5::open_read_posix).
-  OpenedFile opened = open_on_all_ranks(comm, path, "input");
-  file_ = std::move(opened.file);
-  file_bytes_ = opened.bytes;
+// Every rank reads its own slices: a POSIX open per rank, no MPI-IO (see h5::open_read_posix).
+InputFile::InputFile(const Comm& comm, const std::string& path)
+    : InputFile(comm, path, open_on_all_ranks(comm, path, "input")) {}
+
+InputFile::InputFile(const Comm&, std::string name, OpenedFile opened)
+    : path_(std::move(name)), file_bytes_(opened.bytes), file_(std::move(opened.file)) {
   check_structure();
 }
 

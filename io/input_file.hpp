@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "comm/comm.hpp"
+#include "io/collective_open.hpp"
 #include "io/h5.hpp"
 #include "io/schema.hpp"
 
@@ -37,6 +38,9 @@ class InputFile {
  public:
   // Collective. Missing path: NoInputError (66); not HDF5/truncated/bad structure: DataError (65).
   InputFile(const Comm& comm, const std::string& path);
+  // A file already open on every rank (e.g. an in-memory image through HDF5's core driver, as the
+  // fuzz target uses), `name` standing for its path in messages; the structure is checked as above.
+  InputFile(const Comm& comm, std::string name, OpenedFile opened);
 
   const std::string& path() const { return path_; }
   hid_t id() const { return file_.id(); }

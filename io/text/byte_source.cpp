@@ -61,7 +61,8 @@ class PlainSource final : public ByteSource {
 // length are checked, and data inflated before a cut is delivered before the error.
 class GzipSource final : public ByteSource {
  public:
-  explicit GzipSource(const std::string& path) : path_(path), fd_(open_or_throw(path)), in_(kInBytes) {
+  explicit GzipSource(const std::string& path)
+      : path_(path), fd_(open_or_throw(path)), in_size_(input_buffer_bytes(fd_)), in_(new std::uint8_t[in_size_]) {
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
     start_member();
   }
@@ -92,6 +93,19 @@ class GzipSource final : public ByteSource {
 
  private:
   static constexpr std::size_t kInBytes = std::size_t{1} << 20;
+  static constexpr std::size_t kMinInBytes = 4096;  // >= 2: a member's magic fits after a refill
+
+  // 1 MiB of compressed input per refill, or the whole file when it is smaller (rounded up to
+  // 4 KiB). Not zeroed: only bytes read() filled are ever looked at. A small file so costs a
+  // small buffer; this matters where many small streams are opened (the fuzz target opens four
+  // per input, and a zeroed 1 MiB each was most of its time).
+  static std::size_t input_buffer_bytes(int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_size <= 0) return kInBytes;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    return static_cast<std::size_t>(std::clamp<std::uint64_t>((size + kMinInBytes - 1) / kMinInBytes * kMinInBytes,
+                                                              kMinInBytes, kInBytes));
+  }
 
   [[noreturn]] void fail(const std::string& what) const {
     throw DataError("gzip file '" + path_ + "' is " + what + " after " + std::to_string(pos_) + " decompressed bytes");
@@ -106,13 +120,13 @@ class GzipSource final : public ByteSource {
   }
   // Reads more compressed bytes after those not yet consumed (kept at the buffer's start).
   void refill() {
-    if (state_.avail_in > 0 && state_.next_in != in_.data()) std::memmove(in_.data(), state_.next_in, state_.avail_in);
+    if (state_.avail_in > 0 && state_.next_in != in_.get()) std::memmove(in_.get(), state_.next_in, state_.avail_in);
     const std::size_t have = state_.avail_in;
     for (;;) {
-      const ssize_t got = ::read(fd_, in_.data() + have, in_.size() - have);
+      const ssize_t got = ::read(fd_, in_.get() + have, in_size_ - have);
       if (got >= 0) {
         eof_ = got == 0;
-        state_.next_in = in_.data();
+        state_.next_in = in_.get();
         state_.avail_in = static_cast<std::uint32_t>(have + static_cast<std::size_t>(got));
         return;
       }
@@ -131,7 +145,8 @@ class GzipSource final : public ByteSource {
 
   std::string path_;
   int fd_;
-  std::vector<std::uint8_t> in_;
+  std::size_t in_size_;
+  std::unique_ptr<std::uint8_t[]> in_;
   inflate_state state_{};
   bool eof_ = false;
   bool done_ = false;

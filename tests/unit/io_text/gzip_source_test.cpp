@@ -66,6 +66,22 @@ TEST(GzipSource, MembersFollowEachOtherIncludingEmptyOnes) {
   EXPECT_EQ(read_all(gz, 1 << 16), a + b);
 }
 
+// A file under 1 MiB gets an input buffer of its size rounded up to 4 KiB: members that end or
+// start anywhere around that buffer's edge, in files of every size near it, come back whole.
+TEST(GzipSource, SmallFilesAcrossTheirInputBufferEdge) {
+  TempDir tmp;
+  std::mt19937_64 rng(7);
+  for (std::size_t n : {1UL, 100UL, 3000UL, 4070UL, 4090UL, 4100UL, 8150UL, 8200UL}) {
+    std::string noise(n, '\0');  // random bytes barely compress: the file is about n + 40 bytes
+    for (char& c : noise) c = static_cast<char>(rng());
+    const std::string one = tmp.write_gz("s" + std::to_string(n) + ".gz", noise);
+    EXPECT_EQ(read_all(one, 1 << 16), noise) << n;
+    tmp.write_gz("d" + std::to_string(n) + ".gz", noise);
+    const std::string two = tmp.write_gz("d" + std::to_string(n) + ".gz", "second member\n", true);
+    EXPECT_EQ(read_all(two, 777), noise + "second member\n") << n;
+  }
+}
+
 TEST(GzipSource, BytesAfterTheLastMemberAreIgnored) {
   TempDir tmp;
   const std::string text = sample_text(4, 2000);
