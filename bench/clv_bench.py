@@ -147,7 +147,7 @@ def main():
             continue
         sc = t.get("score_bgnbd_s", nan)
         print(f"| {t['customers']:,} | {t['ranks']} | {t['triples']:,} | {t['summary_s']:.2f} | {t['collapse_s']:.2f} | "
-              f"{t.get('fit_bgnbd_s', nan):.2f} | {t.get('fit_pareto_nbd_s', nan):.2f} | {t['fit_gamma_gamma_s']:.2f} | "
+              f"{t.get('fit_bgnbd_s', nan):.2f} | {t.get('fit_pareto_nbd_s', nan):.2f} | {t['fit_gamma_gamma_s'] + t.get('spread_gamma_gamma_s', 0):.2f} | "
               f"{sc:.3f} | {t['rank0_customers'] / sc / 1e6:.1f}M | {t['wall_s']:.1f} |")
     print("\nOne core, kernels alone (bench_clv_kernel, same customers), against the reference in the same run:")
     print("| customers | collapse s | index s | BG/NBD LL eval s (ref: value; crmpi: value + gradient) | BG/NBD fit s incl. collapse (ref / crmpi) | "

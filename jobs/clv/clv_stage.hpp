@@ -147,7 +147,8 @@ struct ClvResult {
   std::vector<std::string> warnings;
   // Seconds, for the bench: summary pass, collapse + shuffle (spread table), Gamma-Gamma fit
   // (with its table's shuffle), aggregates.
-  double t_summary = 0, t_collapse = 0, t_fit_gg = 0, t_aggregate = 0;
+  double t_summary = 0, t_collapse = 0, t_spread_gg = 0, t_fit_gg = 0, t_aggregate = 0;  // seconds; t_spread_gg: the
+  // spend pairs collapsed and spread over ranks, t_fit_gg: the Gamma-Gamma fit on them
   std::string skipped;  // non-empty: too few customers to fit (nothing else is set)
 };
 

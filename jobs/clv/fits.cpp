@@ -63,6 +63,7 @@ void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
   for (std::size_t i = 0; i < r.x.size(); ++i)
     if (repeat_with_spend(i)) spend_rows.push_back({r.x[i], r.mean_spend[i], 1});
   const SpreadTable<clv::SpendPair> st = spread_spend(comm, clv::collapse_spend(std::move(spend_rows)));
+  r.t_spread_gg = sw.seconds();
   r.spend_customers = st.total_customers;
   if (r.spend_customers < kMinFitCustomers) {
     r.warnings.push_back("gamma_gamma: only " + std::to_string(r.spend_customers) +
@@ -75,7 +76,7 @@ void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
     if (!r.gamma_gamma->converged) r.warnings.push_back("gamma_gamma: fit did not converge: " + r.gamma_gamma->message);
     for (const auto& w : r.gamma_gamma->warnings) r.warnings.push_back("gamma_gamma: " + w);
   }
-  r.t_fit_gg = sw.seconds();
+  r.t_fit_gg = sw.seconds() - r.t_spread_gg;
 }
 
 }  // namespace crmpi::clv_job

@@ -225,7 +225,7 @@ void write_clv_timings(const Comm& comm, const ClvResult& r, const std::string& 
   f << "{\"ranks\": " << comm.size() << ", \"customers\": " << r.customers
     << ", \"calibration_customers\": " << r.calibration_customers << ", \"triples\": " << r.triples
     << ", \"rank0_customers\": " << r.customer_id.size() << ", \"summary_s\": " << r.t_summary
-    << ", \"collapse_s\": " << r.t_collapse << ", \"fit_gamma_gamma_s\": " << r.t_fit_gg
+    << ", \"collapse_s\": " << r.t_collapse << ", \"spread_gamma_gamma_s\": " << r.t_spread_gg << ", \"fit_gamma_gamma_s\": " << r.t_fit_gg
     << ", \"aggregate_s\": " << r.t_aggregate;
   for (const auto& ms : r.models)
     f << ", \"fit_" << model_name(ms.model) << "_s\": " << ms.t_fit << ", \"score_" << model_name(ms.model) << "_s\": " << ms.t_score;
