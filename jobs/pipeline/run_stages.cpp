@@ -118,13 +118,18 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
   // 3. One results.h5 and csv/ folder, committed atomically. A resumed stage's part is copied from
   // its checkpoint: the datasets its write() gave then, which a computed stage's write() gives now.
   const CommMeter write_comm;
+  Stopwatch write_time;
   OutputSet out(ctx.comm, common.out);
   const std::string results_path = out.temp_path("results.h5");
   try {
     ResultsFile results(ctx.comm, results_path);
     for (const Stage* s : done)
       if (!contains(resumed, s)) {
+        // Each stage's part timed: the write is collective (parallel HDF5 through MPI-IO), and
+        // its cost per dataset grows with the ranks (docs/scaling.md).
+        Stopwatch sw;
         s->write(input, results, out);
+        spdlog::info("results write: {} in {:.2f}s", s->name(), sw.seconds());
         fault_point(ctx.comm, "results-write");
       }
     results.write_provenance(make_provenance(ctx, in));
@@ -145,6 +150,7 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
   if (options.before_commit) options.before_commit(results_path, out);
   if (options.checkpoints) check_input_unchanged(ctx.comm, common.input, identity, "before the commit");
   out.commit();
+  spdlog::info("results write: results.h5 and csv/ committed in {:.2f}s", write_time.seconds());
   write_comm.log(ctx.comm, "results write");
   log_memory_use(ctx.comm, ctx.command.c_str(), ctx.baseline_rss, slice_bytes(in.slice));
 
