@@ -33,6 +33,15 @@ std::string ValidationReport::format(const std::string& path) const {
 namespace {
 
 // Collects problems, keeping the first `keep` per dataset (in row order of discovery).
+
+// A code column without its names: the message names the dataset it needs (schema.hpp).
+std::string no_dictionary(std::string_view column) {
+  for (const auto& c : schema::kColumns)
+    if (c.path == column && !c.dictionary.empty())
+      return "code column has no dictionary dataset (" + std::string(c.dictionary) + " is missing)";
+  return "code column has no dictionary dataset";
+}
+
 class Sink {
  public:
   explicit Sink(std::size_t keep) : keep_(keep) {}
@@ -136,7 +145,7 @@ void check_customers(InputFile& in, const Comm& comm, const Slice& s, Sink& sink
     if (!in.has(col)) continue;
     const auto dict = in.dictionary_of(col);
     if (dict.empty()) {
-      if (comm.is_root()) sink.add(col, 0, "", "code column has no dictionary dataset");
+      if (comm.is_root()) sink.add(col, 0, "", no_dictionary(col));
       continue;
     }
     check_codes<std::uint16_t>(in, sink, col, s.customer_begin, n, dict.size());
@@ -238,7 +247,7 @@ void check_products(InputFile& in, const Comm& comm, Sink& sink) {
   if (!in.has(schema::kProductCategory)) return;
   const auto dict = in.dictionary_of(schema::kProductCategory);
   if (dict.empty()) {
-    if (comm.is_root()) sink.add(schema::kProductCategory, 0, "", "code column has no dictionary dataset");
+    if (comm.is_root()) sink.add(schema::kProductCategory, 0, "", no_dictionary(schema::kProductCategory));
     return;
   }
   const std::uint64_t n = in.sizes().products;
