@@ -8,7 +8,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
+#include <vector>
 
 #include "io/text/byte_source.hpp"
 #include "jobs/ingest/canonical_writer.hpp"
@@ -45,6 +47,34 @@ void log_throughput(const Comm& comm, const ParsedShare& parsed, std::uint64_t l
 }
 
 
+// Each rank's own time reading and parsing its shares (wall, and CPU of the process): the
+// parse phase's figure is the slowest rank's, and these show whether the shares were even
+// (equal CPU) and whether a rank lost its core (wall well above CPU).
+struct ShareTime {
+  double wall = 0, cpu = 0;
+};
+
+double cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+void log_share_times(const Comm& comm, const ShareTime& own) {
+  const std::vector<ShareTime> all = comm.allgather(own);  // 16 bytes a rank
+  if (!comm.is_root()) return;
+  if (all.size() == 1) {
+    spdlog::info("ingest: parse of the share: wall {:.2f}s, CPU {:.2f}s", own.wall, own.cpu);
+    return;
+  }
+  const auto by_wall = [](const ShareTime& a, const ShareTime& b) { return a.wall < b.wall; };
+  const auto by_cpu = [](const ShareTime& a, const ShareTime& b) { return a.cpu < b.cpu; };
+  const auto slow = std::max_element(all.begin(), all.end(), by_wall), fast = std::min_element(all.begin(), all.end(), by_wall);
+  const auto [cmin, cmax] = std::minmax_element(all.begin(), all.end(), by_cpu);
+  spdlog::info("ingest: parse of each rank's share: wall {:.2f}s (rank {}) to {:.2f}s (rank {}), CPU {:.2f}s to {:.2f}s",
+               fast->wall, fast - all.begin(), slow->wall, slow - all.begin(), cmin->cpu, cmax->cpu);
+}
+
 }  // namespace
 
 int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
@@ -62,9 +92,14 @@ int run_ingest_command(const JobContext& ctx, const IngestConfig& cfg) {
   // A rank that fails while reading its shares (I/O error, corrupt gzip, bad mapping) tells the
   // others when all have read; none of them waits in a collective meanwhile, and ranks reading
   // different gzip files read at the same time.
+  ShareTime own;
   collectively(comm, [&] {
+    const Stopwatch share;
+    const double cpu0 = cpu_seconds();
     for (std::size_t f = 0; f < cfg.inputs.size(); ++f) reader.read_share(static_cast<std::uint32_t>(f), cfg.inputs[f]);
+    own = {share.seconds(), cpu_seconds() - cpu0};
   });
+  log_share_times(comm, own);
   reader.finish_files();
   SideShare side;
   read_side_files(comm, cfg, parsed, side);
