@@ -78,16 +78,17 @@ PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_
   const std::size_t F = r.flist.size();
 
   // 3. The rank's baskets as F-list ranks (ascending), their work estimate, and the groups.
-  fpgrowth::Transactions mine_local;
+  //    Identical baskets merge as they are ranked: only the distinct ones are held.
+  fpgrowth::DistinctTransactions distinct;
   std::vector<Rank> ranks;
   std::vector<Count> work(F, 0);
   for (std::size_t b = 0; b < local.size(); ++b) {
     const std::span<const std::uint32_t> ids(local.ids.data() + local.offsets[b], local.offsets[b + 1] - local.offsets[b]);
     fpgrowth::basket_ranks(ids, r.flist, ranks);
     if (ranks.empty()) continue;
-    mine_local.add(ranks, 1);
+    distinct.add(ranks, 1);
   }
-  fpgrowth::merge_duplicates(mine_local);
+  fpgrowth::Transactions mine_local = distinct.finish();
   for (std::size_t t = 0; t < mine_local.size(); ++t) fpgrowth::add_prefix_work(mine_local[t], mine_local.weights[t], work);
   comm.allreduce_sum_inplace(std::span<Count>(work));
   const fpgrowth::GroupAssignment groups = fpgrowth::assign_groups(work, P);
@@ -97,7 +98,7 @@ PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_
 
   // 4. Shuffle the group-dependent transactions to their group's rank (group g = rank g).
   sw = Stopwatch();
-  std::vector<fpgrowth::Transactions> to(P);
+  std::vector<fpgrowth::DistinctTransactions> to(P);
   {
     fpgrowth::GroupSplitter splitter(groups.group_of_rank, P);
     for (std::size_t t = 0; t < mine_local.size(); ++t) {
@@ -111,29 +112,29 @@ PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_
   std::vector<Rank> payload;
   std::vector<std::uint64_t> counts(P, 0);
   for (std::uint32_t d = 0; d < P; ++d) {
-    fpgrowth::merge_duplicates(to[d]);
-    counts[d] = to[d].size();
-    for (std::size_t t = 0; t < to[d].size(); ++t) {
-      const auto tr = to[d][t];
-      records.push_back({to[d].weights[t], tr.size(), payload.size()});
+    const fpgrowth::Transactions bound = to[d].finish();
+    counts[d] = bound.size();
+    for (std::size_t t = 0; t < bound.size(); ++t) {
+      const auto tr = bound[t];
+      records.push_back({bound.weights[t], tr.size(), payload.size()});
       payload.insert(payload.end(), tr.begin(), tr.end());
     }
-    r.sent_items += to[d].items.size();
-    to[d] = {};
+    r.sent_items += bound.items.size();
   }
+  to = {};
   const std::vector<Rank> sent_payload = std::move(payload);
   payload.clear();  // receives the payloads
   auto payload_of = [&](const Shipped& s) { return std::span<const Rank>(sent_payload.data() + s.start, s.length); };
   exchange_by_counts(comm, records, counts, payload, payload_of);
-  fpgrowth::Transactions mine_here;
+  fpgrowth::DistinctTransactions arrived;
   std::uint64_t at = 0;
   for (const Shipped& s : records) {
-    mine_here.add(std::span<const Rank>(payload.data() + at, s.length), s.weight);
+    arrived.add(std::span<const Rank>(payload.data() + at, s.length), s.weight);
     at += s.length;
   }
   records = {};
   payload = {};
-  fpgrowth::merge_duplicates(mine_here);
+  fpgrowth::Transactions mine_here = arrived.finish();
   r.tree_transactions = mine_here.size();
   r.seconds_shuffle = sw.seconds();
 

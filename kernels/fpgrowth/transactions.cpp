@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
-#include <unordered_map>
 
 #include <xxhash.h>
 
@@ -35,30 +34,58 @@ Count Transactions::total_weight() const {
 // transaction with the same hash takes the next free key: never merged wrongly), their weights
 // summed; then the distinct ones are sorted. Baskets repeat a lot once infrequent items are gone
 // (an order of one popular product is one transaction), so this is O(n) plus a sort of few.
-void merge_duplicates(Transactions& t) {
-  Transactions distinct;
-  distinct.items.reserve(t.items.size() / 4);
-  std::unordered_map<std::uint64_t, std::size_t> by_hash;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t.weights[i] == 0) continue;
-    const auto tr = t[i];
-    std::uint64_t key = XXH3_64bits(tr.data(), tr.size_bytes());
-    for (;; ++key) {
-      const auto [it, added] = by_hash.try_emplace(key, distinct.size());
-      if (added) {
-        distinct.items.insert(distinct.items.end(), tr.begin(), tr.end());
-        distinct.offsets.push_back(distinct.items.size());
-        distinct.weights.push_back(t.weights[i]);
-        break;
-      }
-      const auto seen = distinct[it->second];
-      if (std::equal(seen.begin(), seen.end(), tr.begin(), tr.end())) {
-        distinct.weights[it->second] += t.weights[i];
-        break;
-      }
+// The table: open addressing by the key's low bits, linear probing, at most half full. The keys
+// are XXH3 hashes already, so their low bits spread; std::unordered_map's node per entry and
+// bucket chains cost about twice as much a lookup, and every basket is looked up.
+std::size_t* DistinctTransactions::slot_of(std::uint64_t key, bool& found) {
+  const std::size_t mask = keys_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(key) & mask;; i = (i + 1) & mask) {
+    if (index_[i] == kEmpty || keys_[i] == key) {
+      found = index_[i] != kEmpty;
+      keys_[i] = key;
+      return &index_[i];
     }
   }
-  by_hash = {};
+}
+
+void DistinctTransactions::grow() {
+  std::vector<std::uint64_t> keys = std::move(keys_);
+  std::vector<std::size_t> index = std::move(index_);
+  const std::size_t capacity = std::max<std::size_t>(1024, keys.size() * 2);
+  keys_.assign(capacity, 0);
+  index_.assign(capacity, kEmpty);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    bool found = false;
+    if (index[i] != kEmpty) *slot_of(keys[i], found) = index[i];
+  }
+}
+
+void DistinctTransactions::add(std::span<const Rank> ranks, Count weight) {
+  if (weight == 0) return;
+  if (2 * (distinct_.size() + 1) > keys_.size()) grow();
+  std::uint64_t key = XXH3_64bits(ranks.data(), ranks.size_bytes());
+  for (;; ++key) {
+    bool found = false;
+    std::size_t* at = slot_of(key, found);
+    if (!found) {
+      const std::size_t index = distinct_.size();
+      distinct_.add(ranks, weight);  // checks the ranks ascend: if it throws, the slot stays free
+      *at = index;
+      return;
+    }
+    const auto seen = distinct_[*at];
+    if (std::equal(seen.begin(), seen.end(), ranks.begin(), ranks.end())) {
+      distinct_.weights[*at] += weight;
+      return;
+    }
+  }
+}
+
+Transactions DistinctTransactions::finish() {
+  keys_ = {};
+  index_ = {};
+  Transactions distinct = std::move(distinct_);
+  distinct_ = Transactions();
   std::vector<std::size_t> order(distinct.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -75,7 +102,13 @@ void merge_duplicates(Transactions& t) {
     merged.offsets.push_back(merged.items.size());
     merged.weights.push_back(distinct.weights[i]);
   }
-  t = std::move(merged);
+  return merged;
+}
+
+void merge_duplicates(Transactions& t) {
+  DistinctTransactions d;
+  for (std::size_t i = 0; i < t.size(); ++i) d.add(t[i], t.weights[i]);
+  t = d.finish();
 }
 
 }  // namespace crmpi::fpgrowth
