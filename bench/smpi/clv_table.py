@@ -31,7 +31,7 @@ def main(path, coll):
             print(f"MISMATCH: {total} customers gave estimates {sorted(hashes)}", file=sys.stderr)
 
     print(f"SMPI (SimGrid 3.32, coll-selector {coll}, privatization no), bench/smpi/cluster.xml; "
-          "times are simulated ms, max over ranks.\n")
+          "times are simulated ms, phases max over ranks, comm (ms in MPI) mean over ranks.\n")
     print("| mode | ranks | customers | per rank | table rows (largest rank) | summary | spread | BG/NBD | Pareto/NBD "
           "| GG spread | GG fit | total | efficiency | comm | fit allreduces | reduce µs | estimates | same everywhere | sim. wall s |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
@@ -44,7 +44,7 @@ def main(path, coll):
         base.setdefault(r["mode"], (p, t))
         p1, t1 = base[r["mode"]]
         eff = t1 / t if r["mode"] == "weak" else (t1 * p1) / (t * p)
-        fit_calls = sum(int(r[f + "_calls"]) for f in FITS)
+        fit_calls = round(sum(float(r[f + "_calls"]) for f in FITS))
         same = "yes" if len(by_total[r["customers"]]) == 1 else "**NO**"
         print(f"| {r['mode']} | {p:,} | {int(r['customers']):,} | {int(r['per_rank']):,} | "
               f"{int(r['triples']):,} ({int(r['max_rank_rows']):,}) | "
@@ -54,7 +54,7 @@ def main(path, coll):
 
     real = [r for r in rows if r["engine"] == "openmpi"]
     if real:
-        print("\nOpen MPI (real, this machine) on the same global customers; wall ms, max over ranks:\n")
+        print("\nOpen MPI (real, this machine) on the same global customers; wall ms, phases max over ranks, comm mean over ranks:\n")
         print("| ranks | customers | summary | spread | BG/NBD | Pareto/NBD | GG spread | GG fit | total | comm "
               "| reduce µs | estimates | matches SMPI |")
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
@@ -73,14 +73,14 @@ def main(path, coll):
                     pairs.append((s, r))
                     break
         if pairs:
-            print("\nCommunication, simulated vs real, same customers and rank count (ms in MPI calls, max over "
+            print("\nCommunication, simulated vs real, same customers and rank count (ms in MPI calls, mean over "
                   "ranks; calls per rank; MB sent, all ranks):\n")
             print("| ranks | customers | phase | calls SMPI / real | MB SMPI / real | comm SMPI | comm real "
                   "| phase SMPI | phase real |")
             print("|---:|---:|---|---|---|---:|---:|---:|---:|")
             for s, r in pairs:
                 for ph in PHASES[1:]:
-                    print(f"| {s['ranks']} | {int(s['customers']):,} | {ph} | {s[ph + '_calls']} / {r[ph + '_calls']} | "
+                    print(f"| {s['ranks']} | {int(s['customers']):,} | {ph} | {float(s[ph + '_calls']):g} / {float(r[ph + '_calls']):g} | "
                           f"{mb(s[ph + '_bytes'])} / {mb(r[ph + '_bytes'])} | {ms(s[ph + '_comm'])} | "
                           f"{ms(r[ph + '_comm'])} | {ms(s[ph])} | {ms(r[ph])} |")
                 print(f"| {s['ranks']} | {int(s['customers']):,} | one fit reduction alone (µs) | | | "
