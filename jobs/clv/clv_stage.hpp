@@ -6,7 +6,7 @@
 //  - fits: each rank collapses its customers to a sorted (x, t_x, T) table with integer counts;
 //    the rows are shuffled so that each distinct summary lives on one rank with its total count,
 //    in runs (rows of one x, cut into buckets by a hash of the rest of the key) that do not
-//    depend on the rank count (spread_triples below). Every rank evaluates the likelihood, its
+//    depend on the rank count (spread_triples, jobs/clv/spread_table.hpp). Every rank evaluates the likelihood, its
 //    gradient and Hessian on its own runs, each run summed in double and the runs exactly
 //    (192-bit fixed point, kernels/clv/likelihood_sums.hpp), the sums reduced exactly across
 //    ranks (comm/exact_sum.hpp: allreduce_exact); every rank runs the same optimiser on the same
@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "comm/exact_sum.hpp"
+#include "jobs/clv/spread_table.hpp"
 #include "jobs/common/job_common.hpp"
 #include "jobs/common/stage.hpp"
 #include "kernels/clv/fit.hpp"
@@ -75,31 +76,6 @@ struct ClvConfig {
   bool wants(ClvModel m) const;
   clv::LifecycleThresholds thresholds() const;
 };
-
-// A collapsed table spread over the ranks: every distinct key on exactly one rank with its total
-// count; this rank's rows sorted by run, then key. A run holds rows of one x: the rows of an x are
-// cut into buckets by a hash of the rest of the key (t_x and T; the mean spend), as many buckets
-// as the x's customers (all ranks) need at kRunCustomers a bucket, at most kMaxRunsPerX. Runs lie
-// whole on one rank (a sample sort by run key, comm/shuffle.hpp), so they, and the exact sums
-// over them, are the same at any rank count. Collective.
-inline constexpr std::uint64_t kRunCustomers = 4096;
-inline constexpr std::uint64_t kMaxRunsPerX = 65536;
-
-template <class Row>
-struct SpreadTable {
-  std::vector<Row> rows;            // this rank's, sorted by run, then key
-  std::vector<std::size_t> run_end;  // runs: [run_end[k-1], run_end[k])
-  std::uint64_t total_rows = 0, total_customers = 0, total_runs = 0;  // all ranks
-};
-// From this rank's collapsed rows (collapse_triples / collapse_spend). run_customers: the
-// customers a bucket is sized for (tests use small ones to get many runs).
-SpreadTable<clv::Triple> spread_triples(const Comm& comm, std::vector<clv::Triple>&& local,
-                                        std::uint64_t run_customers = kRunCustomers);
-SpreadTable<clv::SpendPair> spread_spend(const Comm& comm, std::vector<clv::SpendPair>&& local,
-                                         std::uint64_t run_customers = kRunCustomers);
-// The fits' reduction across the communicator's ranks (kernels/clv/fit.hpp): allreduce_exact.
-// The returned function refers to comm.
-clv::ReduceSums reduce_over(const Comm& comm);
 
 // Per-customer outputs that the scoring stage writes in full: resize() leaves them uninitialised
 // (zero-filling first is one more pass over memory touched for the first time).

@@ -9,7 +9,6 @@
 #include "jobs/clv/clv_internal.hpp"
 #include "jobs/common/log.hpp"
 #include "jobs/common/stop_signal.hpp"
-#include "kernels/clv/collapse.hpp"
 #include "kernels/clv/gamma_gamma.hpp"
 
 namespace crmpi::clv_job {
@@ -31,14 +30,9 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, const SpreadTab
     } else if (ms.model == ClvModel::kMbgNbd) {
       ms.fit = clv::fit_mbgnbd(*index, reduce);
     } else {
-      // Pareto/NBD starts from the BG/NBD purchase-rate estimates when there are some (same
-      // Gamma(r, alpha) rate model): fewer iterations, and line searches stay near the optimum.
-      clv::FitOptions opt;
-      if (!r.models.empty() && r.models.front().model == ClvModel::kBgNbd && r.models.front().fit.converged) {
-        const auto& bg = r.models.front().fit;
-        opt.start = {bg.estimates[0], bg.estimates[1], 1.0, bg.estimates[1]};
-      }
-      ms.fit = clv::fit_pareto_nbd(*index, reduce, opt);
+      // Pareto/NBD starts from the BG/NBD estimates when BG/NBD was fitted first (spread_table.hpp).
+      const bool after_bg = !r.models.empty() && r.models.front().model == ClvModel::kBgNbd;
+      ms.fit = clv::fit_pareto_nbd(*index, reduce, pareto_nbd_options(after_bg ? &r.models.front().fit : nullptr));
     }
     ms.t_fit = fs.seconds();
     spdlog::info("clv: {} fitted in {:.3f}s (+{:.3f}s collapse and shuffle): LL {:.4f}, {} evaluations, {}", m,
@@ -53,16 +47,8 @@ void fit_purchase_models(const Comm& comm, const ClvConfig& cfg, const SpreadTab
 void fit_spend_model(const Comm& comm, const ClvConfig& cfg, ClvResult& r) {
   if (!cfg.wants(ClvModel::kGammaGamma)) return;
   Stopwatch sw;
-  // Repeat customers of the calibration period with their mean spend, one row each.
-  // Counted first and reserved exactly: growing by doubling touched twice the fresh pages.
-  auto repeat_with_spend = [&r](std::size_t i) { return r.in_calibration[i] && r.x[i] > 0 && r.mean_spend[i] > 0; };
-  std::size_t rows = 0;
-  for (std::size_t i = 0; i < r.x.size(); ++i) rows += repeat_with_spend(i) ? 1 : 0;
-  std::vector<clv::SpendPair> spend_rows;
-  spend_rows.reserve(rows);
-  for (std::size_t i = 0; i < r.x.size(); ++i)
-    if (repeat_with_spend(i)) spend_rows.push_back({r.x[i], r.mean_spend[i], 1});
-  const SpreadTable<clv::SpendPair> st = spread_spend(comm, clv::collapse_spend(std::move(spend_rows)));
+  // Repeat customers of the calibration period with their mean spend (spread_table.hpp).
+  const SpreadTable<clv::SpendPair> st = spread_repeat_spend(comm, r.in_calibration, r.x, r.mean_spend);
   r.t_spread_gg = sw.seconds();
   r.spend_customers = st.total_customers;
   if (r.spend_customers < kMinFitCustomers) {

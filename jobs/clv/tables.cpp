@@ -1,5 +1,6 @@
 // The CLV job's collapsed tables spread over ranks in runs that do not depend on the rank count
-// (clv_stage.hpp: SpreadTable), and the exact reduction the fits evaluate through.
+// (spread_table.hpp: SpreadTable), the exact reduction the fits evaluate through, and the choices
+// around the fits that fits.cpp makes (no logging or I/O here: bench/smpi builds this file).
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -7,7 +8,7 @@
 
 #include "comm/exact_sum.hpp"
 #include "comm/shuffle.hpp"
-#include "jobs/clv/clv_internal.hpp"
+#include "jobs/clv/spread_table.hpp"
 #include "kernels/clv/collapse.hpp"
 #include "kernels/common/checksum.hpp"
 
@@ -171,6 +172,25 @@ SpreadTable<clv::SpendPair> spread_spend(const Comm& comm, std::vector<clv::Spen
 
 clv::ReduceSums reduce_over(const Comm& comm) {
   return [&comm](std::span<WideSum> sums) { allreduce_exact(comm, sums); };
+}
+
+clv::FitOptions pareto_nbd_options(const clv::FitResult* bgnbd) {
+  clv::FitOptions opt;
+  if (bgnbd && bgnbd->converged) opt.start = {bgnbd->estimates[0], bgnbd->estimates[1], 1.0, bgnbd->estimates[1]};
+  return opt;
+}
+
+SpreadTable<clv::SpendPair> spread_repeat_spend(const Comm& comm, std::span<const std::uint8_t> in_calibration,
+                                                std::span<const double> x, std::span<const double> mean_spend) {
+  auto repeat_with_spend = [&](std::size_t i) { return in_calibration[i] && x[i] > 0 && mean_spend[i] > 0; };
+  // Counted first and reserved exactly: growing by doubling touched twice the fresh pages.
+  std::size_t rows = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) rows += repeat_with_spend(i) ? 1 : 0;
+  std::vector<clv::SpendPair> spend_rows;
+  spend_rows.reserve(rows);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (repeat_with_spend(i)) spend_rows.push_back({x[i], mean_spend[i], 1});
+  return spread_spend(comm, clv::collapse_spend(std::move(spend_rows)));
 }
 
 }  // namespace crmpi
