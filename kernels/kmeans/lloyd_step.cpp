@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kernels/kmeans/lloyd_kernels.hpp"
+
 namespace crmpi::kmeans {
 
 LloydStep::LloydStep(PointSet p, StepConfig cfg) : pts_(p), cfg_(cfg) {
@@ -53,6 +55,7 @@ NaiveStep::NaiveStep(PointSet p, StepConfig cfg) : LloydStep(p, cfg) {}
 
 void NaiveStep::run(const CentroidTable& t, ClusterStats& out) {
   const std::size_t n = pts_.n(), d = pts_.d;
+  if (cfg_.isa == Isa::kAvx512 && best_isa() == Isa::kAvx512) return run_fused(t, out);
   std::vector<std::uint32_t> block_labels(cfg_.block);
   for (std::size_t b = 0; b < n; b += cfg_.block) {
     const std::size_t e = std::min(n, b + cfg_.block);
@@ -61,6 +64,71 @@ void NaiveStep::run(const CentroidTable& t, ClusterStats& out) {
     finish_block(b, e, out);
   }
   out.distances += static_cast<std::uint64_t>(n) * t.k();
+}
+
+// The statistics as finish_block gives them: moves into the running sums (move_fixed, from the
+// fixed-point coordinates the kernel takes from the tiles), sse as
+// int64 partial sums per cluster and bank (4 x k, as accumulate_sse_far; flushed into the 128-bit
+// sums every 256 blocks, below the int64 bound of lloyd_kernels.hpp), and the rows the kernel
+// lists as slow (far-point candidates, d2 >= 2^16) one by one.
+void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
+  constexpr std::size_t kBlock = 256, kFlushEvery = 256;
+  constexpr float kSmall = 0x1p16f;
+  const std::size_t n = pts_.n(), d = pts_.d, k = t.k();
+  if (tiles_.empty() && n > 0) {
+    tiles_.resize((n + kTile - 1) / kTile * kTile * d);
+    build_tiles_avx512(pts_.x.data(), n, d, tiles_.data());
+  }
+  constexpr std::size_t kCap = kBlock + kTile;  // the kernel's whole-register stores need kTile of slack
+  if (mv_rows_.size() < kCap) {
+    mv_rows_.resize(kCap);
+    mv_from_.resize(kCap);
+    mv_to_.resize(kCap);
+  }
+  slow_rows_.resize(kCap);
+  mv_fx_.resize(kCap * d);
+  scratch_.sse.assign(4 * k, 0);
+  std::int64_t* part = scratch_.sse.data();
+  auto flush = [&] {
+    for (std::size_t q = 0; q < 4 * k; ++q) {
+      out.sse[q % k] += part[q];
+      part[q] = 0;
+    }
+  };
+  float reject_below = out.far.size() == k ? out.far.back().dist2 : -1.0f;
+  std::size_t blocks = 0;
+  for (std::size_t b = 0; b < n; b += kBlock) {
+    FusedBlockJob job{};
+    job.tiles = tiles_.data();
+    job.d = d;
+    job.k = k;
+    job.centroids = t.rows().data();
+    job.begin = b;
+    job.end = std::min(n, b + kBlock);
+    job.labels = labels_.data();
+    job.dist2 = dist2_.data();
+    job.fresh = fresh_;
+    job.slow_at = std::min(reject_below, kSmall);
+    job.mv_rows = mv_rows_.data();
+    job.mv_from = mv_from_.data();
+    job.mv_to = mv_to_.data();
+    job.mv_fx = mv_fx_.data();
+    job.mv_stride = kCap;
+    job.slow_rows = slow_rows_.data();
+    job.sse_part = part;
+    lloyd_block_avx512(job);
+    out.changed += job.changed;
+    if (job.moves > 0) move_fixed(mv_fx_.data(), kCap, mv_from_.data(), mv_to_.data(), job.moves, running_, scratch_);
+    for (std::size_t s = 0; s < job.slow; ++s) {
+      const std::uint32_t i = slow_rows_[s], c = labels_[i];
+      const float v = dist2_[i];
+      if (v >= kSmall) out.sse[c] += to_fixed(v);
+      if (v >= reject_below) reject_below = offer_point(pts_, i, c, v, out);
+    }
+    if (++blocks % kFlushEvery == 0) flush();
+  }
+  flush();
+  out.distances += static_cast<std::uint64_t>(n) * k;
 }
 
 std::unique_ptr<LloydStep> make_step(StepKind kind, PointSet p, StepConfig cfg) {

@@ -1,0 +1,153 @@
+// The fused Lloyd block (lloyd_kernels.hpp), built with -mavx512f -mavx512dq -mfma and called only
+// on CPUs that have them. Per tile of 16 points:
+//   - distances: centroids in chunks of at most 8 (8 accumulators), j ascending; per lane the
+//     scalar sequence diff = x_j - c_j, acc = fma(diff, diff, acc) from acc = 0;
+//   - nearest: a running minimum over the centroids in index order, replaced only on a strictly
+//     smaller distance (ties: the lowest index), as the scalar loop;
+//   - labels: the 16 previous labels compared at once; changed rows (all, when fresh) are written
+//     to the move list by compress stores, with their coordinates in fixed point (compress into a
+//     register, then a whole-register store: vpcompress with a memory operand is microcoded and
+//     about 100x slower on Zen 4; hence the 16 entries of slack of the output arrays);
+//   - sse: llrint(d2 * 2^32) of the 16 distances by one float scaling (exact: a power of two, d2 <
+//     2^16 so no overflow) and vcvtps2qq (round to nearest even under MXCSR, the default mode,
+//     as llrint; float d2 * 2^32 is the same number as double(d2) * 2^32), then added per point to
+//     its cluster's int64 partial sum by integer scalar code, which runs beside the vector
+//     arithmetic that bounds the loop;
+//   - rows at or beyond slow_at (far-point candidates; d2 >= 2^16) are listed for the caller.
+// GCC 12's avx512fintrin.h: see distance_avx512.cpp (GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/kmeans/lloyd_kernels.hpp"
+
+namespace crmpi::kmeans {
+namespace {
+
+constexpr std::uint32_t kNone = 0xffffffffu;  // kNoCluster (cluster_stats.hpp)
+
+// Centroids c0 .. c0 + KC - 1 against the tile; best/lab: the running minimum and its index.
+template <int KC, bool kFirst>
+inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
+  __m512 acc[KC];
+  _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) acc[c] = _mm512_setzero_ps();
+  const float* cc = cent + static_cast<std::size_t>(c0) * d;
+  for (std::size_t j = 0; j < d; ++j) {
+    const __m512 x = _mm512_loadu_ps(tile + j * kTile);
+    _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) {
+      const __m512 diff = _mm512_sub_ps(x, _mm512_set1_ps(cc[static_cast<std::size_t>(c) * d + j]));
+      acc[c] = _mm512_fmadd_ps(diff, diff, acc[c]);
+    }
+  }
+  int c = 0;
+  if constexpr (kFirst) {
+    best = acc[0];
+    lab = _mm512_setzero_si512();
+    c = 1;
+  }
+  _Pragma("GCC unroll 8") for (; c < KC; ++c) {
+    const __mmask16 lt = _mm512_cmp_ps_mask(acc[c], best, _CMP_LT_OQ);  // strict: a tie keeps the lower index
+    best = _mm512_mask_mov_ps(best, lt, acc[c]);
+    lab = _mm512_mask_mov_epi32(lab, lt, _mm512_set1_epi32(c0 + c));
+  }
+}
+
+template <bool kFirst>
+inline void chunk_rest(int r, const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
+  switch (r) {
+    case 1: return chunk<1, kFirst>(tile, d, cent, c0, best, lab);
+    case 2: return chunk<2, kFirst>(tile, d, cent, c0, best, lab);
+    case 3: return chunk<3, kFirst>(tile, d, cent, c0, best, lab);
+    case 4: return chunk<4, kFirst>(tile, d, cent, c0, best, lab);
+    case 5: return chunk<5, kFirst>(tile, d, cent, c0, best, lab);
+    case 6: return chunk<6, kFirst>(tile, d, cent, c0, best, lab);
+    case 7: return chunk<7, kFirst>(tile, d, cent, c0, best, lab);
+    default: return chunk<8, kFirst>(tile, d, cent, c0, best, lab);
+  }
+}
+
+}  // namespace
+
+void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles) {
+  const std::size_t nt = (n + kTile - 1) / kTile;
+  for (std::size_t t = 0; t < nt; ++t) {
+    float* o = tiles + t * kTile * d;
+    const std::size_t rows = n - t * kTile < kTile ? n - t * kTile : kTile;
+    for (std::size_t p = 0; p < kTile; ++p) {
+      const float* xr = x + (t * kTile + p) * d;
+      for (std::size_t j = 0; j < d; ++j) o[j * kTile + p] = p < rows ? xr[j] : 0.0f;
+    }
+  }
+}
+
+void lloyd_block_avx512(FusedBlockJob& job) {
+  const std::size_t d = job.d, k = job.k;
+  const int ki = static_cast<int>(k);
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512 scale = _mm512_set1_ps(0x1p32f), small_below = _mm512_set1_ps(0x1p16f);
+  const __m512 slow_at = _mm512_set1_ps(job.slow_at);
+  const __m512i none = _mm512_set1_epi32(static_cast<int>(kNone));
+  alignas(64) std::int64_t fx[kTile];
+  alignas(64) std::uint32_t lb[kTile];
+  std::size_t moves = 0, slow = 0;
+  std::uint64_t changed = 0;
+  std::int64_t* const part = job.sse_part;
+  for (std::size_t row = job.begin; row < job.end; row += kTile) {
+    const float* tile = job.tiles + row * d;  // row is a multiple of kTile: tile row / kTile
+    __m512 best;
+    __m512i lab;
+    const int first = ki < 8 ? ki : 8;
+    if (first == 8) chunk<8, true>(tile, d, job.centroids, 0, best, lab);
+    else chunk_rest<true>(first, tile, d, job.centroids, 0, best, lab);
+    int c0 = first;
+    for (; c0 + 8 <= ki; c0 += 8) chunk<8, false>(tile, d, job.centroids, c0, best, lab);
+    if (c0 < ki) chunk_rest<false>(ki - c0, tile, d, job.centroids, c0, best, lab);
+
+    const std::size_t left = job.end - row;
+    const __mmask16 valid = left >= kTile ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << left) - 1);
+    _mm512_mask_storeu_ps(job.dist2 + row, valid, best);
+    const __m512i old = _mm512_maskz_loadu_epi32(valid, job.labels + row);
+    const __mmask16 neq = _mm512_mask_cmpneq_epi32_mask(valid, old, lab);
+    changed += static_cast<unsigned>(__builtin_popcount(neq));
+    const __mmask16 mv = job.fresh ? valid : neq;
+    if (mv) {
+      const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
+      _mm512_storeu_si512(job.mv_rows + moves, _mm512_maskz_compress_epi32(mv, rows));
+      _mm512_storeu_si512(job.mv_from + moves, _mm512_maskz_compress_epi32(mv, job.fresh ? none : old));
+      _mm512_storeu_si512(job.mv_to + moves, _mm512_maskz_compress_epi32(mv, lab));
+      // The moved rows' coordinates in fixed point, from the tile while it is in L1 (the rows of x
+      // are not read at all): x * 2^32 in float is exact (|x| <= 2^24), vcvtps2qq rounds as llrint.
+      const auto mlo = static_cast<__mmask8>(mv & 0xff), mhi = static_cast<__mmask8>(mv >> 8);
+      const unsigned nlo = static_cast<unsigned>(__builtin_popcount(mlo));
+      for (std::size_t j = 0; j < d; ++j) {
+        const __m512 xs = _mm512_mul_ps(_mm512_loadu_ps(tile + j * kTile), scale);
+        std::int64_t* o = job.mv_fx + j * job.mv_stride + moves;
+        _mm512_storeu_si512(o, _mm512_maskz_compress_epi64(mlo, _mm512_cvtps_epi64(_mm512_castps512_ps256(xs))));
+        _mm512_storeu_si512(o + nlo, _mm512_maskz_compress_epi64(mhi, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(xs, 1))));
+      }
+      moves += static_cast<unsigned>(__builtin_popcount(mv));
+      _mm512_mask_storeu_epi32(job.labels + row, valid, lab);
+    }
+    const __mmask16 slowm = _mm512_mask_cmp_ps_mask(valid, best, slow_at, _CMP_GE_OQ);
+    if (slowm) [[unlikely]] {
+      const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
+      _mm512_storeu_si512(job.slow_rows + slow, _mm512_maskz_compress_epi32(slowm, rows));
+      slow += static_cast<unsigned>(__builtin_popcount(slowm));
+    }
+    const __mmask16 small = _mm512_mask_cmp_ps_mask(valid, best, small_below, _CMP_LT_OQ);
+    const __m512 scaled = _mm512_maskz_mul_ps(small, best, scale);
+    _mm512_store_si512(fx, _mm512_cvtps_epi64(_mm512_castps512_ps256(scaled)));
+    _mm512_store_si512(fx + 8, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(scaled, 1)));
+    _mm512_store_si512(lb, lab);
+    // Lanes past the end have fx = 0 and a label < k: adding them changes nothing.
+    _Pragma("GCC unroll 16") for (std::size_t p = 0; p < kTile; ++p) part[(p & 3) * k + lb[p]] += fx[p];
+  }
+  job.moves = moves;
+  job.slow = slow;
+  job.changed = changed;
+}
+
+}  // namespace crmpi::kmeans
