@@ -34,11 +34,12 @@ template <int KC, bool kFirst>
 inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
   __m512 acc[KC];
   _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) acc[c] = _mm512_setzero_ps();
-  const float* cc = cent + static_cast<std::size_t>(c0) * d;
+  // cent: the centroids broadcast, cent[(c * d + j) * 16 + lane] = c_j (a full-width operand)
+  const float* cc = cent + static_cast<std::size_t>(c0) * d * kTile;
   for (std::size_t j = 0; j < d; ++j) {
     const __m512 x = _mm512_loadu_ps(tile + j * kTile);
     _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) {
-      const __m512 diff = _mm512_sub_ps(x, _mm512_set1_ps(cc[static_cast<std::size_t>(c) * d + j]));
+      const __m512 diff = _mm512_sub_ps(x, _mm512_load_ps(cc + (static_cast<std::size_t>(c) * d + j) * kTile));
       acc[c] = _mm512_fmadd_ps(diff, diff, acc[c]);
     }
   }
@@ -83,6 +84,10 @@ void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* til
   }
 }
 
+void broadcast_centroids_avx512(const float* c, std::size_t k, std::size_t d, float* out) {
+  for (std::size_t i = 0; i < k * d; ++i) _mm512_store_ps(out + i * kTile, _mm512_set1_ps(c[i]));
+}
+
 void lloyd_block_avx512(FusedBlockJob& job) {
   const std::size_t d = job.d, k = job.k;
   const int ki = static_cast<int>(k);
@@ -119,22 +124,35 @@ void lloyd_block_avx512(FusedBlockJob& job) {
       _mm512_storeu_si512(job.mv_from + moves, _mm512_maskz_compress_epi32(mv, job.fresh ? none : old));
       _mm512_storeu_si512(job.mv_to + moves, _mm512_maskz_compress_epi32(mv, lab));
       // The moved rows' coordinates in fixed point, from the tile while it is in L1 (the rows of x
-      // are not read at all): x * 2^32 in float is exact (|x| <= 2^24), vcvtps2qq rounds as llrint.
-      const auto mlo = static_cast<__mmask8>(mv & 0xff), mhi = static_cast<__mmask8>(mv >> 8);
-      const unsigned nlo = static_cast<unsigned>(__builtin_popcount(mlo));
-      for (std::size_t j = 0; j < d; ++j) {
-        const __m512 xs = _mm512_mul_ps(_mm512_loadu_ps(tile + j * kTile), scale);
-        std::int64_t* o = job.mv_fx + j * job.mv_stride + moves;
-        _mm512_storeu_si512(o, _mm512_maskz_compress_epi64(mlo, _mm512_cvtps_epi64(_mm512_castps512_ps256(xs))));
-        _mm512_storeu_si512(o + nlo, _mm512_maskz_compress_epi64(mhi, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(xs, 1))));
+      // are not read at all): x * 2^32 in float is exact (|x| <= 2^24), and vcvtps2qq / vcvtss2si
+      // round under MXCSR as llrint does. Every row (fresh): whole registers; a few rows (a later
+      // step): lane by lane, which costs less than converting 16 lanes for one or two.
+      if (job.fresh) {
+        const auto mlo = static_cast<__mmask8>(mv & 0xff), mhi = static_cast<__mmask8>(mv >> 8);
+        const unsigned nlo = static_cast<unsigned>(__builtin_popcount(mlo));
+        for (std::size_t j = 0; j < d; ++j) {
+          const __m512 xs = _mm512_mul_ps(_mm512_loadu_ps(tile + j * kTile), scale);
+          std::int64_t* o = job.mv_fx + j * job.mv_stride + moves;
+          _mm512_storeu_si512(o, _mm512_maskz_compress_epi64(mlo, _mm512_cvtps_epi64(_mm512_castps512_ps256(xs))));
+          _mm512_storeu_si512(o + nlo, _mm512_maskz_compress_epi64(mhi, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(xs, 1))));
+        }
+        moves += static_cast<unsigned>(__builtin_popcount(mv));
+      } else {
+        const __m128 s1 = _mm_set_ss(0x1p32f);
+        for (unsigned m = mv; m != 0; m &= m - 1) {
+          const float* xp = tile + __builtin_ctz(m);
+          std::int64_t* o = job.mv_fx + moves;
+          for (std::size_t j = 0; j < d; ++j) o[j * job.mv_stride] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
+          ++moves;
+        }
       }
-      moves += static_cast<unsigned>(__builtin_popcount(mv));
       _mm512_mask_storeu_epi32(job.labels + row, valid, lab);
     }
     const __mmask16 slowm = _mm512_mask_cmp_ps_mask(valid, best, slow_at, _CMP_GE_OQ);
     if (slowm) [[unlikely]] {
       const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
       _mm512_storeu_si512(job.slow_rows + slow, _mm512_maskz_compress_epi32(slowm, rows));
+      _mm512_storeu_ps(job.slow_d2 + slow, _mm512_maskz_compress_ps(slowm, best));
       slow += static_cast<unsigned>(__builtin_popcount(slowm));
     }
     const __mmask16 small = _mm512_mask_cmp_ps_mask(valid, best, small_below, _CMP_LT_OQ);
@@ -142,6 +160,10 @@ void lloyd_block_avx512(FusedBlockJob& job) {
     _mm512_store_si512(fx, _mm512_cvtps_epi64(_mm512_castps512_ps256(scaled)));
     _mm512_store_si512(fx + 8, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(scaled, 1)));
     _mm512_store_si512(lb, lab);
+    // Read back from memory by scalar loads (integer ports), not extracted lane by lane from the
+    // registers, which is what the compiler does otherwise: 32 extracts on the vector ports that
+    // the distances saturate.
+    asm volatile("" : : "m"(fx), "m"(lb) : "memory");
     // Lanes past the end have fx = 0 and a label < k: adding them changes nothing.
     _Pragma("GCC unroll 16") for (std::size_t p = 0; p < kTile; ++p) part[(p & 3) * k + lb[p]] += fx[p];
   }

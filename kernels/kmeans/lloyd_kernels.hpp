@@ -23,7 +23,7 @@ inline constexpr std::size_t kTile = 16;
 struct FusedBlockJob {
   const float* tiles;          // the whole slice's tiles (layout above)
   std::size_t d, k;
-  const float* centroids;      // k x d row-major
+  const float* centroids;      // k x d x 16: each coordinate broadcast (broadcast_centroids_avx512), 64-byte aligned
   std::size_t begin, end;      // rows [begin, end); begin a multiple of kTile
   std::uint32_t* labels;       // by row: the previous labels in, the new ones out
   float* dist2;                // by row: out
@@ -37,7 +37,8 @@ struct FusedBlockJob {
   std::int64_t* mv_fx;         // ... and their coordinates in fixed point, llrint(x_j * 2^32) of
   std::size_t mv_stride;       //     move m at mv_fx[j * mv_stride + m] (mv_stride >= end - begin + kTile)
   std::size_t moves;
-  std::uint32_t* slow_rows;    // rows with dist2 >= slow_at, ascending
+  std::uint32_t* slow_rows;    // rows with dist2 >= slow_at, ascending ...
+  float* slow_d2;              // ... and their dist2
   std::size_t slow;
   std::uint64_t changed;       // rows whose label differs from the previous one
   // 4 x k int64, added to: llrint(dist2 * 2^32) of each row with dist2 < 2^16 into
@@ -50,5 +51,7 @@ struct FusedBlockJob {
 // Call only when the CPU has AVX-512 F and DQ (best_isa() == Isa::kAvx512).
 void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles);
 void lloyd_block_avx512(FusedBlockJob& job);
+// out[(c * d + j) * 16 + lane] = c[c * d + j] for every lane; out 64-byte aligned, k * d * 16 floats.
+void broadcast_centroids_avx512(const float* c, std::size_t k, std::size_t d, float* out);
 
 }  // namespace crmpi::kmeans

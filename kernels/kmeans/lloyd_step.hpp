@@ -112,8 +112,13 @@ class NaiveStep final : public LloydStep {
   // labels, distances and statistics as the blocked loop of run().
   void run_fused(const CentroidTable& t, ClusterStats& out);
 
-  std::vector<float> tiles_;
+  struct FreeTiles {
+    void operator()(float* p) const;
+  };
+  std::unique_ptr<float[], FreeTiles> tiles_;  // 64-byte aligned; huge pages where the OS gives them
   std::vector<std::uint32_t> slow_rows_;
+  std::vector<float> slow_d2_;
+  std::vector<float> bcast_;  // the step's centroids, each coordinate broadcast to 16 lanes
   std::vector<std::int64_t> mv_fx_;  // the block's moved points in fixed point (FusedBlockJob::mv_fx)
 };
 
