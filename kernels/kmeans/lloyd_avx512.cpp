@@ -5,9 +5,9 @@
 //   - nearest: a running minimum over the centroids in index order, replaced only on a strictly
 //     smaller distance (ties: the lowest index), as the scalar loop;
 //   - labels: the 16 previous labels compared at once; changed rows (all, when fresh) are written
-//     to the move list by compress stores, with their coordinates in fixed point (compress into a
-//     register, then a whole-register store: vpcompress with a memory operand is microcoded and
-//     about 100x slower on Zen 4; hence the 16 entries of slack of the output arrays);
+//     to the move list by compress stores (compress into a register, then a whole-register store:
+//     vpcompress with a memory operand is microcoded and about 100x slower on Zen 4; hence the 16
+//     entries of slack of the output arrays), with their coordinates in fixed point unless fresh;
 //   - sse: llrint(d2 * 2^32) of the 16 distances by one float scaling (exact: a power of two, d2 <
 //     2^16 so no overflow) and vcvtps2qq (round to nearest even under MXCSR, the default mode,
 //     as llrint; float d2 * 2^32 is the same number as double(d2) * 2^32), then added per point to
@@ -28,8 +28,12 @@ namespace crmpi::kmeans {
 namespace {
 
 constexpr std::uint32_t kNone = 0xffffffffu;  // kNoCluster (cluster_stats.hpp)
+// Tiles prefetched ahead (a line per coordinate): the hardware prefetcher alone left the first
+// load of each tile waiting on memory when other processes share the memory bandwidth.
+constexpr std::size_t kAhead = 4;
 
 // Centroids c0 .. c0 + KC - 1 against the tile; best/lab: the running minimum and its index.
+// (Two tiles per centroid load measured slower: the arithmetic, not the loads, bounds the loop.)
 template <int KC, bool kFirst>
 inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
   __m512 acc[KC];
@@ -38,6 +42,7 @@ inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, _
   const float* cc = cent + static_cast<std::size_t>(c0) * d * kTile;
   for (std::size_t j = 0; j < d; ++j) {
     const __m512 x = _mm512_loadu_ps(tile + j * kTile);
+    if constexpr (kFirst) _mm_prefetch(reinterpret_cast<const char*>(tile + (kAhead * d + j) * kTile), _MM_HINT_T0);
     _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) {
       const __m512 diff = _mm512_sub_ps(x, _mm512_load_ps(cc + (static_cast<std::size_t>(c) * d + j) * kTile));
       acc[c] = _mm512_fmadd_ps(diff, diff, acc[c]);
@@ -49,10 +54,11 @@ inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, _
     lab = _mm512_setzero_si512();
     c = 1;
   }
+  const __m512i base = _mm512_set1_epi32(c0);
   _Pragma("GCC unroll 8") for (; c < KC; ++c) {
     const __mmask16 lt = _mm512_cmp_ps_mask(acc[c], best, _CMP_LT_OQ);  // strict: a tie keeps the lower index
     best = _mm512_mask_mov_ps(best, lt, acc[c]);
-    lab = _mm512_mask_mov_epi32(lab, lt, _mm512_set1_epi32(c0 + c));
+    lab = _mm512_mask_add_epi32(lab, lt, base, _mm512_set1_epi32(c));
   }
 }
 
@@ -73,14 +79,15 @@ inline void chunk_rest(int r, const float* tile, std::size_t d, const float* cen
 }  // namespace
 
 void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles) {
-  const std::size_t nt = (n + kTile - 1) / kTile;
-  for (std::size_t t = 0; t < nt; ++t) {
+  const __m512i idx = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                         _mm512_set1_epi32(static_cast<int>(d)));
+  for (std::size_t t = 0; t * kTile < n; ++t) {
+    const float* xb = x + t * kTile * d;
     float* o = tiles + t * kTile * d;
-    const std::size_t rows = n - t * kTile < kTile ? n - t * kTile : kTile;
-    for (std::size_t p = 0; p < kTile; ++p) {
-      const float* xr = x + (t * kTile + p) * d;
-      for (std::size_t j = 0; j < d; ++j) o[j * kTile + p] = p < rows ? xr[j] : 0.0f;
-    }
+    const std::size_t rows = n - t * kTile;
+    const __mmask16 valid = rows >= kTile ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << rows) - 1);
+    for (std::size_t j = 0; j < d; ++j)  // coordinate j of the 16 rows; 0 past the last row
+      _mm512_storeu_ps(o + j * kTile, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), valid, idx, xb + j, 4));
   }
 }
 
@@ -95,22 +102,20 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   const __m512 scale = _mm512_set1_ps(0x1p32f), small_below = _mm512_set1_ps(0x1p16f);
   const __m512 slow_at = _mm512_set1_ps(job.slow_at);
   const __m512i none = _mm512_set1_epi32(static_cast<int>(kNone));
-  alignas(64) std::int64_t fx[kTile];
-  alignas(64) std::uint32_t lb[kTile];
+  // sse values and labels of the current tile and the previous one (a tile's values are added
+  // while the next tile is processed); all zero at first, which adds nothing.
+  alignas(64) std::int64_t fx[2][kTile] = {};
+  alignas(64) std::uint32_t lb[2][kTile] = {};
+  int cur = 0;
   std::size_t moves = 0, slow = 0;
   std::uint64_t changed = 0;
   std::int64_t* const part = job.sse_part;
-  for (std::size_t row = job.begin; row < job.end; row += kTile) {
-    const float* tile = job.tiles + row * d;  // row is a multiple of kTile: tile row / kTile
-    __m512 best;
-    __m512i lab;
-    const int first = ki < 8 ? ki : 8;
-    if (first == 8) chunk<8, true>(tile, d, job.centroids, 0, best, lab);
-    else chunk_rest<true>(first, tile, d, job.centroids, 0, best, lab);
-    int c0 = first;
-    for (; c0 + 8 <= ki; c0 += 8) chunk<8, false>(tile, d, job.centroids, c0, best, lab);
-    if (c0 < ki) chunk_rest<false>(ki - c0, tile, d, job.centroids, c0, best, lab);
-
+  auto add_sse = [&](int b) {
+    // Lanes past the end have fx = 0 and a label < k: adding them changes nothing.
+    _Pragma("GCC unroll 16") for (std::size_t p = 0; p < kTile; ++p) part[(p & 3) * k + lb[b][p]] += fx[b][p];
+  };
+  // Everything after the distances, for the tile of rows row .. row + 15.
+  auto finish_tile = [&](std::size_t row, const float* tile, const __m512 best, const __m512i lab) {
     const std::size_t left = job.end - row;
     const __mmask16 valid = left >= kTile ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << left) - 1);
     _mm512_mask_storeu_ps(job.dist2 + row, valid, best);
@@ -123,21 +128,10 @@ void lloyd_block_avx512(FusedBlockJob& job) {
       _mm512_storeu_si512(job.mv_rows + moves, _mm512_maskz_compress_epi32(mv, rows));
       _mm512_storeu_si512(job.mv_from + moves, _mm512_maskz_compress_epi32(mv, job.fresh ? none : old));
       _mm512_storeu_si512(job.mv_to + moves, _mm512_maskz_compress_epi32(mv, lab));
-      // The moved rows' coordinates in fixed point, from the tile while it is in L1 (the rows of x
-      // are not read at all): x * 2^32 in float is exact (|x| <= 2^24), and vcvtps2qq / vcvtss2si
-      // round under MXCSR as llrint does. Every row (fresh): whole registers; a few rows (a later
-      // step): lane by lane, which costs less than converting 16 lanes for one or two.
-      if (job.fresh) {
-        const auto mlo = static_cast<__mmask8>(mv & 0xff), mhi = static_cast<__mmask8>(mv >> 8);
-        const unsigned nlo = static_cast<unsigned>(__builtin_popcount(mlo));
-        for (std::size_t j = 0; j < d; ++j) {
-          const __m512 xs = _mm512_mul_ps(_mm512_loadu_ps(tile + j * kTile), scale);
-          std::int64_t* o = job.mv_fx + j * job.mv_stride + moves;
-          _mm512_storeu_si512(o, _mm512_maskz_compress_epi64(mlo, _mm512_cvtps_epi64(_mm512_castps512_ps256(xs))));
-          _mm512_storeu_si512(o + nlo, _mm512_maskz_compress_epi64(mhi, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(xs, 1))));
-        }
-        moves += static_cast<unsigned>(__builtin_popcount(mv));
-      } else {
+      // A later step: the few moved rows' coordinates in fixed point, lane by lane from the tile
+      // while it is in L1 (x * 2^32 in float is exact, |x| <= 2^24; vcvtss2si rounds under MXCSR
+      // as llrint does). A fresh step moves every row: the caller adds them from the rows of x.
+      if (!job.fresh) {
         const __m128 s1 = _mm_set_ss(0x1p32f);
         for (unsigned m = mv; m != 0; m &= m - 1) {
           const float* xp = tile + __builtin_ctz(m);
@@ -145,6 +139,8 @@ void lloyd_block_avx512(FusedBlockJob& job) {
           for (std::size_t j = 0; j < d; ++j) o[j * job.mv_stride] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
           ++moves;
         }
+      } else {
+        moves += static_cast<unsigned>(__builtin_popcount(mv));
       }
       _mm512_mask_storeu_epi32(job.labels + row, valid, lab);
     }
@@ -157,16 +153,32 @@ void lloyd_block_avx512(FusedBlockJob& job) {
     }
     const __mmask16 small = _mm512_mask_cmp_ps_mask(valid, best, small_below, _CMP_LT_OQ);
     const __m512 scaled = _mm512_maskz_mul_ps(small, best, scale);
-    _mm512_store_si512(fx, _mm512_cvtps_epi64(_mm512_castps512_ps256(scaled)));
-    _mm512_store_si512(fx + 8, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(scaled, 1)));
-    _mm512_store_si512(lb, lab);
-    // Read back from memory by scalar loads (integer ports), not extracted lane by lane from the
-    // registers, which is what the compiler does otherwise: 32 extracts on the vector ports that
-    // the distances saturate.
+    std::int64_t* const f = fx[cur];
+    std::uint32_t* const l = lb[cur];
+    _mm512_store_si512(f, _mm512_cvtps_epi64(_mm512_castps512_ps256(scaled)));
+    _mm512_store_si512(f + 8, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(scaled, 1)));
+    _mm512_store_si512(l, lab);
+    cur ^= 1;
+    // The previous tile's values, read back by scalar loads (integer ports; the compiler would
+    // otherwise extract them lane by lane on the vector ports, which the distances saturate). A
+    // tile later, so that the loads do not wait on a store of the whole register (no forwarding).
     asm volatile("" : : "m"(fx), "m"(lb) : "memory");
-    // Lanes past the end have fx = 0 and a label < k: adding them changes nothing.
-    _Pragma("GCC unroll 16") for (std::size_t p = 0; p < kTile; ++p) part[(p & 3) * k + lb[p]] += fx[p];
+    add_sse(cur);
+  };
+  for (std::size_t row = job.begin; row < job.end; row += kTile) {
+    const float* tile = job.tiles + row * d;  // row is a multiple of kTile: tile row / kTile
+    __m512 best;
+    __m512i lab;
+    const int first = ki < 8 ? ki : 8;
+    if (first == 8) chunk<8, true>(tile, d, job.centroids, 0, best, lab);
+    else chunk_rest<true>(first, tile, d, job.centroids, 0, best, lab);
+    int c0 = first;
+    for (; c0 + 8 <= ki; c0 += 8) chunk<8, false>(tile, d, job.centroids, c0, best, lab);
+    if (c0 < ki) chunk_rest<false>(ki - c0, tile, d, job.centroids, c0, best, lab);
+    finish_tile(row, tile, best, lab);
   }
+  asm volatile("" : : "m"(fx), "m"(lb) : "memory");
+  add_sse(cur ^ 1);  // the last tile's
   job.moves = moves;
   job.slow = slow;
   job.changed = changed;

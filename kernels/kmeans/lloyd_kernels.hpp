@@ -34,7 +34,7 @@ struct FusedBlockJob {
   std::uint32_t* mv_rows;      // rows whose label changed (all rows when fresh) ...
   std::uint32_t* mv_from;      // ... their previous label (kNoCluster when fresh) ...
   std::uint32_t* mv_to;        // ... and their new one
-  std::int64_t* mv_fx;         // ... and their coordinates in fixed point, llrint(x_j * 2^32) of
+  std::int64_t* mv_fx;         // ... and (unless fresh) their coordinates in fixed point, llrint(x_j * 2^32) of
   std::size_t mv_stride;       //     move m at mv_fx[j * mv_stride + m] (mv_stride >= end - begin + kTile)
   std::size_t moves;
   std::uint32_t* slow_rows;    // rows with dist2 >= slow_at, ascending ...
@@ -49,6 +49,7 @@ struct FusedBlockJob {
 };
 
 // Call only when the CPU has AVX-512 F and DQ (best_isa() == Isa::kAvx512).
+// The tiles of rows x[0..n) (ceil(n / 16) tiles; the last one completed with zeros).
 void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles);
 void lloyd_block_avx512(FusedBlockJob& job);
 // out[(c * d + j) * 16 + lane] = c[c * d + j] for every lane; out 64-byte aligned, k * d * 16 floats.

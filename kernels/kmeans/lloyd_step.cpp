@@ -81,9 +81,12 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   constexpr std::size_t kBlock = 256, kFlushEvery = 256;
   constexpr float kSmall = 0x1p16f;
   const std::size_t n = pts_.n(), d = pts_.d, k = t.k();
+  // The tiles are made by the first step, block by block just before the block's distances (the
+  // rows are in cache for the tile and for the sums, which every row enters in a first step).
+  const bool build = !tiles_ready_;
   if (!tiles_ && n > 0) {
-    // 2 MiB aligned and advised as huge pages: the copy (80 MB at 2M x 10) then costs a few dozen
-    // page faults instead of 20,000 (their kernel time was ~1 ms per iteration of a 20-iteration run).
+    // 2 MiB aligned and advised as huge pages: a few dozen page faults instead of 20,000 for the
+    // 80 MB of 2M x 10 (their kernel time was about 1 ms per iteration of a 20-iteration run).
     const std::size_t bytes = (n + kTile - 1) / kTile * kTile * d * sizeof(float);
     constexpr std::size_t kHuge = std::size_t{1} << 21;
     void* mem = nullptr;
@@ -92,7 +95,6 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     if (bytes >= kHuge) madvise(mem, (bytes + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);  // advice only: failure is harmless
 #endif
     tiles_.reset(static_cast<float*>(mem));
-    build_tiles_avx512(pts_.x.data(), n, d, tiles_.get());
   }
   // Moves are applied in batches of up to kMoveBatch (move_fixed's runs of 127 span blocks, so a
   // block with two moves does not pay for a flush of every cluster's sums); kTile of slack for the
@@ -146,10 +148,15 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     job.slow_rows = slow_rows_.data();
     job.slow_d2 = slow_d2_.data();
     job.sse_part = part;
+    if (build) build_tiles_avx512(pts_.row(b), job.end - b, d, tiles_.get() + b * d);
     lloyd_block_avx512(job);
     out.changed += job.changed;
-    pending += job.moves;
-    if (pending > kMoveBatch) apply_moves();
+    if (fresh_) {  // every row of the block enters a cluster: from its row of x (in cache)
+      move_points(pts_, mv_rows_.data(), mv_from_.data(), mv_to_.data(), job.moves, running_, scratch_, cfg_.isa);
+    } else {
+      pending += job.moves;
+      if (pending > kMoveBatch) apply_moves();
+    }
     for (std::size_t s = 0; s < job.slow; ++s) {
       const std::uint32_t i = slow_rows_[s], c = labels_[i];
       const float v = slow_d2_[s];
@@ -160,6 +167,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   }
   apply_moves();
   flush();
+  tiles_ready_ = true;
   out.distances += static_cast<std::uint64_t>(n) * k;
 }
 

@@ -116,6 +116,7 @@ class NaiveStep final : public LloydStep {
     void operator()(float* p) const;
   };
   std::unique_ptr<float[], FreeTiles> tiles_;  // 64-byte aligned; huge pages where the OS gives them
+  bool tiles_ready_ = false;                   // made (by the first run_fused that completed)
   std::vector<std::uint32_t> slow_rows_;
   std::vector<float> slow_d2_;
   std::vector<float> bcast_;  // the step's centroids, each coordinate broadcast to 16 lanes
