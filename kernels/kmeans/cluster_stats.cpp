@@ -156,6 +156,28 @@ void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32
   }
 }
 
+void enter_rows(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels, RunningSums& r,
+                AccumulateScratch& scratch) {
+  constexpr std::size_t kRun = 127;  // as move_points: int64 partial sums of at most 127 values
+  const std::size_t d = p.d;
+  scratch.part.resize(r.k * d, 0);
+  scratch.seen.resize(r.k, 0);
+  scratch.touched.clear();
+  for (std::size_t q = begin; q < end; q += kRun) {
+    const std::size_t qe = std::min(end, q + kRun);
+    for (std::size_t i = q; i < qe; ++i) {
+      const std::uint32_t c = labels[i];
+      ++r.count[c];
+      if (!scratch.seen[c]) {
+        scratch.seen[c] = 1;
+        scratch.touched.push_back(c);
+      }
+    }
+    enter_rows_avx512(p.row(q), d, labels + q, qe - q, scratch.part.data());
+    flush_run(scratch, r.sum, d);
+  }
+}
+
 void move_fixed(const std::int64_t* fx, std::size_t stride, const std::uint32_t* from, const std::uint32_t* to,
                 std::size_t m, RunningSums& r, AccumulateScratch& scratch) {
   constexpr std::size_t kRun = 127;  // as move_points

@@ -82,6 +82,12 @@ inline constexpr std::uint32_t kNoCluster = 0xffffffffu;  // `from` of a point t
 void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32_t* from, const std::uint32_t* to,
                  std::size_t m, RunningSums& r, AccumulateScratch& scratch, Isa isa = best_isa());
 
+// move_points for rows [begin, end) of p all coming from no cluster (kNoCluster) into labels[i]
+// (indexed by row): the first step's moves, without the move list. Call only when best_isa() ==
+// Isa::kAvx512 (enter_rows_avx512); the same integers as move_points.
+void enter_rows(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels, RunningSums& r,
+                AccumulateScratch& scratch);
+
 // The same as move_points for m points given by their fixed-point coordinates (fixed_of_feature
 // of each coordinate, coordinate j of point u at fx[j * stride + u]) instead of their rows.
 void move_fixed(const std::int64_t* fx, std::size_t stride, const std::uint32_t* from, const std::uint32_t* to,

@@ -4,10 +4,10 @@
 //     scalar sequence diff = x_j - c_j, acc = fma(diff, diff, acc) from acc = 0;
 //   - nearest: a running minimum over the centroids in index order, replaced only on a strictly
 //     smaller distance (ties: the lowest index), as the scalar loop;
-//   - labels: the 16 previous labels compared at once; changed rows (all, when fresh) are written
-//     to the move list by compress stores (compress into a register, then a whole-register store:
-//     vpcompress with a memory operand is microcoded and about 100x slower on Zen 4; hence the 16
-//     entries of slack of the output arrays), with their coordinates in fixed point unless fresh;
+//   - labels: the 16 previous labels compared at once; changed rows are written to the move list
+//     by compress stores (compress into a register, then a whole-register store: vpcompress with
+//     a memory operand is microcoded and about 100x slower on Zen 4; hence the 16 entries of
+//     slack of the output arrays), with their coordinates in fixed point (none when fresh);
 //   - sse: llrint(d2 * 2^32) of the 16 distances by one float scaling (exact: a power of two, d2 <
 //     2^16 so no overflow) and vcvtps2qq (round to nearest even under MXCSR, the default mode,
 //     as llrint; float d2 * 2^32 is the same number as double(d2) * 2^32), then added per point to
@@ -27,7 +27,6 @@
 namespace crmpi::kmeans {
 namespace {
 
-constexpr std::uint32_t kNone = 0xffffffffu;  // kNoCluster (cluster_stats.hpp)
 // Tiles prefetched ahead (a line per coordinate): the hardware prefetcher alone left the first
 // load of each tile waiting on memory when other processes share the memory bandwidth.
 constexpr std::size_t kAhead = 4;
@@ -81,12 +80,44 @@ inline void chunk_rest(int r, const float* tile, std::size_t d, const float* cen
 void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles) {
   const __m512i idx = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                          _mm512_set1_epi32(static_cast<int>(d)));
+  const auto dmask = static_cast<__mmask16>(d >= kTile ? 0xffffu : (1u << d) - 1);
   for (std::size_t t = 0; t * kTile < n; ++t) {
     const float* xb = x + t * kTile * d;
     float* o = tiles + t * kTile * d;
     const std::size_t rows = n - t * kTile;
+    if (d <= kTile && rows >= kTile) {
+      // A 16 x 16 transpose in registers (64 shuffles; gathers are several times slower on Zen 4):
+      // row p (its d values, zeros after) in r[p]; out: coordinate j of the 16 rows in r[j].
+      __m512 r[kTile], u[kTile];
+      _Pragma("GCC unroll 16") for (std::size_t p = 0; p < kTile; ++p) r[p] = _mm512_maskz_loadu_ps(dmask, xb + p * d);
+      _Pragma("GCC unroll 8") for (std::size_t p = 0; p < kTile; p += 2) {
+        u[p] = _mm512_unpacklo_ps(r[p], r[p + 1]);
+        u[p + 1] = _mm512_unpackhi_ps(r[p], r[p + 1]);
+      }
+      _Pragma("GCC unroll 4") for (std::size_t p = 0; p < kTile; p += 4) {
+        r[p] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u[p]), _mm512_castps_pd(u[p + 2])));
+        r[p + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u[p]), _mm512_castps_pd(u[p + 2])));
+        r[p + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u[p + 1]), _mm512_castps_pd(u[p + 3])));
+        r[p + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u[p + 1]), _mm512_castps_pd(u[p + 3])));
+      }
+      // r[4q + e], e < 4: coordinates e, e + 4, e + 8, e + 12 (one 128-bit lane each) of rows 4q..4q+3
+      _Pragma("GCC unroll 4") for (std::size_t e = 0; e < 4; ++e) {
+        u[e] = _mm512_shuffle_f32x4(r[e], r[4 + e], 0x88);       // coords e, e + 8: rows 0-3, 4-7
+        u[4 + e] = _mm512_shuffle_f32x4(r[e], r[4 + e], 0xdd);   // coords e + 4, e + 12
+        u[8 + e] = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0x88);
+        u[12 + e] = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0xdd);
+      }
+      _Pragma("GCC unroll 4") for (std::size_t e = 0; e < 4; ++e) {
+        r[e] = _mm512_shuffle_f32x4(u[e], u[8 + e], 0x88);            // coordinate e
+        r[8 + e] = _mm512_shuffle_f32x4(u[e], u[8 + e], 0xdd);        // coordinate e + 8
+        r[4 + e] = _mm512_shuffle_f32x4(u[4 + e], u[12 + e], 0x88);   // coordinate e + 4
+        r[12 + e] = _mm512_shuffle_f32x4(u[4 + e], u[12 + e], 0xdd);  // coordinate e + 12
+      }
+      for (std::size_t j = 0; j < d; ++j) _mm512_storeu_ps(o + j * kTile, r[j]);
+      continue;
+    }
     const __mmask16 valid = rows >= kTile ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << rows) - 1);
-    for (std::size_t j = 0; j < d; ++j)  // coordinate j of the 16 rows; 0 past the last row
+    for (std::size_t j = 0; j < d; ++j)  // coordinate j of the rows; 0 past the last row
       _mm512_storeu_ps(o + j * kTile, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), valid, idx, xb + j, 4));
   }
 }
@@ -101,7 +132,6 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m512 scale = _mm512_set1_ps(0x1p32f), small_below = _mm512_set1_ps(0x1p16f);
   const __m512 slow_at = _mm512_set1_ps(job.slow_at);
-  const __m512i none = _mm512_set1_epi32(static_cast<int>(kNone));
   // sse values and labels of the current tile and the previous one (a tile's values are added
   // while the next tile is processed); all zero at first, which adds nothing.
   alignas(64) std::int64_t fx[2][kTile] = {};
@@ -122,25 +152,21 @@ void lloyd_block_avx512(FusedBlockJob& job) {
     const __m512i old = _mm512_maskz_loadu_epi32(valid, job.labels + row);
     const __mmask16 neq = _mm512_mask_cmpneq_epi32_mask(valid, old, lab);
     changed += static_cast<unsigned>(__builtin_popcount(neq));
-    const __mmask16 mv = job.fresh ? valid : neq;
-    if (mv) {
+    if (job.fresh) {  // every row enters its cluster: the caller adds them from the rows of x
+      _mm512_mask_storeu_epi32(job.labels + row, valid, lab);
+    } else if (neq) {
       const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
-      _mm512_storeu_si512(job.mv_rows + moves, _mm512_maskz_compress_epi32(mv, rows));
-      _mm512_storeu_si512(job.mv_from + moves, _mm512_maskz_compress_epi32(mv, job.fresh ? none : old));
-      _mm512_storeu_si512(job.mv_to + moves, _mm512_maskz_compress_epi32(mv, lab));
-      // A later step: the few moved rows' coordinates in fixed point, lane by lane from the tile
-      // while it is in L1 (x * 2^32 in float is exact, |x| <= 2^24; vcvtss2si rounds under MXCSR
-      // as llrint does). A fresh step moves every row: the caller adds them from the rows of x.
-      if (!job.fresh) {
-        const __m128 s1 = _mm_set_ss(0x1p32f);
-        for (unsigned m = mv; m != 0; m &= m - 1) {
-          const float* xp = tile + __builtin_ctz(m);
-          std::int64_t* o = job.mv_fx + moves;
-          for (std::size_t j = 0; j < d; ++j) o[j * job.mv_stride] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
-          ++moves;
-        }
-      } else {
-        moves += static_cast<unsigned>(__builtin_popcount(mv));
+      _mm512_storeu_si512(job.mv_rows + moves, _mm512_maskz_compress_epi32(neq, rows));
+      _mm512_storeu_si512(job.mv_from + moves, _mm512_maskz_compress_epi32(neq, old));
+      _mm512_storeu_si512(job.mv_to + moves, _mm512_maskz_compress_epi32(neq, lab));
+      // The few moved rows' coordinates in fixed point, lane by lane from the tile while it is in
+      // L1 (x * 2^32 in float is exact, |x| <= 2^24; vcvtss2si rounds under MXCSR as llrint does).
+      const __m128 s1 = _mm_set_ss(0x1p32f);
+      for (unsigned m = neq; m != 0; m &= m - 1) {
+        const float* xp = tile + __builtin_ctz(m);
+        std::int64_t* o = job.mv_fx + moves;
+        for (std::size_t j = 0; j < d; ++j) o[j * job.mv_stride] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
+        ++moves;
       }
       _mm512_mask_storeu_epi32(job.labels + row, valid, lab);
     }

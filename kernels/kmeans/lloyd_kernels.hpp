@@ -27,14 +27,14 @@ struct FusedBlockJob {
   std::size_t begin, end;      // rows [begin, end); begin a multiple of kTile
   std::uint32_t* labels;       // by row: the previous labels in, the new ones out
   float* dist2;                // by row: out
-  bool fresh;                  // every row moves from no cluster (kNoCluster)
+  bool fresh;                  // a first step: every row enters its cluster; no move is listed
   float slow_at;               // rows with dist2 >= slow_at are listed in slow_rows (<= 2^16)
   // Outputs (arrays of at least end - begin + kTile entries: whole registers are stored past the
   // last entry); counts are set, not added to.
-  std::uint32_t* mv_rows;      // rows whose label changed (all rows when fresh) ...
-  std::uint32_t* mv_from;      // ... their previous label (kNoCluster when fresh) ...
+  std::uint32_t* mv_rows;      // rows whose label changed (not fresh) ...
+  std::uint32_t* mv_from;      // ... their previous label ...
   std::uint32_t* mv_to;        // ... and their new one
-  std::int64_t* mv_fx;         // ... and (unless fresh) their coordinates in fixed point, llrint(x_j * 2^32) of
+  std::int64_t* mv_fx;         // ... and their coordinates in fixed point, llrint(x_j * 2^32) of
   std::size_t mv_stride;       //     move m at mv_fx[j * mv_stride + m] (mv_stride >= end - begin + kTile)
   std::size_t moves;
   std::uint32_t* slow_rows;    // rows with dist2 >= slow_at, ascending ...

@@ -151,8 +151,8 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     if (build) build_tiles_avx512(pts_.row(b), job.end - b, d, tiles_.get() + b * d);
     lloyd_block_avx512(job);
     out.changed += job.changed;
-    if (fresh_) {  // every row of the block enters a cluster: from its row of x (in cache)
-      move_points(pts_, mv_rows_.data(), mv_from_.data(), mv_to_.data(), job.moves, running_, scratch_, cfg_.isa);
+    if (fresh_) {  // every row of the block enters its cluster: from its row of x (in cache)
+      enter_rows(pts_, b, job.end, labels_.data(), running_, scratch_);
     } else {
       pending += job.moves;
       if (pending > kMoveBatch) apply_moves();
