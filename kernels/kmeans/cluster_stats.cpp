@@ -178,10 +178,11 @@ void enter_rows(const PointSet& p, std::size_t begin, std::size_t end, const std
   }
 }
 
-void move_fixed(const std::int64_t* fx, std::size_t stride, const std::uint32_t* from, const std::uint32_t* to,
-                std::size_t m, RunningSums& r, AccumulateScratch& scratch) {
+void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::uint32_t* to, std::size_t m,
+                RunningSums& r, AccumulateScratch& scratch) {
   constexpr std::size_t kRun = 127;  // as move_points
   const std::size_t d = r.d;
+  const bool vector = best_isa() == Isa::kAvx512;  // the same integers, fewer instructions
   scratch.part.resize(r.k * d, 0);
   scratch.seen.resize(r.k, 0);
   scratch.touched.clear();
@@ -198,16 +199,21 @@ void move_fixed(const std::int64_t* fx, std::size_t stride, const std::uint32_t*
       ++r.count[b];
       touch(b);
       std::int64_t* pb = scratch.part.data() + b * d;
+      const std::int64_t* f = fx + u * d;
       if (a == kNoCluster) {
-        for (std::size_t j = 0; j < d; ++j) pb[j] += fx[j * stride + u];
+        for (std::size_t j = 0; j < d; ++j) pb[j] += f[j];
         continue;
       }
       --r.count[a];
       touch(a);
       std::int64_t* pa = scratch.part.data() + a * d;
+      if (vector) {
+        move_row_fixed_avx512(f, d, pb, pa);
+        continue;
+      }
       for (std::size_t j = 0; j < d; ++j) {
-        pb[j] += fx[j * stride + u];
-        pa[j] -= fx[j * stride + u];
+        pb[j] += f[j];
+        pa[j] -= f[j];
       }
     }
     flush_run(scratch, r.sum, d);

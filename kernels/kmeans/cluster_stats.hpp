@@ -89,9 +89,9 @@ void enter_rows(const PointSet& p, std::size_t begin, std::size_t end, const std
                 AccumulateScratch& scratch);
 
 // The same as move_points for m points given by their fixed-point coordinates (fixed_of_feature
-// of each coordinate, coordinate j of point u at fx[j * stride + u]) instead of their rows.
-void move_fixed(const std::int64_t* fx, std::size_t stride, const std::uint32_t* from, const std::uint32_t* to,
-                std::size_t m, RunningSums& r, AccumulateScratch& scratch);
+// of each coordinate, coordinate j of point u at fx[u * d + j]) instead of their rows.
+void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::uint32_t* to, std::size_t m,
+                RunningSums& r, AccumulateScratch& scratch);
 
 // The per-step rest of `accumulate` for points [begin, end): sse and far points (not count, not sum).
 void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,

@@ -127,6 +127,20 @@ void broadcast_centroids_avx512(const float* c, std::size_t k, std::size_t d, fl
 }
 
 void lloyd_block_avx512(FusedBlockJob& job) {
+  // The job's fields in locals: stores through the output pointers could alias the job, which
+  // made the compiler reload its fields after every store.
+  const float* const tiles = job.tiles;
+  const float* const centroids = job.centroids;
+  const std::size_t end = job.end;
+  std::uint32_t* const labels = job.labels;
+  float* const dist2 = job.dist2;
+  const bool fresh = job.fresh;
+  std::uint32_t* const mv_rows = job.mv_rows;
+  std::uint32_t* const mv_from = job.mv_from;
+  std::uint32_t* const mv_to = job.mv_to;
+  std::int64_t* const mv_fx = job.mv_fx;
+  std::uint32_t* const slow_rows = job.slow_rows;
+  float* const slow_d2 = job.slow_d2;
   const std::size_t d = job.d, k = job.k;
   const int ki = static_cast<int>(k);
   const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
@@ -146,35 +160,35 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   };
   // Everything after the distances, for the tile of rows row .. row + 15.
   auto finish_tile = [&](std::size_t row, const float* tile, const __m512 best, const __m512i lab) {
-    const std::size_t left = job.end - row;
+    const std::size_t left = end - row;
     const __mmask16 valid = left >= kTile ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << left) - 1);
-    _mm512_mask_storeu_ps(job.dist2 + row, valid, best);
-    const __m512i old = _mm512_maskz_loadu_epi32(valid, job.labels + row);
+    _mm512_mask_storeu_ps(dist2 + row, valid, best);
+    const __m512i old = _mm512_maskz_loadu_epi32(valid, labels + row);
     const __mmask16 neq = _mm512_mask_cmpneq_epi32_mask(valid, old, lab);
     changed += static_cast<unsigned>(__builtin_popcount(neq));
-    if (job.fresh) {  // every row enters its cluster: the caller adds them from the rows of x
-      _mm512_mask_storeu_epi32(job.labels + row, valid, lab);
+    if (fresh) {  // every row enters its cluster: the caller adds them from the rows of x
+      _mm512_mask_storeu_epi32(labels + row, valid, lab);
     } else if (neq) {
       const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
-      _mm512_storeu_si512(job.mv_rows + moves, _mm512_maskz_compress_epi32(neq, rows));
-      _mm512_storeu_si512(job.mv_from + moves, _mm512_maskz_compress_epi32(neq, old));
-      _mm512_storeu_si512(job.mv_to + moves, _mm512_maskz_compress_epi32(neq, lab));
+      _mm512_storeu_si512(mv_rows + moves, _mm512_maskz_compress_epi32(neq, rows));
+      _mm512_storeu_si512(mv_from + moves, _mm512_maskz_compress_epi32(neq, old));
+      _mm512_storeu_si512(mv_to + moves, _mm512_maskz_compress_epi32(neq, lab));
       // The few moved rows' coordinates in fixed point, lane by lane from the tile while it is in
       // L1 (x * 2^32 in float is exact, |x| <= 2^24; vcvtss2si rounds under MXCSR as llrint does).
       const __m128 s1 = _mm_set_ss(0x1p32f);
       for (unsigned m = neq; m != 0; m &= m - 1) {
         const float* xp = tile + __builtin_ctz(m);
-        std::int64_t* o = job.mv_fx + moves;
-        for (std::size_t j = 0; j < d; ++j) o[j * job.mv_stride] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
+        std::int64_t* o = mv_fx + moves * d;
+        for (std::size_t j = 0; j < d; ++j) o[j] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
         ++moves;
       }
-      _mm512_mask_storeu_epi32(job.labels + row, valid, lab);
+      _mm512_mask_storeu_epi32(labels + row, valid, lab);
     }
     const __mmask16 slowm = _mm512_mask_cmp_ps_mask(valid, best, slow_at, _CMP_GE_OQ);
     if (slowm) [[unlikely]] {
       const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
-      _mm512_storeu_si512(job.slow_rows + slow, _mm512_maskz_compress_epi32(slowm, rows));
-      _mm512_storeu_ps(job.slow_d2 + slow, _mm512_maskz_compress_ps(slowm, best));
+      _mm512_storeu_si512(slow_rows + slow, _mm512_maskz_compress_epi32(slowm, rows));
+      _mm512_storeu_ps(slow_d2 + slow, _mm512_maskz_compress_ps(slowm, best));
       slow += static_cast<unsigned>(__builtin_popcount(slowm));
     }
     const __mmask16 small = _mm512_mask_cmp_ps_mask(valid, best, small_below, _CMP_LT_OQ);
@@ -191,16 +205,16 @@ void lloyd_block_avx512(FusedBlockJob& job) {
     asm volatile("" : : "m"(fx), "m"(lb) : "memory");
     add_sse(cur);
   };
-  for (std::size_t row = job.begin; row < job.end; row += kTile) {
-    const float* tile = job.tiles + row * d;  // row is a multiple of kTile: tile row / kTile
+  for (std::size_t row = job.begin; row < end; row += kTile) {
+    const float* tile = tiles + row * d;  // row is a multiple of kTile: tile row / kTile
     __m512 best;
     __m512i lab;
     const int first = ki < 8 ? ki : 8;
-    if (first == 8) chunk<8, true>(tile, d, job.centroids, 0, best, lab);
-    else chunk_rest<true>(first, tile, d, job.centroids, 0, best, lab);
+    if (first == 8) chunk<8, true>(tile, d, centroids, 0, best, lab);
+    else chunk_rest<true>(first, tile, d, centroids, 0, best, lab);
     int c0 = first;
-    for (; c0 + 8 <= ki; c0 += 8) chunk<8, false>(tile, d, job.centroids, c0, best, lab);
-    if (c0 < ki) chunk_rest<false>(ki - c0, tile, d, job.centroids, c0, best, lab);
+    for (; c0 + 8 <= ki; c0 += 8) chunk<8, false>(tile, d, centroids, c0, best, lab);
+    if (c0 < ki) chunk_rest<false>(ki - c0, tile, d, centroids, c0, best, lab);
     finish_tile(row, tile, best, lab);
   }
   asm volatile("" : : "m"(fx), "m"(lb) : "memory");

@@ -118,7 +118,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   };
   std::size_t pending = 0;  // moves listed, not yet applied
   auto apply_moves = [&] {
-    move_fixed(mv_fx_.data(), kCap, mv_from_.data(), mv_to_.data(), pending, running_, scratch_);
+    move_fixed(mv_fx_.data(), mv_from_.data(), mv_to_.data(), pending, running_, scratch_);
     pending = 0;
   };
   float reject_below = out.far.size() == k ? out.far.back().dist2 : -1.0f;
@@ -143,8 +143,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     job.mv_rows = mv_rows_.data() + pending;
     job.mv_from = mv_from_.data() + pending;
     job.mv_to = mv_to_.data() + pending;
-    job.mv_fx = mv_fx_.data() + pending;
-    job.mv_stride = kCap;
+    job.mv_fx = mv_fx_.data() + pending * d;
     job.slow_rows = slow_rows_.data();
     job.slow_d2 = slow_d2_.data();
     job.sse_part = part;
