@@ -156,10 +156,71 @@ void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32
   }
 }
 
-namespace {
+void enter_rows(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels, RunningSums& r,
+                AccumulateScratch& scratch) {
+  constexpr std::size_t kRun = 127;  // as move_points: int64 partial sums of at most 127 values
+  const std::size_t d = p.d;
+  scratch.part.resize(r.k * d, 0);
+  scratch.seen.resize(r.k, 0);
+  scratch.touched.clear();
+  for (std::size_t q = begin; q < end; q += kRun) {
+    const std::size_t qe = std::min(end, q + kRun);
+    for (std::size_t i = q; i < qe; ++i) {
+      const std::uint32_t c = labels[i];
+      ++r.count[c];
+      if (!scratch.seen[c]) {
+        scratch.seen[c] = 1;
+        scratch.touched.push_back(c);
+      }
+    }
+    enter_rows_avx512(p.row(q), d, labels + q, qe - q, scratch.part.data());
+    flush_run(scratch, r.sum, d);
+  }
+}
 
-// A point at least as far as the k-th farthest so far: the rare path of accumulate_sse_far, out of
-// line so that the hot loop keeps its values in registers. Returns the new rejection threshold.
+void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::uint32_t* to, std::size_t m,
+                RunningSums& r, AccumulateScratch& scratch) {
+  constexpr std::size_t kRun = 127;  // as move_points
+  const std::size_t d = r.d;
+  const bool vector = best_isa() == Isa::kAvx512;  // the same integers, fewer instructions
+  scratch.part.resize(r.k * d, 0);
+  scratch.seen.resize(r.k, 0);
+  scratch.touched.clear();
+  auto touch = [&](std::uint32_t c) {
+    if (!scratch.seen[c]) {
+      scratch.seen[c] = 1;
+      scratch.touched.push_back(c);
+    }
+  };
+  for (std::size_t q = 0; q < m; q += kRun) {
+    const std::size_t qe = std::min(m, q + kRun);
+    for (std::size_t u = q; u < qe; ++u) {
+      const std::uint32_t b = to[u], a = from[u];
+      ++r.count[b];
+      touch(b);
+      std::int64_t* pb = scratch.part.data() + b * d;
+      const std::int64_t* f = fx + u * d;
+      if (a == kNoCluster) {
+        for (std::size_t j = 0; j < d; ++j) pb[j] += f[j];
+        continue;
+      }
+      --r.count[a];
+      touch(a);
+      std::int64_t* pa = scratch.part.data() + a * d;
+      if (vector) {
+        move_row_fixed_avx512(f, d, pb, pa);
+        continue;
+      }
+      for (std::size_t j = 0; j < d; ++j) {
+        pb[j] += f[j];
+        pa[j] -= f[j];
+      }
+    }
+    flush_run(scratch, r.sum, d);
+  }
+}
+
+// Out of line so that the hot loops keep their values in registers.
 [[gnu::noinline, gnu::cold]] float offer_point(const PointSet& p, std::size_t i, std::uint32_t c, float v,
                                                ClusterStats& s) {
   FarPoint f;
@@ -171,8 +232,6 @@ namespace {
   offer_far(s.far, s.k, f);
   return s.far.size() == s.k ? s.far.back().dist2 : -1.0f;
 }
-
-}  // namespace
 
 // Squared distances below 2^16 (all of them on standardized features) are below 2^48 in fixed
 // point: summed in int64 per cluster over runs of at most 2^15 points (below 2^63), then added to

@@ -82,9 +82,25 @@ inline constexpr std::uint32_t kNoCluster = 0xffffffffu;  // `from` of a point t
 void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32_t* from, const std::uint32_t* to,
                  std::size_t m, RunningSums& r, AccumulateScratch& scratch, Isa isa = best_isa());
 
+// move_points for rows [begin, end) of p all coming from no cluster (kNoCluster) into labels[i]
+// (indexed by row): the first step's moves, without the move list. Call only when best_isa() ==
+// Isa::kAvx512 (enter_rows_avx512); the same integers as move_points.
+void enter_rows(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels, RunningSums& r,
+                AccumulateScratch& scratch);
+
+// The same as move_points for m points given by their fixed-point coordinates (fixed_of_feature
+// of each coordinate, coordinate j of point u at fx[u * d + j]) instead of their rows.
+void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::uint32_t* to, std::size_t m,
+                RunningSums& r, AccumulateScratch& scratch);
+
 // The per-step rest of `accumulate` for points [begin, end): sse and far points (not count, not sum).
 void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
                         const float* dist2, ClusterStats& s, AccumulateScratch& scratch);
+
+// Row i of p, in cluster c at squared distance v, offered to s.far (cap s.k). Returns the new
+// rejection threshold: the k-th farthest distance once s.far is full, else -1 (a point with a
+// smaller distance cannot enter). The rare path of the sse and far-point loops.
+float offer_point(const PointSet& p, std::size_t i, std::uint32_t c, float v, ClusterStats& s);
 
 // Keeps the `cap` farthest of a sorted list and one more point.
 void offer_far(std::vector<FarPoint>& far, std::size_t cap, const FarPoint& f);

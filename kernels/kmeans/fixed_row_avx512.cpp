@@ -30,4 +30,29 @@ void move_fixed_row_avx512(const float* xr, std::size_t d, std::int64_t* into, s
   }
 }
 
+void move_row_fixed_avx512(const std::int64_t* f, std::size_t d, std::int64_t* into, std::int64_t* out_of) {
+  for (std::size_t j = 0; j < d; j += 8) {
+    const std::size_t m = d - j < 8 ? d - j : 8;
+    const auto mask = static_cast<__mmask8>((1u << m) - 1);
+    const __m512i v = _mm512_maskz_loadu_epi64(mask, f + j);
+    _mm512_mask_storeu_epi64(into + j, mask, _mm512_add_epi64(_mm512_maskz_loadu_epi64(mask, into + j), v));
+    _mm512_mask_storeu_epi64(out_of + j, mask, _mm512_sub_epi64(_mm512_maskz_loadu_epi64(mask, out_of + j), v));
+  }
+}
+
+void enter_rows_avx512(const float* x, std::size_t d, const std::uint32_t* label, std::size_t n, std::int64_t* into) {
+  const __m512d scale = _mm512_set1_pd(0x1p32);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* xr = x + i * d;
+    std::int64_t* o = into + static_cast<std::size_t>(label[i]) * d;
+    for (std::size_t j = 0; j < d; j += 8) {
+      const std::size_t m = d - j < 8 ? d - j : 8;
+      const auto mask = static_cast<__mmask8>((1u << m) - 1);
+      const __m256 xf = _mm512_castps512_ps256(_mm512_maskz_loadu_ps(static_cast<__mmask16>(mask), xr + j));
+      const __m512i fx = _mm512_cvtpd_epi64(_mm512_mul_pd(_mm512_cvtps_pd(xf), scale));
+      _mm512_mask_storeu_epi64(o + j, mask, _mm512_add_epi64(_mm512_maskz_loadu_epi64(mask, o + j), fx));
+    }
+  }
+}
+
 }  // namespace crmpi::kmeans

@@ -11,4 +11,12 @@ namespace crmpi::kmeans {
 // for j < d. Call only when best_isa() == Isa::kAvx512.
 void move_fixed_row_avx512(const float* xr, std::size_t d, std::int64_t* into, std::int64_t* out_of);
 
+// into[j] += f[j] and out_of[j] -= f[j] for j < d (f: a point's fixed-point coordinates); the
+// per-move loop of move_fixed (cluster_stats.hpp).
+void move_row_fixed_avx512(const std::int64_t* f, std::size_t d, std::int64_t* into, std::int64_t* out_of);
+
+// Rows x[0..n) (row-major, d columns) each enter their cluster: into[label[i] * d + j] +=
+// llrint(double(x[i * d + j]) * 2^32). The per-row loop of enter_rows (cluster_stats.hpp), inlined.
+void enter_rows_avx512(const float* x, std::size_t d, const std::uint32_t* label, std::size_t n, std::int64_t* into);
+
 }  // namespace crmpi::kmeans

@@ -1,6 +1,12 @@
 #include "kernels/kmeans/lloyd_step.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <new>
+
+#include "kernels/kmeans/lloyd_kernels.hpp"
 
 namespace crmpi::kmeans {
 
@@ -51,8 +57,11 @@ void LloydStep::finish_block(std::size_t b, std::size_t e, ClusterStats& out) {
 
 NaiveStep::NaiveStep(PointSet p, StepConfig cfg) : LloydStep(p, cfg) {}
 
+void NaiveStep::FreeTiles::operator()(float* p) const { std::free(p); }
+
 void NaiveStep::run(const CentroidTable& t, ClusterStats& out) {
   const std::size_t n = pts_.n(), d = pts_.d;
+  if (cfg_.isa == Isa::kAvx512 && best_isa() == Isa::kAvx512) return run_fused(t, out);
   std::vector<std::uint32_t> block_labels(cfg_.block);
   for (std::size_t b = 0; b < n; b += cfg_.block) {
     const std::size_t e = std::min(n, b + cfg_.block);
@@ -61,6 +70,104 @@ void NaiveStep::run(const CentroidTable& t, ClusterStats& out) {
     finish_block(b, e, out);
   }
   out.distances += static_cast<std::uint64_t>(n) * t.k();
+}
+
+// The statistics as finish_block gives them: moves into the running sums (move_fixed, from the
+// fixed-point coordinates the kernel takes from the tiles), sse as
+// int64 partial sums per cluster and bank (4 x k, as accumulate_sse_far; flushed into the 128-bit
+// sums every 256 blocks, below the int64 bound of lloyd_kernels.hpp), and the rows the kernel
+// lists as slow (far-point candidates, d2 >= 2^16) one by one.
+void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
+  constexpr std::size_t kBlock = 256, kFlushEvery = 256;
+  constexpr float kSmall = 0x1p16f;
+  const std::size_t n = pts_.n(), d = pts_.d, k = t.k();
+  // The tiles are made by the first step, block by block just before the block's distances (the
+  // rows are in cache for the tile and for the sums, which every row enters in a first step).
+  const bool build = !tiles_ready_;
+  if (!tiles_ && n > 0) {
+    // 2 MiB aligned and advised as huge pages: a few dozen page faults instead of 20,000 for the
+    // 80 MB of 2M x 10 (their kernel time was about 1 ms per iteration of a 20-iteration run).
+    const std::size_t bytes = (n + kTile - 1) / kTile * kTile * d * sizeof(float);
+    constexpr std::size_t kHuge = std::size_t{1} << 21;
+    void* mem = nullptr;
+    if (posix_memalign(&mem, bytes >= kHuge ? kHuge : 64, (bytes + kHuge - 1) / kHuge * kHuge) != 0) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    if (bytes >= kHuge) madvise(mem, (bytes + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);  // advice only: failure is harmless
+#endif
+    tiles_.reset(static_cast<float*>(mem));
+  }
+  // Moves are applied in batches of up to kMoveBatch (move_fixed's runs of 127 span blocks, so a
+  // block with two moves does not pay for a flush of every cluster's sums); kTile of slack for the
+  // kernel's whole-register stores.
+  constexpr std::size_t kMoveBatch = 4096, kCap = kMoveBatch + kBlock + kTile;
+  if (mv_rows_.size() < kCap) {
+    mv_rows_.resize(kCap);
+    mv_from_.resize(kCap);
+    mv_to_.resize(kCap);
+  }
+  slow_rows_.resize(kCap);
+  slow_d2_.resize(kCap);
+  mv_fx_.resize(kCap * d);
+  scratch_.sse.assign(4 * k, 0);
+  std::int64_t* part = scratch_.sse.data();
+  auto flush = [&] {
+    for (std::size_t q = 0; q < 4 * k; ++q) {
+      out.sse[q % k] += part[q];
+      part[q] = 0;
+    }
+  };
+  std::size_t pending = 0;  // moves listed, not yet applied
+  auto apply_moves = [&] {
+    move_fixed(mv_fx_.data(), mv_from_.data(), mv_to_.data(), pending, running_, scratch_);
+    pending = 0;
+  };
+  float reject_below = out.far.size() == k ? out.far.back().dist2 : -1.0f;
+  std::size_t blocks = 0;
+  // Each centroid coordinate as a whole register in memory: a full-width operand of the
+  // subtraction (an embedded broadcast from a scalar measured slower on Zen 4). 64-byte aligned.
+  bcast_.resize(k * d * kTile + kTile);
+  float* bc = bcast_.data() + (kTile - reinterpret_cast<std::uintptr_t>(bcast_.data()) / sizeof(float) % kTile) % kTile;
+  broadcast_centroids_avx512(t.rows().data(), k, d, bc);
+  for (std::size_t b = 0; b < n; b += kBlock) {
+    FusedBlockJob job{};
+    job.tiles = tiles_.get();
+    job.d = d;
+    job.k = k;
+    job.centroids = bc;
+    job.begin = b;
+    job.end = std::min(n, b + kBlock);
+    job.labels = labels_.data();
+    job.dist2 = dist2_.data();
+    job.fresh = fresh_;
+    job.slow_at = std::min(reject_below, kSmall);
+    job.mv_rows = mv_rows_.data() + pending;
+    job.mv_from = mv_from_.data() + pending;
+    job.mv_to = mv_to_.data() + pending;
+    job.mv_fx = mv_fx_.data() + pending * d;
+    job.slow_rows = slow_rows_.data();
+    job.slow_d2 = slow_d2_.data();
+    job.sse_part = part;
+    if (build) build_tiles_avx512(pts_.row(b), job.end - b, d, tiles_.get() + b * d);
+    lloyd_block_avx512(job);
+    out.changed += job.changed;
+    if (fresh_) {  // every row of the block enters its cluster: from its row of x (in cache)
+      enter_rows(pts_, b, job.end, labels_.data(), running_, scratch_);
+    } else {
+      pending += job.moves;
+      if (pending > kMoveBatch) apply_moves();
+    }
+    for (std::size_t s = 0; s < job.slow; ++s) {
+      const std::uint32_t i = slow_rows_[s], c = labels_[i];
+      const float v = slow_d2_[s];
+      if (v >= kSmall) out.sse[c] += to_fixed(v);
+      if (v >= reject_below) reject_below = offer_point(pts_, i, c, v, out);
+    }
+    if (++blocks % kFlushEvery == 0) flush();
+  }
+  apply_moves();
+  flush();
+  tiles_ready_ = true;
+  out.distances += static_cast<std::uint64_t>(n) * k;
 }
 
 std::unique_ptr<LloydStep> make_step(StepKind kind, PointSet p, StepConfig cfg) {

@@ -9,7 +9,9 @@
 // differ only in how many distances they compute (distances()).
 //
 //   NaiveStep:   every point against every centroid, blocks of `block` points: the block's
-//                distances, then its statistics, while its rows are still in cache.
+//                distances, then its statistics, while its rows are still in cache. On AVX-512
+//                CPUs one fused pass per block of 256 over a transposed copy of the points
+//                (distances, labels, moves and sse together: lloyd_kernels.hpp).
 // Both keep the coordinate sums and counts from step to step (RunningSums, cluster_stats.hpp) and
 // move only the points whose label changed: exact integers, so the statistics are the bits a
 // from-scratch `accumulate` gives; only sse and the far points are recomputed for every point.
@@ -105,6 +107,20 @@ class NaiveStep final : public LloydStep {
 
  private:
   void run(const CentroidTable& t, ClusterStats& out) override;
+  // AVX-512 CPUs (isa kAvx512): the fused block of lloyd_kernels.hpp over the points in tiles of
+  // 16 (a transposed copy of the slice, n x d floats more, made at the first step); the same
+  // labels, distances and statistics as the blocked loop of run().
+  void run_fused(const CentroidTable& t, ClusterStats& out);
+
+  struct FreeTiles {
+    void operator()(float* p) const;
+  };
+  std::unique_ptr<float[], FreeTiles> tiles_;  // 64-byte aligned; huge pages where the OS gives them
+  bool tiles_ready_ = false;                   // made (by the first run_fused that completed)
+  std::vector<std::uint32_t> slow_rows_;
+  std::vector<float> slow_d2_;
+  std::vector<float> bcast_;  // the step's centroids, each coordinate broadcast to 16 lanes
+  std::vector<std::int64_t> mv_fx_;  // the block's moved points in fixed point (FusedBlockJob::mv_fx)
 };
 
 class HamerlyStep final : public LloydStep {

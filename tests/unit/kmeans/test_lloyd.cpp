@@ -5,6 +5,7 @@
 
 #include <bit>
 #include <cmath>
+#include <string>
 #include <utility>
 
 #include "kmeans_test_util.hpp"
@@ -320,4 +321,57 @@ TEST(KMeansLloyd, PoliciesAgreeOnDegenerateDataSets) {
     for (const IterationStats& s : t.stats) relocated += s.relocated;
     EXPECT_GT(relocated, 0u) << "the empty-cluster rule ran";
   }
+}
+
+// The fused AVX-512 block of NaiveStep (lloyd_kernels.hpp: points in tiles of 16, moves and sse in
+// the same pass) against the portable blocked loop, every statistic bit for bit: sizes around the
+// tile and block edges (1, 15, 16, 17, 257, 4099 points), d from 1 to 17, k with partial chunks
+// of 8 (1, 3, 8, 9, 17, 40), k changing between steps (stale labels of another k), random jumps
+// of the centroids (many moves) and Lloyd updates (few), squared distances above 2^16 (the sse
+// and far points' slow path) and empty clusters (the far list).
+TEST(KMeansLloyd, FusedAvx512StepMatchesThePortableLoop) {
+  if (best_isa() != Isa::kAvx512) GTEST_SKIP() << "this CPU has no AVX-512 F + DQ: the fused block cannot run";
+  const std::vector<std::size_t> ks{3, 3, 8, 8, 8, 1, 9, 17, 17, 40, 40, 8, 8};
+  for (std::size_t d : {1, 2, 10, 17})
+    for (std::size_t n : {1, 15, 16, 17, 257, 4099}) {
+      std::mt19937_64 g(1000 * d + n);
+      std::vector<float> x(n * d);
+      std::vector<std::uint64_t> ids(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        ids[i] = (i * 7919) % 100003;  // not monotone
+        const double scale = g() % 50 == 0 ? 400.0 : 1.0;  // a few far points: d2 >= 2^16
+        for (std::size_t j = 0; j < d; ++j) x[i * d + j] = static_cast<float>(scale * kmt::normal(g));
+      }
+      const PointSet p{x, ids, d};
+      NaiveStep fused(p, {Isa::kAvx512, 256}), portable(p, {Isa::kScalar, 100});
+      std::vector<float> c;
+      for (std::size_t s = 0; s < ks.size(); ++s) {
+        const std::size_t k = ks[s];
+        if (c.size() != k * d || s % 3 == 0) {  // random centroids, some far from every point (empty)
+          c.resize(k * d);
+          for (float& v : c) v = static_cast<float>(3.0 * kmt::normal(g) + (g() % 4 == 0 ? 50.0 : 0.0));
+        }
+        ClusterStats a, b;
+        fused.step(c, k, a);
+        portable.step(c, k, b);
+        const std::string at = "d=" + std::to_string(d) + " n=" + std::to_string(n) + " step " + std::to_string(s);
+        ASSERT_EQ(std::vector<std::uint32_t>(fused.labels().begin(), fused.labels().end()),
+                  std::vector<std::uint32_t>(portable.labels().begin(), portable.labels().end())) << at;
+        ASSERT_EQ(bits(std::vector<float>(fused.dist2().begin(), fused.dist2().end())),
+                  bits(std::vector<float>(portable.dist2().begin(), portable.dist2().end()))) << at;
+        ASSERT_EQ(a.count, b.count) << at;
+        ASSERT_TRUE(a.sum == b.sum) << at;
+        ASSERT_TRUE(a.sse == b.sse) << at;
+        ASSERT_EQ(a.changed, b.changed) << at;
+        ASSERT_EQ(a.distances, b.distances) << at;
+        ASSERT_EQ(a.far.size(), b.far.size()) << at;
+        for (std::size_t f = 0; f < a.far.size(); ++f) {
+          ASSERT_EQ(a.far[f].id, b.far[f].id) << at;
+          ASSERT_EQ(a.far[f].label, b.far[f].label) << at;
+          ASSERT_EQ(std::bit_cast<std::uint32_t>(a.far[f].dist2), std::bit_cast<std::uint32_t>(b.far[f].dist2)) << at;
+          ASSERT_TRUE(a.far[f].x == b.far[f].x) << at;
+        }
+        if (s % 3 != 2) c = update_centroids(a, c).centroids;  // a Lloyd update: few labels change
+      }
+    }
 }

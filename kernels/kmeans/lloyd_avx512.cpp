@@ -1,0 +1,227 @@
+// The fused Lloyd block (lloyd_kernels.hpp), built with -mavx512f -mavx512dq -mfma and called only
+// on CPUs that have them. Per tile of 16 points:
+//   - distances: centroids in chunks of at most 8 (8 accumulators), j ascending; per lane the
+//     scalar sequence diff = x_j - c_j, acc = fma(diff, diff, acc) from acc = 0;
+//   - nearest: a running minimum over the centroids in index order, replaced only on a strictly
+//     smaller distance (ties: the lowest index), as the scalar loop;
+//   - labels: the 16 previous labels compared at once; changed rows are written to the move list
+//     by compress stores (compress into a register, then a whole-register store: vpcompress with
+//     a memory operand is microcoded and about 100x slower on Zen 4; hence the 16 entries of
+//     slack of the output arrays), with their coordinates in fixed point (none when fresh);
+//   - sse: llrint(d2 * 2^32) of the 16 distances by one float scaling (exact: a power of two, d2 <
+//     2^16 so no overflow) and vcvtps2qq (round to nearest even under MXCSR, the default mode,
+//     as llrint; float d2 * 2^32 is the same number as double(d2) * 2^32), then added per point to
+//     its cluster's int64 partial sum by integer scalar code, which runs beside the vector
+//     arithmetic that bounds the loop;
+//   - rows at or beyond slow_at (far-point candidates; d2 >= 2^16) are listed for the caller.
+// GCC 12's avx512fintrin.h: see distance_avx512.cpp (GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/kmeans/lloyd_kernels.hpp"
+
+namespace crmpi::kmeans {
+namespace {
+
+// Tiles prefetched ahead (a line per coordinate): the hardware prefetcher alone left the first
+// load of each tile waiting on memory when other processes share the memory bandwidth.
+constexpr std::size_t kAhead = 4;
+
+// Centroids c0 .. c0 + KC - 1 against the tile; best/lab: the running minimum and its index.
+// (Two tiles per centroid load measured slower: the arithmetic, not the loads, bounds the loop.)
+template <int KC, bool kFirst>
+inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
+  __m512 acc[KC];
+  _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) acc[c] = _mm512_setzero_ps();
+  // cent: the centroids broadcast, cent[(c * d + j) * 16 + lane] = c_j (a full-width operand)
+  const float* cc = cent + static_cast<std::size_t>(c0) * d * kTile;
+  for (std::size_t j = 0; j < d; ++j) {
+    const __m512 x = _mm512_loadu_ps(tile + j * kTile);
+    if constexpr (kFirst) _mm_prefetch(reinterpret_cast<const char*>(tile + (kAhead * d + j) * kTile), _MM_HINT_T0);
+    _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) {
+      const __m512 diff = _mm512_sub_ps(x, _mm512_load_ps(cc + (static_cast<std::size_t>(c) * d + j) * kTile));
+      acc[c] = _mm512_fmadd_ps(diff, diff, acc[c]);
+    }
+  }
+  int c = 0;
+  if constexpr (kFirst) {
+    best = acc[0];
+    lab = _mm512_setzero_si512();
+    c = 1;
+  }
+  const __m512i base = _mm512_set1_epi32(c0);
+  _Pragma("GCC unroll 8") for (; c < KC; ++c) {
+    const __mmask16 lt = _mm512_cmp_ps_mask(acc[c], best, _CMP_LT_OQ);  // strict: a tie keeps the lower index
+    best = _mm512_mask_mov_ps(best, lt, acc[c]);
+    lab = _mm512_mask_add_epi32(lab, lt, base, _mm512_set1_epi32(c));
+  }
+}
+
+template <bool kFirst>
+inline void chunk_rest(int r, const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
+  switch (r) {
+    case 1: return chunk<1, kFirst>(tile, d, cent, c0, best, lab);
+    case 2: return chunk<2, kFirst>(tile, d, cent, c0, best, lab);
+    case 3: return chunk<3, kFirst>(tile, d, cent, c0, best, lab);
+    case 4: return chunk<4, kFirst>(tile, d, cent, c0, best, lab);
+    case 5: return chunk<5, kFirst>(tile, d, cent, c0, best, lab);
+    case 6: return chunk<6, kFirst>(tile, d, cent, c0, best, lab);
+    case 7: return chunk<7, kFirst>(tile, d, cent, c0, best, lab);
+    default: return chunk<8, kFirst>(tile, d, cent, c0, best, lab);
+  }
+}
+
+}  // namespace
+
+void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles) {
+  const __m512i idx = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                         _mm512_set1_epi32(static_cast<int>(d)));
+  const auto dmask = static_cast<__mmask16>(d >= kTile ? 0xffffu : (1u << d) - 1);
+  for (std::size_t t = 0; t * kTile < n; ++t) {
+    const float* xb = x + t * kTile * d;
+    float* o = tiles + t * kTile * d;
+    const std::size_t rows = n - t * kTile;
+    if (d <= kTile && rows >= kTile) {
+      // A 16 x 16 transpose in registers (64 shuffles; gathers are several times slower on Zen 4):
+      // row p (its d values, zeros after) in r[p]; out: coordinate j of the 16 rows in r[j].
+      __m512 r[kTile], u[kTile];
+      _Pragma("GCC unroll 16") for (std::size_t p = 0; p < kTile; ++p) r[p] = _mm512_maskz_loadu_ps(dmask, xb + p * d);
+      _Pragma("GCC unroll 8") for (std::size_t p = 0; p < kTile; p += 2) {
+        u[p] = _mm512_unpacklo_ps(r[p], r[p + 1]);
+        u[p + 1] = _mm512_unpackhi_ps(r[p], r[p + 1]);
+      }
+      _Pragma("GCC unroll 4") for (std::size_t p = 0; p < kTile; p += 4) {
+        r[p] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u[p]), _mm512_castps_pd(u[p + 2])));
+        r[p + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u[p]), _mm512_castps_pd(u[p + 2])));
+        r[p + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u[p + 1]), _mm512_castps_pd(u[p + 3])));
+        r[p + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u[p + 1]), _mm512_castps_pd(u[p + 3])));
+      }
+      // r[4q + e], e < 4: coordinates e, e + 4, e + 8, e + 12 (one 128-bit lane each) of rows 4q..4q+3
+      _Pragma("GCC unroll 4") for (std::size_t e = 0; e < 4; ++e) {
+        u[e] = _mm512_shuffle_f32x4(r[e], r[4 + e], 0x88);       // coords e, e + 8: rows 0-3, 4-7
+        u[4 + e] = _mm512_shuffle_f32x4(r[e], r[4 + e], 0xdd);   // coords e + 4, e + 12
+        u[8 + e] = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0x88);
+        u[12 + e] = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0xdd);
+      }
+      _Pragma("GCC unroll 4") for (std::size_t e = 0; e < 4; ++e) {
+        r[e] = _mm512_shuffle_f32x4(u[e], u[8 + e], 0x88);            // coordinate e
+        r[8 + e] = _mm512_shuffle_f32x4(u[e], u[8 + e], 0xdd);        // coordinate e + 8
+        r[4 + e] = _mm512_shuffle_f32x4(u[4 + e], u[12 + e], 0x88);   // coordinate e + 4
+        r[12 + e] = _mm512_shuffle_f32x4(u[4 + e], u[12 + e], 0xdd);  // coordinate e + 12
+      }
+      for (std::size_t j = 0; j < d; ++j) _mm512_storeu_ps(o + j * kTile, r[j]);
+      continue;
+    }
+    const __mmask16 valid = rows >= kTile ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << rows) - 1);
+    for (std::size_t j = 0; j < d; ++j)  // coordinate j of the rows; 0 past the last row
+      _mm512_storeu_ps(o + j * kTile, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), valid, idx, xb + j, 4));
+  }
+}
+
+void broadcast_centroids_avx512(const float* c, std::size_t k, std::size_t d, float* out) {
+  for (std::size_t i = 0; i < k * d; ++i) _mm512_store_ps(out + i * kTile, _mm512_set1_ps(c[i]));
+}
+
+void lloyd_block_avx512(FusedBlockJob& job) {
+  // The job's fields in locals: stores through the output pointers could alias the job, which
+  // made the compiler reload its fields after every store.
+  const float* const tiles = job.tiles;
+  const float* const centroids = job.centroids;
+  const std::size_t end = job.end;
+  std::uint32_t* const labels = job.labels;
+  float* const dist2 = job.dist2;
+  const bool fresh = job.fresh;
+  std::uint32_t* const mv_rows = job.mv_rows;
+  std::uint32_t* const mv_from = job.mv_from;
+  std::uint32_t* const mv_to = job.mv_to;
+  std::int64_t* const mv_fx = job.mv_fx;
+  std::uint32_t* const slow_rows = job.slow_rows;
+  float* const slow_d2 = job.slow_d2;
+  const std::size_t d = job.d, k = job.k;
+  const int ki = static_cast<int>(k);
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512 scale = _mm512_set1_ps(0x1p32f), small_below = _mm512_set1_ps(0x1p16f);
+  const __m512 slow_at = _mm512_set1_ps(job.slow_at);
+  // sse values and labels of the current tile and the previous one (a tile's values are added
+  // while the next tile is processed); all zero at first, which adds nothing.
+  alignas(64) std::int64_t fx[2][kTile] = {};
+  alignas(64) std::uint32_t lb[2][kTile] = {};
+  int cur = 0;
+  std::size_t moves = 0, slow = 0;
+  std::uint64_t changed = 0;
+  std::int64_t* const part = job.sse_part;
+  auto add_sse = [&](int b) {
+    // Lanes past the end have fx = 0 and a label < k: adding them changes nothing.
+    _Pragma("GCC unroll 16") for (std::size_t p = 0; p < kTile; ++p) part[(p & 3) * k + lb[b][p]] += fx[b][p];
+  };
+  // Everything after the distances, for the tile of rows row .. row + 15.
+  auto finish_tile = [&](std::size_t row, const float* tile, const __m512 best, const __m512i lab) {
+    const std::size_t left = end - row;
+    const __mmask16 valid = left >= kTile ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << left) - 1);
+    _mm512_mask_storeu_ps(dist2 + row, valid, best);
+    const __m512i old = _mm512_maskz_loadu_epi32(valid, labels + row);
+    const __mmask16 neq = _mm512_mask_cmpneq_epi32_mask(valid, old, lab);
+    changed += static_cast<unsigned>(__builtin_popcount(neq));
+    if (fresh) {  // every row enters its cluster: the caller adds them from the rows of x
+      _mm512_mask_storeu_epi32(labels + row, valid, lab);
+    } else if (neq) {
+      const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
+      _mm512_storeu_si512(mv_rows + moves, _mm512_maskz_compress_epi32(neq, rows));
+      _mm512_storeu_si512(mv_from + moves, _mm512_maskz_compress_epi32(neq, old));
+      _mm512_storeu_si512(mv_to + moves, _mm512_maskz_compress_epi32(neq, lab));
+      // The few moved rows' coordinates in fixed point, lane by lane from the tile while it is in
+      // L1 (x * 2^32 in float is exact, |x| <= 2^24; vcvtss2si rounds under MXCSR as llrint does).
+      const __m128 s1 = _mm_set_ss(0x1p32f);
+      for (unsigned m = neq; m != 0; m &= m - 1) {
+        const float* xp = tile + __builtin_ctz(m);
+        std::int64_t* o = mv_fx + moves * d;
+        for (std::size_t j = 0; j < d; ++j) o[j] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
+        ++moves;
+      }
+      _mm512_mask_storeu_epi32(labels + row, valid, lab);
+    }
+    const __mmask16 slowm = _mm512_mask_cmp_ps_mask(valid, best, slow_at, _CMP_GE_OQ);
+    if (slowm) [[unlikely]] {
+      const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
+      _mm512_storeu_si512(slow_rows + slow, _mm512_maskz_compress_epi32(slowm, rows));
+      _mm512_storeu_ps(slow_d2 + slow, _mm512_maskz_compress_ps(slowm, best));
+      slow += static_cast<unsigned>(__builtin_popcount(slowm));
+    }
+    const __mmask16 small = _mm512_mask_cmp_ps_mask(valid, best, small_below, _CMP_LT_OQ);
+    const __m512 scaled = _mm512_maskz_mul_ps(small, best, scale);
+    std::int64_t* const f = fx[cur];
+    std::uint32_t* const l = lb[cur];
+    _mm512_store_si512(f, _mm512_cvtps_epi64(_mm512_castps512_ps256(scaled)));
+    _mm512_store_si512(f + 8, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(scaled, 1)));
+    _mm512_store_si512(l, lab);
+    cur ^= 1;
+    // The previous tile's values, read back by scalar loads (integer ports; the compiler would
+    // otherwise extract them lane by lane on the vector ports, which the distances saturate). A
+    // tile later, so that the loads do not wait on a store of the whole register (no forwarding).
+    asm volatile("" : : "m"(fx), "m"(lb) : "memory");
+    add_sse(cur);
+  };
+  for (std::size_t row = job.begin; row < end; row += kTile) {
+    const float* tile = tiles + row * d;  // row is a multiple of kTile: tile row / kTile
+    __m512 best;
+    __m512i lab;
+    const int first = ki < 8 ? ki : 8;
+    if (first == 8) chunk<8, true>(tile, d, centroids, 0, best, lab);
+    else chunk_rest<true>(first, tile, d, centroids, 0, best, lab);
+    int c0 = first;
+    for (; c0 + 8 <= ki; c0 += 8) chunk<8, false>(tile, d, centroids, c0, best, lab);
+    if (c0 < ki) chunk_rest<false>(ki - c0, tile, d, centroids, c0, best, lab);
+    finish_tile(row, tile, best, lab);
+  }
+  asm volatile("" : : "m"(fx), "m"(lb) : "memory");
+  add_sse(cur ^ 1);  // the last tile's
+  job.moves = moves;
+  job.slow = slow;
+  job.changed = changed;
+}
+
+}  // namespace crmpi::kmeans

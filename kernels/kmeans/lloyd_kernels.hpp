@@ -1,0 +1,58 @@
+// The fused Lloyd block of NaiveStep on AVX-512 CPUs (lloyd_avx512.cpp): distances, nearest
+// centroid, label comparison, move list and the sse partial sums of a block of points in one pass.
+// Only plain structs and declarations here: lloyd_avx512.cpp, built with AVX-512 enabled,
+// includes this header (see distance_kernels.hpp).
+//
+// Layout: the points in tiles of 16 (built once per step object by build_tiles_avx512): tile t
+// holds rows 16t..16t+15 transposed, tiles[t * 16 * d + j * 16 + lane] = x[(16t + lane) * d + j]
+// (0 past the last row). A register then holds one coordinate of 16 points, each lane one point:
+// the distance to a centroid is d subtractions and d FMAs on whole registers (the centroid's
+// coordinate broadcast), the argmin over centroids a vertical compare and blend, and no lane is
+// spent on padding whatever k. Every lane runs the scalar operation sequence of
+// distance_kernels.hpp (diff = x_j - c_j, acc = fma(diff, diff, acc), j ascending from 0), so
+// labels and distances are the bits of the scalar and AVX2 loops.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace crmpi::kmeans {
+
+inline constexpr std::size_t kTile = 16;
+
+struct FusedBlockJob {
+  const float* tiles;          // the whole slice's tiles (layout above)
+  std::size_t d, k;
+  const float* centroids;      // k x d x 16: each coordinate broadcast (broadcast_centroids_avx512), 64-byte aligned
+  std::size_t begin, end;      // rows [begin, end); begin a multiple of kTile
+  std::uint32_t* labels;       // by row: the previous labels in, the new ones out
+  float* dist2;                // by row: out
+  bool fresh;                  // a first step: every row enters its cluster; no move is listed
+  float slow_at;               // rows with dist2 >= slow_at are listed in slow_rows (<= 2^16)
+  // Outputs (arrays of at least end - begin + kTile entries: whole registers are stored past the
+  // last entry); counts are set, not added to.
+  std::uint32_t* mv_rows;      // rows whose label changed (not fresh) ...
+  std::uint32_t* mv_from;      // ... their previous label ...
+  std::uint32_t* mv_to;        // ... and their new one
+  std::int64_t* mv_fx;         // ... and their coordinates in fixed point, llrint(x_j * 2^32) of
+                               //     move m at mv_fx[m * d + j]
+  std::size_t moves;
+  std::uint32_t* slow_rows;    // rows with dist2 >= slow_at, ascending ...
+  float* slow_d2;              // ... and their dist2
+  std::size_t slow;
+  std::uint64_t changed;       // rows whose label differs from the previous one
+  // 4 x k int64, added to: llrint(dist2 * 2^32) of each row with dist2 < 2^16 into
+  // sse_part[(row % 4) * k + label] (rows with a larger dist2 are in slow_rows, left to the caller).
+  // A call adds at most (end - begin) / 4 + 1 values below 2^48 to an entry: the caller flushes
+  // the entries into 128-bit sums before 2^14 calls of 256 rows (fixed_point.hpp's bounds).
+  std::int64_t* sse_part;
+};
+
+// Call only when the CPU has AVX-512 F and DQ (best_isa() == Isa::kAvx512).
+// The tiles of rows x[0..n) (ceil(n / 16) tiles; the last one completed with zeros).
+void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles);
+void lloyd_block_avx512(FusedBlockJob& job);
+// out[(c * d + j) * 16 + lane] = c[c * d + j] for every lane; out 64-byte aligned, k * d * 16 floats.
+void broadcast_centroids_avx512(const float* c, std::size_t k, std::size_t d, float* out);
+
+}  // namespace crmpi::kmeans
