@@ -43,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/smpi/driver_args.hpp"
 #include "comm/comm.hpp"
 #include "jobs/clv/spread_table.hpp"
 #include "kernels/clv/collapse.hpp"
@@ -77,48 +78,16 @@ struct Options {
   int probe = 200;           // back-to-back reductions of the fits' size, after the phases
 };
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void usage(const std::string& msg) {
-  throw UsageError(msg +
-                   "\nusage: clv_scaling [--mode weak|strong] [--customers N] [--seed S] [--chunk C]\n"
-                   "  weak: N customers per rank (default 4000); strong: N customers in total");
-}
-
 Options parse(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage("missing value after " + a);
-      return argv[++i];
-    };
-    auto number = [&]() -> std::uint64_t {
-      const std::string v = value();
-      char* end = nullptr;
-      const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0') usage("not a number: " + v);
-      return n;
-    };
-    if (a == "--mode") {
-      const std::string m = value();
-      if (m != "weak" && m != "strong") usage("--mode must be weak or strong");
-      o.weak = m == "weak";
-    } else if (a == "--customers") {
-      o.customers = number();
-    } else if (a == "--seed") {
-      o.seed = number();
-    } else if (a == "--chunk") {
-      o.chunk = std::max<std::uint64_t>(1, number());
-    } else if (a == "--probe") {
-      o.probe = static_cast<int>(std::min<std::uint64_t>(number(), 100000));
-    } else {
-      usage("unknown argument " + a);
-    }
-  }
-  return o;
+  return crmpi::smpi_bench::parse_driver_args(
+      argc, argv, Options{},
+      "usage: clv_scaling [--mode weak|strong] [--customers N] [--seed S] [--chunk C]\n"
+      "  weak: N customers per rank (default 4000); strong: N customers in total",
+      [](Options& o, const std::string& a, auto& number) {
+        if (a != "--probe") return false;
+        o.probe = static_cast<int>(std::min<std::uint64_t>(number(), 100000));
+        return true;
+      });
 }
 
 // The planted process (weeks; the values of issue 15's generator). Recovering them is not the
@@ -392,7 +361,7 @@ int main(int argc, char** argv) {
   crmpi::MpiSession mpi(argc, argv);
   try {
     return run(argc, argv);
-  } catch (const UsageError& e) {  // every rank parses the same arguments: all end here
+  } catch (const crmpi::smpi_bench::UsageError& e) {  // every rank parses the same arguments: all end here
     if (Comm().is_root()) std::fprintf(stderr, "clv_scaling: %s\n", e.what());
     return 64;
   } catch (const std::exception& e) {

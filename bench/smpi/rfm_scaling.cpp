@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/smpi/driver_args.hpp"
 #include "comm/comm.hpp"
 #include "jobs/rfm/rfm_result.hpp"
 #include "kernels/common/checksum.hpp"
@@ -63,46 +64,12 @@ struct Options {
   std::size_t chunk = 4096;   // customers synthesised and accumulated at a time
 };
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void usage(const std::string& msg) {
-  throw UsageError(msg +
-                   "\nusage: rfm_scaling [--mode weak|strong] [--customers N] [--seed S] [--chunk C]\n"
-                   "  weak: N customers per rank (default 20000); strong: N customers in total");
-}
-
 Options parse(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage("missing value after " + a);
-      return argv[++i];
-    };
-    auto number = [&]() -> std::uint64_t {
-      const std::string v = value();
-      char* end = nullptr;
-      const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0') usage("not a number: " + v);
-      return n;
-    };
-    if (a == "--mode") {
-      const std::string m = value();
-      if (m != "weak" && m != "strong") usage("--mode must be weak or strong");
-      o.weak = m == "weak";
-    } else if (a == "--customers") {
-      o.customers = number();
-    } else if (a == "--seed") {
-      o.seed = number();
-    } else if (a == "--chunk") {
-      o.chunk = std::max<std::uint64_t>(1, number());
-    } else {
-      usage("unknown argument " + a);
-    }
-  }
-  return o;
+  return crmpi::smpi_bench::parse_driver_args(
+      argc, argv, Options{},
+      "usage: rfm_scaling [--mode weak|strong] [--customers N] [--seed S] [--chunk C]\n"
+      "  weak: N customers per rank (default 20000); strong: N customers in total",
+      [](Options&, const std::string&, auto&) { return false; });
 }
 
 // Customer g's random stream: draw(i) = splitmix64(base(g) + i). Integer arithmetic only, so
@@ -286,7 +253,7 @@ int main(int argc, char** argv) {
   crmpi::MpiSession mpi(argc, argv);
   try {
     return run(argc, argv);
-  } catch (const UsageError& e) {  // every rank parses the same arguments: all end here
+  } catch (const crmpi::smpi_bench::UsageError& e) {  // every rank parses the same arguments: all end here
     if (Comm().is_root()) std::fprintf(stderr, "rfm_scaling: %s\n", e.what());
     return 64;
   } catch (const std::exception& e) {
