@@ -4,7 +4,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "comm/comm.hpp"
@@ -40,6 +42,18 @@ void check_launch(const Comm& world) {
                               " rank(s): launch with `srun --mpi=pmix` (without PMI each task runs alone)");
 }
 
+// CLI11 names a negatable flag "--x,--no-x{false}" in the help (the value --no-x stores), which
+// reads as if the default were false; the help text says the default in words instead (options.cpp).
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
+    std::string name = CLI::Formatter::make_option_name(opt, is_positional);
+    for (const char* stored : {"{false}", "{true}"})
+      for (std::size_t at; (at = name.find(stored)) != std::string::npos;) name.erase(at, std::strlen(stored));
+    return name;
+  }
+};
+
 int dispatch(const Comm& world, int argc, char** argv) {
   CLI::App app{"crmpi: customer analytics (RFM, segments, cross-sell rules, CLV) as an MPI batch job.\n"
                "Every analysis job reads --input FILE (docs/schema.md) and writes --out DIR/results.h5\n"
@@ -48,6 +62,7 @@ int dispatch(const Comm& world, int argc, char** argv) {
                "74 I/O error, 78 bad configuration."};
   app.set_version_flag("--version", version_string());
   app.require_subcommand(1);
+  app.formatter(std::make_shared<HelpFormatter>());  // before the subcommands: they copy it
   std::vector<std::unique_ptr<Subcommand>> subs = make_subcommands(app);
 
   std::ostringstream out, err;
