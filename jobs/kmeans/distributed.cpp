@@ -18,13 +18,13 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <string>
 
 #include "jobs/common/collective_error.hpp"
+#include "jobs/common/stopwatch.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi::kmeans_job {
@@ -210,7 +210,7 @@ FitResult lloyd(const Comm& comm, const kmeans::PointSet& p, const FitParams& pr
   kmeans::ClusterStats local, global;
   std::vector<float> c = r.init_centroids;
   double prev = 0;
-  const auto loop_start = std::chrono::steady_clock::now();
+  const Stopwatch loop;
   for (std::uint32_t it = 1; it <= prm.max_iter; ++it) {
     step->step(c, r.k, local);
     r.bytes_per_iteration = reduce_stats(comm, local, global, r);
@@ -227,7 +227,7 @@ FitResult lloyd(const Comm& comm, const kmeans::PointSet& p, const FitParams& pr
       break;
     }
   }
-  r.loop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+  r.loop_seconds = loop.seconds();
   // The labels of the final centroids (as scikit-learn's final E-step), and their statistics.
   step->step(c, r.k, local);
   reduce_stats(comm, local, global, r);

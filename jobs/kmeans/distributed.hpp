@@ -39,8 +39,8 @@ struct FitResult {
   std::uint64_t candidates = 0;           // k-means|| candidate set size (0 for k-means++)
   std::uint64_t bytes_per_iteration = 0;  // sent by each rank per Lloyd iteration (the allreduce)
   std::uint64_t far_gathers = 0;          // iterations that also gathered far points (empty clusters)
-  // The Lloyd loop's wall time on this rank (assignment steps, allreduces, updates; every rank
-  // waits for the others in each allreduce, so rank 0's figure is the loop's). A report only.
+  // The Lloyd loop's time on this rank by Stopwatch (assignment steps, allreduces, updates; every
+  // rank waits for the others in each allreduce, so rank 0's figure is the loop's). A report only.
   double loop_seconds = 0;
 };
 
