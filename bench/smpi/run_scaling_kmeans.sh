@@ -17,7 +17,7 @@
 #   REAL_RANKS    Open MPI rank counts, "" to skip                 ["1 2"]
 #   BUILD, OUT    build and output directories                    [/tmp/crmpi-smpi-build, /tmp/crmpi-smpi-kmeans-run]
 #   SMPI_FLAGS    extra smpirun flags
-# Takes ~6 minutes on 2 shared cores (each 512-rank run ~2 min; 1,024 ranks: docs/smpi.md).
+# Took ~16 minutes at load ~10 on 2 shared cores (each 512-rank run 6-7 min; 1,024: docs/smpi.md).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 RANKS=${RANKS:-"1 8 64 512"}
