@@ -26,38 +26,9 @@ BUILD=${BUILD:-/tmp/crmpi-smpi-build}
 OUT=${OUT:-/tmp/crmpi-smpi-run}
 SMPI_FLAGS=${SMPI_FLAGS:-}
 
-command -v smpirun >/dev/null || { echo "smpirun not found: apt-get install --no-install-recommends libsimgrid-dev" >&2; exit 1; }
-mkdir -p "$OUT"
-targets=smpi
-[ -n "$REAL_RANKS" ] && targets="smpi mpi"
-make -s -C "$HERE" -j2 BUILD="$BUILD" $targets >&2
-
-max_np=0
-for np in $RANKS; do (( np > max_np )) && max_np=$np; done
-hosts="$OUT/hosts"
-: >"$hosts"
-for ((i = 0; i < max_np; i++)); do echo "node-$i.crmpi" >>"$hosts"; done
-
-results="$OUT/results.txt"
-: >"$results"
-run_smpi() {  # mode customers np
-  local log="$OUT/smpi-$1-$3.log" t0 t1
-  t0=$(date +%s%N)
-  # privatization:no: the driver and the crmpi code it links have no mutable globals, and dlopen
-  # privatization would copy the binary once per simulated rank.
-  smpirun -np "$3" -platform "$HERE/cluster.xml" -hostfile "$hosts" \
-    --cfg=smpi/host-speed:1Gf --cfg=smpi/privatization:no --cfg=smpi/coll-selector:"$COLL" \
-    --log=xbt_cfg.thres:warning $SMPI_FLAGS \
-    "$BUILD/smpi/rfm_scaling" --mode "$1" --customers "$2" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
-  t1=$(date +%s%N)
-  echo "$(grep '^RESULT' "$log") engine=smpi wall=$(( (t1 - t0) / 1000000 ))e-3" | tee -a "$results" >&2
-}
-run_real() {  # mode customers np
-  local log="$OUT/mpi-$1-$2-$3.log"
-  mpirun --allow-run-as-root --oversubscribe -np "$3" "$BUILD/mpi/rfm_scaling" --mode "$1" --customers "$2" \
-    >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
-  echo "$(grep '^RESULT' "$log") engine=openmpi wall=0" | tee -a "$results" >&2
-}
+DRIVER=rfm_scaling
+. "$HERE/smpi_common.sh"
+smpi_setup
 
 for np in $RANKS; do run_smpi weak "$WEAK_PER_RANK" "$np"; done
 for np in $RANKS; do run_smpi strong "$STRONG_TOTAL" "$np"; done
@@ -65,7 +36,7 @@ for np in $REAL_RANKS; do run_real strong "$STRONG_TOTAL" "$np"; done
 # Weak runs at P ranks hold the same global customers as a strong run of P * WEAK_PER_RANK:
 # check each against Open MPI at the largest REAL_RANKS count.
 if [ -n "$REAL_RANKS" ]; then
-  real_np=$(echo $REAL_RANKS | tr ' ' '\n' | sort -n | tail -1)
+  real_np=$(largest_real)
   for np in $RANKS; do run_real strong $((np * WEAK_PER_RANK)) "$real_np"; done
 fi
 

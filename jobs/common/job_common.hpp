@@ -12,6 +12,7 @@
 #include "io/output.hpp"
 #include "io/results_file.hpp"
 #include "io/validate.hpp"
+#include "jobs/common/collective_error.hpp"
 #include "jobs/cli/options.hpp"
 #include "kernels/common/errors.hpp"
 
@@ -69,12 +70,5 @@ std::uint64_t slice_bytes(const Slice& s);
 // rfm, clv, kmeans, rules, insights (each in the middle of its stage's collective work),
 // checkpoint-write and results-write (jobs/pipeline/run_stages.cpp).
 void fault_point(const Comm& comm, const char* stage);
-
-// Errors that every rank raises together (same config, same collective verdict): the job ends
-// cleanly with the error's exit code and rank 0 prints the message once.
-struct CollectiveError : Error {
-  using Error::Error;
-  explicit CollectiveError(const Error& e) : Error(e.code(), e.what()) {}
-};
 
 }  // namespace crmpi

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "comm/comm.hpp"
+#include "jobs/common/stopwatch.hpp"
 
 namespace crmpi {
 
@@ -53,17 +54,6 @@ class CommMeter {
 
  private:
   CommTraffic start_;
-};
-
-class Stopwatch {
- public:
-  Stopwatch() : t0_(std::chrono::steady_clock::now()) {}
-  double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
-  }
-
- private:
-  std::chrono::steady_clock::time_point t0_;
 };
 
 }  // namespace crmpi

@@ -11,15 +11,20 @@
 //     sums, sse: (k + 2 + 3 k d + 3 k) int64, independent of the number of points); far points are
 //     gathered only in an iteration that has an empty cluster;
 //   - metrics: dispersion sums as integers; the silhouette sample gathered in id order.
-#include <spdlog/spdlog.h>
+//
+// No logging or I/O here (distributed.hpp says why): the stage logs the iterations and the loop's
+// time from the FitResult.
+#include "jobs/kmeans/distributed.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <string>
 
-#include "jobs/common/job_common.hpp"
-#include "jobs/common/log.hpp"
-#include "jobs/kmeans/kmeans_stage.hpp"
+#include "jobs/common/collective_error.hpp"
+#include "jobs/common/stopwatch.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi::kmeans_job {
@@ -182,12 +187,25 @@ std::uint64_t reduce_stats(const Comm& comm, const kmeans::ClusterStats& local, 
 
 }  // namespace
 
-FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm) {
+std::vector<float> initial_centroids(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm,
+                                     std::uint64_t& candidates) {
   kmeans::validate_points(p);
+  return prm.init == Init::kParallel ? init_parallel(comm, p, prm, candidates) : init_plusplus(comm, p, prm);
+}
+
+FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm) {
+  std::uint64_t candidates = 0;
+  std::vector<float> init = initial_centroids(comm, p, prm, candidates);
+  return lloyd(comm, p, prm, std::move(init), candidates);
+}
+
+FitResult lloyd(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm, std::vector<float> init,
+                std::uint64_t candidates) {
   FitResult r;
   r.k = prm.k;
   r.d = p.d;
-  r.init_centroids = prm.init == Init::kParallel ? init_parallel(comm, p, prm, r.candidates) : init_plusplus(comm, p, prm);
+  r.init_centroids = std::move(init);
+  r.candidates = candidates;
   const std::unique_ptr<kmeans::LloydStep> step = kmeans::make_step(prm.step, p);
   kmeans::ClusterStats local, global;
   std::vector<float> c = r.init_centroids;
@@ -199,8 +217,6 @@ FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm)
     kmeans::CentroidUpdate u = kmeans::update_centroids(global, c);
     const kmeans::IterationStats st = kmeans::iteration_stats(it, global, u);
     r.iterations.push_back(st);
-    spdlog::debug("kmeans: k={} iteration {} inertia {:.6f} changed {} distances {} relocated {} shift {:.3g}",
-                  r.k, it, st.inertia, st.changed, st.distances, st.relocated, st.max_shift);
     c = std::move(u.centroids);
     // Stop when no label changed (the centroids are then fixed) or the inertia barely moved.
     const bool stable = it > 1 && st.changed == 0 && st.relocated == 0;
@@ -211,13 +227,7 @@ FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm)
       break;
     }
   }
-  // The Lloyd loop's time (assignment steps, allreduces, updates; every rank waits for the others
-  // in each allreduce, so rank 0's figure is the loop's) and its communication per iteration.
-  const double loop_s = loop.seconds();
-  spdlog::info("kmeans: k={} Lloyd loop: {} iterations in {:.3f}s, {:.2f} ms per iteration, {} bytes per iteration "
-               "per rank ({} far-point gathers)",
-               r.k, r.iterations.size(), loop_s, 1e3 * loop_s / static_cast<double>(std::max<std::size_t>(r.iterations.size(), 1)),
-               r.bytes_per_iteration, r.far_gathers);
+  r.loop_seconds = loop.seconds();
   // The labels of the final centroids (as scikit-learn's final E-step), and their statistics.
   step->step(c, r.k, local);
   reduce_stats(comm, local, global, r);

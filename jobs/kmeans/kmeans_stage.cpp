@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -16,6 +17,23 @@
 namespace crmpi {
 
 using kmeans_job::Feature;
+
+namespace {
+
+// What a fit did (distributed.cpp leaves logging to the stage): its iterations at debug level and
+// the Lloyd loop's time and communication.
+void log_fit(const kmeans_job::FitResult& r) {
+  for (const kmeans::IterationStats& st : r.iterations)
+    spdlog::debug("kmeans: k={} iteration {} inertia {:.6f} changed {} distances {} relocated {} shift {:.3g}",
+                  r.k, st.iteration, st.inertia, st.changed, st.distances, st.relocated, st.max_shift);
+  spdlog::info("kmeans: k={} Lloyd loop: {} iterations in {:.3f}s, {:.2f} ms per iteration, {} bytes per iteration "
+               "per rank ({} far-point gathers)",
+               r.k, r.iterations.size(), r.loop_seconds,
+               1e3 * r.loop_seconds / static_cast<double>(std::max<std::size_t>(r.iterations.size(), 1)),
+               r.bytes_per_iteration, r.far_gathers);
+}
+
+}  // namespace
 
 OrderColumns KmeansStage::extra_order_columns() const {
   return {.channel = cfg_.wants(Feature::kChannelShares), .item_offset = cfg_.wants(Feature::kCategories)};
@@ -158,6 +176,7 @@ void KmeansStage::select_model(const Comm& comm) {
       prm.seed = i == 0 ? static_cast<std::uint64_t>(cfg_.seed)
                         : kmeans::keyed_hash(static_cast<std::uint64_t>(cfg_.seed), 0x500, static_cast<std::uint64_t>(i));
       kmeans_job::FitResult f = kmeans_job::fit(comm, p, prm);
+      log_fit(f);
       if (i == 0 || f.inertia < best.inertia) {
         best = std::move(f);
         best_i = static_cast<std::size_t>(i);

@@ -6,7 +6,8 @@
 //   features.cpp     per-customer features from the rfm (and clv) results and the pass, exact
 //                    global mean/std (ExactSum), standardized float32 points
 //   distributed.cpp  the distributed algorithm on top of kernels/kmeans: k-means|| or k-means++
-//                    init, the Lloyd loop (one integer allreduce per iteration), the metrics
+//                    init, the Lloyd loop (one integer allreduce per iteration), the metrics;
+//                    declared in distributed.hpp (no HDF5/spdlog/toml++: bench/smpi builds it)
 //   profiles.cpp     per-segment profile (RFM, CLV, demographics mix, NPS) and readable names
 //   writer.cpp       /kmeans in results.h5, csv/kmeans_*.csv
 //   kmeans_stage.cpp the stage: categories and channel counts on the pass, then the above
@@ -27,6 +28,7 @@
 
 #include "comm/comm.hpp"
 #include "jobs/common/stage.hpp"
+#include "jobs/kmeans/distributed.hpp"
 #include "kernels/kmeans/kmeans.hpp"
 
 namespace crmpi {
@@ -56,46 +58,6 @@ std::string_view feature_name(Feature f);
 std::optional<Feature> parse_feature(std::string_view name);
 std::string known_features();  // for messages
 bool is_clv_feature(Feature f);
-
-enum class Init : std::uint8_t { kParallel, kPlusPlus };
-
-// One distributed k-means run (distributed.cpp).
-struct FitParams {
-  std::size_t k = 8;
-  std::uint64_t seed = 1;
-  std::uint32_t max_iter = 100;
-  double tol = 1e-4;  // stop when |inertia_prev - inertia| <= tol * inertia_prev
-  kmeans::StepKind step = kmeans::StepKind::kNaive;
-  Init init = Init::kParallel;
-  std::uint32_t init_rounds = 5;
-  double oversampling = 0;  // k-means|| l; 0: 2k
-};
-
-struct FitResult {
-  std::size_t k = 0, d = 0;
-  std::vector<float> init_centroids;  // k x d
-  std::vector<float> centroids;       // k x d, final
-  std::vector<std::uint32_t> labels;  // this rank's points: nearest final centroid
-  std::vector<float> dist2;           // this rank's points: squared distance to it
-  kmeans::ClusterStats global;        // reduced statistics of that final assignment
-  std::vector<kmeans::IterationStats> iterations;
-  double inertia = 0;
-  bool converged = false;
-  std::uint64_t candidates = 0;           // k-means|| candidate set size (0 for k-means++)
-  std::uint64_t bytes_per_iteration = 0;  // sent by each rank per Lloyd iteration (the allreduce)
-  std::uint64_t far_gathers = 0;          // iterations that also gathered far points (empty clusters)
-};
-
-// Collective. p: this rank's points (any number, 0 included); the same bits at any rank count.
-// Throws DataError when the points have fewer than k distinct positions.
-FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& params);
-
-struct Scores {
-  double calinski_harabasz = 0, davies_bouldin = 0, silhouette = 0;
-  std::uint64_t sampled = 0;
-};
-// Collective: CH and DB over all points, silhouette over the keyed sample (rate in [0, 1]).
-Scores score(const Comm& comm, const kmeans::PointSet& p, const FitResult& f, std::uint64_t seed, double rate);
 
 // What the stage gathers on the pass over the orders (kmeans_stage.cpp).
 struct PassData {

@@ -11,14 +11,11 @@
 //   6. gather  the itemsets, every rank's, in the canonical order of kernels/fpgrowth/itemsets.hpp.
 // An itemset is mined by exactly one group and its count is an integer sum over the baskets, so
 // the result is the same whatever the number of ranks (and the grouping).
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "comm/shuffle.hpp"
-#include "jobs/common/job_common.hpp"
-#include "jobs/common/log.hpp"
+#include "jobs/common/stopwatch.hpp"
 #include "jobs/rules/pfp.hpp"
 #include "kernels/fpgrowth/groups.hpp"
 #include "kernels/fpgrowth/mine.hpp"

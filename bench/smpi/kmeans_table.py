@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Tables of run_scaling_kmeans.sh's results (RESULT lines of kmeans_scaling + engine, wall).
+
+Checks that every run of the same global customers gave the same hash (centroids, labels, scores;
+exit 1 if not) and prints: the SMPI scaling table, the Open MPI runs, and the 1-/2-rank
+communication check (the same customers under both engines, phase by phase)."""
+import sys
+
+PHASES = ["init", "lloyd", "score"]
+
+
+def ms(x):
+    return f"{float(x) * 1e3:.2f}"
+
+
+def mb(x):
+    return f"{int(x) / 1e6:.3f}"
+
+
+def steps(r):
+    # lloyd holds the iterations and the final assignment (one more step + allreduce).
+    return int(r["iterations"]) + 1
+
+
+def main(path, coll):
+    rows = [dict(kv.split("=", 1) for kv in line.split()[1:]) for line in open(path)]
+    by_total = {}
+    for r in rows:
+        by_total.setdefault(r["customers"], set()).add(r["hash"])
+    ok = all(len(v) == 1 for v in by_total.values())
+    for total, hashes in by_total.items():
+        if len(hashes) != 1:
+            print(f"MISMATCH: {total} customers gave hashes {sorted(hashes)}", file=sys.stderr)
+
+    smpi = [r for r in rows if r["engine"] == "smpi"]
+    print(f"SMPI (SimGrid 3.32, coll-selector {coll}, privatization no), bench/smpi/cluster.xml; times are "
+          "simulated ms, phases max over ranks, comm (ms in MPI) mean over ranks; Lloyd per step = lloyd / "
+          "(iterations + 1), the final assignment included.\n")
+    print("| mode | ranks | customers | per rank | init | lloyd | iterations | Lloyd per step | comm per step "
+          "| score | total | efficiency (total) | efficiency (Lloyd step) | bytes per step per rank | reduce µs "
+          "| hash | same everywhere | sim. wall s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
+    base = {}
+    first_strong = next((x["customers"] for x in smpi if x["mode"] == "strong"), None)
+    for r in smpi:
+        if r["mode"] == "strong" and r["customers"] != first_strong:
+            continue
+        p, t, step = int(r["ranks"]), float(r["total"]), float(r["lloyd"]) / steps(r)
+        base.setdefault(r["mode"], (p, t, step))
+        p1, t1, s1 = base[r["mode"]]
+        if r["mode"] == "weak":
+            eff, eff_step = t1 / t, s1 / step
+        else:
+            eff, eff_step = (t1 * p1) / (t * p), (s1 * p1) / (step * p)
+        same = "yes" if len(by_total[r["customers"]]) == 1 else "**NO**"
+        print(f"| {r['mode']} | {p:,} | {int(r['customers']):,} | {int(r['per_rank']):,} | {ms(r['init'])} | "
+              f"{ms(r['lloyd'])} | {r['iterations']} | {step * 1e3:.3f} | "
+              f"{float(r['lloyd_comm']) / steps(r) * 1e3:.3f} | {ms(r['score'])} | {ms(r['total'])} | {eff:.3f} | "
+              f"{eff_step:.3f} | {int(r['bytes_per_iteration']):,} | {float(r['reduce_us']):.1f} | `{r['hash']}` | "
+              f"{same} | {float(r['wall']):.1f} |")
+
+    real = [r for r in rows if r["engine"] == "openmpi"]
+    if real:
+        print("\nOpen MPI (real, this machine) on the same global customers; wall ms, phases max over ranks, "
+              "comm mean over ranks:\n")
+        print("| ranks | customers | init | lloyd | Lloyd per step | score | total | comm | reduce µs | hash "
+              "| matches SMPI |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+        for r in real:
+            sims = {x["hash"] for x in smpi if x["customers"] == r["customers"]}
+            match = "yes" if sims == {r["hash"]} else ("no SMPI run" if not sims else "**NO**")
+            print(f"| {r['ranks']} | {int(r['customers']):,} | {ms(r['init'])} | {ms(r['lloyd'])} | "
+                  f"{float(r['lloyd']) / steps(r) * 1e3:.3f} | {ms(r['score'])} | {ms(r['total'])} | "
+                  f"{ms(r['comm_total'])} | {float(r['reduce_us']):.1f} | `{r['hash']}` | {match} |")
+
+        pairs = []
+        for r in real:
+            for s in smpi:
+                if s["customers"] == r["customers"] and s["ranks"] == r["ranks"] and s["mode"] == "strong":
+                    pairs.append((s, r))
+                    break
+        if pairs:
+            print("\nCommunication, simulated vs real, same customers and rank count (ms in MPI calls, mean over "
+                  "ranks; calls per rank; MB sent, all ranks):\n")
+            print("| ranks | customers | phase | calls SMPI / real | MB SMPI / real | comm SMPI | comm real "
+                  "| phase SMPI | phase real |")
+            print("|---:|---:|---|---|---|---:|---:|---:|---:|")
+            for s, r in pairs:
+                for ph in PHASES:
+                    print(f"| {s['ranks']} | {int(s['customers']):,} | {ph} | {float(s[ph + '_calls']):g} / "
+                          f"{float(r[ph + '_calls']):g} | {mb(s[ph + '_bytes'])} / {mb(r[ph + '_bytes'])} | "
+                          f"{ms(s[ph + '_comm'])} | {ms(r[ph + '_comm'])} | {ms(s[ph])} | {ms(r[ph])} |")
+                print(f"| {s['ranks']} | {int(s['customers']):,} | one Lloyd allreduce alone (µs) | | | "
+                      f"{float(s['reduce_us']):.1f} µs | {float(r['reduce_us']):.1f} µs | | |")
+    print("\nhashes: " + ("all runs of the same global customers agree" if ok else "MISMATCH"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "ompi"))
