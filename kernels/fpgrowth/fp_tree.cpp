@@ -16,16 +16,14 @@ bool FpTree::is_single_path() const {
   std::uint32_t above = kRoot;
   for (std::uint32_t c = 0; c < items(); ++c) {
     const auto n = nodes_of(c);
-    if (n.size() != 1 || parent[n[0]] != above) return false;
+    if (n.size() != 1 || node[n[0]].parent != above) return false;
     above = n[0];
   }
   return true;
 }
 
 void FpTree::reset(std::span<const Rank> ranks) {
-  parent.assign(1, kRoot);
-  item.assign(1, kNone);
-  count.assign(1, 0);
+  node.assign(1, Node{kRoot, kNone, 0});
   rank_of_item.assign(ranks.begin(), ranks.end());
   item_count.clear();
   header_offsets.clear();
@@ -33,11 +31,9 @@ void FpTree::reset(std::span<const Rank> ranks) {
 }
 
 std::uint32_t FpTree::add_node(std::uint32_t parent_node, std::uint32_t code, Count weight) {
-  if (parent.size() >= kNone) throw std::length_error("fpgrowth: FP-tree beyond 2^32 - 1 nodes");
-  parent.push_back(parent_node);
-  item.push_back(code);
-  count.push_back(weight);
-  return static_cast<std::uint32_t>(parent.size() - 1);
+  if (node.size() >= kNone) throw std::length_error("fpgrowth: FP-tree beyond 2^32 - 1 nodes");
+  node.push_back(Node{parent_node, code, weight});
+  return static_cast<std::uint32_t>(node.size() - 1);
 }
 
 void FpTree::index_items() {
@@ -45,13 +41,13 @@ void FpTree::index_items() {
   header_offsets.assign(std::size_t{n_items} + 1, 0);
   item_count.assign(n_items, 0);
   for (std::size_t v = 1; v < nodes(); ++v) {
-    ++header_offsets[item[v] + 1];
-    item_count[item[v]] += count[v];
+    ++header_offsets[node[v].item + 1];
+    item_count[node[v].item] += node[v].count;
   }
   std::partial_sum(header_offsets.begin(), header_offsets.end(), header_offsets.begin());
   header_nodes.resize(nodes() - 1);
   std::vector<std::uint32_t> next(header_offsets.begin(), header_offsets.end() - 1);
-  for (std::size_t v = 1; v < nodes(); ++v) header_nodes[next[item[v]]++] = static_cast<std::uint32_t>(v);
+  for (std::size_t v = 1; v < nodes(); ++v) header_nodes[next[node[v].item]++] = static_cast<std::uint32_t>(v);
 }
 
 void build_tree(const Transactions& t, Count min_count, FpTree& out) {
@@ -98,7 +94,7 @@ void build_tree(const Transactions& t, Count min_count, FpTree& out) {
     const std::size_t shared = static_cast<std::size_t>(
         std::mismatch(codes.begin(), codes.end(), previous.begin(), previous.end()).first - codes.begin());
     path.resize(shared);
-    for (const std::uint32_t v : path) out.count[v] += w;
+    for (const std::uint32_t v : path) out.node[v].count += w;
     for (std::size_t j = shared; j < codes.size(); ++j) {
       path.push_back(out.add_node(j == 0 ? FpTree::kRoot : path[j - 1], codes[j], w));
     }
@@ -109,30 +105,28 @@ void build_tree(const Transactions& t, Count min_count, FpTree& out) {
 
 void Projector::project(const FpTree& tree, std::uint32_t code, Count min_count, FpTree& out) {
   const std::size_t n = tree.nodes();
-  if (mark_.size() < n) {
-    mark_.resize(n, 0);
-    through_.resize(n);
-    image_.resize(n);
-  }
+  if (visit_.size() < n) visit_.resize(n, Visit{0, 0, 0});
   if (++stamp_ == 0) {  // wrapped: forget every old mark
-    std::fill(mark_.begin(), mark_.end(), 0);
+    for (Visit& x : visit_) x.mark = 0;
     stamp_ = 1;
   }
+  const FpTree::Node* const node = tree.node.data();
+  Visit* const visit = visit_.data();
 
   // Visit each ancestor of the item's nodes once, in chains that walk up from a node until they
   // meet an ancestor already visited; the node's count goes to its parent.
   ancestors_.clear();
   chain_begin_.clear();
   for (const std::uint32_t v : tree.nodes_of(code)) {
-    const std::uint32_t above = tree.parent[v];
+    const std::uint32_t above = node[v].parent;
     if (above == FpTree::kRoot) continue;
     chain_begin_.push_back(ancestors_.size());
-    for (std::uint32_t u = above; u != FpTree::kRoot && mark_[u] != stamp_; u = tree.parent[u]) {
-      mark_[u] = stamp_;
-      through_[u] = 0;
+    for (std::uint32_t u = above; u != FpTree::kRoot && visit[u].mark != stamp_; u = node[u].parent) {
+      visit[u].mark = stamp_;
+      visit[u].through = 0;
       ancestors_.push_back(u);
     }
-    through_[above] += tree.count[v];
+    visit[above].through += node[v].count;
   }
   // Sum the weights bottom-up. A node's children are earlier in its own chain or in later chains
   // (which stopped at it), so later chains first, each from its bottom.
@@ -142,13 +136,13 @@ void Projector::project(const FpTree& tree, std::uint32_t code, Count min_count,
   for (std::size_t k = chain_begin_.size(); k-- > 0;) {
     for (std::uint64_t i = chain_begin_[k]; i < chain_end(k); ++i) {
       const std::uint32_t u = ancestors_[i];
-      if (tree.parent[u] != FpTree::kRoot) through_[tree.parent[u]] += through_[u];
+      if (node[u].parent != FpTree::kRoot) visit[node[u].parent].through += visit[u].through;
     }
   }
 
   // The items frequent in the conditional pattern base.
   support_.assign(code, 0);
-  for (const std::uint32_t u : ancestors_) support_[tree.item[u]] += through_[u];
+  for (const std::uint32_t u : ancestors_) support_[node[u].item] += visit[u].through;
   new_code_.assign(code, kNone);
   kept_.clear();
   for (std::uint32_t c = 0; c < code; ++c) {
@@ -168,13 +162,15 @@ void Projector::project(const FpTree& tree, std::uint32_t code, Count min_count,
     for (std::size_t k = 0; k < chain_begin_.size(); ++k) {
       for (std::uint64_t i = chain_end(k); i-- > chain_begin_[k];) {
         const std::uint32_t u = ancestors_[i];
-        const std::uint32_t up = tree.parent[u] == FpTree::kRoot ? FpTree::kRoot : image_[tree.parent[u]];
-        const std::uint32_t c = new_code_[tree.item[u]];
+        const std::uint32_t p = node[u].parent;
+        const std::uint32_t up = p == FpTree::kRoot ? FpTree::kRoot : visit[p].image;
+        const std::uint32_t c = new_code_[node[u].item];
         if (c == kNone) {
-          image_[u] = up;
+          visit[u].image = up;
         } else {
-          image_[u] = child(out, up, c);
-          out.count[image_[u]] += through_[u];
+          const std::uint32_t x = child(out, up, c);
+          visit[u].image = x;
+          out.node[x].count += visit[u].through;
         }
       }
     }
@@ -188,7 +184,7 @@ std::uint32_t Projector::child(FpTree& out, std::uint32_t parent_node, std::uint
     return root_child_[code];
   }
   for (std::uint32_t x = first_child_[parent_node]; x != kNone; x = next_sibling_[x]) {
-    if (out.item[x] == code) return x;
+    if (out.node[x].item == code) return x;
   }
   const std::uint32_t x = new_node(out, parent_node, code, first_child_[parent_node]);
   first_child_[parent_node] = x;

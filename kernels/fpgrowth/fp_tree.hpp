@@ -25,15 +25,20 @@ namespace crmpi::fpgrowth {
 struct FpTree {
   static constexpr std::uint32_t kRoot = 0;
 
-  std::vector<std::uint32_t> parent;          // node -> parent (< node; the root's is itself)
-  std::vector<std::uint32_t> item;            // node -> item code (the root's is unused)
-  std::vector<Count> count;                   // node -> weight of the transactions through it
+  // One record a node, not an array a field: projecting walks from nodes to their parents all over
+  // a tree of up to millions of nodes, and each step then costs one cache miss, not three.
+  struct Node {
+    std::uint32_t parent;  // < the node; the root's is itself
+    std::uint32_t item;    // item code (the root's is unused)
+    Count count;           // weight of the transactions through it
+  };
+  std::vector<Node> node;
   std::vector<Rank> rank_of_item;             // item code -> global rank, ascending
   std::vector<Count> item_count;              // item code -> support in the tree (sum of its nodes' counts)
   std::vector<std::uint32_t> header_offsets;  // item code c -> header_nodes[offsets[c], offsets[c + 1])
   std::vector<std::uint32_t> header_nodes;
 
-  std::size_t nodes() const { return parent.size(); }
+  std::size_t nodes() const { return node.size(); }
   std::uint32_t items() const { return static_cast<std::uint32_t>(rank_of_item.size()); }
   std::span<const std::uint32_t> nodes_of(std::uint32_t code) const {
     return {header_nodes.data() + header_offsets[code], header_offsets[code + 1] - header_offsets[code]};
@@ -65,10 +70,13 @@ class Projector {
   std::uint32_t child(FpTree& out, std::uint32_t parent_node, std::uint32_t code);
   std::uint32_t new_node(FpTree& out, std::uint32_t parent_node, std::uint32_t code, std::uint32_t sibling);
 
-  // Per node of the source tree.
-  std::vector<std::uint32_t> mark_;   // == stamp_: an ancestor of this projection's item nodes
-  std::vector<Count> through_;        // weight of the item's nodes below (or at) it
-  std::vector<std::uint32_t> image_;  // its node in the conditional tree
+  // Per node of the source tree, one record (as FpTree::Node: one cache miss a visit).
+  struct Visit {
+    std::uint32_t mark;   // == stamp_: an ancestor of this projection's item nodes
+    std::uint32_t image;  // its node in the conditional tree
+    Count through;        // weight of the item's nodes below (or at) it
+  };
+  std::vector<Visit> visit_;
   std::uint32_t stamp_ = 0;
   std::vector<std::uint32_t> ancestors_;    // visited ancestors, one chain after another
   std::vector<std::uint64_t> chain_begin_;  // where each chain starts in ancestors_

@@ -189,7 +189,7 @@ TEST(FpGrowthMine, TreeAndProjectionByHand) {
   EXPECT_EQ(tree.item_count, (std::vector<Count>{4, 5, 2, 3}));
   EXPECT_EQ(tree.nodes_of(1).size(), 2u);
   EXPECT_FALSE(tree.is_single_path());
-  for (std::size_t v = 1; v < tree.nodes(); ++v) EXPECT_LT(tree.parent[v], v);
+  for (std::size_t v = 1; v < tree.nodes(); ++v) EXPECT_LT(tree.node[v].parent, v);
 
   Projector proj;
   FpTree cond;
