@@ -1,6 +1,7 @@
 #include "kernels/fpgrowth/fp_tree.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -9,6 +10,7 @@ namespace crmpi::fpgrowth {
 
 namespace {
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+constexpr std::size_t kPrefetch = 8;  // header entries ahead
 }  // namespace
 
 bool FpTree::is_single_path() const {
@@ -16,28 +18,27 @@ bool FpTree::is_single_path() const {
   std::uint32_t above = kRoot;
   for (std::uint32_t c = 0; c < items(); ++c) {
     const auto n = nodes_of(c);
-    if (n.size() != 1 || parent[n[0]] != above) return false;
-    above = n[0];
+    if (n.size() != 1 || n[0].parent != above) return false;
+    above = n[0].node;
   }
   return true;
 }
 
 void FpTree::reset(std::span<const Rank> ranks) {
-  parent.assign(1, kRoot);
-  item.assign(1, kNone);
+  node.assign(1, Node{kRoot, kNone});
   count.assign(1, 0);
   rank_of_item.assign(ranks.begin(), ranks.end());
   item_count.clear();
   header_offsets.clear();
-  header_nodes.clear();
+  header.clear();
+  preorder = false;
 }
 
 std::uint32_t FpTree::add_node(std::uint32_t parent_node, std::uint32_t code, Count weight) {
-  if (parent.size() >= kNone) throw std::length_error("fpgrowth: FP-tree beyond 2^32 - 1 nodes");
-  parent.push_back(parent_node);
-  item.push_back(code);
+  if (node.size() >= kNone) throw std::length_error("fpgrowth: FP-tree beyond 2^32 - 1 nodes");
+  node.push_back(Node{parent_node, code});
   count.push_back(weight);
-  return static_cast<std::uint32_t>(parent.size() - 1);
+  return static_cast<std::uint32_t>(node.size() - 1);
 }
 
 void FpTree::index_items() {
@@ -45,13 +46,15 @@ void FpTree::index_items() {
   header_offsets.assign(std::size_t{n_items} + 1, 0);
   item_count.assign(n_items, 0);
   for (std::size_t v = 1; v < nodes(); ++v) {
-    ++header_offsets[item[v] + 1];
-    item_count[item[v]] += count[v];
+    ++header_offsets[node[v].item + 1];
+    item_count[node[v].item] += count[v];
   }
   std::partial_sum(header_offsets.begin(), header_offsets.end(), header_offsets.begin());
-  header_nodes.resize(nodes() - 1);
+  header.resize(nodes() - 1);
   std::vector<std::uint32_t> next(header_offsets.begin(), header_offsets.end() - 1);
-  for (std::size_t v = 1; v < nodes(); ++v) header_nodes[next[item[v]]++] = static_cast<std::uint32_t>(v);
+  for (std::size_t v = 1; v < nodes(); ++v) {
+    header[next[node[v].item]++] = HeaderEntry{static_cast<std::uint32_t>(v), node[v].parent, count[v]};
+  }
 }
 
 void build_tree(const Transactions& t, Count min_count, FpTree& out) {
@@ -83,16 +86,36 @@ void build_tree(const Transactions& t, Count min_count, FpTree& out) {
     coded.offsets.push_back(coded.items.size());
     coded.weights.push_back(t.weights[i]);
   }
-  std::vector<std::uint64_t> order(coded.size());
-  std::iota(order.begin(), order.end(), std::uint64_t{0});
-  std::sort(order.begin(), order.end(), [&](std::uint64_t a, std::uint64_t b) {
-    const auto x = coded[a], y = coded[b];
-    return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
+  // Sorted lexicographically by a key that packs the first few codes (code + 1, 0 past the end,
+  // so that a prefix sorts first), then by the rest where keys tie: most comparisons are of two
+  // integers instead of two transactions somewhere in memory.
+  const int bits = std::max(1, static_cast<int>(std::bit_width(kept.size())));
+  const int per_key = 64 / bits;
+  struct Keyed {
+    std::uint64_t key;
+    std::uint64_t index;
+  };
+  std::vector<Keyed> order(coded.size());
+  for (std::size_t i = 0; i < coded.size(); ++i) {
+    const auto codes = coded[i];
+    std::uint64_t key = 0;
+    for (int j = 0; j < per_key; ++j) {
+      key = (key << bits) | (static_cast<std::size_t>(j) < codes.size() ? codes[j] + std::uint64_t{1} : 0);
+    }
+    order[i] = Keyed{key, i};
+  }
+  std::sort(order.begin(), order.end(), [&](const Keyed& a, const Keyed& b) {
+    if (a.key != b.key) return a.key < b.key;
+    const auto x = coded[a.index], y = coded[b.index];
+    const std::size_t skip = static_cast<std::size_t>(per_key);
+    if (x.size() <= skip || y.size() <= skip) return x.size() < y.size();
+    return std::lexicographical_compare(x.begin() + per_key, x.end(), y.begin() + per_key, y.end());
   });
 
   std::vector<std::uint32_t> path;  // the previous transaction's nodes
   std::span<const Rank> previous;
-  for (const std::uint64_t i : order) {
+  for (const Keyed& k : order) {
+    const std::uint64_t i = k.index;
     const auto codes = coded[i];
     const Count w = coded.weights[i];
     const std::size_t shared = static_cast<std::size_t>(
@@ -105,50 +128,84 @@ void build_tree(const Transactions& t, Count min_count, FpTree& out) {
     previous = codes;
   }
   out.index_items();
+  out.preorder = true;  // a sorted list grows the tree depth first
+}
+
+// Preorder: the item's nodes are walked from in node order, and an ancestor u of node v that was
+// visited from an earlier item node w is also an ancestor of the item node walked from just before
+// v (u's subtree is a range holding w and v, so every node between). That node's root path holds
+// one node per item code, all recorded in node_at_code_ (codes rise along a path, so the part
+// walked last and the part above it never share a code): u was visited iff it is recorded there.
+// A stale entry of an older path cannot match a node not visited, and entries are cleared for
+// each projection.
+std::uint32_t Projector::visited(std::uint32_t node, std::uint32_t item, bool preorder) const {
+  if (preorder) return node_at_code_[item] == node ? pos_at_code_[item] : kNone;
+  return mark_[node].mark == stamp_ ? mark_[node].pos : kNone;
 }
 
 void Projector::project(const FpTree& tree, std::uint32_t code, Count min_count, FpTree& out) {
-  const std::size_t n = tree.nodes();
-  if (mark_.size() < n) {
-    mark_.resize(n, 0);
-    through_.resize(n);
-    image_.resize(n);
+  const bool preorder = tree.preorder;
+  if (preorder) {
+    node_at_code_.assign(code, kNone);
+    pos_at_code_.resize(code);
+  } else {
+    if (mark_.size() < tree.nodes()) mark_.resize(tree.nodes(), Mark{0, 0});
+    if (++stamp_ == 0) {  // wrapped: forget every old mark
+      for (Mark& m : mark_) m.mark = 0;
+      stamp_ = 1;
+    }
   }
-  if (++stamp_ == 0) {  // wrapped: forget every old mark
-    std::fill(mark_.begin(), mark_.end(), 0);
-    stamp_ = 1;
-  }
+  const FpTree::Node* const node = tree.node.data();
 
   // Visit each ancestor of the item's nodes once, in chains that walk up from a node until they
-  // meet an ancestor already visited; the node's count goes to its parent.
-  ancestors_.clear();
+  // meet an ancestor already visited (or the root); the node's count goes to its parent.
+  entries_.clear();
   chain_begin_.clear();
-  for (const std::uint32_t v : tree.nodes_of(code)) {
-    const std::uint32_t above = tree.parent[v];
-    if (above == FpTree::kRoot) continue;
-    chain_begin_.push_back(ancestors_.size());
-    for (std::uint32_t u = above; u != FpTree::kRoot && mark_[u] != stamp_; u = tree.parent[u]) {
-      mark_[u] = stamp_;
-      through_[u] = 0;
-      ancestors_.push_back(u);
+  const auto item_nodes = tree.nodes_of(code);
+  for (std::size_t k = 0; k < item_nodes.size(); ++k) {
+    const FpTree::HeaderEntry& h = item_nodes[k];
+    // The walks are chains of cache misses; the start of a later one is known already.
+    if (k + kPrefetch < item_nodes.size()) __builtin_prefetch(&node[item_nodes[k + kPrefetch].parent]);
+    if (h.parent == FpTree::kRoot) continue;
+    const auto begin = static_cast<std::uint32_t>(entries_.size());
+    std::uint32_t stop = kNone;  // the visited ancestor met, kNone for the root
+    for (std::uint32_t u = h.parent; u != FpTree::kRoot; u = node[u].parent) {
+      const std::uint32_t item = node[u].item;
+      stop = visited(u, item, preorder);
+      if (stop != kNone) break;
+      const auto pos = static_cast<std::uint32_t>(entries_.size());
+      if (pos == kNone) throw std::length_error("fpgrowth: conditional pattern base beyond 2^32 - 1 nodes");
+      if (preorder) {
+        node_at_code_[item] = u;
+        pos_at_code_[item] = pos;
+      } else {
+        mark_[u] = Mark{stamp_, pos};
+      }
+      entries_.push_back(Entry{item, pos + 1, 0});  // its parent is next in the chain...
     }
-    through_[above] += tree.count[v];
+    std::uint32_t above = stop;
+    if (entries_.size() > begin) {
+      entries_.back().up = stop;  // ... but the chain's top's is the ancestor met
+      chain_begin_.push_back(begin);
+      above = begin;
+    }
+    entries_[above].through += h.count;
   }
-  // Sum the weights bottom-up. A node's children are earlier in its own chain or in later chains
-  // (which stopped at it), so later chains first, each from its bottom.
+  // Sum the weights bottom-up. An entry's children are earlier in its own chain or the tops of
+  // later chains, so later chains first, each from its bottom.
+  Entry* const e = entries_.data();
   const auto chain_end = [&](std::size_t k) {
-    return k + 1 < chain_begin_.size() ? chain_begin_[k + 1] : ancestors_.size();
+    return k + 1 < chain_begin_.size() ? chain_begin_[k + 1] : static_cast<std::uint32_t>(entries_.size());
   };
   for (std::size_t k = chain_begin_.size(); k-- > 0;) {
-    for (std::uint64_t i = chain_begin_[k]; i < chain_end(k); ++i) {
-      const std::uint32_t u = ancestors_[i];
-      if (tree.parent[u] != FpTree::kRoot) through_[tree.parent[u]] += through_[u];
+    for (std::uint32_t i = chain_begin_[k]; i < chain_end(k); ++i) {
+      if (e[i].up != kNone) e[e[i].up].through += e[i].through;
     }
   }
 
   // The items frequent in the conditional pattern base.
   support_.assign(code, 0);
-  for (const std::uint32_t u : ancestors_) support_[tree.item[u]] += through_[u];
+  for (const Entry& x : entries_) support_[x.item] += x.through;
   new_code_.assign(code, kNone);
   kept_.clear();
   for (std::uint32_t c = 0; c < code; ++c) {
@@ -162,19 +219,20 @@ void Projector::project(const FpTree& tree, std::uint32_t code, Count min_count,
   first_child_.assign(1, kNone);
   next_sibling_.assign(1, kNone);
 
-  // Map each ancestor top-down to its node: its parent's image, extended by its own item when
-  // that is frequent. The conditional tree's node counts are the weights passing through.
+  // Map each entry top-down to its node: its parent's image, extended by its own item when that
+  // is frequent. The conditional tree's node counts are the weights passing through.
   if (!kept_.empty()) {
+    image_.resize(entries_.size());
     for (std::size_t k = 0; k < chain_begin_.size(); ++k) {
-      for (std::uint64_t i = chain_end(k); i-- > chain_begin_[k];) {
-        const std::uint32_t u = ancestors_[i];
-        const std::uint32_t up = tree.parent[u] == FpTree::kRoot ? FpTree::kRoot : image_[tree.parent[u]];
-        const std::uint32_t c = new_code_[tree.item[u]];
+      for (std::uint32_t i = chain_end(k); i-- > chain_begin_[k];) {
+        const std::uint32_t up = e[i].up == kNone ? FpTree::kRoot : image_[e[i].up];
+        const std::uint32_t c = new_code_[e[i].item];
         if (c == kNone) {
-          image_[u] = up;
+          image_[i] = up;
         } else {
-          image_[u] = child(out, up, c);
-          out.count[image_[u]] += through_[u];
+          const std::uint32_t x = child(out, up, c);
+          image_[i] = x;
+          out.count[x] += e[i].through;
         }
       }
     }
@@ -188,7 +246,7 @@ std::uint32_t Projector::child(FpTree& out, std::uint32_t parent_node, std::uint
     return root_child_[code];
   }
   for (std::uint32_t x = first_child_[parent_node]; x != kNone; x = next_sibling_[x]) {
-    if (out.item[x] == code) return x;
+    if (out.node[x].item == code) return x;
   }
   const std::uint32_t x = new_node(out, parent_node, code, first_child_[parent_node]);
   first_child_[parent_node] = x;

@@ -10,8 +10,13 @@
 //   - Projector, the conditional tree of one item of a tree: its conditional pattern base (the
 //     paths above the item's nodes, weighted by their counts) restricted to the items frequent in
 //     it, built straight from the parent tree. Each ancestor of the item's nodes is visited once
-//     (not once per path through it): the weights that pass through it are summed bottom-up,
-//     then it is mapped top-down to its node in the new tree.
+//     (not once per path through it) and copied to a compact list: the weights that pass through
+//     it are summed bottom-up there, then it is mapped top-down to its node in the new tree.
+//
+// build_tree numbers the nodes in preorder (a subtree is a contiguous range after its root); the
+// Projector relies on it to tell an ancestor already visited without a per-node mark (see
+// project), which saves a cache miss a step on the large trees. Its own trees are not in preorder
+// (merged paths grow children late) and use the marks.
 #pragma once
 
 #include <cstdint>
@@ -25,18 +30,32 @@ namespace crmpi::fpgrowth {
 struct FpTree {
   static constexpr std::uint32_t kRoot = 0;
 
-  std::vector<std::uint32_t> parent;          // node -> parent (< node; the root's is itself)
-  std::vector<std::uint32_t> item;            // node -> item code (the root's is unused)
+  // The links a projection walks from a node to the root, one 8-byte record a node: the walk
+  // jumps all over a tree of up to millions of nodes, and a step then costs one cache miss (and
+  // neighbours share lines), not one an array.
+  struct Node {
+    std::uint32_t parent;  // < the node; the root's is itself
+    std::uint32_t item;    // item code (the root's is unused)
+  };
+  std::vector<Node> node;
   std::vector<Count> count;                   // node -> weight of the transactions through it
+  bool preorder = false;                      // nodes numbered in preorder (build_tree's trees)
   std::vector<Rank> rank_of_item;             // item code -> global rank, ascending
   std::vector<Count> item_count;              // item code -> support in the tree (sum of its nodes' counts)
-  std::vector<std::uint32_t> header_offsets;  // item code c -> header_nodes[offsets[c], offsets[c + 1])
-  std::vector<std::uint32_t> header_nodes;
+  // The header: each item's nodes in node order, with what a projection needs of them (their
+  // parent and count) copied alongside, so that it reads them in sequence.
+  struct HeaderEntry {
+    std::uint32_t node;
+    std::uint32_t parent;
+    Count count;
+  };
+  std::vector<std::uint32_t> header_offsets;  // item code c -> header[offsets[c], offsets[c + 1])
+  std::vector<HeaderEntry> header;
 
-  std::size_t nodes() const { return parent.size(); }
+  std::size_t nodes() const { return node.size(); }
   std::uint32_t items() const { return static_cast<std::uint32_t>(rank_of_item.size()); }
-  std::span<const std::uint32_t> nodes_of(std::uint32_t code) const {
-    return {header_nodes.data() + header_offsets[code], header_offsets[code + 1] - header_offsets[code]};
+  std::span<const HeaderEntry> nodes_of(std::uint32_t code) const {
+    return {header.data() + header_offsets[code], header_offsets[code + 1] - header_offsets[code]};
   }
   // One chain from the root through every item (then an itemset's count is its last item's).
   bool is_single_path() const;
@@ -65,13 +84,29 @@ class Projector {
   std::uint32_t child(FpTree& out, std::uint32_t parent_node, std::uint32_t code);
   std::uint32_t new_node(FpTree& out, std::uint32_t parent_node, std::uint32_t code, std::uint32_t sibling);
 
-  // Per node of the source tree.
-  std::vector<std::uint32_t> mark_;   // == stamp_: an ancestor of this projection's item nodes
-  std::vector<Count> through_;        // weight of the item's nodes below (or at) it
-  std::vector<std::uint32_t> image_;  // its node in the conditional tree
+  // The position of a node of the source tree in entries_, if this projection has visited it.
+  std::uint32_t visited(std::uint32_t node, std::uint32_t item, bool preorder) const;
+
+  // The ancestors visited, one chain after another, each chain bottom-up: a compact copy of the
+  // conditional pattern base's tree, so that the passes after the walk stay in cache.
+  struct Entry {
+    std::uint32_t item;  // code in the source tree
+    std::uint32_t up;    // position of its parent, or kNone for the root
+    Count through;       // weight of the item's nodes below (or at) it
+  };
+  std::vector<Entry> entries_;
+  std::vector<std::uint32_t> image_;        // entry -> its node in the conditional tree
+  std::vector<std::uint32_t> chain_begin_;  // where each chain starts in entries_
+  // Preorder trees: per item code, the last visited node with that code and its position; the
+  // nodes on the root path of the last item node walked from are always there.
+  std::vector<std::uint32_t> node_at_code_, pos_at_code_;
+  // Other trees, per node: visited when mark == stamp_, then at position pos.
+  struct Mark {
+    std::uint32_t mark;
+    std::uint32_t pos;
+  };
+  std::vector<Mark> mark_;
   std::uint32_t stamp_ = 0;
-  std::vector<std::uint32_t> ancestors_;    // visited ancestors, one chain after another
-  std::vector<std::uint64_t> chain_begin_;  // where each chain starts in ancestors_
   // Per item code of the source tree.
   std::vector<Count> support_;
   std::vector<std::uint32_t> new_code_;  // code in the conditional tree, or none

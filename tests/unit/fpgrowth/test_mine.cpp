@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <numeric>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 #include "fpgrowth_test_util.hpp"
@@ -189,7 +190,7 @@ TEST(FpGrowthMine, TreeAndProjectionByHand) {
   EXPECT_EQ(tree.item_count, (std::vector<Count>{4, 5, 2, 3}));
   EXPECT_EQ(tree.nodes_of(1).size(), 2u);
   EXPECT_FALSE(tree.is_single_path());
-  for (std::size_t v = 1; v < tree.nodes(); ++v) EXPECT_LT(tree.parent[v], v);
+  for (std::size_t v = 1; v < tree.nodes(); ++v) EXPECT_LT(tree.node[v].parent, v);
 
   Projector proj;
   FpTree cond;
@@ -207,6 +208,56 @@ TEST(FpGrowthMine, TreeAndProjectionByHand) {
   build_tree(t, 3, tree);  // items 0, 1, 3 only (2 has count 2)
   EXPECT_EQ(tree.rank_of_item, (std::vector<Rank>{0, 1, 3}));
   EXPECT_EQ(tree.nodes(), 6u);
+}
+
+// build_tree sorts the transactions by a key packing their first codes (64 / bit width of the
+// number of items: 5 codes of 11 bits with ~2000 items), then by the rest where keys tie. Here 60
+// baskets over 14 items, each item in a basket with probability 0.85, share long prefixes and
+// differ past the key; 2000 baskets of one other item each, weighted min_count, make ~2014
+// frequent items. Expected: the brute force over the 14 items plus each other item alone; a tree
+// with one node per distinct prefix of the transactions (std::set), numbered in preorder (each
+// node's parent is on the root path of the node before it: what the Projector relies on).
+TEST(FpGrowthMine, LongSharedPrefixesAmongManyItems) {
+  for (std::uint64_t seed = 0; seed < 8; ++seed) {
+    SCOPED_TRACE(seed);
+    std::mt19937_64 rng(seed);
+    std::bernoulli_distribution in_basket(0.85);
+    fpt::Baskets b;
+    for (int i = 0; i < 60; ++i) {
+      std::vector<std::uint32_t> ids;
+      for (std::uint32_t id = 0; id < 14; ++id) {
+        if (in_basket(rng)) ids.push_back(id);
+      }
+      b.add(ids, 1 + rng() % 2);
+    }
+    b.n_items = 14;
+    const Count min_count = 3;
+    fpt::IdSets want = fpt::brute_force(b, min_count);
+    for (std::uint32_t k = 0; k < 2000; ++k) {
+      b.add({14 + k}, min_count);
+      want.emplace(std::vector<std::uint32_t>{14 + k}, min_count);
+    }
+    const FList f = make_flist(fpt::item_counts(b), min_count);
+    const Transactions t = fpt::transactions(b, f);
+    const MineResult r = mine(t, {.min_count = min_count});
+    EXPECT_TRUE(is_canonical(r.itemsets));
+    EXPECT_EQ(fpt::as_ids(r.itemsets, f), want);
+
+    FpTree tree;
+    build_tree(t, min_count, tree);
+    ASSERT_EQ(tree.items(), f.size());  // every rank kept: codes are ranks
+    std::set<std::vector<Rank>> prefixes;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      for (std::size_t len = 1; len <= t[i].size(); ++len) prefixes.emplace(t[i].begin(), t[i].begin() + len);
+    }
+    EXPECT_EQ(tree.nodes(), prefixes.size() + 1);
+    EXPECT_TRUE(tree.preorder);
+    for (std::uint32_t v = 2; v < tree.nodes(); ++v) {
+      std::uint32_t u = v - 1;
+      while (u != FpTree::kRoot && u != tree.node[v].parent) u = tree.node[u].parent;
+      EXPECT_EQ(u, tree.node[v].parent) << "node " << v;
+    }
+  }
 }
 
 // One basket of 2000 items, each item also in one small basket ({2k, 2k+1}): at min count 2 every
