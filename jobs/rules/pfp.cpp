@@ -47,7 +47,7 @@ double support_under_cap(std::vector<Count> counts, std::uint64_t cap, Count bas
 
 }  // namespace
 
-PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_t id_space, const PfpParams& p) {
+PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint32_t id_space, const PfpParams& p) {
   PfpResult r;
   const auto P = static_cast<std::uint32_t>(comm.size());
   Stopwatch sw;
@@ -55,16 +55,18 @@ PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_
   // 1. Count: each item once per basket (a basket may list a product twice).
   std::vector<Count> count_by_id(id_space, 0);
   std::vector<std::uint64_t> stamp(id_space, 0);
-  for (std::size_t b = 0; b < local.size(); ++b)
-    for (std::uint64_t i = local.offsets[b]; i < local.offsets[b + 1]; ++i) {
-      const std::uint32_t id = local.ids[i];
-      if (stamp[id] == b + 1) continue;
-      stamp[id] = b + 1;
+  Count n_local = 0;
+  local.for_each([&](std::span<const std::uint32_t> ids) {
+    ++n_local;  // stamp[id] == n_local: id already counted in this basket
+    for (const std::uint32_t id : ids) {
+      if (stamp[id] == n_local) continue;
+      stamp[id] = n_local;
       ++count_by_id[id];
     }
+  });
   stamp = {};
   comm.allreduce_sum_inplace(std::span<Count>(count_by_id));
-  r.baskets = comm.allreduce_sum<Count>(local.size());
+  r.baskets = comm.allreduce_sum<Count>(n_local);
   // Spark's threshold: ceil(minSupport x baskets), and at least min_count.
   const auto by_support = static_cast<Count>(std::ceil(p.min_support * static_cast<double>(r.baskets)));
   r.min_count = std::max<Count>({by_support, p.min_count, 1});
@@ -79,12 +81,10 @@ PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_
   fpgrowth::DistinctTransactions distinct;
   std::vector<Rank> ranks;
   std::vector<Count> work(F, 0);
-  for (std::size_t b = 0; b < local.size(); ++b) {
-    const std::span<const std::uint32_t> ids(local.ids.data() + local.offsets[b], local.offsets[b + 1] - local.offsets[b]);
+  local.for_each([&](std::span<const std::uint32_t> ids) {
     fpgrowth::basket_ranks(ids, r.flist, ranks);
-    if (ranks.empty()) continue;
-    distinct.add(ranks, 1);
-  }
+    if (!ranks.empty()) distinct.add(ranks, 1);
+  });
   fpgrowth::Transactions mine_local = distinct.finish();
   for (std::size_t t = 0; t < mine_local.size(); ++t) fpgrowth::add_prefix_work(mine_local[t], mine_local.weights[t], work);
   comm.allreduce_sum_inplace(std::span<Count>(work));

@@ -2,7 +2,9 @@
 // and the per-segment runs (segments.hpp) call this very code.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,42 @@ struct Baskets {
   std::vector<std::uint64_t> offsets{0};
   std::vector<std::uint32_t> ids;
   std::size_t size() const { return offsets.size() - 1; }
+  std::span<const std::uint32_t> operator[](std::size_t b) const {
+    return {ids.data() + offsets[b], static_cast<std::size_t>(offsets[b + 1] - offsets[b])};
+  }
+};
+
+// The baskets one mining run reads, without copying them: all of a rank's baskets, or only those of
+// the customers whose segment code is `code` (segments.hpp), customer c owning baskets
+// [basket_begin[c], basket_begin[c + 1]). Selecting costs a scan of the codes (4 bytes a customer)
+// per pass instead of a copy of the segment's baskets.
+class BasketView {
+ public:
+  BasketView(const Baskets& all) : all_(&all) {}  // NOLINT(google-explicit-constructor): every basket
+  BasketView(const Baskets& all, std::span<const std::uint64_t> basket_begin, std::span<const std::uint32_t> codes,
+             std::uint32_t code)
+      : all_(&all), basket_begin_(basket_begin), codes_(codes), code_(code), selected_(true) {}
+
+  // f(std::span<const std::uint32_t> ids) for each basket, in the rank's order.
+  template <class F>
+  void for_each(F&& f) const {
+    if (!selected_) {
+      for (std::size_t b = 0; b < all_->size(); ++b) f((*all_)[b]);
+      return;
+    }
+    const std::size_t customers = basket_begin_.empty() ? 0 : std::min(codes_.size(), basket_begin_.size() - 1);
+    for (std::size_t c = 0; c < customers; ++c) {
+      if (codes_[c] != code_) continue;
+      for (std::uint64_t b = basket_begin_[c]; b < basket_begin_[c + 1]; ++b) f((*all_)[b]);
+    }
+  }
+
+ private:
+  const Baskets* all_;
+  std::span<const std::uint64_t> basket_begin_;
+  std::span<const std::uint32_t> codes_;
+  std::uint32_t code_ = 0;
+  bool selected_ = false;
 };
 
 struct PfpParams {
@@ -47,7 +85,7 @@ struct PfpResult {
 
 // Collective. id_space: item ids are below it on every rank. Every rank returns the same result;
 // over_cap is the caller's to report (over_cap_message).
-PfpResult parallel_fpgrowth(const Comm& comm, const Baskets& local, std::uint32_t id_space, const PfpParams& p);
+PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint32_t id_space, const PfpParams& p);
 std::string over_cap_message(const PfpResult& r, std::uint64_t max_itemsets);
 
 }  // namespace rules_job

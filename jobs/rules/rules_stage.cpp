@@ -42,6 +42,23 @@ void RulesStage::begin_pass(const StageInput& in) {
   } else {
     id_space_ = static_cast<std::uint32_t>(products);  // 0 without /products: found from the items below
   }
+  reserve_baskets(in);
+}
+
+// The baskets are the largest thing the stage holds: sized once from the slice's item and order
+// counts (upper bounds: orders after as_of are left out), so that growing them never holds the
+// old and the new array together (1.5x to 3x the data at the moment a vector doubles).
+void RulesStage::reserve_baskets(const StageInput& in) {
+  const auto& oo = in.customers.order_offset;
+  if (oo.empty() || oo.back() < oo.front()) return;
+  const std::vector<std::uint64_t> first = in.file.read<std::uint64_t>(schema::kItemOffset, oo.front(), 1),
+                                   last = in.file.read<std::uint64_t>(schema::kItemOffset, oo.back(), 1);
+  // Validation checks the offsets on this very pass; until then, trust them only within the file.
+  if (first.size() != 1 || last.size() != 1 || last[0] < first[0] || last[0] > in.file.sizes().items) return;
+  baskets_.ids.reserve(last[0] - first[0]);
+  baskets_.offsets.reserve(1 + (cfg_.by_customer ? oo.size() - 1 : oo.back() - oo.front()));
+  basket_begin_.reserve(oo.size());
+  if (cfg_.by_customer && cfg_.recommend > 0) recent_begin_.reserve(oo.size());
 }
 
 void RulesStage::consume(const OrderChunk& ch) {
@@ -73,7 +90,10 @@ void RulesStage::consume(const OrderChunk& ch) {
     }
     if (cfg_.by_customer && baskets_.ids.size() > baskets_.offsets.back()) baskets_.offsets.push_back(baskets_.ids.size());
     basket_begin_.push_back(baskets_.size());
-    // Recent: the items of the last recent_orders of those orders (orders are sorted by day).
+    // Recent: the items of the last recent_orders of those orders (orders are sorted by day). With
+    // a basket per order they are the customer's last baskets (recommend() reads them there);
+    // with a basket per customer they are kept apart.
+    if (!cfg_.by_customer) continue;
     std::uint64_t skip = with_items > static_cast<std::uint64_t>(cfg_.recent_orders)
                              ? with_items - static_cast<std::uint64_t>(cfg_.recent_orders)
                              : 0;
@@ -94,7 +114,8 @@ void RulesStage::consume(const OrderChunk& ch) {
 }
 
 // Per local customer: the top cfg_.recommend items from the rules (kernels/fpgrowth/recommend.hpp),
-// recent = the items of their last recent_orders orders, bought = every item of their baskets.
+// recent = the items of their last recent_orders orders with items (with a basket per order: their
+// last recent_orders baskets), bought = every item of their baskets.
 void RulesStage::recommend(const Comm& comm) {
   const std::size_t n = r_.customer_id.size();
   r_.recommend_count.assign(n, 0);
@@ -110,11 +131,17 @@ void RulesStage::recommend(const Comm& comm) {
   std::uint64_t recommended = 0;
   for (std::size_t c = 0; c < n; ++c) {
     // Customers whose pass was skipped (a stage problem) have no rows: nothing to recommend.
-    if (c + 1 >= basket_begin_.size() || c + 1 >= recent_begin_.size()) break;
+    if (c + 1 >= basket_begin_.size() || (cfg_.by_customer && c + 1 >= recent_begin_.size())) break;
     recent.clear();
     bought.clear();
-    ranks_of(recent_.data() + recent_begin_[c], recent_.data() + recent_begin_[c + 1], recent);
     const std::uint64_t b0 = baskets_.offsets[basket_begin_[c]], b1 = baskets_.offsets[basket_begin_[c + 1]];
+    if (cfg_.by_customer) {
+      ranks_of(recent_.data() + recent_begin_[c], recent_.data() + recent_begin_[c + 1], recent);
+    } else {
+      const std::uint64_t last = basket_begin_[c + 1], orders = static_cast<std::uint64_t>(cfg_.recent_orders);
+      const std::uint64_t from = last - std::min(last - basket_begin_[c], orders);
+      ranks_of(baskets_.ids.data() + baskets_.offsets[from], baskets_.ids.data() + b1, recent);
+    }
     ranks_of(baskets_.ids.data() + b0, baskets_.ids.data() + b1, bought);
     for (auto* v : {&recent, &bought}) {
       std::sort(v->begin(), v->end());
@@ -201,12 +228,14 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
   fault_point(comm, "rules");
   Stopwatch sc;
   recommend(comm);
+  recent_ = {};
+  recent_begin_ = {};
   spdlog::info("rules: cross-sell recommendations for {} customers in {:.2f}s", r_.customers_recommended, sc.seconds());
   rules_job::PfpParams sp = p;
   sp.min_count = std::max<fpgrowth::Count>(p.min_count, static_cast<fpgrowth::Count>(cfg_.segment_min_count));
   mine_segments(comm, earlier, {.pfp = sp, .rules = rp});
   baskets_ = {};
-  recent_ = {};
+  basket_begin_ = {};
 
   // Item names: categories by their dictionary; products by name, else by key, else none.
   r_.item_kind = cfg_.by_category ? "category" : "product";

@@ -90,6 +90,7 @@ class RulesStage : public Stage {
   const RulesResult& result() const { return r_; }
 
  private:
+  void reserve_baskets(const StageInput& in);
   void recommend(const Comm& comm);
   void mine_segments(const Comm& comm, const EarlierStages& earlier, const rules_job::SegmentParams& sp);
   const RulesConfig& cfg_;
@@ -97,8 +98,9 @@ class RulesStage : public Stage {
   bool in_pipeline_;
   RulesResult r_;
   rules_job::Baskets baskets_;
-  // Per local customer: its baskets [basket_begin_[c], basket_begin_[c+1]), and the items of its
-  // last recent_orders orders (recent_[recent_begin_[c], recent_begin_[c+1])).
+  // Per local customer: its baskets [basket_begin_[c], basket_begin_[c+1]); with a basket per
+  // customer also the items of its last recent_orders orders (recent_[recent_begin_[c],
+  // recent_begin_[c+1])); with a basket per order those are its last baskets, not stored twice.
   std::vector<std::uint64_t> basket_begin_{0}, recent_begin_{0};
   std::vector<std::uint32_t> recent_;
   InputFile* file_ = nullptr;

@@ -1,7 +1,8 @@
 // Per-segment rules (segments.hpp): for each segment, the rank's baskets of its customers go
-// through parallel_fpgrowth and derive_rules exactly as all baskets do; then the overall counts of
-// every segment rule's itemsets: looked up among the overall frequent itemsets, and for the rest
-// counted over all baskets (kernels/fpgrowth/support_count.hpp) and summed across ranks.
+// through parallel_fpgrowth (a view of them, pfp.hpp's BasketView: no copy) and derive_rules
+// exactly as all baskets do; then the overall counts of every segment rule's itemsets: looked up
+// among the overall frequent itemsets, and for the rest counted over all baskets
+// (kernels/fpgrowth/support_count.hpp) and summed across ranks.
 #include "jobs/rules/segments.hpp"
 
 #include <spdlog/spdlog.h>
@@ -23,22 +24,6 @@ namespace {
 using fpgrowth::Count;
 using fpgrowth::Rank;
 
-// The rank's baskets of the customers whose code is `code`.
-Baskets baskets_of(const Baskets& local, std::span<const std::uint64_t> basket_begin, std::span<const std::uint32_t> codes,
-                   std::uint32_t code) {
-  Baskets b;
-  const std::size_t customers = std::min(codes.size(), basket_begin.size() - 1);
-  for (std::size_t c = 0; c < customers; ++c) {
-    if (codes[c] != code) continue;
-    for (std::uint64_t k = basket_begin[c]; k < basket_begin[c + 1]; ++k) {
-      b.ids.insert(b.ids.end(), local.ids.begin() + static_cast<std::ptrdiff_t>(local.offsets[k]),
-                   local.ids.begin() + static_cast<std::ptrdiff_t>(local.offsets[k + 1]));
-      b.offsets.push_back(b.ids.size());
-    }
-  }
-  return b;
-}
-
 // The overall counts every segment rule needs: count(X u Y), count(X), count(Y) over all baskets.
 class OverallCounts {
  public:
@@ -58,9 +43,33 @@ class OverallCounts {
     return it->second;
   }
 
-  // Counts the itemsets not frequent overall on the rank's baskets, summed across ranks.
-  void count_apart(const Comm& comm, const Baskets& local) {
-    std::vector<Count> c = fpgrowth::support_counts(local.offsets, local.ids, candidates_);
+  // Counts the itemsets not frequent overall on the rank's baskets, summed across ranks. The
+  // baskets go to the counting kernel a block at a time and with only the items some candidate
+  // names (a flag per item id): a basket's count for a candidate depends on those items alone, the
+  // counts of a partition of the baskets add up, and so the kernel's tid-lists and its per-item
+  // lookups cover only the named items of one block (the candidates' items are usually a few).
+  void count_apart(const Comm& comm, const Baskets& local, std::uint32_t id_space) {
+    std::vector<Count> c(candidates_.size(), 0);
+    std::vector<std::uint8_t> named(id_space, 0);
+    for (const std::uint32_t id : candidates_.items) named[id] = 1;
+    constexpr std::size_t kBlock = std::size_t{1} << 20;  // baskets
+    std::vector<std::uint64_t> offsets;
+    std::vector<std::uint32_t> ids;
+    for (std::size_t b0 = 0; b0 < local.size() && !candidates_.items.empty(); b0 += kBlock) {
+      offsets.assign(1, 0);
+      ids.clear();
+      for (std::size_t b = b0; b < std::min(local.size(), b0 + kBlock); ++b) {
+        for (const std::uint32_t id : local[b])
+          if (named[id]) ids.push_back(id);
+        offsets.push_back(ids.size());
+      }
+      const std::vector<Count> block = fpgrowth::support_counts(offsets, ids, candidates_);
+      for (std::size_t i = 0; i < c.size(); ++i) c[i] += block[i];
+    }
+    if (candidates_.items.empty()) {
+      // Only empty itemsets (none in practice): each is in every basket.
+      for (Count& x : c) x = local.size();
+    }
     comm.allreduce_sum_inplace(std::span<Count>(c));
     for (std::size_t i = 0; i < apart_.size(); ++i) counts_[apart_[i]] = c[i];
   }
@@ -119,7 +128,7 @@ SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<con
         out.rule_offset.push_back(out.rules());
         continue;
       }
-      const PfpResult r = parallel_fpgrowth(comm, baskets_of(local, basket_begin, seg.code, code), id_space, p.pfp);
+      const PfpResult r = parallel_fpgrowth(comm, BasketView(local, basket_begin, seg.code, code), id_space, p.pfp);
       out.min_count.push_back(r.min_count);
       if (r.over_cap) {
         // One segment past the cap does not stop the run. Its row says so; how many itemsets the
@@ -162,7 +171,7 @@ SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<con
   // The same rules over all baskets. A segment's baskets are among all baskets, so count(X u Y)
   // there is at least the segment's (> 0): the measures are defined.
   sw = Stopwatch();
-  overall_counts.count_apart(comm, local);
+  overall_counts.count_apart(comm, local, id_space);
   out.counted_apart = overall_counts.apart();
   for (const Slots& s : slots) {
     const Count z = overall_counts[s.both];

@@ -18,27 +18,36 @@
 // Output order: score descending, then item rank ascending (the more popular product first). The
 // scores are products of bit-identical doubles (rules.hpp), so every rank orders alike.
 //
-// Index and cost. Rules are grouped by antecedent (each distinct antecedent checked once per
-// customer, not once per rule) and each antecedent filed under its highest rank, its least
-// frequent item: a customer reaches it only if they hold that rarest item, so the buckets scanned
-// stay small (filing under the lowest rank, usually one of the few best-sellers, would make nearly
-// every customer scan nearly every rule). For the item at position i of `recent`, the antecedent's
-// other items, all of lower rank, are checked against recent[0, i) by a merge that stops at the
-// first missing item. Building is O(R) for R rules in make_rules' order (antecedents already in
-// the canonical order, grouped), O(R log R) otherwise. One customer costs
-//   O(sum over r in recent of |antecedents keyed r| x (k + i_r)  +  c log |bought|  +  h log top_n)
-// with k the antecedent length, i_r the position of r in recent, c the rules of the contained
-// antecedents and h <= c the distinct products among their consequents. Each product's best rule
-// is kept in O(1) through a per-thread array of one slot per consequent rank (zeroed again after
-// each call: recommend() may run on several threads at once). `out` holds the candidates: a caller
-// that reuses it across customers allocates nothing.
+// Index and cost. Rules are grouped by antecedent (each distinct antecedent visited once per
+// customer, not once per rule), and the distinct antecedents form a trie (prefix tree) in item
+// order: a node is an antecedent's prefix, its children the one-item extensions that lead to some
+// antecedent, in ascending rank. A customer walks it depth first along `recent`: from a node
+// reached by recent[0, p), only the children whose item is in recent[p, end) are entered, each
+// found by binary search among the node's children. So the walk enters only prefixes contained in
+// `recent`: an antecedent with an item outside `recent` is never looked at. (The previous index
+// filed each antecedent under its rarest item and checked every antecedent so filed: on dense
+// data nearly all of them, ~100,000 a customer on mushroom at 10%, 1 in 5 contained.)
 //
-// Measured (one core, -O2, make_rules' output, each basket of the file as a customer with 5 more
-// past items): retail.dat at support 0.1%, confidence 0.1 (8,249 rules), 500,000 customers/s;
-// T10I4D100K at 0.1% (80,902 rules), 66,000/s; chess at 80%, confidence 0.9 (42,885 rules),
-// 2,000/s; mushroom at 10%, confidence 0.5 (4.5 million rules), 220/s. On such dense data nearly
-// every antecedent keyed by a customer's items is checked (~100,000 per customer on mushroom, 1 in
-// 5 contained); a trie of antecedents walked along `recent` would visit only the contained ones.
+// On dense data most contained antecedents' rules are not worth reading either, and two summaries
+// per node skip them, for the node's own rules and for its whole subtree:
+// - which consequents occur (a 64-bit mask, bit min(rank, 63)): a customer who bought every item
+//   of the mask (the popular items, ranks below 63, are told apart exactly) gets nothing new there;
+// - the highest confidence x lift: once top_n products have candidates, a rule scoring strictly
+//   below the top_n-th of them (a lower bound kept as they come) cannot change the result.
+// Neither changes what is recommended: they skip only rules that could not count.
+//
+// Building is O(R) to group R rules in make_rules' order (O(R log R) otherwise), plus a sort of
+// the A distinct antecedents, O(A log A x k). One customer costs at most
+//   O(v x r log d  +  c  +  h log top_n)
+// with v the trie nodes contained in `recent` (the contained antecedents and their prefixes),
+// r = |recent|, d the largest number of children, c the rules of the contained antecedents and
+// h <= c the distinct products among their consequents; the summaries cut v and c. `bought` is
+// marked in a per-thread array of one flag per consequent rank, so a consequent is tested in
+// O(1), and each product's best rule is kept in O(1) through a per-thread array of one slot per
+// consequent rank; both are zeroed again after each call (recommend() may run on several threads
+// at once). `out` holds the candidates: a caller that reuses it across customers allocates nothing.
+//
+// Measured (bench/recommend_bench.cpp, docs/PERFORMANCE.md "Rules: FP-growth (issue 14)").
 #pragma once
 
 #include <cstdint>
@@ -62,6 +71,8 @@ struct Recommendation {
   std::uint32_t rule = 0;  // index in the RuleSet of the rule giving the score
 };
 
+struct TopScores;  // recommend.cpp: a bound for skipping rules that cannot make the top_n
+
 class Recommender {
  public:
   // Copies what it needs: the RuleSet may be freed afterwards. Antecedents must be strictly
@@ -75,31 +86,40 @@ class Recommender {
   void recommend(std::span<const Rank> recent, std::span<const Rank> bought,
                  std::vector<Recommendation>& out) const;
 
-  std::size_t rules_indexed() const { return consequents_.size(); }
+  std::size_t rules_indexed() const { return consequent_item_.size(); }
 
  private:
-  // A distinct antecedent: its items but the highest at rest_[rest_begin, + rest_len); its rules'
-  // consequents at consequents_[consequents_begin, the next antecedent's consequents_begin).
-  struct Antecedent {
-    std::uint64_t rest_begin, consequents_begin;
-    std::uint32_t rest_len;
+  // A trie node: a prefix of some antecedent. Its children are nodes [first_child, + children),
+  // with items item_[first_child, + children) ascending (a separate array, so that the binary
+  // search reads only items); its rules' consequents, when the prefix is itself an antecedent, are
+  // rows [consequents_begin, + consequents_len) of consequent_item_ and consequent_rule_, in rule
+  // order. Node 0: the empty prefix. The masks summarize the consequents of the node's own rules
+  // and of all rules in its subtree: bit min(item, 63) for each (bit_of in recommend.cpp); the
+  // bests their scores.
+  struct Node {
+    std::uint64_t first_child = 0, consequents_begin = 0;
+    std::uint64_t own_mask = 0, subtree_mask = 0;
+    double own_best = 0, subtree_best = 0;  // the highest confidence x lift, likewise
+    std::uint32_t children = 0, consequents_len = 0;
   };
-  struct Consequent {
-    Rank item;
-    std::uint32_t rule;
+  // Apart from the item: most applicable rules on dense data have a consequent already bought,
+  // and skipping one reads only its item.
+  struct ConsequentRule {
     double confidence, lift;
+    std::uint32_t rule;
   };
 
-  void add_applicable(std::uint64_t antecedent, std::span<const Rank> bought,
-                      std::vector<Recommendation>& out) const;
+  void add_applicable(const Node& node, std::vector<Recommendation>& out, TopScores& top) const;
+  void finish(std::vector<Recommendation>& out) const;
 
   RecommendParams params_;
-  std::vector<Rank> rest_;
-  std::vector<Antecedent> antecedents_;  // in the canonical (colex) order, then one end marker
-  std::vector<Consequent> consequents_;  // grouped by antecedent, in rule order within one
-  // Slot s holds antecedents_[slot_begin_[s], slot_begin_[s + 1]): slot 0 the empty antecedent
-  // (for everyone), slot r + 1 the antecedents whose highest rank is r.
-  std::vector<std::uint64_t> slot_begin_;
+  std::vector<Node> nodes_;   // breadth first: each node's children adjacent (the top levels,
+                              // which every customer reads, together)
+  std::vector<Rank> item_;    // per node, the item that extends its parent's prefix
+  // Per rule, grouped by antecedent, the antecedents in the walk's order (depth first, children
+  // ascending), so that a customer's walk reads them forward.
+  std::vector<Rank> consequent_item_;
+  std::vector<ConsequentRule> consequent_rule_;
   std::size_t item_bound_ = 0;  // above every consequent's rank
 };
 

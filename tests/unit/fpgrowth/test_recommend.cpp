@@ -1,8 +1,9 @@
 // Cross-sell recommendations (kernels/fpgrowth/recommend.hpp) against: a hand-made rule set with the
 // expected list worked out in comments; a brute-force reference (every rule checked naively, the
 // best rule per item kept, sorted) on random rule sets, hand-random and from make_rules, and random
-// customers; Spark's FPGrowthSuite six baskets with the expected recommendation read off the rule
-// table by hand; the edge cases (empty antecedents, empty recent, top_n = 0, bad input).
+// customers, and on dense data (many long antecedents); Spark's FPGrowthSuite six baskets with the
+// expected recommendation read off the rule table by hand; the edge cases (empty antecedents, empty
+// recent, top_n = 0, bad input).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -221,6 +222,54 @@ TEST(FpGrowthRecommend, MatchesBruteForce) {
     }
   }
   EXPECT_GT(recommended, 5000u);
+}
+
+// Dense data, where the antecedent index matters (mushroom-like: most items in most baskets, so
+// most subsets of a customer's items are antecedents, long ones included): random baskets over 14
+// items each held with probability 0.5-0.95, their rules from make_rules at a low confidence, and
+// customers holding most items, against the same brute force.
+TEST(FpGrowthRecommend, MatchesBruteForceOnDenseData) {
+  std::size_t rules_seen = 0, longest = 0, recommended = 0;
+  for (std::uint64_t seed = 0; seed < 6; ++seed) {
+    SCOPED_TRACE(seed);
+    std::mt19937_64 rng(1000 + seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    const std::uint32_t n_ids = 14;
+    std::vector<double> p(n_ids);
+    for (double& x : p) x = 0.5 + 0.45 * u(rng);
+    fpt::Baskets b;
+    for (int i = 0; i < 60; ++i) {
+      std::vector<std::uint32_t> basket;
+      for (std::uint32_t id = 0; id < n_ids; ++id) {
+        if (u(rng) < p[id]) basket.push_back(id);
+      }
+      b.add(basket);
+    }
+    const Count min_count = 24;
+    const FList f = make_flist(fpt::item_counts(b), min_count);
+    const Itemsets s = mine(fpt::transactions(b, f), {.min_count = min_count}).itemsets;
+    const RuleSet rules = make_rules(s, b.total(), {.min_confidence = 0.3, .max_consequent = 2});
+    rules_seen += rules.size();
+    for (std::size_t i = 0; i < rules.size(); ++i) longest = std::max<std::size_t>(longest, rules.antecedent(i).size());
+    const auto n_items = static_cast<Rank>(f.size());
+    std::vector<Rank> all(n_items);
+    for (Rank r = 0; r < n_items; ++r) all[r] = r;
+    for (const std::uint32_t top_n : {1u, 5u, 20u}) {
+      const Recommender rec(rules, {.top_n = top_n});
+      std::vector<Recommendation> out;
+      for (int customer = 0; customer < 40; ++customer) {
+        const std::vector<Rank> bought = random_subset(rng, all, 0.8);
+        const std::vector<Rank> recent = random_subset(rng, bought, 0.9);
+        rec.recommend(recent, bought, out);
+        expect_same(out, brute_recommend(rules, top_n, recent, bought));
+        recommended += out.size();
+      }
+    }
+  }
+  // The data is as dense as meant: many rules, long antecedents, and recommendations made.
+  EXPECT_GT(rules_seen, 20000u);
+  EXPECT_GE(longest, 5u);
+  EXPECT_GT(recommended, 500u);
 }
 
 // FPGrowthSuite's six baskets (1 "r z h k p", 2 "z y x w v u t s", 3 "s x o n r", 4 "x z y m t s q
