@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Long libFuzzer runs of every fuzz target (tests/fuzz), one after the other, at nice 19, each until
+# Long libFuzzer runs of every fuzz target (tests/fuzz), one after the other, at the lowest CPU
+# priority (nice 19 in a session of their own whose autogroup is at nice 19: where the kernel
+# groups processes by session, sched_autogroup, plain nice only ranks them within their session,
+# and a fuzzer would take an equal share beside another session's build), each until
 # RUNS executions (default 10,000,000) or SECONDS (default 7200) have passed, whichever is first.
 # Needs the fuzz build: scripts/build.sh fuzz --g1 (build-fuzz/).
 # usage: [JOBS=J] bench/fuzz_long.sh [RUNS] [SECONDS] [TARGET...]
@@ -36,7 +39,7 @@ for t in "${targets[@]}"; do
   rm -f "$dir"/fuzz-*.log
   # -jobs writes each process's log as fuzz-N.log in the working directory: run in $dir.
   (cd "$dir" && TMPDIR=$dir CRMPI_FUZZ_H5_TEMPLATE=$dir/template.h5 LSAN_OPTIONS=suppressions=$src/tests/fuzz/lsan_mpi.supp \
-    nice -n 19 "$src/$bin" -runs=$((runs / jobs)) -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+    setsid --wait bash -c 'echo 19 > /proc/self/autogroup 2>/dev/null; exec "$@"' lowest nice -n 19 "$src/$bin" -runs=$((runs / jobs)) -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
     -print_final_stats=1 -artifact_prefix="$dir/" "${parallel[@]}" "${dirs[@]}") >"$dir/log.txt" 2>&1 || rc=$?
   wall=$(( $(date +%s) - start ))
   logs=("$dir/log.txt")
