@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "bench/smpi/driver_args.hpp"
+#include "bench/smpi/driver_common.hpp"
 #include "comm/comm.hpp"
 #include "jobs/clv/spread_table.hpp"
 #include "kernels/clv/collapse.hpp"
@@ -52,23 +53,15 @@
 #include "kernels/clv/summary.hpp"
 #include "kernels/clv/table_index.hpp"
 #include "kernels/common/checksum.hpp"
-#ifndef CRMPI_SMPI
-#include "kernels/common/memory_reuse.hpp"
-#endif
 
 namespace {
 
 using crmpi::Comm;
+using crmpi::smpi_bench::raw_barrier;
+using crmpi::smpi_bench::TrafficWindow;
+using crmpi::smpi_bench::UntimedScope;
 using crmpi::mix64;
 namespace clv = crmpi::clv;
-
-// Untimed under SMPI: the simulated clock does not advance while we synthesise input.
-struct UntimedScope {
-#ifdef CRMPI_SMPI
-  UntimedScope() { smpi_bench_end(); }
-  ~UntimedScope() { smpi_bench_begin(); }
-#endif
-};
 
 struct Options {
   bool weak = true;
@@ -147,31 +140,6 @@ void synthesise(const Options& o, std::uint64_t g_begin, std::uint64_t g_end, Sy
   }
 }
 
-// Barriers that Comm::traffic() does not count: the driver's own, around the phases.
-void raw_barrier() { MPI_Barrier(MPI_COMM_WORLD); }
-
-// Comm::traffic() over a phase, every rank's calls included. Under SMPI with
-// smpi/privatization:no (run_scaling_clv.sh; dlopen or mmap privatization copies or remaps the
-// program's data per rank and made the simulation 2x slower) all simulated ranks share one process
-// and so one set of counters, which each rank's difference then covers whole. Each snapshot is
-// taken between two uncounted barriers, so no rank makes a counted call while any rank reads: a
-// rank's difference is exactly its own calls (private counters) or every rank's (shared ones).
-struct TrafficWindow {
-  bool shared = false;  // the counters are the same object on every rank (probe in run())
-  crmpi::CommTraffic c0;
-  crmpi::CommTraffic snapshot() const {
-    raw_barrier();
-    const crmpi::CommTraffic c = Comm::traffic();
-    raw_barrier();
-    return c;
-  }
-  void open() { c0 = snapshot(); }
-  crmpi::CommTraffic close() const {
-    const crmpi::CommTraffic c1 = snapshot();
-    return {c1.calls - c0.calls, c1.bytes - c0.bytes, c1.seconds - c0.seconds};
-  }
-};
-
 std::uint64_t bits(double v) { return std::bit_cast<std::uint64_t>(v); }
 
 std::uint64_t hash_fit(std::uint64_t h, const clv::FitResult& f) {
@@ -197,12 +165,9 @@ int run(int argc, char** argv) {
   const Comm comm;
   const Options o = parse(argc, argv);
   const auto P = static_cast<std::uint64_t>(comm.size());
-  const auto rk = static_cast<std::uint64_t>(comm.rank());
-  const std::uint64_t total = o.weak ? o.customers * P : o.customers;
-  // Block partition of the global customers (strong: the first total % P ranks get one more).
-  const std::uint64_t base = total / P, extra = total % P;
-  const std::uint64_t g_begin = rk * base + std::min(rk, extra);
-  const std::size_t n = static_cast<std::size_t>(base + (rk < extra ? 1 : 0));
+  const crmpi::smpi_bench::Block block = crmpi::smpi_bench::block_of(o.weak, o.customers, comm);
+  const std::uint64_t total = block.total, g_begin = block.begin;
+  const std::size_t n = block.n;
 
   std::array<double, kPhases> t{};
   std::array<crmpi::CommTraffic, kPhases> traffic{};
@@ -354,19 +319,4 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-#ifndef CRMPI_SMPI
-  crmpi::keep_freed_memory_for_reuse();  // as crmpi's main (jobs/cli/main.cpp) does
-#endif
-  crmpi::MpiSession mpi(argc, argv);
-  try {
-    return run(argc, argv);
-  } catch (const crmpi::smpi_bench::UsageError& e) {  // every rank parses the same arguments: all end here
-    if (Comm().is_root()) std::fprintf(stderr, "clv_scaling: %s\n", e.what());
-    return 64;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "clv_scaling: %s\n", e.what());
-    std::fflush(stderr);
-    Comm().abort(70);
-  }
-}
+int main(int argc, char** argv) { return crmpi::smpi_bench::driver_main("clv_scaling", argc, argv, run); }

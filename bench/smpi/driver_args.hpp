@@ -1,4 +1,4 @@
-// The command line the SMPI drivers share (rfm_scaling, clv_scaling): --mode weak|strong,
+// The command line the SMPI drivers share (rfm_, clv_, kmeans_ and rules_scaling): --mode weak|strong,
 // --customers N, --seed S, --chunk C, plus what a driver adds. Every rank parses the same
 // arguments, so a UsageError ends every rank the same way.
 #pragma once

@@ -25,7 +25,7 @@
 //
 // Timing: MPI_Wtime, each phase after an untimed barrier, the maximum over ranks. Synthesis is in
 // no phase (under SMPI it runs with benchmarking switched off). Communication per phase:
-// Comm::traffic() differences around the phase (TrafficWindow, as in clv_scaling.cpp: right
+// Comm::traffic() differences around the phase (TrafficWindow, driver_common.hpp: right
 // under SMPI too, where every simulated rank adds into the same counters).
 #include <mpi.h>
 
@@ -45,26 +45,19 @@
 #include <vector>
 
 #include "bench/smpi/driver_args.hpp"
+#include "bench/smpi/driver_common.hpp"
 #include "comm/comm.hpp"
 #include "jobs/kmeans/distributed.hpp"
 #include "kernels/common/checksum.hpp"
-#ifndef CRMPI_SMPI
-#include "kernels/common/memory_reuse.hpp"
-#endif
 
 namespace {
 
 using crmpi::Comm;
+using crmpi::smpi_bench::raw_barrier;
+using crmpi::smpi_bench::TrafficWindow;
+using crmpi::smpi_bench::UntimedScope;
 using crmpi::mix64;
 namespace kj = crmpi::kmeans_job;
-
-// Untimed under SMPI: the simulated clock does not advance while we synthesise input.
-struct UntimedScope {
-#ifdef CRMPI_SMPI
-  UntimedScope() { smpi_bench_end(); }
-  ~UntimedScope() { smpi_bench_begin(); }
-#endif
-};
 
 struct Options {
   bool weak = true;
@@ -136,27 +129,6 @@ void synthesise(const Options& o, std::uint64_t g_begin, std::size_t n, std::vec
   }
 }
 
-// Barriers that Comm::traffic() does not count: the driver's own, around the phases.
-void raw_barrier() { MPI_Barrier(MPI_COMM_WORLD); }
-
-// Comm::traffic() over a phase, every rank's calls included (clv_scaling.cpp explains the shared
-// counters under SMPI's privatization:no and why each snapshot sits between uncounted barriers).
-struct TrafficWindow {
-  bool shared = false;
-  crmpi::CommTraffic c0;
-  crmpi::CommTraffic snapshot() const {
-    raw_barrier();
-    const crmpi::CommTraffic c = Comm::traffic();
-    raw_barrier();
-    return c;
-  }
-  void open() { c0 = snapshot(); }
-  crmpi::CommTraffic close() const {
-    const crmpi::CommTraffic c1 = snapshot();
-    return {c1.calls - c0.calls, c1.bytes - c0.bytes, c1.seconds - c0.seconds};
-  }
-};
-
 std::uint64_t bits(double v) { return std::bit_cast<std::uint64_t>(v); }
 std::uint64_t bits(float v) { return std::bit_cast<std::uint32_t>(v); }
 
@@ -167,11 +139,9 @@ int run(int argc, char** argv) {
   const Comm comm;
   const Options o = parse(argc, argv);
   const auto P = static_cast<std::uint64_t>(comm.size());
-  const auto rk = static_cast<std::uint64_t>(comm.rank());
-  const std::uint64_t total = o.weak ? o.customers * P : o.customers;
-  const std::uint64_t base = total / P, extra = total % P;
-  const std::uint64_t g_begin = rk * base + std::min(rk, extra);
-  const std::size_t n = static_cast<std::size_t>(base + (rk < extra ? 1 : 0));
+  const crmpi::smpi_bench::Block block = crmpi::smpi_bench::block_of(o.weak, o.customers, comm);
+  const std::uint64_t total = block.total, g_begin = block.begin;
+  const std::size_t n = block.n;
 
   std::vector<float> x;
   std::vector<std::uint64_t> ids;
@@ -312,19 +282,4 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-#ifndef CRMPI_SMPI
-  crmpi::keep_freed_memory_for_reuse();  // as crmpi's main (jobs/cli/main.cpp) does
-#endif
-  crmpi::MpiSession mpi(argc, argv);
-  try {
-    return run(argc, argv);
-  } catch (const crmpi::smpi_bench::UsageError& e) {  // every rank parses the same arguments: all end here
-    if (Comm().is_root()) std::fprintf(stderr, "kmeans_scaling: %s\n", e.what());
-    return 64;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "kmeans_scaling: %s\n", e.what());
-    std::fflush(stderr);
-    Comm().abort(70);
-  }
-}
+int main(int argc, char** argv) { return crmpi::smpi_bench::driver_main("kmeans_scaling", argc, argv, run); }

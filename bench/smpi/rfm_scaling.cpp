@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "bench/smpi/driver_args.hpp"
+#include "bench/smpi/driver_common.hpp"
 #include "comm/comm.hpp"
 #include "jobs/rfm/rfm_result.hpp"
 #include "kernels/common/checksum.hpp"
@@ -45,16 +46,9 @@
 namespace {
 
 using crmpi::Comm;
+using crmpi::smpi_bench::UntimedScope;
 using crmpi::mix64;
 namespace rfm = crmpi::rfm;
-
-// Untimed under SMPI: the simulated clock does not advance while we synthesise input.
-struct UntimedScope {
-#ifdef CRMPI_SMPI
-  UntimedScope() { smpi_bench_end(); }
-  ~UntimedScope() { smpi_bench_begin(); }
-#endif
-};
 
 struct Options {
   bool weak = true;
@@ -249,16 +243,4 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  crmpi::MpiSession mpi(argc, argv);
-  try {
-    return run(argc, argv);
-  } catch (const crmpi::smpi_bench::UsageError& e) {  // every rank parses the same arguments: all end here
-    if (Comm().is_root()) std::fprintf(stderr, "rfm_scaling: %s\n", e.what());
-    return 64;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rfm_scaling: %s\n", e.what());
-    std::fflush(stderr);
-    Comm().abort(70);
-  }
-}
+int main(int argc, char** argv) { return crmpi::smpi_bench::driver_main("rfm_scaling", argc, argv, run, /*keep_freed=*/false); }

@@ -10,7 +10,7 @@
 //   mine     the rank's FP-tree and the itemsets of its group
 //   gather   the itemset count and the itemsets (allgatherv x 3), sorted canonically
 // The driver times the whole call between untimed barriers (MPI_Wtime) and counts its traffic
-// (Comm::traffic(), as clv_scaling.cpp's TrafficWindow). It reaches MPI only through comm/.
+// (Comm::traffic(), as driver_common.hpp's TrafficWindow). It reaches MPI only through comm/.
 //
 // Shuffle volume, measured and modelled (issue 14; docs/PERFORMANCE.md, rules): PfpResult's
 // sent_items (item ranks this rank sent; 4 bytes each) summed and maxed over ranks, against the
@@ -43,27 +43,21 @@
 #include <vector>
 
 #include "bench/smpi/driver_args.hpp"
+#include "bench/smpi/driver_common.hpp"
 #include "comm/comm.hpp"
 #include "jobs/rules/pfp.hpp"
 #include "kernels/common/checksum.hpp"
 #include "kernels/fpgrowth/flist.hpp"
-#ifndef CRMPI_SMPI
-#include "kernels/common/memory_reuse.hpp"
-#endif
 
 namespace {
 
 using crmpi::Comm;
+using crmpi::smpi_bench::raw_barrier;
+using crmpi::smpi_bench::TrafficWindow;
+using crmpi::smpi_bench::UntimedScope;
 using crmpi::mix64;
 namespace rj = crmpi::rules_job;
 namespace fpg = crmpi::fpgrowth;
-
-struct UntimedScope {
-#ifdef CRMPI_SMPI
-  UntimedScope() { smpi_bench_end(); }
-  ~UntimedScope() { smpi_bench_begin(); }
-#endif
-};
 
 struct Options {
   bool weak = true;
@@ -130,34 +124,13 @@ void synthesise(const Options& o, std::uint64_t b_begin, std::size_t n, rj::Bask
   }
 }
 
-void raw_barrier() { MPI_Barrier(MPI_COMM_WORLD); }
-
-// As clv_scaling.cpp's: Comm::traffic() between uncounted barriers, right with shared counters.
-struct TrafficWindow {
-  bool shared = false;
-  crmpi::CommTraffic c0;
-  crmpi::CommTraffic snapshot() const {
-    raw_barrier();
-    const crmpi::CommTraffic c = Comm::traffic();
-    raw_barrier();
-    return c;
-  }
-  void open() { c0 = snapshot(); }
-  crmpi::CommTraffic close() const {
-    const crmpi::CommTraffic c1 = snapshot();
-    return {c1.calls - c0.calls, c1.bytes - c0.bytes, c1.seconds - c0.seconds};
-  }
-};
-
 int run(int argc, char** argv) {
   const Comm comm;
   const Options o = parse(argc, argv);
   const auto P = static_cast<std::uint64_t>(comm.size());
-  const auto rk = static_cast<std::uint64_t>(comm.rank());
-  const std::uint64_t total = o.weak ? o.customers * P : o.customers;
-  const std::uint64_t base = total / P, extra = total % P;
-  const std::uint64_t b_begin = rk * base + std::min(rk, extra);
-  const std::size_t n = static_cast<std::size_t>(base + (rk < extra ? 1 : 0));
+  const crmpi::smpi_bench::Block block = crmpi::smpi_bench::block_of(o.weak, o.customers, comm);
+  const std::uint64_t total = block.total, b_begin = block.begin;
+  const std::size_t n = block.n;
 
   rj::Baskets baskets;
   double synth_seconds = 0;
@@ -255,19 +228,4 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-#ifndef CRMPI_SMPI
-  crmpi::keep_freed_memory_for_reuse();  // as crmpi's main (jobs/cli/main.cpp) does
-#endif
-  crmpi::MpiSession mpi(argc, argv);
-  try {
-    return run(argc, argv);
-  } catch (const crmpi::smpi_bench::UsageError& e) {
-    if (Comm().is_root()) std::fprintf(stderr, "rules_scaling: %s\n", e.what());
-    return 64;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rules_scaling: %s\n", e.what());
-    std::fflush(stderr);
-    Comm().abort(70);
-  }
-}
+int main(int argc, char** argv) { return crmpi::smpi_bench::driver_main("rules_scaling", argc, argv, run); }

@@ -29,7 +29,7 @@ run_smpi() {  # mode customers np [driver flags...]
   t0=$(date +%s%N)
   # privatization:no: dlopen or mmap privatization (a copy of the program's data per rank) made the
   # simulation 2x slower. The crmpi code the drivers link has no mutable globals but the
-  # Comm::traffic() counters, which the simulated ranks then share (clv_scaling.cpp: TrafficWindow).
+  # Comm::traffic() counters, which the simulated ranks then share (driver_common.hpp: TrafficWindow).
   smpirun -np "$np" -platform "$HERE/cluster.xml" -hostfile "$hosts" \
     --cfg=smpi/host-speed:1Gf --cfg=smpi/privatization:no --cfg=smpi/coll-selector:"$COLL" $one \
     --log=xbt_cfg.thres:warning --log=smpi_coll.thres:warning $SMPI_FLAGS \
