@@ -157,6 +157,11 @@ TEST(OutputSet, FolderReplacedWholeAndRetired) {
     OutputSet out(w, dir);
     write_parts(out);
     out.retire("csv/retired.csv");
+    // The destructor is not collective (it runs while an error unwinds), so rank 0 removes the
+    // temporary folder at once: a rank still writing its part would leave it behind ("removed when
+    // possible", output.hpp). A failed run reaches it from a collective error, after every rank
+    // stopped writing: so does this test.
+    w.barrier();
   }  // not committed
   w.barrier();
   if (w.is_root()) {
