@@ -6,12 +6,10 @@ and prints: the SMPI scaling table, the Open MPI runs, and the 1-/2-rank communi
 (the same customers under both engines, phase by phase)."""
 import sys
 
+from smpi_tables import ms, read_results, same_hash_everywhere
+
 PHASES = ["summary", "spread", "bgnbd", "pareto", "gg_spread", "gg_fit"]
 FITS = ["bgnbd", "pareto", "gg_fit"]
-
-
-def ms(x):
-    return f"{float(x) * 1e3:.2f}"
 
 
 def mb(x):
@@ -19,16 +17,8 @@ def mb(x):
 
 
 def main(path, coll):
-    rows = []
-    for line in open(path):
-        rows.append(dict(kv.split("=", 1) for kv in line.split()[1:]))
-    by_total = {}
-    for r in rows:
-        by_total.setdefault(r["customers"], set()).add(r["estimates"])
-    ok = all(len(v) == 1 for v in by_total.values())
-    for total, hashes in by_total.items():
-        if len(hashes) != 1:
-            print(f"MISMATCH: {total} customers gave estimates {sorted(hashes)}", file=sys.stderr)
+    rows = read_results(path)
+    ok, by_total = same_hash_everywhere(rows, "estimates", "customers")
 
     print(f"SMPI (SimGrid 3.32, coll-selector {coll}, privatization no), bench/smpi/cluster.xml; "
           "times are simulated ms, phases max over ranks, comm (ms in MPI) mean over ranks.\n")

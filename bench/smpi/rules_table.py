@@ -6,22 +6,14 @@ exit 1 if not) and prints the SMPI scaling table with the shuffle volume beside 
 then the Open MPI runs."""
 import sys
 
+from smpi_tables import ms, read_results, same_hash_everywhere
+
 PHASES = ["count", "shuffle", "mine", "gather"]
 
 
-def ms(x):
-    return f"{float(x) * 1e3:.2f}"
-
-
 def main(path, coll):
-    rows = [dict(kv.split("=", 1) for kv in line.split()[1:]) for line in open(path)]
-    by_total = {}
-    for r in rows:
-        by_total.setdefault(r["customers"], set()).add(r["hash"])
-    ok = all(len(v) == 1 for v in by_total.values())
-    for total, hashes in by_total.items():
-        if len(hashes) != 1:
-            print(f"MISMATCH: {total} baskets gave hashes {sorted(hashes)}", file=sys.stderr)
+    rows = read_results(path)
+    ok, by_total = same_hash_everywhere(rows, "hash", "baskets")
     smpi = [r for r in rows if r["engine"] == "smpi"]
     print(f"SMPI (SimGrid 3.32, coll-selector {coll}, privatization no), bench/smpi/cluster.xml; phases: the "
           "stage's Stopwatch (simulated ms), max over ranks; total: the whole call between barriers; comm: ms in "
