@@ -86,15 +86,48 @@ CsvWriter::CsvWriter(const std::string& path, const std::vector<std::string>& he
   row(header);
 }
 
+void CsvWriter::cell(std::string_view text) {
+  // Most cells are plain ASCII that needs neither quotes nor the formula guard: they go as they
+  // are (csv_cell would return them unchanged). The rest take csv_cell's way.
+  bool plain = text.empty() || std::string_view("=+-@\t\r").find(text.front()) == std::string_view::npos;
+  for (std::size_t i = 0; plain && i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    plain = c < 0x80 && c != ',' && c != '"' && c != '\r' && c != '\n';
+  }
+  if (plain)
+    buffer_.append(text);
+  else
+    buffer_ += csv_cell(std::string(text));
+}
+
+void CsvWriter::flush_if_full() {
+  buffer_ += '\n';
+  if (buffer_.size() < (1u << 20)) return;
+  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+}
+
 void CsvWriter::row(const std::vector<std::string>& fields) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i) out_ << ',';
-    out_ << csv_cell(fields[i]);
+    if (i) buffer_ += ',';
+    cell(fields[i]);
   }
-  out_ << '\n';
+  flush_if_full();
+}
+
+void CsvWriter::row(std::initializer_list<std::string_view> fields) {
+  bool first = true;
+  for (const std::string_view f : fields) {
+    if (!first) buffer_ += ',';
+    first = false;
+    cell(f);
+  }
+  flush_if_full();
 }
 
 void CsvWriter::close() {
+  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
   out_.flush();
   if (!out_) throw IoError("writing '" + path_ + "' failed (disk full?)");
   out_.close();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <fstream>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,11 +13,19 @@ class CsvWriter {
  public:
   CsvWriter(const std::string& path, const std::vector<std::string>& header);
   void row(const std::vector<std::string>& fields);
+  // The same from views (temporaries of the caller's expression live until the row is written):
+  // `w.row({name, std::to_string(n), csv_number(x)})` makes no vector.
+  void row(std::initializer_list<std::string_view> fields);
   void close();  // flushes; IoError if the disk refused the bytes
 
  private:
+  void cell(std::string_view text);
+  void flush_if_full();
   std::string path_;
   std::ofstream out_;
+  // Rows are built here and written in blocks: a stream insertion per cell costs more than the
+  // cell (itemsets.csv has millions of rows).
+  std::string buffer_;
 };
 
 std::string csv_number(double v, int decimals = 6);  // fixed notation, no locale

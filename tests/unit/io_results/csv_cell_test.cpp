@@ -2,6 +2,12 @@
 // by hand from RFC 4180 section 2 and OWASP's "CSV Injection" page (prefix = + - @ tab CR with ').
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
 #include "io/csv_writer.hpp"
 
 using crmpi::csv_cell;
@@ -53,4 +59,33 @@ TEST(CsvCell, Utf8KeptAndInvalidBytesReplaced) {
   EXPECT_EQ(valid_utf8("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd); // above U+10FFFF
   EXPECT_EQ(valid_utf8("\xE2\x82"), fffd + fffd);                         // cut short
   EXPECT_EQ(csv_cell("a,\xFF"), "\"a," + fffd + "\"");
+}
+
+// CsvWriter writes each cell as csv_cell gives it (the cases above, worked by hand), joined by
+// commas, a row a line, through both row() forms; enough rows to cross its 1 MiB write block.
+TEST(CsvWriter, RowsAreTheCellsAsCsvCellWritesThem) {
+  const std::string path = ::testing::TempDir() + "csv_writer_test.csv";
+  const std::string fffd = "\xEF\xBF\xBD";
+  std::string expected = "name,n\n";
+  {
+    crmpi::CsvWriter w(path, {"name", "n"});
+    w.row(std::vector<std::string>{"a,b", "-12"});
+    expected += "\"a,b\",-12\n";
+    w.row({"=1+1", "say \"hi\""});
+    expected += "'=1+1,\"say \"\"hi\"\"\"\n";
+    w.row({"caf\xE9", "", "-"});
+    expected += "caf" + fffd + ",,'-\n";
+    const std::string long_name(100, 'x');
+    for (int i = 0; i < 20000; ++i) {  // 20,000 x ~107 bytes: 2 MiB
+      const std::string n = std::to_string(i);
+      w.row({long_name, n});
+      expected += long_name + "," + n + "\n";
+    }
+    w.close();
+  }
+  std::ifstream in(path, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written.size(), expected.size());
+  EXPECT_TRUE(written == expected);
+  std::remove(path.c_str());
 }
