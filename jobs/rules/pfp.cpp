@@ -45,6 +45,43 @@ double support_under_cap(std::vector<Count> counts, std::uint64_t cap, Count bas
   return std::min(1.0, static_cast<double>(counts[at] + 1) / static_cast<double>(baskets));
 }
 
+// Phases 5 and 6: mine this rank's group from its group-dependent transactions, then gather.
+PfpResult mine_and_gather(const Comm& comm, fpgrowth::Transactions mine_here, const fpgrowth::GroupAssignment& groups,
+                          const PfpParams& p, PfpResult r) {
+  Stopwatch sw;
+  // 5. Mine this rank's group. The cap holds per group; the total is checked below.
+  const fpgrowth::MineParams mp{.min_count = r.min_count, .max_length = p.max_length, .max_itemsets = p.max_itemsets};
+  fpgrowth::MineResult mined =
+      fpgrowth::mine_group(mine_here, mp, groups.group_of_rank, static_cast<std::uint32_t>(comm.rank()));
+  mine_here = {};
+  r.seconds_mine = sw.seconds();
+
+  // 6. The cap, then gather in canonical order.
+  sw = Stopwatch();
+  const std::uint64_t total = comm.allreduce_sum<std::uint64_t>(mined.itemsets.size());
+  const bool truncated = comm.allreduce_or(mined.truncated);
+  if (p.max_itemsets && (truncated || total > p.max_itemsets)) {
+    const std::vector<Count> all_counts = comm.allgatherv(std::span<const Count>(mined.itemsets.counts));
+    r.over_cap = true;
+    r.found = total;
+    r.found_at_least = truncated;
+    r.suggested_support = support_under_cap(all_counts, p.max_itemsets, r.baskets);
+    r.seconds_gather = sw.seconds();
+    return r;
+  }
+  std::vector<std::uint64_t> lengths(mined.itemsets.size());
+  for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = mined.itemsets[i].size();
+  const auto all_lengths = comm.allgatherv(std::span<const std::uint64_t>(lengths));
+  r.itemsets.items = comm.allgatherv(std::span<const Rank>(mined.itemsets.items));
+  r.itemsets.counts = comm.allgatherv(std::span<const Count>(mined.itemsets.counts));
+  mined = {};
+  r.itemsets.offsets.resize(all_lengths.size() + 1);
+  for (std::size_t i = 0; i < all_lengths.size(); ++i) r.itemsets.offsets[i + 1] = r.itemsets.offsets[i] + all_lengths[i];
+  fpgrowth::sort_canonical(r.itemsets);  // a check only where one group's itemsets follow another's
+  r.seconds_gather = sw.seconds();
+  return r;
+}
+
 }  // namespace
 
 PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint32_t id_space, const PfpParams& p) {
@@ -95,6 +132,15 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
 
   // 4. Shuffle the group-dependent transactions to their group's rank (group g = rank g).
   sw = Stopwatch();
+  if (P == 1) {
+    // One group holds every item: each basket's group-dependent transaction is the whole basket,
+    // and the merged baskets are already what the shuffle would deliver (the same transactions,
+    // mined as a set: the tree does not depend on their order). It is counted as sent, as at P > 1.
+    r.sent_items = mine_local.items.size();
+    r.tree_transactions = mine_local.size();
+    r.seconds_shuffle = sw.seconds();
+    return mine_and_gather(comm, std::move(mine_local), groups, p, std::move(r));
+  }
   std::vector<fpgrowth::DistinctTransactions> to(P);
   {
     fpgrowth::GroupSplitter splitter(groups.group_of_rank, P);
@@ -135,41 +181,7 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   r.tree_transactions = mine_here.size();
   r.seconds_shuffle = sw.seconds();
 
-  // 5. Mine this rank's group. The cap holds per group; the total is checked below.
-  sw = Stopwatch();
-  const fpgrowth::MineParams mp{.min_count = r.min_count, .max_length = p.max_length, .max_itemsets = p.max_itemsets};
-  fpgrowth::MineResult mined =
-      fpgrowth::mine_group(mine_here, mp, groups.group_of_rank, static_cast<std::uint32_t>(comm.rank()));
-  mine_here = {};
-  r.seconds_mine = sw.seconds();
-
-  // 6. The cap, then gather in canonical order.
-  sw = Stopwatch();
-  const std::uint64_t total = comm.allreduce_sum<std::uint64_t>(mined.itemsets.size());
-  const bool truncated = comm.allreduce_or(mined.truncated);
-  if (p.max_itemsets && (truncated || total > p.max_itemsets)) {
-    const std::vector<Count> all_counts = comm.allgatherv(std::span<const Count>(mined.itemsets.counts));
-    r.over_cap = true;
-    r.found = total;
-    r.found_at_least = truncated;
-    r.suggested_support = support_under_cap(all_counts, p.max_itemsets, r.baskets);
-    r.seconds_gather = sw.seconds();
-    return r;
-  }
-  std::vector<std::uint64_t> lengths(mined.itemsets.size());
-  for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = mined.itemsets[i].size();
-  const auto all_lengths = comm.allgatherv(std::span<const std::uint64_t>(lengths));
-  const auto all_items = comm.allgatherv(std::span<const Rank>(mined.itemsets.items));
-  const auto all_counts = comm.allgatherv(std::span<const Count>(mined.itemsets.counts));
-  mined = {};
-  std::uint64_t pos = 0;
-  for (std::size_t i = 0; i < all_lengths.size(); ++i) {
-    r.itemsets.add(std::span<const Rank>(all_items.data() + pos, all_lengths[i]), all_counts[i]);
-    pos += all_lengths[i];
-  }
-  fpgrowth::sort_canonical(r.itemsets);
-  r.seconds_gather = sw.seconds();
-  return r;
+  return mine_and_gather(comm, std::move(mine_here), groups, p, std::move(r));
 }
 
 std::string over_cap_message(const PfpResult& r, std::uint64_t max_itemsets) {
