@@ -209,6 +209,7 @@ inline constexpr const Entry* kEntries[] = {
     &rules::kMinCount,
     &rules::kMinConfidence,
     &rules::kMaxLength,
+    &rules::kRulesDerived,
     &rules::kItemId,
     &rules::kItemCount,
     &rules::kItemName,

@@ -44,6 +44,11 @@ def section_rules(f):
     title = "Products bought together: top rules"
     cond = (f"support ≥ {float(attr(r, 'min_support')):g} ({num(int(attr(r, 'min_count')))} {basket}s), "
             f"confidence ≥ {float(attr(r, 'min_confidence')):g}")
+    if int(attr(r, "rules_derived", 1)) == 0:
+        return dict(anchor="rules", title=title,
+                    absent=f"rules not derived (--itemsets-only): {num(r['itemsets/count'].shape[0])} frequent itemsets "
+                           f"over {num(baskets)} {basket}s at support ≥ {float(attr(r, 'min_support')):g}, "
+                           "in csv/itemsets.csv and /rules/itemsets")
     if n == 0:
         return dict(anchor="rules", title=title,
                     absent=f"no rule over {num(baskets)} {basket}s at {cond}: lower --min-support or --min-confidence")
@@ -69,6 +74,8 @@ def section_rules(f):
 def section_segment_rules(f):
     r = f["rules"]
     title = "Rules within segments"
+    if int(attr(r, "rules_derived", 1)) == 0:
+        return dict(anchor="segment-rules", title=title, absent="rules not derived (--itemsets-only)")
     if "segments" not in r:
         return dict(anchor="segment-rules", title=title,
                     absent="the rules were not mined per segment (only `crmpi run` does, with --by-segment)")

@@ -16,6 +16,8 @@ inline constexpr Entry kMinCount =
     attr("/rules", "min_count", kInt64, "the count threshold applied: max(ceil(min_support x baskets), --min-count)");
 inline constexpr Entry kMinConfidence = attr("/rules", "min_confidence", kFloat64, "--min-confidence");
 inline constexpr Entry kMaxLength = attr("/rules", "max_length", kInt64, "--max-length (0: unlimited)");
+inline constexpr Entry kRulesDerived = attr("/rules", "rules_derived", kInt64,
+                                            "1: rules and recommendations derived; 0: --itemsets-only (their tables empty)");
 
 inline constexpr Entry kItemId = table("/rules/item_id", kUint32, "",
                                        "the frequent items (the F-list): product id or category code, by count "

@@ -29,6 +29,8 @@ void RulesConfig::bind(Options& o) {
          "kmeans or rfm,kmeans");
   o.bind("rules", "segment-min-count", segment_min_count,
          "per-segment rules: frequent in a segment needs at least this many of its baskets too");
+  o.bind("rules", "itemsets-only", itemsets_only,
+         "the frequent itemsets only: no rules, recommendations or per-segment rules; csv/rules.csv not written");
 }
 
 void RulesConfig::validate() {

@@ -190,6 +190,28 @@ void RulesStage::mine_segments(const Comm& comm, const EarlierStages& earlier, c
                mined, s.segments(), s.rules(), s.seconds_mine, s.seconds_overall, s.counted_apart);
 }
 
+// Rules from the frequent itemsets, the recommendations they make and the per-segment rules.
+void RulesStage::derive_and_recommend(const Comm& comm, const EarlierStages& earlier, const rules_job::PfpParams& p) {
+  // Rules from the whole (replicated) set of itemsets, derived by all ranks together (derive.hpp).
+  Stopwatch sr;
+  const fpgrowth::RuleParams rp{.min_confidence = cfg_.min_confidence,
+                                .max_consequent = static_cast<std::uint32_t>(cfg_.max_consequent),
+                                .min_lift = cfg_.min_lift,
+                                .top_per_antecedent = static_cast<std::uint32_t>(cfg_.top_per_antecedent)};
+  r_.rules = rules_job::derive_rules(comm, r_.pfp.itemsets, r_.pfp.baskets, rp);
+  r_.seconds_rules = sr.seconds();
+  Stopwatch sc;
+  recommend(comm);
+  recent_ = {};
+  recent_begin_ = {};
+  spdlog::info("rules: cross-sell recommendations for {} customers in {:.2f}s", r_.customers_recommended, sc.seconds());
+  rules_job::PfpParams sp = p;
+  sp.min_count = std::max<fpgrowth::Count>(p.min_count, static_cast<fpgrowth::Count>(cfg_.segment_min_count));
+  mine_segments(comm, earlier, {.pfp = sp, .rules = rp});
+  baskets_ = {};
+  basket_begin_ = {};
+}
+
 std::optional<std::string> RulesStage::compute(const StageInput& in, const EarlierStages& earlier) {
   Stopwatch sw;
   const Comm& comm = in.comm();
@@ -217,25 +239,19 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
     throw CollectiveError(DataError(why));
   }
 
-  // Rules from the whole (replicated) set of itemsets, derived by all ranks together (derive.hpp).
-  Stopwatch sr;
-  const fpgrowth::RuleParams rp{.min_confidence = cfg_.min_confidence,
-                                .max_consequent = static_cast<std::uint32_t>(cfg_.max_consequent),
-                                .min_lift = cfg_.min_lift,
-                                .top_per_antecedent = static_cast<std::uint32_t>(cfg_.top_per_antecedent)};
-  r_.rules = rules_job::derive_rules(comm, r_.pfp.itemsets, r_.pfp.baskets, rp);
-  r_.seconds_rules = sr.seconds();
+  if (cfg_.itemsets_only) {
+    // No rules, so nothing to recommend or to mine per segment: the tables stay empty
+    // (/rules@rules_derived = 0) and the baskets go now.
+    r_.recommend_count.assign(r_.customer_id.size(), 0);
+    baskets_ = {};
+    basket_begin_ = {};
+    recent_ = {};
+    recent_begin_ = {};
+    if (comm.is_root()) spdlog::info("rules: --itemsets-only: no rules, recommendations or per-segment rules");
+  } else {
+    derive_and_recommend(comm, earlier, p);
+  }
   fault_point(comm, "rules");
-  Stopwatch sc;
-  recommend(comm);
-  recent_ = {};
-  recent_begin_ = {};
-  spdlog::info("rules: cross-sell recommendations for {} customers in {:.2f}s", r_.customers_recommended, sc.seconds());
-  rules_job::PfpParams sp = p;
-  sp.min_count = std::max<fpgrowth::Count>(p.min_count, static_cast<fpgrowth::Count>(cfg_.segment_min_count));
-  mine_segments(comm, earlier, {.pfp = sp, .rules = rp});
-  baskets_ = {};
-  basket_begin_ = {};
 
   // Item names: categories by their dictionary; products by name, else by key, else none.
   r_.item_kind = cfg_.by_category ? "category" : "product";
@@ -270,9 +286,13 @@ void RulesStage::write(const StageInput& in, ResultsFile& results, OutputSet& ou
 
 void RulesStage::report(const StageInput& in) const {
   if (!in.comm().is_root()) return;
-  spdlog::info("rules: results in {}/results.h5 (/rules) and {}/csv/itemsets.csv, {}/csv/rules.csv{}", in.common.out,
-               in.common.out, in.common.out,
-               in_pipeline_ ? ", " + in.common.out + "/csv/segment_rules.csv (per segment)" : std::string());
+  const std::string& o = in.common.out;
+  if (cfg_.itemsets_only) {
+    spdlog::info("rules: results in {}/results.h5 (/rules/itemsets) and {}/csv/itemsets.csv", o, o);
+    return;
+  }
+  spdlog::info("rules: results in {}/results.h5 (/rules) and {}/csv/itemsets.csv, {}/csv/rules.csv{}", o, o, o,
+               in_pipeline_ ? ", " + o + "/csv/segment_rules.csv (per segment)" : std::string());
 }
 
 }  // namespace crmpi

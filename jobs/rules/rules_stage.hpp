@@ -43,6 +43,9 @@ struct RulesConfig {
   // list "rfm", "kmeans", "rfm,kmeans" (each must have run).
   std::string segments = "auto";  // --by-segment
   std::int64_t segment_min_count = 10;  // in a segment, frequent: in at least this many baskets too
+  // Every frequent itemset and nothing else: no rules, recommendations or per-segment rules (the
+  // frequent itemsets as an output of their own, e.g. for another tool; docs/rules.md).
+  bool itemsets_only = false;
 
   void bind(Options& o);
   void validate();  // throws ConfigError; fills the typed fields
@@ -91,6 +94,7 @@ class RulesStage : public Stage {
 
  private:
   void reserve_baskets(const StageInput& in);
+  void derive_and_recommend(const Comm& comm, const EarlierStages& earlier, const rules_job::PfpParams& p);
   void recommend(const Comm& comm);
   void mine_segments(const Comm& comm, const EarlierStages& earlier, const rules_job::SegmentParams& sp);
   const RulesConfig& cfg_;

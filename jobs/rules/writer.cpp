@@ -118,6 +118,7 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   results.write_attr_int(layout::rules::kMinCount, static_cast<std::int64_t>(f.min_count));
   results.write_attr_double(layout::rules::kMinConfidence, cfg.min_confidence);
   results.write_attr_int(layout::rules::kMaxLength, cfg.max_length);
+  results.write_attr_int(layout::rules::kRulesDerived, cfg.itemsets_only ? 0 : 1);
 
   std::vector<std::string> item_names;
   for (const std::uint32_t id : flist.ids) item_names.push_back(names[id]);
@@ -170,16 +171,28 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   results.write_rows(layout::rules::kRecommendScore, r.recommend_score);
   results.write_rows(layout::rules::kRecommendRule, r.recommend_rule);
 
-  if (in_pipeline) write_segments(comm, results, out, r.segments, cfg, names);
+  if (in_pipeline && !cfg.itemsets_only) write_segments(comm, results, out, r.segments, cfg, names);
+  if (in_pipeline && cfg.itemsets_only)
+    for (const char* csv : {"csv/rule_segments.csv", "csv/segment_rules.csv"}) out.retire(csv);
 
   const std::string itemsets_csv = out.temp_path("csv/itemsets.csv");
-  const std::string rules_csv = out.temp_path("csv/rules.csv");
+  // --itemsets-only: no rules.csv, and an earlier run's goes (it would not describe these results).
+  const std::string rules_csv = cfg.itemsets_only ? std::string() : out.temp_path("csv/rules.csv");
+  if (cfg.itemsets_only) out.retire("csv/rules.csv");
   if (!comm.is_root()) return;
   CsvWriter ic(itemsets_csv, {"items", "size", "count", "support"});
-  for (std::size_t i = 0; i < f.itemsets.size(); ++i)
-    ic.row({join_names(f.itemsets[i], flist, names), std::to_string(f.itemsets[i].size()),
-            std::to_string(f.itemsets.counts[i]), csv_number(support[i], 9)});
+  std::string joined;  // reused: itemsets.csv can have millions of rows
+  for (std::size_t i = 0; i < f.itemsets.size(); ++i) {
+    joined.clear();
+    for (const Rank x : f.itemsets[i]) {
+      if (!joined.empty()) joined += " | ";
+      joined += names[flist.ids[x]];
+    }
+    ic.row({joined, std::to_string(f.itemsets[i].size()), std::to_string(f.itemsets.counts[i]),
+            csv_number(support[i], 9)});
+  }
   ic.close();
+  if (cfg.itemsets_only) return;
   CsvWriter rc(rules_csv,
                {"antecedent", "consequent", "count", "support", "confidence", "lift", "leverage", "conviction"});
   for (std::size_t i = 0; i < rs.size(); ++i)

@@ -2,7 +2,7 @@
 """End-to-end tests of the rules stage (`crmpi rules`, `crmpi run`; docs/rules.md).
 
 Usage: rules_e2e.py CASE --crmpi BIN --mpiexec MPIEXEC --workdir DIR
-Cases: spark, brute_force, rank_invariance, bad_config, groceries, segments.
+Cases: spark, brute_force, rank_invariance, bad_config, groceries, segments, itemsets_only.
 Exit 0 = pass, 77 = skipped (real data absent), anything else = failure. Under CI=true absent
 data is a failure (the rule of tests/unit/shared_data.hpp).
 
@@ -16,6 +16,7 @@ Where expected values come from:
 - groceries: the Groceries data (Hahsler et al., R package arules): 13,492 frequent itemsets, 157
   of them single items, at support 0.001 (issue 14), and the arules introduction's "set of 5668
   rules" at support 0.001, confidence 0.5;
+- itemsets_only: FPGrowthSuite's 625 and 18 itemsets (above) with --itemsets-only;
 - rank_invariance: crmpi itself at 1 rank;
 - segments: the per-segment rules of `crmpi run` against every subset (up to 3 items) of every
   basket counted here, segment by segment and over all baskets, from the input's orders and the
@@ -79,6 +80,14 @@ def itemsets_of(out_dir):
 SPARK = ["r z h k p", "z y x w v u t s", "s x o n r", "x z y m t s q e", "z", "x z y r q t p"]
 
 
+def itemsets_of_spark_half():
+    """The 18 itemsets at support 0.5, as FPGrowthSuite lists them."""
+    return {frozenset(s.split()): c for s, c in [
+        ("z", 5), ("x", 4), ("t x", 3), ("t x z", 3), ("t y", 3), ("t y x", 3), ("t y x z", 3), ("t y z", 3),
+        ("t z", 3), ("x z", 3), ("y", 3), ("y x", 3), ("y x z", 3), ("y z", 3), ("r", 3), ("s", 3), ("s x", 3),
+        ("t", 3)]}
+
+
 def case_spark():
     data = ingest_baskets("spark", [b.split() for b in SPARK])
     for support, expected in ((0.9, 0), (0.5, 18), (0.3, 54), (0.1, 625)):
@@ -88,12 +97,7 @@ def case_spark():
         got = itemsets_of(o) if expected else {}
         assert len(got) == expected, f"support {support}: {len(got)} itemsets, FPGrowthSuite has {expected}"
         print(f"support {support}: {len(got)} itemsets (FPGrowthSuite: {expected})")
-    # The 18 at 0.5, as FPGrowthSuite lists them.
-    want = {frozenset(s.split()): c for s, c in [
-        ("z", 5), ("x", 4), ("t x", 3), ("t x z", 3), ("t y", 3), ("t y x", 3), ("t y x z", 3), ("t y z", 3),
-        ("t z", 3), ("x z", 3), ("y", 3), ("y x", 3), ("y x z", 3), ("y z", 3), ("r", 3), ("s", 3), ("s x", 3),
-        ("t", 3)]}
-    assert itemsets_of(path("s0.5")) == want, "the 18 itemsets at support 0.5 differ from FPGrowthSuite's"
+    assert itemsets_of(path("s0.5")) == itemsets_of_spark_half(), "the 18 itemsets at support 0.5 differ from FPGrowthSuite's"
     for conf, expected in (("0.9", 23), ("0", 30)):
         o = path(f"r{conf}")
         crmpi(3, "rules", "--input", data, "--out", o, "--min-support", "0.5", "--min-confidence", conf,
@@ -102,6 +106,43 @@ def case_spark():
         assert n == expected, f"confidence {conf}: {n} rules, AssociationRulesSuite has {expected}"
         print(f"confidence {conf}: {n} rules (AssociationRulesSuite: {expected})")
     print("PASS: Spark's FPGrowthSuite and AssociationRulesSuite counts")
+
+
+def case_itemsets_only():
+    """--itemsets-only: the itemsets of FPGrowthSuite (625 at 0.1, the 18 listed at 0.5) at 1 and 3
+    ranks; no rules, recommendations or rules.csv (/rules@rules_derived 0); an earlier run's
+    rules.csv in the same folder is removed, as are the per-segment CSV files in `crmpi run`, whose
+    report says why it shows no rules."""
+    data = ingest_baskets("spark_io", [b.split() for b in SPARK])
+    for n in (1, 3):
+        o = path(f"io{n}")
+        crmpi(n, "rules", "--input", data, "--out", o, "--min-support", "0.1", "--log-level", "warn")
+        assert os.path.exists(os.path.join(o, "csv", "rules.csv"))
+        crmpi(n, "rules", "--input", data, "--out", o, "--min-support", "0.1", "--itemsets-only", "--log-level", "warn")
+        assert len(itemsets_of(o)) == 625, f"{n} ranks: {len(itemsets_of(o))} itemsets, FPGrowthSuite has 625"
+        assert not os.path.exists(os.path.join(o, "csv", "rules.csv")), "an earlier run's rules.csv was left"
+        with h5py.File(os.path.join(o, "results.h5")) as f:
+            assert int(f["rules"].attrs["rules_derived"]) == 0
+            assert f["rules/rules/count"].shape == (0,) and f["rules/recommend/item"].shape == (0,)
+            assert not f["rules/recommend_count"][()].any()
+    o = path("io_half")
+    crmpi(2, "rules", "--input", data, "--out", o, "--min-support", "0.5", "--itemsets-only", "--log-level", "warn")
+    assert itemsets_of(o) == itemsets_of_spark_half(), "the 18 itemsets at support 0.5 differ from FPGrowthSuite's"
+    # crmpi run: the per-segment CSV files of an earlier full run go too.
+    gen = path("io_gen.h5")
+    crmpi(1, "generate", "--customers", "2000", "--seed", "5", "--out", gen, "--log-level", "warn")
+    o = path("io_run")
+    common = ["--input", gen, "--out", o, "--min-support", "0.01", "--no-checkpoints", "--log-level", "warn"]
+    crmpi(2, "run", *common, "--no-report")
+    segment_csvs = [os.path.join(o, "csv", x) for x in ("segment_rules.csv", "rule_segments.csv", "rules.csv")]
+    assert all(os.path.exists(x) for x in segment_csvs)
+    crmpi(2, "run", *common, "--itemsets-only")
+    assert not any(os.path.exists(x) for x in segment_csvs), "an earlier run's rules CSV files were left"
+    assert os.path.exists(os.path.join(o, "csv", "itemsets.csv"))
+    with open(os.path.join(o, "report.html"), encoding="utf-8") as f:
+        report = f.read()
+    assert "rules not derived (--itemsets-only)" in report, "the report does not say why it shows no rules"
+    print("PASS: --itemsets-only: FPGrowthSuite's itemsets, no rules, earlier rules files removed")
 
 
 def case_brute_force():
@@ -379,7 +420,8 @@ def main():
     shutil.rmtree(args.workdir, ignore_errors=True)
     os.makedirs(args.workdir)
     cases = {"spark": case_spark, "brute_force": case_brute_force, "rank_invariance": case_rank_invariance,
-             "bad_config": case_bad_config, "groceries": case_groceries, "segments": case_segments}
+             "bad_config": case_bad_config, "groceries": case_groceries, "segments": case_segments,
+             "itemsets_only": case_itemsets_only}
     rc = cases[args.case]() or 0
     if rc == 0:
         shutil.rmtree(args.workdir, ignore_errors=True)
