@@ -3,7 +3,9 @@
 // count lookup.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <stdexcept>
+#include <vector>
 
 #include "kernels/fpgrowth/flist.hpp"
 #include "kernels/fpgrowth/groups.hpp"
@@ -24,6 +26,29 @@ TEST(FpGrowthGroups, FListAndBasketRanks) {
   EXPECT_THROW(basket_ranks(std::vector<std::uint32_t>{5}, f, ranks), std::out_of_range);
   EXPECT_THROW(make_flist(counts, 0), std::invalid_argument);
   EXPECT_EQ(make_flist(counts, 6).size(), 0u);
+}
+
+// Baskets of 1 to 80 ids (short ones are ranked by insertion, long ones by a sort: both ways),
+// repeats and infrequent ids included: the ranks are the sorted distinct frequent ones, as a
+// std::set of the frequent ids' ranks gives them.
+TEST(FpGrowthGroups, BasketRanksShortAndLong) {
+  std::vector<Count> counts(50);
+  for (std::size_t id = 0; id < counts.size(); ++id) counts[id] = (id * 7) % 11;  // 0..10
+  const FList f = make_flist(counts, 4);
+  std::uint64_t state = 12345;
+  std::vector<Rank> ranks;
+  for (std::size_t len = 1; len <= 80; ++len) {
+    std::vector<std::uint32_t> ids;
+    std::set<Rank> want;
+    for (std::size_t j = 0; j < len; ++j) {
+      state = state * 6364136223846793005u + 1442695040888963407u;
+      const auto id = static_cast<std::uint32_t>((state >> 33) % counts.size());
+      ids.push_back(id);
+      if (counts[id] >= 4) want.insert(f.rank_of_id[id]);
+    }
+    basket_ranks(ids, f, ranks);
+    EXPECT_EQ(ranks, std::vector<Rank>(want.begin(), want.end())) << "basket of " << len << " ids";
+  }
 }
 
 // Basket [0, 2, 5] of weight 2: prefixes of length 1, 2 and 3.
