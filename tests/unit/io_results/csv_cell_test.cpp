@@ -2,7 +2,10 @@
 // by hand from RFC 4180 section 2 and OWASP's "CSV Injection" page (prefix = + - @ tab CR with ').
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -88,4 +91,27 @@ TEST(CsvWriter, RowsAreTheCellsAsCsvCellWritesThem) {
   EXPECT_EQ(written.size(), expected.size());
   EXPECT_TRUE(written == expected);
   std::remove(path.c_str());
+}
+
+// csv_number against the C library's printf("%.*f") (correctly rounded on glibc), the independent
+// reference: doubles over magnitudes 1e-12 .. 1e15, both signs, 0 to 12 decimals, and the
+// special values (glibc prints inf, -inf, nan, -0.000).
+TEST(CsvNumber, SameDigitsAsPrintf) {
+  auto printf_f = [](double v, int decimals) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return std::string(buf);
+  };
+  std::uint64_t state = 99;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    const double mantissa = static_cast<double>(state >> 11) / 9007199254740992.0;  // [0, 1)
+    const double v = (i % 2 ? -1 : 1) * mantissa * std::pow(10.0, i % 28 - 12);
+    const int decimals = i % 13;
+    ASSERT_EQ(crmpi::csv_number(v, decimals), printf_f(v, decimals)) << v << " at " << decimals;
+  }
+  for (const double v : {0.0, -0.0, 0.5, 1.5, 2.5, 1e300, -1e-300, std::numeric_limits<double>::infinity(),
+                         -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()})
+    EXPECT_EQ(crmpi::csv_number(v, 9), printf_f(v, 9)) << v;
+  EXPECT_EQ(crmpi::csv_number(0.1234567891, 9), "0.123456789");  // by hand
 }
