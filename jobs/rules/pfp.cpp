@@ -10,7 +10,9 @@
 //              least frequent item is in its group;
 //   6. gather  the itemsets, every rank's, in the canonical order of kernels/fpgrowth/itemsets.hpp.
 // An itemset is mined by exactly one group and its count is an integer sum over the baskets, so
-// the result is the same whatever the number of ranks (and the grouping).
+// the result is the same whatever the number of ranks (and the grouping). What a rank sends goes
+// in the order first seen (the receiver merges and sorts what arrives; build_tree, which sorts
+// again, is fastest on sorted input); no result depends on either order.
 #include <algorithm>
 #include <cmath>
 
@@ -155,7 +157,7 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   std::vector<Rank> payload;
   std::vector<std::uint64_t> counts(P, 0);
   for (std::uint32_t d = 0; d < P; ++d) {
-    const fpgrowth::Transactions bound = to[d].finish();
+    const fpgrowth::Transactions bound = to[d].finish_unsorted();
     counts[d] = bound.size();
     for (std::size_t t = 0; t < bound.size(); ++t) {
       const auto tr = bound[t];

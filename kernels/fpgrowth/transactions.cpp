@@ -1,6 +1,8 @@
 #include "kernels/fpgrowth/transactions.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <numeric>
 #include <stdexcept>
 
@@ -81,26 +83,51 @@ void DistinctTransactions::add(std::span<const Rank> ranks, Count weight) {
   }
 }
 
-Transactions DistinctTransactions::finish() {
+Transactions DistinctTransactions::finish_unsorted() {
   keys_ = {};
   index_ = {};
   Transactions distinct = std::move(distinct_);
   distinct_ = Transactions();
-  std::vector<std::size_t> order(distinct.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const auto x = distinct[a], y = distinct[b];
-    return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
+  return distinct;
+}
+
+Transactions DistinctTransactions::finish() {
+  Transactions distinct = finish_unsorted();
+  // Lexicographic order through a key that packs the first ranks (rank + 1, 0 past the end, so a
+  // prefix sorts first) and the rest only where keys tie, as build_tree sorts: most comparisons
+  // are of two integers, not of two transactions somewhere in memory (an index sorted by
+  // lexicographical_compare took 3-4 s for the 8M distinct baskets of 9.8M generated orders).
+  Rank max_rank = 0;
+  for (const Rank r : distinct.items) max_rank = std::max(max_rank, r);
+  const int bits = static_cast<int>(std::bit_width(std::uint64_t{max_rank} + 1));
+  const std::size_t per_key = static_cast<std::size_t>(64 / bits);
+  struct Keyed {
+    std::uint64_t key;
+    std::size_t index;
+  };
+  std::vector<Keyed> order(distinct.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const auto t = distinct[i];
+    std::uint64_t key = 0;
+    for (std::size_t j = 0; j < per_key; ++j) key = (key << bits) | (j < t.size() ? t[j] + std::uint64_t{1} : 0);
+    order[i] = Keyed{key, i};
+  }
+  std::sort(order.begin(), order.end(), [&](const Keyed& a, const Keyed& b) {
+    if (a.key != b.key) return a.key < b.key;
+    const auto x = distinct[a.index], y = distinct[b.index];
+    if (x.size() <= per_key || y.size() <= per_key) return x.size() < y.size();
+    return std::lexicographical_compare(x.begin() + static_cast<std::ptrdiff_t>(per_key), x.end(),
+                                        y.begin() + static_cast<std::ptrdiff_t>(per_key), y.end());
   });
   Transactions merged;
   merged.items.reserve(distinct.items.size());
   merged.weights.reserve(distinct.size());
   merged.offsets.reserve(distinct.size() + 1);
-  for (const std::size_t i : order) {
-    const auto tr = distinct[i];
+  for (const Keyed& k : order) {
+    const auto tr = distinct[k.index];
     merged.items.insert(merged.items.end(), tr.begin(), tr.end());
     merged.offsets.push_back(merged.items.size());
-    merged.weights.push_back(distinct.weights[i]);
+    merged.weights.push_back(distinct.weights[k.index]);
   }
   return merged;
 }

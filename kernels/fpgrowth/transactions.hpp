@@ -44,6 +44,10 @@ class DistinctTransactions {
  public:
   void add(std::span<const Rank> ranks, Count weight);  // ranks strictly ascending (else throws)
   Transactions finish();                                 // and starts empty again
+  // The same transactions and weights in the order each was first added, unsorted: for a consumer
+  // that does not depend on the order (PFP's sender: the receiver merges and sorts what arrives).
+  // Deterministic for a given stream.
+  Transactions finish_unsorted();                        // and starts empty again
   std::size_t distinct() const { return distinct_.size(); }
 
  private:

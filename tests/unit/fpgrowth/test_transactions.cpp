@@ -58,6 +58,50 @@ TEST(DistinctTransactions, MergesRepeatsAndSortsAsAnIndependentCount) {
   }
 }
 
+// Large ranks (17 bits: finish() packs 3 a key) and long transactions that share their first
+// ranks, so the order is often decided past the key: the same order as the std::map's.
+TEST(DistinctTransactions, SortsPastThePackedKey) {
+  std::mt19937_64 rng(11);
+  const std::vector<Rank> pool{3, 70000, 70001, 99999, 100000, 120000};
+  Expected want;
+  DistinctTransactions d;
+  for (int i = 0; i < 5000; ++i) {
+    std::vector<Rank> t;
+    for (const Rank r : pool)
+      if (rng() % 2 == 0) t.push_back(r);
+    if (i % 3 == 0) t = {3, 70000, 70001};  // a shared prefix, alone and extended below
+    if (i % 3 == 1) t.insert(t.begin(), {0, 1, 2});
+    const Count w = 1 + rng() % 3;
+    want[t] += w;
+    d.add(t, w);
+  }
+  expect_equal(d.finish(), want);
+}
+
+// finish_unsorted: the same distinct transactions and weights (the independent count), each in the
+// position of its first arrival in the stream.
+TEST(DistinctTransactions, UnsortedFinishKeepsFirstArrivalOrder) {
+  for (std::uint64_t seed : {4, 5}) {
+    const auto stream = random_stream(seed, 20000, 7);
+    Expected want;
+    std::vector<std::vector<Rank>> first_seen;
+    for (const auto& [t, w] : stream) {
+      if (w == 0) continue;
+      if (want.find(t) == want.end()) first_seen.push_back(t);
+      want[t] += w;
+    }
+    DistinctTransactions d;
+    for (const auto& [t, w] : stream) d.add(t, w);
+    const Transactions got = d.finish_unsorted();
+    ASSERT_EQ(got.size(), first_seen.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(std::vector<Rank>(got[i].begin(), got[i].end()), first_seen[i]) << i;
+      EXPECT_EQ(got.weights[i], want[first_seen[i]]) << i;
+    }
+    EXPECT_EQ(d.distinct(), 0u);
+  }
+}
+
 TEST(DistinctTransactions, GrowsPastItsFirstTableAndStartsAgainAfterFinish) {
   // 4,096 distinct transactions: the table (1,024 slots at first, at most half full) grows 3 times.
   DistinctTransactions d;
