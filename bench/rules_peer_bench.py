@@ -67,7 +67,10 @@ import time
 import h5py
 import numpy as np
 
-MPI_ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+# pml=ob1: the PML Open MPI selects anyway on a machine without an HPC fabric; naming it skips
+# probing the cm PML's PSM/PSM2 transports, 0.2 s of every MPI_Init here (docs/slurm.md, "Launch
+# cost"). --mpi-defaults leaves Open MPI's own choice.
+MPI_ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_pml="ob1")
 WEKA_JAR = "/usr/share/java/weka.jar"
 
 # name: (file, ingest format, support, crmpi --max-consequent)
@@ -316,16 +319,19 @@ def main():
     ap.add_argument("--gen-support", type=float, default=CASES["gen"][2])
     ap.add_argument("--max-compare", type=int, default=300_000, help="compare rule sets up to this many rules")
     ap.add_argument("--no-weka", action="store_true")
+    ap.add_argument("--mpi-defaults", action="store_true", help="do not name pml=ob1 (Open MPI probes every PML)")
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--json", default=None, help="write the raw results here")
     a = ap.parse_args()
+    if a.mpi_defaults:
+        MPI_ENV.pop("OMPI_MCA_pml", None)
     crmpi = os.path.abspath(a.crmpi)
     work = a.workdir or tempfile.mkdtemp(prefix="rules_peer_")
     os.makedirs(work, exist_ok=True)
     conf = a.min_confidence
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print(f"# work={work} crmpi={crmpi} weka={WEKA_JAR} ({java}) heap={a.weka_heap} timeout={a.weka_timeout}s "
-          f"conf={conf} load={os.getloadavg()}", flush=True)
+          f"conf={conf} pml={MPI_ENV.get('OMPI_MCA_pml', '(Open MPI default)')} load={os.getloadavg()}", flush=True)
 
     rows, raw = [], {}
     for case in a.cases.split(","):

@@ -10,6 +10,7 @@ elapsed time. Prints medians. The .h5 inputs are made once with `crmpi ingest --
 
 usage: rules_whole_process.py --crmpi BIN [--crmpi OTHER_BIN ...] [--rounds 5] [--workdir /tmp/rwp]
                               [--mode itemsets|rules] [--cases retail-0.1,T10I4D100K-0.1,mushroom-10]
+                              [--mpi-defaults]
 """
 import argparse
 import os
@@ -23,10 +24,15 @@ CASES = {"retail-0.1": ("retail", 0.001), "retail-1": ("retail", 0.01), "T10I4D1
          "mushroom-10": ("mushroom", 0.1), "mushroom-30": ("mushroom", 0.3), "chess-80": ("chess", 0.8)}
 
 
+# As rules_peer_bench.py: pml=ob1, the PML Open MPI selects anyway without an HPC fabric, named so
+# that MPI_Init does not probe the others (docs/slurm.md, "Launch cost"); --mpi-defaults: not named.
+ENV = dict(os.environ, OMPI_MCA_pml="ob1")
+
+
 def timed(cmd):
     """(CPU seconds of the process tree, wall seconds)."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
@@ -41,7 +47,10 @@ def main():
     ap.add_argument("--workdir", default="/tmp/rwp")
     ap.add_argument("--mode", choices=("itemsets", "rules"), default="itemsets")
     ap.add_argument("--cases", default="retail-0.1,T10I4D100K-0.1,mushroom-10")
+    ap.add_argument("--mpi-defaults", action="store_true", help="do not name pml=ob1")
     a = ap.parse_args()
+    if a.mpi_defaults:
+        ENV.pop("OMPI_MCA_pml", None)
     os.makedirs(a.workdir, exist_ok=True)
     extra = ["--itemsets-only"] if a.mode == "itemsets" else ["--recommend", "0"]
     cases = a.cases.split(",")
@@ -62,7 +71,8 @@ def main():
                 res.setdefault((b, c), []).append(timed([b, "rules", "--input", os.path.join(a.workdir, name + ".h5"),
                                                          "--out", out, "--min-support", str(support), *extra,
                                                          "--log-level", "warn"]))
-    print(f"mode {a.mode}; medians of {a.rounds} alternating rounds; load average {os.getloadavg()[0]:.1f}")
+    print(f"mode {a.mode}; pml {ENV.get('OMPI_MCA_pml', '(Open MPI default)')}; medians of {a.rounds} alternating rounds; "
+          f"load average {os.getloadavg()[0]:.1f}")
     print("| binary | case | CPU s (process tree) | wall s |")
     print("|---|---|---:|---:|")
     for (b, c), v in res.items():
