@@ -86,36 +86,13 @@ void build_tree(const Transactions& t, Count min_count, FpTree& out) {
     coded.offsets.push_back(coded.items.size());
     coded.weights.push_back(t.weights[i]);
   }
-  // Sorted lexicographically by a key that packs the first few codes (code + 1, 0 past the end,
-  // so that a prefix sorts first), then by the rest where keys tie: most comparisons are of two
-  // integers instead of two transactions somewhere in memory.
-  const int bits = std::max(1, static_cast<int>(std::bit_width(kept.size())));
-  const int per_key = 64 / bits;
-  struct Keyed {
-    std::uint64_t key;
-    std::uint64_t index;
-  };
-  std::vector<Keyed> order(coded.size());
-  for (std::size_t i = 0; i < coded.size(); ++i) {
-    const auto codes = coded[i];
-    std::uint64_t key = 0;
-    for (int j = 0; j < per_key; ++j) {
-      key = (key << bits) | (static_cast<std::size_t>(j) < codes.size() ? codes[j] + std::uint64_t{1} : 0);
-    }
-    order[i] = Keyed{key, i};
-  }
-  std::sort(order.begin(), order.end(), [&](const Keyed& a, const Keyed& b) {
-    if (a.key != b.key) return a.key < b.key;
-    const auto x = coded[a.index], y = coded[b.index];
-    const std::size_t skip = static_cast<std::size_t>(per_key);
-    if (x.size() <= skip || y.size() <= skip) return x.size() < y.size();
-    return std::lexicographical_compare(x.begin() + per_key, x.end(), y.begin() + per_key, y.end());
-  });
+  // Sorted lexicographically (codes below kept.size()), so that each transaction shares its
+  // prefix with the one before: the tree is made in preorder.
+  const std::vector<std::size_t> order = lexicographic_order(coded, kept.size());
 
   std::vector<std::uint32_t> path;  // the previous transaction's nodes
   std::span<const Rank> previous;
-  for (const Keyed& k : order) {
-    const std::uint64_t i = k.index;
+  for (const std::size_t i : order) {
     const auto codes = coded[i];
     const Count w = coded.weights[i];
     const std::size_t shared = static_cast<std::size_t>(

@@ -91,43 +91,47 @@ Transactions DistinctTransactions::finish_unsorted() {
   return distinct;
 }
 
-Transactions DistinctTransactions::finish() {
-  Transactions distinct = finish_unsorted();
-  // Lexicographic order through a key that packs the first ranks (rank + 1, 0 past the end, so a
-  // prefix sorts first) and the rest only where keys tie, as build_tree sorts: most comparisons
-  // are of two integers, not of two transactions somewhere in memory (an index sorted by
-  // lexicographical_compare took 3-4 s for the 8M distinct baskets of 9.8M generated orders).
-  Rank max_rank = 0;
-  for (const Rank r : distinct.items) max_rank = std::max(max_rank, r);
-  const int bits = static_cast<int>(std::bit_width(std::uint64_t{max_rank} + 1));
+std::vector<std::size_t> lexicographic_order(const Transactions& t, std::uint64_t bound) {
+  const int bits = std::max(1, static_cast<int>(std::bit_width(bound)));
   const std::size_t per_key = static_cast<std::size_t>(64 / bits);
   struct Keyed {
     std::uint64_t key;
     std::size_t index;
   };
-  std::vector<Keyed> order(distinct.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    const auto t = distinct[i];
+  std::vector<Keyed> keyed(t.size());
+  for (std::size_t i = 0; i < keyed.size(); ++i) {
+    const auto ranks = t[i];
     std::uint64_t key = 0;
-    for (std::size_t j = 0; j < per_key; ++j) key = (key << bits) | (j < t.size() ? t[j] + std::uint64_t{1} : 0);
-    order[i] = Keyed{key, i};
+    for (std::size_t j = 0; j < per_key; ++j) key = (key << bits) | (j < ranks.size() ? ranks[j] + std::uint64_t{1} : 0);
+    keyed[i] = Keyed{key, i};
   }
-  std::sort(order.begin(), order.end(), [&](const Keyed& a, const Keyed& b) {
+  std::sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) {
     if (a.key != b.key) return a.key < b.key;
-    const auto x = distinct[a.index], y = distinct[b.index];
+    const auto x = t[a.index], y = t[b.index];
     if (x.size() <= per_key || y.size() <= per_key) return x.size() < y.size();
     return std::lexicographical_compare(x.begin() + static_cast<std::ptrdiff_t>(per_key), x.end(),
                                         y.begin() + static_cast<std::ptrdiff_t>(per_key), y.end());
   });
+  std::vector<std::size_t> order(keyed.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = keyed[i].index;
+  return order;
+}
+
+Transactions DistinctTransactions::finish() {
+  Transactions distinct = finish_unsorted();
+  // (an index sorted by lexicographical_compare took 3-4 s for the 8M distinct baskets of 9.8M
+  // generated orders: lexicographic_order compares packed keys instead)
+  Rank max_rank = 0;
+  for (const Rank r : distinct.items) max_rank = std::max(max_rank, r);
   Transactions merged;
   merged.items.reserve(distinct.items.size());
   merged.weights.reserve(distinct.size());
   merged.offsets.reserve(distinct.size() + 1);
-  for (const Keyed& k : order) {
-    const auto tr = distinct[k.index];
+  for (const std::size_t i : lexicographic_order(distinct, std::uint64_t{max_rank} + 1)) {
+    const auto tr = distinct[i];
     merged.items.insert(merged.items.end(), tr.begin(), tr.end());
     merged.offsets.push_back(merged.items.size());
-    merged.weights.push_back(distinct.weights[k.index]);
+    merged.weights.push_back(distinct.weights[i]);
   }
   return merged;
 }

@@ -32,6 +32,12 @@ struct Transactions {
   Count total_weight() const;
 };
 
+// The order of t's transactions sorted lexicographically (a prefix before its extensions), each
+// transaction's ranks below `bound`: through a key packing the first ranks (rank + 1, 0 past the
+// end), the rest compared only where keys tie, so most comparisons are of two integers instead of
+// two transactions somewhere in memory. Ties (identical transactions) in no particular order.
+std::vector<std::size_t> lexicographic_order(const Transactions& t, std::uint64_t bound);
+
 // Sorts the transactions lexicographically and merges identical ones (weights summed); drops those
 // of weight 0. The result depends only on the multiset of transactions, not on their order.
 void merge_duplicates(Transactions& t);
