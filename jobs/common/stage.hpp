@@ -75,6 +75,11 @@ class Stage {
   virtual std::optional<std::string> compute(const StageInput& in, const EarlierStages& earlier) = 0;
   // Its datasets in results.h5 and its files in the output's csv/ folder. Collective.
   virtual void write(const StageInput& in, ResultsFile& results, OutputSet& out) const = 0;
+  // The files of an earlier run in the output folder that the stage, as configured, does not
+  // write and that would not describe these results (OutputSet::retire: removed at commit).
+  // Called whether the stage ran or was resumed from its checkpoint (which copies only what it
+  // wrote), so that a resumed run leaves no stale file either.
+  virtual void retire_outputs(OutputSet&) const {}
   // After the outputs are committed (every rank calls it; logs on rank 0).
   virtual void report(const StageInput&) const {}
 

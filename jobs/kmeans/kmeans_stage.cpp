@@ -209,6 +209,10 @@ void KmeansStage::write(const StageInput& in, ResultsFile& results, OutputSet& o
   write_kmeans(in.comm(), results, out, r_, cfg_, in.file.currency());
 }
 
+// Per-customer rows are the export's (csv/customers/, on request: docs/exports.md); a
+// kmeans_segments.csv of an earlier crmpi would no longer match these results.
+void KmeansStage::retire_outputs(OutputSet& out) const { out.retire("csv/kmeans_segments.csv"); }
+
 void KmeansStage::report(const StageInput& in) const {
   if (!in.comm().is_root()) return;
   spdlog::info("kmeans: results in {}/results.h5 and {}/csv/kmeans_*.csv", in.common.out, in.common.out);

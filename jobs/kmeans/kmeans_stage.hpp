@@ -177,6 +177,7 @@ class KmeansStage : public Stage {
   void consume(const OrderChunk& chunk) override;
   std::optional<std::string> compute(const StageInput& in, const EarlierStages& earlier) override;
   void write(const StageInput& in, ResultsFile& results, OutputSet& out) const override;
+  void retire_outputs(OutputSet& out) const override;
   void report(const StageInput& in) const override;
   void save_carry(const StageInput& in, CarryWriter& w) const override;
   void load_carry(const StageInput& in, const CarryReader& r) override;

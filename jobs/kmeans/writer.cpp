@@ -87,9 +87,6 @@ void write_kmeans(const Comm& comm, ResultsFile& results, OutputSet& out, const 
                             sel.k.size() > 1 ? "highest silhouette on the keyed sample; ties and NaN: smaller k"
                                              : "k given (--k)");
 
-  // Per-customer rows are the export's (csv/customers/, on request: docs/exports.md); a
-  // kmeans_segments.csv of an earlier crmpi would no longer match these results.
-  out.retire("csv/kmeans_segments.csv");
   const std::string centroid_csv = out.temp_path("csv/kmeans_centroids.csv");
   const std::string selection_csv = out.temp_path("csv/kmeans_k_selection.csv");
   const std::string profile_csv = out.temp_path("csv/kmeans_profiles.csv");

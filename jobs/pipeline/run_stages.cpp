@@ -146,6 +146,7 @@ StageRunSummary run_stages(const JobContext& ctx, const CommonConfig& common, co
     checkpoints.copy_csv(std::string(s->name()), out);
     checkpoints.copy_groups(std::string(s->name()), results_path);
   }
+  for (const Stage* s : done) s->retire_outputs(out);  // resumed ones too (stage.hpp)
   // Outputs derived from the complete results.h5 (resumed stages copied in) join the commit.
   if (options.before_commit) options.before_commit(results_path, out);
   if (options.checkpoints) check_input_unchanged(ctx.comm, common.input, identity, "before the commit");

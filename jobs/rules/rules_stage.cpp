@@ -284,6 +284,14 @@ void RulesStage::write(const StageInput& in, ResultsFile& results, OutputSet& ou
   write_rules(in.comm(), results, out, r_, cfg_, in_pipeline_);
 }
 
+// --itemsets-only writes no rules: an earlier run's rules files would read as these results'.
+void RulesStage::retire_outputs(OutputSet& out) const {
+  if (!cfg_.itemsets_only) return;
+  out.retire("csv/rules.csv");
+  if (in_pipeline_)
+    for (const char* csv : {"csv/rule_segments.csv", "csv/segment_rules.csv"}) out.retire(csv);
+}
+
 void RulesStage::report(const StageInput& in) const {
   if (!in.comm().is_root()) return;
   const std::string& o = in.common.out;

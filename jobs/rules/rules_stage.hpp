@@ -89,6 +89,7 @@ class RulesStage : public Stage {
   void consume(const OrderChunk& chunk) override;
   std::optional<std::string> compute(const StageInput& in, const EarlierStages& earlier) override;
   void write(const StageInput& in, ResultsFile& results, OutputSet& out) const override;
+  void retire_outputs(OutputSet& out) const override;
   void report(const StageInput& in) const override;
   const RulesResult& result() const { return r_; }
 

@@ -172,13 +172,10 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   results.write_rows(layout::rules::kRecommendRule, r.recommend_rule);
 
   if (in_pipeline && !cfg.itemsets_only) write_segments(comm, results, out, r.segments, cfg, names);
-  if (in_pipeline && cfg.itemsets_only)
-    for (const char* csv : {"csv/rule_segments.csv", "csv/segment_rules.csv"}) out.retire(csv);
 
   const std::string itemsets_csv = out.temp_path("csv/itemsets.csv");
-  // --itemsets-only: no rules.csv, and an earlier run's goes (it would not describe these results).
+  // --itemsets-only: no rules.csv (an earlier run's goes: RulesStage::retire_outputs).
   const std::string rules_csv = cfg.itemsets_only ? std::string() : out.temp_path("csv/rules.csv");
-  if (cfg.itemsets_only) out.retire("csv/rules.csv");
   if (!comm.is_root()) return;
   CsvWriter ic(itemsets_csv, {"items", "size", "count", "support"});
   std::string joined;  // reused: itemsets.csv can have millions of rows
