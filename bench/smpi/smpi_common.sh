@@ -26,6 +26,11 @@ run_smpi() {  # mode customers np [driver flags...]
   # SimGrid 3.32's ompi allgatherv at one rank (gather + bcast) aborts ("Actor pid=-1 is gone"):
   # at one rank no message moves, so the default algorithm is used there instead.
   [ "$np" = 1 ] && one="--cfg=smpi/allgatherv:default"
+  # From 1,024 ranks Open MPI's decision (and SMPI's ompi selector) takes the linear alltoallv: every
+  # rank posts P receives and P sends at once, which SimGrid 3.32 simulates in O(P^3) real time (a
+  # 64-byte alltoallv: > 150 s at 1,024 ranks, against 19 s pairwise; docs/smpi.md, "Simulation
+  # cost past 512 ranks"). The pairwise exchange Open MPI takes at 256-1,023 ranks is used instead.
+  (( np >= 1024 )) && [ "$COLL" = ompi ] && one="$one --cfg=smpi/alltoallv:pair"
   t0=$(date +%s%N)
   # privatization:no: dlopen or mmap privatization (a copy of the program's data per rank) made the
   # simulation 2x slower. The crmpi code the drivers link has no mutable globals but the
