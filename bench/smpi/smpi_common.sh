@@ -29,8 +29,11 @@ run_smpi() {  # mode customers np [driver flags...]
   # From 1,024 ranks Open MPI's decision (and SMPI's ompi selector) takes the linear alltoallv: every
   # rank posts P receives and P sends at once, which SimGrid 3.32 simulates in O(P^3) real time (a
   # 64-byte alltoallv: > 150 s at 1,024 ranks, against 19 s pairwise; docs/smpi.md, "Simulation
-  # cost past 512 ranks"). The pairwise exchange Open MPI takes at 256-1,023 ranks is used instead.
-  (( np >= 1024 )) && [ "$COLL" = ompi ] && one="$one --cfg=smpi/alltoallv:pair"
+  # cost past 512 ranks"). The pairwise exchange Open MPI takes at 256-1,023 ranks is used instead;
+  # SMPI's pairwise needs a power of two, so other counts get the ring (the same P - 1 steps).
+  if (( np >= 1024 )) && [ "$COLL" = ompi ]; then
+    if (( (np & (np - 1)) == 0 )); then one="$one --cfg=smpi/alltoallv:pair"; else one="$one --cfg=smpi/alltoallv:ring"; fi
+  fi
   t0=$(date +%s%N)
   # privatization:no: dlopen or mmap privatization (a copy of the program's data per rank) made the
   # simulation 2x slower. The crmpi code the drivers link has no mutable globals but the
