@@ -26,12 +26,14 @@ run_smpi() {  # mode customers np [driver flags...]
   # SimGrid 3.32's ompi allgatherv at one rank (gather + bcast) aborts ("Actor pid=-1 is gone"):
   # at one rank no message moves, so the default algorithm is used there instead.
   [ "$np" = 1 ] && one="--cfg=smpi/allgatherv:default"
-  # From 1,024 ranks Open MPI's decision (and SMPI's ompi selector) takes the linear alltoallv: every
-  # rank posts P receives and P sends at once, which SimGrid 3.32 simulates in O(P^3) real time (a
-  # 64-byte alltoallv: > 150 s at 1,024 ranks, against 19 s pairwise; docs/smpi.md, "Simulation
-  # cost past 512 ranks"). The pairwise exchange Open MPI takes at 256-1,023 ranks is used instead;
-  # SMPI's pairwise needs a power of two, so other counts get the ring (the same P - 1 steps).
-  if (( np >= 1024 )) && [ "$COLL" = ompi ]; then
+  # Open MPI's decision (and SMPI's ompi selector) takes the linear alltoallv at 128-255 ranks and
+  # from 1,024: every rank posts P receives and P sends at once, which SimGrid 3.32 simulates in
+  # O(P^3) real time (one 64-byte alltoallv: > 200 s at 512 ranks against 2.5 s pairwise, > 150 s
+  # at 1,024 against 19 s; docs/smpi.md, "Simulation cost past 512 ranks"). From 64 ranks the
+  # alltoallv is therefore always simulated pairwise, as Open MPI does at 64-127 and 256-1,023
+  # ranks; SMPI's pairwise needs a power of two (it aborts otherwise), so other counts get the
+  # ring (the same P - 1 steps). At 64 and 512 ranks this is the selector's own choice.
+  if (( np >= 64 )) && [ "$COLL" = ompi ]; then
     if (( (np & (np - 1)) == 0 )); then one="$one --cfg=smpi/alltoallv:pair"; else one="$one --cfg=smpi/alltoallv:ring"; fi
   fi
   t0=$(date +%s%N)
