@@ -1,4 +1,5 @@
-# Shared by the SMPI scaling scripts (run_scaling.sh, run_scaling_clv.sh, run_scaling_kmeans.sh):
+# Shared by the SMPI scaling scripts (run_scaling.sh, run_scaling_clv.sh, run_scaling_kmeans.sh,
+# run_scaling_rules.sh):
 # source it after setting DRIVER (rfm_scaling, clv_scaling, ...) and the knobs below, then call
 # smpi_setup once and run_smpi / run_real per run. Each run appends its driver's RESULT line plus
 # engine= and wall= (seconds the run took on this machine) to $results.
