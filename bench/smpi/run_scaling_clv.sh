@@ -8,7 +8,7 @@
 # runs at 1 and 2 ranks, and prints markdown tables.
 #
 # Environment (defaults in brackets):
-#   RANKS         simulated rank counts (1024: see docs/smpi.md)  ["1 8 64 512"]
+#   RANKS         simulated rank counts (1024: ~2.5 min a run)    ["1 8 64 512"]
 #   WEAK_PER_RANK customers per rank in weak scaling             [4000]
 #   STRONG_TOTAL  customers in total in strong scaling           [2000000]
 #   CHECK_RANKS   rank counts run by both engines on STRONG_TOTAL ["1 2"], "" to skip
@@ -16,8 +16,8 @@
 #   REAL_RANKS    Open MPI rank counts, "" to skip                ["1 2"]
 #   BUILD, OUT    build and output directories                   [/tmp/crmpi-smpi-build, /tmp/crmpi-smpi-clv-run]
 #   SMPI_FLAGS    extra smpirun flags
-# Takes ~4 minutes on 2 shared cores (the 512-rank runs ~1 min each; 1,024 ranks did not finish in
-# 5-7 minutes, docs/smpi.md). The simulation runs every rank's real compute on one core.
+# Takes ~4 minutes on 2 shared cores (the 512-rank runs ~1 min each; 1,024 ranks ~2.5 min with the
+# alltoallv simulated pairwise, smpi_common.sh). The simulation runs every rank's real compute on one core.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 RANKS=${RANKS:-"1 8 64 512"}

@@ -17,7 +17,8 @@
 #   REAL_RANKS    Open MPI rank counts, "" to skip                 ["1 2"]
 #   BUILD, OUT    build and output directories                    [/tmp/crmpi-smpi-build, /tmp/crmpi-smpi-kmeans-run]
 #   SMPI_FLAGS    extra smpirun flags
-# Took ~16 minutes at load ~10 on 2 shared cores (each 512-rank run 6-7 min; 1,024: docs/smpi.md).
+# Takes ~2 minutes at load ~2 on 2 shared cores (16 at load ~10); with RANKS="... 1024" ~3 min, a
+# 1,024-rank run ~1 min, half of it SMPI's one-time communicator setup (docs/smpi.md).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 RANKS=${RANKS:-"1 8 64 512"}

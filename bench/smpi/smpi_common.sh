@@ -1,4 +1,5 @@
-# Shared by the SMPI scaling scripts (run_scaling.sh, run_scaling_clv.sh, run_scaling_kmeans.sh):
+# Shared by the SMPI scaling scripts (run_scaling.sh, run_scaling_clv.sh, run_scaling_kmeans.sh,
+# run_scaling_rules.sh):
 # source it after setting DRIVER (rfm_scaling, clv_scaling, ...) and the knobs below, then call
 # smpi_setup once and run_smpi / run_real per run. Each run appends its driver's RESULT line plus
 # engine= and wall= (seconds the run took on this machine) to $results.
@@ -26,6 +27,16 @@ run_smpi() {  # mode customers np [driver flags...]
   # SimGrid 3.32's ompi allgatherv at one rank (gather + bcast) aborts ("Actor pid=-1 is gone"):
   # at one rank no message moves, so the default algorithm is used there instead.
   [ "$np" = 1 ] && one="--cfg=smpi/allgatherv:default"
+  # Open MPI's decision (and SMPI's ompi selector) takes the linear alltoallv at 128-255 ranks and
+  # from 1,024: every rank posts P receives and P sends at once, which SimGrid 3.32 simulates in
+  # O(P^3) real time (one 64-byte alltoallv: > 200 s at 512 ranks against 2.5 s pairwise, > 150 s
+  # at 1,024 against 19 s; docs/smpi.md, "Simulation cost past 512 ranks"). From 64 ranks the
+  # alltoallv is therefore always simulated pairwise, as Open MPI does at 64-127 and 256-1,023
+  # ranks; SMPI's pairwise needs a power of two (it aborts otherwise), so other counts get the
+  # ring (the same P - 1 steps). At 64 and 512 ranks this is the selector's own choice.
+  if (( np >= 64 )) && [ "$COLL" = ompi ]; then
+    if (( (np & (np - 1)) == 0 )); then one="$one --cfg=smpi/alltoallv:pair"; else one="$one --cfg=smpi/alltoallv:ring"; fi
+  fi
   t0=$(date +%s%N)
   # privatization:no: dlopen or mmap privatization (a copy of the program's data per rank) made the
   # simulation 2x slower. The crmpi code the drivers link has no mutable globals but the
