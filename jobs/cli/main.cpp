@@ -15,6 +15,7 @@
 #include "jobs/cli/subcommands.hpp"
 #include "jobs/common/job_common.hpp"
 #include "jobs/common/log.hpp"
+#include "jobs/common/stop_signal.hpp"
 #include "jobs/common/version.hpp"
 #include "kernels/common/errors.hpp"
 #include "kernels/common/memory_reuse.hpp"
@@ -100,6 +101,7 @@ int dispatch(const Comm& world, int argc, char** argv) {
 int main(int argc, char** argv) {
   crmpi::keep_freed_memory_for_reuse();  // before the first large allocation (memory_reuse.hpp)
   crmpi::MpiSession mpi(argc, argv);
+  crmpi::note_warning_signal();  // Slurm's warning before the time limit ends no command (stop_signal.hpp)
   crmpi::Comm world;
   crmpi::h5::silence_hdf5_errors();
   try {

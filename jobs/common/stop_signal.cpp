@@ -17,14 +17,22 @@ extern "C" void on_stop_signal(int) { g_stop = 1; }
 
 }  // namespace
 
-void install_stop_signal_handlers() {
+namespace {
+void set_flag_on(int signal) {
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;  // MPI's and HDF5's system calls carry on
-  sigaction(SIGUSR1, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(signal, &sa, nullptr);
 }
+}  // namespace
+
+void install_stop_signal_handlers() {
+  set_flag_on(SIGUSR1);
+  set_flag_on(SIGTERM);
+}
+
+void note_warning_signal() { set_flag_on(SIGUSR1); }
 
 bool stop_signal_received() { return g_stop != 0; }
 

@@ -18,6 +18,13 @@ inline constexpr int kStoppedExitCode = 75;
 // SIGUSR1 and SIGTERM set the flag (Slurm sends SIGTERM at the time limit itself, and at
 // preemption or scancel; SIGKILL follows after its KillWait).
 void install_stop_signal_handlers();
+// Every command, first thing: SIGUSR1 only sets the flag. Its default action ends the process, so
+// a command that cannot stop cleanly (ingest, rfm, ..., `run --no-checkpoints`), submitted with
+// the batch script's --signal=USR1@600, died at the warning with exit 138 and its work lost, ten
+// minutes before the limit it might have finished within. Such a command never acts on the flag
+// (only `crmpi run` with checkpoints does, install_stop_signal_handlers): it carries on to its end
+// or to the limit. SIGTERM keeps its default (the limit itself, scancel) outside `crmpi run`.
+void note_warning_signal();
 // Whether this rank has received one (local, no communication).
 bool stop_signal_received();
 // Collective: whether any rank has.

@@ -170,6 +170,8 @@ for k in 0 1 2; do
     | gzip > "$S/export$k.csv.gz"
 done
 rm -f "$S/ingest2.h5" "$S/ingest1.h5"
+# --time=10 is shorter than the script's warning lead (--signal=USR1@600): Slurm may send the
+# warning while ingest runs; ingest carries on (jobs/common/stop_signal.hpp, note_warning_signal).
 (cd "$S" && timeout 600 sbatch --wait --time=10 --output="$S/job-ingest-%j.out" --nodes=1 --ntasks-per-node=2 \
    "$sbatch_script" ingest --out "$S/ingest2.h5" export0.csv.gz export1.csv.gz export2.csv.gz) >"$S/sbatch-ingest.log" 2>&1
 rc=$?

@@ -31,7 +31,9 @@ signals SIGUSR1 (what Slurm sends before the time limit) to mpiexec while rank 0
         the stage is abandoned at its next safe point (between fits). Each time: exit 75 and the
         message saying where it stopped, the previous results byte-identical; then `--resume`
         at 4 ranks loads exactly the stages completed (rfm; rfm and clv) and its results equal
-        an undisturbed run's.
+        an undisturbed run's. The same signal to `crmpi rfm` and to `crmpi run --no-checkpoints`,
+        which cannot stop cleanly: exit 0, the job carried on (the run's results equal an
+        undisturbed run's).
 
 keys    What --resume reuses after a complete run at 2 ranks (docs/RELIABILITY.md, the key):
         the same options: all five stages loaded; other top-level options (--chunk-rows,
@@ -332,6 +334,20 @@ def signal_drills():
             problems += same_as_reference(out, ref)
         report(f"SIGUSR1 while rank 0 stalls in {point}: exit {rc}, stopped {where}; --resume at 4 ranks",
                problems, secs + secs2)
+    # A command without checkpoints cannot stop cleanly, so it carries on at the warning (its
+    # default action would end it, exit 138, its work lost): `crmpi rfm`, `crmpi run --no-checkpoints`.
+    for name, out, args in (("crmpi rfm", os.path.join(work, "signal-rfm-only"), ["rfm", "--log-level", "info"]),
+                            ("crmpi run --no-checkpoints", os.path.join(work, "signal-no-ck"), None)):
+        args = run_args(inp, out, "--no-checkpoints") if args is None else args + ["--input", inp, "--out", out]
+        rc, log, secs = stalled_run(args, 2, "rfm", out + ".log")
+        problems = []
+        if rc != 0 or "stopped by a signal" in log:
+            problems.append(f"exit {rc} (want 0, carrying on): {log[-500:]}")
+        elif args[0] == "run":
+            problems += same_as_reference(out, ref)
+        elif not os.path.exists(os.path.join(out, "results.h5")):
+            problems.append("no results.h5")
+        report(f"SIGUSR1 to {name} while rank 0 stalls in rfm: exit {rc} (0: it carried on to its end)", problems, secs)
 
 
 def key_drills():
