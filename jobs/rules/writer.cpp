@@ -14,9 +14,11 @@ namespace {
 namespace layout = results_schema;
 using fpgrowth::Rank;
 
-// Items of an itemset or rule side in a CSV cell: names joined by " | " (docs/rules.md).
-std::string join_names(std::span<const Rank> ranks, const fpgrowth::FList& flist, const std::vector<std::string>& names) {
-  std::string s;
+// Items of an itemset or rule side in a CSV cell: names joined by " | " (docs/rules.md), into `s`
+// (reused from row to row: itemsets.csv and rules.csv can have millions of rows).
+const std::string& join_names(std::span<const Rank> ranks, const fpgrowth::FList& flist,
+                              const std::vector<std::string>& names, std::string& s) {
+  s.clear();
   for (const Rank r : ranks) {
     if (!s.empty()) s += " | ";
     s += names[flist.ids[r]];
@@ -141,6 +143,8 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   std::vector<std::uint64_t> a_off{0}, c_off{0}, count;
   std::vector<std::uint32_t> a_items, c_items;
   std::vector<double> sup, conf, lift, lev, conv;
+  for (auto* v : {&a_off, &c_off, &count}) v->reserve(rs.size() + 1);
+  for (auto* v : {&sup, &conf, &lift, &lev, &conv}) v->reserve(rs.size());
   for (std::size_t i = 0; i < rs.size(); ++i) {
     for (const Rank x : rs.antecedent(i)) a_items.push_back(flist.ids[x]);
     for (const Rank x : rs.consequent(i)) c_items.push_back(flist.ids[x]);
@@ -178,22 +182,16 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   const std::string rules_csv = cfg.itemsets_only ? std::string() : out.temp_path("csv/rules.csv");
   if (!comm.is_root()) return;
   CsvWriter ic(itemsets_csv, {"items", "size", "count", "support"});
-  std::string joined;  // reused: itemsets.csv can have millions of rows
-  for (std::size_t i = 0; i < f.itemsets.size(); ++i) {
-    joined.clear();
-    for (const Rank x : f.itemsets[i]) {
-      if (!joined.empty()) joined += " | ";
-      joined += names[flist.ids[x]];
-    }
-    ic.row({joined, std::to_string(f.itemsets[i].size()), std::to_string(f.itemsets.counts[i]),
-            csv_number(support[i], 9)});
-  }
+  std::string joined, joined2;
+  for (std::size_t i = 0; i < f.itemsets.size(); ++i)
+    ic.row({join_names(f.itemsets[i], flist, names, joined), std::to_string(f.itemsets[i].size()),
+            std::to_string(f.itemsets.counts[i]), csv_number(support[i], 9)});
   ic.close();
   if (cfg.itemsets_only) return;
   CsvWriter rc(rules_csv,
                {"antecedent", "consequent", "count", "support", "confidence", "lift", "leverage", "conviction"});
   for (std::size_t i = 0; i < rs.size(); ++i)
-    rc.row({join_names(rs.antecedent(i), flist, names), join_names(rs.consequent(i), flist, names),
+    rc.row({join_names(rs.antecedent(i), flist, names, joined), join_names(rs.consequent(i), flist, names, joined2),
             std::to_string(count[i]), csv_number(sup[i], 9), csv_number(conf[i], 9), csv_number(lift[i], 9),
             csv_number(lev[i], 9), number_or_inf(conv[i])});
   rc.close();
