@@ -234,8 +234,20 @@ void pin_safe_mpi_io_settings() {
   ::setenv("OMPI_MCA_io", "ompio", 0);
 }
 
+void isolate_singleton() {
+  // A process started without a launcher (no mpirun's OMPI_COMM_WORLD_SIZE, no PMIx or PMI rank
+  // from srun) is an MPI singleton, and Open MPI 4 forks an orted for it, a server for the
+  // processes it might spawn: ~0.1-0.3 s of every start (docs/slurm.md, "Launch cost"). crmpi
+  // spawns none, so it asks for the isolated singleton (Open MPI's ess_singleton_isolated). A
+  // user's own setting wins.
+  for (const char* launched : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
+    if (std::getenv(launched)) return;
+  ::setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+}
+
 MpiSession::MpiSession(int& argc, char**& argv) {
   pin_safe_mpi_io_settings();
+  isolate_singleton();
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
   // Errors come back as codes (turned into exceptions by Comm::check) instead of aborting silently.

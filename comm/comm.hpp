@@ -259,5 +259,8 @@ class MpiSession {
 
 // Pins OMPI_MCA_* settings (only where unset). Called before MPI_Init.
 void pin_safe_mpi_io_settings();
+// Started without a launcher: Open MPI's isolated singleton (no orted), unless set otherwise.
+// Called before MPI_Init.
+void isolate_singleton();
 
 }  // namespace crmpi
