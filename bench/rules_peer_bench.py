@@ -20,7 +20,8 @@ What runs, per case:
     instance per basket; the generated case read from /orders/item_offset and /items/product_id).
     Neither conversion is timed.
   - crmpi: `mpirun -n R crmpi rules --input X.h5 --out DIR --min-support F --min-confidence 0.8
-    --max-consequent 0 --max-itemsets 100000000 --recommend 0` at R = 1 and 2: every rule with any
+    --max-consequent 0 --max-itemsets 100000000 --recommend 0` at R = 2, and at R = 1 as a singleton
+    (`crmpi rules ...`, no launcher; --mpirun-one-rank: `mpirun -n 1`): every rule with any
     consequent size, which is what Weka's FPGrowth derives (AssociationRule.generateRulesBruteForce:
     every split of every itemset), so both programs produce the same rules (mushroom 10%: the
     single-consequent rules, see CASES); no cross-sell recommendations (Weka makes none). Wall time
@@ -193,9 +194,19 @@ def prepare_generated(crmpi, mpiexec, work, customers):
 
 # ---------------------------------------------------------------- runs
 
+# At one rank crmpi runs as an MPI singleton (no launcher), as a user runs `crmpi rules ...` on its
+# own: Open MPI's isolated singleton, no orted (docs/slurm.md, "Launch cost"). --mpirun-one-rank
+# launches it with `mpirun -n 1` instead.
+SINGLETON = True
+
+
+def launcher(mpiexec, ranks):
+    return [] if ranks == 1 and SINGLETON else [mpiexec, "-n", str(ranks), "--oversubscribe"]
+
+
 def run_crmpi(crmpi, mpiexec, ranks, h5, out, support, conf, max_consequent, timeout, mem_limit):
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [mpiexec, "-n", str(ranks), "--oversubscribe", crmpi, "rules", "--input", h5, "--out", out,
+    cmd = launcher(mpiexec, ranks) + [crmpi, "rules", "--input", h5, "--out", out,
            "--min-support", repr(support), "--min-confidence", repr(conf), "--max-consequent", str(max_consequent),
            "--max-itemsets", "100000000", "--recommend", "0"]
     rc, wall, maxrss, err = run_timed(cmd, timeout, env=MPI_ENV, as_limit=mem_limit)
@@ -212,8 +223,9 @@ def run_crmpi(crmpi, mpiexec, ranks, h5, out, support, conf, max_consequent, tim
 
 
 def run_floor_mpi(crmpi, mpiexec, ranks):
-    """The launch floor: `mpirun -n R crmpi --version` (Open MPI's start, MPI_Init, exit)."""
-    rc, wall, _, err = run_timed([mpiexec, "-n", str(ranks), "--oversubscribe", crmpi, "--version"], 120, env=MPI_ENV)
+    """The launch floor: `mpirun -n R crmpi --version` (Open MPI's start, MPI_Init, exit); at one
+    rank the singleton's `crmpi --version` (see SINGLETON)."""
+    rc, wall, _, err = run_timed(launcher(mpiexec, ranks) + [crmpi, "--version"], 120, env=MPI_ENV)
     assert rc == 0, err
     return wall
 
@@ -320,18 +332,22 @@ def main():
     ap.add_argument("--max-compare", type=int, default=300_000, help="compare rule sets up to this many rules")
     ap.add_argument("--no-weka", action="store_true")
     ap.add_argument("--mpi-defaults", action="store_true", help="do not name pml=ob1 (Open MPI probes every PML)")
+    ap.add_argument("--mpirun-one-rank", action="store_true", help="1 rank under mpirun -n 1, not as a singleton")
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--json", default=None, help="write the raw results here")
     a = ap.parse_args()
     if a.mpi_defaults:
         MPI_ENV.pop("OMPI_MCA_pml", None)
+    global SINGLETON
+    SINGLETON = not a.mpirun_one_rank
     crmpi = os.path.abspath(a.crmpi)
     work = a.workdir or tempfile.mkdtemp(prefix="rules_peer_")
     os.makedirs(work, exist_ok=True)
     conf = a.min_confidence
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print(f"# work={work} crmpi={crmpi} weka={WEKA_JAR} ({java}) heap={a.weka_heap} timeout={a.weka_timeout}s "
-          f"conf={conf} pml={MPI_ENV.get('OMPI_MCA_pml', '(Open MPI default)')} load={os.getloadavg()}", flush=True)
+          f"conf={conf} pml={MPI_ENV.get('OMPI_MCA_pml', '(Open MPI default)')} one rank={'singleton' if SINGLETON else 'mpirun -n 1'} "
+          f"load={os.getloadavg()}", flush=True)
 
     rows, raw = [], {}
     for case in a.cases.split(","):
