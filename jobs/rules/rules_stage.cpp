@@ -208,8 +208,6 @@ void RulesStage::derive_and_recommend(const Comm& comm, const EarlierStages& ear
   rules_job::PfpParams sp = p;
   sp.min_count = std::max<fpgrowth::Count>(p.min_count, static_cast<fpgrowth::Count>(cfg_.segment_min_count));
   mine_segments(comm, earlier, {.pfp = sp, .rules = rp});
-  baskets_ = {};
-  basket_begin_ = {};
 }
 
 std::optional<std::string> RulesStage::compute(const StageInput& in, const EarlierStages& earlier) {
@@ -241,16 +239,16 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
 
   if (cfg_.itemsets_only) {
     // No rules, so nothing to recommend or to mine per segment: the tables stay empty
-    // (/rules@rules_derived = 0) and the baskets go now.
+    // (/rules@rules_derived = 0).
     r_.recommend_count.assign(r_.customer_id.size(), 0);
-    baskets_ = {};
-    basket_begin_ = {};
-    recent_ = {};
-    recent_begin_ = {};
     if (comm.is_root()) spdlog::info("rules: --itemsets-only: no rules, recommendations or per-segment rules");
   } else {
     derive_and_recommend(comm, earlier, p);
   }
+  baskets_ = {};  // read by the mining, the recommendations and the per-segment rules: done
+  basket_begin_ = {};
+  recent_ = {};
+  recent_begin_ = {};
   fault_point(comm, "rules");
 
   // Item names: categories by their dictionary; products by name, else by key, else none.
