@@ -6,14 +6,10 @@ and prints: the SMPI scaling table, the Open MPI runs, and the 1-/2-rank communi
 (the same customers under both engines, phase by phase)."""
 import sys
 
-from smpi_tables import ms, read_results, same_hash_everywhere
+from smpi_tables import engine_match, ms, print_comm_comparison, read_results, same_hash_everywhere
 
 PHASES = ["summary", "spread", "bgnbd", "pareto", "gg_spread", "gg_fit"]
 FITS = ["bgnbd", "pareto", "gg_fit"]
-
-
-def mb(x):
-    return f"{int(x) / 1e6:.2f}"
 
 
 def main(path, coll):
@@ -49,32 +45,13 @@ def main(path, coll):
               "| reduce µs | estimates | matches SMPI |")
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
         for r in real:
-            sims = {x["estimates"] for x in smpi if x["customers"] == r["customers"]}
-            match = "yes" if sims == {r["estimates"]} else ("no SMPI run" if not sims else "**NO**")
+            match = engine_match(r, smpi, "estimates")
             print(f"| {r['ranks']} | {int(r['customers']):,} | " + " | ".join(ms(r[ph]) for ph in PHASES)
                   + f" | {ms(r['total'])} | {ms(r['comm_total'])} | {float(r['reduce_us']):.1f} | "
                   f"`{r['estimates']}` | {match} |")
 
         # Same customers, same rank count, both engines: communication phase by phase.
-        pairs = []
-        for r in real:
-            for s in smpi:
-                if s["customers"] == r["customers"] and s["ranks"] == r["ranks"] and s["mode"] == "strong":
-                    pairs.append((s, r))
-                    break
-        if pairs:
-            print("\nCommunication, simulated vs real, same customers and rank count (ms in MPI calls, mean over "
-                  "ranks; calls per rank; MB sent, all ranks):\n")
-            print("| ranks | customers | phase | calls SMPI / real | MB SMPI / real | comm SMPI | comm real "
-                  "| phase SMPI | phase real |")
-            print("|---:|---:|---|---|---|---:|---:|---:|---:|")
-            for s, r in pairs:
-                for ph in PHASES[1:]:
-                    print(f"| {s['ranks']} | {int(s['customers']):,} | {ph} | {float(s[ph + '_calls']):g} / {float(r[ph + '_calls']):g} | "
-                          f"{mb(s[ph + '_bytes'])} / {mb(r[ph + '_bytes'])} | {ms(s[ph + '_comm'])} | "
-                          f"{ms(r[ph + '_comm'])} | {ms(s[ph])} | {ms(r[ph])} |")
-                print(f"| {s['ranks']} | {int(s['customers']):,} | one fit reduction alone (µs) | | | "
-                      f"{float(s['reduce_us']):.1f} µs | {float(r['reduce_us']):.1f} µs | | |")
+        print_comm_comparison(smpi, real, PHASES[1:], "one fit reduction alone")
     print("\nestimates: " + ("all runs of the same global customers agree" if ok else "MISMATCH"))
     return 0 if ok else 1
 

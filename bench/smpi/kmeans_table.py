@@ -6,13 +6,9 @@ exit 1 if not) and prints: the SMPI scaling table, the Open MPI runs, and the 1-
 communication check (the same customers under both engines, phase by phase)."""
 import sys
 
-from smpi_tables import ms, read_results, same_hash_everywhere
+from smpi_tables import engine_match, ms, print_comm_comparison, read_results, same_hash_everywhere
 
 PHASES = ["init", "lloyd", "score"]
-
-
-def mb(x):
-    return f"{int(x) / 1e6:.3f}"
 
 
 def steps(r):
@@ -59,31 +55,13 @@ def main(path, coll):
               "| matches SMPI |")
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
         for r in real:
-            sims = {x["hash"] for x in smpi if x["customers"] == r["customers"]}
-            match = "yes" if sims == {r["hash"]} else ("no SMPI run" if not sims else "**NO**")
+            match = engine_match(r, smpi, "hash")
             print(f"| {r['ranks']} | {int(r['customers']):,} | {ms(r['init'])} | {ms(r['lloyd'])} | "
                   f"{float(r['lloyd']) / steps(r) * 1e3:.3f} | {ms(r['score'])} | {ms(r['total'])} | "
                   f"{ms(r['comm_total'])} | {float(r['reduce_us']):.1f} | `{r['hash']}` | {match} |")
 
-        pairs = []
-        for r in real:
-            for s in smpi:
-                if s["customers"] == r["customers"] and s["ranks"] == r["ranks"] and s["mode"] == "strong":
-                    pairs.append((s, r))
-                    break
-        if pairs:
-            print("\nCommunication, simulated vs real, same customers and rank count (ms in MPI calls, mean over "
-                  "ranks; calls per rank; MB sent, all ranks):\n")
-            print("| ranks | customers | phase | calls SMPI / real | MB SMPI / real | comm SMPI | comm real "
-                  "| phase SMPI | phase real |")
-            print("|---:|---:|---|---|---|---:|---:|---:|---:|")
-            for s, r in pairs:
-                for ph in PHASES:
-                    print(f"| {s['ranks']} | {int(s['customers']):,} | {ph} | {float(s[ph + '_calls']):g} / "
-                          f"{float(r[ph + '_calls']):g} | {mb(s[ph + '_bytes'])} / {mb(r[ph + '_bytes'])} | "
-                          f"{ms(s[ph + '_comm'])} | {ms(r[ph + '_comm'])} | {ms(s[ph])} | {ms(r[ph])} |")
-                print(f"| {s['ranks']} | {int(s['customers']):,} | one Lloyd allreduce alone (µs) | | | "
-                      f"{float(s['reduce_us']):.1f} µs | {float(r['reduce_us']):.1f} µs | | |")
+        # Same customers, same rank count, both engines: communication phase by phase.
+        print_comm_comparison(smpi, real, PHASES, "one Lloyd allreduce alone", mb_decimals=3)
     print("\nhashes: " + ("all runs of the same global customers agree" if ok else "MISMATCH"))
     return 0 if ok else 1
 

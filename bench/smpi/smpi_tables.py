@@ -1,11 +1,47 @@
 """What the SMPI table scripts (clv_table.py, kmeans_table.py, rules_table.py) share: the RESULT
 lines a run script collected, the check that every run of the same global input gave the same
-hash, and the millisecond format."""
+hash, the ms and MB formats, and the simulated-vs-real communication table."""
 import sys
 
 
 def ms(x):
     return f"{float(x) * 1e3:.2f}"
+
+
+def mb(x, decimals=2):
+    return f"{int(x) / 1e6:.{decimals}f}"
+
+
+def engine_match(real_row, smpi, key):
+    """Whether the SMPI runs of a real run's input size gave its hash: yes, no SMPI run, or **NO**."""
+    sims = {x[key] for x in smpi if x["customers"] == real_row["customers"]}
+    return "yes" if sims == {real_row[key]} else ("no SMPI run" if not sims else "**NO**")
+
+
+def print_comm_comparison(smpi, real, phases, probe, mb_decimals=2):
+    """Per phase, for each real run that has a strong SMPI run of the same size and rank count: calls,
+    MB, ms in MPI and the phase's ms under both engines; then the `probe` (e.g. "one fit reduction
+    alone") in µs; MB with mb_decimals decimals (k-means moves kilobytes)."""
+    pairs = []
+    for r in real:
+        for s in smpi:
+            if s["customers"] == r["customers"] and s["ranks"] == r["ranks"] and s["mode"] == "strong":
+                pairs.append((s, r))
+                break
+    if not pairs:
+        return
+    print("\nCommunication, simulated vs real, same customers and rank count (ms in MPI calls, mean over "
+          "ranks; calls per rank; MB sent, all ranks):\n")
+    print("| ranks | customers | phase | calls SMPI / real | MB SMPI / real | comm SMPI | comm real "
+          "| phase SMPI | phase real |")
+    print("|---:|---:|---|---|---|---:|---:|---:|---:|")
+    for s, r in pairs:
+        for ph in phases:
+            print(f"| {s['ranks']} | {int(s['customers']):,} | {ph} | {float(s[ph + '_calls']):g} / "
+                  f"{float(r[ph + '_calls']):g} | {mb(s[ph + '_bytes'], mb_decimals)} / {mb(r[ph + '_bytes'], mb_decimals)} | "
+                  f"{ms(s[ph + '_comm'])} | {ms(r[ph + '_comm'])} | {ms(s[ph])} | {ms(r[ph])} |")
+        print(f"| {s['ranks']} | {int(s['customers']):,} | {probe} (µs) | | | "
+              f"{float(s['reduce_us']):.1f} µs | {float(r['reduce_us']):.1f} µs | | |")
 
 
 def read_results(path):
