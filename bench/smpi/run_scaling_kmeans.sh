@@ -35,18 +35,6 @@ DRIVER=kmeans_scaling
 . "$HERE/smpi_common.sh"
 smpi_setup
 
-for np in $RANKS; do run_smpi weak "$WEAK_PER_RANK" "$np" $KM_FLAGS; done
-for np in $RANKS; do run_smpi strong "$STRONG_TOTAL" "$np" $KM_FLAGS; done
-# The 1- and 2-rank check: the same customers under both engines.
-for np in $CHECK_RANKS; do
-  case " $RANKS " in *" $np "*) ;; *) run_smpi strong "$STRONG_TOTAL" "$np" $KM_FLAGS ;; esac
-done
-for np in $REAL_RANKS; do run_real strong "$STRONG_TOTAL" "$np" $KM_FLAGS; done
-# Weak runs at P ranks hold the same global customers as a strong run of P * WEAK_PER_RANK:
-# check each against Open MPI at the largest REAL_RANKS count.
-if [ -n "$REAL_RANKS" ]; then
-  real_np=$(largest_real)
-  for np in $RANKS; do run_real strong $((np * WEAK_PER_RANK)) "$real_np" $KM_FLAGS; done
-fi
+run_study $KM_FLAGS
 
 python3 "$HERE/kmeans_table.py" "$results" "$COLL"

@@ -29,15 +29,6 @@ DRIVER=rules_scaling
 . "$HERE/smpi_common.sh"
 smpi_setup
 
-for np in $RANKS; do run_smpi weak "$WEAK_PER_RANK" "$np" $RULES_FLAGS; done
-for np in $RANKS; do run_smpi strong "$STRONG_TOTAL" "$np" $RULES_FLAGS; done
-for np in $CHECK_RANKS; do
-  case " $RANKS " in *" $np "*) ;; *) run_smpi strong "$STRONG_TOTAL" "$np" $RULES_FLAGS ;; esac
-done
-for np in $REAL_RANKS; do run_real strong "$STRONG_TOTAL" "$np" $RULES_FLAGS; done
-if [ -n "$REAL_RANKS" ]; then
-  real_np=$(largest_real)
-  for np in $RANKS; do run_real strong $((np * WEAK_PER_RANK)) "$real_np" $RULES_FLAGS; done
-fi
+run_study $RULES_FLAGS
 
 python3 "$HERE/rules_table.py" "$results" "$COLL"

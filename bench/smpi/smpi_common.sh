@@ -62,3 +62,22 @@ run_real() {  # mode customers np [driver flags...]
 
 # The largest of REAL_RANKS (weak runs at P ranks are checked as a strong run of P x per-rank there).
 largest_real() { echo $REAL_RANKS | tr ' ' '\n' | sort -n | tail -1; }
+
+# The study every run script makes (clv, kmeans, rules), driver flags as arguments: weak and strong
+# scaling over $RANKS; the $CHECK_RANKS counts simulated on $STRONG_TOTAL where $RANKS lacks them;
+# Open MPI at $REAL_RANKS on $STRONG_TOTAL; and each weak size (P * $WEAK_PER_RANK customers, the
+# same global input as a strong run of that size) under Open MPI at the largest $REAL_RANKS count,
+# so its hash is checked against a real run.
+run_study() {  # [driver flags...]
+  local np real_np
+  for np in $RANKS; do run_smpi weak "$WEAK_PER_RANK" "$np" "$@"; done
+  for np in $RANKS; do run_smpi strong "$STRONG_TOTAL" "$np" "$@"; done
+  for np in $CHECK_RANKS; do
+    case " $RANKS " in *" $np "*) ;; *) run_smpi strong "$STRONG_TOTAL" "$np" "$@" ;; esac
+  done
+  for np in $REAL_RANKS; do run_real strong "$STRONG_TOTAL" "$np" "$@"; done
+  if [ -n "$REAL_RANKS" ]; then
+    real_np=$(largest_real)
+    for np in $RANKS; do run_real strong $((np * WEAK_PER_RANK)) "$real_np" "$@"; done
+  fi
+}
