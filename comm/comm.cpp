@@ -239,10 +239,15 @@ void isolate_singleton() {
   // from srun) is an MPI singleton, and Open MPI 4 forks an orted for it, a server for the
   // processes it might spawn: ~0.1-0.3 s of every start (docs/slurm.md, "Launch cost"). crmpi
   // spawns none, so it asks for the isolated singleton (Open MPI's ess_singleton_isolated). A
-  // user's own setting wins.
+  // user's own settings win.
   for (const char* launched : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
     if (std::getenv(launched)) return;
   ::setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+  // hwloc's I/O discovery (its pci and linuxio components) reads every PCI device's config space,
+  // which traps to the hypervisor on a VM: ~7 ms of MPI_Init. Open MPI uses the I/O objects to
+  // find the network card nearest a rank; a lone process talks to no one, so it skips them.
+  // Launched ranks keep the full topology.
+  ::setenv("HWLOC_COMPONENTS", "-pci,-linuxio", 0);
 }
 
 MpiSession::MpiSession(int& argc, char**& argv) {
