@@ -1,6 +1,9 @@
 #include "kernels/fpgrowth/itemsets.hpp"
 
+#include <xxhash.h>
+
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <stdexcept>
 
@@ -50,31 +53,48 @@ bool is_canonical(const Itemsets& s) {
   return true;
 }
 
+namespace {
+
+constexpr int kPositionBits = 40;
+constexpr std::uint64_t kPositionMask = (std::uint64_t{1} << kPositionBits) - 1;
+
+std::uint64_t hash_of(std::span<const Rank> ranks) { return XXH3_64bits(ranks.data(), ranks.size_bytes()); }
+
+}  // namespace
+
 ItemsetIndex::ItemsetIndex(const Itemsets& s) : s_(s) {
-  if (is_canonical(s)) return;
-  order_.resize(s.size());
-  std::iota(order_.begin(), order_.end(), std::uint64_t{0});
-  std::sort(order_.begin(), order_.end(),
-            [&](std::uint64_t a, std::uint64_t b) { return colex_less(s[a], s[b]); });
-  for (std::size_t i = 1; i < order_.size(); ++i) {
-    if (!colex_less(s[order_[i - 1]], s[order_[i]])) {
-      throw std::invalid_argument("fpgrowth: an itemset is listed twice");
+  if (s.size() >= kPositionMask) throw std::length_error("fpgrowth: too many itemsets to index");
+  if (!is_canonical(s)) {
+    order_.resize(s.size());
+    std::iota(order_.begin(), order_.end(), std::uint64_t{0});
+    std::sort(order_.begin(), order_.end(),
+              [&](std::uint64_t a, std::uint64_t b) { return colex_less(s[a], s[b]); });
+    for (std::size_t i = 1; i < order_.size(); ++i) {
+      if (!colex_less(s[order_[i - 1]], s[order_[i]])) {
+        throw std::invalid_argument("fpgrowth: an itemset is listed twice");
+      }
     }
+  }
+  // Distinct itemsets (checked above or by is_canonical), so every insert takes a new slot.
+  slots_.assign(std::bit_ceil(std::max<std::size_t>(16, 2 * s.size())), 0);
+  const std::uint64_t mask = slots_.size() - 1;
+  for (std::uint64_t pos = 0; pos < s.size(); ++pos) {
+    const std::uint64_t h = hash_of(s[at(pos)]);
+    std::uint64_t i = h & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = (h >> kPositionBits << kPositionBits) | (pos + 1);
   }
 }
 
 std::optional<std::uint64_t> ItemsetIndex::position(std::span<const Rank> ranks) const {
-  std::uint64_t lo = 0, hi = s_.size();  // the first position not less than ranks
-  while (lo < hi) {
-    const std::uint64_t mid = lo + (hi - lo) / 2;
-    if (colex_less(s_[at(mid)], ranks)) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
+  const std::uint64_t h = hash_of(ranks), tag = h >> kPositionBits << kPositionBits, mask = slots_.size() - 1;
+  for (std::uint64_t i = h & mask;; i = (i + 1) & mask) {
+    const std::uint64_t slot = slots_[i];
+    if (slot == 0) return std::nullopt;
+    if ((slot & ~kPositionMask) != tag) continue;
+    const std::uint64_t pos = (slot & kPositionMask) - 1;
+    if (std::ranges::equal(s_[at(pos)], ranks)) return pos;
   }
-  if (lo == s_.size() || !std::ranges::equal(s_[at(lo)], ranks)) return std::nullopt;
-  return lo;
 }
 
 }  // namespace crmpi::fpgrowth

@@ -86,15 +86,6 @@ void check_params(const RuleParams& params) {
 
 }  // namespace
 
-// The documented order: antecedent, then count descending (= confidence for one antecedent), then
-// consequent count ascending (= lift), then consequent.
-bool rule_order(const RuleCandidate& a, const RuleCandidate& b) {
-  if (a.antecedent != b.antecedent) return a.antecedent < b.antecedent;
-  if (a.count != b.count) return a.count > b.count;
-  if (a.consequent_count != b.consequent_count) return a.consequent_count < b.consequent_count;
-  return a.consequent < b.consequent;
-}
-
 void rule_candidates(const Itemsets& frequent, const ItemsetIndex& index, Count baskets, const RuleParams& params,
                      std::size_t begin, std::size_t end, std::vector<RuleCandidate>& out) {
   check_params(params);

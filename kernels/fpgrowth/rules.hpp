@@ -80,7 +80,18 @@ struct RuleCandidate {
   std::uint64_t antecedent, consequent;  // canonical positions (itemsets.hpp)
   Count count, consequent_count;
 };
-bool rule_order(const RuleCandidate& a, const RuleCandidate& b);
+// The documented order: antecedent, then count descending (= confidence for one antecedent), then
+// consequent count ascending (= lift), then consequent. A function object defined here, so that
+// the sorts of millions of candidates inline it.
+struct RuleOrder {
+  bool operator()(const RuleCandidate& a, const RuleCandidate& b) const {
+    if (a.antecedent != b.antecedent) return a.antecedent < b.antecedent;
+    if (a.count != b.count) return a.count > b.count;
+    if (a.consequent_count != b.consequent_count) return a.consequent_count < b.consequent_count;
+    return a.consequent < b.consequent;
+  }
+};
+inline constexpr RuleOrder rule_order{};
 // Throws std::invalid_argument for a bad min_confidence / min_lift, or a missing subset.
 void rule_candidates(const Itemsets& frequent, const ItemsetIndex& index, Count baskets, const RuleParams& params,
                      std::size_t begin, std::size_t end, std::vector<RuleCandidate>& out);

@@ -120,3 +120,38 @@ TEST(FpGrowthGroups, CanonicalOrderAndLookup) {
   s.add(std::vector<Rank>{5}, 3);
   EXPECT_THROW(ItemsetIndex{s}, std::invalid_argument);
 }
+
+// The hash lookup against a direct count: of the 4,096 subsets of 12 ranks, every third one (by
+// its bit pattern) is in the set, added in a scrambled order. Each present subset is found at its
+// place in the canonical order (the set sorted by colex_less, computed here apart), each absent
+// one is not found, and the empty set is never there.
+TEST(FpGrowthGroups, LookupOfEverySubsetPresentOrNot) {
+  const auto ranks_of = [](unsigned bits) {
+    std::vector<Rank> r;
+    for (Rank b = 0; b < 12; ++b)
+      if (bits >> b & 1u) r.push_back(b);
+    return r;
+  };
+  Itemsets s;
+  for (unsigned i = 0; i < 4096; ++i) {
+    const unsigned bits = (i * 2654435761u) % 4096u;  // odd multiplier: a permutation of 0..4095
+    if (bits != 0 && bits % 3 == 0) s.add(ranks_of(bits), bits);
+  }
+  Itemsets canonical = s;
+  sort_canonical(canonical);
+  const ItemsetIndex index(s);
+  std::size_t found = 0;
+  for (unsigned bits = 0; bits < 4096; ++bits) {
+    const std::vector<Rank> r = ranks_of(bits);
+    const auto pos = index.position(r);
+    if (bits != 0 && bits % 3 == 0) {
+      ASSERT_TRUE(pos.has_value()) << bits;
+      EXPECT_TRUE(std::ranges::equal(canonical[*pos], r)) << bits;
+      EXPECT_EQ(index.find(r), Count{bits});
+      ++found;
+    } else {
+      EXPECT_FALSE(pos.has_value()) << bits;
+    }
+  }
+  EXPECT_EQ(found, 1365u);  // multiples of 3 in 1..4095
+}
