@@ -14,10 +14,20 @@ every implementation. Each implementation runs at most --iters Lloyd iterations 
     threadpool_limits(1);
   - faiss.Kmeans(d, k, niter=M, max_points_per_centroid=N, min_points_per_centroid=1, seed=1)
     with omp_set_num_threads(1), trained with init_centroids=C0 on all N points.
-Time per iteration = CPU time of the whole fit / iterations run (process CPU time, one thread
-each: robust to other jobs on a shared machine; wall times are printed per round too) (scikit-learn's n_iter_, crmpi's
-count; faiss always runs niter): every fit includes its own setup and final assignment. The
-floor is one streaming read of the N x d features (crmpi binary, same run). Repeats are
+Two figures per implementation and fit:
+  - whole fit / iterations: CPU time of the whole fit (process CPU time, one thread each: robust
+    to other jobs on a shared machine; wall times are printed per round too) over the iterations
+    it ran (scikit-learn's n_iter_, crmpi's count; faiss always runs niter). Every fit includes its
+    own setup and final assignment (crmpi's setup: the transposed copy of the points that its
+    first step makes, with its page faults);
+  - one iteration: the mean over iterations 2..M (from the start of iteration 2 to the start of
+    the final assignment, over M - 1), taken inside each implementation's own loop: crmpi's bench binary
+    (process CPU time), scikit-learn's lloyd_iter_chunked_dense / elkan_iter_chunked_dense calls
+    (wrapped to note process CPU time as each starts: the loop's own label comparison and centre
+    shift fall between them, as in the fit), faiss's per-iteration statistics (cumulative wall
+    time: with one thread on a quiet core about its CPU time). Setup and final assignment are
+    outside it for everyone.
+The floor is one streaming read of the N x d features (crmpi binary, same run). Repeats are
 interleaved (every implementation once per round) and the table shows medians over rounds.
 Agreement: each implementation's inertia against scikit-learn lloyd's (same init, same
 iterations): crmpi must be within 0.1 %.
@@ -59,23 +69,44 @@ def run_crmpi(binary, xpath, n, d, c0path, k, iters, step, labels=None):
         cmd += ["--labels", labels]
     out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     return {"s_per_iter": out["fit_cpu_s"] / out["iters"], "wall_per_iter": out["fit_s"] / out["iters"], "iters": out["iters"], "inertia": out["inertia"],
-            "hash": out["stats_hash"], "dpp": out["distances_per_point"]}
+            "hash": out["stats_hash"], "dpp": out["distances_per_point"], "one_iter": out["iter_mean_cpu_s"], "first": out["first_iter_cpu_s"], "first_sys": out["first_iter_sys_s"], "sys": out["sys_s"]}
 
 
 def run_floor(binary, xpath, n, d):
     cmd = [binary, "floor", "--x", xpath, "--n", str(n), "--d", str(d), "--reps", "20"]
     out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    return {"s_per_iter": out["floor_cpu_median_s"], "wall_per_iter": out["floor_median_s"]}
+    return {"s_per_iter": out["floor_cpu_median_s"], "wall_per_iter": out["floor_median_s"], "one_iter": out["floor_cpu_median_s"]}
+
+
+def mean_iteration(starts):
+    """starts: the time at the start of each iteration and of what follows the last one. The mean
+    iteration with the first left out (it holds crmpi's setup)."""
+    return (starts[-1] - starts[1]) / (len(starts) - 2) if len(starts) > 2 else float("nan")
 
 
 def run_sklearn(x, c0, iters, algorithm):
     from sklearn.cluster import KMeans
+    import sklearn.cluster._kmeans as skk
+    name = "lloyd_iter_chunked_dense" if algorithm == "lloyd" else "elkan_iter_chunked_dense"
+    inner, starts = getattr(skk, name), []
+
+    def noted(*args, **kwargs):  # the fit's loop calls it once an iteration (and once more at the end)
+        starts.append(time.process_time())
+        return inner(*args, **kwargs)
+
     km = KMeans(n_clusters=c0.shape[0], init=c0, n_init=1, max_iter=iters, tol=0, algorithm=algorithm)
-    with threadpool_limits(1):
-        t0, c0 = time.perf_counter(), time.process_time()
-        km.fit(x)
-        t, c = time.perf_counter() - t0, time.process_time() - c0
-    return {"s_per_iter": c / km.n_iter_, "wall_per_iter": t / km.n_iter_, "iters": km.n_iter_, "inertia": float(km.inertia_)}
+    setattr(skk, name, noted)
+    try:
+        with threadpool_limits(1):
+            t0, c0 = time.perf_counter(), time.process_time()
+            km.fit(x)
+            t, c = time.perf_counter() - t0, time.process_time() - c0
+    finally:
+        setattr(skk, name, inner)
+    if len(starts) < km.n_iter_:
+        raise RuntimeError(f"scikit-learn {algorithm}: {len(starts)} noted iterations for n_iter_ {km.n_iter_}")
+    return {"s_per_iter": c / km.n_iter_, "wall_per_iter": t / km.n_iter_, "iters": km.n_iter_, "inertia": float(km.inertia_),
+            "one_iter": mean_iteration(starts)}
 
 
 def run_faiss(x, c0, iters):
@@ -90,7 +121,10 @@ def run_faiss(x, c0, iters):
     # faiss's objective is that of the last assignment (to the centroids before the last update);
     # the inertia of the final centroids, as the others report it:
     dist, _ = km.index.search(x, 1)
-    return {"s_per_iter": c / iters, "wall_per_iter": t / iters, "iters": iters, "inertia": float(dist.astype(np.float64).sum())}
+    ends = [s.time for s in (km.iteration_stats[i] for i in range(len(km.iteration_stats)))] \
+        if not isinstance(km.iteration_stats[0], dict) else [s["time"] for s in km.iteration_stats]
+    return {"s_per_iter": c / iters, "wall_per_iter": t / iters, "iters": iters, "inertia": float(dist.astype(np.float64).sum()),
+            "one_iter": mean_iteration([0.0] + ends)}
 
 
 def main():
@@ -133,13 +167,13 @@ def main():
             if "faiss" in peers:
                 res["faiss"].append(run_faiss(x, c0, a.iters))
             print(f"# k={k} round {r + 1}: " + ", ".join(
-                f"{name} {v[-1]['s_per_iter'] * 1e3:.1f} ms cpu ({v[-1]['wall_per_iter'] * 1e3:.1f} wall)" for name, v in res.items()), flush=True)
+                f"{name} {v[-1]['s_per_iter'] * 1e3:.1f} ms cpu ({v[-1]['wall_per_iter'] * 1e3:.1f} wall), "
+                f"one iteration {v[-1]['one_iter'] * 1e3:.1f}" for name, v in res.items()), flush=True)
         med = {name: statistics.median(v["s_per_iter"] for v in runs) for name, runs in res.items()}
+        one = {name: statistics.median(v["one_iter"] for v in runs) for name, runs in res.items()}
         info = {name: runs[0] for name, runs in res.items()}
         ref = info["sklearn_lloyd"]["inertia"] if "sklearn_lloyd" in peers else None
-        fastest_peer = min((med[p] for p in peers), default=None)
-        best_crmpi = min(med["naive"], med["hamerly"])
-        rows.append((k, med, info, ref, fastest_peer, best_crmpi))
+        rows.append((k, med, one, info, ref))
         for step in ("naive", "hamerly"):
             hashes = {run["hash"] for run in res[step]}
             if len(hashes) != 1:
@@ -150,24 +184,29 @@ def main():
                 failed = True
 
     print()
-    print("| k | implementation | CPU ms / iteration (median) | iterations | inertia | vs sklearn lloyd | peer / crmpi best |")
-    print("|---|---|---|---|---|---|---|")
-    for k, med, info, ref, fastest_peer, best_crmpi in rows:
+    print("| k | implementation | ms / iteration, whole fit (CPU, median) | ms, one iteration: mean of iterations 2..M (median) | iterations "
+          "| inertia | vs sklearn lloyd | peer / crmpi best: whole fit, one iteration |")
+    print("|---|---|---|---|---|---|---|---|")
+    for k, med, one, info, ref in rows:
+        best, best_one = min(med["naive"], med["hamerly"]), min(one["naive"], one["hamerly"])
         for name in ["naive", "hamerly"] + peers:
             label = f"crmpi {name}" if name in ("naive", "hamerly") else name.replace("_", " ")
             inertia = info[name]["inertia"]
             rel = f"{(inertia - ref) / ref:+.2e}" if ref else "-"
-            ratio = f"{med[name] / best_crmpi:.1f}x" if name in peers else "-"
+            ratio = f"{med[name] / best:.1f}x, {one[name] / best_one:.1f}x" if name in peers else "-"
             extra = f" ({info[name]['dpp']:.2f} distances/point)" if name in ("naive", "hamerly") else ""
-            print(f"| {k} | {label}{extra} | {med[name] * 1e3:.1f} | {info[name]['iters']} | {inertia:.6g} | {rel} | {ratio} |")
-        print(f"| {k} | floor: one streaming read of N x d | {med['floor'] * 1e3:.1f} | - | - | - | "
-              f"crmpi best / floor = {best_crmpi / med['floor']:.2f}x |")
+            print(f"| {k} | {label}{extra} | {med[name] * 1e3:.1f} | {one[name] * 1e3:.1f} | {info[name]['iters']} "
+                  f"| {inertia:.6g} | {rel} | {ratio} |")
+        print(f"| {k} | floor: one streaming read of N x d | {med['floor'] * 1e3:.1f} | - | - | - | - | "
+              f"crmpi best / floor = {best / med['floor']:.2f}x, {best_one / med['floor']:.2f}x |")
     print()
-    for k, med, info, ref, fastest_peer, best_crmpi in rows:
-        if fastest_peer is not None:
-            print(f"k={k}: fastest peer / crmpi best = {fastest_peer / best_crmpi:.1f}x; "
-                  f"crmpi best / floor = {best_crmpi / med['floor']:.2f}x; hashes naive {info['naive']['hash']} "
-                  f"hamerly {info['hamerly']['hash']}")
+    for k, med, one, info, ref in rows:
+        fastest, fastest_one = min((med[p] for p in peers), default=None), min((one[p] for p in peers), default=None)
+        best, best_one = min(med["naive"], med["hamerly"]), min(one["naive"], one["hamerly"])
+        if fastest is not None:
+            print(f"k={k}: fastest peer / crmpi best = {fastest / best:.1f}x whole fit, {fastest_one / best_one:.1f}x one "
+                  f"iteration; crmpi best / floor = {best / med['floor']:.2f}x whole fit, {best_one / med['floor']:.2f}x "
+                  f"one iteration; hashes naive {info['naive']['hash']} hamerly {info['hamerly']['hash']}")
     print(f"# load after: {os.getloadavg()}")
     return 1 if failed else 0
 

@@ -153,10 +153,16 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
     }
   }
   mine_local = {};
+  // What stays on this rank is not packed or exchanged: its merged transactions are the table the
+  // arrivals merge into (the merged set, sorted by finish(), does not depend on the order of adds).
+  const auto self = static_cast<std::uint32_t>(comm.rank());
+  fpgrowth::DistinctTransactions arrived = std::move(to[self]);
+  r.sent_items = arrived.items();  // counted as sent, as at P = 1 (the SMPI study's model counts them)
   std::vector<Shipped> records;
   std::vector<Rank> payload;
   std::vector<std::uint64_t> counts(P, 0);
   for (std::uint32_t d = 0; d < P; ++d) {
+    if (d == self) continue;
     const fpgrowth::Transactions bound = to[d].finish_unsorted();
     counts[d] = bound.size();
     for (std::size_t t = 0; t < bound.size(); ++t) {
@@ -171,7 +177,6 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   payload.clear();  // receives the payloads
   auto payload_of = [&](const Shipped& s) { return std::span<const Rank>(sent_payload.data() + s.start, s.length); };
   exchange_by_counts(comm, records, counts, payload, payload_of);
-  fpgrowth::DistinctTransactions arrived;
   std::uint64_t at = 0;
   for (const Shipped& s : records) {
     arrived.add(std::span<const Rank>(payload.data() + at, s.length), s.weight);

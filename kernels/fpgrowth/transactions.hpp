@@ -55,6 +55,7 @@ class DistinctTransactions {
   // Deterministic for a given stream.
   Transactions finish_unsorted();                        // and starts empty again
   std::size_t distinct() const { return distinct_.size(); }
+  std::size_t items() const { return distinct_.items.size(); }  // over the distinct transactions
 
  private:
   static constexpr std::size_t kEmpty = ~std::size_t{0};
