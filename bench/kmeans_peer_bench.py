@@ -26,7 +26,8 @@ Two figures per implementation and fit:
     (wrapped to note process CPU time as each starts: the loop's own label comparison and centre
     shift fall between them, as in the fit), faiss's per-iteration statistics (cumulative wall
     time: with one thread on a quiet core about its CPU time). Setup and final assignment are
-    outside it for everyone.
+    outside it for everyone. The round lines also give crmpi's first iteration and the kernel
+    (system) time in it: the page faults of its tile copy, whose cost varies with what ran before.
 The floor is one streaming read of the N x d features (crmpi binary, same run). Repeats are
 interleaved (every implementation once per round) and the table shows medians over rounds.
 Agreement: each implementation's inertia against scikit-learn lloyd's (same init, same
@@ -168,7 +169,9 @@ def main():
                 res["faiss"].append(run_faiss(x, c0, a.iters))
             print(f"# k={k} round {r + 1}: " + ", ".join(
                 f"{name} {v[-1]['s_per_iter'] * 1e3:.1f} ms cpu ({v[-1]['wall_per_iter'] * 1e3:.1f} wall), "
-                f"one iteration {v[-1]['one_iter'] * 1e3:.1f}" for name, v in res.items()), flush=True)
+                f"one iteration {v[-1]['one_iter'] * 1e3:.1f}"
+                + (f" (first {v[-1]['first'] * 1e3:.1f}, of it kernel {v[-1]['first_sys'] * 1e3:.1f})" if "first" in v[-1] else "")
+                for name, v in res.items()), flush=True)
         med = {name: statistics.median(v["s_per_iter"] for v in runs) for name, runs in res.items()}
         one = {name: statistics.median(v["one_iter"] for v in runs) for name, runs in res.items()}
         info = {name: runs[0] for name, runs in res.items()}
