@@ -183,17 +183,23 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   if (!comm.is_root()) return;
   CsvWriter ic(itemsets_csv, {"items", "size", "count", "support"});
   std::string joined, joined2;
-  for (std::size_t i = 0; i < f.itemsets.size(); ++i)
-    ic.row({join_names(f.itemsets[i], flist, names, joined), std::to_string(f.itemsets[i].size()),
-            std::to_string(f.itemsets.counts[i]), csv_number(support[i], 9)});
+  for (std::size_t i = 0; i < f.itemsets.size(); ++i) {
+    ic.text(join_names(f.itemsets[i], flist, names, joined)).integer(f.itemsets[i].size());
+    ic.integer(f.itemsets.counts[i]).number(support[i], 9).end_row();
+  }
   ic.close();
   if (cfg.itemsets_only) return;
   CsvWriter rc(rules_csv,
                {"antecedent", "consequent", "count", "support", "confidence", "lift", "leverage", "conviction"});
-  for (std::size_t i = 0; i < rs.size(); ++i)
-    rc.row({join_names(rs.antecedent(i), flist, names, joined), join_names(rs.consequent(i), flist, names, joined2),
-            std::to_string(count[i]), csv_number(sup[i], 9), csv_number(conf[i], 9), csv_number(lift[i], 9),
-            csv_number(lev[i], 9), number_or_inf(conv[i])});
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    rc.text(join_names(rs.antecedent(i), flist, names, joined)).text(join_names(rs.consequent(i), flist, names, joined2));
+    rc.integer(count[i]).number(sup[i], 9).number(conf[i], 9).number(lift[i], 9).number(lev[i], 9);
+    if (std::isinf(conv[i]))
+      rc.text("inf");
+    else
+      rc.number(conv[i]);  // 6 decimals, as number_or_inf writes it
+    rc.end_row();
+  }
   rc.close();
 }
 

@@ -115,3 +115,84 @@ TEST(CsvNumber, SameDigitsAsPrintf) {
     EXPECT_EQ(crmpi::csv_number(v, 9), printf_f(v, 9)) << v;
   EXPECT_EQ(crmpi::csv_number(0.1234567891, 9), "0.123456789");  // by hand
 }
+
+// fixed_digits (csv_number's fast path, by hand) against printf("%.*f"), the independent
+// reference, where it answers: random doubles over magnitudes 1e-15 .. 1e12 at 0 to 9 decimals;
+// every i / 2^j (i < 4096, j < 24), which holds the exact ties (1/1024 = 0.0009765625 at 9
+// decimals: 976562.5 units, rounded half to even); subnormals and signed zeros; and the edge of
+// its range (|v| x 10^d near 2^63), where it must either match or decline.
+TEST(CsvNumber, FastDigitsSameAsPrintf) {
+  auto printf_f = [](double v, int decimals) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return std::string(buf);
+  };
+  std::size_t answered = 0, declined = 0;
+  auto check = [&](double v, int decimals) {
+    char buf[32];
+    const char* end = crmpi::fixed_digits(v, decimals, buf);
+    if (!end) {
+      ++declined;
+      return;
+    }
+    ++answered;
+    ASSERT_EQ(std::string(static_cast<const char*>(buf), end), printf_f(v, decimals)) << v << " at " << decimals;
+  };
+  std::uint64_t state = 7;
+  for (int i = 0; i < 200000; ++i) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    const double mantissa = static_cast<double>(state >> 11) / 9007199254740992.0;  // [0, 1)
+    check((i % 2 ? -1 : 1) * mantissa * std::pow(10.0, i % 28 - 15), i % 10);
+  }
+  for (int j = 0; j < 24; ++j)
+    for (int i = 0; i < 4096; ++i)
+      for (int d = 0; d <= 9; ++d) {
+        check(std::ldexp(i, -j), d);
+        check(-std::ldexp(i, -j), d);
+      }
+  for (const double v : {0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 0.5, 1.5, 2.5, -2.5, 0.0009765625})
+    for (int d = 0; d <= 9; ++d) check(v, d);
+  for (const double v : {9.2233720368e9, 9.2233720369e9, 9223372036.854775, 9e18, 9.3e18, 1e19, 1e300})
+    for (int d = 0; d <= 9; ++d) check(v, d);
+  EXPECT_EQ(crmpi::fixed_digits(std::numeric_limits<double>::infinity(), 9, nullptr), nullptr);
+  EXPECT_EQ(crmpi::fixed_digits(std::numeric_limits<double>::quiet_NaN(), 9, nullptr), nullptr);
+  EXPECT_EQ(crmpi::fixed_digits(1.0, 10, nullptr), nullptr);
+  EXPECT_GT(answered, 1000000u);
+  EXPECT_GT(declined, 10u);  // 1e19 and up at every decimal count
+}
+
+// The typed cells give the bytes row() gives for the same cells as text: numbers as csv_number
+// writes them (signed, zero, inf and -inf, which row() guards as "'-inf"), integers as
+// std::to_string, text with quoting and the guard.
+TEST(CsvWriter, TypedCellsAsRowWritesThem) {
+  const std::string a = ::testing::TempDir() + "csv_typed_a.csv", b = ::testing::TempDir() + "csv_typed_b.csv";
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> numbers = {0.0, -0.0, 0.25, -1e-12, 123456.123456789, 2.5e19, inf, -inf,
+                                       std::numeric_limits<double>::quiet_NaN()};
+  {
+    crmpi::CsvWriter by_row(a, {"t", "x", "n"}), typed(b, {"t", "x", "n"});
+    std::uint64_t n = 0;
+    for (const std::string t : {"plain", "a,b", "=1+1", "-"}) {
+      for (const double x : numbers) {
+        for (const int d : {0, 6, 9}) {
+          by_row.row({t, crmpi::csv_number(x, d), std::to_string(n)});
+          typed.text(t).number(x, d).integer(n);
+          typed.end_row();
+          n = n * 31 + 17;
+        }
+      }
+    }
+    by_row.close();
+    typed.close();
+  }
+  auto slurp = [](const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string written = slurp(b);
+  EXPECT_GT(written.size(), 1000u);
+  EXPECT_TRUE(written == slurp(a));
+  EXPECT_NE(written.find("'-inf"), std::string::npos);
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+}
