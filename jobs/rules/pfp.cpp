@@ -116,27 +116,15 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   const std::size_t F = r.flist.size();
 
   // 3. The rank's baskets as F-list ranks (ascending), their work estimate, and the groups.
-  //    One rank: identical baskets merge as they are ranked (only the distinct ones are held, and
-  //    they are what its one group mines). More ranks: the baskets are kept as they come; they
-  //    merge once, where their group-dependent transactions arrive (step 4), instead of here, at
-  //    the sender's split by group and again on arrival: each merge is a hash probe per
-  //    transaction into a table of millions, most of a 2-rank run's time.
+  //    Identical baskets merge as they are ranked: only the distinct ones are held.
+  fpgrowth::DistinctTransactions distinct;
   std::vector<Rank> ranks;
   std::vector<Count> work(F, 0);
-  fpgrowth::Transactions mine_local;
-  if (P == 1) {
-    fpgrowth::DistinctTransactions distinct;
-    local.for_each([&](std::span<const std::uint32_t> ids) {
-      fpgrowth::basket_ranks(ids, r.flist, ranks);
-      if (!ranks.empty()) distinct.add(ranks, 1);
-    });
-    mine_local = distinct.finish();
-  } else {
-    local.for_each([&](std::span<const std::uint32_t> ids) {
-      fpgrowth::basket_ranks(ids, r.flist, ranks);
-      if (!ranks.empty()) mine_local.add(ranks, 1);
-    });
-  }
+  local.for_each([&](std::span<const std::uint32_t> ids) {
+    fpgrowth::basket_ranks(ids, r.flist, ranks);
+    if (!ranks.empty()) distinct.add(ranks, 1);
+  });
+  fpgrowth::Transactions mine_local = distinct.finish();
   for (std::size_t t = 0; t < mine_local.size(); ++t) fpgrowth::add_prefix_work(mine_local[t], mine_local.weights[t], work);
   comm.allreduce_sum_inplace(std::span<Count>(work));
   const fpgrowth::GroupAssignment groups = fpgrowth::assign_groups(work, P);
@@ -155,38 +143,34 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
     r.seconds_shuffle = sw.seconds();
     return mine_and_gather(comm, std::move(mine_local), groups, p, std::move(r));
   }
-  // What this rank's own group needs merges into `arrived` at once (it is not packed or
-  // exchanged); the other groups' transactions are listed by destination as they come, unmerged,
-  // and merge on arrival. The merged set, sorted by finish(), does not depend on the order of adds.
-  const auto self = static_cast<std::uint32_t>(comm.rank());
-  fpgrowth::DistinctTransactions arrived;
-  std::vector<fpgrowth::Transactions> to(P);
+  std::vector<fpgrowth::DistinctTransactions> to(P);
   {
     fpgrowth::GroupSplitter splitter(groups.group_of_rank, P);
     for (std::size_t t = 0; t < mine_local.size(); ++t) {
       const auto basket = mine_local[t];
-      for (const fpgrowth::GroupPrefix& g : splitter.split(basket)) {
-        r.sent_items += g.length;  // counted as sent, self included, as at P = 1
-        if (g.group == self)
-          arrived.add(basket.first(g.length), mine_local.weights[t]);
-        else
-          to[g.group].add(basket.first(g.length), mine_local.weights[t]);
-      }
+      for (const fpgrowth::GroupPrefix& g : splitter.split(basket))
+        to[g.group].add(basket.first(g.length), mine_local.weights[t]);
     }
   }
   mine_local = {};
+  // What stays on this rank is not packed or exchanged: its merged transactions are the table the
+  // arrivals merge into (the merged set, sorted by finish(), does not depend on the order of adds).
+  const auto self = static_cast<std::uint32_t>(comm.rank());
+  fpgrowth::DistinctTransactions arrived = std::move(to[self]);
+  r.sent_items = arrived.items();  // counted as sent, as at P = 1 (the SMPI study's model counts them)
   std::vector<Shipped> records;
   std::vector<Rank> payload;
   std::vector<std::uint64_t> counts(P, 0);
   for (std::uint32_t d = 0; d < P; ++d) {
-    const fpgrowth::Transactions& bound = to[d];
+    if (d == self) continue;
+    const fpgrowth::Transactions bound = to[d].finish_unsorted();
     counts[d] = bound.size();
     for (std::size_t t = 0; t < bound.size(); ++t) {
       const auto tr = bound[t];
       records.push_back({bound.weights[t], tr.size(), payload.size()});
       payload.insert(payload.end(), tr.begin(), tr.end());
     }
-    to[d] = {};
+    r.sent_items += bound.items.size();
   }
   to = {};
   const std::vector<Rank> sent_payload = std::move(payload);
