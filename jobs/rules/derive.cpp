@@ -52,8 +52,9 @@ fpgrowth::RuleSet derive_rules(const Comm& comm, const fpgrowth::Itemsets& frequ
     if (!e.empty()) throw CollectiveError(DataError("rules: " + e));
 
   // The order's first key, the antecedent, is a canonical position below frequent.size(): a
-  // counting sort by it, then each antecedent's few rules by the whole order (on chess's 552,564
-  // rules ~3x faster than std::sort of all of them).
+  // counting sort by it, then each antecedent's few rules by the whole order (chess 80%'s 552,564
+  // rules: the sort's share of the run ~45 -> ~22 ms, the whole run 389 -> 348 ms). It holds a
+  // second copy of the candidates while it moves them, as the exchange does.
   std::vector<fpgrowth::RuleCandidate> scratch;
   std::vector<std::size_t> start;
   const auto by_antecedent = [&](std::vector<fpgrowth::RuleCandidate>& r) {
