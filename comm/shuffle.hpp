@@ -10,7 +10,7 @@
 //                       bytes, item lists); what arrives is grouped by source rank in rank order,
 //                       each source's records in the order sent.
 //   sample_sort_by_key  the whole sort for fixed-size keys: local sort, splitters, exchange,
-//                       sort of what arrived (std::sort, or the caller's sort_local).
+//                       sort of what arrived (std::sort; sample_sort_by_key_with: the caller's).
 //
 // Determinism: splitters depend only on the records' keys and the rank count, and the result of
 // sample_sort_by_key (concatenated in rank order) is the globally sorted sequence, the same at
@@ -219,14 +219,14 @@ void exchange_by_counts(const Comm& comm, Records& records, std::span<const std:
   shuffle_detail::exchange(comm, records, counts, &payload, payload_of, how);
 }
 
-// Sorts the records of all ranks by `less`, a total order whose first criterion is the key
-// (key_of(a) < key_of(b) implies less(a, b); Key trivially copyable with <). Afterwards rank r
-// holds, sorted, the records whose keys it owns under the returned splitters. Collective.
-// sort_local(records) does both local sorts: it must sort them by `less` (a caller with a faster
-// way for its records, such as a counting sort by a small key, passes it).
-template <class Records, class KeyOf, class Less, class SortLocal>
-auto sample_sort_by_key(const Comm& comm, Records& records, const KeyOf& key_of, const Less& less,
-                        const SortLocal& sort_local, ExchangeRounds how = {}) {
+// Sorts the records of all ranks by a total order whose first criterion is the key (key_of(a) <
+// key_of(b) implies a before b; Key trivially copyable with <), which sort_local(records) applies
+// to one rank's records: both local sorts are the caller's (a counting sort by a small key, say).
+// Afterwards rank r holds, sorted, the records whose keys it owns under the returned splitters.
+// Collective.
+template <class Records, class KeyOf, class SortLocal>
+auto sample_sort_by_key_with(const Comm& comm, Records& records, const KeyOf& key_of, const SortLocal& sort_local,
+                             ExchangeRounds how = {}) {
   using Key = std::decay_t<decltype(key_of(records[0]))>;
   sort_local(records);
   if (comm.size() == 1) return std::vector<Key>{};
@@ -237,15 +237,15 @@ auto sample_sort_by_key(const Comm& comm, Records& records, const KeyOf& key_of,
   // One sorted run per source rank: sorted again in place (std::inplace_merge would take a
   // buffer of up to half the records).
   sort_local(records);
-  (void)less;  // the order sort_local gives
   return splitters;
 }
 
+// The same with std::sort by `less`, that order.
 template <class Records, class KeyOf, class Less>
 auto sample_sort_by_key(const Comm& comm, Records& records, const KeyOf& key_of, const Less& less,
                         ExchangeRounds how = {}) {
-  return sample_sort_by_key(
-      comm, records, key_of, less, [&](Records& r) { std::sort(r.begin(), r.end(), less); }, how);
+  return sample_sort_by_key_with(
+      comm, records, key_of, [&](Records& r) { std::sort(r.begin(), r.end(), less); }, how);
 }
 
 // The same with the key first and then the record's bytes as the order: a total order for

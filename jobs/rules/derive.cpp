@@ -71,9 +71,8 @@ fpgrowth::RuleSet derive_rules(const Comm& comm, const fpgrowth::Itemsets& frequ
         std::sort(r.begin() + static_cast<std::ptrdiff_t>(start[a]), r.begin() + static_cast<std::ptrdiff_t>(start[a + 1]),
                   fpgrowth::rule_order);
   };
-  sample_sort_by_key(
-      comm, candidates, [](const fpgrowth::RuleCandidate& c) { return c.antecedent; }, fpgrowth::rule_order,
-      by_antecedent);
+  sample_sort_by_key_with(
+      comm, candidates, [](const fpgrowth::RuleCandidate& c) { return c.antecedent; }, by_antecedent);
   fpgrowth::RuleSet mine = fpgrowth::assemble_rules(candidates, frequent, index, baskets, params.top_per_antecedent);
   std::vector<fpgrowth::RuleCandidate>().swap(candidates);
 

@@ -26,7 +26,13 @@ const std::string& join_names(std::span<const Rank> ranks, const fpgrowth::FList
   return s;
 }
 
-std::string number_or_inf(double v) { return std::isinf(v) ? std::string("inf") : csv_number(v); }
+// A rule's conviction cell: "inf" where the rule always holds (docs/rules.md), else 6 decimals.
+void conviction_cell(CsvWriter& w, double v) {
+  if (std::isinf(v))
+    w.text("inf");
+  else
+    w.number(v);
+}
 
 // Names by item id over an id span: the input's, else the id itself.
 std::string join_ids(std::span<const std::uint32_t> ids, const std::vector<std::string>& names) {
@@ -94,10 +100,11 @@ void write_segments(const Comm& comm, ResultsFile& results, OutputSet& out, cons
                                              s.antecedent_offset[i + 1] - s.antecedent_offset[i]);
       const std::span<const std::uint32_t> c(s.consequent.data() + s.consequent_offset[i],
                                              s.consequent_offset[i + 1] - s.consequent_offset[i]);
-      rc.row({s.segmentation[g], s.name[g], join_ids(a, names), join_ids(c, names), std::to_string(s.count[i]),
-              csv_number(sup[i], 9), csv_number(conf[i], 9), csv_number(lift[i], 9), csv_number(o_lift[i], 9),
-              csv_number(o_conf[i], 9), std::to_string(s.overall_count[i]), csv_number(o_sup[i], 9),
-              csv_number(lev[i], 9), number_or_inf(conv[i])});
+      rc.text(s.segmentation[g]).text(s.name[g]).text(join_ids(a, names)).text(join_ids(c, names));
+      rc.integer(s.count[i]).number(sup[i], 9).number(conf[i], 9).number(lift[i], 9).number(o_lift[i], 9);
+      rc.number(o_conf[i], 9).integer(s.overall_count[i]).number(o_sup[i], 9).number(lev[i], 9);
+      conviction_cell(rc, conv[i]);
+      rc.end_row();
     }
   rc.close();
 }
@@ -194,10 +201,7 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   for (std::size_t i = 0; i < rs.size(); ++i) {
     rc.text(join_names(rs.antecedent(i), flist, names, joined)).text(join_names(rs.consequent(i), flist, names, joined2));
     rc.integer(count[i]).number(sup[i], 9).number(conf[i], 9).number(lift[i], 9).number(lev[i], 9);
-    if (std::isinf(conv[i]))
-      rc.text("inf");
-    else
-      rc.number(conv[i]);  // 6 decimals, as number_or_inf writes it
+    conviction_cell(rc, conv[i]);
     rc.end_row();
   }
   rc.close();
