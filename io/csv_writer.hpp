@@ -4,11 +4,27 @@
 #include <cstdint>
 #include <fstream>
 #include <initializer_list>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace crmpi {
+
+// A text cell formatted once, as CsvWriter::text writes it (quoted and guarded where needed), for
+// a value that many rows repeat (a rule's antecedent on each of its rules' rows).
+class CsvCell {
+ public:
+  CsvCell() = default;
+  explicit CsvCell(std::string_view text);
+  std::string_view bytes() const { return bytes_; }
+  bool plain() const { return plain_; }  // written as it is: nothing to quote, escape or guard
+
+ private:
+  std::string bytes_;
+  bool plain_ = true;
+};
 
 class CsvWriter {
  public:
@@ -22,6 +38,21 @@ class CsvWriter {
   // number(v, decimals) as row() writes csv_number(v, decimals), integer(n) as std::to_string(n).
   // end_row() ends the row. For tables of millions of rows (the rules' CSVs).
   CsvWriter& text(std::string_view s);
+  CsvWriter& text(const CsvCell& c);  // the same bytes as text(s) for the s it was made of
+  // The cell text(join) writes, join being the texts of parts[i] for i in idx with `sep` between
+  // them, written part by part, when every part is plain (and sep is plain text that cannot
+  // start a cell: " | ", say); otherwise writes nothing and returns false.
+  template <class Index>
+  bool text_joined(std::span<const Index> idx, const std::vector<CsvCell>& parts, std::string_view sep) {
+    for (const Index i : idx)
+      if (!parts[i].plain()) return false;
+    separate();
+    for (std::size_t k = 0; k < idx.size(); ++k) {
+      if (k) put(sep);
+      put(parts[idx[k]].bytes());
+    }
+    return true;
+  }
   CsvWriter& number(double v, int decimals = 6);
   CsvWriter& integer(std::uint64_t n);
   void end_row();
@@ -31,11 +62,19 @@ class CsvWriter {
   void cell(std::string_view text);
   void separate();  // a comma before every cell of a row but the first
   void flush_if_full();
+  // Room for n more bytes at buf_ + used_ (the buffer written out first where it lacks them);
+  // n is at most kRoom.
+  char* room(std::size_t n);
+  void put(std::string_view s);
+  void write_out();
   std::string path_;
   std::ofstream out_;
-  // Rows are built here and written in blocks: a stream insertion per cell costs more than the
-  // cell (itemsets.csv has millions of rows).
-  std::string buffer_;
+  // Rows are built here and written in blocks of about kBlock bytes: a stream insertion per cell
+  // costs more than the cell (itemsets.csv has millions of rows). A plain array, not a string:
+  // numbers are formatted in place, with no length bookkeeping or copy per cell.
+  static constexpr std::size_t kBlock = std::size_t{1} << 20, kRoom = 64;
+  std::unique_ptr<char[]> buf_;
+  std::size_t used_ = 0;
   bool in_row_ = false;  // a typed cell has started the current row
 };
 

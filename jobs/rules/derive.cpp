@@ -40,7 +40,10 @@ fpgrowth::RuleSet derive_rules(const Comm& comm, const fpgrowth::Itemsets& frequ
   const std::size_t begin = comm.rank() == 0 ? 0 : share(comm.rank());
   const std::size_t end = comm.rank() + 1 == comm.size() ? frequent.size() : share(comm.rank() + 1);
 
+  // Room for the block's bound up front, so that the candidates are not copied as the vector grows
+  // (pages never written cost nothing); capped, as the bound of long itemsets is far above it.
   std::vector<fpgrowth::RuleCandidate> candidates;
+  candidates.reserve(std::min<std::uint64_t>(upto[end] - upto[begin], std::uint64_t{1} << 22));
   std::string error;
   try {
     fpgrowth::rule_candidates(frequent, index, baskets, params, begin, end, candidates);
@@ -80,9 +83,8 @@ fpgrowth::RuleSet derive_rules(const Comm& comm, const fpgrowth::Itemsets& frequ
   const std::uint64_t items_before = comm.exscan_sum<std::uint64_t>(mine.items.size());
   for (fpgrowth::Rule& r : mine.rules) r.begin += items_before;
   fpgrowth::RuleSet all;
-  all.items = comm.allgatherv<fpgrowth::Rank>(mine.items);
-  std::vector<fpgrowth::Rank>().swap(mine.items);
-  all.rules = comm.allgatherv<fpgrowth::Rule>(mine.rules);
+  all.items = comm.allgatherv<fpgrowth::Rank>(std::move(mine.items));
+  all.rules = comm.allgatherv<fpgrowth::Rule>(std::move(mine.rules));
   return all;
 }
 

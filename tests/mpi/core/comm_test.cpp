@@ -35,6 +35,14 @@ TEST(Comm, BroadcastsAndGathers) {
   std::vector<int> want;
   for (int i = 0; i < w.size(); ++i) want.insert(want.end(), static_cast<std::size_t>(i), i);
   EXPECT_EQ(cat, want);
+  // The form that takes the rank's vector: the same concatenation (at one rank, the vector itself).
+  std::vector<int> given = mine;
+  const int* given_data = given.data();
+  const auto moved = w.allgatherv<int>(std::move(given));
+  EXPECT_EQ(moved, want);
+  if (w.size() == 1) {
+    EXPECT_EQ(moved.data(), given_data);
+  }
   const auto strs = w.allgather_strings(std::string(static_cast<std::size_t>(w.rank()), 'x'));
   ASSERT_EQ(strs.size(), static_cast<std::size_t>(w.size()));
   EXPECT_EQ(strs.back().size(), static_cast<std::size_t>(w.size() - 1));

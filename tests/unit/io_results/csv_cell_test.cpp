@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <span>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -150,6 +151,10 @@ TEST(CsvNumber, FastDigitsSameAsPrintf) {
         check(std::ldexp(i, -j), d);
         check(-std::ldexp(i, -j), d);
       }
+  // The nine fraction digits come from fixed-point steps whose error grows with the fraction:
+  // every fraction of the last million below 1 (the largest error) and of the first million, and
+  // a stride over the rest, at 9 decimals (printf rounds each v to the digits checked).
+  for (std::uint64_t f = 0; f < 1000000000; f += (f < 1000000 || f >= 999000000) ? 1 : 1009) check(static_cast<double>(f) * 1e-9, 9);
   for (const double v : {0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 0.5, 1.5, 2.5, -2.5, 0.0009765625})
     for (int d = 0; d <= 9; ++d) check(v, d);
   for (const double v : {9.2233720368e9, 9.2233720369e9, 9223372036.854775, 9e18, 9.3e18, 1e19, 1e300})
@@ -193,6 +198,56 @@ TEST(CsvWriter, TypedCellsAsRowWritesThem) {
   EXPECT_GT(written.size(), 1000u);
   EXPECT_TRUE(written == slurp(a));
   EXPECT_NE(written.find("'-inf"), std::string::npos);
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+}
+
+// Cells made once (CsvCell) and joined from them (text_joined) give the bytes text() gives for the
+// same strings; text_joined declines (and writes nothing) where a part needs quoting, the formula
+// guard or a UTF-8 check, since the joined cell's quoting is not its parts'.
+TEST(CsvWriter, PreparedAndJoinedCellsAsTextWritesThem) {
+  const std::string a = ::testing::TempDir() + "csv_joined_a.csv", b = ::testing::TempDir() + "csv_joined_b.csv";
+  const std::vector<std::string> names = {"whole milk", "58", "a,b", "-5", "=x", "caf\xc3\xa9", "say \"hi\"", "", "rolls/buns "};
+  std::vector<crmpi::CsvCell> cells;
+  for (const auto& n : names) cells.emplace_back(n);
+  std::size_t joined = 0, declined = 0;
+  {
+    crmpi::CsvWriter by_text(a, {"items", "n"}), prepared(b, {"items", "n"});
+    for (std::uint32_t i = 0; i < names.size(); ++i) {
+      by_text.text(names[i]).integer(i);
+      by_text.end_row();
+      prepared.text(cells[i]).integer(i);
+      prepared.end_row();
+      for (std::uint32_t j = 0; j < names.size(); ++j) {
+        const std::vector<std::uint32_t> idx = {i, j, 1};
+        by_text.text(names[i] + " | " + names[j] + " | " + names[1]).integer(j);
+        by_text.end_row();
+        if (prepared.text_joined(std::span<const std::uint32_t>(idx), cells, " | ")) {
+          ++joined;
+        } else {
+          ++declined;
+          prepared.text(names[i] + " | " + names[j] + " | " + names[1]);
+        }
+        prepared.integer(j);
+        prepared.end_row();
+      }
+    }
+    by_text.close();
+    prepared.close();
+  }
+  auto slurp = [](const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string written = slurp(b);
+  EXPECT_TRUE(written == slurp(a));
+  EXPECT_NE(written.find("\"a,b | 58 | 58\""), std::string::npos);  // quoted as a whole
+  EXPECT_NE(written.find("'-5 | 58 | 58"), std::string::npos);       // guarded as a whole
+  // Plain parts: "whole milk", "58", "" and "rolls/buns " (4 of 9), so 4 x 4 pairs are joined.
+  EXPECT_EQ(joined, 16u);
+  EXPECT_EQ(declined, names.size() * names.size() - 16u);
+  EXPECT_TRUE(cells[0].plain());
+  EXPECT_FALSE(cells[5].plain());  // valid UTF-8 is written as it is, but it is checked first
   std::remove(a.c_str());
   std::remove(b.c_str());
 }
