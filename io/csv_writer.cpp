@@ -129,7 +129,9 @@ bool plain_cell(std::string_view text) {
 }  // namespace
 
 CsvCell::CsvCell(std::string_view text)
-    : bytes_(plain_cell(text) ? std::string(text) : csv_cell(std::string(text))), plain_(plain_cell(text)) {}
+    : bytes_(plain_cell(text) ? std::string(text) : csv_cell(std::string(text))), plain_(plain_cell(text)) {
+  if (bytes_.size() <= kHead) std::memcpy(head_.data(), bytes_.data(), bytes_.size());
+}
 
 void CsvWriter::cell(std::string_view text) {
   if (plain_cell(text))
@@ -140,7 +142,7 @@ void CsvWriter::cell(std::string_view text) {
 
 CsvWriter& CsvWriter::text(const CsvCell& c) {
   separate();
-  put(c.bytes());
+  put_cell(c);
   return *this;
 }
 

@@ -73,9 +73,10 @@ PfpResult mine_and_gather(const Comm& comm, fpgrowth::Transactions mine_here, co
   }
   std::vector<std::uint64_t> lengths(mined.itemsets.size());
   for (std::size_t i = 0; i < lengths.size(); ++i) lengths[i] = mined.itemsets[i].size();
-  const auto all_lengths = comm.allgatherv(std::span<const std::uint64_t>(lengths));
-  r.itemsets.items = comm.allgatherv(std::span<const Rank>(mined.itemsets.items));
-  r.itemsets.counts = comm.allgatherv(std::span<const Count>(mined.itemsets.counts));
+  // (At one rank each vector is handed over, not copied: allgatherv(std::vector&&).)
+  const auto all_lengths = comm.allgatherv(std::move(lengths));
+  r.itemsets.items = comm.allgatherv(std::move(mined.itemsets.items));
+  r.itemsets.counts = comm.allgatherv(std::move(mined.itemsets.counts));
   mined = {};
   r.itemsets.offsets.resize(all_lengths.size() + 1);
   for (std::size_t i = 0; i < all_lengths.size(); ++i) r.itemsets.offsets[i + 1] = r.itemsets.offsets[i] + all_lengths[i];
