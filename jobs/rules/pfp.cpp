@@ -96,20 +96,20 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   std::vector<Count> count_by_id(id_space, 0);
   std::vector<std::uint64_t> stamp(id_space, 0);
   Count n_local = 0;
-  local.for_each([&](std::span<const std::uint32_t> ids) {
-    ++n_local;  // stamp[id] == n_local: id already counted in this basket
+  std::uint64_t seen = 0;
+  local.for_each([&](std::span<const std::uint32_t> ids, Count weight) {
+    n_local += weight;
+    ++seen;  // stamp[id] == seen: id already counted in this basket
     for (const std::uint32_t id : ids) {
-      if (stamp[id] == n_local) continue;
-      stamp[id] = n_local;
-      ++count_by_id[id];
+      if (stamp[id] == seen) continue;
+      stamp[id] = seen;
+      count_by_id[id] += weight;
     }
   });
   stamp = {};
   comm.allreduce_sum_inplace(std::span<Count>(count_by_id));
   r.baskets = comm.allreduce_sum<Count>(n_local);
-  // Spark's threshold: ceil(minSupport x baskets), and at least min_count.
-  const auto by_support = static_cast<Count>(std::ceil(p.min_support * static_cast<double>(r.baskets)));
-  r.min_count = std::max<Count>({by_support, p.min_count, 1});
+  r.min_count = min_count_for(r.baskets, p);
 
   // 2. F-list.
   r.flist = fpgrowth::make_flist(count_by_id, r.min_count);
@@ -121,9 +121,9 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   fpgrowth::DistinctTransactions distinct;
   std::vector<Rank> ranks;
   std::vector<Count> work(F, 0);
-  local.for_each([&](std::span<const std::uint32_t> ids) {
+  local.for_each([&](std::span<const std::uint32_t> ids, Count weight) {
     fpgrowth::basket_ranks(ids, r.flist, ranks);
-    if (!ranks.empty()) distinct.add(ranks, 1);
+    if (!ranks.empty()) distinct.add(ranks, weight);
   });
   fpgrowth::Transactions mine_local = distinct.finish();
   for (std::size_t t = 0; t < mine_local.size(); ++t) fpgrowth::add_prefix_work(mine_local[t], mine_local.weights[t], work);
@@ -190,6 +190,11 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   r.seconds_shuffle = sw.seconds();
 
   return mine_and_gather(comm, std::move(mine_here), groups, p, std::move(r));
+}
+
+Count min_count_for(Count baskets, const PfpParams& p) {
+  const auto by_support = static_cast<Count>(std::ceil(p.min_support * static_cast<double>(baskets)));
+  return std::max<Count>({by_support, p.min_count, 1});
 }
 
 std::string over_cap_message(const PfpResult& r, std::uint64_t max_itemsets) {

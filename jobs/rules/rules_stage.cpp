@@ -185,9 +185,9 @@ void RulesStage::mine_segments(const Comm& comm, const EarlierStages& earlier, c
   const auto& s = r_.segments;
   std::uint64_t mined = 0;
   for (const auto& st : s.status) mined += st == "mined";
-  spdlog::info("rules: per segment: {} segments mined of {}, {} rules in {:.2f}s; their overall counts in {:.2f}s "
-               "({} itemsets counted over all baskets, the rest frequent overall)",
-               mined, s.segments(), s.rules(), s.seconds_mine, s.seconds_overall, s.counted_apart);
+  spdlog::info("rules: per segment: {} segments mined of {}, {} rules in {:.2f}s (over {} merged baskets); their "
+               "overall counts in {:.2f}s ({} itemsets counted over all baskets, the rest frequent overall)",
+               mined, s.segments(), s.rules(), s.seconds_mine, s.merged_baskets, s.seconds_overall, s.counted_apart);
 }
 
 // Rules from the frequent itemsets, the recommendations they make and the per-segment rules.

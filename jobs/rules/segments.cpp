@@ -1,6 +1,7 @@
-// Per-segment rules (segments.hpp): for each segment, the rank's baskets of its customers go
-// through parallel_fpgrowth (a view of them, pfp.hpp's BasketView: no copy) and derive_rules
-// exactly as all baskets do; then the overall counts of every segment rule's itemsets: looked up
+// Per-segment rules (segments.hpp): the rank's baskets merged once (pfp.hpp's WeightedBaskets:
+// identical baskets of one segment become one, with a weight); for each segment, its merged
+// baskets go through parallel_fpgrowth (a view: pfp.hpp's BasketView) and derive_rules exactly
+// as all baskets do; then the overall counts of every segment rule's itemsets: looked up
 // among the overall frequent itemsets, and for the rest counted over all baskets
 // (kernels/fpgrowth/support_count.hpp) and summed across ranks.
 #include "jobs/rules/segments.hpp"
@@ -8,7 +9,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
+#include <numeric>
 #include <optional>
 
 #include "jobs/common/log.hpp"
@@ -48,27 +52,31 @@ class OverallCounts {
   // names (a flag per item id): a basket's count for a candidate depends on those items alone, the
   // counts of a partition of the baskets add up, and so the kernel's tid-lists and its per-item
   // lookups cover only the named items of one block (the candidates' items are usually a few).
-  void count_apart(const Comm& comm, const Baskets& local, std::uint32_t id_space) {
+  // The baskets are the rank's merged ones, each counting its weight.
+  void count_apart(const Comm& comm, const WeightedBaskets& local, std::uint32_t id_space) {
     std::vector<Count> c(candidates_.size(), 0);
     std::vector<std::uint8_t> named(id_space, 0);
     for (const std::uint32_t id : candidates_.items) named[id] = 1;
     constexpr std::size_t kBlock = std::size_t{1} << 20;  // baskets
     std::vector<std::uint64_t> offsets;
     std::vector<std::uint32_t> ids;
+    const std::span<const Count> weights(local.weight);
     for (std::size_t b0 = 0; b0 < local.size() && !candidates_.items.empty(); b0 += kBlock) {
       offsets.assign(1, 0);
       ids.clear();
-      for (std::size_t b = b0; b < std::min(local.size(), b0 + kBlock); ++b) {
-        for (const std::uint32_t id : local[b])
+      const std::size_t b1 = std::min(local.size(), b0 + kBlock);
+      for (std::size_t b = b0; b < b1; ++b) {
+        for (const std::uint32_t id : local.baskets[b])
           if (named[id]) ids.push_back(id);
         offsets.push_back(ids.size());
       }
-      const std::vector<Count> block = fpgrowth::support_counts(offsets, ids, candidates_);
+      const std::vector<Count> block = fpgrowth::support_counts(offsets, ids, candidates_, weights.subspan(b0, b1 - b0));
       for (std::size_t i = 0; i < c.size(); ++i) c[i] += block[i];
     }
     if (candidates_.items.empty()) {
       // Only empty itemsets (none in practice): each is in every basket.
-      for (Count& x : c) x = local.size();
+      const Count all = std::accumulate(local.weight.begin(), local.weight.end(), Count{0});
+      for (Count& x : c) x = all;
     }
     comm.allreduce_sum_inplace(std::span<Count>(c));
     for (std::size_t i = 0; i < apart_.size(); ++i) counts_[apart_[i]] = c[i];
@@ -96,6 +104,17 @@ class OverallCounts {
   fpgrowth::IdItemsets candidates_;
 };
 
+// Baskets per segment over all ranks.
+std::vector<std::uint64_t> baskets_per_segment(const Comm& comm, const Segmentation& seg,
+                                               std::span<const std::uint64_t> basket_begin) {
+  std::vector<std::uint64_t> per_code(seg.names.size(), 0);
+  const std::size_t customers = std::min(seg.code.size(), basket_begin.size() - 1);
+  for (std::size_t c = 0; c < customers; ++c)
+    if (seg.code[c] < per_code.size()) per_code[seg.code[c]] += basket_begin[c + 1] - basket_begin[c];
+  comm.allreduce_sum_inplace(std::span<std::uint64_t>(per_code));
+  return per_code;
+}
+
 }  // namespace
 
 SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<const std::uint64_t> basket_begin,
@@ -108,13 +127,46 @@ SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<con
   };
   std::vector<Slots> slots;
   Stopwatch sw;
+  // Every pass below reads the rank's baskets merged, once each distinct basket of a segment, and
+  // only with the items some segment will find frequent (its count there at least the segment's
+  // min count): the rest would only make baskets differ. Those counts are one pass and one sum.
+  std::vector<std::span<const std::uint32_t>> codes;
+  std::vector<std::uint32_t> segments;
   for (const Segmentation& seg : segmentations) {
-    // Baskets per segment over all ranks: a segment without any is listed, not mined.
-    std::vector<std::uint64_t> per_code(seg.names.size(), 0);
-    const std::size_t customers = std::min(seg.code.size(), basket_begin.size() - 1);
+    codes.push_back(seg.code);
+    segments.push_back(static_cast<std::uint32_t>(seg.names.size()));
+  }
+  std::vector<std::uint8_t> keep(id_space, 0);
+  {
+    std::vector<std::vector<Count>> count(segmentations.size());  // [s][code * id_space + id]
+    for (std::size_t s = 0; s < segmentations.size(); ++s) count[s].assign(std::size_t{segments[s]} * id_space, 0);
+    std::vector<std::uint64_t> stamp(id_space, ~std::uint64_t{0});
+    const std::size_t customers = basket_begin.empty() ? 0 : basket_begin.size() - 1;
     for (std::size_t c = 0; c < customers; ++c)
-      if (seg.code[c] < per_code.size()) per_code[seg.code[c]] += basket_begin[c + 1] - basket_begin[c];
-    comm.allreduce_sum_inplace(std::span<std::uint64_t>(per_code));
+      for (std::uint64_t b = basket_begin[c]; b < basket_begin[c + 1]; ++b)
+        for (const std::uint32_t id : local[b]) {
+          if (stamp[id] == b) continue;  // once per basket, as the mining counts
+          stamp[id] = b;
+          for (std::size_t s = 0; s < segmentations.size(); ++s)
+            if (c < codes[s].size() && codes[s][c] < segments[s]) ++count[s][std::size_t{codes[s][c]} * id_space + id];
+        }
+    for (std::size_t s = 0; s < segmentations.size(); ++s) {
+      comm.allreduce_sum_inplace(std::span<Count>(count[s]));
+      const std::vector<std::uint64_t> per_code = baskets_per_segment(comm, segmentations[s], basket_begin);
+      for (std::uint32_t code = 0; code < segments[s]; ++code) {
+        if (per_code[code] == 0) continue;
+        const Count min_count = min_count_for(per_code[code], p.pfp);
+        for (std::uint32_t id = 0; id < id_space; ++id)
+          if (count[s][std::size_t{code} * id_space + id] >= min_count) keep[id] = 1;
+      }
+    }
+  }
+  const WeightedBaskets merged = merge_baskets(local, basket_begin, codes, segments, keep);
+  out.merged_baskets = comm.allreduce_sum<std::uint64_t>(merged.size());
+  for (std::size_t s = 0; s < segmentations.size(); ++s) {
+    const Segmentation& seg = segmentations[s];
+    // Baskets per segment over all ranks: a segment without any is listed, not mined.
+    const std::vector<std::uint64_t> per_code = baskets_per_segment(comm, seg, basket_begin);
     for (std::uint32_t code = 0; code < per_code.size(); ++code) {
       stop_point(comm, "rules");
       out.segmentation.push_back(seg.kind);
@@ -128,7 +180,7 @@ SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<con
         out.rule_offset.push_back(out.rules());
         continue;
       }
-      const PfpResult r = parallel_fpgrowth(comm, BasketView(local, basket_begin, seg.code, code), id_space, p.pfp);
+      const PfpResult r = parallel_fpgrowth(comm, BasketView(merged, s, code), id_space, p.pfp);
       out.min_count.push_back(r.min_count);
       if (r.over_cap) {
         // One segment past the cap does not stop the run. Its row says so; how many itemsets the
@@ -171,7 +223,7 @@ SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<con
   // The same rules over all baskets. A segment's baskets are among all baskets, so count(X u Y)
   // there is at least the segment's (> 0): the measures are defined.
   sw = Stopwatch();
-  overall_counts.count_apart(comm, local, id_space);
+  overall_counts.count_apart(comm, merged, id_space);
   out.counted_apart = overall_counts.apart();
   for (const Slots& s : slots) {
     const Count z = overall_counts[s.both];

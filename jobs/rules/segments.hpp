@@ -41,6 +41,8 @@ struct SegmentRules {
   std::vector<fpgrowth::Count> count, overall_count;
   std::vector<fpgrowth::RuleMetrics> metrics, overall;  // in the segment's baskets; over all baskets
   std::uint64_t counted_apart = 0;  // overall itemset counts not among the overall frequent itemsets
+  std::uint64_t merged_baskets = 0;  // distinct baskets the passes read (over all ranks; baskets of
+                                     // different segments, or on different ranks, counted apart)
   double seconds_mine = 0, seconds_overall = 0;
 
   std::size_t segments() const { return code.size(); }

@@ -1,13 +1,23 @@
 #include "kernels/fpgrowth/support_count.hpp"
 
 #include <algorithm>
+#include <numeric>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace crmpi::fpgrowth {
 
 std::vector<Count> support_counts(std::span<const std::uint64_t> basket_offsets, std::span<const std::uint32_t> ids,
-                                  const IdItemsets& candidates) {
+                                  const IdItemsets& candidates, std::span<const Count> weights) {
   const std::size_t n_baskets = basket_offsets.empty() ? 0 : basket_offsets.size() - 1;
+  if (!weights.empty() && weights.size() != n_baskets)
+    throw std::invalid_argument("support_counts: one weight per basket");
+  const auto weight_of = [&](const std::vector<std::uint64_t>& tids) {
+    if (weights.empty()) return static_cast<Count>(tids.size());
+    Count w = 0;
+    for (const std::uint64_t b : tids) w += weights[b];
+    return w;
+  };
   std::vector<Count> counts(candidates.size(), 0);
   if (candidates.size() == 0) return counts;
 
@@ -31,7 +41,7 @@ std::vector<Count> support_counts(std::span<const std::uint64_t> basket_offsets,
     std::sort(slots.begin(), slots.end());
     slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
     if (slots.empty()) {
-      counts[c] = n_baskets;
+      counts[c] = weights.empty() ? n_baskets : std::accumulate(weights.begin(), weights.end(), Count{0});
       continue;
     }
     std::sort(slots.begin(), slots.end(), [&](std::uint32_t a, std::uint32_t b) { return tids[a].size() < tids[b].size(); });
@@ -42,7 +52,7 @@ std::vector<Count> support_counts(std::span<const std::uint64_t> basket_offsets,
       std::set_intersection(acc.begin(), acc.end(), other.begin(), other.end(), std::back_inserter(next));
       acc.swap(next);
     }
-    counts[c] = acc.size();
+    counts[c] = weight_of(acc);
   }
   return counts;
 }

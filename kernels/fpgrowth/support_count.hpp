@@ -36,7 +36,8 @@ struct IdItemsets {
 
 // counts[i] = the number of baskets holding every item of candidate i. Baskets as CSR: basket b is
 // ids[basket_offsets[b], basket_offsets[b + 1]) (an id listed twice in a basket counts once).
+// With weights (one per basket), basket b counts weights[b] times (merged identical baskets).
 std::vector<Count> support_counts(std::span<const std::uint64_t> basket_offsets, std::span<const std::uint32_t> ids,
-                                  const IdItemsets& candidates);
+                                  const IdItemsets& candidates, std::span<const Count> weights = {});
 
 }  // namespace crmpi::fpgrowth
