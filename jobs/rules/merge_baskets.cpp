@@ -5,8 +5,8 @@
 //     the items any segment finds frequent are a few dozen). A basket is a 64-bit mask of its kept
 //     items and a 64-bit word of its codes, merged in an open-addressing table whose slots hold
 //     the whole key and the weight: one cache line a lookup, no sort of the basket and no compare
-//     against a stored sequence. 1M generated customers (9.8M baskets, 56 kept items): 1.67 s
-//     through sequences, below ... s this way.
+//     against a stored sequence. 1M generated customers (9.8M baskets, 56 kept items, 826k
+//     merged): 1.67 s through sequences, 0.38 s this way.
 //   - general: the basket as one strictly ascending sequence (codes, then its sorted distinct
 //     kept ids shifted past every code) in fpgrowth::DistinctTransactions.
 // Either way the distinct baskets come in the order their slots or first adds give, the same for

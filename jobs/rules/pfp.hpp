@@ -30,9 +30,9 @@ struct Baskets {
 // the number of baskets it stands for and, per segmentation, the segment its customers are in
 // (kNoSegment: a customer without one). Baskets of different segments stay apart. The per-segment
 // rules read every basket once per segmentation plus once for their overall counts; over these
-// each pass reads the distinct baskets only (1M generated customers: 9.8M baskets, ~10x fewer
-// distinct ones at the category level). Mining them gives the counts the baskets give: a count
-// is the sum of the weights of the baskets holding the itemset.
+// each pass reads the distinct baskets only (1M generated customers: 9.8M baskets, 826k merged
+// with the 56 items any segment finds frequent). Mining them gives the counts the baskets give:
+// a count is the sum of the weights of the baskets holding the itemset.
 struct WeightedBaskets {
   static constexpr std::uint32_t kNoSegment = 0xffffffffu;
   Baskets baskets;
