@@ -63,7 +63,9 @@ class BasketView {
       : all_(&all), basket_begin_(basket_begin), codes_(codes), code_(code), selected_(true) {}
   BasketView(const WeightedBaskets& merged, std::size_t segmentation, std::uint32_t code)
       : all_(&merged.baskets), weights_(merged.weight), codes_(merged.code[segmentation]), code_(code),
-        merged_(true) {}
+        merged_(true), selected_(true) {}
+  explicit BasketView(const WeightedBaskets& merged)  // every merged basket
+      : all_(&merged.baskets), weights_(merged.weight), merged_(true) {}
 
   // f(std::span<const std::uint32_t> ids, fpgrowth::Count weight) for each basket (weight 1) or
   // merged basket, in the rank's order.
@@ -71,7 +73,7 @@ class BasketView {
   void for_each(F&& f) const {
     if (merged_) {
       for (std::size_t b = 0; b < weights_.size(); ++b)
-        if (codes_[b] == code_) f((*all_)[b], weights_[b]);
+        if (!selected_ || codes_[b] == code_) f((*all_)[b], weights_[b]);
       return;
     }
     if (!selected_) {
@@ -91,7 +93,7 @@ class BasketView {
   std::span<const fpgrowth::Count> weights_;
   std::span<const std::uint32_t> codes_;
   std::uint32_t code_ = 0;
-  bool selected_ = false, merged_ = false;
+  bool merged_ = false, selected_ = false;
 };
 
 struct PfpParams {

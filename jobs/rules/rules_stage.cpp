@@ -159,16 +159,16 @@ void RulesStage::recommend(const Comm& comm) {
   r_.customers_recommended = comm.allreduce_sum<std::uint64_t>(recommended);
 }
 
-// Rules within each segment of the segmentations asked for that ran (docs/rules.md, "Per segment").
-void RulesStage::mine_segments(const Comm& comm, const EarlierStages& earlier, const rules_job::SegmentParams& sp) {
+// The segmentations asked for that ran (docs/rules.md, "Per segment"); a warning for one asked
+// for by name whose stage did not run.
+std::vector<rules_job::Segmentation> RulesStage::segmentations(const Comm& comm, const EarlierStages& earlier) {
   const RfmStage* rfm = earlier.find<RfmStage>();
   const KmeansStage* km = earlier.find<KmeansStage>();
   std::vector<rules_job::Segmentation> list;
-  std::vector<std::uint32_t> rfm_code;
   if (cfg_.segments_auto || cfg_.segments_rfm) {
     if (rfm) {
-      rfm_code.assign(rfm->result().segment.begin(), rfm->result().segment.end());
-      list.push_back({"rfm", rfm_code, rfm->result().segments.names});
+      rfm_code_.assign(rfm->result().segment.begin(), rfm->result().segment.end());
+      list.push_back({"rfm", rfm_code_, rfm->result().segments.names});
     } else if (cfg_.segments_rfm && comm.is_root()) {
       spdlog::warn("rules: per-segment rules by rfm asked for, but the rfm stage did not run");
     }
@@ -180,8 +180,13 @@ void RulesStage::mine_segments(const Comm& comm, const EarlierStages& earlier, c
       spdlog::warn("rules: per-segment rules by kmeans asked for, but the kmeans stage did not run (see its log line)");
     }
   }
-  if (list.empty()) return;
-  r_.segments = rules_job::mine_segments(comm, baskets_, basket_begin_, list, id_space_, r_.pfp, sp);
+  return list;
+}
+
+// Rules within each segment (rules_job::mine_segments), over the merged baskets.
+void RulesStage::mine_segments(const Comm& comm, std::span<const rules_job::Segmentation> list,
+                               const rules_job::WeightedBaskets& merged, const rules_job::SegmentParams& sp) {
+  r_.segments = rules_job::mine_segments(comm, merged, list, id_space_, r_.pfp, sp);
   const auto& s = r_.segments;
   std::uint64_t mined = 0;
   for (const auto& st : s.status) mined += st == "mined";
@@ -190,8 +195,17 @@ void RulesStage::mine_segments(const Comm& comm, const EarlierStages& earlier, c
                mined, s.segments(), s.rules(), s.seconds_mine, s.merged_baskets, s.seconds_overall, s.counted_apart);
 }
 
+// The per-segment runs' parameters: min count the larger of --min-count and --segment-min-count.
+rules_job::PfpParams RulesStage::segment_params(const rules_job::PfpParams& p) const {
+  rules_job::PfpParams sp = p;
+  sp.min_count = std::max<fpgrowth::Count>(p.min_count, static_cast<fpgrowth::Count>(cfg_.segment_min_count));
+  return sp;
+}
+
 // Rules from the frequent itemsets, the recommendations they make and the per-segment rules.
-void RulesStage::derive_and_recommend(const Comm& comm, const EarlierStages& earlier, const rules_job::PfpParams& p) {
+void RulesStage::derive_and_recommend(const Comm& comm, const rules_job::PfpParams& p,
+                                      std::span<const rules_job::Segmentation> segs,
+                                      const rules_job::WeightedBaskets* merged) {
   // Rules from the whole (replicated) set of itemsets, derived by all ranks together (derive.hpp).
   Stopwatch sr;
   const fpgrowth::RuleParams rp{.min_confidence = cfg_.min_confidence,
@@ -205,9 +219,7 @@ void RulesStage::derive_and_recommend(const Comm& comm, const EarlierStages& ear
   recent_ = {};
   recent_begin_ = {};
   spdlog::info("rules: cross-sell recommendations for {} customers in {:.2f}s", r_.customers_recommended, sc.seconds());
-  rules_job::PfpParams sp = p;
-  sp.min_count = std::max<fpgrowth::Count>(p.min_count, static_cast<fpgrowth::Count>(cfg_.segment_min_count));
-  mine_segments(comm, earlier, {.pfp = sp, .rules = rp});
+  if (merged) mine_segments(comm, segs, *merged, {.pfp = segment_params(p), .rules = rp});
 }
 
 std::optional<std::string> RulesStage::compute(const StageInput& in, const EarlierStages& earlier) {
@@ -229,7 +241,22 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
                                .min_count = static_cast<fpgrowth::Count>(cfg_.min_count),
                                .max_length = static_cast<std::uint32_t>(cfg_.max_length),
                                .max_itemsets = static_cast<std::uint64_t>(cfg_.max_itemsets)};
-  r_.pfp = rules_job::parallel_fpgrowth(comm, baskets_, id_space_, p);
+  // With per-segment rules to mine, the baskets are merged once (segments.hpp) and every run,
+  // this one included, reads the merged ones: the same counts from far fewer baskets.
+  const std::vector<rules_job::Segmentation> segs =
+      cfg_.itemsets_only ? std::vector<rules_job::Segmentation>{} : segmentations(comm, earlier);
+  std::optional<rules_job::WeightedBaskets> merged;
+  if (!segs.empty()) {
+    Stopwatch sm;
+    merged = rules_job::merge_for_segments(comm, baskets_, basket_begin_, segs, id_space_, segment_params(p), &p);
+    const std::uint64_t n = comm.allreduce_sum<std::uint64_t>(merged->size());
+    const std::uint64_t of = comm.allreduce_sum<std::uint64_t>(baskets_.size());
+    if (comm.is_root())
+      spdlog::info("rules: {} baskets merged into {} (by segments and the items any run can find frequent) in {:.2f}s",
+                   of, n, sm.seconds());
+  }
+  r_.pfp = rules_job::parallel_fpgrowth(comm, merged ? rules_job::BasketView(*merged) : rules_job::BasketView(baskets_),
+                                        id_space_, p);
   if (r_.pfp.over_cap) throw CollectiveError(ConfigError("rules: " + rules_job::over_cap_message(r_.pfp, p.max_itemsets)));
   if (r_.pfp.baskets == 0) {
     const std::string why = "rules: no basket (no order with items by the as-of day)";
@@ -243,7 +270,7 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
     r_.recommend_count.assign(r_.customer_id.size(), 0);
     if (comm.is_root()) spdlog::info("rules: --itemsets-only: no rules, recommendations or per-segment rules");
   } else {
-    derive_and_recommend(comm, earlier, p);
+    derive_and_recommend(comm, p, segs, merged ? &*merged : nullptr);
   }
   baskets_ = {};  // read by the mining, the recommendations and the per-segment rules: done
   basket_begin_ = {};

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -95,9 +96,13 @@ class RulesStage : public Stage {
 
  private:
   void reserve_baskets(const StageInput& in);
-  void derive_and_recommend(const Comm& comm, const EarlierStages& earlier, const rules_job::PfpParams& p);
+  std::vector<rules_job::Segmentation> segmentations(const Comm& comm, const EarlierStages& earlier);
+  rules_job::PfpParams segment_params(const rules_job::PfpParams& p) const;
+  void derive_and_recommend(const Comm& comm, const rules_job::PfpParams& p, std::span<const rules_job::Segmentation> segs,
+                            const rules_job::WeightedBaskets* merged);
   void recommend(const Comm& comm);
-  void mine_segments(const Comm& comm, const EarlierStages& earlier, const rules_job::SegmentParams& sp);
+  void mine_segments(const Comm& comm, std::span<const rules_job::Segmentation> list,
+                     const rules_job::WeightedBaskets& merged, const rules_job::SegmentParams& sp);
   const RulesConfig& cfg_;
   std::optional<std::int32_t> as_of_cfg_;
   bool in_pipeline_;
@@ -108,6 +113,7 @@ class RulesStage : public Stage {
   // recent_begin_[c+1])); with a basket per order those are its last baskets, not stored twice.
   std::vector<std::uint64_t> basket_begin_{0}, recent_begin_{0};
   std::vector<std::uint32_t> recent_;
+  std::vector<std::uint32_t> rfm_code_;  // the rfm segmentation's codes as the per-segment rules read them
   InputFile* file_ = nullptr;
   std::span<const std::uint64_t> order_offset_;
   std::int32_t as_of_day_ = 0;

@@ -117,19 +117,12 @@ std::vector<std::uint64_t> baskets_per_segment(const Comm& comm, const Segmentat
 
 }  // namespace
 
-SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<const std::uint64_t> basket_begin,
-                           std::span<const Segmentation> segmentations, std::uint32_t id_space,
-                           const PfpResult& overall, const SegmentParams& p) {
-  SegmentRules out;
-  OverallCounts overall_counts(overall);
-  struct Slots {
-    std::size_t both, antecedent, consequent;
-  };
-  std::vector<Slots> slots;
-  Stopwatch sw;
-  // Every pass below reads the rank's baskets merged, once each distinct basket of a segment, and
-  // only with the items some segment will find frequent (its count there at least the segment's
-  // min count): the rest would only make baskets differ. Those counts are one pass and one sum.
+WeightedBaskets merge_for_segments(const Comm& comm, const Baskets& local, std::span<const std::uint64_t> basket_begin,
+                                   std::span<const Segmentation> segmentations, std::uint32_t id_space,
+                                   const PfpParams& segment, const PfpParams* overall) {
+  // Only the items some segment will find frequent (its count there at least the segment's min
+  // count), and the overall run's frequent items where it reads them too: the rest would only
+  // make baskets differ. Those counts are one pass and one sum.
   std::vector<std::span<const std::uint32_t>> codes;
   std::vector<std::uint32_t> segments;
   for (const Segmentation& seg : segmentations) {
@@ -137,36 +130,57 @@ SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<con
     segments.push_back(static_cast<std::uint32_t>(seg.names.size()));
   }
   std::vector<std::uint8_t> keep(id_space, 0);
-  {
-    std::vector<std::vector<Count>> count(segmentations.size());  // [s][code * id_space + id]
-    for (std::size_t s = 0; s < segmentations.size(); ++s) count[s].assign(std::size_t{segments[s]} * id_space, 0);
-    std::vector<std::uint64_t> stamp(id_space, ~std::uint64_t{0});
-    const std::size_t customers = basket_begin.empty() ? 0 : basket_begin.size() - 1;
-    for (std::size_t c = 0; c < customers; ++c)
-      for (std::uint64_t b = basket_begin[c]; b < basket_begin[c + 1]; ++b)
-        for (const std::uint32_t id : local[b]) {
-          if (stamp[id] == b) continue;  // once per basket, as the mining counts
-          stamp[id] = b;
-          for (std::size_t s = 0; s < segmentations.size(); ++s)
-            if (c < codes[s].size() && codes[s][c] < segments[s]) ++count[s][std::size_t{codes[s][c]} * id_space + id];
-        }
-    for (std::size_t s = 0; s < segmentations.size(); ++s) {
-      comm.allreduce_sum_inplace(std::span<Count>(count[s]));
-      const std::vector<std::uint64_t> per_code = baskets_per_segment(comm, segmentations[s], basket_begin);
-      for (std::uint32_t code = 0; code < segments[s]; ++code) {
-        if (per_code[code] == 0) continue;
-        const Count min_count = min_count_for(per_code[code], p.pfp);
-        for (std::uint32_t id = 0; id < id_space; ++id)
-          if (count[s][std::size_t{code} * id_space + id] >= min_count) keep[id] = 1;
+  std::vector<std::vector<Count>> count(segmentations.size());  // [s][code * id_space + id]
+  for (std::size_t s = 0; s < segmentations.size(); ++s) count[s].assign(std::size_t{segments[s]} * id_space, 0);
+  std::vector<Count> all(overall ? id_space : 0, 0);
+  std::vector<std::uint64_t> stamp(id_space, ~std::uint64_t{0});
+  const std::size_t customers = basket_begin.empty() ? 0 : basket_begin.size() - 1;
+  for (std::size_t c = 0; c < customers; ++c)
+    for (std::uint64_t b = basket_begin[c]; b < basket_begin[c + 1]; ++b)
+      for (const std::uint32_t id : local[b]) {
+        if (stamp[id] == b) continue;  // once per basket, as the mining counts
+        stamp[id] = b;
+        if (overall) ++all[id];
+        for (std::size_t s = 0; s < segmentations.size(); ++s)
+          if (c < codes[s].size() && codes[s][c] < segments[s]) ++count[s][std::size_t{codes[s][c]} * id_space + id];
       }
+  stamp = {};
+  for (std::size_t s = 0; s < segmentations.size(); ++s) {
+    comm.allreduce_sum_inplace(std::span<Count>(count[s]));
+    const std::vector<std::uint64_t> per_code = baskets_per_segment(comm, segmentations[s], basket_begin);
+    for (std::uint32_t code = 0; code < segments[s]; ++code) {
+      if (per_code[code] == 0) continue;
+      const Count min_count = min_count_for(per_code[code], segment);
+      for (std::uint32_t id = 0; id < id_space; ++id)
+        if (count[s][std::size_t{code} * id_space + id] >= min_count) keep[id] = 1;
     }
   }
-  const WeightedBaskets merged = merge_baskets(local, basket_begin, codes, segments, keep);
+  if (overall) {
+    comm.allreduce_sum_inplace(std::span<Count>(all));
+    const Count min_count = min_count_for(comm.allreduce_sum<Count>(local.size()), *overall);
+    for (std::uint32_t id = 0; id < id_space; ++id)
+      if (all[id] >= min_count) keep[id] = 1;
+  }
+  return merge_baskets(local, basket_begin, codes, segments, keep);
+}
+
+SegmentRules mine_segments(const Comm& comm, const WeightedBaskets& merged, std::span<const Segmentation> segmentations,
+                           std::uint32_t id_space, const PfpResult& overall, const SegmentParams& p) {
+  SegmentRules out;
+  OverallCounts overall_counts(overall);
+  struct Slots {
+    std::size_t both, antecedent, consequent;
+  };
+  std::vector<Slots> slots;
+  Stopwatch sw;
   out.merged_baskets = comm.allreduce_sum<std::uint64_t>(merged.size());
   for (std::size_t s = 0; s < segmentations.size(); ++s) {
     const Segmentation& seg = segmentations[s];
     // Baskets per segment over all ranks: a segment without any is listed, not mined.
-    const std::vector<std::uint64_t> per_code = baskets_per_segment(comm, seg, basket_begin);
+    std::vector<std::uint64_t> per_code(seg.names.size(), 0);
+    for (std::size_t b = 0; b < merged.size(); ++b)
+      if (merged.code[s][b] < per_code.size()) per_code[merged.code[s][b]] += merged.weight[b];
+    comm.allreduce_sum_inplace(std::span<std::uint64_t>(per_code));
     for (std::uint32_t code = 0; code < per_code.size(); ++code) {
       stop_point(comm, "rules");
       out.segmentation.push_back(seg.kind);

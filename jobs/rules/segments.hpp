@@ -49,10 +49,18 @@ struct SegmentRules {
   std::size_t rules() const { return count.size(); }
 };
 
-// Collective. local: the rank's baskets; basket_begin: per local customer, its first basket (and
-// one past the last customer's). overall: the run over all baskets (not over the cap).
-SegmentRules mine_segments(const Comm& comm, const Baskets& local, std::span<const std::uint64_t> basket_begin,
-                           std::span<const Segmentation> segmentations, std::uint32_t id_space,
-                           const PfpResult& overall, const SegmentParams& p);
+// Collective. The rank's baskets merged for mine_segments (pfp.hpp's WeightedBaskets), with the
+// items any segment finds frequent under `segment`'s thresholds and, where `overall` is given,
+// the items a run over all of them with those parameters finds frequent: that run can then read
+// them too (BasketView(merged)). local: the rank's baskets; basket_begin: per local customer, its
+// first basket (and one past the last customer's).
+WeightedBaskets merge_for_segments(const Comm& comm, const Baskets& local, std::span<const std::uint64_t> basket_begin,
+                                   std::span<const Segmentation> segmentations, std::uint32_t id_space,
+                                   const PfpParams& segment, const PfpParams* overall);
+
+// Collective. merged: merge_for_segments' baskets for these segmentations and p.pfp; overall: the
+// run over all baskets (not over the cap).
+SegmentRules mine_segments(const Comm& comm, const WeightedBaskets& merged, std::span<const Segmentation> segmentations,
+                           std::uint32_t id_space, const PfpResult& overall, const SegmentParams& p);
 
 }  // namespace crmpi::rules_job
