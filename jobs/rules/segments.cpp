@@ -119,20 +119,28 @@ std::vector<std::uint64_t> baskets_per_segment(const Comm& comm, const Segmentat
 
 WeightedBaskets merge_for_segments(const Comm& comm, const Baskets& local, std::span<const std::uint64_t> basket_begin,
                                    std::span<const Segmentation> segmentations, std::uint32_t id_space,
-                                   const PfpParams& segment, const PfpParams* overall) {
+                                   const PfpParams& segment, const PfpParams* overall, std::uint64_t max_counters) {
   // Only the items some segment will find frequent (its count there at least the segment's min
   // count), and the overall run's frequent items where it reads them too: the rest would only
-  // make baskets differ. Those counts are one pass and one sum.
+  // make baskets differ. Those counts are one pass and one sum, of products x segments integers;
+  // past max_counters of them (a catalogue of millions), each item's count over all baskets
+  // against the smallest min count of any segment instead (a segment's count is at most the
+  // overall one): fewer items dropped, the same results.
   std::vector<std::span<const std::uint32_t>> codes;
   std::vector<std::uint32_t> segments;
+  std::uint64_t counters = 0;
   for (const Segmentation& seg : segmentations) {
     codes.push_back(seg.code);
     segments.push_back(static_cast<std::uint32_t>(seg.names.size()));
+    counters += std::uint64_t{segments.back()} * id_space;
   }
+  const bool per_segment = counters <= max_counters;
   std::vector<std::uint8_t> keep(id_space, 0);
-  std::vector<std::vector<Count>> count(segmentations.size());  // [s][code * id_space + id]
-  for (std::size_t s = 0; s < segmentations.size(); ++s) count[s].assign(std::size_t{segments[s]} * id_space, 0);
-  std::vector<Count> all(overall ? id_space : 0, 0);
+  std::vector<std::vector<Count>> count(per_segment ? segmentations.size() : 0);  // [s][code * id_space + id]
+  for (std::size_t s = 0; s < count.size(); ++s) count[s].assign(std::size_t{segments[s]} * id_space, 0);
+  Count lowest = overall ? min_count_for(comm.allreduce_sum<Count>(local.size()), *overall)
+                         : std::numeric_limits<Count>::max();  // the bound's threshold
+  std::vector<Count> all(overall || !per_segment ? id_space : 0, 0);
   std::vector<std::uint64_t> stamp(id_space, ~std::uint64_t{0});
   const std::size_t customers = basket_begin.empty() ? 0 : basket_begin.size() - 1;
   for (std::size_t c = 0; c < customers; ++c)
@@ -140,24 +148,28 @@ WeightedBaskets merge_for_segments(const Comm& comm, const Baskets& local, std::
       for (const std::uint32_t id : local[b]) {
         if (stamp[id] == b) continue;  // once per basket, as the mining counts
         stamp[id] = b;
-        if (overall) ++all[id];
-        for (std::size_t s = 0; s < segmentations.size(); ++s)
+        if (!all.empty()) ++all[id];
+        for (std::size_t s = 0; s < count.size(); ++s)
           if (c < codes[s].size() && codes[s][c] < segments[s]) ++count[s][std::size_t{codes[s][c]} * id_space + id];
       }
   stamp = {};
   for (std::size_t s = 0; s < segmentations.size(); ++s) {
-    comm.allreduce_sum_inplace(std::span<Count>(count[s]));
+    if (per_segment) comm.allreduce_sum_inplace(std::span<Count>(count[s]));
     const std::vector<std::uint64_t> per_code = baskets_per_segment(comm, segmentations[s], basket_begin);
     for (std::uint32_t code = 0; code < segments[s]; ++code) {
       if (per_code[code] == 0) continue;
       const Count min_count = min_count_for(per_code[code], segment);
+      lowest = std::min(lowest, min_count);
+      if (!per_segment) continue;
       for (std::uint32_t id = 0; id < id_space; ++id)
         if (count[s][std::size_t{code} * id_space + id] >= min_count) keep[id] = 1;
     }
   }
-  if (overall) {
+  if (!all.empty()) {
     comm.allreduce_sum_inplace(std::span<Count>(all));
-    const Count min_count = min_count_for(comm.allreduce_sum<Count>(local.size()), *overall);
+    // With per-segment counts, only the overall run's items are added here; without, every item
+    // that reaches the smallest threshold of any run.
+    const Count min_count = per_segment ? min_count_for(comm.allreduce_sum<Count>(local.size()), *overall) : lowest;
     for (std::uint32_t id = 0; id < id_space; ++id)
       if (all[id] >= min_count) keep[id] = 1;
   }

@@ -54,9 +54,13 @@ struct SegmentRules {
 // the items a run over all of them with those parameters finds frequent: that run can then read
 // them too (BasketView(merged)). local: the rank's baskets; basket_begin: per local customer, its
 // first basket (and one past the last customer's).
+// The items are chosen from their count in every segment (products x segments integers, summed
+// across ranks) when there are at most max_counters of those, else from their overall count
+// (a looser choice: more items kept, the same results).
 WeightedBaskets merge_for_segments(const Comm& comm, const Baskets& local, std::span<const std::uint64_t> basket_begin,
                                    std::span<const Segmentation> segmentations, std::uint32_t id_space,
-                                   const PfpParams& segment, const PfpParams* overall);
+                                   const PfpParams& segment, const PfpParams* overall,
+                                   std::uint64_t max_counters = std::uint64_t{1} << 24);
 
 // Collective. merged: merge_for_segments' baskets for these segmentations and p.pfp; overall: the
 // run over all baskets (not over the cap).

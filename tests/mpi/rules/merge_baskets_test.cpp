@@ -6,7 +6,10 @@
 //     empty;
 //   - parallel_fpgrowth over a segment's merged baskets finds the itemsets and counts it finds
 //     over the same segment's raw baskets (BasketView by customer code), at 1-4 ranks, each rank
-//     holding its own part of the customers.
+//     holding its own part of the customers;
+//   - merge_for_segments, choosing the items by their count in each segment or (past its
+//     counter limit) by their overall count: the overall run and every segment's run over either
+//     find what they find over the raw baskets.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -15,6 +18,7 @@
 
 #include "comm/comm.hpp"
 #include "jobs/rules/pfp.hpp"
+#include "jobs/rules/segments.hpp"
 
 namespace crmpi::rules_job {
 namespace {
@@ -128,6 +132,40 @@ TEST(MergeBaskets, SegmentMiningSameAsOverTheRawBaskets) {
         EXPECT_EQ(over.itemsets.items, raw.itemsets.items) << "seed " << seed << " segmentation " << s << " code " << code;
         EXPECT_EQ(over.itemsets.counts, raw.itemsets.counts);
         EXPECT_GT(raw.itemsets.size(), 0u);
+      }
+  }
+}
+
+void expect_same(const PfpResult& got, const PfpResult& want, const std::string& what) {
+  EXPECT_EQ(got.baskets, want.baskets) << what;
+  EXPECT_EQ(got.min_count, want.min_count) << what;
+  EXPECT_EQ(got.flist.ids, want.flist.ids) << what;
+  EXPECT_EQ(got.itemsets.items, want.itemsets.items) << what;
+  EXPECT_EQ(got.itemsets.counts, want.itemsets.counts) << what;
+}
+
+TEST(MergeBaskets, ForSegmentsEitherWayOfChoosingItems) {
+  Comm comm;
+  const std::size_t customers = 500;
+  const auto r = static_cast<std::size_t>(comm.rank()), n = static_cast<std::size_t>(comm.size());
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    const Population p = population(seed, 40, customers * r / n, customers * (r + 1) / n);
+    const std::vector<Segmentation> segs = {{"a", p.codes[0], {"a0", "a1", "a2", "a3", "a4"}},
+                                            {"b", p.codes[1], {"b0", "b1", "b2"}}};
+    const PfpParams overall{.min_support = 0.08, .min_count = 2};
+    const PfpParams segment{.min_support = 0.08, .min_count = 6};
+    const WeightedBaskets by_segment = merge_for_segments(comm, p.baskets, p.basket_begin, segs, 40, segment, &overall);
+    const WeightedBaskets by_bound = merge_for_segments(comm, p.baskets, p.basket_begin, segs, 40, segment, &overall, 0);
+    EXPECT_LE(comm.allreduce_sum<std::uint64_t>(by_segment.size()), comm.allreduce_sum<std::uint64_t>(by_bound.size()));
+    const PfpResult raw_all = parallel_fpgrowth(comm, p.baskets, 40, overall);
+    expect_same(parallel_fpgrowth(comm, BasketView(by_segment), 40, overall), raw_all, "overall, by segment");
+    expect_same(parallel_fpgrowth(comm, BasketView(by_bound), 40, overall), raw_all, "overall, by bound");
+    for (std::size_t s = 0; s < segs.size(); ++s)
+      for (std::uint32_t code = 0; code < p.segments[s]; ++code) {
+        const PfpResult raw = parallel_fpgrowth(comm, BasketView(p.baskets, p.basket_begin, p.codes[s], code), 40, segment);
+        const std::string what = "seed " + std::to_string(seed) + " segmentation " + std::to_string(s) + " code " + std::to_string(code);
+        expect_same(parallel_fpgrowth(comm, BasketView(by_segment, s, code), 40, segment), raw, what + ", by segment");
+        expect_same(parallel_fpgrowth(comm, BasketView(by_bound, s, code), 40, segment), raw, what + ", by bound");
       }
   }
 }
