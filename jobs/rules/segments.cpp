@@ -138,8 +138,9 @@ WeightedBaskets merge_for_segments(const Comm& comm, const Baskets& local, std::
   std::vector<std::uint8_t> keep(id_space, 0);
   std::vector<std::vector<Count>> count(per_segment ? segmentations.size() : 0);  // [s][code * id_space + id]
   for (std::size_t s = 0; s < count.size(); ++s) count[s].assign(std::size_t{segments[s]} * id_space, 0);
-  Count lowest = overall ? min_count_for(comm.allreduce_sum<Count>(local.size()), *overall)
-                         : std::numeric_limits<Count>::max();  // the bound's threshold
+  const Count overall_min = overall ? min_count_for(comm.allreduce_sum<Count>(local.size()), *overall)
+                                    : std::numeric_limits<Count>::max();
+  Count lowest = overall_min;  // the smallest min count of any run: the bound's threshold
   std::vector<Count> all(overall || !per_segment ? id_space : 0, 0);
   std::vector<std::uint64_t> stamp(id_space, ~std::uint64_t{0});
   const std::size_t customers = basket_begin.empty() ? 0 : basket_begin.size() - 1;
@@ -169,7 +170,7 @@ WeightedBaskets merge_for_segments(const Comm& comm, const Baskets& local, std::
     comm.allreduce_sum_inplace(std::span<Count>(all));
     // With per-segment counts, only the overall run's items are added here; without, every item
     // that reaches the smallest threshold of any run.
-    const Count min_count = per_segment ? min_count_for(comm.allreduce_sum<Count>(local.size()), *overall) : lowest;
+    const Count min_count = per_segment ? overall_min : lowest;
     for (std::uint32_t id = 0; id < id_space; ++id)
       if (all[id] >= min_count) keep[id] = 1;
   }
