@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <bit>
 
 #include "io/schema.hpp"
 #include "jobs/common/log.hpp"
@@ -124,9 +125,23 @@ void RulesStage::recommend(const Comm& comm) {
   const auto& flist = r_.pfp.flist;
   std::vector<fpgrowth::Rank> recent, bought;
   std::vector<fpgrowth::Recommendation> out;
+  // A customer's items as ascending distinct ranks. With at most 64 frequent items (the usual
+  // case at the default support) through a 64-bit mask, read back in bit order: no sort per
+  // customer (sorting them was ~45% of the step's samples on 1M generated customers).
+  const bool by_mask = flist.size() <= 64;
   auto ranks_of = [&](const std::uint32_t* b, const std::uint32_t* e, std::vector<fpgrowth::Rank>& v) {
+    if (by_mask) {
+      std::uint64_t mask = 0;
+      for (const std::uint32_t* p = b; p != e; ++p)
+        if (*p < flist.rank_of_id.size() && flist.rank_of_id[*p] != fpgrowth::kNotFrequent)
+          mask |= std::uint64_t{1} << flist.rank_of_id[*p];
+      for (; mask != 0; mask &= mask - 1) v.push_back(static_cast<fpgrowth::Rank>(std::countr_zero(mask)));
+      return;
+    }
     for (const std::uint32_t* p = b; p != e; ++p)
       if (*p < flist.rank_of_id.size() && flist.rank_of_id[*p] != fpgrowth::kNotFrequent) v.push_back(flist.rank_of_id[*p]);
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
   };
   std::uint64_t recommended = 0;
   for (std::size_t c = 0; c < n; ++c) {
@@ -143,10 +158,6 @@ void RulesStage::recommend(const Comm& comm) {
       ranks_of(baskets_.ids.data() + baskets_.offsets[from], baskets_.ids.data() + b1, recent);
     }
     ranks_of(baskets_.ids.data() + b0, baskets_.ids.data() + b1, bought);
-    for (auto* v : {&recent, &bought}) {
-      std::sort(v->begin(), v->end());
-      v->erase(std::unique(v->begin(), v->end()), v->end());
-    }
     rec.recommend(recent, bought, out);
     r_.recommend_count[c] = static_cast<std::uint32_t>(out.size());
     recommended += !out.empty();
