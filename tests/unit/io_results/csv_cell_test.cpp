@@ -166,6 +166,14 @@ TEST(CsvNumber, FastDigitsSameAsPrintf) {
   EXPECT_GT(declined, 10u);  // 1e19 and up at every decimal count
 }
 
+namespace {
+// A file's bytes.
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+}  // namespace
+
 // The typed cells give the bytes row() gives for the same cells as text: numbers as csv_number
 // writes them (signed, zero, inf and -inf, which row() guards as "'-inf"), integers as
 // std::to_string, text with quoting and the guard.
@@ -190,10 +198,6 @@ TEST(CsvWriter, TypedCellsAsRowWritesThem) {
     by_row.close();
     typed.close();
   }
-  auto slurp = [](const std::string& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  };
   const std::string written = slurp(b);
   EXPECT_GT(written.size(), 1000u);
   EXPECT_TRUE(written == slurp(a));
@@ -235,10 +239,6 @@ TEST(CsvWriter, PreparedAndJoinedCellsAsTextWritesThem) {
     by_text.close();
     prepared.close();
   }
-  auto slurp = [](const std::string& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  };
   const std::string written = slurp(b);
   EXPECT_TRUE(written == slurp(a));
   EXPECT_NE(written.find("\"a,b | 58 | 58\""), std::string::npos);  // quoted as a whole
