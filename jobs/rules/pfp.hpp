@@ -11,6 +11,7 @@
 #include "comm/comm.hpp"
 #include "kernels/fpgrowth/flist.hpp"
 #include "kernels/fpgrowth/itemsets.hpp"
+#include "kernels/fpgrowth/merge_baskets.hpp"
 
 namespace crmpi {
 
@@ -26,30 +27,8 @@ struct Baskets {
   }
 };
 
-// A rank's baskets merged: each distinct basket (its item ids sorted, without repeats) once, with
-// the number of baskets it stands for and, per segmentation, the segment its customers are in
-// (kNoSegment: a customer without one). Baskets of different segments stay apart. The per-segment
-// rules read every basket once per segmentation plus once for their overall counts; over these
-// each pass reads the distinct baskets only (1M generated customers: 9.8M baskets, 826k merged
-// with the 56 items any segment finds frequent). Mining them gives the counts the baskets give:
-// a count is the sum of the weights of the baskets holding the itemset.
-struct WeightedBaskets {
-  static constexpr std::uint32_t kNoSegment = 0xffffffffu;
-  Baskets baskets;
-  std::vector<fpgrowth::Count> weight;
-  std::vector<std::vector<std::uint32_t>> code;  // code[s][b]: distinct basket b's segment in segmentation s
-  std::size_t size() const { return weight.size(); }
-};
-// codes[s][c]: customer c's segment in segmentation s (below segments[s]; others count as none,
-// and so do customers past codes[s]'s end); customer c owns baskets [basket_begin[c],
-// basket_begin[c + 1]). Only the ids with keep[id] != 0 are kept (a basket left with none still
-// counts): items that no mining can find frequent make baskets differ for nothing. Deterministic
-// (merge_baskets.cpp); allow_narrow = false forces the general way (for tests: both give the same
-// baskets and weights, in another order).
-WeightedBaskets merge_baskets(const Baskets& all, std::span<const std::uint64_t> basket_begin,
-                              std::span<const std::span<const std::uint32_t>> codes,
-                              std::span<const std::uint32_t> segments, std::span<const std::uint8_t> keep,
-                              bool allow_narrow = true);
+// A rank's baskets merged by segments and kept items, with weights (kernels/fpgrowth/merge_baskets.hpp).
+using WeightedBaskets = fpgrowth::WeightedBaskets;
 
 // The baskets one mining run reads, without copying them: all of a rank's baskets, only those of
 // the customers whose segment code is `code` (customer c owning baskets [basket_begin[c],
@@ -62,10 +41,9 @@ class BasketView {
              std::uint32_t code)
       : all_(&all), basket_begin_(basket_begin), codes_(codes), code_(code), selected_(true) {}
   BasketView(const WeightedBaskets& merged, std::size_t segmentation, std::uint32_t code)
-      : all_(&merged.baskets), weights_(merged.weight), codes_(merged.code[segmentation]), code_(code),
-        merged_(true), selected_(true) {}
+      : merged_(&merged), weights_(merged.weight), codes_(merged.code[segmentation]), code_(code), selected_(true) {}
   explicit BasketView(const WeightedBaskets& merged)  // every merged basket
-      : all_(&merged.baskets), weights_(merged.weight), merged_(true) {}
+      : merged_(&merged), weights_(merged.weight) {}
 
   // f(std::span<const std::uint32_t> ids, fpgrowth::Count weight) for each basket (weight 1) or
   // merged basket, in the rank's order.
@@ -73,7 +51,7 @@ class BasketView {
   void for_each(F&& f) const {
     if (merged_) {
       for (std::size_t b = 0; b < weights_.size(); ++b)
-        if (!selected_ || codes_[b] == code_) f((*all_)[b], weights_[b]);
+        if (!selected_ || codes_[b] == code_) f((*merged_)[b], weights_[b]);
       return;
     }
     if (!selected_) {
@@ -88,12 +66,13 @@ class BasketView {
   }
 
  private:
-  const Baskets* all_;
+  const Baskets* all_ = nullptr;
+  const WeightedBaskets* merged_ = nullptr;  // set: the view reads these
   std::span<const std::uint64_t> basket_begin_;
   std::span<const fpgrowth::Count> weights_;
   std::span<const std::uint32_t> codes_;
   std::uint32_t code_ = 0;
-  bool merged_ = false, selected_ = false;
+  bool selected_ = false;
 };
 
 struct PfpParams {

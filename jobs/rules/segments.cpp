@@ -66,7 +66,7 @@ class OverallCounts {
       ids.clear();
       const std::size_t b1 = std::min(local.size(), b0 + kBlock);
       for (std::size_t b = b0; b < b1; ++b) {
-        for (const std::uint32_t id : local.baskets[b])
+        for (const std::uint32_t id : local[b])
           if (named[id]) ids.push_back(id);
         offsets.push_back(ids.size());
       }
@@ -174,7 +174,7 @@ WeightedBaskets merge_for_segments(const Comm& comm, const Baskets& local, std::
     for (std::uint32_t id = 0; id < id_space; ++id)
       if (all[id] >= min_count) keep[id] = 1;
   }
-  return merge_baskets(local, basket_begin, codes, segments, keep);
+  return fpgrowth::merge_baskets(local.offsets, local.ids, basket_begin, codes, segments, keep);
 }
 
 SegmentRules mine_segments(const Comm& comm, const WeightedBaskets& merged, std::span<const Segmentation> segmentations,

@@ -1,4 +1,4 @@
-// rules_job::merge_baskets (jobs/rules/merge_baskets.cpp) and the per-segment mining over its
+// fpgrowth::merge_baskets (kernels/fpgrowth/merge_baskets.cpp) and the per-segment mining over its
 // result:
 //   - both ways (narrow: 64-bit masks; general: sequences) give the multiset of (kept item set,
 //     codes, weight) that a std::map count of the baskets gives, for random baskets with repeated
@@ -86,7 +86,7 @@ std::map<Key, Count> by_map(const Population& p, const std::vector<std::uint8_t>
 std::map<Key, Count> as_map(const WeightedBaskets& w) {
   std::map<Key, Count> out;
   for (std::size_t b = 0; b < w.size(); ++b) {
-    const auto ids = w.baskets[b];
+    const auto ids = w[b];
     const auto [it, added] = out.emplace(Key{{ids.begin(), ids.end()}, w.code[0][b], w.code[1][b]}, w.weight[b]);
     EXPECT_TRUE(added) << "a basket listed twice";
   }
@@ -106,8 +106,9 @@ TEST(MergeBaskets, BothWaysAreTheBasketCounts) {
     for (auto& k : keep) k = rng() % 4 != 0;
     const auto want = by_map(p, keep);
     const auto codes = spans(p);
-    const WeightedBaskets narrow = merge_baskets(p.baskets, p.basket_begin, codes, p.segments, keep);
-    const WeightedBaskets general = merge_baskets(p.baskets, p.basket_begin, codes, p.segments, keep, false);
+    const WeightedBaskets narrow = fpgrowth::merge_baskets(p.baskets.offsets, p.baskets.ids, p.basket_begin, codes, p.segments, keep);
+    const WeightedBaskets general =
+        fpgrowth::merge_baskets(p.baskets.offsets, p.baskets.ids, p.basket_begin, codes, p.segments, keep, false);
     EXPECT_EQ(as_map(narrow), want) << "seed " << seed;
     EXPECT_EQ(as_map(general), want) << "seed " << seed;
   }
@@ -120,7 +121,7 @@ TEST(MergeBaskets, SegmentMiningSameAsOverTheRawBaskets) {
     const auto r = static_cast<std::size_t>(comm.rank()), n = static_cast<std::size_t>(comm.size());
     const Population p = population(seed, 24, customers * r / n, customers * (r + 1) / n);
     const std::vector<std::uint8_t> keep(24, 1);  // every item: the segments' F-lists decide
-    const WeightedBaskets merged = merge_baskets(p.baskets, p.basket_begin, spans(p), p.segments, keep);
+    const WeightedBaskets merged = fpgrowth::merge_baskets(p.baskets.offsets, p.baskets.ids, p.basket_begin, spans(p), p.segments, keep);
     const PfpParams params{.min_support = 0.05, .min_count = 2};
     for (std::size_t s = 0; s < 2; ++s)
       for (std::uint32_t code = 0; code < p.segments[s]; ++code) {

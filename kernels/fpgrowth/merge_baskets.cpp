@@ -1,4 +1,4 @@
-// merge_baskets (pfp.hpp): a rank's baskets merged by (segments, kept items), with weights.
+// merge_baskets (merge_baskets.hpp): a rank's baskets merged by (segments, kept items), with weights.
 //
 // Two ways to the same multiset of (item set, segments, weight):
 //   - narrow: at most 64 kept items and segment codes that pack into 64 bits (the usual case:
@@ -8,7 +8,7 @@
 //     against a stored sequence. 1M generated customers (9.8M baskets, 56 kept items, 826k
 //     merged): 1.67 s through sequences, 0.38 s this way.
 //   - general: the basket as one strictly ascending sequence (codes, then its sorted distinct
-//     kept ids shifted past every code) in fpgrowth::DistinctTransactions.
+//     kept ids shifted past every code) in DistinctTransactions.
 // Either way the distinct baskets come in the order their slots or first adds give, the same for
 // the same input: deterministic, and no result depends on it (every count is a sum of weights).
 #include <algorithm>
@@ -16,15 +16,20 @@
 #include <limits>
 #include <stdexcept>
 
-#include "jobs/rules/pfp.hpp"
-#include "kernels/fpgrowth/transactions.hpp"
+#include "kernels/fpgrowth/merge_baskets.hpp"
 
-namespace crmpi::rules_job {
+namespace crmpi::fpgrowth {
 
 namespace {
 
-using fpgrowth::Count;
-using fpgrowth::Rank;
+// The input baskets: basket b is ids[offsets[b], offsets[b + 1]).
+struct Csr {
+  std::span<const std::uint64_t> offsets;
+  std::span<const std::uint32_t> ids;
+  std::span<const std::uint32_t> operator[](std::size_t b) const {
+    return ids.subspan(offsets[b], offsets[b + 1] - offsets[b]);
+  }
+};
 
 // The customer's code in segmentation s; segments[s] stands for none.
 std::uint32_t code_of(std::span<const std::span<const std::uint32_t>> codes, std::span<const std::uint32_t> segments,
@@ -32,14 +37,14 @@ std::uint32_t code_of(std::span<const std::span<const std::uint32_t>> codes, std
   return c < codes[s].size() && codes[s][c] < segments[s] ? codes[s][c] : segments[s];
 }
 
-WeightedBaskets merge_general(const Baskets& all, std::span<const std::uint64_t> basket_begin,
+WeightedBaskets merge_general(const Csr& all, std::span<const std::uint64_t> basket_begin,
                               std::span<const std::span<const std::uint32_t>> codes,
                               std::span<const std::uint32_t> segments, std::span<const std::uint8_t> keep) {
   const std::size_t S = codes.size();
   std::vector<std::uint32_t> base(S + 1, 0);
   for (std::size_t s = 0; s < S; ++s) base[s + 1] = base[s] + segments[s] + 1;
   const std::uint32_t shift = base[S];
-  fpgrowth::DistinctTransactions distinct;
+  DistinctTransactions distinct;
   std::vector<Rank> key;
   const std::size_t customers = basket_begin.empty() ? 0 : basket_begin.size() - 1;
   for (std::size_t c = 0; c < customers; ++c)
@@ -56,20 +61,20 @@ WeightedBaskets merge_general(const Baskets& all, std::span<const std::uint64_t>
       key.erase(std::unique(key.begin() + static_cast<std::ptrdiff_t>(S), key.end()), key.end());
       distinct.add(key, 1);
     }
-  const fpgrowth::Transactions t = distinct.finish_unsorted();
+  const Transactions t = distinct.finish_unsorted();
   WeightedBaskets out;
   out.weight = t.weights;
   out.code.assign(S, std::vector<std::uint32_t>(t.size()));
-  out.baskets.ids.reserve(t.items.size() - S * t.size());
-  out.baskets.offsets.reserve(t.size() + 1);
+  out.ids.reserve(t.items.size() - S * t.size());
+  out.offsets.reserve(t.size() + 1);
   for (std::size_t b = 0; b < t.size(); ++b) {
     const auto k = t[b];
     for (std::size_t s = 0; s < S; ++s) {
       const std::uint32_t code = k[s] - base[s];
       out.code[s][b] = code == segments[s] ? WeightedBaskets::kNoSegment : code;
     }
-    for (std::size_t i = S; i < k.size(); ++i) out.baskets.ids.push_back(k[i] - shift);
-    out.baskets.offsets.push_back(out.baskets.ids.size());
+    for (std::size_t i = S; i < k.size(); ++i) out.ids.push_back(k[i] - shift);
+    out.offsets.push_back(out.ids.size());
   }
   return out;
 }
@@ -117,7 +122,7 @@ class MaskTable {
   std::size_t used_ = 0;
 };
 
-WeightedBaskets merge_narrow(const Baskets& all, std::span<const std::uint64_t> basket_begin,
+WeightedBaskets merge_narrow(const Csr& all, std::span<const std::uint64_t> basket_begin,
                              std::span<const std::span<const std::uint32_t>> codes,
                              std::span<const std::uint32_t> segments, std::span<const std::uint8_t> keep,
                              std::span<const int> bits) {
@@ -147,7 +152,7 @@ WeightedBaskets merge_narrow(const Baskets& all, std::span<const std::uint64_t> 
   out.code.assign(S, {});
   for (auto& v : out.code) v.reserve(table.size());
   out.weight.reserve(table.size());
-  out.baskets.offsets.reserve(table.size() + 1);
+  out.offsets.reserve(table.size() + 1);
   for (const MaskTable::Slot& slot : table.slots()) {
     if (slot.weight == 0) continue;
     out.weight.push_back(slot.weight);
@@ -155,18 +160,20 @@ WeightedBaskets merge_narrow(const Baskets& all, std::span<const std::uint64_t> 
       const auto code = static_cast<std::uint32_t>((slot.codes >> at) & ((std::uint64_t{1} << bits[s]) - 1));
       out.code[s].push_back(code == segments[s] ? WeightedBaskets::kNoSegment : code);
     }
-    for (std::uint64_t m = slot.mask; m != 0; m &= m - 1) out.baskets.ids.push_back(id_of_bit[static_cast<std::size_t>(std::countr_zero(m))]);
-    out.baskets.offsets.push_back(out.baskets.ids.size());
+    for (std::uint64_t m = slot.mask; m != 0; m &= m - 1) out.ids.push_back(id_of_bit[static_cast<std::size_t>(std::countr_zero(m))]);
+    out.offsets.push_back(out.ids.size());
   }
   return out;
 }
 
 }  // namespace
 
-WeightedBaskets merge_baskets(const Baskets& all, std::span<const std::uint64_t> basket_begin,
+WeightedBaskets merge_baskets(std::span<const std::uint64_t> basket_offsets, std::span<const std::uint32_t> ids,
+                              std::span<const std::uint64_t> basket_begin,
                               std::span<const std::span<const std::uint32_t>> codes,
                               std::span<const std::uint32_t> segments, std::span<const std::uint8_t> keep,
                               bool allow_narrow) {
+  const Csr all{basket_offsets, ids};
   std::vector<int> bits;
   int total = 0;
   for (const std::uint32_t n : segments) {  // codes 0..n, n for none
@@ -178,4 +185,4 @@ WeightedBaskets merge_baskets(const Baskets& all, std::span<const std::uint64_t>
   return merge_general(all, basket_begin, codes, segments, keep);
 }
 
-}  // namespace crmpi::rules_job
+}  // namespace crmpi::fpgrowth
