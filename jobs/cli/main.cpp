@@ -99,9 +99,13 @@ int dispatch(const Comm& world, int argc, char** argv) {
 }  // namespace crmpi
 
 int main(int argc, char** argv) {
+  // Slurm's warning before the time limit ends no command (stop_signal.hpp). Noted before MPI_Init:
+  // a job whose limit is shorter than the warning's lead gets the signal as its tasks start, and
+  // MPI_Init under srun takes long enough for it to land there (a CI run lost its ingest to it).
+  crmpi::note_warning_signal();
   crmpi::keep_freed_memory_for_reuse();  // before the first large allocation (memory_reuse.hpp)
   crmpi::MpiSession mpi(argc, argv);
-  crmpi::note_warning_signal();  // Slurm's warning before the time limit ends no command (stop_signal.hpp)
+  crmpi::note_warning_signal();  // again, in case MPI_Init set its own handler
   crmpi::Comm world;
   crmpi::h5::silence_hdf5_errors();
   try {
