@@ -121,10 +121,18 @@ def incomplete_checkpoints(out):
     return bad
 
 
-def left_running(out):
-    """Processes whose command line names this drill's output folder (only this test's own)."""
-    p = subprocess.run(["pgrep", "-f", "--", f"--out {out}"], capture_output=True, text=True)
-    return p.stdout.split()
+def left_running(out, grace=10.0):
+    """Processes whose command line names this drill's output folder (only this test's own) and
+    that are still there `grace` seconds after the launcher returned: a killed job's last ranks
+    may still be exiting when mpirun returns (seen once in a CI run whose other half was
+    compiling the sanitizer build); a rank that hangs is still there after the grace."""
+    deadline = time.monotonic() + grace
+    while True:
+        p = subprocess.run(["pgrep", "-f", "--", f"--out {out}"], capture_output=True, text=True)
+        left = p.stdout.split()
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.2)
 
 
 def report(name, problems, secs):
