@@ -62,6 +62,16 @@ void RulesStage::reserve_baskets(const StageInput& in) {
   if (cfg_.by_customer && cfg_.recommend > 0) recent_begin_.reserve(oo.size());
 }
 
+// Item row `item`'s item for the mining: its product, or with --level category the product's
+// category (a product beyond /products is a DataError naming the row).
+std::uint32_t RulesStage::item_of(std::uint64_t item, std::uint32_t product) const {
+  if (!cfg_.by_category) return product;
+  if (product >= category_of_product_.size())
+    throw DataError("rules: item " + std::to_string(item) + " has product_id " + std::to_string(product) +
+                    " beyond /products (" + std::to_string(category_of_product_.size()) + " rows)");
+  return category_of_product_[product];
+}
+
 // A basket per order (the default): the chunk's product ids are read straight into the baskets'
 // array and compacted there (orders after as_of dropped, products mapped to categories), instead
 // of into a temporary copied item by item (that copy was a quarter of the read pass's samples on
@@ -80,14 +90,7 @@ void RulesStage::consume_orders(const OrderChunk& ch) {
       if (ch.day[j] > as_of_day_) continue;  // as RFM: only orders by as_of count
       const std::size_t r0 = base + (ch.item_offset[j] - first_item), r1 = base + (ch.item_offset[j + 1] - first_item);
       if (cfg_.by_category) {
-        for (std::size_t r = r0; r < r1; ++r) {
-          const std::uint32_t p = ids[r];
-          if (p >= category_of_product_.size())
-            throw DataError("rules: item " + std::to_string(first_item + (r - base)) + " has product_id " +
-                            std::to_string(p) + " beyond /products (" + std::to_string(category_of_product_.size()) +
-                            " rows)");
-          ids[w++] = category_of_product_[p];
-        }
+        for (std::size_t r = r0; r < r1; ++r) ids[w++] = item_of(first_item + (r - base), ids[r]);
       } else {
         if (w != r0) std::copy(ids.begin() + static_cast<std::ptrdiff_t>(r0), ids.begin() + static_cast<std::ptrdiff_t>(r1),
                                ids.begin() + static_cast<std::ptrdiff_t>(w));
@@ -108,17 +111,8 @@ void RulesStage::consume(const OrderChunk& ch) {
   const std::vector<std::uint32_t> product =
       file_->read<std::uint32_t>(schema::kItemProduct, first_item, ch.item_offset.back() - first_item);
   auto add_items = [&](std::uint64_t j) {
-    for (std::uint64_t it = ch.item_offset[j]; it < ch.item_offset[j + 1]; ++it) {
-      const std::uint32_t p = product[it - first_item];
-      if (cfg_.by_category) {
-        if (p >= category_of_product_.size())
-          throw DataError("rules: item " + std::to_string(it) + " has product_id " + std::to_string(p) +
-                          " beyond /products (" + std::to_string(category_of_product_.size()) + " rows)");
-        baskets_.ids.push_back(category_of_product_[p]);
-      } else {
-        baskets_.ids.push_back(p);
-      }
-    }
+    for (std::uint64_t it = ch.item_offset[j]; it < ch.item_offset[j + 1]; ++it)
+      baskets_.ids.push_back(item_of(it, product[it - first_item]));
   };
   for (std::uint64_t c = ch.customer_begin; c < ch.customer_end; ++c) {
     std::uint64_t with_items = 0;  // the customer's orders by as_of with items, for `recent`
@@ -144,8 +138,7 @@ void RulesStage::consume(const OrderChunk& ch) {
         continue;
       }
       for (std::uint64_t it = ch.item_offset[j]; it < ch.item_offset[j + 1]; ++it) {
-        const std::uint32_t p = product[it - first_item];
-        recent_.push_back(cfg_.by_category ? category_of_product_[p] : p);
+        recent_.push_back(item_of(it, product[it - first_item]));
       }
     }
     recent_begin_.push_back(recent_.size());

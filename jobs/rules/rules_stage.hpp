@@ -97,6 +97,7 @@ class RulesStage : public Stage {
  private:
   void reserve_baskets(const StageInput& in);
   void consume_orders(const OrderChunk& ch);  // consume() with a basket per order
+  std::uint32_t item_of(std::uint64_t item, std::uint32_t product) const;
   std::vector<rules_job::Segmentation> segmentations(const Comm& comm, const EarlierStages& earlier);
   rules_job::PfpParams segment_params(const rules_job::PfpParams& p) const;
   void derive_and_recommend(const Comm& comm, const rules_job::PfpParams& p, std::span<const rules_job::Segmentation> segs,

@@ -144,15 +144,20 @@ WeightedBaskets merge_for_segments(const Comm& comm, const Baskets& local, std::
   std::vector<Count> all(overall || !per_segment ? id_space : 0, 0);
   std::vector<std::uint64_t> stamp(id_space, ~std::uint64_t{0});
   const std::size_t customers = basket_begin.empty() ? 0 : basket_begin.size() - 1;
-  for (std::size_t c = 0; c < customers; ++c)
+  std::vector<Count*> row(count.size());  // the customer's counters in each segmentation (none: null)
+  for (std::size_t c = 0; c < customers; ++c) {
+    for (std::size_t s = 0; s < count.size(); ++s)
+      row[s] = c < codes[s].size() && codes[s][c] < segments[s] ? count[s].data() + std::size_t{codes[s][c]} * id_space
+                                                                : nullptr;
     for (std::uint64_t b = basket_begin[c]; b < basket_begin[c + 1]; ++b)
       for (const std::uint32_t id : local[b]) {
         if (stamp[id] == b) continue;  // once per basket, as the mining counts
         stamp[id] = b;
         if (!all.empty()) ++all[id];
-        for (std::size_t s = 0; s < count.size(); ++s)
-          if (c < codes[s].size() && codes[s][c] < segments[s]) ++count[s][std::size_t{codes[s][c]} * id_space + id];
+        for (Count* r : row)
+          if (r) ++r[id];
       }
+  }
   stamp = {};
   for (std::size_t s = 0; s < segmentations.size(); ++s) {
     if (per_segment) comm.allreduce_sum_inplace(std::span<Count>(count[s]));

@@ -45,12 +45,12 @@ WeightedBaskets merge_general(const Csr& all, std::span<const std::uint64_t> bas
   for (std::size_t s = 0; s < S; ++s) base[s + 1] = base[s] + segments[s] + 1;
   const std::uint32_t shift = base[S];
   DistinctTransactions distinct;
-  std::vector<Rank> key;
+  std::vector<Rank> key, prefix(S);  // prefix: the customer's codes, the start of each basket's key
   const std::size_t customers = basket_begin.empty() ? 0 : basket_begin.size() - 1;
-  for (std::size_t c = 0; c < customers; ++c)
+  for (std::size_t c = 0; c < customers; ++c) {
+    for (std::size_t s = 0; s < S; ++s) prefix[s] = base[s] + code_of(codes, segments, s, c);
     for (std::uint64_t b = basket_begin[c]; b < basket_begin[c + 1]; ++b) {
-      key.resize(S);
-      for (std::size_t s = 0; s < S; ++s) key[s] = base[s] + code_of(codes, segments, s, c);
+      key.assign(prefix.begin(), prefix.end());
       for (const std::uint32_t id : all[b]) {
         if (id >= keep.size() || !keep[id]) continue;
         if (id > std::numeric_limits<Rank>::max() - shift)
@@ -61,6 +61,7 @@ WeightedBaskets merge_general(const Csr& all, std::span<const std::uint64_t> bas
       key.erase(std::unique(key.begin() + static_cast<std::ptrdiff_t>(S), key.end()), key.end());
       distinct.add(key, 1);
     }
+  }
   const Transactions t = distinct.finish_unsorted();
   WeightedBaskets out;
   out.weight = t.weights;
