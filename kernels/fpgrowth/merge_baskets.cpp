@@ -8,9 +8,13 @@
 //     against a stored sequence. 1M generated customers (9.8M baskets, 56 kept items, 826k
 //     merged): 1.67 s through sequences, 0.38 s this way.
 //   - general: the basket as one strictly ascending sequence (codes, then its sorted distinct
-//     kept ids shifted past every code) in DistinctTransactions.
-// Either way the distinct baskets come in the order their slots or first adds give, the same for
-// the same input: deterministic, and no result depends on it (every count is a sum of weights).
+//     kept ids shifted past every code) in DistinctTransactions, whose finish() sorts them (and
+//     merges what it held unmerged: a mostly distinct stream is not hashed). In sorted order a
+//     segment's baskets, and those sharing their first items, lie together, which every later
+//     pass reads faster: 1M generated customers at product level (9.8M baskets, 5.2M merged),
+//     per-segment mining 5.4 -> 2.6 s against the same baskets in the order first added.
+// The narrow way's baskets come in the order of their slots, the same for the same input:
+// deterministic, and no result depends on either order (every count is a sum of weights).
 #include <algorithm>
 #include <bit>
 #include <limits>
@@ -62,7 +66,7 @@ WeightedBaskets merge_general(const Csr& all, std::span<const std::uint64_t> bas
       distinct.add(key, 1);
     }
   }
-  const Transactions t = distinct.finish_unsorted();
+  const Transactions t = distinct.finish();
   WeightedBaskets out;
   out.weight = t.weights;
   out.code.assign(S, std::vector<std::uint32_t>(t.size()));

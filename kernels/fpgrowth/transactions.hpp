@@ -38,24 +38,40 @@ struct Transactions {
 // two transactions somewhere in memory. Ties (identical transactions) in no particular order.
 std::vector<std::size_t> lexicographic_order(const Transactions& t, std::uint64_t bound);
 
+// Whether t's transactions are in lexicographic order already (ties allowed).
+bool lexicographically_sorted(const Transactions& t);
+
 // Sorts the transactions lexicographically and merges identical ones (weights summed); drops those
 // of weight 0. The result depends only on the multiset of transactions, not on their order.
 void merge_duplicates(Transactions& t);
 
 // The same merge over a stream: add() each transaction as it is made, finish() gives what
 // add-ing them all to a Transactions and merge_duplicates() would, while only the distinct ones
-// are ever held (a rank's baskets repeat a lot once infrequent items are gone: 97.8M baskets of
-// 10M generated customers are ~0.1M distinct transactions of frequent categories).
+// are held where the stream repeats (a rank's baskets repeat a lot once infrequent items are gone:
+// 97.8M baskets of 10M generated customers are ~0.1M distinct transactions of frequent categories).
+//
+// Identical transactions are found by hash as they come, while that pays: once kCheckAt distinct
+// ones are held, if more than half of the adds so far were new the stream is mostly distinct
+// (9.8M generated orders over 2,000 products: 8M distinct baskets), and hashing stops: every
+// later add is appended as it is, and finish() merges the repeats by its sort. A lookup in a
+// table of millions misses the cache two or three times (~270 ns an add there, the count phase's
+// largest part), an append does not, and the sort that follows is needed either way. The decision
+// is taken once, on the stream so far: a stream whose repeats all come later is held as it came
+// (never more than was added) and merged by finish() all the same.
 class DistinctTransactions {
  public:
+  static constexpr std::size_t kCheckAt = std::size_t{1} << 16;
+
   void add(std::span<const Rank> ranks, Count weight);  // ranks strictly ascending (else throws)
   Transactions finish();                                 // and starts empty again
   // The same transactions and weights in the order each was first added, unsorted: for a consumer
   // that does not depend on the order (PFP's sender: the receiver merges and sorts what arrives).
-  // Deterministic for a given stream.
+  // Once hashing stopped (hashing() false) a transaction added again after that is there again,
+  // each with its weight: the same multiset, merged less. Deterministic for a given stream.
   Transactions finish_unsorted();                        // and starts empty again
-  std::size_t distinct() const { return distinct_.size(); }
-  std::size_t items() const { return distinct_.items.size(); }  // over the distinct transactions
+  bool hashing() const { return hashing_; }
+  std::size_t distinct() const { return distinct_.size(); }  // held (all distinct while hashing)
+  std::size_t items() const { return distinct_.items.size(); }  // over the held transactions
 
  private:
   static constexpr std::size_t kEmpty = ~std::size_t{0};
@@ -65,6 +81,8 @@ class DistinctTransactions {
   Transactions distinct_;
   std::vector<std::uint64_t> keys_;  // XXH3 of the ranks (+1 on a clash with another transaction)
   std::vector<std::size_t> index_;   // the transaction in distinct_, kEmpty for a free slot
+  std::size_t adds_ = 0;             // of weight > 0, since the last finish
+  bool hashing_ = true;
 };
 
 }  // namespace crmpi::fpgrowth

@@ -128,5 +128,68 @@ TEST(DistinctTransactions, RejectsRanksThatDoNotAscendAndKeepsTheEmptyTransactio
   expect_equal(d.finish(), Expected{{{}, 5}, {{2, 4}, 1}});
 }
 
+// A mostly distinct stream: once kCheckAt distinct transactions are held and more than half the
+// adds were new, hashing stops; the later adds are appended, repeats included, and finish() merges
+// them by its sort. Both the transactions that fit a packed key (ranks below 2^12: 5 a key) and
+// longer ones (past the key) repeat after the switch, in shuffled order. Expected: the std::map.
+TEST(DistinctTransactions, StopsHashingAMostlyDistinctStreamAndStillMergesEveryRepeat) {
+  std::mt19937_64 rng(21);
+  std::vector<std::pair<std::vector<Rank>, Count>> stream;
+  for (std::size_t i = 0; i < 3 * DistinctTransactions::kCheckAt; ++i) {
+    std::vector<Rank> t;
+    const std::size_t length = 1 + rng() % 9;  // 1-9 ranks: some fit a key, some go past it
+    for (std::size_t j = 0; j < length; ++j) t.push_back(static_cast<Rank>(rng() % 4000));
+    std::sort(t.begin(), t.end());
+    t.erase(std::unique(t.begin(), t.end()), t.end());
+    stream.emplace_back(t, 1 + rng() % 5);
+  }
+  const std::size_t distinct_part = stream.size();
+  for (std::size_t i = 0; i < distinct_part; i += 3) stream.push_back(stream[i]);  // repeats, later
+  std::shuffle(stream.begin() + static_cast<std::ptrdiff_t>(distinct_part), stream.end(), rng);
+  Expected want;
+  for (const auto& [t, w] : stream) want[t] += w;
+
+  DistinctTransactions d;
+  for (const auto& [t, w] : stream) d.add(t, w);
+  EXPECT_FALSE(d.hashing());
+  EXPECT_GT(d.distinct(), want.size());  // the appended repeats are held as they came
+  expect_equal(d.finish(), want);
+  EXPECT_TRUE(d.hashing());  // a new stream starts hashing again
+
+  for (const auto& [t, w] : stream) d.add(t, w);  // finish_unsorted: the same multiset, merged less
+  const Transactions got = d.finish_unsorted();
+  Expected summed;
+  for (std::size_t i = 0; i < got.size(); ++i) summed[std::vector<Rank>(got[i].begin(), got[i].end())] += got.weights[i];
+  EXPECT_EQ(summed, want);
+}
+
+// A stream that repeats keeps hashing past kCheckAt distinct: every transaction added three times
+// in a row (2 of 3 adds are repeats when the check comes).
+TEST(DistinctTransactions, KeepsHashingAStreamThatRepeats) {
+  DistinctTransactions d;
+  Expected want;
+  for (Rank a = 0; a < 300; ++a)
+    for (Rank b = 300; b < 600; ++b)  // 90,000 distinct > kCheckAt
+      for (int round = 0; round < 3; ++round) {
+        d.add(std::vector<Rank>{a, b}, 1);
+        want[{a, b}] += 1;
+      }
+  EXPECT_TRUE(d.hashing());
+  EXPECT_EQ(d.distinct(), want.size());
+  expect_equal(d.finish(), want);
+}
+
+TEST(LexicographicallySorted, TellsSortedFromUnsorted) {
+  Transactions t;
+  EXPECT_TRUE(lexicographically_sorted(t));
+  t.add(std::vector<Rank>{1}, 1);
+  t.add(std::vector<Rank>{1, 2}, 1);  // an extension after its prefix
+  t.add(std::vector<Rank>{1, 2}, 1);  // ties allowed
+  t.add(std::vector<Rank>{3}, 1);
+  EXPECT_TRUE(lexicographically_sorted(t));
+  t.add(std::vector<Rank>{2, 9}, 1);
+  EXPECT_FALSE(lexicographically_sorted(t));
+}
+
 }  // namespace
 }  // namespace crmpi::fpgrowth
