@@ -8,6 +8,7 @@
 
 #include <xxhash.h>
 
+#include "kernels/common/lsd_radix_sort.hpp"
 #include "kernels/common/msd_radix_sort.hpp"
 
 namespace crmpi::fpgrowth {
@@ -137,21 +138,38 @@ struct Keyed {
   std::uint64_t value;
 };
 
-// Sorts by the transactions' lexicographic order: by the key's bits first (an MSD radix sort, in
-// which a record moves once per byte its bucket's keys differ in, instead of about log2(n) times
-// through std::sort's compares), the rest compared only within a key that is not whole. Ties
-// (identical transactions) in no particular order.
+// Sorts by the transactions' lexicographic order: by key, then each run of one key that is not
+// whole by the rest of its transactions. Ties (identical transactions) in no particular order.
+// Many records go through a stable LSD radix sort by key and then a sort of each such run: their
+// keys mostly start with a small rank (Zipf-distributed items), so the in-place MSD radix sort's
+// first passes leave one bucket of nearly everything (9.8M generated orders' count phase: 2.0 ->
+// 1.74 s). Fewer are sorted in place by the MSD sort, which needs no second array.
 void sort_keyed(std::vector<Keyed>& keyed, const Transactions& t, const KeyPacking& pack) {
   const auto per_key = static_cast<std::ptrdiff_t>(pack.per_key);
-  msd_radix_sort(
-      keyed.data(), keyed.data() + keyed.size(), [](const Keyed& k) { return k.key; },
-      [&](const Keyed& a, const Keyed& b) {
-        if (a.key != b.key) return a.key < b.key;
-        if (pack.whole(a.key)) return false;
-        const auto x = t[a.value], y = t[b.value];
-        if (x.size() <= pack.per_key || y.size() <= pack.per_key) return x.size() < y.size();
-        return std::lexicographical_compare(x.begin() + per_key, x.end(), y.begin() + per_key, y.end());
-      });
+  const auto rest_less = [&](const Keyed& a, const Keyed& b) {
+    const auto x = t[a.value], y = t[b.value];
+    if (x.size() <= pack.per_key || y.size() <= pack.per_key) return x.size() < y.size();
+    return std::lexicographical_compare(x.begin() + per_key, x.end(), y.begin() + per_key, y.end());
+  };
+  constexpr std::size_t kLsdFrom = std::size_t{1} << 16;
+  if (keyed.size() < kLsdFrom) {
+    msd_radix_sort(
+        keyed.data(), keyed.data() + keyed.size(), [](const Keyed& k) { return k.key; },
+        [&](const Keyed& a, const Keyed& b) {
+          if (a.key != b.key) return a.key < b.key;
+          return !pack.whole(a.key) && rest_less(a, b);
+        });
+    return;
+  }
+  lsd_radix_sort(keyed, [](const Keyed& k) { return k.key; });
+  for (std::size_t i = 0; i < keyed.size();) {
+    std::size_t j = i + 1;
+    while (j < keyed.size() && keyed[j].key == keyed[i].key) ++j;
+    if (j - i > 1 && !pack.whole(keyed[i].key)) {
+      std::sort(keyed.begin() + static_cast<std::ptrdiff_t>(i), keyed.begin() + static_cast<std::ptrdiff_t>(j), rest_less);
+    }
+    i = j;
+  }
 }
 
 }  // namespace
