@@ -162,7 +162,7 @@ void RulesStage::recommend(const Comm& comm) {
   // the words set tells which to read and clear; with more, a sort.
   const std::size_t words = (flist.size() + 63) / 64;
   const bool by_bits = words <= 64;
-  std::vector<std::uint64_t> bits(by_bits ? words : 0, 0);
+  std::vector<std::uint64_t> bits(by_bits && words > 1 ? words : 0, 0);  // (one word: a register)
   auto ranks_of = [&](const std::uint32_t* b, const std::uint32_t* e, std::vector<fpgrowth::Rank>& v) {
     if (words == 1) {  // the usual case at the default support: the bitmap in a register
       std::uint64_t mask = 0;

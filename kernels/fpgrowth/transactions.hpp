@@ -34,8 +34,9 @@ struct Transactions {
 
 // The order of t's transactions sorted lexicographically (a prefix before its extensions), each
 // transaction's ranks below `bound`: through a key packing the first ranks (rank + 1, 0 past the
-// end), the rest compared only where keys tie, so most comparisons are of two integers instead of
-// two transactions somewhere in memory. Ties (identical transactions) in no particular order.
+// end), radix-sorted (transactions.cpp, sort_keyed), the rest compared only where keys tie, so
+// most transactions are never read while sorting. Ties (identical transactions) in no particular
+// order.
 std::vector<std::size_t> lexicographic_order(const Transactions& t, std::uint64_t bound);
 
 // Whether t's transactions are in lexicographic order already (ties allowed).
