@@ -1,6 +1,7 @@
 #include "kernels/fpgrowth/flist.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 #include <string>
 
@@ -51,6 +52,41 @@ void basket_ranks(std::span<const std::uint32_t> ids, const FList& flist, std::v
   if (insert) return;
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+RankCollector::RankCollector(const FList& flist)
+    : flist_(flist), words_((flist.size() + 63) / 64), bits_(words_ > 1 && words_ <= 64 ? words_ : 0, 0) {}
+
+void RankCollector::append(std::span<const std::uint32_t> ids, std::vector<Rank>& out) {
+  const std::vector<Rank>& rank_of_id = flist_.rank_of_id;
+  if (words_ <= 1) {  // the usual case at the default support: the bitmap in a register
+    std::uint64_t mask = 0;
+    for (const std::uint32_t id : ids)
+      if (id < rank_of_id.size() && rank_of_id[id] != kNotFrequent) mask |= std::uint64_t{1} << rank_of_id[id];
+    for (; mask != 0; mask &= mask - 1) out.push_back(static_cast<Rank>(std::countr_zero(mask)));
+    return;
+  }
+  if (words_ <= 64) {
+    std::uint64_t set_words = 0;
+    for (const std::uint32_t id : ids) {
+      if (id >= rank_of_id.size() || rank_of_id[id] == kNotFrequent) continue;
+      const Rank r = rank_of_id[id];
+      bits_[r >> 6] |= std::uint64_t{1} << (r & 63);
+      set_words |= std::uint64_t{1} << (r >> 6);
+    }
+    for (; set_words != 0; set_words &= set_words - 1) {
+      const auto w = static_cast<std::size_t>(std::countr_zero(set_words));
+      for (std::uint64_t m = bits_[w]; m != 0; m &= m - 1)
+        out.push_back(static_cast<Rank>(w * 64 + static_cast<std::size_t>(std::countr_zero(m))));
+      bits_[w] = 0;
+    }
+    return;
+  }
+  const std::size_t from = out.size();
+  for (const std::uint32_t id : ids)
+    if (id < rank_of_id.size() && rank_of_id[id] != kNotFrequent) out.push_back(rank_of_id[id]);
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(from), out.end());
+  out.erase(std::unique(out.begin() + static_cast<std::ptrdiff_t>(from), out.end()), out.end());
 }
 
 }  // namespace crmpi::fpgrowth

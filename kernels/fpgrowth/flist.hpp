@@ -30,4 +30,20 @@ FList make_flist(std::span<const Count> count_by_id, Count min_count);
 // range is std::out_of_range.
 void basket_ranks(std::span<const std::uint32_t> ids, const FList& flist, std::vector<Rank>& out);
 
+// The same for many items at once (a customer's items over all their baskets, dozens with
+// repeats), appended to `out`, through a bitmap of the ranks read back in bit order instead of a
+// sort: at most 64 frequent items, one 64-bit mask in a register; up to 4,096, at most 64 words
+// and a mask of the words set, which tells which to read and clear; more, a sort. An id outside
+// the F-list's range is skipped. Keeps its bitmap between calls (clear after each): one per thread.
+class RankCollector {
+ public:
+  explicit RankCollector(const FList& flist);
+  void append(std::span<const std::uint32_t> ids, std::vector<Rank>& out);
+
+ private:
+  const FList& flist_;
+  std::size_t words_;
+  std::vector<std::uint64_t> bits_;  // words_ of them, zero between calls (one word: unused)
+};
+
 }  // namespace crmpi::fpgrowth
