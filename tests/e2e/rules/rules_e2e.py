@@ -198,7 +198,7 @@ def case_brute_force():
         check_recommendations(data, o)
         print(f"seed {seed}: {n} baskets at {ranks} rank(s), {len(got)} itemsets, {len(rules)} rules: as counted")
     # More than 64 frequent items: the recommendations read each customer's items through a bitmap
-    # of several words, not one 64-bit mask; more than 4,096: by a sort (rules_stage.cpp). The same
+    # of several words, not one 64-bit mask; more than 4,096: by a sort (fpgrowth::RankCollector). The same
     # independent check. Baskets of an item, often its neighbour (the rules i -> i+1) and a random one.
     for n_items, n_baskets, support, confidence in ((70, 900, "0.005", "0.3"), (4200, 16000, "0.0001875", "0.2")):
         rng = random.Random(99)
