@@ -2,7 +2,7 @@
 // read from raw float32 files (the same bytes the peers get), on one core.
 //
 //   bench_kmeans_peer lloyd --x X.f32 --n N --d D --c0 C0.f32 --k K --iters M --step naive|hamerly
-//                     [--labels OUT.u32]
+//                     [--lend 1|0] [--labels OUT.u32]
 //   bench_kmeans_peer floor --x X.f32 --n N --d D [--reps R]
 //
 // lloyd: M iterations (assignment step with its exact statistics, then the centroid update; it
@@ -10,6 +10,10 @@
 // the labels and the inertia of the final centroids (as scikit-learn's last E-step). Prints one
 // JSON line: seconds of the whole run (iterations + final step, the convention the peers' fit
 // times follow), seconds of the iterations alone, iterations run, inertia, distances per point.
+// --lend 1 (the default, as the k-means stage runs it): the points are lent to the step, which
+// tiles them in place and puts them back as rows at the end (inside the timed fit); 0: the step
+// makes its tiled copy. The features are read into memory advised as huge pages, as numpy does
+// for the peers' arrays (arrays of 4 MiB or more, on Linux 4.6+).
 // floor: one streaming read of the N x D features (8 independent float sums), R times; prints the
 // median and the best seconds.
 #include <algorithm>
@@ -47,6 +51,16 @@ double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// count floats from path into memory for lent rows (points.hpp's FeatureRows: 2 MiB aligned and
+// advised as huge pages, numpy's policy for its large arrays, which the peers' features are).
+FeatureRows read_rows(const std::string& path, std::size_t count) {
+  FeatureRows x(count);
+  std::ifstream f(path, std::ios::binary);
+  if (!f.read(reinterpret_cast<char*>(x.data()), static_cast<std::streamsize>(count * sizeof(float))))
+    throw std::runtime_error("cannot read " + std::to_string(count) + " values from " + path);
+  return x;
+}
+
 template <class T>
 std::vector<T> read_raw(const std::string& path, std::size_t count) {
   std::vector<T> v(count);
@@ -66,7 +80,7 @@ const char* arg(int argc, char** argv, const char* name, const char* def = nullp
 int floor_cmd(int argc, char** argv) {
   const std::size_t n = std::stoull(arg(argc, argv, "--n")), d = std::stoull(arg(argc, argv, "--d"));
   const int reps = std::stoi(arg(argc, argv, "--reps", "20"));
-  const std::vector<float> x = read_raw<float>(arg(argc, argv, "--x"), n * d);
+  const FeatureRows x = read_rows(arg(argc, argv, "--x"), n * d);
   std::vector<double> t, tc;
   float sink = 0;
   for (int r = 0; r < reps; ++r) {
@@ -93,11 +107,14 @@ int lloyd_cmd(int argc, char** argv) {
   const auto iters = static_cast<std::uint32_t>(std::stoul(arg(argc, argv, "--iters")));
   const std::string kind = arg(argc, argv, "--step");
   const std::string labels_out = arg(argc, argv, "--labels", "");
-  const std::vector<float> x = read_raw<float>(arg(argc, argv, "--x"), n * d);
+  const bool lend = std::strcmp(arg(argc, argv, "--lend", "1"), "0") != 0;
+  FeatureRows x = read_rows(arg(argc, argv, "--x"), n * d);
   std::vector<float> c = read_raw<float>(arg(argc, argv, "--c0"), k * d);
   std::vector<std::uint64_t> ids(n);
   for (std::size_t i = 0; i < n; ++i) ids[i] = i;
-  auto step = make_step(kind == "naive" ? StepKind::kNaive : StepKind::kHamerly, PointSet{x, ids, d});
+  const StepKind sk = kind == "naive" ? StepKind::kNaive : StepKind::kHamerly;
+  const PointSet p{x, ids, d};
+  auto step = lend ? make_step(sk, p, x) : make_step(sk, p);
   ClusterStats s;
   std::uint32_t run = 0;
   const double t0 = now(), c0 = cpu(), s0 = sys_cpu();
@@ -115,6 +132,7 @@ int lloyd_cmd(int argc, char** argv) {
   const double t1 = now();
   starts.push_back(cpu());
   step->step(c, k, s);  // the labels of the final centroids
+  step->return_points();  // lent points are rows again (part of the fit)
   const double t2 = now(), c2 = cpu();
   const double inertia = fixed_to_double(s.inertia());
   // The mean iteration (step + update) after the first: from the start of iteration 2 to the start
@@ -134,9 +152,9 @@ int lloyd_cmd(int argc, char** argv) {
   for (Int128 v : s.sum) mix(static_cast<std::uint64_t>(v)), mix(static_cast<std::uint64_t>(v >> 64));
   for (Int128 v : s.sse) mix(static_cast<std::uint64_t>(v)), mix(static_cast<std::uint64_t>(v >> 64));
   std::printf(
-      "{\"step\": \"%s\", \"k\": %zu, \"iters\": %u, \"fit_s\": %.6f, \"fit_cpu_s\": %.6f, \"iters_s\": %.6f, \"inertia\": %.17g, "
+      "{\"step\": \"%s\", \"lend\": %d, \"k\": %zu, \"iters\": %u, \"fit_s\": %.6f, \"fit_cpu_s\": %.6f, \"iters_s\": %.6f, \"inertia\": %.17g, "
       "\"distances_per_point\": %.4f, \"stats_hash\": \"%016llx\", \"iter_mean_cpu_s\": %.6f, \"first_iter_cpu_s\": %.6f, \"first_iter_sys_s\": %.6f, \"sys_s\": %.6f}\n",
-      kind.c_str(), k, run, t2 - t0, c2 - c0, t1 - t0, inertia,
+      kind.c_str(), lend ? 1 : 0, k, run, t2 - t0, c2 - c0, t1 - t0, inertia,
       static_cast<double>(step->distances()) / static_cast<double>(n) / (run + 1), static_cast<unsigned long long>(h), iter_mean,
       starts.size() > 1 ? starts[1] - starts[0] : 0.0, s1 - s0, sys_cpu() - s0);
   return 0;

@@ -9,7 +9,10 @@ Data: N x d float32 Gaussian blobs (16 blobs, unit noise, centers uniform in [-2
 as standardized customer features are, so Lloyd runs all its iterations; numpy seed
 1), generated once; initial centroids: k rows drawn without replacement (seed 2), the same for
 every implementation. Each implementation runs at most --iters Lloyd iterations from them:
-  - crmpi naive and hamerly (build/bench/bench_kmeans_peer, on the same raw float32 bytes);
+  - crmpi naive, naive_copy and hamerly (build/bench/bench_kmeans_peer, on the same raw float32
+    bytes, read into memory advised as huge pages as numpy's arrays are): naive with the points
+    lent to the step (tiled in place, rows again at the end of the fit: as the k-means stage runs
+    it), naive_copy with the step's own tiled copy of the points;
   - scikit-learn KMeans(algorithm='lloyd' | 'elkan', n_init=1, init=C0, max_iter=M, tol=0) under
     threadpool_limits(1);
   - faiss.Kmeans(d, k, niter=M, max_points_per_centroid=N, min_points_per_centroid=1, seed=1)
@@ -18,8 +21,8 @@ Two figures per implementation and fit:
   - whole fit / iterations: CPU time of the whole fit (process CPU time, one thread each: robust
     to other jobs on a shared machine; wall times are printed per round too) over the iterations
     it ran (scikit-learn's n_iter_, crmpi's count; faiss always runs niter). Every fit includes its
-    own setup and final assignment (crmpi's setup: the transposed copy of the points that its
-    first step makes, with its page faults);
+    own setup and final assignment (crmpi's setup: the tiles its first step makes, in place or in
+    a copy with its page faults; with lent points also turning them back into rows);
   - one iteration: the mean over iterations 2..M (from the start of iteration 2 to the start of
     the final assignment, over M - 1), taken inside each implementation's own loop: crmpi's bench binary
     (process CPU time), scikit-learn's lloyd_iter_chunked_dense / elkan_iter_chunked_dense calls
@@ -27,7 +30,7 @@ Two figures per implementation and fit:
     shift fall between them, as in the fit), faiss's per-iteration statistics (cumulative wall
     time: with one thread on a quiet core about its CPU time). Setup and final assignment are
     outside it for everyone. The round lines also give crmpi's first iteration and the kernel
-    (system) time in it: the page faults of its tile copy, whose cost varies with what ran before.
+    (system) time in it: the page faults of a tile copy, whose cost varies with what ran before.
 The floor is one streaming read of the N x d features (crmpi binary, same run). Repeats are
 interleaved (every implementation once per round) and the table shows medians over rounds.
 Agreement: each implementation's inertia against scikit-learn lloyd's (same init, same
@@ -63,9 +66,13 @@ def init_centroids(x, k, seed=2):
     return np.ascontiguousarray(x[rng.choice(x.shape[0], size=k, replace=False)], dtype=np.float32)
 
 
+CRMPI_STEPS = ("naive", "naive_copy", "hamerly")
+
+
 def run_crmpi(binary, xpath, n, d, c0path, k, iters, step, labels=None):
     cmd = [binary, "lloyd", "--x", xpath, "--n", str(n), "--d", str(d), "--c0", c0path, "--k", str(k),
-           "--iters", str(iters), "--step", step]
+           "--iters", str(iters), "--step", "naive" if step == "naive_copy" else step,
+           "--lend", "0" if step == "naive_copy" else "1"]
     if labels:
         cmd += ["--labels", labels]
     out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
@@ -155,9 +162,9 @@ def main():
         c0 = init_centroids(x, k)
         c0path = os.path.join(work, f"c0-k{k}.f32")
         c0.tofile(c0path)
-        res = {name: [] for name in ["naive", "hamerly", "floor"] + peers}
+        res = {name: [] for name in list(CRMPI_STEPS) + ["floor"] + peers}
         for r in range(a.repeats):
-            for step in ("naive", "hamerly"):
+            for step in CRMPI_STEPS:
                 labels = os.path.join(a.labels_dir, f"labels-{step}-k{k}.u32") if a.labels_dir and r == 0 else None
                 res[step].append(run_crmpi(a.bin, xpath, a.n, a.d, c0path, k, a.iters, step, labels))
             res["floor"].append(run_floor(a.bin, xpath, a.n, a.d))
@@ -177,10 +184,13 @@ def main():
         info = {name: runs[0] for name, runs in res.items()}
         ref = info["sklearn_lloyd"]["inertia"] if "sklearn_lloyd" in peers else None
         rows.append((k, med, one, info, ref))
-        for step in ("naive", "hamerly"):
+        for step in CRMPI_STEPS:
             hashes = {run["hash"] for run in res[step]}
             if len(hashes) != 1:
                 print(f"ERROR: k={k} {step}: statistics differ between repeats: {hashes}")
+                failed = True
+            if info[step]["hash"] != info["naive"]["hash"]:
+                print(f"ERROR: k={k} {step}: statistics differ from naive's")
                 failed = True
             if ref is not None and abs(info[step]["inertia"] - ref) > 1e-3 * ref:
                 print(f"ERROR: k={k} {step}: inertia {info[step]['inertia']} vs scikit-learn lloyd {ref}")
@@ -191,13 +201,13 @@ def main():
           "| inertia | vs sklearn lloyd | peer / crmpi best: whole fit, one iteration |")
     print("|---|---|---|---|---|---|---|---|")
     for k, med, one, info, ref in rows:
-        best, best_one = min(med["naive"], med["hamerly"]), min(one["naive"], one["hamerly"])
-        for name in ["naive", "hamerly"] + peers:
-            label = f"crmpi {name}" if name in ("naive", "hamerly") else name.replace("_", " ")
+        best, best_one = min(med[s] for s in CRMPI_STEPS), min(one[s] for s in CRMPI_STEPS)
+        for name in list(CRMPI_STEPS) + peers:
+            label = f"crmpi {name}" if name in CRMPI_STEPS else name.replace("_", " ")
             inertia = info[name]["inertia"]
             rel = f"{(inertia - ref) / ref:+.2e}" if ref else "-"
             ratio = f"{med[name] / best:.1f}x, {one[name] / best_one:.1f}x" if name in peers else "-"
-            extra = f" ({info[name]['dpp']:.2f} distances/point)" if name in ("naive", "hamerly") else ""
+            extra = f" ({info[name]['dpp']:.2f} distances/point)" if name in CRMPI_STEPS else ""
             print(f"| {k} | {label}{extra} | {med[name] * 1e3:.1f} | {one[name] * 1e3:.1f} | {info[name]['iters']} "
                   f"| {inertia:.6g} | {rel} | {ratio} |")
         print(f"| {k} | floor: one streaming read of N x d | {med['floor'] * 1e3:.1f} | - | - | - | - | "
@@ -205,11 +215,11 @@ def main():
     print()
     for k, med, one, info, ref in rows:
         fastest, fastest_one = min((med[p] for p in peers), default=None), min((one[p] for p in peers), default=None)
-        best, best_one = min(med["naive"], med["hamerly"]), min(one["naive"], one["hamerly"])
+        best, best_one = min(med[s] for s in CRMPI_STEPS), min(one[s] for s in CRMPI_STEPS)
         if fastest is not None:
             print(f"k={k}: fastest peer / crmpi best = {fastest / best:.1f}x whole fit, {fastest_one / best_one:.1f}x one "
                   f"iteration; crmpi best / floor = {best / med['floor']:.2f}x whole fit, {best_one / med['floor']:.2f}x "
-                  f"one iteration; hashes naive {info['naive']['hash']} hamerly {info['hamerly']['hash']}")
+                  f"one iteration; hashes " + " ".join(f"{s} {info[s]['hash']}" for s in CRMPI_STEPS))
     print(f"# load after: {os.getloadavg()}")
     return 1 if failed else 0
 

@@ -193,20 +193,21 @@ std::vector<float> initial_centroids(const Comm& comm, const kmeans::PointSet& p
   return prm.init == Init::kParallel ? init_parallel(comm, p, prm, candidates) : init_plusplus(comm, p, prm);
 }
 
-FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm) {
+FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm, std::span<float> lend) {
   std::uint64_t candidates = 0;
   std::vector<float> init = initial_centroids(comm, p, prm, candidates);
-  return lloyd(comm, p, prm, std::move(init), candidates);
+  return lloyd(comm, p, prm, std::move(init), candidates, lend);
 }
 
 FitResult lloyd(const Comm& comm, const kmeans::PointSet& p, const FitParams& prm, std::vector<float> init,
-                std::uint64_t candidates) {
+                std::uint64_t candidates, std::span<float> lend) {
   FitResult r;
   r.k = prm.k;
   r.d = p.d;
   r.init_centroids = std::move(init);
   r.candidates = candidates;
-  const std::unique_ptr<kmeans::LloydStep> step = kmeans::make_step(prm.step, p);
+  const std::unique_ptr<kmeans::LloydStep> step =
+      lend.empty() ? kmeans::make_step(prm.step, p) : kmeans::make_step(prm.step, p, lend);
   kmeans::ClusterStats local, global;
   std::vector<float> c = r.init_centroids;
   double prev = 0;

@@ -45,8 +45,10 @@ struct FitResult {
 };
 
 // Collective. p: this rank's points (any number, 0 included); the same bits at any rank count.
-// Throws DataError when the points have fewer than k distinct positions.
-FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& params);
+// Throws DataError when the points have fewer than k distinct positions. lend: empty, or p.x's own
+// memory, lent to the Lloyd step (make_step's lent form: its tiles made in place, no copy of the
+// slice); the rows are rows again when the call returns or throws, and the results are the same.
+FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& params, std::span<float> lend = {});
 
 // fit() is these two, in this order (bench/smpi/kmeans_scaling times them apart). Collective.
 //   initial_centroids: validates p, then k-means|| or k-means++ (params.init): k x d centroids;
@@ -55,7 +57,7 @@ FitResult fit(const Comm& comm, const kmeans::PointSet& p, const FitParams& para
 std::vector<float> initial_centroids(const Comm& comm, const kmeans::PointSet& p, const FitParams& params,
                                      std::uint64_t& candidates);
 FitResult lloyd(const Comm& comm, const kmeans::PointSet& p, const FitParams& params, std::vector<float> init,
-                std::uint64_t candidates);
+                std::uint64_t candidates, std::span<float> lend = {});
 
 struct Scores {
   double calinski_harabasz = 0, davies_bouldin = 0, silhouette = 0;

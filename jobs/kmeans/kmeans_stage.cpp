@@ -175,7 +175,7 @@ void KmeansStage::select_model(const Comm& comm) {
       // Seed i: the configured seed, then keyed derivations of it (independent streams).
       prm.seed = i == 0 ? static_cast<std::uint64_t>(cfg_.seed)
                         : kmeans::keyed_hash(static_cast<std::uint64_t>(cfg_.seed), 0x500, static_cast<std::uint64_t>(i));
-      kmeans_job::FitResult f = kmeans_job::fit(comm, p, prm);
+      kmeans_job::FitResult f = kmeans_job::fit(comm, p, prm, r_.fm.x);  // the rows lent to the step
       log_fit(f);
       if (i == 0 || f.inertia < best.inertia) {
         best = std::move(f);

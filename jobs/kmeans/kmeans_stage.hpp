@@ -78,7 +78,7 @@ struct FeatureMatrix {
   std::vector<Feature> kinds;               // the feature of each column
   std::vector<std::uint32_t> rows;          // local customer index of each point
   std::vector<std::uint64_t> ids;           // customer id of each point
-  std::vector<float> x;                     // points x columns, standardized
+  kmeans::FeatureRows x;                    // points x columns, standardized (lent to the Lloyd steps)
   std::vector<double> mean, std;            // per column, over all ranks' points
   std::uint64_t global_points = 0;
   std::size_t d() const { return names.size(); }

@@ -75,50 +75,84 @@ inline void chunk_rest(int r, const float* tile, std::size_t d, const float* cen
   }
 }
 
+// r[p] <- column p of the 16 x 16 matrix whose row q is r[q]: a transpose in registers (64
+// shuffles; gathers are several times slower on Zen 4). Its own inverse.
+inline void transpose16(__m512 r[kTile]) {
+  __m512 u[kTile];
+  _Pragma("GCC unroll 8") for (std::size_t p = 0; p < kTile; p += 2) {
+    u[p] = _mm512_unpacklo_ps(r[p], r[p + 1]);
+    u[p + 1] = _mm512_unpackhi_ps(r[p], r[p + 1]);
+  }
+  _Pragma("GCC unroll 4") for (std::size_t p = 0; p < kTile; p += 4) {
+    r[p] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u[p]), _mm512_castps_pd(u[p + 2])));
+    r[p + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u[p]), _mm512_castps_pd(u[p + 2])));
+    r[p + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u[p + 1]), _mm512_castps_pd(u[p + 3])));
+    r[p + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u[p + 1]), _mm512_castps_pd(u[p + 3])));
+  }
+  // r[4q + e], e < 4: columns e, e + 4, e + 8, e + 12 (one 128-bit lane each) of rows 4q..4q+3
+  _Pragma("GCC unroll 4") for (std::size_t e = 0; e < 4; ++e) {
+    u[e] = _mm512_shuffle_f32x4(r[e], r[4 + e], 0x88);       // columns e, e + 8: rows 0-3, 4-7
+    u[4 + e] = _mm512_shuffle_f32x4(r[e], r[4 + e], 0xdd);   // columns e + 4, e + 12
+    u[8 + e] = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0x88);
+    u[12 + e] = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0xdd);
+  }
+  _Pragma("GCC unroll 4") for (std::size_t e = 0; e < 4; ++e) {
+    r[e] = _mm512_shuffle_f32x4(u[e], u[8 + e], 0x88);            // column e
+    r[8 + e] = _mm512_shuffle_f32x4(u[e], u[8 + e], 0xdd);        // column e + 8
+    r[4 + e] = _mm512_shuffle_f32x4(u[4 + e], u[12 + e], 0x88);   // column e + 4
+    r[12 + e] = _mm512_shuffle_f32x4(u[4 + e], u[12 + e], 0xdd);  // column e + 12
+  }
+}
+
 }  // namespace
 
 void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles) {
   const __m512i idx = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                          _mm512_set1_epi32(static_cast<int>(d)));
   const auto dmask = static_cast<__mmask16>(d >= kTile ? 0xffffu : (1u << d) - 1);
+  alignas(64) float copy[kTile * kMaxTileDim];  // a tile's rows, when they are about to be overwritten
   for (std::size_t t = 0; t * kTile < n; ++t) {
     const float* xb = x + t * kTile * d;
     float* o = tiles + t * kTile * d;
     const std::size_t rows = n - t * kTile;
     if (d <= kTile && rows >= kTile) {
-      // A 16 x 16 transpose in registers (64 shuffles; gathers are several times slower on Zen 4):
-      // row p (its d values, zeros after) in r[p]; out: coordinate j of the 16 rows in r[j].
-      __m512 r[kTile], u[kTile];
+      // Row p (its d values, zeros after) in r[p]; out: coordinate j of the 16 rows in r[j]. Every
+      // row is loaded before the first store, so x may be the tiles' own memory.
+      __m512 r[kTile];
       _Pragma("GCC unroll 16") for (std::size_t p = 0; p < kTile; ++p) r[p] = _mm512_maskz_loadu_ps(dmask, xb + p * d);
-      _Pragma("GCC unroll 8") for (std::size_t p = 0; p < kTile; p += 2) {
-        u[p] = _mm512_unpacklo_ps(r[p], r[p + 1]);
-        u[p + 1] = _mm512_unpackhi_ps(r[p], r[p + 1]);
-      }
-      _Pragma("GCC unroll 4") for (std::size_t p = 0; p < kTile; p += 4) {
-        r[p] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u[p]), _mm512_castps_pd(u[p + 2])));
-        r[p + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u[p]), _mm512_castps_pd(u[p + 2])));
-        r[p + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(u[p + 1]), _mm512_castps_pd(u[p + 3])));
-        r[p + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(u[p + 1]), _mm512_castps_pd(u[p + 3])));
-      }
-      // r[4q + e], e < 4: coordinates e, e + 4, e + 8, e + 12 (one 128-bit lane each) of rows 4q..4q+3
-      _Pragma("GCC unroll 4") for (std::size_t e = 0; e < 4; ++e) {
-        u[e] = _mm512_shuffle_f32x4(r[e], r[4 + e], 0x88);       // coords e, e + 8: rows 0-3, 4-7
-        u[4 + e] = _mm512_shuffle_f32x4(r[e], r[4 + e], 0xdd);   // coords e + 4, e + 12
-        u[8 + e] = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0x88);
-        u[12 + e] = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0xdd);
-      }
-      _Pragma("GCC unroll 4") for (std::size_t e = 0; e < 4; ++e) {
-        r[e] = _mm512_shuffle_f32x4(u[e], u[8 + e], 0x88);            // coordinate e
-        r[8 + e] = _mm512_shuffle_f32x4(u[e], u[8 + e], 0xdd);        // coordinate e + 8
-        r[4 + e] = _mm512_shuffle_f32x4(u[4 + e], u[12 + e], 0x88);   // coordinate e + 4
-        r[12 + e] = _mm512_shuffle_f32x4(u[4 + e], u[12 + e], 0xdd);  // coordinate e + 12
-      }
+      transpose16(r);
       for (std::size_t j = 0; j < d; ++j) _mm512_storeu_ps(o + j * kTile, r[j]);
       continue;
+    }
+    if (xb == o) {  // in place (whole tiles only): gather from a copy of the rows
+      for (std::size_t q = 0; q < kTile * d; ++q) copy[q] = xb[q];
+      xb = copy;
     }
     const __mmask16 valid = rows >= kTile ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << rows) - 1);
     for (std::size_t j = 0; j < d; ++j)  // coordinate j of the rows; 0 past the last row
       _mm512_storeu_ps(o + j * kTile, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), valid, idx, xb + j, 4));
+  }
+}
+
+void rows_from_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, float* x) {
+  const auto dmask = static_cast<__mmask16>(d >= kTile ? 0xffffu : (1u << d) - 1);
+  alignas(64) float copy[kTile * kMaxTileDim];
+  for (std::size_t t = 0; t * kTile < n; ++t) {
+    const float* tb = tiles + t * kTile * d;
+    float* o = x + t * kTile * d;
+    if (d <= kTile) {
+      // Coordinate j of the 16 rows in r[j] (zeros for j >= d); transposed, row p in r[p]. Every
+      // coordinate is loaded before the first store (in place when x == tiles).
+      __m512 r[kTile];
+      _Pragma("GCC unroll 16") for (std::size_t j = 0; j < kTile; ++j)
+        r[j] = j < d ? _mm512_loadu_ps(tb + j * kTile) : _mm512_setzero_ps();
+      transpose16(r);
+      _Pragma("GCC unroll 16") for (std::size_t p = 0; p < kTile; ++p) _mm512_mask_storeu_ps(o + p * d, dmask, r[p]);
+      continue;
+    }
+    for (std::size_t q = 0; q < kTile * d; ++q) copy[q] = tb[q];
+    for (std::size_t p = 0; p < kTile; ++p)
+      for (std::size_t j = 0; j < d; ++j) o[p * d + j] = copy[j * kTile + p];
   }
 }
 
@@ -206,7 +240,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
     add_sse(cur);
   };
   for (std::size_t row = job.begin; row < end; row += kTile) {
-    const float* tile = tiles + row * d;  // row is a multiple of kTile: tile row / kTile
+    const float* tile = tiles + (row - job.begin) * d;  // the tile of rows row .. row + 15
     __m512 best;
     __m512i lab;
     const int first = ki < 8 ? ki : 8;

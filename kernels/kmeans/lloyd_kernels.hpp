@@ -5,7 +5,8 @@
 //
 // Layout: the points in tiles of 16 (built once per step object by build_tiles_avx512): tile t
 // holds rows 16t..16t+15 transposed, tiles[t * 16 * d + j * 16 + lane] = x[(16t + lane) * d + j]
-// (0 past the last row). A register then holds one coordinate of 16 points, each lane one point:
+// (0 past the last row). A tile takes exactly the bytes of its 16 rows, so whole tiles can be made
+// in the rows' own memory and turned back into rows afterwards (NaiveStep's borrowed points). A register then holds one coordinate of 16 points, each lane one point:
 // the distance to a centroid is d subtractions and d FMAs on whole registers (the centroid's
 // coordinate broadcast), the argmin over centroids a vertical compare and blend, and no lane is
 // spent on padding whatever k. Every lane runs the scalar operation sequence of
@@ -19,9 +20,10 @@
 namespace crmpi::kmeans {
 
 inline constexpr std::size_t kTile = 16;
+inline constexpr std::size_t kMaxTileDim = 64;  // kMaxDim (fixed_point.hpp)
 
 struct FusedBlockJob {
-  const float* tiles;          // the whole slice's tiles (layout above)
+  const float* tiles;          // the tiles of rows begin .. end (layout above): row r's at tiles + (r - begin) * d
   std::size_t d, k;
   const float* centroids;      // k x d x 16: each coordinate broadcast (broadcast_centroids_avx512), 64-byte aligned
   std::size_t begin, end;      // rows [begin, end); begin a multiple of kTile
@@ -49,8 +51,11 @@ struct FusedBlockJob {
 };
 
 // Call only when the CPU has AVX-512 F and DQ (best_isa() == Isa::kAvx512).
-// The tiles of rows x[0..n) (ceil(n / 16) tiles; the last one completed with zeros).
+// The tiles of rows x[0..n) (ceil(n / 16) tiles; the last one completed with zeros). In place
+// (tiles == x) when n is a multiple of 16. d <= kMaxTileDim.
 void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles);
+// The inverse for n a multiple of 16: rows x[0..n) from their tiles; in place when x == tiles.
+void rows_from_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, float* x);
 void lloyd_block_avx512(FusedBlockJob& job);
 // out[(c * d + j) * 16 + lane] = c[c * d + j] for every lane; out 64-byte aligned, k * d * 16 floats.
 void broadcast_centroids_avx512(const float* c, std::size_t k, std::size_t d, float* out);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <new>
+#include <stdexcept>
 
 #include "kernels/kmeans/lloyd_kernels.hpp"
 
@@ -57,7 +58,23 @@ void LloydStep::finish_block(std::size_t b, std::size_t e, ClusterStats& out) {
 
 NaiveStep::NaiveStep(PointSet p, StepConfig cfg) : LloydStep(p, cfg) {}
 
+NaiveStep::NaiveStep(PointSet p, std::span<float> lend, StepConfig cfg) : LloydStep(p, cfg) {
+  if (lend.data() != p.x.data() || lend.size() != p.x.size())
+    throw std::invalid_argument("NaiveStep: the lent memory is not the points' own");
+  // Only the fused loop reads tiles; the portable loops read the rows as they are.
+  if (cfg_.isa == Isa::kAvx512 && best_isa() == Isa::kAvx512) lent_ = lend.data();
+}
+
+NaiveStep::~NaiveStep() { return_points(); }
+
 void NaiveStep::FreeTiles::operator()(float* p) const { std::free(p); }
+
+void NaiveStep::return_points() {
+  if (!lent_) return;
+  const std::size_t whole = pts_.n() / kTile * kTile;
+  rows_from_tiles_avx512(lent_, std::min(built_, whole), pts_.d, lent_);
+  built_ = 0;
+}
 
 void NaiveStep::run(const CentroidTable& t, ClusterStats& out) {
   const std::size_t n = pts_.n(), d = pts_.d;
@@ -72,6 +89,34 @@ void NaiveStep::run(const CentroidTable& t, ClusterStats& out) {
   out.distances += static_cast<std::uint64_t>(n) * t.k();
 }
 
+// The tiles, in a copy of the slice or (lent points) in the rows' own memory for the whole tiles
+// and a separate tile for the last n % 16 rows, which stay rows. Made by the first step, block by
+// block just before the block's distances (the rows are in cache for the tile and for the sums,
+// which every row enters in a first step); built_ counts the rows whose tiles are made, so a step
+// that threw half way goes on where it stopped.
+void NaiveStep::build_block_tiles(std::size_t b, std::size_t e) {
+  const std::size_t d = pts_.d;
+  if (!lent_) return build_tiles_avx512(pts_.row(b), e - b, d, tiles_.get() + b * d);
+  const std::size_t whole = pts_.n() / kTile * kTile;
+  if (b < whole) {
+    float* x = lent_ + b * d;
+    // The rows of the block as rows, for a first step's sums (enter_rows) after the tiles replace them.
+    std::copy(x, x + (std::min(e, whole) - b) * d, rows_.data());
+    build_tiles_avx512(x, std::min(e, whole) - b, d, x);
+  }
+  if (e > whole) build_tiles_avx512(pts_.row(whole), e - whole, d, tail_.data());
+}
+
+// Row i into `into` (d floats) whatever holds it now: the rows of a copy-tiled slice, the tail rows,
+// or a lent tile (coordinate j of row i at lane i % 16 of the tile's register j).
+const float* NaiveStep::row_now(std::size_t i, float* into) const {
+  const std::size_t d = pts_.d;
+  if (!lent_ || i >= pts_.n() / kTile * kTile || i >= built_) return pts_.row(i);
+  const float* tile = lent_ + i / kTile * kTile * d;
+  for (std::size_t j = 0; j < d; ++j) into[j] = tile[j * kTile + i % kTile];
+  return into;
+}
+
 // The statistics as finish_block gives them: moves into the running sums (move_fixed, from the
 // fixed-point coordinates the kernel takes from the tiles), sse as
 // int64 partial sums per cluster and bank (4 x k, as accumulate_sse_far; flushed into the 128-bit
@@ -81,10 +126,8 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   constexpr std::size_t kBlock = 256, kFlushEvery = 256;
   constexpr float kSmall = 0x1p16f;
   const std::size_t n = pts_.n(), d = pts_.d, k = t.k();
-  // The tiles are made by the first step, block by block just before the block's distances (the
-  // rows are in cache for the tile and for the sums, which every row enters in a first step).
-  const bool build = !tiles_ready_;
-  if (!tiles_ && n > 0) {
+  const std::size_t whole = lent_ ? n / kTile * kTile : n;  // rows whose tiles lie with the rows' own
+  if (!lent_ && !tiles_ && n > 0) {
     // 2 MiB aligned and advised as huge pages: a few dozen page faults instead of 20,000 for the
     // 80 MB of 2M x 10 (their kernel time was about 1 ms per iteration of a 20-iteration run).
     const std::size_t bytes = (n + kTile - 1) / kTile * kTile * d * sizeof(float);
@@ -96,6 +139,11 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
 #endif
     tiles_.reset(static_cast<float*>(mem));
   }
+  if (lent_) {
+    rows_.resize(kBlock * d);
+    tail_.resize(kTile * d);
+  }
+  const float* const tiles = lent_ ? lent_ : tiles_.get();
   // Moves are applied in batches of up to kMoveBatch (move_fixed's runs of 127 span blocks, so a
   // block with two moves does not pay for a flush of every cluster's sums); kTile of slack for the
   // kernel's whole-register stores.
@@ -128,14 +176,15 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   bcast_.resize(k * d * kTile + kTile);
   float* bc = bcast_.data() + (kTile - reinterpret_cast<std::uintptr_t>(bcast_.data()) / sizeof(float) % kTile) % kTile;
   broadcast_centroids_avx512(t.rows().data(), k, d, bc);
-  for (std::size_t b = 0; b < n; b += kBlock) {
+  // Rows [b, e) of one block, all in tile_base's tiles or all in the lent tail tile.
+  auto segment = [&](std::size_t b, std::size_t e, const float* tiles_of_b, bool built_now) {
     FusedBlockJob job{};
-    job.tiles = tiles_.get();
+    job.tiles = tiles_of_b;
     job.d = d;
     job.k = k;
     job.centroids = bc;
     job.begin = b;
-    job.end = std::min(n, b + kBlock);
+    job.end = e;
     job.labels = labels_.data();
     job.dist2 = dist2_.data();
     job.fresh = fresh_;
@@ -147,32 +196,60 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     job.slow_rows = slow_rows_.data();
     job.slow_d2 = slow_d2_.data();
     job.sse_part = part;
-    if (build) build_tiles_avx512(pts_.row(b), job.end - b, d, tiles_.get() + b * d);
     lloyd_block_avx512(job);
     out.changed += job.changed;
-    if (fresh_) {  // every row of the block enters its cluster: from its row of x (in cache)
-      enter_rows(pts_, b, job.end, labels_.data(), running_, scratch_);
+    if (fresh_) {  // every row of the block enters its cluster, from its row (in cache)
+      if (lent_ && b < whole) {
+        float* rows = rows_.data();
+        if (!built_now) rows_from_tiles_avx512(tiles_of_b, e - b, d, rows);  // a later fresh step
+        const PointSet block{std::span<const float>(rows, (e - b) * d), pts_.ids.subspan(b, e - b), d};
+        enter_rows(block, 0, e - b, labels_.data() + b, running_, scratch_);
+      } else {
+        enter_rows(pts_, b, e, labels_.data(), running_, scratch_);
+      }
     } else {
       pending += job.moves;
       if (pending > kMoveBatch) apply_moves();
     }
+    alignas(64) float row[kMaxTileDim];
     for (std::size_t s = 0; s < job.slow; ++s) {
       const std::uint32_t i = slow_rows_[s], c = labels_[i];
       const float v = slow_d2_[s];
       if (v >= kSmall) out.sse[c] += to_fixed(v);
-      if (v >= reject_below) reject_below = offer_point(pts_, i, c, v, out);
+      if (v >= reject_below) {
+        const PointSet one{std::span<const float>(row_now(i, row), d), pts_.ids.subspan(i, 1), d};
+        reject_below = offer_point(one, 0, c, v, out);
+      }
+    }
+  };
+  for (std::size_t b = 0; b < n; b += kBlock) {
+    const std::size_t e = std::min(n, b + kBlock);
+    const bool build = b >= built_;
+    if (build) {
+      build_block_tiles(b, e);
+      built_ = e;
+    }
+    if (e <= whole) {
+      segment(b, e, tiles + b * d, build);
+    } else {
+      if (b < whole) segment(b, whole, tiles + b * d, build);
+      segment(std::max(b, whole), e, tail_.data(), build);
     }
     if (++blocks % kFlushEvery == 0) flush();
   }
   apply_moves();
   flush();
-  tiles_ready_ = true;
   out.distances += static_cast<std::uint64_t>(n) * k;
 }
 
 std::unique_ptr<LloydStep> make_step(StepKind kind, PointSet p, StepConfig cfg) {
   if (kind == StepKind::kHamerly) return std::make_unique<HamerlyStep>(p, cfg);
   return std::make_unique<NaiveStep>(p, cfg);
+}
+
+std::unique_ptr<LloydStep> make_step(StepKind kind, PointSet p, std::span<float> lend, StepConfig cfg) {
+  if (kind == StepKind::kHamerly) return std::make_unique<HamerlyStep>(p, cfg);
+  return std::make_unique<NaiveStep>(p, lend, cfg);
 }
 
 }  // namespace crmpi::kmeans

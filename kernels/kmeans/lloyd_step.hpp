@@ -57,8 +57,11 @@ class LloydStep {
   std::span<const std::uint32_t> labels() const { return labels_; }
   std::span<const float> dist2() const { return dist2_; }
   std::uint64_t distances() const { return distances_; }  // point-centroid distances, all steps so far
-  const PointSet& points() const { return pts_; }
+  const PointSet& points() const { return pts_; }  // rows only while nothing is lent (NaiveStep)
   virtual StepKind kind() const = 0;
+  // Puts points lent to the step (make_step with `lend`) back as rows; the next step makes its
+  // tiles again. A no-op for a step that holds none. The destructor does it too.
+  virtual void return_points() {}
 
  protected:
   LloydStep(PointSet p, StepConfig cfg);
@@ -103,20 +106,32 @@ class LloydStep {
 class NaiveStep final : public LloydStep {
  public:
   NaiveStep(PointSet p, StepConfig cfg = {});
+  // The points lent: `lend` is p.x's own memory (checked), which the fused loop turns into its
+  // tiles in place instead of making a copy of n x d floats. From the first step until
+  // return_points() or the step's end its rows are not rows, and nothing else may read them (the
+  // step itself reads them through its tiles). Where the fused loop does not run, a plain view.
+  NaiveStep(PointSet p, std::span<float> lend, StepConfig cfg = {});
+  ~NaiveStep() override;
   StepKind kind() const override { return StepKind::kNaive; }
+  void return_points() override;
 
  private:
   void run(const CentroidTable& t, ClusterStats& out) override;
   // AVX-512 CPUs (isa kAvx512): the fused block of lloyd_kernels.hpp over the points in tiles of
-  // 16 (a transposed copy of the slice, n x d floats more, made at the first step); the same
-  // labels, distances and statistics as the blocked loop of run().
+  // 16 (a transposed copy of the slice, n x d floats more, or the lent rows themselves, made at
+  // the first step); the same labels, distances and statistics as the blocked loop of run().
   void run_fused(const CentroidTable& t, ClusterStats& out);
+  void build_block_tiles(std::size_t b, std::size_t e);
+  const float* row_now(std::size_t i, float* into) const;
 
   struct FreeTiles {
     void operator()(float* p) const;
   };
   std::unique_ptr<float[], FreeTiles> tiles_;  // 64-byte aligned; huge pages where the OS gives them
-  bool tiles_ready_ = false;                   // made (by the first run_fused that completed)
+  float* lent_ = nullptr;   // p.x's memory, lent: its whole tiles of 16 rows in place
+  std::size_t built_ = 0;   // rows whose tiles are made (blocks in order, from the first step)
+  std::vector<float> tail_;  // lent: the tile of the last n % 16 rows, which stay rows in p.x
+  std::vector<float> rows_;  // lent: the block's rows, copied before they become tiles (first step's sums)
   std::vector<std::uint32_t> slow_rows_;
   std::vector<float> slow_d2_;
   std::vector<float> bcast_;  // the step's centroids, each coordinate broadcast to 16 lanes
@@ -139,5 +154,8 @@ class HamerlyStep final : public LloydStep {
 
 // The policy for `kind` over slice p (validated: validate_points). The points must outlive it.
 std::unique_ptr<LloydStep> make_step(StepKind kind, PointSet p, StepConfig cfg = {});
+// The same with p's rows lent to the step (NaiveStep's lent constructor; HamerlyStep only reads
+// them): no copy of the slice, and the rows are rows again after return_points() or the step's end.
+std::unique_ptr<LloydStep> make_step(StepKind kind, PointSet p, std::span<float> lend, StepConfig cfg = {});
 
 }  // namespace crmpi::kmeans

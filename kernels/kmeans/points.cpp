@@ -1,7 +1,12 @@
 #include "kernels/kmeans/points.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -15,6 +20,20 @@ namespace {
 bool in_range(float v) { return std::fabs(v) <= kMaxAbsFeature; }  // false for NaN
 
 }  // namespace
+
+void* allocate_rows(std::size_t bytes) {
+  constexpr std::size_t kHuge = std::size_t{1} << 21;
+  const bool huge = bytes >= kHuge;
+  const std::size_t size = huge ? (bytes + kHuge - 1) / kHuge * kHuge : std::max<std::size_t>(bytes, 1);
+  void* mem = nullptr;
+  if (posix_memalign(&mem, huge ? kHuge : 64, size) != 0) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  if (huge) madvise(mem, size, MADV_HUGEPAGE);  // advice only: failure is harmless
+#endif
+  return mem;
+}
+
+void free_rows(void* p) noexcept { std::free(p); }
 
 void validate_points(const PointSet& p) {
   if (p.d < 1 || p.d > kMaxDim) throw DataError("k-means: dimension " + std::to_string(p.d) + " outside 1..64");

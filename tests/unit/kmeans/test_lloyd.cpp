@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "kmeans_test_util.hpp"
@@ -329,10 +330,17 @@ TEST(KMeansLloyd, PoliciesAgreeOnDegenerateDataSets) {
 // of 8 (1, 3, 8, 9, 17, 40), k changing between steps (stale labels of another k), random jumps
 // of the centroids (many moves) and Lloyd updates (few), squared distances above 2^16 (the sse
 // and far points' slow path) and empty clusters (the far list).
+// The fused loop, over a tiled copy of the slice and over the slice's own rows lent to it (tiled
+// in place, the last n % 16 rows in a tile apart), against the portable scalar loop: every
+// statistic the same, far points included, over tile and block edges (n = 15, 16, 17, 257, 4099:
+// blocks of 256, the last block partly whole tiles), d across the register transpose's limit of 16
+// up to kMaxDim = 64, k 1-40 with changes of k (a fresh step over tiles already made). The lent
+// rows must be the same bits as before after return_points() (half way, then stepping on) and
+// after the step's end.
 TEST(KMeansLloyd, FusedAvx512StepMatchesThePortableLoop) {
   if (best_isa() != Isa::kAvx512) GTEST_SKIP() << "this CPU has no AVX-512 F + DQ: the fused block cannot run";
   const std::vector<std::size_t> ks{3, 3, 8, 8, 8, 1, 9, 17, 17, 40, 40, 8, 8};
-  for (std::size_t d : {1, 2, 10, 17})
+  for (std::size_t d : {1, 2, 10, 16, 17, 64})
     for (std::size_t n : {1, 15, 16, 17, 257, 4099}) {
       std::mt19937_64 g(1000 * d + n);
       std::vector<float> x(n * d);
@@ -342,36 +350,60 @@ TEST(KMeansLloyd, FusedAvx512StepMatchesThePortableLoop) {
         const double scale = g() % 50 == 0 ? 400.0 : 1.0;  // a few far points: d2 >= 2^16
         for (std::size_t j = 0; j < d; ++j) x[i * d + j] = static_cast<float>(scale * kmt::normal(g));
       }
-      const PointSet p{x, ids, d};
-      NaiveStep fused(p, {Isa::kAvx512, 256}), portable(p, {Isa::kScalar, 100});
-      std::vector<float> c;
-      for (std::size_t s = 0; s < ks.size(); ++s) {
-        const std::size_t k = ks[s];
-        if (c.size() != k * d || s % 3 == 0) {  // random centroids, some far from every point (empty)
-          c.resize(k * d);
-          for (float& v : c) v = static_cast<float>(3.0 * kmt::normal(g) + (g() % 4 == 0 ? 50.0 : 0.0));
+      std::vector<float> xl = x;  // lent to one step
+      const PointSet p{x, ids, d}, pl{xl, ids, d};
+      {
+        NaiveStep fused(p, {Isa::kAvx512, 256}), lent(pl, xl, {Isa::kAvx512, 256}), portable(p, {Isa::kScalar, 100});
+        std::vector<float> c;
+        for (std::size_t s = 0; s < ks.size(); ++s) {
+          const std::size_t k = ks[s];
+          if (c.size() != k * d || s % 3 == 0) {  // random centroids, some far from every point (empty)
+            c.resize(k * d);
+            for (float& v : c) v = static_cast<float>(3.0 * kmt::normal(g) + (g() % 4 == 0 ? 50.0 : 0.0));
+          }
+          ClusterStats a, al, b;
+          fused.step(c, k, a);
+          lent.step(c, k, al);
+          portable.step(c, k, b);
+          for (const auto& [step, st, way] : {std::tuple{&fused, &a, "copied tiles"}, std::tuple{&lent, &al, "lent rows"}}) {
+            const std::string at = std::string(way) + " d=" + std::to_string(d) + " n=" + std::to_string(n) + " step " + std::to_string(s);
+            ASSERT_EQ(std::vector<std::uint32_t>(step->labels().begin(), step->labels().end()),
+                      std::vector<std::uint32_t>(portable.labels().begin(), portable.labels().end())) << at;
+            ASSERT_EQ(bits(std::vector<float>(step->dist2().begin(), step->dist2().end())),
+                      bits(std::vector<float>(portable.dist2().begin(), portable.dist2().end()))) << at;
+            ASSERT_EQ(st->count, b.count) << at;
+            ASSERT_TRUE(st->sum == b.sum) << at;
+            ASSERT_TRUE(st->sse == b.sse) << at;
+            ASSERT_EQ(st->changed, b.changed) << at;
+            ASSERT_EQ(st->distances, b.distances) << at;
+            ASSERT_EQ(st->far.size(), b.far.size()) << at;
+            for (std::size_t f = 0; f < st->far.size(); ++f) {
+              ASSERT_EQ(st->far[f].id, b.far[f].id) << at;
+              ASSERT_EQ(st->far[f].label, b.far[f].label) << at;
+              ASSERT_EQ(std::bit_cast<std::uint32_t>(st->far[f].dist2), std::bit_cast<std::uint32_t>(b.far[f].dist2)) << at;
+              ASSERT_TRUE(st->far[f].x == b.far[f].x) << at;
+            }
+          }
+          if (s == 6) {  // rows again, then tiled again by the next step
+            lent.return_points();
+            ASSERT_EQ(bits(xl), bits(x)) << "lent rows after return_points, d=" << d << " n=" << n;
+          }
+          if (s % 3 != 2) c = update_centroids(a, c).centroids;  // a Lloyd update: few labels change
         }
-        ClusterStats a, b;
-        fused.step(c, k, a);
-        portable.step(c, k, b);
-        const std::string at = "d=" + std::to_string(d) + " n=" + std::to_string(n) + " step " + std::to_string(s);
-        ASSERT_EQ(std::vector<std::uint32_t>(fused.labels().begin(), fused.labels().end()),
-                  std::vector<std::uint32_t>(portable.labels().begin(), portable.labels().end())) << at;
-        ASSERT_EQ(bits(std::vector<float>(fused.dist2().begin(), fused.dist2().end())),
-                  bits(std::vector<float>(portable.dist2().begin(), portable.dist2().end()))) << at;
-        ASSERT_EQ(a.count, b.count) << at;
-        ASSERT_TRUE(a.sum == b.sum) << at;
-        ASSERT_TRUE(a.sse == b.sse) << at;
-        ASSERT_EQ(a.changed, b.changed) << at;
-        ASSERT_EQ(a.distances, b.distances) << at;
-        ASSERT_EQ(a.far.size(), b.far.size()) << at;
-        for (std::size_t f = 0; f < a.far.size(); ++f) {
-          ASSERT_EQ(a.far[f].id, b.far[f].id) << at;
-          ASSERT_EQ(a.far[f].label, b.far[f].label) << at;
-          ASSERT_EQ(std::bit_cast<std::uint32_t>(a.far[f].dist2), std::bit_cast<std::uint32_t>(b.far[f].dist2)) << at;
-          ASSERT_TRUE(a.far[f].x == b.far[f].x) << at;
+        if (n >= 16 && d > 1) {  // (at d = 1 a tile is its 16 rows)
+          ASSERT_NE(bits(xl), bits(x)) << "the lent rows hold tiles while lent, d=" << d << " n=" << n;
         }
-        if (s % 3 != 2) c = update_centroids(a, c).centroids;  // a Lloyd update: few labels change
       }
+      ASSERT_EQ(bits(xl), bits(x)) << "lent rows after the step's end, d=" << d << " n=" << n;
     }
+}
+
+// Memory that is not the points' own cannot be lent.
+TEST(KMeansLloyd, OnlyThePointsOwnMemoryCanBeLent) {
+  std::vector<float> x(32, 1.0f), other(32, 1.0f);
+  std::vector<std::uint64_t> ids(16);
+  const PointSet p{x, ids, 2};
+  EXPECT_THROW(NaiveStep(p, std::span<float>(other)), std::invalid_argument);
+  EXPECT_THROW(NaiveStep(p, std::span<float>(x).first(30)), std::invalid_argument);
+  EXPECT_NO_THROW(NaiveStep(p, std::span<float>(x)));
 }
