@@ -1,6 +1,7 @@
 #include "kernels/kmeans/parallel_init.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -10,16 +11,25 @@
 namespace crmpi::kmeans {
 
 KeyedPick first_center_local(const PointSet& p, std::uint64_t seed) {
-  KeyedPick best;
+  // The arg-min by (hash, id) first, the row copied once (a KeyedPick per point would zero its
+  // 256-byte row array for every point).
+  bool found = false;
+  std::uint64_t hash = 0, id = 0;
+  std::size_t at = 0;
   for (std::size_t i = 0; i < p.n(); ++i) {
-    KeyedPick c;
-    c.found = true;
-    c.hash = keyed_hash(seed, kStreamFirstCenter, p.ids[i]);
-    c.id = p.ids[i];
-    if (!precedes(c, best)) continue;
-    std::copy(p.row(i), p.row(i) + p.d, c.x.begin());
-    best = c;
+    const std::uint64_t h = keyed_hash(seed, kStreamFirstCenter, p.ids[i]);
+    if (found && !(h < hash || (h == hash && p.ids[i] < id))) continue;
+    found = true;
+    hash = h;
+    id = p.ids[i];
+    at = i;
   }
+  KeyedPick best;
+  if (!found) return best;
+  best.found = true;
+  best.hash = hash;
+  best.id = id;
+  std::copy(p.row(at), p.row(at) + p.d, best.x.begin());
   return best;
 }
 
@@ -47,18 +57,29 @@ Int128 ParallelInit::add_candidates(std::span<const float> candidates, std::size
   // strictly nearer to win, so the running arg-min equals a full scan with lowest-index ties.
   const CentroidTable t(candidates.subspan(first * d), m - first, d);
   constexpr std::size_t kBlock = 256;
+  constexpr float kSmall = 0x1p16f;
   std::vector<std::uint32_t> lab(kBlock);
   std::vector<float> best(kBlock);
   for (std::size_t b = 0; b < pts_.n(); b += kBlock) {
     const std::size_t e = std::min(pts_.n(), b + kBlock);
     nearest({pts_.row(b), d, nullptr, e - b, lab.data(), best.data(), nullptr}, t.view(), isa_);
-    for (std::size_t i = b; i < e; ++i) {
-      if (best[i - b] < cost_[i]) {
-        cost_[i] = best[i - b];
-        near_[i] = static_cast<std::uint32_t>(first + lab[i - b]);
-      }
-      total += to_fixed(cost_[i]);
+    // Costs below 2^16 (every one on standardized features) are below 2^48 in fixed point: the
+    // block's (at most 256) add up in int64, then once into the 128-bit total; a larger one goes
+    // in directly. The same integer as adding to_fixed of each.
+    // Branch free: whether a new candidate is nearer is a coin flip in the first rounds.
+    float* const cost = cost_.data() + b;
+    std::uint32_t* const near = near_.data() + b;
+    const auto base = static_cast<std::uint32_t>(first);
+    std::int64_t part = 0;
+    for (std::size_t i = 0; i < e - b; ++i) {
+      const bool nearer = best[i] < cost[i];
+      const float c = nearer ? best[i] : cost[i];
+      cost[i] = c;
+      near[i] = nearer ? base + lab[i] : near[i];
+      if (c < kSmall) [[likely]] part += std::llrint(static_cast<double>(c) * kFixedScale);
+      else total += to_fixed(c);
     }
+    total += part;
   }
   m_ = m;
   return total;

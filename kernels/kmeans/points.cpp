@@ -39,10 +39,18 @@ void validate_points(const PointSet& p) {
   if (p.d < 1 || p.d > kMaxDim) throw DataError("k-means: dimension " + std::to_string(p.d) + " outside 1..64");
   if (p.x.size() != p.n() * p.d) throw DataError("k-means: feature array size is not n * d");
   if (p.n() > kMaxPoints) throw DataError("k-means: more than 2^38 points in one slice");
-  for (std::size_t i = 0; i < p.x.size(); ++i) {
-    if (!in_range(p.x[i])) {
-      throw DataError("k-means: customer " + std::to_string(p.ids[i / p.d]) +
-                      " has a feature that is not finite or exceeds 2^24 in magnitude");
+  // Chunks checked by a branch-free reduction (vectorised), the bad value located only on failure.
+  constexpr std::size_t kChunk = 4096;
+  for (std::size_t b = 0; b < p.x.size(); b += kChunk) {
+    const std::size_t e = std::min(p.x.size(), b + kChunk);
+    bool ok = true;
+    for (std::size_t i = b; i < e; ++i) ok &= in_range(p.x[i]);
+    if (ok) [[likely]] continue;
+    for (std::size_t i = b; i < e; ++i) {
+      if (!in_range(p.x[i])) {
+        throw DataError("k-means: customer " + std::to_string(p.ids[i / p.d]) +
+                        " has a feature that is not finite or exceeds 2^24 in magnitude");
+      }
     }
   }
 }
