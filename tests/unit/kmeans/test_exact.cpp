@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <set>
 #include <stdexcept>
+#include <string>
 
 #include "kernels/common/errors.hpp"
 #include "kmeans_test_util.hpp"
@@ -170,6 +172,30 @@ TEST(KMeansExact, BadFeaturesAreRefused) {
   x[1] = kMaxAbsFeature;
   EXPECT_NO_THROW(validate_points({x, ids, 2}));
   EXPECT_THROW(NaiveStep({x, ids, 3}), crmpi::DataError);  // 4 values are not 2 x 3
+}
+
+// validate_points checks whole chunks of 4096 values by a max over their bits: a bad value
+// anywhere (first value, inside a whole chunk, last value of the tail; of either sign, just past
+// the bound, infinite or NaN) is refused and named by its customer; values at the bound pass.
+TEST(KMeansExact, BadFeaturesAreFoundInEveryChunk) {
+  constexpr std::size_t d = 3, n = 4000;  // 12,000 values: two whole chunks and a tail
+  std::vector<float> x(n * d, -kMaxAbsFeature);
+  std::vector<std::uint64_t> ids(n);
+  for (std::size_t i = 0; i < n; ++i) ids[i] = 1000 + i;
+  EXPECT_NO_THROW(validate_points({x, ids, d}));
+  const float past = std::nextafter(kMaxAbsFeature, 2 * kMaxAbsFeature);
+  for (std::size_t at : {std::size_t{0}, std::size_t{5000}, x.size() - 1})
+    for (float bad : {past, -past, std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                      std::nanf(""), -std::nanf("")}) {
+      std::vector<float> y = x;
+      y[at] = bad;
+      try {
+        validate_points({y, ids, d});
+        ADD_FAILURE() << "value " << bad << " at " << at << " passed";
+      } catch (const crmpi::DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("customer " + std::to_string(1000 + at / d)), std::string::npos) << e.what();
+      }
+    }
 }
 
 // Points dealt to 1..4 parts at random (not contiguous: any subset, any order inside a part), each
