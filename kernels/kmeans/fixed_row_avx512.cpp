@@ -55,4 +55,16 @@ void enter_rows_avx512(const float* x, std::size_t d, const std::uint32_t* label
   }
 }
 
+std::uint32_t max_magnitude_bits_avx512(const float* x, std::size_t n) {
+  const __m512i magnitude = _mm512_set1_epi32(0x7fffffff);
+  __m512i m0 = _mm512_setzero_si512(), m1 = _mm512_setzero_si512();
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    m0 = _mm512_max_epu32(m0, _mm512_and_si512(_mm512_loadu_si512(x + i), magnitude));
+    m1 = _mm512_max_epu32(m1, _mm512_and_si512(_mm512_loadu_si512(x + i + 16), magnitude));
+  }
+  for (; i < n; i += 16) m0 = _mm512_max_epu32(m0, _mm512_and_si512(_mm512_loadu_si512(x + i), magnitude));
+  return _mm512_reduce_max_epu32(_mm512_max_epu32(m0, m1));
+}
+
 }  // namespace crmpi::kmeans

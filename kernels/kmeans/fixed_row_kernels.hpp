@@ -1,5 +1,5 @@
-// The per-point loop of move_points (cluster_stats.hpp) in its vector form: only plain
-// declarations here (fixed_row_avx512.cpp, built with AVX-512 enabled, includes this header).
+// The per-point loop of move_points (cluster_stats.hpp) in its vector form, and validate_points'
+// scan (points.hpp): only plain declarations here (fixed_row_avx512.cpp, built with AVX-512 enabled, includes this header).
 #pragma once
 
 #include <cstddef>
@@ -18,5 +18,9 @@ void move_row_fixed_avx512(const std::int64_t* f, std::size_t d, std::int64_t* i
 // Rows x[0..n) (row-major, d columns) each enter their cluster: into[label[i] * d + j] +=
 // llrint(double(x[i * d + j]) * 2^32). The per-row loop of enter_rows (cluster_stats.hpp), inlined.
 void enter_rows_avx512(const float* x, std::size_t d, const std::uint32_t* label, std::size_t n, std::int64_t* into);
+
+// The largest of x[0..n)'s bits without the sign (validate_points' test: a finite float within a
+// bound has them at most the bound's; NaN and infinity above). n a multiple of 16.
+std::uint32_t max_magnitude_bits_avx512(const float* x, std::size_t n);
 
 }  // namespace crmpi::kmeans

@@ -176,7 +176,8 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   bcast_.resize(k * d * kTile + kTile);
   float* bc = bcast_.data() + (kTile - reinterpret_cast<std::uintptr_t>(bcast_.data()) / sizeof(float) % kTile) % kTile;
   broadcast_centroids_avx512(t.rows().data(), k, d, bc);
-  // Rows [b, e) of one block, all in tile_base's tiles or all in the lent tail tile.
+  // Rows [b, e) of one block, their tiles at tiles_of_b: all among the whole tiles, or all in the
+  // lent tail tile (the last block of lent points runs as two segments).
   auto segment = [&](std::size_t b, std::size_t e, const float* tiles_of_b, bool built_now) {
     FusedBlockJob job{};
     job.tiles = tiles_of_b;

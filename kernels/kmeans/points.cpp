@@ -13,7 +13,9 @@
 #include <string>
 
 #include "kernels/common/errors.hpp"
+#include "kernels/kmeans/distance_kernels.hpp"
 #include "kernels/kmeans/fixed_point.hpp"
+#include "kernels/kmeans/fixed_row_kernels.hpp"
 
 namespace crmpi::kmeans {
 namespace {
@@ -36,7 +38,7 @@ void* allocate_rows(std::size_t bytes) {
 
 void free_rows(void* p) noexcept { std::free(p); }
 
-void validate_points(const PointSet& p) {
+void validate_points(const PointSet& p, bool vector_scan) {
   if (p.d < 1 || p.d > kMaxDim) throw DataError("k-means: dimension " + std::to_string(p.d) + " outside 1..64");
   if (p.x.size() != p.n() * p.d) throw DataError("k-means: feature array size is not n * d");
   if (p.n() > kMaxPoints) throw DataError("k-means: more than 2^38 points in one slice");
@@ -47,9 +49,12 @@ void validate_points(const PointSet& p) {
   constexpr std::uint32_t kLimit = std::bit_cast<std::uint32_t>(static_cast<float>(kMaxAbsFeature));
   const float* x = p.x.data();
   const std::size_t size = p.x.size();
+  const bool avx512 = vector_scan && best_isa() == Isa::kAvx512;
   for (std::size_t b = 0; b < size; b += kChunk) {
     std::uint32_t top = 0;
-    if (b + kChunk <= size) {
+    if (b + kChunk <= size && avx512) {
+      top = max_magnitude_bits_avx512(x + b, kChunk);  // the same max, 16 lanes at a time
+    } else if (b + kChunk <= size) {
       for (std::size_t i = 0; i < kChunk; ++i) top = std::max(top, std::bit_cast<std::uint32_t>(x[b + i]) & 0x7fffffffu);
     } else {
       for (std::size_t i = b; i < size; ++i) top = std::max(top, std::bit_cast<std::uint32_t>(x[i]) & 0x7fffffffu);

@@ -21,7 +21,8 @@ struct PointSet {
 
 // Throws DataError unless 1 <= d <= kMaxDim, x.size() == n * d, n <= kMaxPoints and every
 // feature is finite with |x| <= kMaxAbsFeature (fixed_point.hpp says why).
-void validate_points(const PointSet& p);
+// vector_scan false: the portable scan where the CPU has AVX-512 too (the same result; for tests).
+void validate_points(const PointSet& p, bool vector_scan = true);
 // Memory for feature rows that a Lloyd step may be lent (make_step's lent form), which reads all
 // of them in every iteration: 64-byte aligned, so that each tile of 16 rows (16 * d floats, a
 // multiple of 64 bytes) starts on a cache line (tiles across lines cost the step ~5% at 10M x 5),
