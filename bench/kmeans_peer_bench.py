@@ -21,8 +21,10 @@ Two figures per implementation and fit:
   - whole fit / iterations: CPU time of the whole fit (process CPU time, one thread each: robust
     to other jobs on a shared machine; wall times are printed per round too) over the iterations
     it ran (scikit-learn's n_iter_, crmpi's count; faiss always runs niter). Every fit includes its
-    own setup and final assignment (crmpi's setup: the tiles its first step makes, in place or in
-    a copy with its page faults; with lent points also turning them back into rows);
+    own setup and final assignment (crmpi's setup: the step's construction, which validates the
+    points and allocates its label and distance arrays, as scikit-learn's fit checks its input
+    and allocates its own, and the tiles its first step makes, in place or in a copy with its
+    page faults; with lent points also turning them back into rows);
   - one iteration: the mean over iterations 2..M (from the start of iteration 2 to the start of
     the final assignment, over M - 1), taken inside each implementation's own loop: crmpi's bench binary
     (process CPU time), scikit-learn's lloyd_iter_chunked_dense / elkan_iter_chunked_dense calls
