@@ -1,5 +1,6 @@
 // The per-point loop of move_points (cluster_stats.hpp) in its vector form, and validate_points'
-// scan (points.hpp): only plain declarations here (fixed_row_avx512.cpp, built with AVX-512 enabled, includes this header).
+// scan (points.hpp): only plain declarations here (fixed_row_avx512.cpp, built with AVX-512
+// enabled, includes this header).
 #pragma once
 
 #include <cstddef>

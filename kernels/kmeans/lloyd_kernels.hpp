@@ -6,12 +6,13 @@
 // Layout: the points in tiles of 16 (built once per step object by build_tiles_avx512): tile t
 // holds rows 16t..16t+15 transposed, tiles[t * 16 * d + j * 16 + lane] = x[(16t + lane) * d + j]
 // (0 past the last row). A tile takes exactly the bytes of its 16 rows, so whole tiles can be made
-// in the rows' own memory and turned back into rows afterwards (NaiveStep's borrowed points). A register then holds one coordinate of 16 points, each lane one point:
-// the distance to a centroid is d subtractions and d FMAs on whole registers (the centroid's
-// coordinate broadcast), the argmin over centroids a vertical compare and blend, and no lane is
-// spent on padding whatever k. Every lane runs the scalar operation sequence of
-// distance_kernels.hpp (diff = x_j - c_j, acc = fma(diff, diff, acc), j ascending from 0), so
-// labels and distances are the bits of the scalar and AVX2 loops.
+// in the rows' own memory and turned back into rows afterwards (NaiveStep's lent points). A
+// register then holds one coordinate of 16 points, each lane one point: the distance to a
+// centroid is d subtractions and d FMAs on whole registers (the centroid's coordinate
+// broadcast), the argmin over centroids a vertical compare and blend, and no lane is spent on
+// padding whatever k. Every lane runs the scalar operation sequence of distance_kernels.hpp
+// (diff = x_j - c_j, acc = fma(diff, diff, acc), j ascending from 0), so labels and distances are
+// the bits of the scalar and AVX2 loops.
 #pragma once
 
 #include <cstddef>

@@ -63,10 +63,10 @@ Int128 ParallelInit::add_candidates(std::span<const float> candidates, std::size
   for (std::size_t b = 0; b < pts_.n(); b += kBlock) {
     const std::size_t e = std::min(pts_.n(), b + kBlock);
     nearest({pts_.row(b), d, nullptr, e - b, lab.data(), best.data(), nullptr}, t.view(), isa_);
-    // Costs below 2^16 (every one on standardized features) are below 2^48 in fixed point: the
-    // block's (at most 256) add up in int64, then once into the 128-bit total; a larger one goes
-    // in directly. The same integer as adding to_fixed of each.
-    // Branch free: whether a new candidate is nearer is a coin flip in the first rounds.
+    // Branch free (whether a new candidate is nearer is a coin flip in the first rounds). Costs
+    // below 2^16 (nearly all on standardized features) are below 2^48 in fixed point: the block's
+    // (at most 256) add up in int64, then once into the 128-bit total; a larger one goes in
+    // directly. The same integer as adding to_fixed of each.
     float* const cost = cost_.data() + b;
     std::uint32_t* const near = near_.data() + b;
     const auto base = static_cast<std::uint32_t>(first);

@@ -43,8 +43,9 @@ void validate_points(const PointSet& p, bool vector_scan) {
   if (p.x.size() != p.n() * p.d) throw DataError("k-means: feature array size is not n * d");
   if (p.n() > kMaxPoints) throw DataError("k-means: more than 2^38 points in one slice");
   // A finite float within the bound is one whose bits without the sign are at most those of the
-  // bound (NaN and infinity lie above it): a max over chunks of a fixed length, which the compiler
-  // vectorises; the bad value is located only when a chunk holds one.
+  // bound (NaN and infinity lie above it): a max over chunks of a fixed length, by AVX-512 where
+  // the CPU has it, else a loop the compiler vectorises; the bad value is located only when a
+  // chunk holds one.
   constexpr std::size_t kChunk = 4096;
   constexpr std::uint32_t kLimit = std::bit_cast<std::uint32_t>(static_cast<float>(kMaxAbsFeature));
   const float* x = p.x.data();
