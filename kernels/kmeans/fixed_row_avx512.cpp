@@ -16,42 +16,64 @@
 #include "kernels/kmeans/fixed_row_kernels.hpp"
 
 namespace crmpi::kmeans {
+namespace {
+
+// Partial sums are updated 4 int64 at a time through 256-bit loads and stores, the last d mod 4
+// coordinates by scalar code. The next point of the same cluster reads what this one stored a few
+// points before; on Zen 4 a 512-bit store (masked or not) does not forward to a later 512-bit
+// load, which then waits for the store to reach the cache, while 256-bit and scalar stores forward.
+// Measured apart (2M rows of d = 10 into 8 clusters): entering them 11.5 -> 7.5 ms; 400k moves
+// 4.5 -> 2.3 ms.
+
+// llrint(double(x) * 2^32) of 4 floats, as vcvtpd2qq rounds (a zmm conversion: no AVX-512 VL needed).
+inline __m256i fixed4(const float* x) {
+  const __m256d v = _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(x)), _mm256_set1_pd(0x1p32));
+  return _mm512_castsi512_si256(_mm512_cvtpd_epi64(_mm512_zextpd256_pd512(v)));
+}
+inline std::int64_t fixed1(float x) { return _mm_cvtsd_si64(_mm_set_sd(static_cast<double>(x) * 0x1p32)); }
+inline void add4(std::int64_t* o, __m256i v) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), _mm256_add_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(o)), v));
+}
+inline void sub4(std::int64_t* o, __m256i v) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), _mm256_sub_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(o)), v));
+}
+
+}  // namespace
 
 void move_fixed_row_avx512(const float* xr, std::size_t d, std::int64_t* into, std::int64_t* out_of) {
-  const __m512d scale = _mm512_set1_pd(0x1p32);
-  for (std::size_t j = 0; j < d; j += 8) {
-    const std::size_t m = d - j < 8 ? d - j : 8;
-    const auto mask = static_cast<__mmask8>((1u << m) - 1);
-    const __m256 xf = _mm512_castps512_ps256(_mm512_maskz_loadu_ps(static_cast<__mmask16>(mask), xr + j));
-    const __m512i fx = _mm512_cvtpd_epi64(_mm512_mul_pd(_mm512_cvtps_pd(xf), scale));
-    _mm512_mask_storeu_epi64(into + j, mask, _mm512_add_epi64(_mm512_maskz_loadu_epi64(mask, into + j), fx));
-    if (out_of)
-      _mm512_mask_storeu_epi64(out_of + j, mask, _mm512_sub_epi64(_mm512_maskz_loadu_epi64(mask, out_of + j), fx));
+  const std::size_t whole = d / 4 * 4;
+  for (std::size_t j = 0; j < whole; j += 4) {
+    const __m256i fx = fixed4(xr + j);
+    add4(into + j, fx);
+    if (out_of) sub4(out_of + j, fx);
+  }
+  for (std::size_t j = whole; j < d; ++j) {
+    const std::int64_t fx = fixed1(xr[j]);
+    into[j] += fx;
+    if (out_of) out_of[j] -= fx;
   }
 }
 
 void move_row_fixed_avx512(const std::int64_t* f, std::size_t d, std::int64_t* into, std::int64_t* out_of) {
-  for (std::size_t j = 0; j < d; j += 8) {
-    const std::size_t m = d - j < 8 ? d - j : 8;
-    const auto mask = static_cast<__mmask8>((1u << m) - 1);
-    const __m512i v = _mm512_maskz_loadu_epi64(mask, f + j);
-    _mm512_mask_storeu_epi64(into + j, mask, _mm512_add_epi64(_mm512_maskz_loadu_epi64(mask, into + j), v));
-    _mm512_mask_storeu_epi64(out_of + j, mask, _mm512_sub_epi64(_mm512_maskz_loadu_epi64(mask, out_of + j), v));
+  const std::size_t whole = d / 4 * 4;
+  for (std::size_t j = 0; j < whole; j += 4) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(f + j));
+    add4(into + j, v);
+    sub4(out_of + j, v);
+  }
+  for (std::size_t j = whole; j < d; ++j) {
+    into[j] += f[j];
+    out_of[j] -= f[j];
   }
 }
 
 void enter_rows_avx512(const float* x, std::size_t d, const std::uint32_t* label, std::size_t n, std::int64_t* into) {
-  const __m512d scale = _mm512_set1_pd(0x1p32);
+  const std::size_t whole = d / 4 * 4;
   for (std::size_t i = 0; i < n; ++i) {
     const float* xr = x + i * d;
     std::int64_t* o = into + static_cast<std::size_t>(label[i]) * d;
-    for (std::size_t j = 0; j < d; j += 8) {
-      const std::size_t m = d - j < 8 ? d - j : 8;
-      const auto mask = static_cast<__mmask8>((1u << m) - 1);
-      const __m256 xf = _mm512_castps512_ps256(_mm512_maskz_loadu_ps(static_cast<__mmask16>(mask), xr + j));
-      const __m512i fx = _mm512_cvtpd_epi64(_mm512_mul_pd(_mm512_cvtps_pd(xf), scale));
-      _mm512_mask_storeu_epi64(o + j, mask, _mm512_add_epi64(_mm512_maskz_loadu_epi64(mask, o + j), fx));
-    }
+    for (std::size_t j = 0; j < whole; j += 4) add4(o + j, fixed4(xr + j));
+    for (std::size_t j = whole; j < d; ++j) o[j] += fixed1(xr[j]);
   }
 }
 
