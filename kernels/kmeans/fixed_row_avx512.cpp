@@ -1,10 +1,11 @@
-// AVX-512 loop of move_points (cluster_stats.cpp): a point's coordinates in fixed point, added to
-// one cluster's partial sums and subtracted from another's. Built with -mavx512f -mavx512dq and
-// called only on CPUs that have them (best_isa() == kAvx512).
+// The vector loops of the fixed-point cluster sums (cluster_stats.cpp: move_points, move_fixed,
+// enter_rows: a point's coordinates in fixed point, added to one cluster's partial sums and
+// subtracted from another's) and validate_points' scan (points.cpp). Built with -mavx512f
+// -mavx512dq -mavx2 -mfma and called only on CPUs that have them (best_isa() == kAvx512).
 //
 // Same values as the scalar llrint(double(x) * 2^32): the float -> double conversion and the
-// scaling by a power of two are exact, and vcvtpd2qq rounds under MXCSR, round to nearest even by
-// default, as llrint does (the default rounding mode, which every rank runs under).
+// scaling by a power of two are exact, and vcvtpd2qq and vcvtsd2si round under MXCSR, round to
+// nearest even by default, as llrint does (the default rounding mode, which every rank runs under).
 // GCC 12's avx512fintrin.h: see distance_avx512.cpp (GCC bug 105593).
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
