@@ -1,10 +1,6 @@
 #include "kernels/kmeans/lloyd_step.hpp"
 
-#include <sys/mman.h>
-
 #include <algorithm>
-#include <cstdlib>
-#include <new>
 #include <stdexcept>
 
 #include "kernels/kmeans/lloyd_kernels.hpp"
@@ -67,7 +63,7 @@ NaiveStep::NaiveStep(PointSet p, std::span<float> lend, StepConfig cfg) : LloydS
 
 NaiveStep::~NaiveStep() { return_points(); }
 
-void NaiveStep::FreeTiles::operator()(float* p) const { std::free(p); }
+void NaiveStep::FreeTiles::operator()(float* p) const { free_rows(p); }
 
 void NaiveStep::return_points() {
   if (!lent_) return;
@@ -128,16 +124,10 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   const std::size_t n = pts_.n(), d = pts_.d, k = t.k();
   const std::size_t whole = lent_ ? n / kTile * kTile : n;  // rows whose tiles lie with the rows' own
   if (!lent_ && !tiles_ && n > 0) {
-    // 2 MiB aligned and advised as huge pages: a few dozen page faults instead of 20,000 for the
-    // 80 MB of 2M x 10 (their kernel time was about 1 ms per iteration of a 20-iteration run).
+    // The features' allocation (points.hpp): 2 MiB aligned and advised as huge pages, a few dozen
+    // page faults instead of 20,000 for the 80 MB of 2M x 10.
     const std::size_t bytes = (n + kTile - 1) / kTile * kTile * d * sizeof(float);
-    constexpr std::size_t kHuge = std::size_t{1} << 21;
-    void* mem = nullptr;
-    if (posix_memalign(&mem, bytes >= kHuge ? kHuge : 64, (bytes + kHuge - 1) / kHuge * kHuge) != 0) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    if (bytes >= kHuge) madvise(mem, (bytes + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);  // advice only: failure is harmless
-#endif
-    tiles_.reset(static_cast<float*>(mem));
+    tiles_.reset(static_cast<float*>(allocate_rows(bytes)));
   }
   if (lent_) {
     rows_.resize(kBlock * d);

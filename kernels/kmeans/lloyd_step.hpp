@@ -127,7 +127,7 @@ class NaiveStep final : public LloydStep {
   struct FreeTiles {
     void operator()(float* p) const;
   };
-  std::unique_ptr<float[], FreeTiles> tiles_;  // 64-byte aligned; huge pages where the OS gives them
+  std::unique_ptr<float[], FreeTiles> tiles_;  // allocate_rows (points.hpp): aligned, huge pages where the OS gives them
   float* lent_ = nullptr;   // p.x's memory, lent: its whole tiles of 16 rows in place
   std::size_t built_ = 0;   // rows whose tiles are made (blocks in order, from the first step)
   std::vector<float> tail_;  // lent: the tile of the last n % 16 rows, which stay rows in p.x
