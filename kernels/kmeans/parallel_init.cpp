@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "kernels/kmeans/centroid_table.hpp"
+#include "kernels/kmeans/fixed_row_kernels.hpp"
 #include "kernels/kmeans/keyed_rng.hpp"
 
 namespace crmpi::kmeans {
@@ -63,13 +64,20 @@ Int128 ParallelInit::add_candidates(std::span<const float> candidates, std::size
   for (std::size_t b = 0; b < pts_.n(); b += kBlock) {
     const std::size_t e = std::min(pts_.n(), b + kBlock);
     nearest({pts_.row(b), d, nullptr, e - b, lab.data(), best.data(), nullptr}, t.view(), isa_);
-    // Branch free (whether a new candidate is nearer is a coin flip in the first rounds). Costs
-    // below 2^16 (nearly all on standardized features) are below 2^48 in fixed point: the block's
-    // (at most 256) add up in int64, then once into the 128-bit total; a larger one goes in
-    // directly. The same integer as adding to_fixed of each.
+    // Costs below 2^16 (nearly all on standardized features) are below 2^48 in fixed point: the
+    // block's (at most 256) add up in int64, then once into the 128-bit total; a larger one goes
+    // in directly. The same integer as adding to_fixed of each.
     float* const cost = cost_.data() + b;
     std::uint32_t* const near = near_.data() + b;
     const auto base = static_cast<std::uint32_t>(first);
+    if (isa_ == Isa::kAvx512 && best_isa() == Isa::kAvx512) {  // as nearest(), falls back where the CPU lacks it
+      std::size_t large = 0;
+      total += take_nearer_avx512(best.data(), lab.data(), base, e - b, cost, near, &large);
+      if (large > 0) [[unlikely]]
+        for (std::size_t i = 0; i < e - b; ++i)
+          if (!(cost[i] < kSmall)) total += to_fixed(cost[i]);
+      continue;
+    }
     std::int64_t part = 0;
     for (std::size_t i = 0; i < e - b; ++i) {
       const bool nearer = best[i] < cost[i];

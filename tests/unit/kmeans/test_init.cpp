@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -97,6 +99,55 @@ TEST(KMeansInit, SelectionAndWeightsAreLocalPartsOfTheWhole) {
     for (float v : whole.cost()) t += to_fixed(v);
     return t;
   }());
+}
+
+// add_candidates against a direct computation in this test: each point's cost is the smallest
+// squared distance (the documented operation order: diff = x - c, fmaf(diff, diff, acc)) to any
+// candidate so far, its nearest the lowest index holding it, and the total the sum of to_fixed of
+// every cost. Run through every implementation (one the CPU lacks falls back), on n not a multiple
+// of the kernels' 16 or 256, with a spread that puts some costs above 2^16 (the 128-bit path), and
+// two candidates repeated (a tie: the earlier index stays).
+TEST(KMeansInit, AddCandidatesMatchesADirectScanOnEveryIsa) {
+  for (const double box : {10.0, 3000.0}) {
+    const kmt::Data data = kmt::blobs(1237, 3, 6, 1.0, 23, box, 0);
+    const std::size_t d = data.d;
+    std::vector<float> cand;
+    for (std::size_t i = 0; i < data.n(); i += 97) cand.insert(cand.end(), data.x.begin() + i * d, data.x.begin() + (i + 1) * d);
+    for (std::size_t j = 0; j < 2 * d; ++j) cand.push_back(cand[j]);  // candidates 0 and 1 again: ties keep the first
+    const std::size_t m = cand.size() / d;
+    for (const Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
+      ParallelInit init(data.all(), isa);
+      std::size_t taken = 0;
+      bool some_large = false;
+      for (const std::size_t upto : {std::size_t{1}, std::size_t{2}, std::size_t{9}, m}) {
+        const std::span<const float> so_far(cand.data(), upto * d);
+        const Int128 total = init.add_candidates(so_far, taken);
+        taken = upto;
+        Int128 want = 0;
+        for (std::size_t i = 0; i < data.n(); ++i) {
+          float best = std::numeric_limits<float>::infinity();
+          std::uint32_t arg = 0;
+          for (std::size_t c = 0; c < upto; ++c) {
+            float acc = 0;
+            for (std::size_t j = 0; j < d; ++j) {
+              const float diff = data.x[i * d + j] - cand[c * d + j];
+              acc = std::fmaf(diff, diff, acc);
+            }
+            if (acc < best) {
+              best = acc;
+              arg = static_cast<std::uint32_t>(c);
+            }
+          }
+          ASSERT_EQ(init.cost()[i], best) << "point " << i << " after " << upto << " candidates";
+          ASSERT_EQ(init.nearest_candidate()[i], arg) << "point " << i;
+          want += to_fixed(best);
+          some_large = some_large || best >= 0x1p16f;
+        }
+        EXPECT_TRUE(total == want) << "after " << upto << " candidates, isa " << static_cast<int>(isa);
+      }
+      EXPECT_EQ(some_large, box > 100) << "the wide spread must reach the 128-bit path, the narrow one not";
+    }
+  }
 }
 
 // Greedy k-means++ by hand: candidates on a line at 0, 1, 10, 11, 100 with weights 5, 5, 5, 5, 1.
