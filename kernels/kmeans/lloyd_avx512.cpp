@@ -34,7 +34,7 @@ constexpr std::size_t kAhead = 4;
 // Centroids c0 .. c0 + KC - 1 against the tile; best/lab: the running minimum and its index.
 // (Two tiles per centroid load measured slower: the arithmetic, not the loads, bounds the loop.)
 template <int KC, bool kFirst>
-inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
+[[gnu::always_inline]] inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
   __m512 acc[KC];
   _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) acc[c] = _mm512_setzero_ps();
   // cent: the centroids broadcast, cent[(c * d + j) * 16 + lane] = c_j (a full-width operand)
@@ -62,7 +62,7 @@ inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, _
 }
 
 template <bool kFirst>
-inline void chunk_rest(int r, const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
+[[gnu::always_inline]] inline void chunk_rest(int r, const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
   switch (r) {
     case 1: return chunk<1, kFirst>(tile, d, cent, c0, best, lab);
     case 2: return chunk<2, kFirst>(tile, d, cent, c0, best, lab);
@@ -75,9 +75,21 @@ inline void chunk_rest(int r, const float* tile, std::size_t d, const float* cen
   }
 }
 
+// Every centroid against one tile, in index order: best and lab of its 16 rows. These helpers are
+// always inlined: with two callers (the Lloyd block, k-means||'s nearest_tiles) GCC kept
+// chunk_rest out of line, which made the Lloyd loop's accumulators round-trip through memory.
+[[gnu::always_inline]] inline void nearest_of_tile(const float* tile, std::size_t d, const float* cent, int k, __m512& best, __m512i& lab) {
+  const int first = k < 8 ? k : 8;
+  if (first == 8) chunk<8, true>(tile, d, cent, 0, best, lab);
+  else chunk_rest<true>(first, tile, d, cent, 0, best, lab);
+  int c0 = first;
+  for (; c0 + 8 <= k; c0 += 8) chunk<8, false>(tile, d, cent, c0, best, lab);
+  if (c0 < k) chunk_rest<false>(k - c0, tile, d, cent, c0, best, lab);
+}
+
 // r[p] <- column p of the 16 x 16 matrix whose row q is r[q]: a transpose in registers (64
 // shuffles; gathers are several times slower on Zen 4). Its own inverse.
-inline void transpose16(__m512 r[kTile]) {
+[[gnu::always_inline]] inline void transpose16(__m512 r[kTile]) {
   __m512 u[kTile];
   _Pragma("GCC unroll 8") for (std::size_t p = 0; p < kTile; p += 2) {
     u[p] = _mm512_unpacklo_ps(r[p], r[p + 1]);
@@ -153,6 +165,17 @@ void rows_from_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, fl
     for (std::size_t q = 0; q < kTile * d; ++q) copy[q] = tb[q];
     for (std::size_t p = 0; p < kTile; ++p)
       for (std::size_t j = 0; j < d; ++j) o[p * d + j] = copy[j * kTile + p];
+  }
+}
+
+void nearest_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, const float* centroids, std::size_t k,
+                          std::uint32_t* label, float* best) {
+  for (std::size_t row = 0; row < n; row += kTile) {
+    __m512 b;
+    __m512i lab;
+    nearest_of_tile(tiles + row * d, d, centroids, static_cast<int>(k), b, lab);
+    _mm512_storeu_ps(best + row, b);
+    _mm512_storeu_si512(label + row, lab);
   }
 }
 
@@ -243,12 +266,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
     const float* tile = tiles + (row - job.begin) * d;  // the tile of rows row .. row + 15
     __m512 best;
     __m512i lab;
-    const int first = ki < 8 ? ki : 8;
-    if (first == 8) chunk<8, true>(tile, d, centroids, 0, best, lab);
-    else chunk_rest<true>(first, tile, d, centroids, 0, best, lab);
-    int c0 = first;
-    for (; c0 + 8 <= ki; c0 += 8) chunk<8, false>(tile, d, centroids, c0, best, lab);
-    if (c0 < ki) chunk_rest<false>(ki - c0, tile, d, centroids, c0, best, lab);
+    nearest_of_tile(tile, d, centroids, ki, best, lab);
     finish_tile(row, tile, best, lab);
   }
   asm volatile("" : : "m"(fx), "m"(lb) : "memory");

@@ -8,6 +8,7 @@
 #include "kernels/kmeans/centroid_table.hpp"
 #include "kernels/kmeans/fixed_row_kernels.hpp"
 #include "kernels/kmeans/keyed_rng.hpp"
+#include "kernels/kmeans/lloyd_kernels.hpp"
 
 namespace crmpi::kmeans {
 
@@ -61,16 +62,31 @@ Int128 ParallelInit::add_candidates(std::span<const float> candidates, std::size
   constexpr float kSmall = 0x1p16f;
   std::vector<std::uint32_t> lab(kBlock);
   std::vector<float> best(kBlock);
+  // On AVX-512 the block's rows are turned into tiles of 16 in L1 and the candidates broadcast,
+  // so the distances run 16 points a register and the arg-min is vertical (lloyd_kernels.hpp):
+  // the bits of nearest(), without its per-point horizontal reduction over the candidates.
+  const bool avx512 = isa_ == Isa::kAvx512 && best_isa() == Isa::kAvx512 && d <= kMaxTileDim;
+  FeatureRows tiles, broadcast;
+  if (avx512) {
+    tiles.resize(kBlock * d);
+    broadcast.resize((m - first) * d * kTile);
+    broadcast_centroids_avx512(candidates.data() + first * d, m - first, d, broadcast.data());
+  }
   for (std::size_t b = 0; b < pts_.n(); b += kBlock) {
     const std::size_t e = std::min(pts_.n(), b + kBlock);
-    nearest({pts_.row(b), d, nullptr, e - b, lab.data(), best.data(), nullptr}, t.view(), isa_);
+    if (avx512) {
+      build_tiles_avx512(pts_.row(b), e - b, d, tiles.data());
+      nearest_tiles_avx512(tiles.data(), e - b, d, broadcast.data(), m - first, lab.data(), best.data());
+    } else {
+      nearest({pts_.row(b), d, nullptr, e - b, lab.data(), best.data(), nullptr}, t.view(), isa_);
+    }
     // Costs below 2^16 (nearly all on standardized features) are below 2^48 in fixed point: the
     // block's (at most 256) add up in int64, then once into the 128-bit total; a larger one goes
     // in directly. The same integer as adding to_fixed of each.
     float* const cost = cost_.data() + b;
     std::uint32_t* const near = near_.data() + b;
     const auto base = static_cast<std::uint32_t>(first);
-    if (isa_ == Isa::kAvx512 && best_isa() == Isa::kAvx512) {  // as nearest(), falls back where the CPU lacks it
+    if (avx512) {
       std::size_t large = 0;
       total += take_nearer_avx512(best.data(), lab.data(), base, e - b, cost, near, &large);
       if (large > 0) [[unlikely]]

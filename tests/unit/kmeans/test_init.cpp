@@ -104,12 +104,13 @@ TEST(KMeansInit, SelectionAndWeightsAreLocalPartsOfTheWhole) {
 // add_candidates against a direct computation in this test: each point's cost is the smallest
 // squared distance (the documented operation order: diff = x - c, fmaf(diff, diff, acc)) to any
 // candidate so far, its nearest the lowest index holding it, and the total the sum of to_fixed of
-// every cost. Run through every implementation (one the CPU lacks falls back), on n not a multiple
-// of the kernels' 16 or 256, with a spread that puts some costs above 2^16 (the 128-bit path), and
+// every cost. Run through every implementation (one the CPU lacks falls back), with d below and
+// above a tile's 16 (AVX-512 builds the two kinds of tiles differently), on n not a multiple of
+// the kernels' 16 or 256, with a spread that puts some costs above 2^16 (the 128-bit path), and
 // two candidates repeated (a tie: the earlier index stays).
 TEST(KMeansInit, AddCandidatesMatchesADirectScanOnEveryIsa) {
-  for (const double box : {10.0, 3000.0}) {
-    const kmt::Data data = kmt::blobs(1237, 3, 6, 1.0, 23, box, 0);
+  for (const auto& [dim, box] : {std::pair<std::size_t, double>{3, 10.0}, {3, 3000.0}, {17, 10.0}, {17, 3000.0}}) {
+    const kmt::Data data = kmt::blobs(1237, dim, 6, 1.0, 23, box, 0);
     const std::size_t d = data.d;
     std::vector<float> cand;
     for (std::size_t i = 0; i < data.n(); i += 97) cand.insert(cand.end(), data.x.begin() + i * d, data.x.begin() + (i + 1) * d);
