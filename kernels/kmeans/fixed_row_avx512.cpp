@@ -1,7 +1,6 @@
 // The vector loops of the fixed-point cluster sums (cluster_stats.cpp: move_points, move_fixed,
 // enter_rows: a point's coordinates in fixed point, added to one cluster's partial sums and
-// subtracted from another's), validate_points' scan (points.cpp) and k-means||'s cost update
-// (parallel_init.cpp: take_nearer). Built with -mavx512f
+// subtracted from another's) and validate_points' scan (points.cpp). Built with -mavx512f
 // -mavx512dq -mavx2 -mfma and called only on CPUs that have them (best_isa() == kAvx512).
 //
 // Same values as the scalar llrint(double(x) * 2^32): the float -> double conversion and the
@@ -89,36 +88,6 @@ std::uint32_t max_magnitude_bits_avx512(const float* x, std::size_t n) {
   }
   for (; i < n; i += 16) m0 = _mm512_max_epu32(m0, _mm512_and_si512(_mm512_loadu_si512(x + i), magnitude));
   return _mm512_reduce_max_epu32(_mm512_max_epu32(m0, m1));
-}
-
-// 16 points a step: a vertical compare and two blends instead of a branch per point (whether a new
-// candidate is nearer is a coin flip in the first rounds), and the costs summed as the scalar
-// loop does, 8 int64 lanes per half: an integer sum, so the lane order does not matter.
-std::int64_t take_nearer_avx512(const float* best, const std::uint32_t* label, std::uint32_t base, std::size_t n,
-                                float* cost, std::uint32_t* near, std::size_t* large) {
-  const __m512 small = _mm512_set1_ps(0x1p16f);
-  const __m512d scale = _mm512_set1_pd(0x1p32);
-  const __m512i vbase = _mm512_set1_epi32(static_cast<int>(base));
-  __m512i sum = _mm512_setzero_si512();
-  std::size_t big = 0;
-  for (std::size_t i = 0; i < n; i += 16) {
-    const auto live = static_cast<__mmask16>(n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1u);
-    const __m512 b = _mm512_maskz_loadu_ps(live, best + i);
-    const __m512 c0 = _mm512_maskz_loadu_ps(live, cost + i);
-    const __mmask16 nearer = _mm512_mask_cmp_ps_mask(live, b, c0, _CMP_LT_OQ);
-    const __m512 c = _mm512_mask_mov_ps(c0, nearer, b);
-    _mm512_mask_storeu_ps(cost + i, nearer, c);
-    const __m512i lab = _mm512_add_epi32(_mm512_maskz_loadu_epi32(nearer, label + i), vbase);
-    _mm512_mask_storeu_epi32(near + i, nearer, lab);
-    const __mmask16 in = _mm512_mask_cmp_ps_mask(live, c, small, _CMP_LT_OQ);
-    big += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned>(live & ~in)));
-    const __m512d lo = _mm512_mul_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(c)), scale);
-    const __m512d hi = _mm512_mul_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(c, 1)), scale);
-    sum = _mm512_mask_add_epi64(sum, static_cast<__mmask8>(in), sum, _mm512_cvtpd_epi64(lo));
-    sum = _mm512_mask_add_epi64(sum, static_cast<__mmask8>(in >> 8), sum, _mm512_cvtpd_epi64(hi));
-  }
-  *large = big;
-  return _mm512_reduce_add_epi64(sum);
 }
 
 }  // namespace crmpi::kmeans

@@ -1,5 +1,5 @@
-// The per-point loop of move_points (cluster_stats.hpp) in its vector form, validate_points'
-// scan (points.hpp) and k-means||'s cost update (parallel_init.cpp): only plain declarations here (fixed_row_avx512.cpp, built with AVX-512
+// The per-point loop of move_points (cluster_stats.hpp) in its vector form, and validate_points'
+// scan (points.hpp): only plain declarations here (fixed_row_avx512.cpp, built with AVX-512
 // enabled, includes this header).
 #pragma once
 
@@ -23,13 +23,5 @@ void enter_rows_avx512(const float* x, std::size_t d, const std::uint32_t* label
 // The largest of x[0..n)'s bits without the sign (validate_points' test: a finite float within a
 // bound has them at most the bound's; NaN and infinity above). n a multiple of 16.
 std::uint32_t max_magnitude_bits_avx512(const float* x, std::size_t n);
-
-// k-means||'s update of the running nearest candidate, for i < n:
-//   if (best[i] < cost[i]) { cost[i] = best[i]; near[i] = base + label[i]; }
-// Returns the sum of llrint(double(cost[i]) * 2^32) over the new costs below 2^16 (each below
-// 2^48, so n <= 2^15 of them add up in int64) and sets *large to how many are 2^16 or more (the
-// caller adds those through 128 bits).
-std::int64_t take_nearer_avx512(const float* best, const std::uint32_t* label, std::uint32_t base, std::size_t n,
-                                float* cost, std::uint32_t* near, std::size_t* large);
 
 }  // namespace crmpi::kmeans

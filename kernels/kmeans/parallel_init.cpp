@@ -6,9 +6,9 @@
 #include <stdexcept>
 
 #include "kernels/kmeans/centroid_table.hpp"
-#include "kernels/kmeans/fixed_row_kernels.hpp"
 #include "kernels/kmeans/keyed_rng.hpp"
 #include "kernels/kmeans/lloyd_kernels.hpp"
+#include "kernels/kmeans/parallel_init_kernels.hpp"
 
 namespace crmpi::kmeans {
 
@@ -114,6 +114,19 @@ PointRows ParallelInit::select(std::uint64_t seed, std::uint32_t round, double l
   out.d = pts_.d;
   const double total = fixed_to_double(total_cost);
   if (!(total > 0)) return out;  // every point is a candidate already
+  if (isa_ == Isa::kAvx512 && best_isa() == Isa::kAvx512) {
+    const std::uint64_t stream = stream_parallel_round(round);
+    const std::uint64_t prefix = mix64(mix64(seed + kGolden) + stream + kGolden);  // keyed_hash's first two words
+    constexpr std::size_t kBlock = 4096;
+    std::vector<std::uint32_t> chosen(kBlock);
+    for (std::size_t b = 0; b < pts_.n(); b += kBlock) {
+      std::size_t count = 0;
+      const std::size_t e = std::min(pts_.n(), b + kBlock);
+      draw_below_avx512(pts_.ids.data() + b, cost_.data() + b, e - b, prefix, l, total, chosen.data(), &count);
+      for (std::size_t c = 0; c < count; ++c) out.push(pts_.ids[b + chosen[c]], pts_.row(b + chosen[c]), 0);
+    }
+    return out;
+  }
   for (std::size_t i = 0; i < pts_.n(); ++i) {
     const double p = std::min(1.0, l * static_cast<double>(cost_[i]) / total);
     if (keyed_uniform(seed, stream_parallel_round(round), pts_.ids[i]) < p) out.push(pts_.ids[i], pts_.row(i), 0);

@@ -151,6 +151,39 @@ TEST(KMeansInit, AddCandidatesMatchesADirectScanOnEveryIsa) {
   }
 }
 
+// select against the draw rule of parallel_init.hpp evaluated in this test, point by point, on
+// every implementation: n not a multiple of the AVX-512 loop's 8 or its 4096-point blocks, with l
+// large enough that some points have p >= 1 (always drawn) and most have 0 < p < 1.
+TEST(KMeansInit, SelectMatchesTheDrawRuleOnEveryIsa) {
+  const kmt::Data data = kmt::blobs(9001, 4, 5, 1.0, 31);
+  const std::vector<float> first(data.x.begin(), data.x.begin() + 4);
+  for (const Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
+    ParallelInit init(data.all(), isa);
+    const Int128 total = init.add_candidates(first, 0);
+    const double t = fixed_to_double(total);
+    for (const double l : {3.0, 4000.0}) {
+      for (std::uint32_t round = 0; round < 3; ++round) {
+        std::vector<std::uint64_t> want;
+        bool some_sure = false;
+        for (std::size_t i = 0; i < data.n(); ++i) {
+          const double p = std::min(1.0, l * static_cast<double>(init.cost()[i]) / t);
+          some_sure = some_sure || p >= 1.0;
+          if (keyed_uniform(7, stream_parallel_round(round), data.ids[i]) < p) want.push_back(data.ids[i]);
+        }
+        const PointRows got = init.select(7, round, l, total);
+        EXPECT_EQ(got.ids, want) << "l " << l << " round " << round << " isa " << static_cast<int>(isa);
+        for (std::size_t r = 0; r < got.n(); ++r) {
+          const auto at = static_cast<std::size_t>(std::find(data.ids.begin(), data.ids.end(), got.ids[r]) - data.ids.begin());
+          ASSERT_TRUE(std::equal(got.x.begin() + r * 4, got.x.begin() + (r + 1) * 4, data.x.begin() + at * 4));
+        }
+        if (l > 100) {
+          EXPECT_TRUE(some_sure);
+        }
+      }
+    }
+  }
+}
+
 // Greedy k-means++ by hand: candidates on a line at 0, 1, 10, 11, 100 with weights 5, 5, 5, 5, 1.
 // k = 5: chosen centers have D = 0 and can never be drawn again, so all five come out once
 // (potential 0). k = 3 with 50 trials: from any first center the greedy choice reaches the best
