@@ -20,10 +20,14 @@ constexpr std::uint64_t mix64(std::uint64_t z) {
   return z ^ (z >> 31);
 }
 
+// The seed and stream absorbed: the state the key is absorbed into (a loop over many keys of one
+// stream computes it once).
+constexpr std::uint64_t keyed_prefix(std::uint64_t seed, std::uint64_t stream) {
+  return mix64(mix64(seed + kGolden) + stream + kGolden);
+}
+
 constexpr std::uint64_t keyed_hash(std::uint64_t seed, std::uint64_t stream, std::uint64_t key) {
-  std::uint64_t h = mix64(seed + kGolden);
-  h = mix64(h + stream + kGolden);
-  return mix64(h + key + kGolden);
+  return mix64(keyed_prefix(seed, stream) + key + kGolden);
 }
 
 // Uniform in [0, 1) with 53 random bits.

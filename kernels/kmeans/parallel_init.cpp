@@ -115,8 +115,7 @@ PointRows ParallelInit::select(std::uint64_t seed, std::uint32_t round, double l
   const double total = fixed_to_double(total_cost);
   if (!(total > 0)) return out;  // every point is a candidate already
   if (isa_ == Isa::kAvx512 && best_isa() == Isa::kAvx512) {
-    const std::uint64_t stream = stream_parallel_round(round);
-    const std::uint64_t prefix = mix64(mix64(seed + kGolden) + stream + kGolden);  // keyed_hash's first two words
+    const std::uint64_t prefix = keyed_prefix(seed, stream_parallel_round(round));
     constexpr std::size_t kBlock = 4096;
     std::vector<std::uint32_t> chosen(kBlock);
     for (std::size_t b = 0; b < pts_.n(); b += kBlock) {

@@ -16,10 +16,11 @@ namespace crmpi::kmeans {
 std::int64_t take_nearer_avx512(const float* best, const std::uint32_t* label, std::uint32_t base, std::size_t n,
                                 float* cost, std::uint32_t* near, std::size_t* large);
 
-// Round draws: appends to `chosen` (ascending) every i < n with
+// Round draws: writes to chosen[*count], chosen[*count + 1], ... (room for n more) every i < n,
+// ascending, with
 //   unit_double(mix64(prefix + ids[i] + kGolden)) < min(1, l * double(cost[i]) / total),
-// prefix = the key's first two absorbed words (keyed_rng.hpp), i.e. keyed_uniform(seed, stream,
-// ids[i]) < p as ParallelInit::select computes it, the same operations 8 lanes at a time.
+// prefix = keyed_prefix(seed, stream) (keyed_rng.hpp), i.e. keyed_uniform(seed, stream, ids[i]) < p
+// as ParallelInit::select computes it, the same operations 8 lanes at a time; advances *count.
 void draw_below_avx512(const std::uint64_t* ids, const float* cost, std::size_t n, std::uint64_t prefix, double l,
                        double total, std::uint32_t* chosen, std::size_t* count);
 
