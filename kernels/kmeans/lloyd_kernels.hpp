@@ -26,7 +26,7 @@ inline constexpr std::size_t kMaxTileDim = 64;  // kMaxDim (fixed_point.hpp)
 struct FusedBlockJob {
   const float* tiles;          // the tiles of rows begin .. end (layout above): row r's at tiles + (r - begin) * d
   std::size_t d, k;
-  const float* centroids;      // k x d x 16: each coordinate broadcast (broadcast_centroids_avx512), 64-byte aligned
+  const float* centroids;      // k x d, row-major
   std::size_t begin, end;      // rows [begin, end); begin a multiple of kTile
   std::uint32_t* labels;       // by row: the previous labels in, the new ones out
   float* dist2;                // by row: out
@@ -58,12 +58,10 @@ void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* til
 // The inverse for n a multiple of 16: rows x[0..n) from their tiles; in place when x == tiles.
 void rows_from_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, float* x);
 void lloyd_block_avx512(FusedBlockJob& job);
-// The nearest of k centroids (broadcast as below; k >= 1) and its distance for rows [0, n) of
+// The nearest of k centroids (k x d row-major; k >= 1) and its distance for rows [0, n) of
 // `tiles` (ceil(n / 16) tiles), by the distance and arg-min loop of lloyd_block_avx512: the bits of
 // nearest() (distance_kernels.hpp). label and best get whole registers: ceil(n / 16) * 16 entries.
 void nearest_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, const float* centroids, std::size_t k,
                           std::uint32_t* label, float* best);
-// out[(c * d + j) * 16 + lane] = c[c * d + j] for every lane; out 64-byte aligned, k * d * 16 floats.
-void broadcast_centroids_avx512(const float* c, std::size_t k, std::size_t d, float* out);
 
 }  // namespace crmpi::kmeans

@@ -161,11 +161,6 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   };
   float reject_below = out.far.size() == k ? out.far.back().dist2 : -1.0f;
   std::size_t blocks = 0;
-  // Each centroid coordinate as a whole register in memory: a full-width operand of the
-  // subtraction (an embedded broadcast from a scalar measured slower on Zen 4). 64-byte aligned.
-  bcast_.resize(k * d * kTile + kTile);
-  float* bc = bcast_.data() + (kTile - reinterpret_cast<std::uintptr_t>(bcast_.data()) / sizeof(float) % kTile) % kTile;
-  broadcast_centroids_avx512(t.rows().data(), k, d, bc);
   // Rows [b, e) of one block, their tiles at tiles_of_b: all among the whole tiles, or all in the
   // lent tail tile (the last block of lent points runs as two segments).
   auto segment = [&](std::size_t b, std::size_t e, const float* tiles_of_b, bool built_now) {
@@ -173,7 +168,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     job.tiles = tiles_of_b;
     job.d = d;
     job.k = k;
-    job.centroids = bc;
+    job.centroids = t.rows().data();
     job.begin = b;
     job.end = e;
     job.labels = labels_.data();

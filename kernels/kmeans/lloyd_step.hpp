@@ -134,7 +134,6 @@ class NaiveStep final : public LloydStep {
   std::vector<float> rows_;  // lent: the block's rows, copied before they become tiles (first step's sums)
   std::vector<std::uint32_t> slow_rows_;
   std::vector<float> slow_d2_;
-  std::vector<float> bcast_;  // the step's centroids, each coordinate broadcast to 16 lanes
   std::vector<std::int64_t> mv_fx_;  // the block's moved points in fixed point (FusedBlockJob::mv_fx)
 };
 

@@ -62,21 +62,17 @@ Int128 ParallelInit::add_candidates(std::span<const float> candidates, std::size
   constexpr float kSmall = 0x1p16f;
   std::vector<std::uint32_t> lab(kBlock);
   std::vector<float> best(kBlock);
-  // On AVX-512 the block's rows are turned into tiles of 16 in L1 and the candidates broadcast,
-  // so the distances run 16 points a register and the arg-min is vertical (lloyd_kernels.hpp):
-  // the bits of nearest(), without its per-point horizontal reduction over the candidates.
+  // On AVX-512 the block's rows are turned into tiles of 16 in L1, so the distances run 16 points
+  // a register and the arg-min is vertical (lloyd_kernels.hpp): the bits of nearest(), without
+  // its per-point horizontal reduction over the candidates.
   const bool avx512 = isa_ == Isa::kAvx512 && best_isa() == Isa::kAvx512 && d <= kMaxTileDim;
-  FeatureRows tiles, broadcast;
-  if (avx512) {
-    tiles.resize(kBlock * d);
-    broadcast.resize((m - first) * d * kTile);
-    broadcast_centroids_avx512(candidates.data() + first * d, m - first, d, broadcast.data());
-  }
+  FeatureRows tiles;
+  if (avx512) tiles.resize(kBlock * d);
   for (std::size_t b = 0; b < pts_.n(); b += kBlock) {
     const std::size_t e = std::min(pts_.n(), b + kBlock);
     if (avx512) {
       build_tiles_avx512(pts_.row(b), e - b, d, tiles.data());
-      nearest_tiles_avx512(tiles.data(), e - b, d, broadcast.data(), m - first, lab.data(), best.data());
+      nearest_tiles_avx512(tiles.data(), e - b, d, candidates.data() + first * d, m - first, lab.data(), best.data());
     } else {
       nearest({pts_.row(b), d, nullptr, e - b, lab.data(), best.data(), nullptr}, t.view(), isa_);
     }
