@@ -234,8 +234,7 @@ FitResult lloyd(const Comm& comm, const kmeans::PointSet& p, const FitParams& pr
   reduce_stats(comm, local, global, r);
   r.global = global;
   r.centroids = std::move(c);
-  r.labels.assign(step->labels().begin(), step->labels().end());
-  r.dist2.assign(step->dist2().begin(), step->dist2().end());
+  step->release_results(r.labels, r.dist2);
   r.inertia = kmeans::fixed_to_double(global.inertia());
   return r;
 }

@@ -18,6 +18,7 @@ LloydStep::LloydStep(PointSet p, StepConfig cfg) : pts_(p), cfg_(cfg) {
 }
 
 void LloydStep::step(std::span<const float> centroids, std::size_t k, ClusterStats& out) {
+  if (released_) throw std::logic_error("LloydStep::step: the results were released");
   const CentroidTable t(centroids, k, pts_.d);  // validates
   out.reset(k, pts_.d);
   fresh_ = !running_valid_ || running_.k != k;
@@ -30,6 +31,14 @@ void LloydStep::step(std::span<const float> centroids, std::size_t k, ClusterSta
   out.count = running_.count;
   out.sum = running_.sum;
   distances_ += out.distances;
+}
+
+void LloydStep::release_results(std::vector<std::uint32_t>& labels, std::vector<float>& dist2) {
+  labels = std::move(labels_);
+  dist2 = std::move(dist2_);
+  labels_ = {};
+  dist2_ = {};
+  released_ = true;
 }
 
 void LloydStep::relabel_block(std::size_t b, std::size_t e, const std::uint32_t* to, ClusterStats& out) {

@@ -56,6 +56,9 @@ class LloydStep {
 
   std::span<const std::uint32_t> labels() const { return labels_; }
   std::span<const float> dist2() const { return dist2_; }
+  // Hands the last step's labels and distances over (moved, not copied: n x 8 bytes the caller
+  // would otherwise hold twice); the step must not step again afterwards (std::logic_error).
+  void release_results(std::vector<std::uint32_t>& labels, std::vector<float>& dist2);
   std::uint64_t distances() const { return distances_; }  // point-centroid distances, all steps so far
   const PointSet& points() const { return pts_; }  // rows only while nothing is lent (NaiveStep)
   virtual StepKind kind() const = 0;
@@ -99,6 +102,7 @@ class LloydStep {
   // step that did not finish), so every point "moves" from no cluster.
   RunningSums running_;
   bool running_valid_ = false, fresh_ = true;
+  bool released_ = false;  // release_results() took labels_ and dist2_
   std::vector<std::uint32_t> mv_rows_, mv_from_, mv_to_;  // the current block's moves: the first moves_
   std::size_t moves_ = 0;
 };

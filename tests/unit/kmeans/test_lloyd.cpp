@@ -404,3 +404,24 @@ TEST(KMeansLloyd, OnlyThePointsOwnMemoryCanBeLent) {
   EXPECT_THROW(NaiveStep(p, std::span<float>(x).first(30)), std::invalid_argument);
   EXPECT_NO_THROW(NaiveStep(p, std::span<float>(x)));
 }
+
+// release_results hands over the very labels and distances the step holds (compared with copies
+// taken through labels() and dist2() just before), for each policy, and a step after it refuses.
+TEST(KMeansLloyd, ReleasedResultsAreTheLastStepsAndEndTheStep) {
+  const kmt::Data data = kmt::blobs(3001, 4, 5, 1.0, 41);
+  const std::vector<float> c(data.centers.begin(), data.centers.end());
+  for (const StepKind kind : {StepKind::kNaive, StepKind::kHamerly}) {
+    const auto step = make_step(kind, data.all());
+    ClusterStats out;
+    step->step(c, 5, out);
+    const std::vector<std::uint32_t> labels(step->labels().begin(), step->labels().end());
+    const std::vector<float> dist2(step->dist2().begin(), step->dist2().end());
+    std::vector<std::uint32_t> got_labels;
+    std::vector<float> got_dist2;
+    step->release_results(got_labels, got_dist2);
+    EXPECT_EQ(got_labels, labels);
+    EXPECT_EQ(got_dist2, dist2);
+    EXPECT_EQ(got_labels.size(), data.n());
+    EXPECT_THROW(step->step(c, 5, out), std::logic_error);
+  }
+}
