@@ -49,6 +49,7 @@
 #include "comm/comm.hpp"
 #include "jobs/kmeans/distributed.hpp"
 #include "kernels/common/checksum.hpp"
+#include "kernels/kmeans/points.hpp"
 
 namespace {
 
@@ -114,7 +115,7 @@ std::vector<double> blob_centers(const Options& o) {
 }
 
 // Points of customers [g_begin, g_begin + n), row-major n x d, and their ids (g).
-void synthesise(const Options& o, std::uint64_t g_begin, std::size_t n, std::vector<float>& x,
+void synthesise(const Options& o, std::uint64_t g_begin, std::size_t n, crmpi::kmeans::FeatureRows& x,
                 std::vector<std::uint64_t>& ids) {
   const std::vector<double> centers = blob_centers(o);
   x.resize(n * o.d);
@@ -143,7 +144,7 @@ int run(int argc, char** argv) {
   const std::uint64_t total = block.total, g_begin = block.begin;
   const std::size_t n = block.n;
 
-  std::vector<float> x;
+  crmpi::kmeans::FeatureRows x;  // the stage's features' allocation, lent to the Lloyd step as the stage lends them
   std::vector<std::uint64_t> ids;
   double synth_seconds = 0;
   {
@@ -196,7 +197,7 @@ int run(int argc, char** argv) {
   end_phase(kInit);
 
   begin_phase();
-  const kj::FitResult f = kj::lloyd(comm, p, prm, std::move(init), candidates);
+  const kj::FitResult f = kj::lloyd(comm, p, prm, std::move(init), candidates, std::span<float>(x));
   end_phase(kLloyd);
 
   // As the stage: rate = sample rows / all points, at most 1.
