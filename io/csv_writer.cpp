@@ -91,11 +91,6 @@ CsvWriter::CsvWriter(const std::string& path, const std::vector<std::string>& he
   row(header);
 }
 
-char* CsvWriter::room(std::size_t n) {
-  if (used_ + n > kBlock + kRoom) write_out();
-  return buf_.get() + used_;
-}
-
 void CsvWriter::put(std::string_view s) {
   if (used_ + s.size() > kBlock + kRoom) {
     write_out();
@@ -129,8 +124,9 @@ bool plain_cell(std::string_view text) {
 }  // namespace
 
 CsvCell::CsvCell(std::string_view text)
-    : bytes_(plain_cell(text) ? std::string(text) : csv_cell(std::string(text))), plain_(plain_cell(text)) {
-  if (bytes_.size() <= kHead) std::memcpy(head_.data(), bytes_.data(), bytes_.size());
+    : plain_(plain_cell(text)), bytes_(plain_ ? std::string(text) : csv_cell(std::string(text))) {
+  size_ = bytes_.size();
+  if (size_ <= kHead) std::memcpy(head_.data(), bytes_.data(), size_);
 }
 
 void CsvWriter::cell(std::string_view text) {
@@ -144,14 +140,6 @@ CsvWriter& CsvWriter::text(const CsvCell& c) {
   separate();
   put_cell(c);
   return *this;
-}
-
-void CsvWriter::separate() {
-  if (in_row_) {
-    *room(1) = ',';
-    ++used_;
-  }
-  in_row_ = true;
 }
 
 CsvWriter& CsvWriter::text(std::string_view s) {
