@@ -32,7 +32,7 @@ namespace {
 constexpr std::size_t kAhead = 4;
 
 // Centroids c0 .. c0 + KC - 1 against the tile; best/lab: the running minimum and its index.
-// (Two tiles per centroid load measured slower: the arithmetic, not the loads, bounds the loop.)
+// (Two tiles per centroid coordinate measured slower.)
 template <int KC, bool kFirst>
 [[gnu::always_inline]] inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
   __m512 acc[KC];
