@@ -105,22 +105,32 @@ TEST(KMeansInit, SelectionAndWeightsAreLocalPartsOfTheWhole) {
 // squared distance (the documented operation order: diff = x - c, fmaf(diff, diff, acc)) to any
 // candidate so far, its nearest the lowest index holding it, and the total the sum of to_fixed of
 // every cost. Run through every implementation (one the CPU lacks falls back), with d below and
-// above a tile's 16 (AVX-512 builds the two kinds of tiles differently), on n not a multiple of
-// the kernels' 16 or 256, with a spread that puts some costs above 2^16 (the 128-bit path), and
+// above a tile's 16 (AVX-512 builds the two kinds of tiles differently) up to the largest 64, on
+// n not a multiple of the kernels' 16 or 256 and below one tile, with a spread that puts some costs above 2^16 (the 128-bit path), and
 // two candidates repeated (a tie: the earlier index stays).
 TEST(KMeansInit, AddCandidatesMatchesADirectScanOnEveryIsa) {
-  for (const auto& [dim, box] : {std::pair<std::size_t, double>{3, 10.0}, {3, 3000.0}, {17, 10.0}, {17, 3000.0}}) {
-    const kmt::Data data = kmt::blobs(1237, dim, 6, 1.0, 23, box, 0);
+  struct Case {
+    std::size_t n, dim;
+    double box;
+  };
+  for (const Case& cs : {Case{1237, 3, 10.0}, Case{1237, 3, 3000.0}, Case{1237, 17, 10.0}, Case{1237, 17, 3000.0},
+                         Case{300, 64, 3000.0}, Case{5, 2, 3000.0}}) {
+    const kmt::Data data = kmt::blobs(cs.n, cs.dim, 6, 1.0, 23, cs.box, 0);
+    const double box = cs.box;
     const std::size_t d = data.d;
     std::vector<float> cand;
-    for (std::size_t i = 0; i < data.n(); i += 97) cand.insert(cand.end(), data.x.begin() + i * d, data.x.begin() + (i + 1) * d);
+    for (std::size_t i = 0; i < data.n(); i += data.n() > 97 ? 97 : 2) cand.insert(cand.end(), data.x.begin() + i * d, data.x.begin() + (i + 1) * d);
     for (std::size_t j = 0; j < 2 * d; ++j) cand.push_back(cand[j]);  // candidates 0 and 1 again: ties keep the first
     const std::size_t m = cand.size() / d;
     for (const Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
       ParallelInit init(data.all(), isa);
       std::size_t taken = 0;
       bool some_large = false;
-      for (const std::size_t upto : {std::size_t{1}, std::size_t{2}, std::size_t{9}, m}) {
+      std::vector<std::size_t> steps;  // candidates taken after each call: 1, 2, 9, all (those below all)
+      for (const std::size_t u : {std::size_t{1}, std::size_t{2}, std::size_t{9}})
+        if (u < m) steps.push_back(u);
+      steps.push_back(m);
+      for (const std::size_t upto : steps) {
         const std::span<const float> so_far(cand.data(), upto * d);
         const Int128 total = init.add_candidates(so_far, taken);
         taken = upto;
