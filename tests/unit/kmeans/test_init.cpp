@@ -106,8 +106,9 @@ TEST(KMeansInit, SelectionAndWeightsAreLocalPartsOfTheWhole) {
 // candidate so far, its nearest the lowest index holding it, and the total the sum of to_fixed of
 // every cost. Run through every implementation (one the CPU lacks falls back), with d below and
 // above a tile's 16 (AVX-512 builds the two kinds of tiles differently) up to the largest 64, on
-// n not a multiple of the kernels' 16 or 256 and below one tile, with a spread that puts some costs above 2^16 (the 128-bit path), and
-// two candidates repeated (a tie: the earlier index stays).
+// n not a multiple of the kernels' 16 or 256 and below one tile, with a spread that puts some
+// costs above 2^16 (the 128-bit path), and two candidates repeated (a tie: the earlier index
+// stays).
 TEST(KMeansInit, AddCandidatesMatchesADirectScanOnEveryIsa) {
   struct Case {
     std::size_t n, dim;
@@ -119,7 +120,8 @@ TEST(KMeansInit, AddCandidatesMatchesADirectScanOnEveryIsa) {
     const double box = cs.box;
     const std::size_t d = data.d;
     std::vector<float> cand;
-    for (std::size_t i = 0; i < data.n(); i += data.n() > 97 ? 97 : 2) cand.insert(cand.end(), data.x.begin() + i * d, data.x.begin() + (i + 1) * d);
+    for (std::size_t i = 0; i < data.n(); i += data.n() > 97 ? 97 : 2)
+      cand.insert(cand.end(), data.x.begin() + i * d, data.x.begin() + (i + 1) * d);
     for (std::size_t j = 0; j < 2 * d; ++j) cand.push_back(cand[j]);  // candidates 0 and 1 again: ties keep the first
     const std::size_t m = cand.size() / d;
     for (const Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
