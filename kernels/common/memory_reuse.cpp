@@ -2,13 +2,65 @@
 
 #include <malloc.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 namespace crmpi {
+namespace {
+
+constexpr std::uintptr_t kHugePage = std::uintptr_t{1} << 21;
+
+// Address space may be taken ahead of use only where it costs nothing: no limit on the address
+// space or the data segment (a reservation would count against it), and the kernel not in strict
+// overcommit mode (there it would be charged as committed memory).
+bool address_space_is_free() {
+  rlimit as{}, data{};
+  if (getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur != RLIM_INFINITY) return false;
+  if (getrlimit(RLIMIT_DATA, &data) != 0 || data.rlim_cur != RLIM_INFINITY) return false;
+  std::FILE* f = std::fopen("/proc/sys/vm/overcommit_memory", "r");
+  if (f == nullptr) return false;
+  const int mode = std::fgetc(f);
+  std::fclose(f);
+  return mode == '0' || mode == '1';
+}
+
+bool switched_off(const char* name, const char* off_value) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' && std::strcmp(v, off_value) == 0;
+}
+
+std::size_t reserved_bytes = 0;
+
+std::size_t reserve_heap_in_huge_pages() {
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+  if (switched_off("CRMPI_HEAP_HUGE_PAGES", "0") || !address_space_is_free()) return 0;
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  const std::size_t bytes = static_cast<std::size_t>(pages) / 2 * static_cast<std::size_t>(page);
+  // With no mmap'd blocks and no trimming (keep_freed_memory_for_reuse), this block comes from
+  // the heap, and freeing it leaves the heap's top that far ahead: later blocks are carved from
+  // the advised range. Only the block's header is written.
+  void* block = std::malloc(bytes);
+  if (block == nullptr) return 0;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(block) + kHugePage - 1) & ~(kHugePage - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(block) + bytes) & ~(kHugePage - 1);
+  std::free(block);
+  if (end <= begin || madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) != 0) return 0;
+  return end - begin;
+#else
+  return 0;
+#endif
+}
+
+}  // namespace
+
+std::size_t heap_reserved_in_huge_pages() { return reserved_bytes; }
 
 bool keep_freed_memory_for_reuse() {
   const char* off = std::getenv("CRMPI_RETURN_FREED_MEMORY");
@@ -18,7 +70,9 @@ bool keep_freed_memory_for_reuse() {
   const bool no_mmap = mallopt(M_MMAP_MAX, 0) == 1;
   // ...and is never trimmed back to the system (the threshold is a size_t in glibc; -1 = never).
   const bool no_trim = mallopt(M_TRIM_THRESHOLD, -1) == 1;
-  return no_mmap && no_trim;
+  if (!no_mmap || !no_trim) return false;
+  if (reserved_bytes == 0) reserved_bytes = reserve_heap_in_huge_pages();  // once: the heap keeps it
+  return true;
 #else
   return false;
 #endif

@@ -9,8 +9,19 @@
 // already faulted in. The resident size is then the heap's high-water mark, i.e. the peak of live
 // memory plus fragmentation (measured +4% on `crmpi run`, docs/PERFORMANCE.md).
 //
+// The heap is also taken ahead of use and advised as transparent huge pages: half the physical
+// memory of address space, reserved once and only written where blocks are carved from it. Each
+// 4 KiB page touched for the first time is a fault, ~9 us on this project's VMs (the hypervisor
+// backs the page too): on mushroom at 10% (574,431 itemsets) 15,000 faults were half the
+// process's time; with 2 MiB pages `crmpi rules` there went 0.29 -> 0.13 s, and `crmpi run` on 1M
+// customers 7.5 -> 6.4-6.9 s (docs/PERFORMANCE.md). It is what glibc's tunable
+// glibc.malloc.hugetlb=1 does, which glibc reads only at start. The reservation is made only where
+// address space is free: no RLIMIT_AS or RLIMIT_DATA, and no strict overcommit (mode 2 would charge
+// it as committed memory); the resident size does not change (untouched pages are not resident).
+//
 // CRMPI_RETURN_FREED_MEMORY=1 in the environment keeps glibc's defaults (for A/B runs, or for a
-// job that must hand memory back between stages).
+// job that must hand memory back between stages); CRMPI_HEAP_HUGE_PAGES=0 keeps the reuse and
+// leaves out the huge pages (where the kernel's compaction for them stalls a job).
 #pragma once
 
 #include <cstddef>
@@ -20,6 +31,8 @@ namespace crmpi {
 // Call first thing in main(). Returns false when the policy was not applied (environment switch,
 // or an allocator without mallopt, e.g. under a sanitizer).
 bool keep_freed_memory_for_reuse();
+// Bytes of heap reserved and advised as huge pages by the policy (0: none, see above).
+std::size_t heap_reserved_in_huge_pages();
 
 // Gives the whole pages inside [begin, end) back to the system while their block stays allocated:
 // for data that will not be read again before the block is freed (the lines a rank has already

@@ -1,12 +1,16 @@
 // The process heap policy (kernels/common/memory_reuse.hpp): large blocks come from the heap,
-// not from mmap, and a freed large block is reused rather than handed back; release_pages.
+// not from mmap, and a freed large block is reused rather than handed back; the heap ahead is
+// reserved and advised as huge pages, with its own switch; release_pages.
 #include <gtest/gtest.h>
 #include <malloc.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <string>
 
 #include "kernels/common/memory_reuse.hpp"
 
@@ -58,4 +62,63 @@ TEST(MemoryReuse, ReleasePagesDropsWholePagesOnlyAndTheBlockStaysUsable) {
   EXPECT_EQ(block[n / 2], 3);
   EXPECT_EQ(crmpi::release_pages(block + 10, block + 20), 0U) << "no whole page inside";
   std::free(block);
+}
+
+namespace {
+
+// The VmFlags line of the mapping of /proc/self/smaps that holds `p` ("" when none does).
+std::string vm_flags_of(const void* p) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto a = reinterpret_cast<std::uintptr_t>(p);
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    std::uintptr_t lo = 0, hi = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2) {
+      inside = a >= lo && a < hi;
+    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+      return line;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(MemoryReuse, TheHeapAheadIsReservedAndAdvisedAsHugePages) {
+  if (!crmpi::keep_freed_memory_for_reuse()) GTEST_SKIP() << "allocator without mallopt (sanitizer build?)";
+  if (crmpi::heap_reserved_in_huge_pages() == 0)
+    GTEST_SKIP() << "no reservation here: a limit on address space, strict overcommit or CRMPI_HEAP_HUGE_PAGES=0";
+  // Half the physical memory, less the alignment to 2 MiB at either end.
+  const auto physical = static_cast<std::size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  EXPECT_GE(crmpi::heap_reserved_in_huge_pages(), physical / 2 - (std::size_t{4} << 20));
+  EXPECT_LE(crmpi::heap_reserved_in_huge_pages(), physical / 2);
+  // A large block is carved from that range: its mapping carries the advice (VmFlags "hg").
+  constexpr std::size_t kBig = std::size_t{64} << 20;
+  char* a = static_cast<char*>(std::malloc(kBig));
+  ASSERT_NE(a, nullptr);
+  const std::string flags = vm_flags_of(a + kBig / 2);
+  EXPECT_NE(flags.find(" hg"), std::string::npos) << "the block's mapping is not advised: " << flags;
+  std::free(a);
+  // A second call keeps the one reservation.
+  const std::size_t reserved = crmpi::heap_reserved_in_huge_pages();
+  EXPECT_TRUE(crmpi::keep_freed_memory_for_reuse());
+  EXPECT_EQ(crmpi::heap_reserved_in_huge_pages(), reserved);
+}
+
+TEST(MemoryReuse, HugePagesHaveTheirOwnSwitch) {
+  // The policy, once applied, lasts for the process: the test above runs again in a fresh one,
+  // with the switch set, and must find no reservation (its skip message).
+  char self[4096] = {};
+  const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  ASSERT_GT(len, 0);
+  const std::string cmd = "CRMPI_HEAP_HUGE_PAGES=0 '" + std::string(self, static_cast<std::size_t>(len)) +
+                          "' --gtest_filter=MemoryReuse.TheHeapAheadIsReservedAndAdvisedAsHugePages 2>&1";
+  std::FILE* child = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(child, nullptr);
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, child)) > 0;) out.append(buf, n);
+  ASSERT_EQ(::pclose(child), 0) << out;
+  if (out.find("sanitizer build?") != std::string::npos) GTEST_SKIP() << "allocator without mallopt (sanitizer build?)";
+  EXPECT_NE(out.find("no reservation here"), std::string::npos) << "the switch did not leave out the reservation:\n" << out;
 }
