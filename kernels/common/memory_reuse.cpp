@@ -5,8 +5,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include <cstdlib>
 #include <cstring>
 
@@ -15,18 +17,26 @@ namespace {
 
 constexpr std::uintptr_t kHugePage = std::uintptr_t{1} << 21;
 
-// Address space may be taken ahead of use only where it costs nothing: no limit on the address
-// space or the data segment (a reservation would count against it), and the kernel not in strict
-// overcommit mode (there it would be charged as committed memory).
-bool address_space_is_free() {
-  rlimit as{}, data{};
-  if (getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur != RLIM_INFINITY) return false;
-  if (getrlimit(RLIMIT_DATA, &data) != 0 || data.rlim_cur != RLIM_INFINITY) return false;
+// How much heap may be reserved ahead of use: half the physical memory, and at most half of any
+// limit on the address space or the data segment (a reservation counts against them, and the
+// rest is left to what is not heap: libraries, stacks, MPI's shared memory); none in strict
+// overcommit mode, where it would be charged as committed memory.
+std::size_t reservation_bytes() {
   std::FILE* f = std::fopen("/proc/sys/vm/overcommit_memory", "r");
-  if (f == nullptr) return false;
+  if (f == nullptr) return 0;
   const int mode = std::fgetc(f);
   std::fclose(f);
-  return mode == '0' || mode == '1';
+  if (mode != '0' && mode != '1') return 0;
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  std::size_t bytes = static_cast<std::size_t>(pages) / 2 * static_cast<std::size_t>(page);
+  for (const auto resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    rlimit r{};
+    if (getrlimit(resource, &r) != 0) return 0;
+    if (r.rlim_cur != RLIM_INFINITY) bytes = std::min<std::size_t>(bytes, static_cast<std::size_t>(r.rlim_cur) / 2);
+  }
+  return bytes;
 }
 
 bool switched_off(const char* name, const char* off_value) {
@@ -38,11 +48,9 @@ std::size_t reserved_bytes = 0;
 
 std::size_t reserve_heap_in_huge_pages() {
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
-  if (switched_off("CRMPI_HEAP_HUGE_PAGES", "0") || !address_space_is_free()) return 0;
-  const long pages = sysconf(_SC_PHYS_PAGES);
-  const long page = sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page <= 0) return 0;
-  const std::size_t bytes = static_cast<std::size_t>(pages) / 2 * static_cast<std::size_t>(page);
+  if (switched_off("CRMPI_HEAP_HUGE_PAGES", "0")) return 0;
+  const std::size_t bytes = reservation_bytes();
+  if (bytes < 2 * kHugePage) return 0;
   // With no mmap'd blocks and no trimming (keep_freed_memory_for_reuse), this block comes from
   // the heap, and freeing it leaves the heap's top that far ahead: later blocks are carved from
   // the advised range. Only the block's header is written.

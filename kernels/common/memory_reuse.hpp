@@ -10,14 +10,16 @@
 // memory plus fragmentation (measured +4% on `crmpi run`, docs/PERFORMANCE.md).
 //
 // The heap is also taken ahead of use and advised as transparent huge pages: half the physical
-// memory of address space, reserved once and only written where blocks are carved from it. Each
+// memory of address space (at most half of a limit on it), reserved once and only written where
+// blocks are carved from it. Each
 // 4 KiB page touched for the first time is a fault, ~9 us on this project's VMs (the hypervisor
 // backs the page too): on mushroom at 10% (574,431 itemsets) 15,000 faults were half the
 // process's time; with 2 MiB pages `crmpi rules` there went 0.29 -> 0.13 s, and `crmpi run` on 1M
 // customers 7.5 -> 6.4-6.9 s (docs/PERFORMANCE.md). It is what glibc's tunable
-// glibc.malloc.hugetlb=1 does, which glibc reads only at start. The reservation is made only where
-// address space is free: no RLIMIT_AS or RLIMIT_DATA, and no strict overcommit (mode 2 would charge
-// it as committed memory); the resident size does not change (untouched pages are not resident).
+// glibc.malloc.hugetlb=1 does, which glibc reads only at start. Under RLIMIT_AS or RLIMIT_DATA the
+// reservation is at most half the limit (the rest stays for what is not heap); in strict overcommit
+// mode (2) there is none, as it would be charged as committed memory. The resident size does not
+// change: untouched pages are not resident.
 //
 // CRMPI_RETURN_FREED_MEMORY=1 in the environment keeps glibc's defaults (for A/B runs, or for a
 // job that must hand memory back between stages); CRMPI_HEAP_HUGE_PAGES=0 keeps the reuse and

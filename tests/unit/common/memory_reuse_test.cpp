@@ -3,10 +3,13 @@
 // reserved and advised as huge pages, with its own switch; release_pages.
 #include <gtest/gtest.h>
 #include <malloc.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -87,11 +90,17 @@ std::string vm_flags_of(const void* p) {
 TEST(MemoryReuse, TheHeapAheadIsReservedAndAdvisedAsHugePages) {
   if (!crmpi::keep_freed_memory_for_reuse()) GTEST_SKIP() << "allocator without mallopt (sanitizer build?)";
   if (crmpi::heap_reserved_in_huge_pages() == 0)
-    GTEST_SKIP() << "no reservation here: a limit on address space, strict overcommit or CRMPI_HEAP_HUGE_PAGES=0";
-  // Half the physical memory, less the alignment to 2 MiB at either end.
-  const auto physical = static_cast<std::size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  EXPECT_GE(crmpi::heap_reserved_in_huge_pages(), physical / 2 - (std::size_t{4} << 20));
-  EXPECT_LE(crmpi::heap_reserved_in_huge_pages(), physical / 2);
+    GTEST_SKIP() << "no reservation here: strict overcommit or CRMPI_HEAP_HUGE_PAGES=0";
+  // Half the physical memory, or half a limit on the address space or data segment where lower,
+  // less the alignment to 2 MiB at either end.
+  std::size_t expected = static_cast<std::size_t>(sysconf(_SC_PHYS_PAGES)) / 2 * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  for (const auto resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    rlimit r{};
+    ASSERT_EQ(getrlimit(resource, &r), 0);
+    if (r.rlim_cur != RLIM_INFINITY) expected = std::min<std::size_t>(expected, static_cast<std::size_t>(r.rlim_cur) / 2);
+  }
+  EXPECT_GE(crmpi::heap_reserved_in_huge_pages(), expected - (std::size_t{4} << 20));
+  EXPECT_LE(crmpi::heap_reserved_in_huge_pages(), expected);
   // A large block is carved from that range: its mapping carries the advice (VmFlags "hg").
   constexpr std::size_t kBig = std::size_t{64} << 20;
   char* a = static_cast<char*>(std::malloc(kBig));
