@@ -3,7 +3,7 @@
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/kmeans_peer_bench.py \
         [--n 2000000] [--d 10] [--k 8 32] [--iters 20] [--repeats 3] [--bin build/bench/bench_kmeans_peer]
-        [--workdir DIR] [--labels-dir DIR]
+        [--workdir DIR] [--labels-dir DIR] [--cpu C]
 
 Data: N x d float32 Gaussian blobs (16 blobs, unit noise, centers uniform in [-2, 2]^d: overlapping,
 as standardized customer features are, so Lloyd runs all its iterations; numpy seed
@@ -148,15 +148,22 @@ def main():
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--labels-dir", default=None, help="keep crmpi's final labels here (labels-<step>-k<k>.u32)")
     ap.add_argument("--peers", default="sklearn_lloyd,sklearn_elkan,faiss")
+    ap.add_argument("--cpu", type=int, default=None,
+                    help="pin this script, the peers in it and crmpi's processes to one CPU: on a VM whose vCPUs "
+                         "differ in speed (the project's: one streams memory at 1.9 ms, the other at 3.3 ms a pass "
+                         "at times) a fair per-core comparison runs everyone on the same one")
     a = ap.parse_args()
     peers = [p for p in a.peers.split(",") if p]
+    if a.cpu is not None:
+        os.sched_setaffinity(0, {a.cpu})  # inherited by the crmpi processes it starts
 
     work = a.workdir or tempfile.mkdtemp(prefix="kmeans_peer_")
     os.makedirs(work, exist_ok=True)
     x = make_data(a.n, a.d)
     xpath = os.path.join(work, "x.f32")
     x.tofile(xpath)
-    print(f"# N={a.n} d={a.d} iters<={a.iters} repeats={a.repeats} load={os.getloadavg()} work={work}", flush=True)
+    print(f"# N={a.n} d={a.d} iters<={a.iters} repeats={a.repeats} load={os.getloadavg()} work={work} "
+          f"cpu={'any' if a.cpu is None else a.cpu}", flush=True)
 
     rows = []
     failed = False
