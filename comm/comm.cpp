@@ -261,11 +261,11 @@ void isolate_singleton() {
   ::setenv("OMPI_MCA_osc", "sm", 0);
   // Nor does it need a session directory (/tmp/ompi.HOST.UID/...: backing files of shared memory
   // between ranks, and of OMPIO's shared file pointers, which crmpi does not use: their sm
-  // component is left out, since it would look for the directory). Each singleton creating that
-  // tree and removing it at exit races with the other jobs of the same user on the node doing the
-  // same: one's mkdir finds the directory there, the other removes it, and MPI_Init fails ("A call
-  // to mkdir was unable to create the desired directory ... File exists"; ompi#8510, seen in this
-  // project's test suite, which runs jobs side by side).
+  // component is left out, since it would look for the directory). Jobs creating that tree and
+  // removing it at exit race with the other jobs of the same user on the node doing the same: one's
+  // mkdir finds the directory there, another removes it, and MPI_Init fails ("A call to mkdir was
+  // unable to create the desired directory ... File exists"; ompi#8510, seen in this project's test
+  // suite, which runs jobs side by side). A singleton now takes no part in that.
   ::setenv("OMPI_MCA_orte_create_session_dirs", "0", 0);
   ::setenv("OMPI_MCA_sharedfp", "^sm", 0);
 }
