@@ -15,13 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "jobs/common/heap_policy.hpp"
 #include "kernels/clv/bgnbd.hpp"
 #include "kernels/clv/clv_value.hpp"
 #include "kernels/clv/collapse.hpp"
 #include "kernels/clv/fit.hpp"
 #include "kernels/clv/pareto_nbd.hpp"
 #include "kernels/clv/table_index.hpp"
-#include "kernels/common/memory_reuse.hpp"
 
 using namespace crmpi::clv;
 
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   // The heap policy of the crmpi executable (jobs/cli/main.cpp), which these kernels run under.
-  const bool reuse = crmpi::keep_freed_memory_for_reuse();
+  const bool reuse = crmpi::apply_heap_policy_from_environment();
   bool pareto = false;
   double grid = 7.0;
   for (int i = 2; i < argc; ++i) {

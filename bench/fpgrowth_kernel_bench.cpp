@@ -20,7 +20,7 @@
 #include <ctime>
 #include <vector>
 
-#include "kernels/common/memory_reuse.hpp"
+#include "jobs/common/heap_policy.hpp"
 #include "kernels/fpgrowth/fpgrowth.hpp"
 
 using namespace crmpi::fpgrowth;
@@ -95,7 +95,7 @@ Baskets synthetic(std::uint32_t n_baskets, std::uint32_t per_basket, std::uint32
 }  // namespace
 
 int main(int argc, char** argv) {
-  crmpi::keep_freed_memory_for_reuse();  // the heap policy of the crmpi executable
+  crmpi::apply_heap_policy_from_environment();  // the heap policy of the crmpi executable
   Baskets b;
   double support = 0;
   Count min_count = 0;

@@ -13,7 +13,7 @@
 #include "bench/smpi/driver_args.hpp"
 #include "comm/comm.hpp"
 #ifndef CRMPI_SMPI
-#include "kernels/common/memory_reuse.hpp"
+#include "jobs/common/heap_policy.hpp"
 #endif
 
 namespace crmpi::smpi_bench {
@@ -71,7 +71,7 @@ inline Block block_of(bool weak, std::uint64_t per_rank_or_total, const Comm& co
 template <class Run>
 int driver_main(const char* name, int argc, char** argv, Run run, bool keep_freed = true) {
 #ifndef CRMPI_SMPI
-  if (keep_freed) keep_freed_memory_for_reuse();
+  if (keep_freed) apply_heap_policy_from_environment();
 #else
   (void)keep_freed;
 #endif

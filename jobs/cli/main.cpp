@@ -13,12 +13,12 @@
 #include "io/h5.hpp"
 #include "io/results_file.hpp"
 #include "jobs/cli/subcommands.hpp"
+#include "jobs/common/heap_policy.hpp"
 #include "jobs/common/job_common.hpp"
 #include "jobs/common/log.hpp"
 #include "jobs/common/stop_signal.hpp"
 #include "jobs/common/version.hpp"
 #include "kernels/common/errors.hpp"
-#include "kernels/common/memory_reuse.hpp"
 
 namespace crmpi {
 namespace {
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   // a job whose limit is shorter than the warning's lead gets the signal as its tasks start, and
   // MPI_Init under srun takes long enough for it to land there (a CI run lost its ingest to it).
   crmpi::note_warning_signal();
-  crmpi::keep_freed_memory_for_reuse();  // before the first large allocation (memory_reuse.hpp)
+  crmpi::apply_heap_policy_from_environment();  // before the first large allocation (memory_reuse.hpp)
   crmpi::MpiSession mpi(argc, argv);
   crmpi::note_warning_signal();  // again, in case MPI_Init set its own handler
   crmpi::Comm world;

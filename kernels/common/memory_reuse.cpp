@@ -7,49 +7,20 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <initializer_list>
 #include <cstdlib>
-#include <cstring>
 
 namespace crmpi {
 namespace {
 
 constexpr std::uintptr_t kHugePage = std::uintptr_t{1} << 21;
 
-// How much heap may be reserved ahead of use: half the physical memory, and at most half of any
-// limit on the address space or the data segment (a reservation counts against them, and the
-// rest is left to what is not heap: libraries, stacks, MPI's shared memory); none in strict
-// overcommit mode, where it would be charged as committed memory.
-std::size_t reservation_bytes() {
-  std::FILE* f = std::fopen("/proc/sys/vm/overcommit_memory", "r");
-  if (f == nullptr) return 0;
-  const int mode = std::fgetc(f);
-  std::fclose(f);
-  if (mode != '0' && mode != '1') return 0;
-  const long pages = sysconf(_SC_PHYS_PAGES);
-  const long page = sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page <= 0) return 0;
-  std::size_t bytes = static_cast<std::size_t>(pages) / 2 * static_cast<std::size_t>(page);
-  for (const auto resource : {RLIMIT_AS, RLIMIT_DATA}) {
-    rlimit r{};
-    if (getrlimit(resource, &r) != 0) return 0;
-    if (r.rlim_cur != RLIM_INFINITY) bytes = std::min<std::size_t>(bytes, static_cast<std::size_t>(r.rlim_cur) / 2);
-  }
-  return bytes;
-}
-
-bool switched_off(const char* name, const char* off_value) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' && std::strcmp(v, off_value) == 0;
-}
-
 std::size_t reserved_bytes = 0;
 
-std::size_t reserve_heap_in_huge_pages() {
+std::size_t reserve_heap_in_huge_pages(const HeapPolicy& policy) {
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
-  if (switched_off("CRMPI_HEAP_HUGE_PAGES", "0")) return 0;
-  const std::size_t bytes = reservation_bytes();
+  if (!policy.huge_pages) return 0;
+  const std::size_t bytes = heap_reservation_bytes(policy.overcommit_allowed);
   if (bytes < 2 * kHugePage) return 0;
   // With no mmap'd blocks and no trimming (keep_freed_memory_for_reuse), this block comes from
   // the heap, and freeing it leaves the heap's top that far ahead: later blocks are carved from
@@ -62,24 +33,41 @@ std::size_t reserve_heap_in_huge_pages() {
   if (end <= begin || madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) != 0) return 0;
   return end - begin;
 #else
+  (void)policy;
   return 0;
 #endif
 }
 
 }  // namespace
 
+// A reservation counts against RLIMIT_AS / RLIMIT_DATA, and the rest of such a limit is left to
+// what is not heap (libraries, stacks, MPI's shared memory); in strict overcommit mode it would
+// be charged as committed memory, so there is none.
+std::size_t heap_reservation_bytes(bool overcommit_allowed) {
+  if (!overcommit_allowed) return 0;
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  std::size_t bytes = static_cast<std::size_t>(pages) / 2 * static_cast<std::size_t>(page);
+  for (const auto resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    rlimit r{};
+    if (getrlimit(resource, &r) != 0) return 0;
+    if (r.rlim_cur != RLIM_INFINITY) bytes = std::min<std::size_t>(bytes, static_cast<std::size_t>(r.rlim_cur) / 2);
+  }
+  return bytes;
+}
+
 std::size_t heap_reserved_in_huge_pages() { return reserved_bytes; }
 
-bool keep_freed_memory_for_reuse() {
-  const char* off = std::getenv("CRMPI_RETURN_FREED_MEMORY");
-  if (off != nullptr && std::strcmp(off, "0") != 0 && *off != '\0') return false;
+bool keep_freed_memory_for_reuse(const HeapPolicy& policy) {
+  if (!policy.keep_freed) return false;
 #if defined(__GLIBC__)
   // No mmap'd blocks: every block comes from the heap, whose freed space is reused...
   const bool no_mmap = mallopt(M_MMAP_MAX, 0) == 1;
   // ...and is never trimmed back to the system (the threshold is a size_t in glibc; -1 = never).
   const bool no_trim = mallopt(M_TRIM_THRESHOLD, -1) == 1;
   if (!no_mmap || !no_trim) return false;
-  if (reserved_bytes == 0) reserved_bytes = reserve_heap_in_huge_pages();  // once: the heap keeps it
+  if (reserved_bytes == 0) reserved_bytes = reserve_heap_in_huge_pages(policy);  // once: the heap keeps it
   return true;
 #else
   return false;

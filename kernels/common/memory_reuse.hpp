@@ -21,18 +21,30 @@
 // mode (2) there is none, as it would be charged as committed memory. The resident size does not
 // change: untouched pages are not resident.
 //
-// CRMPI_RETURN_FREED_MEMORY=1 in the environment keeps glibc's defaults (for A/B runs, or for a
-// job that must hand memory back between stages); CRMPI_HEAP_HUGE_PAGES=0 keeps the reuse and
-// leaves out the huge pages (where the kernel's compaction for them stalls a job).
+// The caller says what the process's surroundings allow (HeapPolicy): jobs/common/heap_policy.hpp
+// reads it from the environment (CRMPI_RETURN_FREED_MEMORY=1 keeps glibc's defaults, for A/B runs
+// or a job that must hand memory back between stages; CRMPI_HEAP_HUGE_PAGES=0 keeps the reuse and
+// leaves out the huge pages, where the kernel's compaction for them stalls a job) and from the
+// kernel's overcommit mode, so that this file reads nothing.
 #pragma once
 
 #include <cstddef>
 
 namespace crmpi {
 
-// Call first thing in main(). Returns false when the policy was not applied (environment switch,
-// or an allocator without mallopt, e.g. under a sanitizer).
-bool keep_freed_memory_for_reuse();
+struct HeapPolicy {
+  bool keep_freed = true;           // false: glibc's defaults, nothing below applies
+  bool huge_pages = true;           // reserve the heap ahead and advise it as huge pages
+  bool overcommit_allowed = false;  // the kernel's overcommit mode is 0 or 1 (not strict, 2)
+};
+
+// Call first thing in main(). Returns false when the policy was not applied (policy.keep_freed
+// false, or an allocator without mallopt, e.g. under a sanitizer). The reservation is made once
+// per process: later calls keep it.
+bool keep_freed_memory_for_reuse(const HeapPolicy& policy);
+// Bytes the policy would reserve ahead (before the alignment to huge pages): half the physical
+// memory, at most half a limit on the address space or the data segment; 0 without overcommit.
+std::size_t heap_reservation_bytes(bool overcommit_allowed);
 // Bytes of heap reserved and advised as huge pages by the policy (0: none, see above).
 std::size_t heap_reserved_in_huge_pages();
 

@@ -1,6 +1,7 @@
-// The process heap policy (kernels/common/memory_reuse.hpp): large blocks come from the heap,
-// not from mmap, and a freed large block is reused rather than handed back; the heap ahead is
-// reserved and advised as huge pages, with its own switch; release_pages.
+// The process heap policy (kernels/common/memory_reuse.hpp), as the environment sets it
+// (jobs/common/heap_policy.hpp): large blocks come from the heap, not from mmap, and a freed large
+// block is reused rather than handed back; the heap ahead is reserved and advised as huge pages,
+// with its own switch, and none under strict overcommit; release_pages.
 #include <gtest/gtest.h>
 #include <malloc.h>
 #include <sys/resource.h>
@@ -15,16 +16,45 @@
 #include <fstream>
 #include <string>
 
+#include "jobs/common/heap_policy.hpp"
 #include "kernels/common/memory_reuse.hpp"
 
 TEST(MemoryReuse, EnvironmentSwitchKeepsTheDefaults) {
   ::setenv("CRMPI_RETURN_FREED_MEMORY", "1", 1);
-  EXPECT_FALSE(crmpi::keep_freed_memory_for_reuse());
+  EXPECT_FALSE(crmpi::heap_policy_from_environment().keep_freed);
+  EXPECT_FALSE(crmpi::apply_heap_policy_from_environment());
+  ::setenv("CRMPI_RETURN_FREED_MEMORY", "0", 1);  // "0" and "" mean the switch is off
+  EXPECT_TRUE(crmpi::heap_policy_from_environment().keep_freed);
   ::unsetenv("CRMPI_RETURN_FREED_MEMORY");
+  ::setenv("CRMPI_HEAP_HUGE_PAGES", "0", 1);
+  EXPECT_FALSE(crmpi::heap_policy_from_environment().huge_pages);
+  EXPECT_FALSE(crmpi::heap_policy_from_environment().overcommit_allowed) << "not asked for without huge pages";
+  ::unsetenv("CRMPI_HEAP_HUGE_PAGES");
+}
+
+namespace {
+
+// Half the physical memory, or half a limit on the address space or data segment where lower:
+// the size rule of memory_reuse.hpp, computed here on its own.
+std::size_t half_of_memory_or_limit() {
+  std::size_t expected = static_cast<std::size_t>(sysconf(_SC_PHYS_PAGES)) / 2 * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  for (const auto resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    rlimit r{};
+    if (getrlimit(resource, &r) != 0) return 0;
+    if (r.rlim_cur != RLIM_INFINITY) expected = std::min<std::size_t>(expected, static_cast<std::size_t>(r.rlim_cur) / 2);
+  }
+  return expected;
+}
+
+}  // namespace
+
+TEST(MemoryReuse, NoReservationUnderStrictOvercommit) {
+  EXPECT_EQ(crmpi::heap_reservation_bytes(false), 0U);
+  EXPECT_EQ(crmpi::heap_reservation_bytes(true), half_of_memory_or_limit());
 }
 
 TEST(MemoryReuse, LargeBlocksComeFromTheHeapAndAreReused) {
-  if (!crmpi::keep_freed_memory_for_reuse()) GTEST_SKIP() << "allocator without mallopt (sanitizer build?)";
+  if (!crmpi::apply_heap_policy_from_environment()) GTEST_SKIP() << "allocator without mallopt (sanitizer build?)";
   constexpr std::size_t kBig = std::size_t{96} << 20;  // far above glibc's mmap threshold
   const std::size_t mapped_before = mallinfo2().hblkhd;
   char* a = static_cast<char*>(std::malloc(kBig));
@@ -88,17 +118,11 @@ std::string vm_flags_of(const void* p) {
 }  // namespace
 
 TEST(MemoryReuse, TheHeapAheadIsReservedAndAdvisedAsHugePages) {
-  if (!crmpi::keep_freed_memory_for_reuse()) GTEST_SKIP() << "allocator without mallopt (sanitizer build?)";
+  if (!crmpi::apply_heap_policy_from_environment()) GTEST_SKIP() << "allocator without mallopt (sanitizer build?)";
   if (crmpi::heap_reserved_in_huge_pages() == 0)
     GTEST_SKIP() << "no reservation here: strict overcommit or CRMPI_HEAP_HUGE_PAGES=0";
-  // Half the physical memory, or half a limit on the address space or data segment where lower,
-  // less the alignment to 2 MiB at either end.
-  std::size_t expected = static_cast<std::size_t>(sysconf(_SC_PHYS_PAGES)) / 2 * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  for (const auto resource : {RLIMIT_AS, RLIMIT_DATA}) {
-    rlimit r{};
-    ASSERT_EQ(getrlimit(resource, &r), 0);
-    if (r.rlim_cur != RLIM_INFINITY) expected = std::min<std::size_t>(expected, static_cast<std::size_t>(r.rlim_cur) / 2);
-  }
+  // Half the physical memory or of a limit, less the alignment to 2 MiB at either end.
+  const std::size_t expected = half_of_memory_or_limit();
   EXPECT_GE(crmpi::heap_reserved_in_huge_pages(), expected - (std::size_t{4} << 20));
   EXPECT_LE(crmpi::heap_reserved_in_huge_pages(), expected);
   // A large block is carved from that range: its mapping carries the advice (VmFlags "hg").
@@ -110,7 +134,7 @@ TEST(MemoryReuse, TheHeapAheadIsReservedAndAdvisedAsHugePages) {
   std::free(a);
   // A second call keeps the one reservation.
   const std::size_t reserved = crmpi::heap_reserved_in_huge_pages();
-  EXPECT_TRUE(crmpi::keep_freed_memory_for_reuse());
+  EXPECT_TRUE(crmpi::apply_heap_policy_from_environment());
   EXPECT_EQ(crmpi::heap_reserved_in_huge_pages(), reserved);
 }
 

@@ -1,0 +1,43 @@
+// The process's heap policy as its surroundings set it (kernels/common/memory_reuse.hpp applies
+// it): the environment's two switches and the kernel's overcommit mode. Header-only, so that the
+// benchmarks and the scaling drivers that stand for the crmpi executable read it the same way
+// without linking the jobs.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "kernels/common/memory_reuse.hpp"
+
+namespace crmpi {
+
+// True when the variable is set to exactly `value`.
+inline bool environment_says(const char* name, const char* value) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' && std::strcmp(v, value) == 0;
+}
+
+// Linux's /proc/sys/vm/overcommit_memory: 0 (heuristic) and 1 (always) let an untouched
+// reservation cost nothing; 2 (strict) charges it as committed memory. Unreadable: treated as strict.
+inline bool kernel_allows_overcommit() {
+  std::FILE* f = std::fopen("/proc/sys/vm/overcommit_memory", "r");
+  if (f == nullptr) return false;
+  const int mode = std::fgetc(f);
+  std::fclose(f);
+  return mode == '0' || mode == '1';
+}
+
+inline HeapPolicy heap_policy_from_environment() {
+  HeapPolicy policy;
+  const char* ret = std::getenv("CRMPI_RETURN_FREED_MEMORY");  // any value but "" and "0"
+  policy.keep_freed = ret == nullptr || *ret == '\0' || std::strcmp(ret, "0") == 0;
+  policy.huge_pages = !environment_says("CRMPI_HEAP_HUGE_PAGES", "0");
+  policy.overcommit_allowed = policy.keep_freed && policy.huge_pages && kernel_allows_overcommit();
+  return policy;
+}
+
+// The call every main of crmpi's (and of what stands for it) makes first.
+inline bool apply_heap_policy_from_environment() { return keep_freed_memory_for_reuse(heap_policy_from_environment()); }
+
+}  // namespace crmpi
