@@ -26,7 +26,6 @@ double ExactSum::local_value() const {
 std::vector<double> ExactSum::reduce(const Comm& comm, std::span<const ExactSum> sums) {
   // acc = l0 + l1 2^40 + l2 2^80 with 0 <= l0, l1 < 2^40: the limbs add up exactly in int64 for
   // any realistic number of ranks, and the total is rebuilt in 128 bits.
-  using Int128 = decltype(ExactSum::acc_);
   constexpr Int128 kMask = (Int128{1} << 40) - 1;
   const std::size_t n = sums.size();
   std::vector<std::int64_t> limbs(4 * n);

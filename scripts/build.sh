@@ -2,9 +2,12 @@
 # Configures and builds one crmpi build tree.
 # Usage: scripts/build.sh [release|asan|fuzz] [--g1]
 #   release -> build/: RelWithDebInfo (-O2 -g), what the benchmarks and profiles in docs/ use;
-#   asan    -> build-asan/: Debug (-O0 -g) with ASan + UBSan, the executables of the unit and
-#              MPI tests only (target crmpi_unit_mpi_tests: what scripts/test.sh runs there);
-#              `cmake --build build-asan --target crmpi` adds the sanitized crmpi.
+#   asan    -> build-asan/: clang, Debug (-O0 -g) with ASan + UBSan, the executables of the unit
+#              and MPI tests only (target crmpi_unit_mpi_tests: what scripts/test.sh runs there);
+#              `cmake --build build-asan --target crmpi` adds the sanitized crmpi. clang, not GCC:
+#              at -O0 with the sanitizers GCC took about twice as long to compile this code (its
+#              code generation for the inline functions of CLI11, fmt and toml++ in every file),
+#              and this build is most of the test suite's setup time.
 #   fuzz    -> build-fuzz/: clang, -O1, libFuzzer + ASan + UBSan (-DCRMPI_FUZZ=ON), the fuzz
 #              targets of tests/fuzz only (target crmpi_fuzz_targets) and the libraries they link.
 #   --g1    debug info -g1 instead of -g: line tables and function names, enough for the
@@ -36,7 +39,17 @@ flags+=(-DCMAKE_BUILD_TYPE="$config" -DCMAKE_C_FLAGS_"$upper"="$opt" -DCMAKE_CXX
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 compilers=()
-[[ $kind == fuzz ]] && compilers=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)  # only on the first configure
+[[ $kind == fuzz || $kind == asan ]] && compilers=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)
+# The compiler is chosen on the first configure only: a tree configured with another one (an ASan
+# tree from before it moved to clang) is made again.
+if [[ -f "$dir/CMakeCache.txt" ]]; then
+  cached=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$dir/CMakeCache.txt")
+  want=$( ((${#compilers[@]})) && echo clang++ || echo "")
+  if [[ -n $want && $(basename "$cached") != "$want" ]] || [[ -z $want && $(basename "$cached") == clang++ ]]; then
+    echo "build.sh: $dir/ was configured with $cached; configuring it again" >&2
+    rm -rf "$dir"
+  fi
+fi
 if [[ ! -f "$dir/CMakeCache.txt" ]]; then
   cmake -S . -B "$dir" "${generator[@]}" "${compilers[@]}" "${flags[@]}" -DCRMPI_EXCLUDE_AREAS= >/dev/null
 else

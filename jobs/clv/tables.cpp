@@ -22,7 +22,6 @@ struct RunKey {
   std::uint64_t x = 0;
   std::uint64_t bucket = 0;
   friend bool operator<(const RunKey& a, const RunKey& b) { return std::tie(a.x, a.bucket) < std::tie(b.x, b.bucket); }
-  friend bool operator==(const RunKey& a, const RunKey& b) = default;
 };
 
 std::uint64_t bits_of(double v) { return std::bit_cast<std::uint64_t>(v + 0.0); }  // -0.0 as 0.0

@@ -116,8 +116,8 @@ Profile build_profile(const Comm& comm, InputFile& file, const Slice& slice, std
     p.customer_share.push_back(all_customers ? c / static_cast<double>(all_customers) : 0.0);
     p.revenue_share.push_back(all_revenue ? static_cast<double>(at(1, s)) / static_cast<double>(all_revenue) : 0.0);
     p.mean_recency.push_back(s == 0 || c == 0 ? kNaN : static_cast<double>(at(2, s)) / c);
-    p.mean_frequency.push_back(c ? static_cast<double>(at(3, s)) / c : kNaN);
-    p.mean_monetary.push_back(c ? static_cast<double>(at(1, s)) / c / 100.0 : kNaN);
+    p.mean_frequency.push_back(c > 0 ? static_cast<double>(at(3, s)) / c : kNaN);
+    p.mean_monetary.push_back(c > 0 ? static_cast<double>(at(1, s)) / c / 100.0 : kNaN);
     p.mean_p_alive.push_back(pa_n[s] ? pa_sum[s] / static_cast<double>(pa_n[s]) : kNaN);
     p.mean_clv.push_back(cl_n[s] ? cl_sum[s] / static_cast<double>(cl_n[s]) : kNaN);
     p.surveyed.push_back(static_cast<std::uint64_t>(at(4, s)));
@@ -147,8 +147,8 @@ std::vector<std::string> segment_names(const FeatureMatrix& fm, std::span<const 
     const auto c = static_cast<double>(p.customers[s]);
     buyers += c;
     revenue += static_cast<double>(p.revenue_cents[s]) / 100.0;
-    if (c) recency += p.mean_recency[s] * c;
-    if (c) orders += p.mean_frequency[s] * c;
+    if (c > 0) recency += p.mean_recency[s] * c;
+    if (c > 0) orders += p.mean_frequency[s] * c;
   }
   const double mean_rec = ratio(recency, buyers), mean_mon = ratio(revenue, buyers), mean_freq = ratio(orders, buyers);
   std::size_t tenure_col = d;

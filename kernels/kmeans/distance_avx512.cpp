@@ -15,8 +15,10 @@
 // function of another header is built with AVX-512 enabled.
 // GCC 12's avx512fintrin.h starts several intrinsics from _mm512_undefined_ps(), which its own
 // -Wuninitialized then reports once they are inlined (GCC bug 105593, fixed in GCC 13).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <cstdint>

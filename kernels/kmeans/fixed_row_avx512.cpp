@@ -7,8 +7,10 @@
 // scaling by a power of two are exact, and vcvtpd2qq and vcvtsd2si round under MXCSR, round to
 // nearest even by default, as llrint does (the default rounding mode, which every rank runs under).
 // GCC 12's avx512fintrin.h: see distance_avx512.cpp (GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <cstddef>

@@ -15,8 +15,10 @@
 //     arithmetic that bounds the loop;
 //   - rows at or beyond slow_at (far-point candidates; d2 >= 2^16) are listed for the caller.
 // GCC 12's avx512fintrin.h: see distance_avx512.cpp (GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <cstddef>

@@ -3,8 +3,10 @@
 // results: integer sums (any order), IEEE double arithmetic in the scalar's order, and 64-bit
 // products modulo 2^64 (vpmullq) as the scalar multiply.
 // GCC 12's avx512fintrin.h: see distance_avx512.cpp (GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <cstddef>
