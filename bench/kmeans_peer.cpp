@@ -153,7 +153,7 @@ int lloyd_cmd(int argc, char** argv) {
   auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
   for (std::uint64_t v : s.count) mix(v);
   for (Int128 v : s.sum) mix(static_cast<std::uint64_t>(v)), mix(static_cast<std::uint64_t>(v >> 64));
-  for (Int128 v : s.sse) mix(static_cast<std::uint64_t>(v)), mix(static_cast<std::uint64_t>(v >> 64));
+  mix(static_cast<std::uint64_t>(s.sse)), mix(static_cast<std::uint64_t>(s.sse >> 64));
   std::printf(
       "{\"step\": \"%s\", \"lend\": %d, \"k\": %zu, \"iters\": %u, \"fit_s\": %.6f, \"fit_cpu_s\": %.6f, \"iters_s\": %.6f, \"inertia\": %.17g, "
       "\"distances_per_point\": %.4f, \"stats_hash\": \"%016llx\", \"iter_mean_cpu_s\": %.6f, \"first_iter_cpu_s\": %.6f, \"first_iter_sys_s\": %.6f, \"sys_s\": %.6f, \"setup_cpu_s\": %.6f}\n",

@@ -8,7 +8,7 @@
 //     point with the smallest -log(1 - u) / D^2 wins with probability D^2 / sum D^2), arg-min by
 //     allgather, trial potentials as exact fixed-point sums;
 //   - Lloyd: one MPI_Allreduce of the packed integer statistics per iteration (counts, fixed-point
-//     sums, sse: (k + 2 + 3 k d + 3 k) int64, independent of the number of points); far points are
+//     sums, sse: (k + 2 + 3 k d + 3) int64, independent of the number of points); far points are
 //     gathered only in an iteration that has an empty cluster;
 //   - metrics: dispersion sums as integers; the silhouette sample gathered in id order.
 //

@@ -13,16 +13,10 @@ void ClusterStats::reset(std::size_t k_, std::size_t d_) {
   d = d_;
   count.assign(k, 0);
   sum.assign(k * d, 0);
-  sse.assign(k, 0);
+  sse = 0;
   changed = 0;
   distances = 0;
   far.clear();
-}
-
-Int128 ClusterStats::inertia() const {
-  Int128 t = 0;
-  for (Int128 v : sse) t += v;
-  return t;
 }
 
 std::uint64_t ClusterStats::points() const {
@@ -81,7 +75,7 @@ void accumulate(const PointSet& p, std::size_t begin, std::size_t end, const std
       }
       std::int64_t* pc = part.data() + c * d;
       for (std::size_t j = 0; j < d; ++j) pc[j] += std::llrint(static_cast<double>(xr[j]) * kFixedScale);
-      s.sse[c] += to_fixed(dist2[i]);
+      s.sse += to_fixed(dist2[i]);
       // Cheap reject first: most points are nearer than the k-th farthest seen so far.
       if (dist2[i] < reject_below) continue;
       FarPoint f;
@@ -234,44 +228,35 @@ void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::ui
 }
 
 // Squared distances below 2^16 (all of them on standardized features) are below 2^48 in fixed
-// point: summed in int64 per cluster over runs of at most 2^15 points (below 2^63), then added to
-// the 128-bit sse once per run; a larger one goes to the 128-bit sum directly. llrint(v * 2^32) is
-// to_fixed(v) for such v. The int64 partial sums come in kBanks independent copies, point i adding
-// to copy i % kBanks, so that consecutive points of one cluster do not wait for each other's
-// store; each copy goes into the 128-bit sum on its own (their int64 total could overflow).
+// point: summed in int64 over runs of at most 2^15 points (below 2^63), then added to the 128-bit
+// sse once per run; a larger one goes to the 128-bit sum directly. llrint(v * 2^32) is
+// to_fixed(v) for such v. Integer sums: the total is the same in any order and any split.
 void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
-                        const float* dist2, ClusterStats& s, AccumulateScratch& scratch) {
-  constexpr std::size_t kRun = std::size_t{1} << 15, kBanks = 4;
+                        const float* dist2, ClusterStats& s, AccumulateScratch&) {
+  constexpr std::size_t kRun = std::size_t{1} << 15;
   constexpr float kSmall = 0x1p16f;
   const std::size_t k = s.k;
-  scratch.sse.resize(kBanks * k, 0);
-  std::int64_t* part = scratch.sse.data();
   float reject_below = s.far.size() == k ? s.far.back().dist2 : -1.0f;  // d2 >= 0: -1 rejects nothing
   for (std::size_t r = begin; r < end; r += kRun) {
     const std::size_t re = std::min(end, r + kRun);
+    std::int64_t part = 0;
     for (std::size_t i = r; i < re; ++i) {
-      const std::uint32_t c = labels[i];
       const float v = dist2[i];
       if (v < kSmall) [[likely]] {
-        part[(i % kBanks) * k + c] += std::llrint(static_cast<double>(v) * kFixedScale);
+        part += std::llrint(static_cast<double>(v) * kFixedScale);
       } else {
-        s.sse[c] += to_fixed(v);
+        s.sse += to_fixed(v);
       }
-      if (v >= reject_below) [[unlikely]] reject_below = offer_point(p, i, c, v, s);
+      if (v >= reject_below) [[unlikely]] reject_below = offer_point(p, i, labels[i], v, s);
     }
-    for (std::size_t q = 0; q < kBanks * k; ++q) {
-      s.sse[q % k] += part[q];
-      part[q] = 0;
-    }
+    s.sse += part;
   }
 }
 
 void merge_into(ClusterStats& into, const ClusterStats& from) {
   if (into.k != from.k || into.d != from.d) throw std::invalid_argument("merge_into: statistics of different shapes");
-  for (std::size_t c = 0; c < into.k; ++c) {
-    into.count[c] += from.count[c];
-    into.sse[c] += from.sse[c];
-  }
+  for (std::size_t c = 0; c < into.k; ++c) into.count[c] += from.count[c];
+  into.sse += from.sse;
   for (std::size_t i = 0; i < into.sum.size(); ++i) into.sum[i] += from.sum[i];
   into.changed += from.changed;
   into.distances += from.distances;
@@ -290,23 +275,23 @@ void put(std::vector<std::int64_t>& out, Int128 v) {
 
 std::vector<std::int64_t> pack_sums(const ClusterStats& s) {
   std::vector<std::int64_t> out;
-  out.reserve(s.k + 2 + kLimbs * (s.sum.size() + s.k));
+  out.reserve(s.k + 2 + kLimbs * (s.sum.size() + 1));
   for (std::uint64_t c : s.count) out.push_back(static_cast<std::int64_t>(c));
   out.push_back(static_cast<std::int64_t>(s.changed));
   out.push_back(static_cast<std::int64_t>(s.distances));
   for (Int128 v : s.sum) put(out, v);
-  for (Int128 v : s.sse) put(out, v);
+  put(out, s.sse);
   return out;
 }
 
 void unpack_sums(std::span<const std::int64_t> packed, ClusterStats& s) {
-  if (packed.size() != s.k + 2 + kLimbs * (s.sum.size() + s.k)) throw std::invalid_argument("unpack_sums: wrong size");
+  if (packed.size() != s.k + 2 + kLimbs * (s.sum.size() + 1)) throw std::invalid_argument("unpack_sums: wrong size");
   const std::int64_t* p = packed.data();
   for (std::uint64_t& c : s.count) c = static_cast<std::uint64_t>(*p++);
   s.changed = static_cast<std::uint64_t>(*p++);
   s.distances = static_cast<std::uint64_t>(*p++);
   for (Int128& v : s.sum) v = from_limbs(std::exchange(p, p + kLimbs));
-  for (Int128& v : s.sse) v = from_limbs(std::exchange(p, p + kLimbs));
+  s.sse = from_limbs(p);
   if (s.points() > kMaxPoints) throw std::overflow_error("k-means: more than 2^38 points in one reduction");
 }
 

@@ -34,13 +34,14 @@ struct ClusterStats {
   std::size_t k = 0, d = 0;
   std::vector<std::uint64_t> count;  // k: points assigned to each cluster
   std::vector<Int128> sum;           // k x d: coordinate sums, fixed point
-  std::vector<Int128> sse;           // k: sums of squared distances to the step's centroid, fixed point
+  Int128 sse = 0;                    // the sum of squared distances to the step's centroids, fixed
+                                     // point (one total: only the inertia needs it)
   std::uint64_t changed = 0;         // points whose label changed in this step (all, on a first step)
   std::uint64_t distances = 0;       // point-centroid distances computed in this step (a diagnostic)
   std::vector<FarPoint> far;         // the k farthest points under `farther`, sorted, at most k
 
   void reset(std::size_t k_, std::size_t d_);
-  Int128 inertia() const;            // sum of sse
+  Int128 inertia() const { return sse; }
   std::uint64_t points() const;      // sum of count
 };
 
@@ -49,7 +50,6 @@ struct AccumulateScratch {
   std::vector<std::int64_t> part;     // k x d: int64 coordinate sums of the current run
   std::vector<std::uint32_t> touched; // clusters the run touched
   std::vector<char> seen;             // k
-  std::vector<std::int64_t> sse;      // k: int64 sums of squared distances of the current run
 };
 
 // Adds points [begin, end) of p with their labels and squared distances (indexed by row).

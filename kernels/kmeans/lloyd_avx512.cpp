@@ -10,9 +10,8 @@
 //     slack of the output arrays), with their coordinates in fixed point (none when fresh);
 //   - sse: llrint(d2 * 2^32) of the 16 distances by one float scaling (exact: a power of two, d2 <
 //     2^16 so no overflow) and vcvtps2qq (round to nearest even under MXCSR, the default mode,
-//     as llrint; float d2 * 2^32 is the same number as double(d2) * 2^32), then added per point to
-//     its cluster's int64 partial sum by integer scalar code, which runs beside the vector
-//     arithmetic that bounds the loop;
+//     as llrint; float d2 * 2^32 is the same number as double(d2) * 2^32), added lane by lane
+//     into two registers of int64 sums: the block's total, exact in any order;
 //   - rows at or beyond slow_at (far-point candidates; d2 >= 2^16) are listed for the caller.
 // GCC 12's avx512fintrin.h: see distance_avx512.cpp (GCC bug 105593).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -204,18 +203,11 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m512 scale = _mm512_set1_ps(0x1p32f), small_below = _mm512_set1_ps(0x1p16f);
   const __m512 slow_at = _mm512_set1_ps(job.slow_at);
-  // sse values and labels of the current tile and the previous one (a tile's values are added
-  // while the next tile is processed); all zero at first, which adds nothing.
-  alignas(64) std::int64_t fx[2][kTile] = {};
-  alignas(64) std::uint32_t lb[2][kTile] = {};
-  int cur = 0;
+  // The block's sse in fixed point, per lane: lanes 0-7 of the tiles in sse_lo, 8-15 in sse_hi
+  // (each below 2^48 a row: a block of 256 rows stays far below 2^63).
+  __m512i sse_lo = _mm512_setzero_si512(), sse_hi = _mm512_setzero_si512();
   std::size_t moves = 0, slow = 0;
   std::uint64_t changed = 0;
-  std::int64_t* const part = job.sse_part;
-  auto add_sse = [&](int b) {
-    // Lanes past the end have fx = 0 and a label < k: adding them changes nothing.
-    _Pragma("GCC unroll 16") for (std::size_t p = 0; p < kTile; ++p) part[(p & 3) * k + lb[b][p]] += fx[b][p];
-  };
   // Everything after the distances, for the tile of rows row .. row + 15. A whole tile (kWhole)
   // loads and stores its labels and distances unmasked: on Zen 5 a masked store followed by a
   // masked load cost the step 6-10% (k = 32, 8) against plain ones (bench_kmeans_peer, pinned).
@@ -263,19 +255,11 @@ void lloyd_block_avx512(FusedBlockJob& job) {
       _mm512_storeu_ps(slow_d2 + slow, _mm512_maskz_compress_ps(slowm, best));
       slow += static_cast<unsigned>(__builtin_popcount(slowm));
     }
+    // Lanes past the end and rows at or beyond 2^16 (left to the caller) add zero.
     const __mmask16 small = _mm512_mask_cmp_ps_mask(valid, best, small_below, _CMP_LT_OQ);
     const __m512 scaled = _mm512_maskz_mul_ps(small, best, scale);
-    std::int64_t* const f = fx[cur];
-    std::uint32_t* const l = lb[cur];
-    _mm512_store_si512(f, _mm512_cvtps_epi64(_mm512_castps512_ps256(scaled)));
-    _mm512_store_si512(f + 8, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(scaled, 1)));
-    _mm512_store_si512(l, lab);
-    cur ^= 1;
-    // The previous tile's values, read back by scalar loads (integer ports; the compiler would
-    // otherwise extract them lane by lane on the vector ports, which the distances saturate). A
-    // tile later, so that the loads do not wait on a store of the whole register (no forwarding).
-    asm volatile("" : : "m"(fx), "m"(lb) : "memory");
-    add_sse(cur);
+    sse_lo = _mm512_add_epi64(sse_lo, _mm512_cvtps_epi64(_mm512_castps512_ps256(scaled)));
+    sse_hi = _mm512_add_epi64(sse_hi, _mm512_cvtps_epi64(_mm512_extractf32x8_ps(scaled, 1)));
   };
   for (std::size_t row = job.begin; row < end; row += kTile) {
     const float* tile = tiles + (row - job.begin) * d;  // the tile of rows row .. row + 15
@@ -285,8 +269,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
     if (end - row >= kTile) [[likely]] finish_tile.template operator()<true>(row, tile, best, lab);
     else finish_tile.template operator()<false>(row, tile, best, lab);
   }
-  asm volatile("" : : "m"(fx), "m"(lb) : "memory");
-  add_sse(cur ^ 1);  // the last tile's
+  job.sse = _mm512_reduce_add_epi64(_mm512_add_epi64(sse_lo, sse_hi));
   job.moves = moves;
   job.slow = slow;
   job.changed = changed;

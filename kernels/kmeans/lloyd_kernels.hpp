@@ -44,11 +44,9 @@ struct FusedBlockJob {
   float* slow_d2;              // ... and their dist2
   std::size_t slow;
   std::uint64_t changed;       // rows whose label differs from the previous one
-  // 4 x k int64, added to: llrint(dist2 * 2^32) of each row with dist2 < 2^16 into
-  // sse_part[(row % 4) * k + label] (rows with a larger dist2 are in slow_rows, left to the caller).
-  // A call adds at most (end - begin) / 4 + 1 values below 2^48 to an entry: the caller flushes
-  // the entries into 128-bit sums before 2^14 calls of 256 rows (fixed_point.hpp's bounds).
-  std::int64_t* sse_part;
+  // The sum of llrint(dist2 * 2^32) over the rows with dist2 < 2^16 (rows with a larger dist2 are
+  // in slow_rows, left to the caller): below 2^63 for end - begin <= 2^15 rows (fixed_point.hpp).
+  std::int64_t sse;
 };
 
 // Call only when the CPU has AVX-512 F and DQ (best_isa() == Isa::kAvx512).

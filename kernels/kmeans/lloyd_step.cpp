@@ -123,12 +123,11 @@ const float* NaiveStep::row_now(std::size_t i, float* into) const {
 }
 
 // The statistics as finish_block gives them: moves into the running sums (move_fixed, from the
-// fixed-point coordinates the kernel takes from the tiles), sse as
-// int64 partial sums per cluster and bank (4 x k, as accumulate_sse_far; flushed into the 128-bit
-// sums every 256 blocks, below the int64 bound of lloyd_kernels.hpp), and the rows the kernel
-// lists as slow (far-point candidates, d2 >= 2^16) one by one.
+// fixed-point coordinates the kernel takes from the tiles), the sse as the kernel's int64 total of
+// each block (below 2^63: 256 rows under 2^48 each) added into the 128-bit sum, and the rows the
+// kernel lists as slow (far-point candidates, d2 >= 2^16) one by one.
 void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
-  constexpr std::size_t kBlock = 256, kFlushEvery = 256;
+  constexpr std::size_t kBlock = 256;
   constexpr float kSmall = 0x1p16f;
   const std::size_t n = pts_.n(), d = pts_.d, k = t.k();
   const std::size_t whole = lent_ ? n / kTile * kTile : n;  // rows whose tiles lie with the rows' own
@@ -155,21 +154,12 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   slow_rows_.resize(kCap);
   slow_d2_.resize(kCap);
   mv_fx_.resize(kCap * d);
-  scratch_.sse.assign(4 * k, 0);
-  std::int64_t* part = scratch_.sse.data();
-  auto flush = [&] {
-    for (std::size_t q = 0; q < 4 * k; ++q) {
-      out.sse[q % k] += part[q];
-      part[q] = 0;
-    }
-  };
   std::size_t pending = 0;  // moves listed, not yet applied
   auto apply_moves = [&] {
     move_fixed(mv_fx_.data(), mv_from_.data(), mv_to_.data(), pending, running_, scratch_);
     pending = 0;
   };
   float reject_below = out.far.size() == k ? out.far.back().dist2 : -1.0f;
-  std::size_t blocks = 0;
   // Rows [b, e) of one block, their tiles at tiles_of_b: all among the whole tiles, or all in the
   // lent tail tile (the last block of lent points runs as two segments).
   auto segment = [&](std::size_t b, std::size_t e, const float* tiles_of_b, bool built_now) {
@@ -190,8 +180,8 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     job.mv_fx = mv_fx_.data() + pending * d;
     job.slow_rows = slow_rows_.data();
     job.slow_d2 = slow_d2_.data();
-    job.sse_part = part;
     lloyd_block_avx512(job);
+    out.sse += job.sse;
     out.changed += job.changed;
     if (fresh_) {  // every row of the block enters its cluster, from its row (in cache)
       if (lent_ && b < whole) {
@@ -210,7 +200,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     for (std::size_t s = 0; s < job.slow; ++s) {
       const std::uint32_t i = slow_rows_[s], c = labels_[i];
       const float v = slow_d2_[s];
-      if (v >= kSmall) out.sse[c] += to_fixed(v);
+      if (v >= kSmall) out.sse += to_fixed(v);
       if (v >= reject_below) {
         const PointSet one{std::span<const float>(row_now(i, row), d), pts_.ids.subspan(i, 1), d};
         reject_below = offer_point(one, 0, c, v, out);
@@ -230,10 +220,8 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
       if (b < whole) segment(b, whole, tiles + b * d, build);
       segment(std::max(b, whole), e, tail_.data(), build);
     }
-    if (++blocks % kFlushEvery == 0) flush();
   }
   apply_moves();
-  flush();
   out.distances += static_cast<std::uint64_t>(n) * k;
 }
 
