@@ -52,6 +52,19 @@ std::pair<std::size_t, std::size_t> part(std::size_t n, int r, int p, int how) {
   return {bound(r), bound(r + 1)};
 }
 
+// The sanitizer build (-O0 under ASan + UBSan, where each fit is ~20x slower, and 4 ranks share 2
+// cores) checks memory and undefined behaviour on the edge cases only: one rank and all ranks,
+// skewed partitions and empty ranks; in the thinned start paths, the distributed fits without
+// their one-rank references (Pareto/NBD's took 20 s a rank) nor the one-table fits, which the
+// unit tests run. The release build runs every case for the bit-identity.
+#ifdef CRMPI_SANITIZED_BUILD
+constexpr bool kSanitizedBuild = true;
+#else
+constexpr bool kSanitizedBuild = false;
+#endif
+
+bool sanitizer_leaves_out(int k, int ranks, int how) { return kSanitizedBuild && (how == 0 || (k != 1 && k != ranks)); }
+
 template <class Row>
 std::vector<Row> share_of(const std::vector<Row>& all, const Comm& comm, int how) {
   const auto [b, e] = part(all.size(), comm.rank(), comm.size(), how);
@@ -129,6 +142,7 @@ TEST(ClvMpi, SpreadTableHoldsEachSummaryOnceInTheSameRunsAtAnyRankCount) {
   Comm world;
   for (int k = 1; k <= world.size(); ++k)
     for (int how = 0; how < 3; ++how) {
+      if (sanitizer_leaves_out(k, world.size(), how)) continue;
       SubComm sc(k);
       if (sc.raw == MPI_COMM_NULL) continue;
       Comm comm(sc.raw);
@@ -156,6 +170,7 @@ TEST(ClvMpi, PurchaseFitsIdenticalAtAnyRankCount) {
   Comm world;
   for (int k = 1; k <= world.size(); ++k)
     for (int how = 0; how < 3; ++how) {
+      if (sanitizer_leaves_out(k, world.size(), how)) continue;
       SubComm sc(k);
       if (sc.raw == MPI_COMM_NULL) continue;
       Comm comm(sc.raw);
@@ -181,12 +196,15 @@ TEST(ClvMpi, ThinnedStartPathsIdenticalAtAnyRankCount) {
   const auto want_bg = clv::fit_bgnbd(ref_index, crmpi::reduce_over(self));
   clv::FitOptions pn_start;
   pn_start.start = {want_bg.estimates[0], want_bg.estimates[1], 1.0, want_bg.estimates[1]};  // as the job does
-  const auto want_pn = clv::fit_pareto_nbd(ref_index, crmpi::reduce_over(self), pn_start);
-  const auto whole = clv::collapse_triples(all);
-  expect_same_optimum(want_bg, clv::fit_bgnbd(whole));
-  expect_same_optimum(want_pn, clv::fit_pareto_nbd(whole, pn_start));
+  const auto want_pn = kSanitizedBuild ? clv::FitResult{} : clv::fit_pareto_nbd(ref_index, crmpi::reduce_over(self), pn_start);
+  if (!kSanitizedBuild) {
+    const auto whole = clv::collapse_triples(all);
+    expect_same_optimum(want_bg, clv::fit_bgnbd(whole));
+    expect_same_optimum(want_pn, clv::fit_pareto_nbd(whole, pn_start));
+  }
   Comm world;
   for (int k = 2; k <= world.size(); ++k) {
+    if (sanitizer_leaves_out(k, world.size(), 1)) continue;
     SubComm sc(k);
     if (sc.raw == MPI_COMM_NULL) continue;
     Comm comm(sc.raw);
@@ -194,8 +212,11 @@ TEST(ClvMpi, ThinnedStartPathsIdenticalAtAnyRankCount) {
     const clv::TripleIndex index(t.rows, t.run_end);
     const std::string where = std::to_string(k) + " ranks";
     expect_same_fit(clv::fit_bgnbd(index, crmpi::reduce_over(comm)), want_bg, where);
-    if (k == world.size())  // the slowest fit: once, at the most ranks
-      expect_same_fit(clv::fit_pareto_nbd(index, crmpi::reduce_over(comm), pn_start), want_pn, where);
+    if (k == world.size()) {  // the slowest fit: once, at the most ranks
+      const auto pn = clv::fit_pareto_nbd(index, crmpi::reduce_over(comm), pn_start);
+      if (kSanitizedBuild) EXPECT_TRUE(pn.converged) << pn.message;  // no reference fit to compare with
+      else expect_same_fit(pn, want_pn, where);
+    }
   }
 }
 
@@ -222,6 +243,7 @@ TEST(ClvMpi, GammaGammaIdenticalAtAnyRankCount) {
   Comm world;
   for (int k = 1; k <= world.size(); ++k)
     for (int how = 0; how < 3; ++how) {
+      if (sanitizer_leaves_out(k, world.size(), how)) continue;
       SubComm sc(k);
       if (sc.raw == MPI_COMM_NULL) continue;
       Comm comm(sc.raw);
