@@ -2,7 +2,7 @@
 // read from raw float32 files (the same bytes the peers get), on one core.
 //
 //   bench_kmeans_peer lloyd --x X.f32 --n N --d D --c0 C0.f32 --k K --iters M --step naive|hamerly
-//                     [--lend 1|0] [--labels OUT.u32]
+//                     [--lend 1|0] [--moves auto|branch|branchless] [--labels OUT.u32]
 //   bench_kmeans_peer floor --x X.f32 --n N --d D [--reps R]
 //
 // lloyd: M iterations (assignment step with its exact statistics, then the centroid update; it
@@ -12,7 +12,8 @@
 // the peers' fit times follow), seconds of the iterations alone, iterations run, inertia, distances per point.
 // --lend 1 (the default, as the k-means stage runs it): the points are lent to the step, which
 // tiles them in place and puts them back as rows at the end (inside the timed fit); 0: the step
-// makes its tiled copy. The features are read into memory advised as huge pages, as numpy does
+// makes its tiled copy. --moves: how the fused step lists moved rows (MoveListing, lloyd_step.hpp;
+// the same results): its own choice per step by default. The features are read into memory advised as huge pages, as numpy does
 // for the peers' arrays (arrays of 4 MiB or more, on Linux 4.6+).
 // floor: one streaming read of the N x D features (8 independent float sums), R times; prints the
 // median and the best seconds.
@@ -119,7 +120,10 @@ int lloyd_cmd(int argc, char** argv) {
   // The fit's setup is timed, as the peers' is (scikit-learn's input checks and arrays): the
   // step's validation of the points and its label and distance arrays.
   const double t0 = now(), c0 = cpu(), s0 = sys_cpu();
-  auto step = lend ? make_step(sk, p, x) : make_step(sk, p);
+  StepConfig cfg;
+  const std::string moves = arg(argc, argv, "--moves", "auto");
+  cfg.moves = moves == "branch" ? MoveListing::kBranch : moves == "branchless" ? MoveListing::kBranchless : MoveListing::kAuto;
+  auto step = lend ? make_step(sk, p, x, cfg) : make_step(sk, p, cfg);
   const double setup = cpu() - c0, t_loop = now();
   double s1 = s0;  // kernel time after the first iteration
   std::vector<double> starts;  // CPU time at the start of each iteration and of the final step

@@ -31,6 +31,7 @@ struct FusedBlockJob {
   std::uint32_t* labels;       // by row: the previous labels in, the new ones out
   float* dist2;                // by row: out
   bool fresh;                  // a first step: every row enters its cluster; no move is listed
+  bool branchless_moves;       // list moves without a branch per tile (lloyd_avx512.cpp); same outputs
   float slow_at;               // rows with dist2 >= slow_at are listed in slow_rows (<= 2^16)
   // Outputs (arrays of at least end - begin + kTile entries: whole registers are stored past the
   // last entry); counts are set, not added to.

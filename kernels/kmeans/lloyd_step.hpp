@@ -37,9 +37,14 @@ namespace crmpi::kmeans {
 
 enum class StepKind { kNaive, kHamerly };
 
+// How NaiveStep's fused AVX-512 loop lists the rows that changed cluster (lloyd_avx512.cpp): the
+// same outputs either way, only the speed differs. kAuto chooses per step (lloyd_step.cpp).
+enum class MoveListing { kAuto, kBranch, kBranchless };
+
 struct StepConfig {
   Isa isa = best_isa();     // kScalar: the portable loop (same bits, slower); for tests and old CPUs
   std::size_t block = 256;  // points per block (the block's rows stay in L1 between distances and sums)
+  MoveListing moves = MoveListing::kAuto;  // for tests and benchmarks of the two ways
 };
 
 inline constexpr std::uint32_t kNoLabel = 0xffffffffu;  // a point's label before its first step
@@ -139,6 +144,7 @@ class NaiveStep final : public LloydStep {
   std::vector<std::uint32_t> slow_rows_;
   std::vector<float> slow_d2_;
   std::vector<std::int64_t> mv_fx_;  // the block's moved points in fixed point (FusedBlockJob::mv_fx)
+  std::uint64_t last_changed_ = 0;   // rows whose label changed in the last fused step (its moves)
 };
 
 class HamerlyStep final : public LloydStep {

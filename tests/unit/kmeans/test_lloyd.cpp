@@ -332,7 +332,8 @@ TEST(KMeansLloyd, PoliciesAgreeOnDegenerateDataSets) {
 // kMaxDim = 64, k with partial chunks of 8 (1, 3, 8, 9, 17, 40), k changing between steps (stale
 // labels of another k; a fresh step over tiles already made), random jumps of the centroids (many
 // moves) and Lloyd updates (few), squared distances above 2^16 (the sse and far points' slow path)
-// and empty clusters (the far list). The lent rows must be the same bits as before after
+// and empty clusters (the far list); moves listed behind a branch (copied tiles) and without one
+// (lent rows). The lent rows must be the same bits as before after
 // return_points() (half way, then stepping on) and after the step's end.
 TEST(KMeansLloyd, FusedAvx512StepMatchesThePortableLoop) {
   if (best_isa() != Isa::kAvx512) GTEST_SKIP() << "this CPU has no AVX-512 F + DQ: the fused block cannot run";
@@ -350,7 +351,10 @@ TEST(KMeansLloyd, FusedAvx512StepMatchesThePortableLoop) {
       std::vector<float> xl = x;  // lent to one step
       const PointSet p{x, ids, d}, pl{xl, ids, d};
       {
-        NaiveStep fused(p, {Isa::kAvx512, 256}), lent(pl, xl, {Isa::kAvx512, 256}), portable(p, {Isa::kScalar, 100});
+        // The two ways of listing moves (MoveListing), one each: the rule of kAuto would take the
+        // branchless one after most of these steps (k <= 8, or a step after a fresh one).
+        NaiveStep fused(p, {Isa::kAvx512, 256, MoveListing::kBranch}),
+            lent(pl, xl, {Isa::kAvx512, 256, MoveListing::kBranchless}), portable(p, {Isa::kScalar, 100});
         std::vector<float> c;
         for (std::size_t s = 0; s < ks.size(); ++s) {
           const std::size_t k = ks[s];
