@@ -2,7 +2,8 @@
 # Sets up (Debian packages), builds and runs the whole crmpi test suite with ctest:
 #   1. release build (build/: RelWithDebInfo, -O2 -g1): unit tests, MPI tests at 1, 2 and 4 ranks,
 #      end-to-end tests (incl. Slurm);
-#   2. ASan + UBSan build (build-asan/: clang, Debug, -O0 -g1; only the unit and MPI test executables),
+#   2. ASan + UBSan build (build-asan/: clang, Debug, -O0 -g1; only the unit and MPI test executables,
+#      the MPI tests at the edge rank counts: one rank and the largest odd count, tests/CMakeLists.txt),
 #      built in the background at nice 19 while the release tests run: unit and MPI tests;
 #   3. libFuzzer build (build-fuzz/: clang -O1 -g1, ASan + UBSan; the fuzz targets of tests/fuzz
 #      and the few libraries they link), built after the ASan build in the same background job:
