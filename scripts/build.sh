@@ -44,8 +44,10 @@ compilers=()
 # tree from before it moved to clang) is made again.
 if [[ -f "$dir/CMakeCache.txt" ]]; then
   cached=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$dir/CMakeCache.txt")
-  want=$( ((${#compilers[@]})) && echo clang++ || echo "")
-  if [[ -n $want && $(basename "$cached") != "$want" ]] || [[ -z $want && $(basename "$cached") == clang++ ]]; then
+  cached_clang=0 want_clang=0
+  [[ $(basename "$cached") == clang++ ]] && cached_clang=1
+  ((${#compilers[@]})) && want_clang=1
+  if ((cached_clang != want_clang)); then
     echo "build.sh: $dir/ was configured with $cached; configuring it again" >&2
     rm -rf "$dir"
   fi

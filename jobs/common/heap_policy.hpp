@@ -12,10 +12,10 @@
 
 namespace crmpi {
 
-// True when the variable is set to exactly `value`.
-inline bool environment_says(const char* name, const char* value) {
+// The variable's value, "" when it is not set.
+inline const char* environment_value(const char* name) {
   const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' && std::strcmp(v, value) == 0;
+  return v != nullptr ? v : "";
 }
 
 // Linux's /proc/sys/vm/overcommit_memory: 0 (heuristic) and 1 (always) let an untouched
@@ -30,9 +30,9 @@ inline bool kernel_allows_overcommit() {
 
 inline HeapPolicy heap_policy_from_environment() {
   HeapPolicy policy;
-  const char* ret = std::getenv("CRMPI_RETURN_FREED_MEMORY");  // any value but "" and "0"
-  policy.keep_freed = ret == nullptr || *ret == '\0' || std::strcmp(ret, "0") == 0;
-  policy.huge_pages = !environment_says("CRMPI_HEAP_HUGE_PAGES", "0");
+  const char* ret = environment_value("CRMPI_RETURN_FREED_MEMORY");  // on: any value but "" and "0"
+  policy.keep_freed = *ret == '\0' || std::strcmp(ret, "0") == 0;
+  policy.huge_pages = std::strcmp(environment_value("CRMPI_HEAP_HUGE_PAGES"), "0") != 0;  // off: "0"
   policy.overcommit_allowed = policy.keep_freed && policy.huge_pages && kernel_allows_overcommit();
   return policy;
 }

@@ -232,7 +232,7 @@ void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::ui
 // sse once per run; a larger one goes to the 128-bit sum directly. llrint(v * 2^32) is
 // to_fixed(v) for such v. Integer sums: the total is the same in any order and any split.
 void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
-                        const float* dist2, ClusterStats& s, AccumulateScratch&) {
+                        const float* dist2, ClusterStats& s) {
   constexpr std::size_t kRun = std::size_t{1} << 15;
   constexpr float kSmall = 0x1p16f;
   const std::size_t k = s.k;

@@ -95,7 +95,7 @@ void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::ui
 
 // The per-step rest of `accumulate` for points [begin, end): sse and far points (not count, not sum).
 void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,
-                        const float* dist2, ClusterStats& s, AccumulateScratch& scratch);
+                        const float* dist2, ClusterStats& s);
 
 // Row i of p, in cluster c at squared distance v, offered to s.far (cap s.k). Returns the new
 // rejection threshold: the k-th farthest distance once s.far is full, else -1 (a point with a

@@ -127,6 +127,14 @@ template <bool kFirst>
   }
 }
 
+// Coordinates j < d of one row of a tile (xp: the row's lane of the tile's first coordinate) in
+// fixed point, into o[0..d): x * 2^32 in float is exact (|x| <= 2^24), and vcvtss2si rounds under
+// MXCSR as llrint does. The moved rows' coordinates, taken while their tile is in L1.
+[[gnu::always_inline]] inline void fixed_of_row(const float* xp, std::size_t d, std::int64_t* o) {
+  const __m128 s1 = _mm_set_ss(0x1p32f);
+  for (std::size_t j = 0; j < d; ++j) o[j] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
+}
+
 }  // namespace
 
 void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles) {
@@ -238,29 +246,22 @@ void lloyd_block_avx512(FusedBlockJob& job) {
       neq = _mm512_mask_cmpneq_epi32_mask(valid, old, lab);
     }
     changed += static_cast<unsigned>(__builtin_popcount(neq));
+    // The changed rows, their previous and their new labels, at moves .. (16 entries of slack).
+    const auto list_moves = [&] {
+      const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
+      _mm512_storeu_si512(mv_rows + moves, _mm512_maskz_compress_epi32(neq, rows));
+      _mm512_storeu_si512(mv_from + moves, _mm512_maskz_compress_epi32(neq, old));
+      _mm512_storeu_si512(mv_to + moves, _mm512_maskz_compress_epi32(neq, lab));
+    };
     if (fresh) {  // every row enters its cluster: the caller adds them from the rows of x
       store_labels();
     } else if constexpr (kBranchless) {
-      const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
-      _mm512_storeu_si512(mv_rows + moves, _mm512_maskz_compress_epi32(neq, rows));
-      _mm512_storeu_si512(mv_from + moves, _mm512_maskz_compress_epi32(neq, old));
-      _mm512_storeu_si512(mv_to + moves, _mm512_maskz_compress_epi32(neq, lab));
+      list_moves();  // their coordinates after the block's last tile
       moves += static_cast<unsigned>(__builtin_popcount(neq));
       _mm512_mask_storeu_epi32(labels + row, neq, lab);  // an empty mask writes nothing
     } else if (neq) {
-      const __m512i rows = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(row)), iota);
-      _mm512_storeu_si512(mv_rows + moves, _mm512_maskz_compress_epi32(neq, rows));
-      _mm512_storeu_si512(mv_from + moves, _mm512_maskz_compress_epi32(neq, old));
-      _mm512_storeu_si512(mv_to + moves, _mm512_maskz_compress_epi32(neq, lab));
-      // The few moved rows' coordinates in fixed point, lane by lane from the tile while it is in
-      // L1 (x * 2^32 in float is exact, |x| <= 2^24; vcvtss2si rounds under MXCSR as llrint does).
-      const __m128 s1 = _mm_set_ss(0x1p32f);
-      for (unsigned m = neq; m != 0; m &= m - 1) {
-        const float* xp = tile + __builtin_ctz(m);
-        std::int64_t* o = mv_fx + moves * d;
-        for (std::size_t j = 0; j < d; ++j) o[j] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
-        ++moves;
-      }
+      list_moves();
+      for (unsigned m = neq; m != 0; m &= m - 1) fixed_of_row(tile + __builtin_ctz(m), d, mv_fx + moves++ * d);
       store_labels();
     }
     const __mmask16 slowm = _mm512_mask_cmp_ps_mask(valid, best, slow_at, _CMP_GE_OQ);
@@ -288,14 +289,10 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   };
   if (job.branchless_moves && !fresh) {
     tile_loop.template operator()<true>();
-    // The moved rows' coordinates in fixed point, from their tiles, which the block's few KiB
-    // keep in L1 (as in the branch above).
-    const __m128 s1 = _mm_set_ss(0x1p32f);
+    // The moved rows' coordinates, from their tiles: the block's few KiB are still in L1.
     for (std::size_t u = 0; u < moves; ++u) {
       const std::size_t r = mv_rows[u] - job.begin;
-      const float* xp = tiles + r / kTile * kTile * d + r % kTile;
-      std::int64_t* o = mv_fx + u * d;
-      for (std::size_t j = 0; j < d; ++j) o[j] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
+      fixed_of_row(tiles + r / kTile * kTile * d + r % kTile, d, mv_fx + u * d);
     }
   } else {
     tile_loop.template operator()<false>();

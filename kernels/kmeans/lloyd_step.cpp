@@ -58,7 +58,7 @@ void LloydStep::relabel_block(std::size_t b, std::size_t e, const std::uint32_t*
 void LloydStep::finish_block(std::size_t b, std::size_t e, ClusterStats& out) {
   move_points(pts_, mv_rows_.data(), mv_from_.data(), mv_to_.data(), moves_, running_, scratch_, cfg_.isa);
   moves_ = 0;
-  accumulate_sse_far(pts_, b, e, labels_.data(), dist2_.data(), out, scratch_);
+  accumulate_sse_far(pts_, b, e, labels_.data(), dist2_.data(), out);
 }
 
 NaiveStep::NaiveStep(PointSet p, StepConfig cfg) : LloydStep(p, cfg) {}
