@@ -2,8 +2,9 @@
 // on CPUs that have them. Per tile of 16 points:
 //   - distances: centroids in chunks of at most 8 (8 accumulators), j ascending; per lane the
 //     scalar sequence diff = x_j - c_j, acc = fma(diff, diff, acc) from acc = 0;
-//   - nearest: a running minimum over the centroids in index order, replaced only on a strictly
-//     smaller distance (ties: the lowest index), as the scalar loop;
+//   - nearest: per chunk a tournament (see tournament()), then a running minimum over the chunks,
+//     replaced only on a strictly smaller distance: ties go to the lowest index, as in the scalar
+//     loop;
 //   - labels: the 16 previous labels compared at once; changed rows are written to the move list
 //     by compress stores (compress into a register, then a whole-register store: vpcompress with
 //     a memory operand is microcoded and about 100x slower on Zen 4; hence the 16 entries of
@@ -35,45 +36,76 @@
 namespace crmpi::kmeans {
 namespace {
 
+// The centroids transposed (CentroidTable's cols): coordinate j of centroid c at cols[j * kpad + c].
+struct Cols {
+  const float* cols;
+  std::size_t kpad;
+};
+
 // Tiles prefetched ahead (a line per coordinate): the hardware prefetcher alone left the first
-// load of each tile waiting on memory when other processes share the memory bandwidth.
-constexpr std::size_t kAhead = 4;
+// load of each tile waiting on memory when other processes share the memory bandwidth. 8 rather
+// than 4 since the tile's arithmetic got shorter (Zen 5).
+constexpr std::size_t kAhead = 8;
+
+// The nearest of acc[lo .. lo + n) (centroids c0 + lo ..) and its index, by a tournament: each
+// match keeps the left (lower-index) side unless the right one is strictly smaller, so every
+// subtree yields its minimum at its lowest index, which is what a scan in index order replacing
+// only on a strictly smaller distance yields (no NaN reaches here: points and centroids are
+// finite). The scan's chain of compares and blends, one per centroid, was the longest dependency
+// of a tile; the tournament's is log2(n) deep.
+template <int kLo, int kN>
+[[gnu::always_inline]] inline void tournament(const __m512* acc, int c0, __m512& best, __m512i& lab) {
+  if constexpr (kN == 1) {
+    best = acc[kLo];
+    lab = _mm512_set1_epi32(c0 + kLo);
+  } else {
+    constexpr int kLeft = (kN + 1) / 2;
+    __m512 right;
+    __m512i right_lab;
+    tournament<kLo, kLeft>(acc, c0, best, lab);
+    tournament<kLo + kLeft, kN - kLeft>(acc, c0, right, right_lab);
+    const __mmask16 lt = _mm512_cmp_ps_mask(right, best, _CMP_LT_OQ);
+    best = _mm512_mask_mov_ps(best, lt, right);
+    lab = _mm512_mask_mov_epi32(lab, lt, right_lab);
+  }
+}
 
 // Centroids c0 .. c0 + KC - 1 against the tile; best/lab: the running minimum and its index.
 // (Two tiles per centroid coordinate measured slower.)
 template <int KC, bool kFirst>
-[[gnu::always_inline]] inline void chunk(const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
+[[gnu::always_inline]] inline void chunk(const float* tile, std::size_t d, const Cols& cent, int c0, __m512& best, __m512i& lab) {
   __m512 acc[KC];
   _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) acc[c] = _mm512_setzero_ps();
-  // cent: the centroids, k x d row-major; each coordinate enters the subtraction as an embedded
-  // broadcast of its scalar ({1to16}), a 4-byte load: with whole-register operands (a table of
-  // each coordinate broadcast, 64 bytes a coordinate) the loop was ~3 % slower, the loads it made
-  // competing with the tile's.
-  const float* cc = cent + static_cast<std::size_t>(c0) * d;
-  for (std::size_t j = 0; j < d; ++j) {
+  // Each coordinate enters the subtraction as an embedded broadcast of its scalar ({1to16}), a
+  // 4-byte load: with whole-register operands (a table of each coordinate broadcast, 64 bytes a
+  // coordinate) the loop was ~3 % slower, the loads it made competing with the tile's. The
+  // transposed table puts the chunk's coordinates j at one address plus constant offsets: from
+  // the row-major table, the chunk's 8 row addresses did not fit in registers with the rest and
+  // were reloaded from the stack before each subtraction.
+  const float* cj = cent.cols + c0;
+  for (std::size_t j = 0; j < d; ++j, cj += cent.kpad) {
     const __m512 x = _mm512_loadu_ps(tile + j * kTile);
     if constexpr (kFirst) _mm_prefetch(reinterpret_cast<const char*>(tile + (kAhead * d + j) * kTile), _MM_HINT_T0);
     _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) {
-      const __m512 diff = _mm512_sub_ps(x, _mm512_set1_ps(cc[static_cast<std::size_t>(c) * d + j]));
+      const __m512 diff = _mm512_sub_ps(x, _mm512_set1_ps(cj[c]));
       acc[c] = _mm512_fmadd_ps(diff, diff, acc[c]);
     }
   }
-  int c = 0;
+  __m512 cbest;
+  __m512i clab;
+  tournament<0, KC>(acc, c0, cbest, clab);
   if constexpr (kFirst) {
-    best = acc[0];
-    lab = _mm512_setzero_si512();
-    c = 1;
-  }
-  const __m512i base = _mm512_set1_epi32(c0);
-  _Pragma("GCC unroll 8") for (; c < KC; ++c) {
-    const __mmask16 lt = _mm512_cmp_ps_mask(acc[c], best, _CMP_LT_OQ);  // strict: a tie keeps the lower index
-    best = _mm512_mask_mov_ps(best, lt, acc[c]);
-    lab = _mm512_mask_add_epi32(lab, lt, base, _mm512_set1_epi32(c));
+    best = cbest;
+    lab = clab;
+  } else {
+    const __mmask16 lt = _mm512_cmp_ps_mask(cbest, best, _CMP_LT_OQ);  // strict: a tie keeps the lower index
+    best = _mm512_mask_mov_ps(best, lt, cbest);
+    lab = _mm512_mask_mov_epi32(lab, lt, clab);
   }
 }
 
 template <bool kFirst>
-[[gnu::always_inline]] inline void chunk_rest(int r, const float* tile, std::size_t d, const float* cent, int c0, __m512& best, __m512i& lab) {
+[[gnu::always_inline]] inline void chunk_rest(int r, const float* tile, std::size_t d, const Cols& cent, int c0, __m512& best, __m512i& lab) {
   switch (r) {
     case 1: return chunk<1, kFirst>(tile, d, cent, c0, best, lab);
     case 2: return chunk<2, kFirst>(tile, d, cent, c0, best, lab);
@@ -89,7 +121,7 @@ template <bool kFirst>
 // Every centroid against one tile, in index order: best and lab of its 16 rows. These helpers are
 // always inlined: with two callers (the Lloyd block, k-means||'s nearest_tiles) GCC kept
 // chunk_rest out of line, which made the Lloyd loop's accumulators round-trip through memory.
-[[gnu::always_inline]] inline void nearest_of_tile(const float* tile, std::size_t d, const float* cent, int k, __m512& best, __m512i& lab) {
+[[gnu::always_inline]] inline void nearest_of_tile(const float* tile, std::size_t d, const Cols& cent, int k, __m512& best, __m512i& lab) {
   const int first = k < 8 ? k : 8;
   if (first == 8) chunk<8, true>(tile, d, cent, 0, best, lab);
   else chunk_rest<true>(first, tile, d, cent, 0, best, lab);
@@ -187,12 +219,12 @@ void rows_from_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, fl
   }
 }
 
-void nearest_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, const float* centroids, std::size_t k,
-                          std::uint32_t* label, float* best) {
+void nearest_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, const float* cols, std::size_t kpad,
+                          std::size_t k, std::uint32_t* label, float* best) {
   for (std::size_t row = 0; row < n; row += kTile) {
     __m512 b;
     __m512i lab;
-    nearest_of_tile(tiles + row * d, d, centroids, static_cast<int>(k), b, lab);
+    nearest_of_tile(tiles + row * d, d, Cols{cols, kpad}, static_cast<int>(k), b, lab);
     _mm512_storeu_ps(best + row, b);
     _mm512_storeu_si512(label + row, lab);
   }
@@ -202,7 +234,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   // The job's fields in locals: stores through the output pointers could alias the job, which
   // made the compiler reload its fields after every store.
   const float* const tiles = job.tiles;
-  const float* const centroids = job.centroids;
+  const Cols centroids{job.centroid_cols, job.kpad};
   const std::size_t end = job.end;
   std::uint32_t* const labels = job.labels;
   float* const dist2 = job.dist2;

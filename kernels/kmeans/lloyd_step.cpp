@@ -175,7 +175,8 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     job.tiles = tiles_of_b;
     job.d = d;
     job.k = k;
-    job.centroids = t.rows().data();
+    job.centroid_cols = t.view().cols;
+    job.kpad = t.view().kpad;
     job.begin = b;
     job.end = e;
     job.labels = labels_.data();

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "kernels/kmeans/centroid_table.hpp"
+#include "kernels/kmeans/lloyd_kernels.hpp"
 #include "kmeans_test_util.hpp"
 
 using namespace crmpi::kmeans;
@@ -152,6 +154,49 @@ TEST(KMeansDistance, TiesGoToTheLowestIndex) {
     o = run_nearest(x, d, CentroidTable(std::vector<float>{3.0f, 4.0f}, 1, d), isa);
     EXPECT_TRUE(std::isinf(o.second[0]));
   }
+}
+
+// The tiled loop (nearest_tiles_avx512: the Lloyd block's and k-means||'s) takes the nearest of
+// each chunk of 8 centroids by a tournament, not a scan: on integer coordinates in [-2, 2] (exact
+// float distances, ties everywhere) its labels must be the lowest index among the nearest, as a
+// scan in index order finds them here, for every k up to 20 (whole chunks, partial chunks, several
+// chunks) and every point of the 5 x 5 grid.
+TEST(KMeansDistance, TiledLoopTiesGoToTheLowestIndex) {
+  if (best_isa() != Isa::kAvx512) GTEST_SKIP() << "this CPU has no AVX-512 F + DQ: the tiled loop cannot run";
+  const std::size_t d = 2;
+  std::vector<float> x;
+  for (int a = -2; a <= 2; ++a)
+    for (int b = -2; b <= 2; ++b) x.insert(x.end(), {static_cast<float>(a), static_cast<float>(b)});
+  const std::size_t n = x.size() / d;  // 25 points: a whole tile and a partial one
+  std::mt19937_64 g(17);
+  for (std::size_t k = 1; k <= 20; ++k)
+    for (int round = 0; round < 20; ++round) {
+      std::vector<float> c(k * d);
+      for (float& v : c) v = static_cast<float>(static_cast<int>(g() % 5) - 2);
+      const CentroidTable t(c, k, d);
+      std::vector<float> tiles((n + kTile - 1) / kTile * kTile * d);
+      build_tiles_avx512(x.data(), n, d, tiles.data());
+      std::vector<std::uint32_t> label(tiles.size() / d);
+      std::vector<float> best(tiles.size() / d);
+      nearest_tiles_avx512(tiles.data(), n, d, t.view().cols, t.view().kpad, k, label.data(), best.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        int ref_d2 = 1 << 30;
+        std::uint32_t ref = 0;
+        for (std::size_t q = 0; q < k; ++q) {
+          int d2 = 0;
+          for (std::size_t j = 0; j < d; ++j) {
+            const int diff = static_cast<int>(x[i * d + j]) - static_cast<int>(c[q * d + j]);
+            d2 += diff * diff;
+          }
+          if (d2 < ref_d2) {  // strictly: the first of equals stays
+            ref_d2 = d2;
+            ref = static_cast<std::uint32_t>(q);
+          }
+        }
+        ASSERT_EQ(label[i], ref) << "k=" << k << " round=" << round << " point " << i;
+        ASSERT_EQ(best[i], static_cast<float>(ref_d2));
+      }
+    }
 }
 
 // |fl(d2) - d2| <= (d + 2) 2^-24 d2 against the exact value (long double holds each term and the
