@@ -1,5 +1,6 @@
 // The centroids of one step in the two layouts the distance loops read (distance_kernels.hpp):
-// row-major for single distances, transposed and padded to a multiple of 8 for the AVX2 loop.
+// row-major for single distances, transposed and padded to a multiple of 8 for the AVX2 loop and
+// the AVX-512 tiled loops (lloyd_kernels.hpp).
 #pragma once
 
 #include <cstddef>

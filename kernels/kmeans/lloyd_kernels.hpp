@@ -58,9 +58,10 @@ void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* til
 // The inverse for n a multiple of 16: rows x[0..n) from their tiles; in place when x == tiles.
 void rows_from_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, float* x);
 void lloyd_block_avx512(FusedBlockJob& job);
-// The nearest of k centroids (transposed, cols[j * kpad + c], as FusedBlockJob's; k >= 1) and its distance for rows [0, n) of
-// `tiles` (ceil(n / 16) tiles), by the distance and arg-min loop of lloyd_block_avx512: the bits of
-// nearest() (distance_kernels.hpp). label and best get whole registers: ceil(n / 16) * 16 entries.
+// The nearest of k centroids (k >= 1; transposed as FusedBlockJob's, cols[j * kpad + c]) and its
+// distance for rows [0, n) of `tiles` (ceil(n / 16) tiles), by the distance and arg-min loop of
+// lloyd_block_avx512: the bits of nearest() (distance_kernels.hpp). label and best get whole
+// registers: ceil(n / 16) * 16 entries.
 void nearest_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, const float* cols, std::size_t kpad,
                           std::size_t k, std::uint32_t* label, float* best);
 
