@@ -176,7 +176,6 @@ void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::ui
                 RunningSums& r, AccumulateScratch& scratch) {
   constexpr std::size_t kRun = 127;  // as move_points
   const std::size_t d = r.d;
-  const bool vector = best_isa() == Isa::kAvx512;  // the same integers, fewer instructions
   scratch.part.resize(r.k * d, 0);
   scratch.seen.resize(r.k, 0);
   scratch.touched.clear();
@@ -188,28 +187,15 @@ void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::ui
   };
   for (std::size_t q = 0; q < m; q += kRun) {
     const std::size_t qe = std::min(m, q + kRun);
+    // The counts and the clusters touched first, then the sums of the whole run in one call.
     for (std::size_t u = q; u < qe; ++u) {
-      const std::uint32_t b = to[u], a = from[u];
-      ++r.count[b];
-      touch(b);
-      std::int64_t* pb = scratch.part.data() + b * d;
-      const std::int64_t* f = fx + u * d;
-      if (a == kNoCluster) {
-        for (std::size_t j = 0; j < d; ++j) pb[j] += f[j];
-        continue;
-      }
-      --r.count[a];
-      touch(a);
-      std::int64_t* pa = scratch.part.data() + a * d;
-      if (vector) {
-        move_row_fixed_avx512(f, d, pb, pa);
-        continue;
-      }
-      for (std::size_t j = 0; j < d; ++j) {
-        pb[j] += f[j];
-        pa[j] -= f[j];
-      }
+      if (from[u] >= r.k || to[u] >= r.k) throw std::invalid_argument("move_fixed: a move from or to no cluster");
+      ++r.count[to[u]];
+      touch(to[u]);
+      --r.count[from[u]];
+      touch(from[u]);
     }
+    move_fixed_run_avx512(fx + q * d, from + q, to + q, qe - q, d, scratch.part.data());
     flush_run(scratch, r.sum, d);
   }
 }
