@@ -13,8 +13,9 @@
 // --lend 1 (the default, as the k-means stage runs it): the points are lent to the step, which
 // tiles them in place and puts them back as rows at the end (inside the timed fit); 0: the step
 // makes its tiled copy. --moves: how the fused step lists moved rows (MoveListing, lloyd_step.hpp;
-// the same results): its own choice per step by default. The features are read into memory advised as huge pages, as numpy does
-// for the peers' arrays (arrays of 4 MiB or more, on Linux 4.6+).
+// the same results): its own choice per step by default. The features are read into memory
+// advised as huge pages, as numpy does for the peers' arrays (arrays of 4 MiB or more, on Linux
+// 4.6+).
 // floor: one streaming read of the N x D features (8 independent float sums), R times; prints the
 // median and the best seconds.
 #include <algorithm>

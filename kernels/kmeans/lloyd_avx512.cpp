@@ -36,12 +36,6 @@
 namespace crmpi::kmeans {
 namespace {
 
-// The centroids transposed (CentroidTable's cols): coordinate j of centroid c at cols[j * kpad + c].
-struct Cols {
-  const float* cols;
-  std::size_t kpad;
-};
-
 // Tiles prefetched ahead (a line per coordinate): the hardware prefetcher alone left the first
 // load of each tile waiting on memory when other processes share the memory bandwidth. 8 rather
 // than 4 since the tile's arithmetic got shorter (Zen 5).
@@ -73,7 +67,7 @@ template <int kLo, int kN>
 // Centroids c0 .. c0 + KC - 1 against the tile; best/lab: the running minimum and its index.
 // (Two tiles per centroid coordinate measured slower.)
 template <int KC, bool kFirst>
-[[gnu::always_inline]] inline void chunk(const float* tile, std::size_t d, const Cols& cent, int c0, __m512& best, __m512i& lab) {
+[[gnu::always_inline]] inline void chunk(const float* tile, std::size_t d, const TableView& cent, int c0, __m512& best, __m512i& lab) {
   __m512 acc[KC];
   _Pragma("GCC unroll 8") for (int c = 0; c < KC; ++c) acc[c] = _mm512_setzero_ps();
   // Each coordinate enters the subtraction as an embedded broadcast of its scalar ({1to16}), a
@@ -105,7 +99,7 @@ template <int KC, bool kFirst>
 }
 
 template <bool kFirst>
-[[gnu::always_inline]] inline void chunk_rest(int r, const float* tile, std::size_t d, const Cols& cent, int c0, __m512& best, __m512i& lab) {
+[[gnu::always_inline]] inline void chunk_rest(int r, const float* tile, std::size_t d, const TableView& cent, int c0, __m512& best, __m512i& lab) {
   switch (r) {
     case 1: return chunk<1, kFirst>(tile, d, cent, c0, best, lab);
     case 2: return chunk<2, kFirst>(tile, d, cent, c0, best, lab);
@@ -121,7 +115,8 @@ template <bool kFirst>
 // Every centroid against one tile, in index order: best and lab of its 16 rows. These helpers are
 // always inlined: with two callers (the Lloyd block, k-means||'s nearest_tiles) GCC kept
 // chunk_rest out of line, which made the Lloyd loop's accumulators round-trip through memory.
-[[gnu::always_inline]] inline void nearest_of_tile(const float* tile, std::size_t d, const Cols& cent, int k, __m512& best, __m512i& lab) {
+[[gnu::always_inline]] inline void nearest_of_tile(const float* tile, std::size_t d, const TableView& cent, __m512& best, __m512i& lab) {
+  const int k = static_cast<int>(cent.k);
   const int first = k < 8 ? k : 8;
   if (first == 8) chunk<8, true>(tile, d, cent, 0, best, lab);
   else chunk_rest<true>(first, tile, d, cent, 0, best, lab);
@@ -219,12 +214,12 @@ void rows_from_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, fl
   }
 }
 
-void nearest_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, const float* cols, std::size_t kpad,
-                          std::size_t k, std::uint32_t* label, float* best) {
+void nearest_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, const TableView& centroids,
+                          std::uint32_t* label, float* best) {
   for (std::size_t row = 0; row < n; row += kTile) {
     __m512 b;
     __m512i lab;
-    nearest_of_tile(tiles + row * d, d, Cols{cols, kpad}, static_cast<int>(k), b, lab);
+    nearest_of_tile(tiles + row * d, d, centroids, b, lab);
     _mm512_storeu_ps(best + row, b);
     _mm512_storeu_si512(label + row, lab);
   }
@@ -234,7 +229,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   // The job's fields in locals: stores through the output pointers could alias the job, which
   // made the compiler reload its fields after every store.
   const float* const tiles = job.tiles;
-  const Cols centroids{job.centroid_cols, job.kpad};
+  const TableView centroids = job.centroids;
   const std::size_t end = job.end;
   std::uint32_t* const labels = job.labels;
   float* const dist2 = job.dist2;
@@ -245,8 +240,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   std::int64_t* const mv_fx = job.mv_fx;
   std::uint32_t* const slow_rows = job.slow_rows;
   float* const slow_d2 = job.slow_d2;
-  const std::size_t d = job.d, k = job.k;
-  const int ki = static_cast<int>(k);
+  const std::size_t d = job.d;
   const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m512 scale = _mm512_set1_ps(0x1p32f), small_below = _mm512_set1_ps(0x1p16f);
   const __m512 slow_at = _mm512_set1_ps(job.slow_at);
@@ -314,7 +308,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
       const float* tile = tiles + (row - job.begin) * d;  // the tile of rows row .. row + 15
       __m512 best;
       __m512i lab;
-      nearest_of_tile(tile, d, centroids, ki, best, lab);
+      nearest_of_tile(tile, d, centroids, best, lab);
       if (end - row >= kTile) [[likely]] finish_tile.template operator()<true, kBranchless>(row, tile, best, lab);
       else finish_tile.template operator()<false, kBranchless>(row, tile, best, lab);
     }

@@ -18,6 +18,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/kmeans/distance_kernels.hpp"
+
 namespace crmpi::kmeans {
 
 inline constexpr std::size_t kTile = 16;
@@ -25,9 +27,8 @@ inline constexpr std::size_t kMaxTileDim = 64;  // kMaxDim (fixed_point.hpp)
 
 struct FusedBlockJob {
   const float* tiles;          // the tiles of rows begin .. end (layout above): row r's at tiles + (r - begin) * d
-  std::size_t d, k;
-  const float* centroid_cols;  // the centroids transposed, d x kpad: coordinate j of centroid c at
-  std::size_t kpad;            // centroid_cols[j * kpad + c] (CentroidTable's cols; kpad >= k)
+  std::size_t d;
+  TableView centroids;         // the step's CentroidTable; the loop reads its cols (transposed)
   std::size_t begin, end;      // rows [begin, end); begin a multiple of kTile
   std::uint32_t* labels;       // by row: the previous labels in, the new ones out
   float* dist2;                // by row: out
@@ -58,11 +59,10 @@ void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* til
 // The inverse for n a multiple of 16: rows x[0..n) from their tiles; in place when x == tiles.
 void rows_from_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, float* x);
 void lloyd_block_avx512(FusedBlockJob& job);
-// The nearest of k centroids (k >= 1; transposed as FusedBlockJob's, cols[j * kpad + c]) and its
-// distance for rows [0, n) of `tiles` (ceil(n / 16) tiles), by the distance and arg-min loop of
-// lloyd_block_avx512: the bits of nearest() (distance_kernels.hpp). label and best get whole
-// registers: ceil(n / 16) * 16 entries.
-void nearest_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, const float* cols, std::size_t kpad,
-                          std::size_t k, std::uint32_t* label, float* best);
+// The nearest of the table's centroids (k >= 1) and its distance for rows [0, n) of `tiles`
+// (ceil(n / 16) tiles), by the distance and arg-min loop of lloyd_block_avx512: the bits of
+// nearest() (distance_kernels.hpp). label and best get whole registers: ceil(n / 16) * 16 entries.
+void nearest_tiles_avx512(const float* tiles, std::size_t n, std::size_t d, const TableView& centroids,
+                          std::uint32_t* label, float* best);
 
 }  // namespace crmpi::kmeans

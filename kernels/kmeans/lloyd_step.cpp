@@ -174,9 +174,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     FusedBlockJob job{};
     job.tiles = tiles_of_b;
     job.d = d;
-    job.k = k;
-    job.centroid_cols = t.view().cols;
-    job.kpad = t.view().kpad;
+    job.centroids = t.view();
     job.begin = b;
     job.end = e;
     job.labels = labels_.data();

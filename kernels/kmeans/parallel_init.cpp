@@ -72,7 +72,7 @@ Int128 ParallelInit::add_candidates(std::span<const float> candidates, std::size
     const std::size_t e = std::min(pts_.n(), b + kBlock);
     if (avx512) {
       build_tiles_avx512(pts_.row(b), e - b, d, tiles.data());
-      nearest_tiles_avx512(tiles.data(), e - b, d, t.view().cols, t.view().kpad, m - first, lab.data(), best.data());
+      nearest_tiles_avx512(tiles.data(), e - b, d, t.view(), lab.data(), best.data());
     } else {
       nearest({pts_.row(b), d, nullptr, e - b, lab.data(), best.data(), nullptr}, t.view(), isa_);
     }

@@ -178,7 +178,7 @@ TEST(KMeansDistance, TiledLoopTiesGoToTheLowestIndex) {
       build_tiles_avx512(x.data(), n, d, tiles.data());
       std::vector<std::uint32_t> label(tiles.size() / d);
       std::vector<float> best(tiles.size() / d);
-      nearest_tiles_avx512(tiles.data(), n, d, t.view().cols, t.view().kpad, k, label.data(), best.data());
+      nearest_tiles_avx512(tiles.data(), n, d, t.view(), label.data(), best.data());
       for (std::size_t i = 0; i < n; ++i) {
         int ref_d2 = 1 << 30;
         std::uint32_t ref = 0;
