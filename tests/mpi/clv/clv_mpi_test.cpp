@@ -18,6 +18,7 @@
 #include "jobs/clv/clv_stage.hpp"
 #include "kernels/clv/collapse.hpp"
 #include "kernels/clv/fit.hpp"
+#include "tests/sanitized_build.hpp"
 #include "tests/unit/clv/simulate.hpp"
 
 namespace {
@@ -57,13 +58,11 @@ std::pair<std::size_t, std::size_t> part(std::size_t n, int r, int p, int how) {
 // skewed partitions and empty ranks; in the thinned start paths, the distributed fits without
 // their one-rank references (Pareto/NBD's took 20 s a rank) nor the one-table fits, which the
 // unit tests run. The release build runs every case for the bit-identity.
-#ifdef CRMPI_SANITIZED_BUILD
-constexpr bool kSanitizedBuild = true;
-#else
-constexpr bool kSanitizedBuild = false;
-#endif
+using crmpi_test::kSanitizedBuild;
 
-bool sanitizer_leaves_out(int k, int ranks, int how) { return kSanitizedBuild && (how == 0 || (k != 1 && k != ranks)); }
+bool sanitizer_leaves_out(int k, int ranks, int how) {
+  return kSanitizedBuild && (how == 0 || (k != 1 && k != ranks));
+}
 
 template <class Row>
 std::vector<Row> share_of(const std::vector<Row>& all, const Comm& comm, int how) {
