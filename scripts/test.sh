@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up (Debian packages), builds and runs the whole crmpi test suite with ctest:
-#   1. release build (build/: RelWithDebInfo, -O2 -g1): unit tests, MPI tests at 1, 2 and 4 ranks,
+#   1. release build (build/: RelWithDebInfo, -O2 -g1; the test executables' own code -Og,
+#      tests/CMakeLists.txt): unit tests, MPI tests at 1, 2 and 4 ranks,
 #      end-to-end tests (incl. Slurm);
 #   2. ASan + UBSan build (build-asan/: clang, Debug, -O0 -g1; only the unit and MPI test executables,
 #      the MPI tests at the edge rank counts: one rank and the largest odd count, tests/CMakeLists.txt),
