@@ -10,9 +10,9 @@
 //              least frequent item is in its group;
 //   6. gather  the itemsets, every rank's, in the canonical order of kernels/fpgrowth/itemsets.hpp.
 // An itemset is mined by exactly one group and its count is an integer sum over the baskets, so
-// the result is the same whatever the number of ranks (and the grouping). What a rank sends goes
-// in the order first seen (the receiver merges and sorts what arrives; build_tree, which sorts
-// again, is fastest on sorted input); no result depends on either order.
+// the result is the same whatever the number of ranks (and the grouping). What a rank sends to
+// each group comes sorted and merged, so the receiver merges sorted runs (build_tree is fastest
+// on sorted input); no result depends on the order.
 #include <algorithm>
 #include <cmath>
 
@@ -144,48 +144,39 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
     r.seconds_shuffle = sw.seconds();
     return mine_and_gather(comm, std::move(mine_local), groups, p, std::move(r));
   }
-  std::vector<fpgrowth::DistinctTransactions> to(P);
-  {
-    fpgrowth::GroupSplitter splitter(groups.group_of_rank, P);
-    for (std::size_t t = 0; t < mine_local.size(); ++t) {
-      const auto basket = mine_local[t];
-      for (const fpgrowth::GroupPrefix& g : splitter.split(basket))
-        to[g.group].add(basket.first(g.length), mine_local.weights[t]);
-    }
-  }
+  // Each destination's transactions come sorted and merged (split_by_group), so what arrives is
+  // one sorted run per source: merged with this rank's own share, not sorted again.
+  fpgrowth::GroupedTransactions to = fpgrowth::split_by_group(mine_local, groups.group_of_rank, P);
   mine_local = {};
-  // What stays on this rank is not packed or exchanged: its merged transactions are the table the
-  // arrivals merge into (the merged set, sorted by finish(), does not depend on the order of adds).
   const auto self = static_cast<std::uint32_t>(comm.rank());
-  fpgrowth::DistinctTransactions arrived = std::move(to[self]);
-  r.sent_items = arrived.items();  // counted as sent, as at P = 1 (the SMPI study's model counts them)
+  r.sent_items = to.t.items.size();  // this rank's own share counted as sent, as at P = 1 (the SMPI study's model counts it)
+  // The records of the other groups' transactions, by destination; their ranks travel from the table.
   std::vector<Shipped> records;
-  std::vector<Rank> payload;
+  records.reserve(to.t.size() - (to.first[self + 1] - to.first[self]));
   std::vector<std::uint64_t> counts(P, 0);
   for (std::uint32_t d = 0; d < P; ++d) {
     if (d == self) continue;
-    const fpgrowth::Transactions bound = to[d].finish_unsorted();
-    counts[d] = bound.size();
-    for (std::size_t t = 0; t < bound.size(); ++t) {
-      const auto tr = bound[t];
-      records.push_back({bound.weights[t], tr.size(), payload.size()});
-      payload.insert(payload.end(), tr.begin(), tr.end());
-    }
-    r.sent_items += bound.items.size();
+    counts[d] = to.first[d + 1] - to.first[d];
+    for (std::size_t t = to.first[d]; t < to.first[d + 1]; ++t)
+      records.push_back({to.t.weights[t], to.t.offsets[t + 1] - to.t.offsets[t], to.t.offsets[t]});
   }
-  to = {};
-  const std::vector<Rank> sent_payload = std::move(payload);
-  payload.clear();  // receives the payloads
-  auto payload_of = [&](const Shipped& s) { return std::span<const Rank>(sent_payload.data() + s.start, s.length); };
+  std::vector<Rank> payload;  // receives the payloads
+  auto payload_of = [&](const Shipped& s) { return std::span<const Rank>(to.t.items.data() + s.start, s.length); };
   exchange_by_counts(comm, records, counts, payload, payload_of);
-  std::uint64_t at = 0;
-  for (const Shipped& s : records) {
-    arrived.add(std::span<const Rank>(payload.data() + at, s.length), s.weight);
-    at += s.length;
+  fpgrowth::Transactions arrived;
+  arrived.items = std::move(payload);
+  arrived.offsets.resize(records.size() + 1);
+  arrived.weights.resize(records.size());
+  for (std::size_t t = 0; t < records.size(); ++t) {
+    arrived.offsets[t + 1] = arrived.offsets[t] + records[t].length;
+    arrived.weights[t] = records[t].weight;
   }
   records = {};
-  payload = {};
-  fpgrowth::Transactions mine_here = arrived.finish();
+  std::vector<fpgrowth::TransactionRun> runs = fpgrowth::ascending_runs(arrived);
+  runs.push_back({&to.t, to.first[self], to.first[self + 1]});
+  fpgrowth::Transactions mine_here = fpgrowth::merge_runs(runs);
+  arrived = {};
+  to = {};
   r.tree_transactions = mine_here.size();
   r.seconds_shuffle = sw.seconds();
 

@@ -74,40 +74,63 @@ void build_tree(const Transactions& t, Count min_count, FpTree& out) {
   }
   out.reset(kept);
 
-  // The transactions over the kept items, as codes.
-  Transactions coded;
-  coded.items.reserve(t.items.size());
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t.weights[i] == 0) continue;
+  // Transaction i over the kept items, as codes (empty for a weight of 0).
+  const auto code = [&](std::size_t i, std::vector<std::uint32_t>& into) {
+    into.clear();
+    if (t.weights[i] == 0) return;
     for (const Rank r : t[i]) {
-      if (code_of_rank[r] != kNone) coded.items.push_back(code_of_rank[r]);
+      if (code_of_rank[r] != kNone) into.push_back(code_of_rank[r]);
     }
-    if (coded.items.size() == coded.offsets.back()) continue;
-    coded.offsets.push_back(coded.items.size());
-    coded.weights.push_back(t.weights[i]);
-  }
-  // Sorted lexicographically (codes below kept.size()), so that each transaction shares its
-  // prefix with the one before: the tree is made in preorder. Transactions that come sorted
-  // (DistinctTransactions::finish(), and no item dropped here) are taken in their order: one
-  // pass of compares of neighbours, instead of a sort.
-  std::vector<std::size_t> order;
-  if (!lexicographically_sorted(coded)) order = lexicographic_order(coded, kept.size());
-  const std::size_t n = coded.size();
-
+  };
+  // Sorted lexicographically (codes below kept.size()), each transaction shares its prefix with
+  // the one before, and the tree is made in preorder along the previous one's path. Transactions
+  // whose codes come sorted (DistinctTransactions::finish(), merge_runs, and no item dropped here
+  // in a way that breaks the order) are coded on the way, twice (a pass of compares first): a
+  // coded copy of them all was as large as the input again in fresh memory, whose first touch
+  // costs on a VM about as much as the copying.
+  std::vector<std::uint32_t> codes, previous;
+  const auto codes_sorted = [&] {
+    previous.clear();
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      code(i, codes);
+      if (codes.empty()) continue;
+      if (std::lexicographical_compare(codes.begin(), codes.end(), previous.begin(), previous.end())) return false;
+      codes.swap(previous);
+    }
+    return true;
+  };
   std::vector<std::uint32_t> path;  // the previous transaction's nodes
-  std::span<const Rank> previous;
-  for (std::size_t at = 0; at < n; ++at) {
-    const std::size_t i = order.empty() ? at : order[at];
-    const auto codes = coded[i];
-    const Count w = coded.weights[i];
-    const std::size_t shared = static_cast<std::size_t>(
-        std::mismatch(codes.begin(), codes.end(), previous.begin(), previous.end()).first - codes.begin());
+  const auto insert = [&](std::span<const std::uint32_t> c, std::span<const std::uint32_t> before, Count w) {
+    const std::size_t shared =
+        static_cast<std::size_t>(std::mismatch(c.begin(), c.end(), before.begin(), before.end()).first - c.begin());
     path.resize(shared);
     for (const std::uint32_t v : path) out.count[v] += w;
-    for (std::size_t j = shared; j < codes.size(); ++j) {
-      path.push_back(out.add_node(j == 0 ? FpTree::kRoot : path[j - 1], codes[j], w));
+    for (std::size_t j = shared; j < c.size(); ++j) path.push_back(out.add_node(j == 0 ? FpTree::kRoot : path[j - 1], c[j], w));
+  };
+  if (codes_sorted()) {
+    previous.clear();
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      code(i, codes);
+      if (codes.empty()) continue;
+      insert(codes, previous, t.weights[i]);
+      codes.swap(previous);
     }
-    previous = codes;
+  } else {
+    Transactions coded;
+    coded.items.reserve(t.items.size());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      code(i, codes);
+      if (codes.empty()) continue;
+      coded.items.insert(coded.items.end(), codes.begin(), codes.end());
+      coded.offsets.push_back(coded.items.size());
+      coded.weights.push_back(t.weights[i]);
+    }
+    const std::vector<std::size_t> order = lexicographic_order(coded, kept.size());
+    std::span<const Rank> before;
+    for (const std::size_t i : order) {
+      insert(coded[i], before, coded.weights[i]);
+      before = coded[i];
+    }
   }
   out.index_items();
   out.preorder = true;  // a sorted list grows the tree depth first

@@ -62,4 +62,25 @@ class GroupSplitter {
   std::vector<GroupPrefix> out_;
 };
 
+// Every group's group-dependent transactions (GroupSplitter::split) of t's transactions, merged,
+// in one table: group g's are transactions [first[g], first[g + 1]), each distinct prefix that goes
+// to g once with the summed weights of the transactions it comes from (those of weight 0 give
+// none). For t sorted lexicographically (DistinctTransactions::finish), each group's are sorted
+// too and are what adding the prefixes to a DistinctTransactions and finish() would give; for any
+// other t, the same prefixes with the same total weight, less merged and in no particular order.
+//
+// A prefix is a node of the trie of t's transactions, named by the first transaction whose path
+// reaches it, f, and its depth L: t[f]'s first L ranks. A scan of sorted transactions first
+// reaches the nodes in preorder, which is the lexicographic order of their prefixes (a prefix
+// before its extensions), so ordering the names (f, L) orders the prefixes, and equal names are
+// equal prefixes: an integer sort of 16-byte records, where adding the prefixes to hash tables
+// and sorting them compared ranks. PFP's receiver then merges sorted runs (merge_runs) instead of
+// sorting what arrives. Ranks must be below group_of_rank.size() (std::out_of_range otherwise).
+struct GroupedTransactions {
+  Transactions t;
+  std::vector<std::size_t> first;  // groups + 1 bounds
+};
+GroupedTransactions split_by_group(const Transactions& t, std::span<const std::uint32_t> group_of_rank,
+                                   std::uint32_t groups);
+
 }  // namespace crmpi::fpgrowth

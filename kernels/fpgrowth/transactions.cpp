@@ -266,4 +266,68 @@ void merge_duplicates(Transactions& t) {
   t = d.finish();
 }
 
+std::vector<TransactionRun> ascending_runs(const Transactions& t) {
+  std::vector<TransactionRun> runs;
+  std::size_t begin = 0;
+  for (std::size_t i = 1; i <= t.size(); ++i) {
+    if (i < t.size()) {
+      const auto a = t[i - 1], b = t[i];
+      if (!std::lexicographical_compare(b.begin(), b.end(), a.begin(), a.end())) continue;
+    }
+    runs.push_back({&t, begin, i});
+    begin = i;
+  }
+  return runs;
+}
+
+Transactions merge_runs(std::span<const TransactionRun> runs) {
+  struct Head {
+    const Transactions* t;
+    std::size_t at, end;
+    std::span<const Rank> ranks() const { return (*t)[at]; }
+  };
+  std::vector<Head> heap;
+  std::size_t transactions = 0, items = 0;
+  for (const TransactionRun& r : runs) {
+    if (r.begin > r.end || r.end > r.t->size()) throw std::out_of_range("merge_runs: a run beyond its table");
+    if (r.begin == r.end) continue;
+    heap.push_back({r.t, r.begin, r.end});
+    transactions += r.end - r.begin;
+    items += r.t->offsets[r.end] - r.t->offsets[r.begin];
+  }
+  // std::*_heap keep the largest at the front: "after" puts the lexicographically smallest there.
+  const auto after = [](const Head& a, const Head& b) {
+    const auto x = a.ranks(), y = b.ranks();
+    return std::lexicographical_compare(y.begin(), y.end(), x.begin(), x.end());
+  };
+  std::make_heap(heap.begin(), heap.end(), after);
+  Transactions out;
+  out.offsets.reserve(transactions + 1);
+  out.weights.reserve(transactions);
+  out.items.reserve(items);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), after);
+    Head& h = heap.back();
+    const auto tr = h.ranks();
+    const Count weight = h.t->weights[h.at];
+    bool same = false;  // as the last one written
+    if (!out.weights.empty()) {
+      const auto last = out[out.size() - 1];
+      const auto order = std::lexicographical_compare_three_way(tr.begin(), tr.end(), last.begin(), last.end());
+      if (order < 0) throw std::invalid_argument("merge_runs: a run out of lexicographic order");
+      same = order == 0;
+    }
+    if (same) {
+      out.weights.back() += weight;
+    } else if (weight != 0) {
+      out.items.insert(out.items.end(), tr.begin(), tr.end());
+      out.offsets.push_back(out.items.size());
+      out.weights.push_back(weight);
+    }
+    if (++h.at == h.end) heap.pop_back();
+    else std::push_heap(heap.begin(), heap.end(), after);
+  }
+  return out;
+}
+
 }  // namespace crmpi::fpgrowth

@@ -46,6 +46,22 @@ bool lexicographically_sorted(const Transactions& t);
 // of weight 0. The result depends only on the multiset of transactions, not on their order.
 void merge_duplicates(Transactions& t);
 
+// Transactions [begin, end) of *t: a run for merge_runs.
+struct TransactionRun {
+  const Transactions* t = nullptr;
+  std::size_t begin = 0, end = 0;
+};
+
+// The maximal runs of t in which every transaction is lexicographically at or above the one
+// before (one run for a sorted t; one per sender for what PFP's shuffle delivers).
+std::vector<TransactionRun> ascending_runs(const Transactions& t);
+
+// The transactions of the runs, each run in lexicographic order, merged into one table in that
+// order with identical transactions once, their weights summed: what merge_duplicates gives for
+// them all, by a k-way merge (a heap of the runs' heads) in O(n log k) compares instead of a sort.
+// A run out of order throws std::invalid_argument.
+Transactions merge_runs(std::span<const TransactionRun> runs);
+
 // The same merge over a stream: add() each transaction as it is made, finish() gives what
 // add-ing them all to a Transactions and merge_duplicates() would, while only the distinct ones
 // are held where the stream repeats (a rank's baskets repeat a lot once infrequent items are gone:

@@ -3,6 +3,8 @@
 // count lookup.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <vector>
@@ -154,4 +156,65 @@ TEST(FpGrowthGroups, LookupOfEverySubsetPresentOrNot) {
     }
   }
   EXPECT_EQ(found, 1365u);  // multiples of 3 in 1..4095
+}
+
+// split_by_group against GroupSplitter's prefixes counted in a std::map per group: random
+// transactions over 9 ranks, each at most once (sorted: a std::map's order) with weights 0 to 3,
+// random groupings of 1 to 4 groups. Sorted input: each group's range is the map, in its order.
+// The same transactions shuffled: each group's range holds the same prefixes with the same total
+// weights (counted again in a std::map).
+TEST(FpGrowthGroups, SplitByGroupIsGenCondTransactionsMerged) {
+  using Expected = std::map<std::vector<Rank>, Count>;
+  for (std::uint64_t seed = 0; seed < 60; ++seed) {
+    SCOPED_TRACE(seed);
+    std::mt19937_64 rng(seed);
+    constexpr Rank kRanks = 9;
+    Expected input;
+    for (std::size_t i = 0; i < 20 + seed * 5; ++i) {
+      std::vector<Rank> t;
+      for (Rank r = 0; r < kRanks; ++r)
+        if (rng() % 3 == 0) t.push_back(r);
+      input[t] = rng() % 4;
+    }
+    const auto groups = 1 + static_cast<std::uint32_t>(rng() % 4);
+    std::vector<std::uint32_t> group_of_rank(kRanks);
+    for (auto& g : group_of_rank) g = static_cast<std::uint32_t>(rng() % groups);
+    std::vector<Expected> want(groups);
+    GroupSplitter splitter(group_of_rank, groups);
+    Transactions sorted;
+    for (const auto& [items, weight] : input) {
+      sorted.add(items, weight);
+      if (weight == 0) continue;
+      for (const GroupPrefix& g : splitter.split(items))
+        want[g.group][std::vector<Rank>(items.begin(), items.begin() + g.length)] += weight;
+    }
+    const auto range = [](const GroupedTransactions& got, std::uint32_t g) {
+      std::vector<std::pair<std::vector<Rank>, Count>> r;
+      for (std::size_t t = got.first[g]; t < got.first[g + 1]; ++t)
+        r.emplace_back(std::vector<Rank>(got.t[t].begin(), got.t[t].end()), got.t.weights[t]);
+      return r;
+    };
+    const GroupedTransactions got = split_by_group(sorted, group_of_rank, groups);
+    ASSERT_EQ(got.first.size(), groups + 1);
+    EXPECT_EQ(got.first.back(), got.t.size());
+    for (std::uint32_t g = 0; g < groups; ++g) {
+      const std::vector<std::pair<std::vector<Rank>, Count>> expected(want[g].begin(), want[g].end());
+      EXPECT_EQ(range(got, g), expected) << "group " << g;
+    }
+
+    std::vector<std::size_t> order(sorted.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), rng);
+    Transactions shuffled;
+    for (const std::size_t i : order) shuffled.add(sorted[i], sorted.weights[i]);
+    const GroupedTransactions unsorted = split_by_group(shuffled, group_of_rank, groups);
+    for (std::uint32_t g = 0; g < groups; ++g) {
+      Expected counted;
+      for (const auto& [items, weight] : range(unsorted, g)) counted[items] += weight;
+      EXPECT_EQ(counted, want[g]) << "group " << g;
+    }
+  }
+  Transactions t;
+  t.add(std::vector<Rank>{0, 3}, 1);
+  EXPECT_THROW(split_by_group(t, std::vector<std::uint32_t>{0, 0}, 1), std::out_of_range);
 }

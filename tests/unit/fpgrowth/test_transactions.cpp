@@ -191,5 +191,58 @@ TEST(LexicographicallySorted, TellsSortedFromUnsorted) {
   EXPECT_FALSE(lexicographically_sorted(t));
 }
 
+// merge_runs against an independent count: 1 to 5 runs, each the transactions of its share of a
+// random stream in lexicographic order (a std::map's), repeats across runs, weights of 0 among
+// them; the expected table is the stream counted in one std::map, the transactions whose weights
+// sum to 0 dropped. The same from one table of the runs one after another, cut by ascending_runs.
+TEST(MergeRuns, MergesSortedRunsAsAnIndependentCount) {
+  for (std::uint64_t seed = 0; seed < 40; ++seed) {
+    SCOPED_TRACE(seed);
+    const auto stream = random_stream(seed, 1 + seed * 37, 6);
+    const std::size_t k = 1 + seed % 5;
+    std::vector<Expected> shares(k);
+    Expected want;
+    for (std::size_t i = 0; i < stream.size(); ++i) {
+      shares[i % k][stream[i].first] += stream[i].second;
+      want[stream[i].first] += stream[i].second;
+    }
+    std::erase_if(want, [](const auto& e) { return e.second == 0; });
+    std::vector<Transactions> tables(k);
+    Transactions one;  // the runs one after another
+    for (std::size_t r = 0; r < k; ++r) {
+      for (const auto& [items, weight] : shares[r]) {
+        tables[r].add(items, weight);
+        one.add(items, weight);
+      }
+    }
+    std::vector<TransactionRun> runs;
+    for (const Transactions& t : tables) runs.push_back({&t, 0, t.size()});
+    expect_equal(merge_runs(runs), want);
+    const std::vector<TransactionRun> cut = ascending_runs(one);
+    EXPECT_LE(cut.size(), k);
+    expect_equal(merge_runs(cut), want);
+  }
+}
+
+// ascending_runs by hand: {1} {1 2} {1 2} | {0} {3} | {2}; a run given out of order throws, and
+// a run beyond its table.
+TEST(MergeRuns, AscendingRunsByHandAndRunsOutOfOrder) {
+  Transactions t;
+  for (const std::vector<Rank>& r : std::vector<std::vector<Rank>>{{1}, {1, 2}, {1, 2}, {0}, {3}, {2}}) t.add(r, 1);
+  const std::vector<TransactionRun> runs = ascending_runs(t);
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[0].begin, 0u);
+  EXPECT_EQ(runs[0].end, 3u);
+  EXPECT_EQ(runs[1].begin, 3u);
+  EXPECT_EQ(runs[1].end, 5u);
+  EXPECT_EQ(runs[2].begin, 5u);
+  EXPECT_EQ(runs[2].end, 6u);
+  EXPECT_TRUE(ascending_runs(Transactions{}).empty());
+  const std::vector<TransactionRun> whole{{&t, 0, t.size()}};
+  EXPECT_THROW(merge_runs(whole), std::invalid_argument);
+  const std::vector<TransactionRun> beyond{{&t, 4, 7}};
+  EXPECT_THROW(merge_runs(beyond), std::out_of_range);
+}
+
 }  // namespace
 }  // namespace crmpi::fpgrowth
