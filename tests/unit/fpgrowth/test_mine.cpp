@@ -219,6 +219,74 @@ TEST(FpGrowthMine, TreeAndProjectionByHand) {
   EXPECT_EQ(tree.nodes(), 6u);
 }
 
+// Sorted transactions {0,1,3} x1, {0,2} x2, {0,3} x1 at min count 2: rank 1 (count 1) is dropped,
+// so the first becomes {0,3} and sorts after {0,2}. The tree is root -> 0 (4) -> 2 (2), -> 3 (2):
+// four nodes in preorder, the two {0,3} on one node (taken in their given order, the second {0,3}
+// would not follow the first and make a node of its own).
+TEST(FpGrowthMine, TreeWhereADroppedItemMovesATransaction) {
+  Transactions t;
+  t.add(std::vector<Rank>{0, 1, 3}, 1);
+  t.add(std::vector<Rank>{0, 2}, 2);
+  t.add(std::vector<Rank>{0, 3}, 1);
+  ASSERT_TRUE(lexicographically_sorted(t));
+  FpTree tree;
+  build_tree(t, 2, tree);
+  EXPECT_EQ(tree.rank_of_item, (std::vector<Rank>{0, 2, 3}));
+  ASSERT_EQ(tree.nodes(), 4u);
+  EXPECT_EQ(tree.item_count, (std::vector<Count>{4, 2, 2}));
+  EXPECT_EQ(tree.node[1].item, 0u);
+  EXPECT_EQ(tree.node[2].item, 1u);  // rank 2
+  EXPECT_EQ(tree.node[3].item, 2u);  // rank 3
+  EXPECT_EQ(tree.node[3].parent, 1u);
+  EXPECT_EQ(tree.count[3], 2u);
+}
+
+// The same transactions give the same tree, node for node, whatever their order: sorted and
+// merged, shuffled, or reversed. Random transactions over 10 ranks whose counts do not fall with
+// the rank (as in PFP's group trees, unlike an F-list's), at minimum counts that drop none, some
+// or most of the ranks: a dropped rank in the middle of a sorted transaction moves it.
+TEST(FpGrowthMine, SameTreeWhateverTheOrder) {
+  for (std::uint64_t seed = 0; seed < 100; ++seed) {
+    SCOPED_TRACE(seed);
+    std::mt19937_64 rng(seed);
+    std::vector<double> p(10);
+    for (double& q : p) q = 0.05 + 0.65 * std::uniform_real_distribution<double>()(rng);
+    Transactions t;
+    const std::size_t n = 20 + rng() % 180;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<Rank> ranks;
+      for (Rank r = 0; r < p.size(); ++r)
+        if (std::uniform_real_distribution<double>()(rng) < p[r]) ranks.push_back(r);
+      t.add(ranks, 1 + rng() % 3);
+    }
+    Transactions sorted = t;
+    merge_duplicates(sorted);
+    std::vector<std::size_t> order(t.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::shuffle(order.begin(), order.end(), rng);
+    Transactions shuffled, reversed;
+    for (const std::size_t i : order) shuffled.add(t[i], t.weights[i]);
+    for (std::size_t i = sorted.size(); i-- > 0;) reversed.add(sorted[i], sorted.weights[i]);
+    const Count total = t.total_weight();
+    for (const Count min_count : {Count{1}, total / 4, total / 2}) {
+      FpTree a, b, r;
+      build_tree(sorted, min_count, a);
+      build_tree(shuffled, min_count, b);
+      build_tree(reversed, min_count, r);
+      for (const FpTree* other : {&b, &r}) {
+        EXPECT_EQ(a.rank_of_item, other->rank_of_item);
+        ASSERT_EQ(a.nodes(), other->nodes());
+        for (std::size_t v = 0; v < a.nodes(); ++v) {
+          EXPECT_EQ(a.node[v].parent, other->node[v].parent) << v;
+          EXPECT_EQ(a.node[v].item, other->node[v].item) << v;
+        }
+        EXPECT_EQ(a.count, other->count);
+        EXPECT_EQ(a.item_count, other->item_count);
+      }
+    }
+  }
+}
+
 // build_tree sorts the transactions by a key packing their first codes (64 / bit width of the
 // number of items: 5 codes of 11 bits with ~2000 items), then by the rest where keys tie. Here 60
 // baskets over 14 items, each item in a basket with probability 0.85, share long prefixes and
