@@ -10,9 +10,12 @@
 //   3. groups.hpp     add_prefix_work on every basket, summed across ranks; assign_groups: greedy
 //                     LPT over those estimates, not round-robin.
 //   4. groups.hpp     GroupSplitter: each basket's group-dependent transactions (Spark's
-//                     genCondTransactions), sent to the rank that owns each group.
-//      transactions.hpp  Transactions (ranks + integer weights); merge_duplicates before sending
-//                     and after receiving, so repeated prefixes travel and are stored once.
+//                     genCondTransactions), sent to the rank that owns each group; split_by_group
+//                     makes them for a rank's merged, sorted baskets, each group's sorted and
+//                     merged.
+//      transactions.hpp  Transactions (ranks + integer weights); DistinctTransactions merges a
+//                     rank's baskets before the split, merge_runs the sorted runs that arrive,
+//                     so repeated prefixes travel and are stored once.
 //   5. mine.hpp       mine_group: the group's FP-tree (fp_tree.hpp) mined for the itemsets whose
 //                     least frequent item is in the group, exact counts, in canonical order.
 //   6. itemsets.hpp   The canonical order (colexicographic: by least frequent item first) puts each

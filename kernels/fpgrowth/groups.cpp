@@ -8,8 +8,6 @@
 #include <stdexcept>
 #include <utility>
 
-#include "kernels/common/lsd_radix_sort.hpp"
-
 namespace crmpi::fpgrowth {
 
 void add_prefix_work(std::span<const Rank> basket, Count weight, std::span<Count> work_by_rank) {
@@ -66,69 +64,87 @@ std::span<const GroupPrefix> GroupSplitter::split(std::span<const Rank> basket) 
 GroupedTransactions split_by_group(const Transactions& t, std::span<const std::uint32_t> group_of_rank,
                                    std::uint32_t groups) {
   GroupSplitter splitter(group_of_rank, groups);
-  // The names each group gets, counted first: their arrays are sized once (grown by doubling, they
-  // were copied and their memory touched about twice over).
+  // Each group's prefixes are at most its transactions' count: counted first, so that the arrays
+  // are sized once (grown by doubling, they were copied and their memory touched twice over).
   std::size_t longest = 0;
-  std::vector<std::size_t> per_group(groups, 0);
+  std::vector<std::size_t> bound(groups, 0);
   for (std::size_t i = 0; i < t.size(); ++i) {
     longest = std::max(longest, t[i].size());
     if (t.weights[i] == 0) continue;
-    for (const GroupPrefix& g : splitter.split(t[i])) ++per_group[g.group];
+    for (const GroupPrefix& g : splitter.split(t[i])) ++bound[g.group];
   }
-  // A name: f in the high bits, L in the low depth_bits.
+  // A closed node: its depth in the low depth_bits, a transaction through it in the high bits.
   const auto depth_bits = static_cast<unsigned>(std::max(1, static_cast<int>(std::bit_width(longest))));
   if (depth_bits >= 64 || (t.size() >> (64 - depth_bits)) != 0)
     throw std::length_error("fpgrowth: too many transactions to name their prefixes in 64 bits");
-  struct Named {
-    std::uint64_t name;
+  struct Closed {
+    std::uint64_t at;
     Count weight;
   };
-  std::vector<std::vector<Named>> named(groups);
-  for (std::uint32_t g = 0; g < groups; ++g) named[g].reserve(per_group[g]);
-  // first[j]: the first transaction of the current run of transactions sharing the current one's
-  // first j + 1 ranks (so t[first[j]]'s first j + 1 ranks are the current one's, sorted or not).
-  std::vector<std::uint64_t> first(longest, 0);
-  std::span<const Rank> previous;
-  for (std::size_t i = 0; i < t.size(); ++i) {
+  std::vector<std::vector<Closed>> closed(groups);
+  for (std::uint32_t g = 0; g < groups; ++g) closed[g].reserve(bound[g]);
+  // The open nodes, all on the current path (the transaction last scanned, `through`): per group
+  // its nodes' depths (ascending) and weights so far; per depth the groups with one there.
+  struct Open {
+    std::uint32_t depth;
+    Count weight;
+  };
+  std::vector<std::vector<Open>> open(groups);
+  std::vector<std::vector<std::uint32_t>> open_at(longest + 1);
+  std::span<const Rank> path;
+  std::size_t through = 0;
+  const auto close_below = [&](std::size_t shared) {  // the open nodes deeper than `shared`, deepest first
+    for (std::size_t d = path.size(); d > shared; --d) {
+      for (const std::uint32_t g : open_at[d]) {
+        closed[g].push_back({(std::uint64_t{through} << depth_bits) | open[g].back().depth, open[g].back().weight});
+        open[g].pop_back();  // at depth d: the group's deeper ones closed before
+      }
+      open_at[d].clear();
+    }
+  };
+  for (std::size_t i = t.size(); i-- > 0;) {
+    if (t.weights[i] == 0) continue;
     const auto tr = t[i];
     std::size_t shared = 0;
-    while (shared < tr.size() && shared < previous.size() && tr[shared] == previous[shared]) ++shared;
-    for (std::size_t j = shared; j < tr.size(); ++j) first[j] = i;
-    previous = tr;
-    if (t.weights[i] == 0) continue;
-    for (const GroupPrefix& g : splitter.split(tr))
-      named[g.group].push_back({(first[g.length - 1] << depth_bits) | g.length, t.weights[i]});
+    while (shared < tr.size() && shared < path.size() && tr[shared] == path[shared]) ++shared;
+    close_below(shared);
+    path = tr;
+    through = i;
+    for (const GroupPrefix& p : splitter.split(tr)) {
+      std::vector<Open>& s = open[p.group];
+      const auto at = std::lower_bound(s.begin(), s.end(), p.length,
+                                       [](const Open& o, std::uint32_t depth) { return o.depth < depth; });
+      if (at != s.end() && at->depth == p.length) {
+        at->weight += t.weights[i];  // the node is open: the same prefix
+        continue;
+      }
+      s.insert(at, Open{p.length, t.weights[i]});
+      open_at[p.length].push_back(p.group);
+    }
   }
+  close_below(0);
+
+  // Each group's closed nodes came in reverse preorder: written from the last.
   GroupedTransactions out;
   out.first.assign(groups + 1, 0);
   const std::uint64_t depth_mask = (std::uint64_t{1} << depth_bits) - 1;
-  std::size_t distinct = 0, items = 0;
-  for (std::uint32_t g = 0; g < groups; ++g) {
-    lsd_radix_sort(named[g], [](const Named& n) { return n.name; });
-    for (std::size_t a = 0; a < named[g].size(); ++a) {
-      if (a == 0 || named[g][a].name != named[g][a - 1].name) {
-        ++distinct;
-        items += named[g][a].name & depth_mask;
-      }
-    }
+  std::size_t transactions = 0, items = 0;
+  for (const std::vector<Closed>& c : closed) {
+    transactions += c.size();
+    for (const Closed& n : c) items += n.at & depth_mask;
   }
   Transactions& o = out.t;
-  o.offsets.reserve(distinct + 1);
-  o.weights.reserve(distinct);
+  o.offsets.reserve(transactions + 1);
+  o.weights.reserve(transactions);
   o.items.reserve(items);
   for (std::uint32_t g = 0; g < groups; ++g) {
-    const std::vector<Named>& v = named[g];
-    for (std::size_t a = 0; a < v.size();) {
-      Count weight = 0;
-      std::size_t b = a;
-      for (; b < v.size() && v[b].name == v[a].name; ++b) weight += v[b].weight;
-      const auto prefix = t[v[a].name >> depth_bits].first(v[a].name & depth_mask);
+    for (auto n = closed[g].rbegin(); n != closed[g].rend(); ++n) {
+      const auto prefix = t[n->at >> depth_bits].first(n->at & depth_mask);
       o.items.insert(o.items.end(), prefix.begin(), prefix.end());
       o.offsets.push_back(o.items.size());
-      o.weights.push_back(weight);
-      a = b;
+      o.weights.push_back(n->weight);
     }
-    named[g] = {};
+    closed[g] = {};
     out.first[g + 1] = o.size();
   }
   return out;

@@ -69,13 +69,14 @@ class GroupSplitter {
 // too and are what adding the prefixes to a DistinctTransactions and finish() would give; for any
 // other t, the same prefixes with the same total weight, less merged and in no particular order.
 //
-// A prefix is a node of the trie of t's transactions, named by the first transaction whose path
-// reaches it, f, and its depth L: t[f]'s first L ranks. A scan of sorted transactions first
-// reaches the nodes in preorder, which is the lexicographic order of their prefixes (a prefix
-// before its extensions), so ordering the names (f, L) orders the prefixes, and equal names are
-// equal prefixes: an integer sort of 16-byte records, where adding the prefixes to hash tables
-// and sorting them compared ranks. PFP's receiver then merges sorted runs (merge_runs) instead of
-// sorting what arrives. Ranks must be below group_of_rank.size() (std::out_of_range otherwise).
+// A prefix is a node of the trie of t's transactions: a scan of sorted transactions from the last
+// to the first leaves each node's range of transactions at once, after those of its descendants
+// (the reverse of preorder, the prefixes' lexicographic order), so a node that ends some of the
+// group's prefixes collects their weights while the scan is in its range and is written when it
+// leaves it. Each group's prefixes come out in reverse order, sorted and merged, with no hash
+// table and no sort (one compare of neighbouring transactions a step). PFP's receiver then
+// merges sorted runs (merge_runs) instead of sorting what arrives. Ranks must be below
+// group_of_rank.size() (std::out_of_range otherwise).
 struct GroupedTransactions {
   Transactions t;
   std::vector<std::size_t> first;  // groups + 1 bounds

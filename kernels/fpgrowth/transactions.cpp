@@ -100,7 +100,7 @@ void DistinctTransactions::add(std::span<const Rank> ranks, Count weight) {
   }
 }
 
-Transactions DistinctTransactions::finish_unsorted() {
+Transactions DistinctTransactions::take_held() {
   keys_ = {};
   index_ = {};
   adds_ = 0;
@@ -199,7 +199,7 @@ bool lexicographically_sorted(const Transactions& t) {
 // fetched ahead, so that the misses overlap instead of each waiting for the one before.
 Transactions DistinctTransactions::finish() {
   const bool repeats = !hashing_;
-  Transactions held = finish_unsorted();
+  Transactions held = take_held();
   Rank max_rank = 0;
   for (const Rank r : held.items) max_rank = std::max(max_rank, r);
   const KeyPacking pack(std::uint64_t{max_rank} + 1);

@@ -81,17 +81,15 @@ class DistinctTransactions {
 
   void add(std::span<const Rank> ranks, Count weight);  // ranks strictly ascending (else throws)
   Transactions finish();                                 // and starts empty again
-  // The same transactions and weights in the order each was first added, unsorted: for a consumer
-  // that does not depend on the order (PFP's sender: the receiver merges and sorts what arrives).
-  // Once hashing stopped (hashing() false) a transaction added again after that is there again,
-  // each with its weight: the same multiset, merged less. Deterministic for a given stream.
-  Transactions finish_unsorted();                        // and starts empty again
   bool hashing() const { return hashing_; }
   std::size_t distinct() const { return distinct_.size(); }  // held (all distinct while hashing)
   std::size_t items() const { return distinct_.items.size(); }  // over the held transactions
 
  private:
   static constexpr std::size_t kEmpty = ~std::size_t{0};
+  // The held transactions and weights as added (each distinct one where first added, while
+  // hashing), unsorted; starts empty again. finish() sorts and merges them.
+  Transactions take_held();
   std::size_t* slot_of(std::uint64_t key, bool& found);  // the key's slot (claimed if it was free)
   void grow();
 

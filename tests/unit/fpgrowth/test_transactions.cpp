@@ -78,30 +78,6 @@ TEST(DistinctTransactions, SortsPastThePackedKey) {
   expect_equal(d.finish(), want);
 }
 
-// finish_unsorted: the same distinct transactions and weights (the independent count), each in the
-// position of its first arrival in the stream.
-TEST(DistinctTransactions, UnsortedFinishKeepsFirstArrivalOrder) {
-  for (std::uint64_t seed : {4, 5}) {
-    const auto stream = random_stream(seed, 20000, 7);
-    Expected want;
-    std::vector<std::vector<Rank>> first_seen;
-    for (const auto& [t, w] : stream) {
-      if (w == 0) continue;
-      if (want.find(t) == want.end()) first_seen.push_back(t);
-      want[t] += w;
-    }
-    DistinctTransactions d;
-    for (const auto& [t, w] : stream) d.add(t, w);
-    const Transactions got = d.finish_unsorted();
-    ASSERT_EQ(got.size(), first_seen.size());
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      EXPECT_EQ(std::vector<Rank>(got[i].begin(), got[i].end()), first_seen[i]) << i;
-      EXPECT_EQ(got.weights[i], want[first_seen[i]]) << i;
-    }
-    EXPECT_EQ(d.distinct(), 0u);
-  }
-}
-
 TEST(DistinctTransactions, GrowsPastItsFirstTableAndStartsAgainAfterFinish) {
   // 4,096 distinct transactions: the table (1,024 slots at first, at most half full) grows 3 times.
   DistinctTransactions d;
@@ -155,12 +131,6 @@ TEST(DistinctTransactions, StopsHashingAMostlyDistinctStreamAndStillMergesEveryR
   EXPECT_GT(d.distinct(), want.size());  // the appended repeats are held as they came
   expect_equal(d.finish(), want);
   EXPECT_TRUE(d.hashing());  // a new stream starts hashing again
-
-  for (const auto& [t, w] : stream) d.add(t, w);  // finish_unsorted: the same multiset, merged less
-  const Transactions got = d.finish_unsorted();
-  Expected summed;
-  for (std::size_t i = 0; i < got.size(); ++i) summed[std::vector<Rank>(got[i].begin(), got[i].end())] += got.weights[i];
-  EXPECT_EQ(summed, want);
 }
 
 // A stream that repeats keeps hashing past kCheckAt distinct: every transaction added three times
