@@ -64,15 +64,12 @@ std::span<const GroupPrefix> GroupSplitter::split(std::span<const Rank> basket) 
 GroupedTransactions split_by_group(const Transactions& t, std::span<const std::uint32_t> group_of_rank,
                                    std::uint32_t groups) {
   GroupSplitter splitter(group_of_rank, groups);
-  // Each group's prefixes are at most its transactions' count: counted first, so that the arrays
-  // are sized once (grown by doubling, they were copied and their memory touched twice over).
+  // (Counting each group's prefixes first, to size their arrays once, made the split slower:
+  // 2 ranks of 9.8M generated orders at support 0.0001, 0.13 / 0.25 -> 0.18 / 0.31 s. The heap
+  // keeps freed memory, kernels/common/memory_reuse, so growing by doubling copies but seldom
+  // faults.)
   std::size_t longest = 0;
-  std::vector<std::size_t> bound(groups, 0);
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    longest = std::max(longest, t[i].size());
-    if (t.weights[i] == 0) continue;
-    for (const GroupPrefix& g : splitter.split(t[i])) ++bound[g.group];
-  }
+  for (std::size_t i = 0; i < t.size(); ++i) longest = std::max(longest, t[i].size());
   // A closed node: its depth in the low depth_bits, a transaction through it in the high bits.
   const auto depth_bits = static_cast<unsigned>(std::max(1, static_cast<int>(std::bit_width(longest))));
   if (depth_bits >= 64 || (t.size() >> (64 - depth_bits)) != 0)
@@ -82,7 +79,6 @@ GroupedTransactions split_by_group(const Transactions& t, std::span<const std::u
     Count weight;
   };
   std::vector<std::vector<Closed>> closed(groups);
-  for (std::uint32_t g = 0; g < groups; ++g) closed[g].reserve(bound[g]);
   // The open nodes, all on the current path (the transaction last scanned, `through`): per group
   // its nodes' depths (ascending) and weights so far; per depth the groups with one there.
   struct Open {
