@@ -158,22 +158,22 @@ int main(int argc, char** argv) {
     t_flist = std::min(t_flist, t1 - t0);
     flist_size = flist.size();
 
-    // PFP's local steps one after the other: work estimate, grouping, split, per-group mining.
+    // PFP's local steps one after the other, as jobs/rules/pfp.cpp takes them: work estimate,
+    // grouping, the merged baskets split by group (each group's table sorted and merged), and
+    // per-group mining of what its rank would receive.
     std::vector<Transactions> per_group(groups);
     std::vector<std::uint32_t> group_of_rank(flist.size(), 0);
     if (groups > 1) {
       std::vector<Count> work(flist.size(), 0);
       for (std::size_t i = 0; i < t.size(); ++i) add_prefix_work(t[i], 1, work);
       group_of_rank = assign_groups(work, groups).group_of_rank;
-      GroupSplitter split(group_of_rank, groups);
-      for (std::size_t i = 0; i < t.size(); ++i) {
-        for (const GroupPrefix& p : split.split(t[i])) per_group[p.group].add(t[i].first(p.length), 1);
+      Transactions merged = t;
+      merge_duplicates(merged);
+      const GroupedTransactions split = split_by_group(merged, group_of_rank, groups);
+      for (std::uint32_t g = 0; g < groups; ++g) {
+        for (std::size_t i = split.first[g]; i < split.first[g + 1]; ++i) per_group[g].add(split.t[i], split.t.weights[i]);
       }
-      shuffled_ranks = 0;
-      for (auto& g : per_group) {
-        merge_duplicates(g);
-        shuffled_ranks += g.items.size();
-      }
+      shuffled_ranks = split.t.items.size();
     }
     const double t2 = now();
     t_split = std::min(t_split, t2 - t1);
