@@ -29,6 +29,9 @@ void RulesConfig::bind(Options& o) {
          "kmeans or rfm,kmeans");
   o.bind("rules", "segment-min-count", segment_min_count,
          "per-segment rules: frequent in a segment needs at least this many of its baskets too");
+  o.bind("rules", "pair-filter", pair_filter,
+         "cut each basket to its items in a frequent pair first (the results are the same): auto (where it pays), "
+         "on, off");
   o.bind("rules", "itemsets-only", itemsets_only,
          "the frequent itemsets only: no rules, recommendations or per-segment rules; csv/rules.csv not written");
 }
@@ -54,6 +57,8 @@ void RulesConfig::validate() {
   if (recent_orders < 1) throw ConfigError("--recent-orders must be >= 1, got " + std::to_string(recent_orders));
   if (segment_min_count < 1)
     throw ConfigError("--segment-min-count must be >= 1, got " + std::to_string(segment_min_count));
+  if (pair_filter != "auto" && pair_filter != "on" && pair_filter != "off")
+    throw ConfigError("--pair-filter must be auto, on or off, got '" + pair_filter + "'");
   segments_auto = segments == "auto";
   segments_rfm = segments == "rfm" || segments == "rfm,kmeans" || segments == "kmeans,rfm";
   segments_kmeans = segments == "kmeans" || segments == "rfm,kmeans" || segments == "kmeans,rfm";

@@ -1,6 +1,10 @@
 // Parallel FP-growth in PFP's phases (Li et al. 2008; Spark MLlib's FPGrowth):
 //   1. count   every item's basket count on each rank, summed across ranks (integers: exact);
 //   2. F-list  the items with count >= min_count, by count descending then id (the same everywhere);
+//      pairs   where it pays, the pairs of frequent items counted, summed across ranks, and each
+//              basket cut to its items that form a frequent pair with another of its items
+//              (kernels/fpgrowth/pair_filter.hpp: no itemset of two or more items loses a basket;
+//              the single items keep their F-list counts); what follows reads the cut baskets;
 //   3. group   one group per rank, items assigned by greedy longest-processing-time over an
 //              estimate of their mining work (the sum of their positions in the ranked baskets:
 //              the size of their conditional pattern base), reduced across ranks;
@@ -21,6 +25,7 @@
 #include "jobs/rules/pfp.hpp"
 #include "kernels/fpgrowth/groups.hpp"
 #include "kernels/fpgrowth/mine.hpp"
+#include "kernels/fpgrowth/pair_filter.hpp"
 #include "kernels/fpgrowth/transactions.hpp"
 
 namespace crmpi::rules_job {
@@ -47,12 +52,46 @@ double support_under_cap(std::vector<Count> counts, std::uint64_t cap, Count bas
   return std::min(1.0, static_cast<double>(counts[at] + 1) / static_cast<double>(baskets));
 }
 
+// The end of phase 3: the rank's held baskets sorted and merged, each cut first by the frequent-pair
+// filter (pair_filter.hpp) where it runs: then the items of a basket that form a frequent pair with
+// none of its other items are gone before the sort, the shuffle and the trees. Whether it runs is
+// decided from global figures, the same on every rank.
+fpgrowth::Transactions finish_baskets(const Comm& comm, fpgrowth::DistinctTransactions& distinct, const PfpParams& p,
+                                      PfpResult& r) {
+  const std::size_t F = r.flist.size();
+  const fpgrowth::Transactions& held = distinct.held();
+  bool run = p.pair_filter != PfpParams::PairFilterUse::never && p.max_length != 1 && F >= 2 &&
+             F <= fpgrowth::PairCounts::kMaxItems;
+  if (run && p.pair_filter == PfpParams::PairFilterUse::automatic)
+    run = fpgrowth::PairCounts::pays(comm.allreduce_sum<std::uint64_t>(fpgrowth::PairCounts::increments(held)), F);
+  if (!run) return distinct.finish();
+  Stopwatch sw;
+  const fpgrowth::PairFilter filter = [&] {  // the table (up to 64 MiB) is freed before the sort
+    fpgrowth::PairCounts pairs(F);
+    for (std::size_t t = 0; t < held.size(); ++t) pairs.add(held[t], held.weights[t]);
+    comm.allreduce_sum_inplace(pairs.table());
+    return fpgrowth::PairFilter(pairs.table(), F, r.min_count);
+  }();
+  r.pair_filtered = true;
+  r.possible_pairs = filter.pairs();
+  r.cut_items_before = held.items.size();
+  return distinct.finish([&](fpgrowth::Transactions& t) {
+    filter.cut(t);
+    r.cut_items_after = t.items.size();
+    r.seconds_pairs = sw.seconds();
+  });
+}
+
 // Phases 5 and 6: mine this rank's group from its group-dependent transactions, then gather.
 PfpResult mine_and_gather(const Comm& comm, fpgrowth::Transactions mine_here, const fpgrowth::GroupAssignment& groups,
                           const PfpParams& p, PfpResult r) {
   Stopwatch sw;
   // 5. Mine this rank's group. The cap holds per group; the total is checked below.
-  const fpgrowth::MineParams mp{.min_count = r.min_count, .max_length = p.max_length, .max_itemsets = p.max_itemsets};
+  // The single items' counts from the F-list: the pair filter may have cut some of their baskets.
+  const fpgrowth::MineParams mp{.min_count = r.min_count,
+                                .max_length = p.max_length,
+                                .max_itemsets = p.max_itemsets,
+                                .item_counts = r.flist.counts};
   fpgrowth::MineResult mined =
       fpgrowth::mine_group(mine_here, mp, groups.group_of_rank, static_cast<std::uint32_t>(comm.rank()));
   mine_here = {};
@@ -117,7 +156,8 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   const std::size_t F = r.flist.size();
 
   // 3. The rank's baskets as F-list ranks (ascending), their work estimate, and the groups.
-  //    Identical baskets merge as they are ranked: only the distinct ones are held.
+  //    Identical baskets merge as they are ranked: only the distinct ones are held; the pair
+  //    filter cuts them before their sort.
   fpgrowth::DistinctTransactions distinct;
   std::vector<Rank> ranks;
   std::vector<Count> work(F, 0);
@@ -125,7 +165,7 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
     fpgrowth::basket_ranks(ids, r.flist, ranks);
     if (!ranks.empty()) distinct.add(ranks, weight);
   });
-  fpgrowth::Transactions mine_local = distinct.finish();
+  fpgrowth::Transactions mine_local = finish_baskets(comm, distinct, p, r);
   for (std::size_t t = 0; t < mine_local.size(); ++t) fpgrowth::add_prefix_work(mine_local[t], mine_local.weights[t], work);
   comm.allreduce_sum_inplace(std::span<Count>(work));
   const fpgrowth::GroupAssignment groups = fpgrowth::assign_groups(work, P);

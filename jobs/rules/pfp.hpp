@@ -80,6 +80,10 @@ struct PfpParams {
   fpgrowth::Count min_count = 1;
   std::uint32_t max_length = 0;
   std::uint64_t max_itemsets = 0;  // 0: unlimited
+  // The frequent-pair filter (kernels/fpgrowth/pair_filter.hpp): automatic, where its pass over
+  // the baskets pays for its table (PairCounts::pays); always, wherever the table is allowed (at
+  // most PairCounts::kMaxItems frequent items); never. The itemsets are the same either way.
+  enum class PairFilterUse { automatic, always, never } pair_filter = PairFilterUse::automatic;
 };
 
 struct PfpResult {
@@ -91,6 +95,10 @@ struct PfpResult {
   std::vector<fpgrowth::Count> group_work;  // estimated work per group (= per rank)
   std::uint64_t sent_items = 0;             // group-dependent basket items this rank sent
   std::uint64_t tree_transactions = 0;      // distinct transactions this rank mined (after merging)
+  bool pair_filtered = false;                // the frequent-pair filter ran (on every rank)
+  std::uint64_t possible_pairs = 0;          // item pairs it kept as possibly frequent
+  std::uint64_t cut_items_before = 0, cut_items_after = 0;  // this rank's basket item ranks it read, kept
+  double seconds_pairs = 0;                  // its count, reduction and cut (part of seconds_count)
   double seconds_count = 0, seconds_shuffle = 0, seconds_mine = 0, seconds_gather = 0;
   // More than max_itemsets itemsets were frequent: `itemsets` is empty, and these say how many
   // were found (at least, when the mining stopped early) and a support that keeps under the cap.

@@ -269,7 +269,10 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
   const rules_job::PfpParams p{.min_support = cfg_.min_support,
                                .min_count = static_cast<fpgrowth::Count>(cfg_.min_count),
                                .max_length = static_cast<std::uint32_t>(cfg_.max_length),
-                               .max_itemsets = static_cast<std::uint64_t>(cfg_.max_itemsets)};
+                               .max_itemsets = static_cast<std::uint64_t>(cfg_.max_itemsets),
+                               .pair_filter = cfg_.pair_filter == "on"    ? rules_job::PfpParams::PairFilterUse::always
+                                              : cfg_.pair_filter == "off" ? rules_job::PfpParams::PairFilterUse::never
+                                                                          : rules_job::PfpParams::PairFilterUse::automatic};
   // With per-segment rules to mine, the baskets are merged once (segments.hpp) and every run,
   // this one included, reads the merged ones: the same counts from far fewer baskets.
   const std::vector<rules_job::Segmentation> segs =
@@ -322,6 +325,15 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
   for (auto w : f.group_work) work_sum += w;
   const std::uint64_t sent_sum = comm.allreduce_sum<std::uint64_t>(f.sent_items),
                       sent_max = comm.allreduce_max<std::uint64_t>(f.sent_items);
+  if (f.pair_filtered) {
+    const std::uint64_t before = comm.allreduce_sum<std::uint64_t>(f.cut_items_before),
+                        after = comm.allreduce_sum<std::uint64_t>(f.cut_items_after);
+    const std::uint64_t F = f.flist.size();
+    const double seconds = comm.allreduce_max(f.seconds_pairs);
+    spdlog::info("rules: frequent-pair filter: {} of {} pairs of frequent items possibly frequent; the baskets' "
+                 "frequent-item ranks {} -> {}; {:.2f}s on the slowest rank (part of count)",
+                 f.possible_pairs, F * (F - 1) / 2, before, after, seconds);
+  }
   spdlog::info("rules: shuffle of the group-dependent baskets: {} item ranks sent in all, at most {} by one rank "
                "({} bytes)",
                sent_sum, sent_max, sent_max * sizeof(fpgrowth::Rank));

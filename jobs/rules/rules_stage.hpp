@@ -47,6 +47,8 @@ struct RulesConfig {
   // Every frequent itemset and nothing else: no rules, recommendations or per-segment rules (the
   // frequent itemsets as an output of their own, e.g. for another tool; docs/rules.md).
   bool itemsets_only = false;
+  // The frequent-pair filter before the shuffle (pfp.hpp, PfpParams::pair_filter): auto | on | off.
+  std::string pair_filter = "auto";
 
   void bind(Options& o);
   void validate();  // throws ConfigError; fills the typed fields

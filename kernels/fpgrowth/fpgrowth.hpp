@@ -7,6 +7,10 @@
 //   1. Count each item's baskets on every rank; sum the counts across ranks (integers).
 //   2. flist.hpp      make_flist: frequent items by count descending, then id ascending; every rank
 //                     the same. basket_ranks: a basket as ranks in it (ascending, distinct).
+//      pair_filter.hpp  PairCounts over the ranked baskets, summed across ranks; PairFilter cuts
+//                     each basket to its items in a frequent pair with another of its items
+//                     (exact for every itemset of two or more items; the single items' counts are
+//                     the F-list's: MineParams::item_counts), before DistinctTransactions' sort.
 //   3. groups.hpp     add_prefix_work on every basket, summed across ranks; assign_groups: greedy
 //                     LPT over those estimates, not round-robin.
 //   4. groups.hpp     GroupSplitter: each basket's group-dependent transactions (Spark's
@@ -53,5 +57,6 @@
 #include "kernels/fpgrowth/groups.hpp"
 #include "kernels/fpgrowth/itemsets.hpp"
 #include "kernels/fpgrowth/mine.hpp"
+#include "kernels/fpgrowth/pair_filter.hpp"
 #include "kernels/fpgrowth/rules.hpp"
 #include "kernels/fpgrowth/transactions.hpp"

@@ -32,6 +32,36 @@ class Miner {
     return true;
   }
 
+  // The top level over transactions cut by the pair filter: every rank r < item_counts.size()
+  // with wanted(r) whose count reaches min_count as a single item with that count, in rank order
+  // (every F-list item), then, where r is in the
+  // tree, its extensions as mine_tree and mine_path make them (their counts are exact over the cut
+  // transactions: pair_filter.hpp).
+  template <class Wanted>
+  bool mine_top(const FpTree& tree, std::span<const Count> item_counts, Wanted wanted) {
+    const bool path = tree.is_single_path();
+    std::uint32_t c = 0;  // the tree's code of the first rank >= r
+    for (Rank r = 0; r < item_counts.size(); ++r) {
+      const bool in_tree = c < tree.items() && tree.rank_of_item[c] == r;
+      if (item_counts[r] >= params_.min_count && wanted(r)) {
+        suffix_.push_back(r);
+        if (!emit(item_counts[r])) return false;
+        if (in_tree && c > 0 && room()) {
+          if (path) {
+            if (!subsets_above(tree, c, tree.item_count[c])) return false;
+          } else {
+            Level& next = level(suffix_.size());
+            next.projector.project(tree, c, params_.min_count, next.tree);
+            if (next.tree.items() > 0 && !mine_tree(next.tree, {})) return false;
+          }
+        }
+        suffix_.pop_back();
+      }
+      c += in_tree;
+    }
+    return true;
+  }
+
  private:
   struct Level {
     FpTree tree;          // the conditional tree of a suffix of this length
@@ -91,16 +121,22 @@ MineResult run(const Transactions& t, const MineParams& params, std::span<const 
   if (params.min_count < 1) throw std::invalid_argument("fpgrowth: min_count must be at least 1");
   FpTree tree;
   build_tree(t, params.min_count, tree);
+  const auto in_group = [&](Rank r) {
+    if (r >= group_of_rank.size()) throw std::out_of_range("fpgrowth: rank beyond the grouping");
+    return group_of_rank[r] == group;
+  };
+  MineResult result;
+  if (!params.item_counts.empty()) {
+    if (!tree.rank_of_item.empty() && tree.rank_of_item.back() >= params.item_counts.size())
+      throw std::out_of_range("fpgrowth: a transaction's rank beyond item_counts");
+    Miner(params, result).mine_top(tree, params.item_counts, [&](Rank r) { return !grouped || in_group(r); });
+    return result;
+  }
   std::vector<std::uint8_t> wanted;
   if (grouped) {
     wanted.resize(tree.items());
-    for (std::uint32_t c = 0; c < tree.items(); ++c) {
-      const Rank r = tree.rank_of_item[c];
-      if (r >= group_of_rank.size()) throw std::out_of_range("fpgrowth: rank beyond the grouping");
-      wanted[c] = group_of_rank[r] == group ? 1 : 0;
-    }
+    for (std::uint32_t c = 0; c < tree.items(); ++c) wanted[c] = in_group(tree.rank_of_item[c]) ? 1 : 0;
   }
-  MineResult result;
   Miner(params, result).mine_tree(tree, wanted);
   return result;
 }

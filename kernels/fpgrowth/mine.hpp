@@ -24,6 +24,11 @@ struct MineParams {
   Count min_count = 1;             // absolute support; >= 1
   std::uint32_t max_length = 0;    // longest itemset; 0: unlimited
   std::uint64_t max_itemsets = 0;  // stop after this many; 0: unlimited
+  // The single items' counts by rank (the F-list's), for transactions cut by the pair filter
+  // (pair_filter.hpp): then each rank below item_counts.size() whose count reaches min_count is a
+  // single item with that count, whether or not it is left in the transactions, and the tree gives
+  // the itemsets of two or more items. Empty: the single items and their counts are the tree's.
+  std::span<const Count> item_counts{};
 };
 
 struct MineResult {

@@ -200,7 +200,16 @@ bool lexicographically_sorted(const Transactions& t) {
 // fetched ahead, so that the misses overlap instead of each waiting for the one before.
 Transactions DistinctTransactions::finish() {
   const bool repeats = !hashing_;
+  return sorted_merged(take_held(), repeats);
+}
+
+Transactions DistinctTransactions::finish(const std::function<void(Transactions&)>& edit) {
   Transactions held = take_held();
+  edit(held);
+  return sorted_merged(std::move(held), true);  // an edit can make transactions equal
+}
+
+Transactions DistinctTransactions::sorted_merged(Transactions held, bool repeats) {
   Rank max_rank = 0;
   for (const Rank r : held.items) max_rank = std::max(max_rank, r);
   const KeyPacking pack(std::uint64_t{max_rank} + 1);

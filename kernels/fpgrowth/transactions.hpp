@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -81,6 +82,14 @@ class DistinctTransactions {
 
   void add(std::span<const Rank> ranks, Count weight);  // ranks strictly ascending (else throws)
   Transactions finish();                                 // and starts empty again
+
+  // A pass over the stream and an edit of it before the sort, without a second copy: the held
+  // transactions (as added, unsorted; a transaction may be held more than once once hashing
+  // stopped), and finish() after `edit` has changed them in place (it may shorten or drop
+  // transactions; ranks stay strictly ascending). The pair filter (pair_filter.hpp) counts the
+  // pairs over held() and cuts in the edit, so the sort runs once, on what is left.
+  const Transactions& held() const { return distinct_; }
+  Transactions finish(const std::function<void(Transactions&)>& edit);
   bool hashing() const { return hashing_; }
   std::size_t distinct() const { return distinct_.size(); }  // held (all distinct while hashing)
   std::size_t items() const { return distinct_.items.size(); }  // over the held transactions
@@ -90,6 +99,7 @@ class DistinctTransactions {
   // The held transactions and weights as added (each distinct one where first added, while
   // hashing), unsorted; starts empty again. finish() sorts and merges them.
   Transactions take_held();
+  static Transactions sorted_merged(Transactions held, bool repeats);
   std::size_t* slot_of(std::uint64_t key, bool& found);  // the key's slot (claimed if it was free)
   void grow();
 
