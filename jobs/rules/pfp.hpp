@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "comm/comm.hpp"
@@ -44,6 +45,11 @@ class BasketView {
       : merged_(&merged), weights_(merged.weight), codes_(merged.code[segmentation]), code_(code), selected_(true) {}
   explicit BasketView(const WeightedBaskets& merged)  // every merged basket
       : merged_(&merged), weights_(merged.weight) {}
+
+  // At least as many baskets and ids as for_each visits (those of the whole set it selects from).
+  std::pair<std::size_t, std::size_t> bounds() const {
+    return merged_ ? std::pair{merged_->size(), merged_->ids.size()} : std::pair{all_->size(), all_->ids.size()};
+  }
 
   // f(std::span<const std::uint32_t> ids, fpgrowth::Count weight) for each basket (weight 1) or
   // merged basket, in the rank's order.

@@ -4,6 +4,7 @@
 #include <bit>
 #include <compare>
 #include <cstdint>
+#include <new>
 #include <numeric>
 #include <stdexcept>
 
@@ -63,6 +64,15 @@ void DistinctTransactions::grow() {
   for (std::size_t i = 0; i < keys.size(); ++i) {
     bool found = false;
     if (index[i] != kEmpty) *slot_of(keys[i], found) = index[i];
+  }
+}
+
+void DistinctTransactions::reserve(std::size_t transactions, std::size_t items) {
+  try {
+    distinct_.offsets.reserve(transactions + 1);
+    distinct_.weights.reserve(transactions);
+    distinct_.items.reserve(items);
+  } catch (const std::bad_alloc&) {  // address space refused (RLIMIT_AS): grow as they go instead
   }
 }
 

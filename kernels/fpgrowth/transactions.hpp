@@ -82,6 +82,10 @@ class DistinctTransactions {
 
   void add(std::span<const Rank> ranks, Count weight);  // ranks strictly ascending (else throws)
   Transactions finish();                                 // and starts empty again
+  // Room for this many transactions and ranks, where the caller knows bounds (a rank's baskets):
+  // the held arrays then grow without copies, and their pages are touched once, as written (the
+  // rest is address space only). A reservation the allocator refuses is skipped.
+  void reserve(std::size_t transactions, std::size_t items);
 
   // A pass over the stream and an edit of it before the sort, without a second copy: the held
   // transactions (as added, unsorted; a transaction may be held more than once once hashing

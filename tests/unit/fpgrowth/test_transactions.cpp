@@ -131,6 +131,13 @@ TEST(DistinctTransactions, StopsHashingAMostlyDistinctStreamAndStillMergesEveryR
   EXPECT_GT(d.distinct(), want.size());  // the appended repeats are held as they came
   expect_equal(d.finish(), want);
   EXPECT_TRUE(d.hashing());  // a new stream starts hashing again
+
+  // Room reserved for the whole stream first (as PFP reserves a rank's baskets): the same result.
+  std::size_t items = 0;
+  for (const auto& [t, w] : stream) items += t.size();
+  d.reserve(stream.size(), items);
+  for (const auto& [t, w] : stream) d.add(t, w);
+  expect_equal(d.finish(), want);
 }
 
 // A stream that repeats keeps hashing past kCheckAt distinct: every transaction added three times
