@@ -68,10 +68,15 @@ void DistinctTransactions::grow() {
 }
 
 void DistinctTransactions::reserve(std::size_t transactions, std::size_t items) {
+  expected_transactions_ = transactions;
+  expected_items_ = items;
+}
+
+void DistinctTransactions::reserve_expected() {
   try {
-    distinct_.offsets.reserve(transactions + 1);
-    distinct_.weights.reserve(transactions);
-    distinct_.items.reserve(items);
+    distinct_.offsets.reserve(expected_transactions_ + 1);
+    distinct_.weights.reserve(expected_transactions_);
+    distinct_.items.reserve(expected_items_);
   } catch (const std::bad_alloc&) {  // address space refused (RLIMIT_AS): grow as they go instead
   }
 }
@@ -88,6 +93,7 @@ void DistinctTransactions::add(std::span<const Rank> ranks, Count weight) {
       hashing_ = false;  // mostly distinct: append from now on (the class comment)
       keys_ = {};
       index_ = {};
+      reserve_expected();
       distinct_.add(ranks, weight);
       return;
     }
@@ -112,6 +118,7 @@ void DistinctTransactions::add(std::span<const Rank> ranks, Count weight) {
 }
 
 Transactions DistinctTransactions::take_held() {
+  expected_transactions_ = expected_items_ = 0;
   keys_ = {};
   index_ = {};
   adds_ = 0;

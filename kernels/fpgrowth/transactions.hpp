@@ -82,9 +82,11 @@ class DistinctTransactions {
 
   void add(std::span<const Rank> ranks, Count weight);  // ranks strictly ascending (else throws)
   Transactions finish();                                 // and starts empty again
-  // Room for this many transactions and ranks, where the caller knows bounds (a rank's baskets):
-  // the held arrays then grow without copies, and their pages are touched once, as written (the
-  // rest is address space only). A reservation the allocator refuses is skipped.
+  // Bounds of the stream to come (a rank's baskets), for the appending regime: when hashing stops,
+  // the held arrays are reserved at these sizes, so they grow without copies and their pages are
+  // touched once, as written (the rest is address space only); a stream that keeps repeating holds
+  // few transactions and reserves nothing. A reservation the allocator refuses is skipped. For
+  // the stream up to the next finish().
   void reserve(std::size_t transactions, std::size_t items);
 
   // A pass over the stream and an edit of it before the sort, without a second copy: the held
@@ -104,6 +106,7 @@ class DistinctTransactions {
   // hashing), unsorted; starts empty again. finish() sorts and merges them.
   Transactions take_held();
   static Transactions sorted_merged(Transactions held, bool repeats);
+  void reserve_expected();
   std::size_t* slot_of(std::uint64_t key, bool& found);  // the key's slot (claimed if it was free)
   void grow();
 
@@ -112,6 +115,7 @@ class DistinctTransactions {
   std::vector<std::size_t> index_;   // the transaction in distinct_, kEmpty for a free slot
   std::size_t adds_ = 0;             // of weight > 0, since the last finish
   bool hashing_ = true;
+  std::size_t expected_transactions_ = 0, expected_items_ = 0;  // reserve()'s bounds
 };
 
 }  // namespace crmpi::fpgrowth
