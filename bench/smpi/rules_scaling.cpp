@@ -67,18 +67,21 @@ struct Options {
   std::uint32_t items = 2000;
   std::uint64_t mean_items = 4;
   std::uint64_t support_ppm = 1000;  // min support in parts per million (0.1%)
+  bool pair_filter = true;           // the stage's default (auto); --no-pair-filter: never
 };
 
 Options parse(int argc, char** argv) {
   return crmpi::smpi_bench::parse_driver_args(
       argc, argv, Options{},
       "usage: rules_scaling [--mode weak|strong] [--customers BASKETS] [--seed S] [--items N] [--mean-items M]\n"
-      "                     [--support-ppm PPM]\n"
-      "  weak: BASKETS per rank (default 20000); strong: BASKETS in total; min support PPM / 1e6 (1000)",
+      "                     [--support-ppm PPM] [--no-pair-filter]\n"
+      "  weak: BASKETS per rank (default 20000); strong: BASKETS in total; min support PPM / 1e6 (1000);\n"
+      "  --no-pair-filter: PFP without the frequent-pair filter (the stage's --pair-filter off)",
       [](Options& o, const std::string& a, auto& number) {
         if (a == "--items") o.items = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(number(), 8, 1u << 24));
         else if (a == "--mean-items") o.mean_items = std::clamp<std::uint64_t>(number(), 1, 32);
         else if (a == "--support-ppm") o.support_ppm = std::clamp<std::uint64_t>(number(), 1, 1000000);
+        else if (a == "--no-pair-filter") o.pair_filter = false;
         else return false;
         return true;
       });
@@ -154,7 +157,9 @@ int run(int argc, char** argv) {
   // The stage's defaults (config.cpp): min support as given, min count 1, no length cap. No
   // itemset cap: an over-cap run would end early and time nothing useful.
   const rj::PfpParams prm{.min_support = static_cast<double>(o.support_ppm) * 1e-6, .min_count = 1, .max_length = 0,
-                          .max_itemsets = 0};
+                          .max_itemsets = 0,
+                          .pair_filter = o.pair_filter ? rj::PfpParams::PairFilterUse::automatic
+                                                       : rj::PfpParams::PairFilterUse::never};
   const auto w0 = std::chrono::steady_clock::now();
   tw.open();
   const double t0 = MPI_Wtime();

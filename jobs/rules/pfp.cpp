@@ -62,8 +62,10 @@ fpgrowth::Transactions finish_baskets(const Comm& comm, fpgrowth::DistinctTransa
   const fpgrowth::Transactions& held = distinct.held();
   bool run = p.pair_filter != PfpParams::PairFilterUse::never && p.max_length != 1 && F >= 2 &&
              F <= fpgrowth::PairCounts::kMaxItems;
-  if (run && p.pair_filter == PfpParams::PairFilterUse::automatic)
-    run = fpgrowth::PairCounts::pays(comm.allreduce_sum<std::uint64_t>(fpgrowth::PairCounts::increments(held)), F);
+  if (run && p.pair_filter == PfpParams::PairFilterUse::automatic) {
+    const std::uint64_t increments = comm.allreduce_sum<std::uint64_t>(fpgrowth::PairCounts::increments(held));
+    run = fpgrowth::PairCounts::pays(increments / static_cast<std::uint64_t>(comm.size()), F);
+  }
   if (!run) return distinct.finish();
   Stopwatch sw;
   const fpgrowth::PairFilter filter = [&] {  // the table (up to 64 MiB) is freed before the sort

@@ -86,8 +86,8 @@ struct PfpParams {
   fpgrowth::Count min_count = 1;
   std::uint32_t max_length = 0;
   std::uint64_t max_itemsets = 0;  // 0: unlimited
-  // The frequent-pair filter (kernels/fpgrowth/pair_filter.hpp): automatic, where its pass over
-  // the baskets pays for its table (PairCounts::pays); always, wherever the table is allowed (at
+  // The frequent-pair filter (kernels/fpgrowth/pair_filter.hpp): automatic, where a rank's pass
+  // over its baskets pays for the table (PairCounts::pays, on the mean over the ranks); always, wherever the table is allowed (at
   // most PairCounts::kMaxItems frequent items); never. The itemsets are the same either way.
   enum class PairFilterUse { automatic, always, never } pair_filter = PairFilterUse::automatic;
 };

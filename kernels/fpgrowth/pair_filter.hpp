@@ -48,11 +48,13 @@ class PairCounts {
 
   // The increments add() makes for t's transactions: what a pass costs, beside the table's size.
   static std::uint64_t increments(const Transactions& t);
-  // Whether a pass of `increments` (over all ranks) pays for a table over `items` items: at least
-  // kPassPerSlot increments a count (a count costs about an increment to clear, reduce and read,
-  // so below that the table would be most of the filter's time: retail.dat at 0.1%, 1.6M
-  // increments for 2.2M pairs).
-  static constexpr std::uint64_t kPassPerSlot = 4;
+  // Whether a rank's pass of `increments` (the mean over the ranks) pays for a table over `items`
+  // items: at least kPassPerSlot increments a count. Every rank clears, reduces and reads the
+  // whole table, about an increment's cost a count, whatever its share of the baskets, so below
+  // that the table is most of the filter's time: retail.dat at 0.1% on one rank (1.6M increments
+  // for 2.2M pairs), or 1M baskets over 512 simulated ranks (the reduction of a 1.8 MB table took
+  // the count 2 -> 25 ms there, docs/smpi.md).
+  static constexpr std::uint64_t kPassPerSlot = 1;
   static bool pays(std::uint64_t increments, std::size_t items);
 
  private:
