@@ -19,6 +19,8 @@
 // on sorted input); no result depends on the order.
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 
 #include "comm/shuffle.hpp"
 #include "jobs/common/stopwatch.hpp"
@@ -68,11 +70,18 @@ fpgrowth::Transactions finish_baskets(const Comm& comm, fpgrowth::DistinctTransa
   }
   if (!run) return distinct.finish();
   Stopwatch sw;
-  const fpgrowth::PairFilter filter = [&] {  // the table (up to 64 MiB) is freed before the sort
+  const fpgrowth::PairFilter filter = [&] {  // the table (up to 32 MiB) is freed before the sort
     fpgrowth::PairCounts pairs(F);
     for (std::size_t t = 0; t < held.size(); ++t) pairs.add(held[t], held.weights[t]);
+    // No count can pass the baskets over all ranks: below 2^32 every rank's table is narrow, and
+    // so is their sum (half the bytes to reduce).
+    if (r.baskets <= std::numeric_limits<std::uint32_t>::max()) {
+      if (!pairs.narrow()) throw std::logic_error("pfp: a pair count past the baskets");
+      comm.allreduce_sum_inplace(pairs.narrow_table());
+      return fpgrowth::PairFilter(std::span<const std::uint32_t>(pairs.narrow_table()), F, r.min_count);
+    }
     comm.allreduce_sum_inplace(pairs.table());
-    return fpgrowth::PairFilter(pairs.table(), F, r.min_count);
+    return fpgrowth::PairFilter(std::span<const Count>(pairs.table()), F, r.min_count);
   }();
   r.pair_filtered = true;
   r.possible_pairs = filter.pairs();

@@ -67,14 +67,23 @@ bool PairCounts::pays(std::uint64_t increments, std::size_t items) {
 }
 
 PairFilter::PairFilter(std::span<const Count> reduced, std::size_t items, Count min_count) : items_(items) {
-  const std::size_t slots = pair_slots(items);
-  if (reduced.size() != slots + items) throw std::invalid_argument("fpgrowth: pair table of the wrong size");
-  const Count* long_weight = reduced.data() + slots;
+  mark(reduced, min_count);
+}
+
+PairFilter::PairFilter(std::span<const std::uint32_t> reduced, std::size_t items, Count min_count) : items_(items) {
+  mark(reduced, min_count);
+}
+
+template <class T>
+void PairFilter::mark(std::span<const T> reduced, Count min_count) {
+  const std::size_t slots = pair_slots(items_);
+  if (reduced.size() != slots + items_) throw std::invalid_argument("fpgrowth: pair table of the wrong size");
+  const T* long_weight = reduced.data() + slots;
   bits_.assign((slots + 63) / 64, 0);
   std::size_t i = 0;
-  for (std::size_t b = 1; b < items; ++b)
+  for (std::size_t b = 1; b < items_; ++b)
     for (std::size_t a = 0; a < b; ++a, ++i)
-      if (reduced[i] + std::min(long_weight[a], long_weight[b]) >= min_count) {
+      if (Count{reduced[i]} + std::min(Count{long_weight[a]}, Count{long_weight[b]}) >= min_count) {
         bits_[i / 64] |= std::uint64_t{1} << (i % 64);
         ++pairs_;
       }

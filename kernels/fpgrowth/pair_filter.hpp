@@ -14,8 +14,8 @@
 // possibly frequent; 24.4M item ranks in 5.1M distinct transactions become 16.9M in 3.3M). The
 // pair counts are statistics, F(F - 1)/2 integers reduced across ranks, never rows.
 //
-// Bounds: the table holds F(F - 1)/2 + F counts of 8 bytes, so it is made only for F <= kMaxItems
-// (64 MiB). A transaction longer than kLongest is not counted pair by pair (a few huge baskets
+// Bounds: the table holds F(F - 1)/2 + F counts, of 4 bytes while they cannot pass 2^32 (8 past
+// that), so it is made only for F <= kMaxItems (32 MiB; 64 in 64 bits). A transaction longer than kLongest is not counted pair by pair (a few huge baskets
 // would make the whole pass): its weight is added to each of its items' long weight instead, a
 // pair is possibly frequent when counted + min(long weight of a, long weight of b) >= min_count
 // (at least its true count), and such a transaction is kept whole.
@@ -32,7 +32,7 @@ namespace crmpi::fpgrowth {
 
 class PairCounts {
  public:
-  static constexpr std::size_t kMaxItems = 4096;  // 8,386,560 pair counts: 64 MiB
+  static constexpr std::size_t kMaxItems = 4096;  // 8,386,560 pair counts: 32 MiB (64 in 64 bits)
   static constexpr std::size_t kLongest = 64;     // longer transactions: bounded per item, kept whole
 
   // Counts over ranks [0, items); items > kMaxItems is std::length_error.
@@ -42,7 +42,11 @@ class PairCounts {
   void add(std::span<const Rank> t, Count w);
 
   // The table to reduce across ranks as it is: the pair a < b at b(b - 1)/2 + a, then each item's
-  // long weight (its weight in transactions longer than kLongest).
+  // long weight (its weight in transactions longer than kLongest). In 32 bits while every weight
+  // added sums below 2^32 (narrow(): then narrow_table() is it, and a reduction over ranks whose
+  // weights all sum below 2^32 can stay narrow too); table() widens it to 64 bits.
+  bool narrow() const { return !is_wide_; }
+  std::span<std::uint32_t> narrow_table() { return narrow_; }  // narrow() only
   std::span<Count> table();
   std::size_t items() const { return items_; }
 
@@ -74,8 +78,9 @@ class PairCounts {
 
 class PairFilter {
  public:
-  // From the reduced table of PairCounts(items): which pairs may reach min_count.
+  // From the reduced table of PairCounts(items), either width: which pairs may reach min_count.
   PairFilter(std::span<const Count> reduced, std::size_t items, Count min_count);
+  PairFilter(std::span<const std::uint32_t> reduced, std::size_t items, Count min_count);
 
   bool possibly_frequent(Rank a, Rank b) const {  // a < b < items
     const std::size_t i = static_cast<std::size_t>(b) * (b - 1) / 2 + a;
@@ -91,6 +96,9 @@ class PairFilter {
   void cut(Transactions& t) const;
 
  private:
+  template <class T>
+  void mark(std::span<const T> reduced, Count min_count);
+
   std::size_t items_;
   std::vector<std::uint64_t> bits_;
   std::size_t pairs_ = 0;

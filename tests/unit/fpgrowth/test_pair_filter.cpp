@@ -53,6 +53,10 @@ TEST(PairFilter, CountsByHand) {
   PairCounts pairs(4);
   const Transactions t = table_of({{{0, 1, 2}, 2}, {{1, 3}, 1}, {{0, 3}, 5}});
   for (std::size_t i = 0; i < t.size(); ++i) pairs.add(t[i], t.weights[i]);
+  ASSERT_TRUE(pairs.narrow());  // 8 in all: 32-bit counts, the same numbers
+  const std::vector<std::uint32_t> want_narrow{2, 2, 2, 5, 1, 0, 0, 0, 0, 0};
+  EXPECT_EQ(std::vector<std::uint32_t>(pairs.narrow_table().begin(), pairs.narrow_table().end()), want_narrow);
+  const PairFilter narrow_at2(std::span<const std::uint32_t>(pairs.narrow_table()), 4, 2);
   const std::vector<Count> want{2, 2, 2, 5, 1, 0, /* long weights */ 0, 0, 0, 0};
   EXPECT_EQ(std::vector<Count>(pairs.table().begin(), pairs.table().end()), want);
   EXPECT_EQ(pairs.table()[slot(0, 3)], 5u);
@@ -60,6 +64,10 @@ TEST(PairFilter, CountsByHand) {
 
   const PairFilter at2(pairs.table(), 4, 2);
   EXPECT_EQ(at2.pairs(), 4u);  // (0,1) (0,2) (1,2) (0,3)
+  EXPECT_FALSE(pairs.narrow());  // table() widened it
+  EXPECT_EQ(narrow_at2.pairs(), 4u);
+  for (Rank b = 1; b < 4; ++b)
+    for (Rank a = 0; a < b; ++a) EXPECT_EQ(narrow_at2.possibly_frequent(a, b), at2.possibly_frequent(a, b));
   EXPECT_TRUE(at2.possibly_frequent(0, 3));
   EXPECT_FALSE(at2.possibly_frequent(1, 3));
   EXPECT_FALSE(at2.possibly_frequent(2, 3));
@@ -67,6 +75,7 @@ TEST(PairFilter, CountsByHand) {
   EXPECT_THROW(pairs.add(std::vector<Rank>{1, 4}, 1), std::out_of_range);
   EXPECT_THROW(PairCounts(PairCounts::kMaxItems + 1), std::length_error);
   EXPECT_THROW(PairFilter(pairs.table(), 5, 2), std::invalid_argument);
+  EXPECT_THROW(PairFilter(std::vector<std::uint32_t>(9, 0), 4, 2), std::invalid_argument);
 }
 
 // Min count 2 over 5 items. Frequent pairs, by hand: (0,1) in {0,1,2} and {0,1}, (3,4) in
@@ -89,7 +98,9 @@ TEST(PairFilter, CutByHand) {
 TEST(PairFilter, CountsPastTwoToThe32) {
   PairCounts pairs(3);
   pairs.add(std::vector<Rank>{0, 1}, 0xffffffffu);
+  EXPECT_TRUE(pairs.narrow());
   pairs.add(std::vector<Rank>{0, 1, 2}, 5);
+  EXPECT_FALSE(pairs.narrow());
   const std::vector<Count> want{0xffffffffull + 5, 5, 5, 0, 0, 0};  // (0,1) (0,2) (1,2), long weights
   EXPECT_EQ(std::vector<Count>(pairs.table().begin(), pairs.table().end()), want);
 }
