@@ -57,8 +57,11 @@ void RulesConfig::validate() {
   if (recent_orders < 1) throw ConfigError("--recent-orders must be >= 1, got " + std::to_string(recent_orders));
   if (segment_min_count < 1)
     throw ConfigError("--segment-min-count must be >= 1, got " + std::to_string(segment_min_count));
-  if (pair_filter != "auto" && pair_filter != "on" && pair_filter != "off")
-    throw ConfigError("--pair-filter must be auto, on or off, got '" + pair_filter + "'");
+  using Use = rules_job::PfpParams::PairFilterUse;
+  if (pair_filter == "auto") pair_filter_use = Use::automatic;
+  else if (pair_filter == "on") pair_filter_use = Use::always;
+  else if (pair_filter == "off") pair_filter_use = Use::never;
+  else throw ConfigError("--pair-filter must be auto, on or off, got '" + pair_filter + "'");
   segments_auto = segments == "auto";
   segments_rfm = segments == "rfm" || segments == "rfm,kmeans" || segments == "kmeans,rfm";
   segments_kmeans = segments == "kmeans" || segments == "rfm,kmeans" || segments == "kmeans,rfm";

@@ -87,8 +87,9 @@ struct PfpParams {
   std::uint32_t max_length = 0;
   std::uint64_t max_itemsets = 0;  // 0: unlimited
   // The frequent-pair filter (kernels/fpgrowth/pair_filter.hpp): automatic, where a rank's pass
-  // over its baskets pays for the table (PairCounts::pays, on the mean over the ranks); always, wherever the table is allowed (at
-  // most PairCounts::kMaxItems frequent items); never. The itemsets are the same either way.
+  // over its baskets pays for the table (PairCounts::pays, on the mean over the ranks); always,
+  // wherever the table is allowed (at most PairCounts::kMaxItems frequent items); never. The
+  // itemsets are the same either way.
   enum class PairFilterUse { automatic, always, never } pair_filter = PairFilterUse::automatic;
 };
 

@@ -270,9 +270,7 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
                                .min_count = static_cast<fpgrowth::Count>(cfg_.min_count),
                                .max_length = static_cast<std::uint32_t>(cfg_.max_length),
                                .max_itemsets = static_cast<std::uint64_t>(cfg_.max_itemsets),
-                               .pair_filter = cfg_.pair_filter == "on"    ? rules_job::PfpParams::PairFilterUse::always
-                                              : cfg_.pair_filter == "off" ? rules_job::PfpParams::PairFilterUse::never
-                                                                          : rules_job::PfpParams::PairFilterUse::automatic};
+                               .pair_filter = cfg_.pair_filter_use};
   // With per-segment rules to mine, the baskets are merged once (segments.hpp) and every run,
   // this one included, reads the merged ones: the same counts from far fewer baskets.
   const std::vector<rules_job::Segmentation> segs =

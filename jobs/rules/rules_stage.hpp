@@ -56,6 +56,7 @@ struct RulesConfig {
   // Typed, valid after validate().
   bool by_category = false, by_customer = false;
   bool segments_auto = true, segments_rfm = false, segments_kmeans = false;
+  rules_job::PfpParams::PairFilterUse pair_filter_use = rules_job::PfpParams::PairFilterUse::automatic;
 };
 
 

@@ -99,7 +99,8 @@ void PairFilter::cut(Transactions& t) const {
     end = t.offsets[n + 1];
     const std::size_t length = end - begin;
     const Rank* x = t.items.data() + begin;
-    if (length > 0 && x[length - 1] >= items_) throw std::out_of_range("fpgrowth: pair filter: a rank beyond the items");
+    if (length > 0 && x[length - 1] >= items_)
+      throw std::out_of_range("fpgrowth: pair filter: a rank beyond the items");
     std::uint64_t out = write;
     if (length > PairCounts::kLongest) {
       for (std::size_t i = 0; i < length; ++i) t.items[out++] = x[i];

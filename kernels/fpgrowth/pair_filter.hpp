@@ -15,10 +15,11 @@
 // pair counts are statistics, F(F - 1)/2 integers reduced across ranks, never rows.
 //
 // Bounds: the table holds F(F - 1)/2 + F counts, of 4 bytes while they cannot pass 2^32 (8 past
-// that), so it is made only for F <= kMaxItems (32 MiB; 64 in 64 bits). A transaction longer than kLongest is not counted pair by pair (a few huge baskets
-// would make the whole pass): its weight is added to each of its items' long weight instead, a
-// pair is possibly frequent when counted + min(long weight of a, long weight of b) >= min_count
-// (at least its true count), and such a transaction is kept whole.
+// that), so it is made only for F <= kMaxItems (32 MiB; 64 in 64 bits). A transaction longer than
+// kLongest is not counted pair by pair (a few huge baskets would make the whole pass): its weight
+// is added to each of its items' long weight instead, a pair is possibly frequent when counted +
+// min(long weight of a, long weight of b) >= min_count (at least its true count), and such a
+// transaction is kept whole.
 #pragma once
 
 #include <cstddef>

@@ -22,7 +22,8 @@ std::vector<std::uint32_t> basket(std::uint64_t seed, std::size_t b) {
   std::mt19937_64 rng(seed * 1000003 + b);
   std::vector<std::uint32_t> ids;
   const std::size_t len = 1 + rng() % 6;
-  for (std::size_t i = 0; i < len; ++i) ids.push_back(static_cast<std::uint32_t>((rng() % kItems) % (1 + rng() % kItems)));
+  for (std::size_t i = 0; i < len; ++i)
+    ids.push_back(static_cast<std::uint32_t>((rng() % kItems) % (1 + rng() % kItems)));  // skewed to low ids
   return ids;
 }
 
