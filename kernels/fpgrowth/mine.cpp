@@ -22,11 +22,7 @@ class Miner {
       if (!wanted.empty() && wanted[c] == 0) continue;
       suffix_.push_back(tree.rank_of_item[c]);
       if (!emit(tree.item_count[c])) return false;
-      if (c > 0 && room()) {
-        Level& next = level(suffix_.size());
-        next.projector.project(tree, c, params_.min_count, next.tree);
-        if (next.tree.items() > 0 && !mine_tree(next.tree, {})) return false;
-      }
+      if (c > 0 && room() && !mine_conditional(tree, c)) return false;
       suffix_.pop_back();
     }
     return true;
@@ -34,9 +30,8 @@ class Miner {
 
   // The top level over transactions cut by the pair filter: every rank r < item_counts.size()
   // with wanted(r) whose count reaches min_count as a single item with that count, in rank order
-  // (every F-list item), then, where r is in the
-  // tree, its extensions as mine_tree and mine_path make them (their counts are exact over the cut
-  // transactions: pair_filter.hpp).
+  // (every F-list item), then, where r is in the tree, its extensions as mine_tree and mine_path
+  // make them (their counts are exact over the cut transactions: pair_filter.hpp).
   template <class Wanted>
   bool mine_top(const FpTree& tree, std::span<const Count> item_counts, Wanted wanted) {
     const bool path = tree.is_single_path();
@@ -46,15 +41,9 @@ class Miner {
       if (item_counts[r] >= params_.min_count && wanted(r)) {
         suffix_.push_back(r);
         if (!emit(item_counts[r])) return false;
-        if (in_tree && c > 0 && room()) {
-          if (path) {
-            if (!subsets_above(tree, c, tree.item_count[c])) return false;
-          } else {
-            Level& next = level(suffix_.size());
-            next.projector.project(tree, c, params_.min_count, next.tree);
-            if (next.tree.items() > 0 && !mine_tree(next.tree, {})) return false;
-          }
-        }
+        if (in_tree && c > 0 && room() &&
+            !(path ? subsets_above(tree, c, tree.item_count[c]) : mine_conditional(tree, c)))
+          return false;
         suffix_.pop_back();
       }
       c += in_tree;
@@ -63,6 +52,14 @@ class Miner {
   }
 
  private:
+  // The extensions of the suffix (whose least frequent item is tree's item c): c's conditional
+  // tree, built at the suffix's level and mined.
+  bool mine_conditional(const FpTree& tree, std::uint32_t c) {
+    Level& next = level(suffix_.size());
+    next.projector.project(tree, c, params_.min_count, next.tree);
+    return next.tree.items() == 0 || mine_tree(next.tree, {});
+  }
+
   struct Level {
     FpTree tree;          // the conditional tree of a suffix of this length
     Projector projector;  // builds it from the tree one level up
