@@ -156,7 +156,7 @@ template <bool kFirst>
 
 // Coordinates j < d of one row of a tile (xp: the row's lane of the tile's first coordinate) in
 // fixed point, into o[0..d): x * 2^32 in float is exact (|x| <= 2^24), and vcvtss2si rounds under
-// MXCSR as llrint does. The moved rows' coordinates, taken while their tile is in L1.
+// MXCSR as llrint does. The moved rows' coordinates, taken while their tile is in cache.
 [[gnu::always_inline]] inline void fixed_of_row(const float* xp, std::size_t d, std::int64_t* o) {
   const __m128 s1 = _mm_set_ss(0x1p32f);
   for (std::size_t j = 0; j < d; ++j) o[j] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
@@ -245,7 +245,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   const __m512 scale = _mm512_set1_ps(0x1p32f), small_below = _mm512_set1_ps(0x1p16f);
   const __m512 slow_at = _mm512_set1_ps(job.slow_at);
   // The block's sse in fixed point, per lane: lanes 0-7 of the tiles in sse_lo, 8-15 in sse_hi
-  // (each below 2^48 a row: a block of 256 rows stays far below 2^63).
+  // (each below 2^48 a row: a block of 2,048 rows, 2^59 in all, stays below 2^63).
   __m512i sse_lo = _mm512_setzero_si512(), sse_hi = _mm512_setzero_si512();
   std::size_t moves = 0, slow = 0;
   std::uint64_t changed = 0;
@@ -315,7 +315,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   };
   if (job.branchless_moves && !fresh) {
     tile_loop.template operator()<true>();
-    // The moved rows' coordinates, from their tiles: the block's few KiB are still in L1.
+    // The moved rows' coordinates, from their tiles: the block's (80 KB at d = 10) are still in L2.
     for (std::size_t u = 0; u < moves; ++u) {
       const std::size_t r = mv_rows[u] - job.begin;
       fixed_of_row(tiles + r / kTile * kTile * d + r % kTile, d, mv_fx + u * d);

@@ -10,7 +10,7 @@
 //
 //   NaiveStep:   every point against every centroid, blocks of `block` points: the block's
 //                distances, then its statistics, while its rows are still in cache. On AVX-512
-//                CPUs one fused pass per block of 256 over a transposed copy of the points
+//                CPUs one fused pass per block of 2,048 over a transposed copy of the points
 //                (distances, labels, moves and sse together: lloyd_kernels.hpp).
 // Both keep the coordinate sums and counts from step to step (RunningSums, cluster_stats.hpp) and
 // move only the points whose label changed: exact integers, so the statistics are the bits a
