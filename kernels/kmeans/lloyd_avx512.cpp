@@ -315,7 +315,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   };
   if (job.branchless_moves && !fresh) {
     tile_loop.template operator()<true>();
-    // The moved rows' coordinates, from their tiles: the block's (80 KB at d = 10) are still in L2.
+    // The moved rows' coordinates, from their tiles: the block's tiles (80 KB at d = 10) are in L2.
     for (std::size_t u = 0; u < moves; ++u) {
       const std::size_t r = mv_rows[u] - job.begin;
       fixed_of_row(tiles + r / kTile * kTile * d + r % kTile, d, mv_fx + u * d);

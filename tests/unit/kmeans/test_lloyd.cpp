@@ -327,14 +327,14 @@ TEST(KMeansLloyd, PoliciesAgreeOnDegenerateDataSets) {
 // The fused AVX-512 block of NaiveStep (lloyd_kernels.hpp: points in tiles of 16, moves and sse in
 // the same pass), over a tiled copy of the slice and over the slice's own rows lent to it (tiled in
 // place, the last n % 16 rows in a tile apart), against the portable blocked loop, every statistic
-// bit for bit: sizes around the tile and block edges (1, 15, 16, 17, 257, 2049, 4099 points:
-// blocks of 2,048, the last block partly whole tiles), d from 1 across the register transpose's limit of 16 to
-// kMaxDim = 64, k with partial chunks of 8 (1, 3, 8, 9, 17, 40), k changing between steps (stale
-// labels of another k; a fresh step over tiles already made), random jumps of the centroids (many
-// moves) and Lloyd updates (few), squared distances above 2^16 (the sse and far points' slow path)
-// and empty clusters (the far list); moves listed behind a branch (copied tiles) and without one
-// (lent rows). The lent rows must be the same bits as before after
-// return_points() (half way, then stepping on) and after the step's end.
+// bit for bit: sizes around the tile and block edges (1, 15, 16, 17, 257, 2049, 4099 points: blocks
+// of 2,048, the last block partly whole tiles), d from 1 across the register transpose's limit of
+// 16 to kMaxDim = 64, k with partial chunks of 8 (1, 3, 8, 9, 17, 40), k changing between steps
+// (stale labels of another k; a fresh step over tiles already made), random jumps of the centroids
+// (many moves) and Lloyd updates (few), squared distances above 2^16 (the sse and far points' slow
+// path) and empty clusters (the far list); moves listed behind a branch (copied tiles) and without
+// one (lent rows). The lent rows must be the same bits as before after return_points() (half way,
+// then stepping on) and after the step's end.
 TEST(KMeansLloyd, FusedAvx512StepMatchesThePortableLoop) {
   if (best_isa() != Isa::kAvx512) GTEST_SKIP() << "this CPU has no AVX-512 F + DQ: the fused block cannot run";
   const std::vector<std::size_t> ks{3, 3, 8, 8, 8, 1, 9, 17, 17, 40, 40, 8, 8};
