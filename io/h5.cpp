@@ -64,7 +64,9 @@ Handle open_read_posix(const std::string& path) {
 
 Handle open_parallel(const std::string& path, MPI_Comm comm, Access access) {
   Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate"));
-  check(H5Pset_fapl_mpio(fapl.id(), comm, MPI_INFO_NULL), "H5Pset_fapl_mpio");
+  int ranks = 0;
+  MPI_Comm_size(comm, &ranks);
+  if (ranks > 1) check(H5Pset_fapl_mpio(fapl.id(), comm, MPI_INFO_NULL), "H5Pset_fapl_mpio");
   if (access == Access::kRead) {
     hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.id());
     if (f < 0) throw not_hdf5(path);
@@ -156,9 +158,25 @@ Handle create_dataset_typed(hid_t file, const std::string& path, hid_t type, std
 }
 
 namespace {
+// Whether obj's file is open with the MPI-IO driver (open_parallel on more than one rank): only
+// such a file has an MPI atomicity mode to read. A local query: H5Fget_access_plist, the plain
+// way to the driver, duplicates an MPI-IO file's communicator (MPI_Comm_dup, collective), which
+// hangs a rank asking alone and costs a collective call per write.
+bool on_mpio(hid_t obj) {
+  Handle file(check(H5Iget_file_id(obj), "H5Iget_file_id"));
+  hbool_t atomic = false;
+  if (H5Fget_mpi_atomicity(file.id(), &atomic) >= 0) return true;
+  H5Eclear2(H5E_DEFAULT);  // "incorrect VFL driver": a POSIX file
+  return false;
+}
+
+// The transfer property list of a write: HDF5's default for an independent write (independent is
+// MPI-IO's default mode, and the POSIX driver takes no MPI-IO mode); MPI-IO's collective mode for
+// a collective one (every rank calling), on a file open with MPI-IO. A one-rank POSIX file
+// (open_parallel) fails writes in collective mode: there the write is a plain one.
 Handle transfer_plist(bool collective) {
   Handle dxpl(check(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate"));
-  H5Pset_dxpl_mpio(dxpl.id(), collective ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT);
+  if (collective) H5Pset_dxpl_mpio(dxpl.id(), H5FD_MPIO_COLLECTIVE);
   return dxpl;
 }
 
@@ -186,6 +204,7 @@ void read_raw(hid_t dset, hid_t mem_type, std::uint64_t offset, std::uint64_t co
 void write_raw(hid_t dset, hid_t mem_type, std::uint64_t offset, std::uint64_t count, const void* in,
                bool collective, const std::string& what) {
   Handle file_space(check(H5Dget_space(dset), "dataspace of " + what));
+  collective = collective && on_mpio(dset);  // a one-rank POSIX file: a plain write
   Handle dxpl = transfer_plist(collective);
   const std::size_t elem = H5Tget_size(mem_type);
   if (count == 0) {

@@ -137,6 +137,55 @@ TEST(Io, CollectiveWriteOfNothingToAnEmptyDataset) {
   w.barrier();
 }
 
+// open_parallel on a communicator of one rank (MPI_COMM_SELF: every rank a file of its own, or
+// the world at 1 rank) opens the file with HDF5's POSIX driver, on several ranks with MPI-IO
+// (io/h5.hpp); either way a collective write (every rank of the file's communicator calling) and
+// an independent one land where written. (A collective MPI-IO mode on a POSIX file makes HDF5
+// fail the write, "can't write data": write_raw writes plainly there.)
+TEST(Io, OneRankFilesArePosixAndTakeCollectiveWrites) {
+  Comm w;
+  h5::silence_hdf5_errors();
+  const auto dir = shared_scratch(w, "driver");
+  const auto driver_of = [](hid_t file) {
+    h5::Handle fapl(H5Fget_access_plist(file));
+    return H5Pget_driver(fapl.id());
+  };
+  const std::string own_path = dir + "/rank" + std::to_string(w.rank()) + ".h5";
+  const std::vector<std::uint64_t> v{7, 8, 9};
+  {
+    auto own = h5::open_parallel(own_path, MPI_COMM_SELF, h5::Access::kCreate);
+    EXPECT_EQ(driver_of(own.id()), H5FD_SEC2);
+    auto a = h5::create_dataset<std::uint64_t>(own.id(), "/g/collective", 3);
+    EXPECT_NO_THROW(h5::write<std::uint64_t>(a.id(), 0, v, true, "collective"));
+    auto b = h5::create_dataset<std::uint64_t>(own.id(), "/g/independent", 3);
+    EXPECT_NO_THROW(h5::write<std::uint64_t>(b.id(), 0, v, false, "independent"));
+
+    auto all = h5::open_parallel(dir + "/all.h5", w.native(), h5::Access::kCreate);
+    EXPECT_EQ(driver_of(all.id()), w.size() == 1 ? H5FD_SEC2 : H5FD_MPIO);  // every rank asks: a collective dup is fine
+    auto c = h5::create_dataset<std::uint64_t>(all.id(), "/ranks", static_cast<std::uint64_t>(w.size()));
+    const std::vector<std::uint64_t> mine{static_cast<std::uint64_t>(w.rank())};
+    EXPECT_NO_THROW(h5::write<std::uint64_t>(c.id(), static_cast<std::uint64_t>(w.rank()), mine, true, "ranks"));
+  }
+  w.barrier();
+  {
+    auto own = h5::open_read_posix(own_path);
+    for (const char* path : {"/g/collective", "/g/independent"}) {
+      auto d = h5::open_dataset(own.id(), path);
+      EXPECT_EQ(h5::read_vector<std::uint64_t>(d.id(), 0, 3, path), v) << path;
+    }
+  }
+  if (w.is_root()) {
+    auto all = h5::open_read_posix(dir + "/all.h5");
+    auto d = h5::open_dataset(all.id(), "/ranks");
+    std::vector<std::uint64_t> want(static_cast<std::size_t>(w.size()));
+    for (std::size_t r = 0; r < want.size(); ++r) want[r] = r;
+    EXPECT_EQ(h5::read_vector<std::uint64_t>(d.id(), 0, want.size(), "ranks"), want);
+  }
+  w.barrier();
+  if (w.is_root()) fs::remove_all(dir);
+  w.barrier();
+}
+
 // A folder of parts (OutputSet::temp_dir): every rank writes its own file into it; uncommitted, the
 // earlier folder stays as it was and the temporary is gone; committed, the new folder replaces the
 // old one whole (no old part left beside the new ones); a retired path is removed at commit.
