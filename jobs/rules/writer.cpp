@@ -163,15 +163,19 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   results.write_strings(layout::rules::kItemName, item_names);
 
   // Itemsets with item ids (not F-list ranks), in the canonical order of kernels/fpgrowth.
-  std::vector<std::uint32_t> items(f.itemsets.items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) items[i] = flist.ids[f.itemsets.items[i]];
-  std::vector<double> support(f.itemsets.size());
-  for (std::size_t i = 0; i < support.size(); ++i)
-    support[i] = static_cast<double>(f.itemsets.counts[i]) / static_cast<double>(f.baskets);
+  const auto support_of = [&](std::uint64_t count) { return static_cast<double>(count) / static_cast<double>(f.baskets); };
   results.write_replicated(layout::rules::kItemsetOffset, f.itemsets.offsets);
-  results.write_replicated(layout::rules::kItemsetItems, items);
+  results.write_replicated_parts<std::uint32_t>(layout::rules::kItemsetItems, f.itemsets.items.size(),
+                                                [&](std::uint64_t first, std::span<std::uint32_t> part) {
+                                                  for (std::size_t i = 0; i < part.size(); ++i)
+                                                    part[i] = flist.ids[f.itemsets.items[first + i]];
+                                                });
   results.write_replicated(layout::rules::kItemsetCount, f.itemsets.counts);
-  results.write_replicated(layout::rules::kItemsetSupport, support);
+  results.write_replicated_parts<double>(layout::rules::kItemsetSupport, f.itemsets.size(),
+                                         [&](std::uint64_t first, std::span<double> part) {
+                                           for (std::size_t i = 0; i < part.size(); ++i)
+                                             part[i] = support_of(f.itemsets.counts[first + i]);
+                                         });
 
   // The rule columns one at a time through one buffer (chess 80%'s 552,564 rules: 4.4 MB a column
   // instead of 35 MB of columns at once, fresh pages the kernel would zero).
@@ -234,7 +238,7 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
     if (!ic.text_joined(f.itemsets[i], item_cell, " | ")) ic.text(join_names(f.itemsets[i], flist, names, joined));
     ic.integer(f.itemsets[i].size());
     ic.integer(f.itemsets.counts[i]);
-    support_cells.write(ic, f.itemsets.counts[i], support[i]);
+    support_cells.write(ic, f.itemsets.counts[i], support_of(f.itemsets.counts[i]));
     ic.end_row();
   }
   ic.close();

@@ -114,6 +114,45 @@ TEST(Io, ResultsColumnsLandInRankOrderAndCommitIsAtomic) {
   w.barrier();
 }
 
+// ResultsFile::write_replicated_parts: a table filled part by part (three whole parts of
+// kPartBytes and a partial one; and an empty table) reads back as the values the fill formula
+// gives, at any rank count (rank 0 writes; every rank calls).
+TEST(Io, ReplicatedTableWrittenInParts) {
+  Comm w;
+  h5::silence_hdf5_errors();
+  const auto dir = shared_scratch(w, "parts");
+  constexpr std::uint64_t kPer = ResultsFile::kPartBytes / sizeof(std::uint64_t);
+  const std::uint64_t n = 3 * kPer + 5;
+  const auto value = [](std::uint64_t i) { return i * i + 1; };
+  std::uint64_t calls = 0;
+  {
+    ResultsFile rf(w, dir + "/results.h5");
+    // Any uint64 table entry, at a path of the test's own.
+    rf.write_replicated_parts<std::uint64_t>(results_schema::Object(results_schema::rules::kItemsetCount, "/t/parts"), n,
+                                             [&](std::uint64_t first, std::span<std::uint64_t> part) {
+                                               ++calls;
+                                               for (std::size_t i = 0; i < part.size(); ++i) part[i] = value(first + i);
+                                             });
+    rf.write_replicated_parts<std::uint64_t>(results_schema::Object(results_schema::rules::kItemsetCount, "/t/empty"), 0,
+                                             [&](std::uint64_t, std::span<std::uint64_t>) { ++calls; });
+    rf.close();
+  }
+  EXPECT_EQ(calls, w.is_root() ? 4u : 0u);  // only rank 0 fills: 3 whole parts and the last 5 values
+  w.barrier();
+  if (w.is_root()) {
+    auto f = h5::open_read_posix(dir + "/results.h5");
+    auto d = h5::open_dataset(f.id(), "/t/parts");
+    const auto got = h5::read_vector<std::uint64_t>(d.id(), 0, n, "parts");
+    std::vector<std::uint64_t> want(n);
+    for (std::uint64_t i = 0; i < n; ++i) want[i] = value(i);
+    EXPECT_EQ(got, want);
+    EXPECT_EQ(h5::inspect(f.id(), "/t/empty").length, 0u);
+    EXPECT_TRUE(h5::inspect(f.id(), "/t/empty").exists);
+    fs::remove_all(dir);
+  }
+  w.barrier();
+}
+
 // A collective write of nothing into a dataset of length 0 (every rank with zero rows, e.g. a
 // generated file in which nobody answered the survey) succeeds and leaves an empty dataset. HDF5
 // 1.10 fails the empty-selection collective write on such a dataset ("can't write data"), which
