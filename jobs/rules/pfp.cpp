@@ -130,7 +130,10 @@ PfpResult mine_and_gather(const Comm& comm, fpgrowth::Transactions mine_here, co
   mined = {};
   r.itemsets.offsets.resize(all_lengths.size() + 1);
   for (std::size_t i = 0; i < all_lengths.size(); ++i) r.itemsets.offsets[i + 1] = r.itemsets.offsets[i] + all_lengths[i];
-  fpgrowth::sort_canonical(r.itemsets);  // a check only where one group's itemsets follow another's
+  // One rank's mining is in the canonical order already (MineResult); the ranks' outputs one after
+  // another are in it only where each group's itemsets follow the previous group's, which
+  // sort_canonical checks first (mushroom 10%'s check: ~3 ms of its 0.09 s at one rank).
+  if (comm.size() > 1) fpgrowth::sort_canonical(r.itemsets);
   r.seconds_gather = sw.seconds();
   return r;
 }
