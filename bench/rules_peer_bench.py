@@ -20,8 +20,8 @@ What runs, per case:
     instance per basket; the generated case read from /orders/item_offset and /items/product_id).
     Neither conversion is timed.
   - crmpi: `mpirun -n R crmpi rules --input X.h5 --out DIR --min-support F --min-confidence 0.8
-    --max-consequent 0 --max-itemsets 100000000 --recommend 0` at R = 2, and at R = 1 as a singleton
-    (`crmpi rules ...`, no launcher; --mpirun-one-rank: `mpirun -n 1`): every rule with any
+    --max-consequent 0 --max-itemsets 100000000 --recommend 0` at R = 2, and at R = 1 started alone
+    (`crmpi rules ...`, no launcher, no MPI; --mpirun-one-rank: `mpirun -n 1`): every rule with any
     consequent size, which is what Weka's FPGrowth derives (AssociationRule.generateRulesBruteForce:
     every split of every itemset), so both programs produce the same rules (mushroom 10%: the
     single-consequent rules, see CASES); no cross-sell recommendations (Weka makes none). Wall time
@@ -201,9 +201,9 @@ def prepare_generated(crmpi, mpiexec, work, customers):
 
 # ---------------------------------------------------------------- runs
 
-# At one rank crmpi runs as an MPI singleton (no launcher), as a user runs `crmpi rules ...` on its
-# own: Open MPI's isolated singleton, no orted (docs/slurm.md, "Launch cost"). --mpirun-one-rank
-# launches it with `mpirun -n 1` instead.
+# At one rank crmpi is started alone (no launcher), as a user runs `crmpi rules ...` on its own: it
+# then runs without MPI (docs/slurm.md, "Launch cost"). --mpirun-one-rank launches it with
+# `mpirun -n 1` instead.
 SINGLETON = True
 
 
@@ -231,7 +231,7 @@ def run_crmpi(crmpi, mpiexec, ranks, h5, out, support, conf, max_consequent, tim
 
 def run_floor_mpi(crmpi, mpiexec, ranks):
     """The launch floor: `mpirun -n R crmpi --version` (Open MPI's start, MPI_Init, exit); at one
-    rank the singleton's `crmpi --version` (see SINGLETON)."""
+    rank `crmpi --version` started alone (see SINGLETON)."""
     rc, wall, _, err = run_timed(launcher(mpiexec, ranks) + [crmpi, "--version"], 120, env=MPI_ENV)
     assert rc == 0, err
     return wall
@@ -339,7 +339,7 @@ def main():
     ap.add_argument("--max-compare", type=int, default=300_000, help="compare rule sets up to this many rules")
     ap.add_argument("--no-weka", action="store_true")
     ap.add_argument("--mpi-defaults", action="store_true", help="do not name pml=ob1 (Open MPI probes every PML)")
-    ap.add_argument("--mpirun-one-rank", action="store_true", help="1 rank under mpirun -n 1, not as a singleton")
+    ap.add_argument("--mpirun-one-rank", action="store_true", help="1 rank under mpirun -n 1, not started alone")
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--json", default=None, help="write the raw results here")
     a = ap.parse_args()
@@ -353,7 +353,7 @@ def main():
     conf = a.min_confidence
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print(f"# work={work} crmpi={crmpi} weka={WEKA_JAR} ({java}) heap={a.weka_heap} timeout={a.weka_timeout}s "
-          f"conf={conf} pml={MPI_ENV.get('OMPI_MCA_pml', '(Open MPI default)')} one rank={'singleton' if SINGLETON else 'mpirun -n 1'} "
+          f"conf={conf} pml={MPI_ENV.get('OMPI_MCA_pml', '(Open MPI default)')} one rank={'alone' if SINGLETON else 'mpirun -n 1'} "
           f"load={os.getloadavg()}", flush=True)
 
     rows, raw = [], {}

@@ -4,9 +4,9 @@
 
 For each case and each binary given, alternating, ROUNDS runs of
     crmpi rules --input CASE.h5 --out DIR --min-support F [--itemsets-only | --recommend 0]
-as an Open MPI singleton (no launcher), and of `crmpi --version` (the launch floor). CPU is user +
-sys of the process and its children (the singleton's orted included), from os.wait4; wall is the
-elapsed time. Prints medians. The .h5 inputs are made once with `crmpi ingest --format fimi`.
+started alone (no launcher: crmpi then runs without MPI, docs/slurm.md "Launch cost"), and of
+`crmpi --version` (the launch floor). CPU is user + sys of the process and its children, from
+os.wait4; wall is the elapsed time. Prints medians. The .h5 inputs are made once with `crmpi ingest --format fimi`.
 
 usage: rules_whole_process.py --crmpi BIN [--crmpi OTHER_BIN ...] [--rounds 5] [--workdir /tmp/rwp]
                               [--mode itemsets|rules] [--cases retail-0.1,T10I4D100K-0.1,mushroom-10]

@@ -8,6 +8,7 @@
 namespace crmpi {
 
 Comm::Comm(MPI_Comm comm) : comm_(comm) {
+  if (!mpi_running()) return;  // rank 0 of 1
   check(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
   check(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
 }
@@ -29,6 +30,7 @@ int Comm::as_int(std::size_t n) {
 
 void Comm::barrier() const {
   const Meter m(0);
+  if (size_ == 1) return;
   check(MPI_Barrier(comm_), "MPI_Barrier");
 }
 
@@ -39,6 +41,7 @@ void Comm::bcast_bytes(void* data, std::uint64_t n, int root) const {
   for (std::uint64_t off = 0; off < n; off += kChunk) {
     const auto len = static_cast<int>(std::min(kChunk, n - off));
     const Meter m(rank_ == root ? static_cast<std::uint64_t>(len) : 0);
+    if (size_ == 1) continue;
     check(MPI_Bcast(p + off, len, MPI_BYTE, root, comm_), "MPI_Bcast");
   }
 }
@@ -62,6 +65,11 @@ void Comm::allgatherv_bytes_into(std::span<const std::uint8_t> local, std::span<
   std::vector<std::uint64_t> displ(p, 0);
   for (std::size_t r = 1; r < p; ++r) displ[r] = displ[r - 1] + bytes[r - 1];
   const std::uint64_t total = p ? displ[p - 1] + bytes[p - 1] : 0;
+  if (size_ == 1) {
+    const Meter m(local.size());
+    if (!local.empty()) std::memcpy(out, local.data(), local.size());
+    return;
+  }
   if (total <= max_call) {
     std::vector<int> counts(p), displs(p);
     for (std::size_t r = 0; r < p; ++r) {
@@ -87,6 +95,11 @@ void Comm::allgatherv_bytes_into(std::span<const std::uint8_t> local, std::span<
 void Comm::gatherv_bytes_to_root(std::span<const std::uint8_t> local, std::span<const std::uint64_t> bytes,
                                  std::uint8_t* out, std::uint64_t max_call) const {
   const auto p = static_cast<std::size_t>(size_);
+  if (size_ == 1) {
+    const Meter m(local.size());
+    if (!local.empty()) std::memcpy(out, local.data(), local.size());
+    return;
+  }
   // Every rank must take the same branch: the root decides and broadcasts.
   std::uint64_t total = 0;
   if (is_root())
@@ -146,8 +159,9 @@ std::vector<std::string> Comm::allgather_strings(const std::string& s) const {
 std::vector<std::uint64_t> Comm::exchange_counts(std::span<const std::uint64_t> send_bytes) const {
   const auto p = static_cast<std::size_t>(size_);
   if (send_bytes.size() != p) throw std::invalid_argument("alltoallv: one count per rank expected");
-  std::vector<std::uint64_t> recv_bytes(p, 0);
   const Meter m(p * sizeof(std::uint64_t));
+  if (size_ == 1) return {send_bytes.begin(), send_bytes.end()};
+  std::vector<std::uint64_t> recv_bytes(p, 0);
   check(MPI_Alltoall(send_bytes.data(), 1, MPI_UINT64_T, recv_bytes.data(), 1, MPI_UINT64_T, comm_),
         "MPI_Alltoall");
   return recv_bytes;
@@ -156,6 +170,11 @@ std::vector<std::uint64_t> Comm::exchange_counts(std::span<const std::uint64_t> 
 void Comm::alltoallv_bytes_into(std::span<const std::uint8_t> send, std::span<const std::uint64_t> send_bytes,
                                 std::span<const std::uint64_t> recv_bytes, std::uint8_t* out) const {
   const auto p = static_cast<std::size_t>(size_);
+  if (size_ == 1) {  // what the rank sends itself
+    const Meter m(send_bytes[0]);
+    if (send_bytes[0] > 0) std::memcpy(out, send.data(), send_bytes[0]);
+    return;
+  }
   std::vector<std::uint64_t> sdispl(p, 0), rdispl(p, 0);
   for (std::size_t r = 1; r < p; ++r) {
     sdispl[r] = sdispl[r - 1] + send_bytes[r - 1];
@@ -222,7 +241,7 @@ void Comm::alltoallv_bytes_into(std::span<const std::uint8_t> send, std::span<co
 }
 
 void Comm::abort(int exit_code) const {
-  MPI_Abort(comm_, exit_code);
+  if (mpi_running()) MPI_Abort(comm_, exit_code);
   std::_Exit(exit_code);  // MPI_Abort should not return; never continue if it does
 }
 
@@ -234,55 +253,31 @@ void pin_safe_mpi_io_settings() {
   ::setenv("OMPI_MCA_io", "ompio", 0);
 }
 
-void isolate_singleton() {
-  // A process started without a launcher (no mpirun's OMPI_COMM_WORLD_SIZE, no PMIx or PMI rank
-  // from srun) is an MPI singleton, and Open MPI 4 forks an orted for it, a server for the
-  // processes it might spawn: ~0.1-0.3 s of every start (docs/slurm.md, "Launch cost"). crmpi
-  // spawns none, so it asks for the isolated singleton (Open MPI's ess_singleton_isolated). A
-  // user's own settings win.
+bool started_by_launcher() {
   for (const char* launched : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
-    if (std::getenv(launched)) return;
-  ::setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
-  // hwloc's I/O discovery (its pci and linuxio components) reads every PCI device's config space,
-  // which traps to the hypervisor on a VM: ~7 ms of MPI_Init. Open MPI uses the I/O objects to
-  // find the network card nearest a rank; a lone process talks to no one, so it skips them.
-  // Launched ranks keep the full topology.
-  ::setenv("HWLOC_COMPONENTS", "-pci,-linuxio", 0);
-  // hwloc also loads every plugin it has before choosing components, and Debian's probe the
-  // machine as they load: the gl plugin connects to X displays :0, :1, ... and the xml plugin
-  // maps ICU's tables. Not loading them saves ~5 ms of MPI_Init; a lone process uses none.
-  ::setenv("HWLOC_PLUGINS_BLACKLIST", "hwloc_gl,hwloc_opencl,hwloc_pci,hwloc_xml_libxml", 0);
-  // Each transport, collective and one-sided component Open MPI opens is a dlopen with its
-  // symbol lookups (~2 ms of the 44 components). One process talks only to itself: btl self;
-  // the basic collectives (and libnbc's non-blocking ones, which MPI-IO may use) serve a
-  // communicator of one. crmpi makes no one-sided calls; sm is the one-node window.
-  ::setenv("OMPI_MCA_btl", "self", 0);
-  ::setenv("OMPI_MCA_coll", "self,basic,libnbc", 0);
-  ::setenv("OMPI_MCA_osc", "sm", 0);
-  // Nor does it need a session directory (/tmp/ompi.HOST.UID/...: backing files of shared memory
-  // between ranks, and of OMPIO's shared file pointers, which crmpi does not use: their sm
-  // component is left out, since it would look for the directory). Jobs creating that tree and
-  // removing it at exit race with the other jobs of the same user on the node doing the same: one's
-  // mkdir finds the directory there, another removes it, and MPI_Init fails ("A call to mkdir was
-  // unable to create the desired directory ... File exists"; ompi#8510, seen in this project's test
-  // suite, which runs jobs side by side). A singleton now takes no part in that.
-  ::setenv("OMPI_MCA_orte_create_session_dirs", "0", 0);
-  ::setenv("OMPI_MCA_sharedfp", "^sm", 0);
+    if (std::getenv(launched)) return true;
+  return false;
 }
 
-MpiSession::MpiSession(int& argc, char**& argv) {
+bool mpi_running() {
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);  // both may be called before MPI_Init and after MPI_Finalize
+  MPI_Finalized(&finalized);
+  return initialized && !finalized;
+}
+
+MpiSession::MpiSession(int& argc, char**& argv, MpiStart start) {
+  if (start == MpiStart::kWhenLaunched && !started_by_launcher()) return;
   pin_safe_mpi_io_settings();
-  isolate_singleton();
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  started_ = true;
   // Errors come back as codes (turned into exceptions by Comm::check) instead of aborting silently.
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 }
 
 MpiSession::~MpiSession() {
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  if (!finalized) MPI_Finalize();
+  if (mpi_running()) MPI_Finalize();
 }
 
 }  // namespace crmpi

@@ -4,9 +4,15 @@
 // build against SimGrid's SMPI (smpicxx) for scaling studies. Every collective here is
 // deterministic: reductions are only offered where the result does not depend on the order of
 // contributions (integers, min/max) or take an explicit fixed order (gather + fold by block id).
+//
+// A communicator of one rank never calls MPI: each collective's result is then the rank's own
+// contribution (a sum is the value, a gather the one part, an exchange the send buffer), handed
+// back locally. So a process that did not start MPI at all (MpiSession, MpiStart::kWhenLaunched:
+// crmpi started without a launcher) runs every job as a job of one rank.
 #pragma once
 
 #include <mpi.h>
+#include <time.h>
 
 #include <cstdint>
 #include <cstring>
@@ -49,12 +55,14 @@ struct CommTraffic {
 
 class Comm {
  public:
+  // Where MPI was not started (MpiSession), any communicator is this process alone: rank 0 of 1.
   explicit Comm(MPI_Comm comm = MPI_COMM_WORLD);
 
   int rank() const { return rank_; }
   int size() const { return size_; }
   bool is_root() const { return rank_ == 0; }
-  MPI_Comm native() const { return comm_; }  // for io/ (HDF5's MPI-IO driver) only
+  // For io/ (HDF5's MPI-IO driver, which it uses only for more than one rank) only.
+  MPI_Comm native() const { return comm_; }
   // This process's totals so far (every communicator).
   static const CommTraffic& traffic() { return traffic_; }
 
@@ -64,8 +72,9 @@ class Comm {
   template <class T>
   T allreduce_sum(T value) const {
     static_assert(detail::is_exact_v<T>, "floating sums depend on order: use allgather + fold");
-    T out{};
     const Meter m(sizeof(T));
+    if (size_ == 1) return value;
+    T out{};
     check(MPI_Allreduce(&value, &out, 1, detail::mpi_type<T>(), MPI_SUM, comm_), "MPI_Allreduce");
     return out;
   }
@@ -73,6 +82,7 @@ class Comm {
   void allreduce_sum_inplace(std::span<T> values) const {
     static_assert(detail::is_exact_v<T>, "floating sums depend on order: use allgather + fold");
     const Meter m(values.size_bytes());
+    if (size_ == 1) return;
     check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_int(values.size()), detail::mpi_type<T>(), MPI_SUM,
                         comm_),
           "MPI_Allreduce");
@@ -93,8 +103,9 @@ class Comm {
   template <class T>
   T exscan_sum(T value) const {
     static_assert(detail::is_exact_v<T>);
-    T inclusive{};
     const Meter m(sizeof(T));
+    if (size_ == 1) return T{};
+    T inclusive{};
     check(MPI_Scan(&value, &inclusive, 1, detail::mpi_type<T>(), MPI_SUM, comm_), "MPI_Scan");
     return static_cast<T>(inclusive - value);
   }
@@ -102,6 +113,7 @@ class Comm {
   template <class T>
   void bcast(T& value, int root = 0) const {
     const Meter m(rank_ == root ? sizeof(T) : 0);
+    if (size_ == 1) return;
     check(MPI_Bcast(&value, 1, detail::mpi_type<T>(), root, comm_), "MPI_Bcast");
   }
   template <class T>
@@ -117,8 +129,9 @@ class Comm {
   template <class T>
   std::vector<T> allgather(const T& value) const {
     static_assert(std::is_trivially_copyable_v<T>);
-    std::vector<T> out(static_cast<std::size_t>(size_));
     const Meter m(sizeof(T));
+    if (size_ == 1) return {value};
+    std::vector<T> out(static_cast<std::size_t>(size_));
     check(MPI_Allgather(&value, sizeof(T), MPI_BYTE, out.data(), sizeof(T), MPI_BYTE, comm_),
           "MPI_Allgather");
     return out;
@@ -168,8 +181,9 @@ class Comm {
   template <class T>
   std::vector<T> gather_to_root(const T& value) const {
     static_assert(std::is_trivially_copyable_v<T>);
-    std::vector<T> out(is_root() ? static_cast<std::size_t>(size_) : 0);
     const Meter m(sizeof(T));
+    if (size_ == 1) return {value};
+    std::vector<T> out(is_root() ? static_cast<std::size_t>(size_) : 0);
     check(MPI_Gather(&value, sizeof(T), MPI_BYTE, out.data(), sizeof(T), MPI_BYTE, 0, comm_), "MPI_Gather");
     return out;
   }
@@ -209,14 +223,16 @@ class Comm {
  private:
   template <class T>
   T reduce_op(T value, MPI_Op op) const {
-    T out{};
     const Meter m(sizeof(T));
+    if (size_ == 1) return value;
+    T out{};
     check(MPI_Allreduce(&value, &out, 1, detail::mpi_type<T>(), op, comm_), "MPI_Allreduce");
     return out;
   }
   template <class T>
   void reduce_inplace(std::span<T> values, MPI_Op op) const {
     const Meter m(values.size_bytes());
+    if (size_ == 1) return;
     check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_int(values.size()), detail::mpi_type<T>(), op, comm_),
           "MPI_Allreduce");
   }
@@ -235,18 +251,26 @@ class Comm {
   static inline std::uint64_t round_bytes_ = std::uint64_t{1} << 28;
   static int as_int(std::size_t n);
   static void check(int rc, const char* what);
-  // Counts one MPI call into traffic_: `bytes` sent, and the time until it goes out of scope.
+  // Counts one collective into traffic_: `bytes` sent, and the time until it goes out of scope. A
+  // communicator of one counts its calls too (handed back locally), so a job logs the same traffic
+  // model at any rank count. The clock is clock_gettime's (MPI_Wtime needs MPI started; under
+  // SimGrid's smpicxx clock_gettime reads simulated time, as MPI_Wtime does).
   class Meter {
    public:
-    explicit Meter(std::uint64_t bytes) : start_(MPI_Wtime()) {
+    explicit Meter(std::uint64_t bytes) : start_(now()) {
       ++traffic_.calls;
       traffic_.bytes += bytes;
     }
-    ~Meter() { traffic_.seconds += MPI_Wtime() - start_; }
+    ~Meter() { traffic_.seconds += now() - start_; }
     Meter(const Meter&) = delete;
     Meter& operator=(const Meter&) = delete;
 
    private:
+    static double now() {
+      timespec ts{};
+      clock_gettime(CLOCK_MONOTONIC, &ts);
+      return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+    }
     double start_;
   };
   static inline CommTraffic traffic_;
@@ -256,20 +280,33 @@ class Comm {
   int size_ = 1;
 };
 
+// Whether a process starts MPI. kAlways: MPI_Init, launched or not (tests, which use
+// MPI_COMM_SELF and sub-communicators; the SMPI drivers). kWhenLaunched (crmpi's main): only
+// where a launcher started the process (mpirun's OMPI_COMM_WORLD_SIZE, a PMIx or PMI rank from
+// srun or Hydra in the environment). A process started on its own is a job of one rank that needs
+// no MPI: it skips MPI_Init and MPI_Finalize, ~17 ms of every start (docs/slurm.md, "Launch
+// cost"), and every Comm is then a communicator of one (see the top of this file).
+enum class MpiStart { kAlways, kWhenLaunched };
+
 // RAII MPI_Init/MPI_Finalize. Pins MPI-IO settings that are safe with Debian's Open MPI 4.1.4
 // before MPI starts (see docs/slurm.md); a value the user exported wins.
 class MpiSession {
  public:
-  MpiSession(int& argc, char**& argv);
+  MpiSession(int& argc, char**& argv, MpiStart start = MpiStart::kAlways);
   ~MpiSession();
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
+  bool started() const { return started_; }
+
+ private:
+  bool started_ = false;
 };
 
 // Pins OMPI_MCA_* settings (only where unset). Called before MPI_Init.
 void pin_safe_mpi_io_settings();
-// Started without a launcher: Open MPI's isolated singleton (no orted), unless set otherwise.
-// Called before MPI_Init.
-void isolate_singleton();
+// Whether a launcher started this process (the variables above).
+bool started_by_launcher();
+// Whether MPI_Init has run and MPI_Finalize has not.
+bool mpi_running();
 
 }  // namespace crmpi

@@ -62,11 +62,9 @@ Handle open_read_posix(const std::string& path) {
   return Handle(f);
 }
 
-Handle open_parallel(const std::string& path, MPI_Comm comm, Access access) {
+Handle open_parallel(const std::string& path, const Comm& comm, Access access) {
   Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate"));
-  int ranks = 0;
-  MPI_Comm_size(comm, &ranks);
-  if (ranks > 1) check(H5Pset_fapl_mpio(fapl.id(), comm, MPI_INFO_NULL), "H5Pset_fapl_mpio");
+  if (comm.size() > 1) check(H5Pset_fapl_mpio(fapl.id(), comm.native(), MPI_INFO_NULL), "H5Pset_fapl_mpio");
   if (access == Access::kRead) {
     hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.id());
     if (f < 0) throw not_hdf5(path);

@@ -5,7 +5,8 @@
 #pragma once
 
 #include <hdf5.h>
-#include <mpi.h>
+
+#include "comm/comm.hpp"
 
 #include <cstdint>
 #include <exception>
@@ -70,11 +71,12 @@ hid_t check(hid_t id, const std::string& what);
 
 enum class Access { kRead, kCreate };
 // Opens/creates `path` for all ranks of `comm` (a collective call): with the MPI-IO driver where
-// `comm` has several ranks; with HDF5's POSIX (sec2) driver where it has one, since MPI-IO gives a
+// `comm` has several ranks; with HDF5's POSIX (sec2) driver where it has one (then MPI need not be
+// started: comm/comm.hpp), since MPI-IO gives a
 // lone writer nothing and costs it the loading of OMPIO's components (~10 dlopens) and its
 // shared-file-pointer lock files: 4-7 ms of a 0.1 s `crmpi rules` (docs/slurm.md, "Launch cost").
 // The datasets and attributes are the same either way; write_raw makes plain writes to a POSIX file.
-Handle open_parallel(const std::string& path, MPI_Comm comm, Access access);
+Handle open_parallel(const std::string& path, const Comm& comm, Access access);
 
 // Opens `path` read-only on this rank alone with HDF5's POSIX (sec2) driver. Input reads are
 // independent contiguous slices, so MPI-IO adds nothing but overhead (and its read path is

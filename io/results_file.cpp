@@ -7,7 +7,7 @@
 namespace crmpi {
 
 ResultsFile::ResultsFile(const Comm& comm, const std::string& path)
-    : comm_(comm), file_(h5::open_parallel(path, comm.native(), h5::Access::kCreate)) {}
+    : comm_(comm), file_(h5::open_parallel(path, comm, h5::Access::kCreate)) {}
 
 void ResultsFile::write_column_raw(const std::string& path, hid_t type, std::size_t elem, const void* data,
                                    std::uint64_t n) {

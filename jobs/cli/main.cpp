@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   // MPI_Init under srun takes long enough for it to land there (a CI run lost its ingest to it).
   crmpi::note_warning_signal();
   crmpi::apply_heap_policy_from_environment();  // before the first large allocation (memory_reuse.hpp)
-  crmpi::MpiSession mpi(argc, argv);
+  crmpi::MpiSession mpi(argc, argv, crmpi::MpiStart::kWhenLaunched);  // alone: no MPI (comm/comm.hpp)
   crmpi::note_warning_signal();  // again, in case MPI_Init set its own handler
   crmpi::Comm world;
   crmpi::h5::silence_hdf5_errors();

@@ -230,7 +230,7 @@ int run_generate_command(const Comm& comm, const GenerateConfig& cfg, const std:
   OutputSet out(comm, target.has_parent_path() ? target.parent_path().string() : ".", false);
   const std::string tmp = out.temp_path(target.filename().string());
   {
-    h5::Handle file = h5::open_parallel(tmp, comm.native(), h5::Access::kCreate);
+    h5::Handle file = h5::open_parallel(tmp, comm, h5::Access::kCreate);
     const hid_t f = file.id();
     h5::write_attr_int(f, schema::kAttrSchemaVersion, schema::kVersion);
     h5::write_attr_int(f, schema::kAttrAsOfDay, params.as_of_day);

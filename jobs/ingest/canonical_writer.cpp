@@ -56,7 +56,7 @@ void write_canonical_file(const Comm& comm, const CanonicalFileInfo& info, const
   OutputSet out(comm, outp.parent_path().string(), /*with_csv=*/false);
   const std::string tmp_path = out.temp_path(outp.filename().string());
   {
-    h5::Handle f = h5::open_parallel(tmp_path, comm.native(), h5::Access::kCreate);
+    h5::Handle f = h5::open_parallel(tmp_path, comm, h5::Access::kCreate);
     const hid_t id = f.id();
     h5::write_attr_int(id, schema::kAttrSchemaVersion, schema::kVersion);
     h5::write_attr_int(id, schema::kAttrAsOfDay, codes.as_of_day);

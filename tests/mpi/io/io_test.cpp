@@ -102,7 +102,7 @@ TEST(Io, ResultsColumnsLandInRankOrderAndCommitIsAtomic) {
     out.commit();
   }
   if (w.is_root()) {
-    auto f = h5::open_parallel(dir + "/results.h5", MPI_COMM_SELF, h5::Access::kRead);
+    auto f = h5::open_parallel(dir + "/results.h5", Comm(MPI_COMM_SELF), h5::Access::kRead);
     auto d = h5::open_dataset(f.id(), "/x/values");
     const std::uint64_t n = static_cast<std::uint64_t>(w.size() * (w.size() + 1) / 2);
     const auto v = h5::read_vector<std::uint64_t>(d.id(), 0, n, "values");
@@ -162,7 +162,7 @@ TEST(Io, CollectiveWriteOfNothingToAnEmptyDataset) {
   h5::silence_hdf5_errors();
   const auto dir = shared_scratch(w, "empty");
   {
-    auto f = h5::open_parallel(dir + "/e.h5", w.native(), h5::Access::kCreate);
+    auto f = h5::open_parallel(dir + "/e.h5", w, h5::Access::kCreate);
     auto d = h5::create_dataset<std::uint64_t>(f.id(), "/g/empty", 0);
     const std::vector<std::uint64_t> none;
     EXPECT_NO_THROW(h5::write<std::uint64_t>(d.id(), 0, none, true, "empty"));
@@ -192,14 +192,14 @@ TEST(Io, OneRankFilesArePosixAndTakeCollectiveWrites) {
   const std::string own_path = dir + "/rank" + std::to_string(w.rank()) + ".h5";
   const std::vector<std::uint64_t> v{7, 8, 9};
   {
-    auto own = h5::open_parallel(own_path, MPI_COMM_SELF, h5::Access::kCreate);
+    auto own = h5::open_parallel(own_path, Comm(MPI_COMM_SELF), h5::Access::kCreate);
     EXPECT_EQ(driver_of(own.id()), H5FD_SEC2);
     auto a = h5::create_dataset<std::uint64_t>(own.id(), "/g/collective", 3);
     EXPECT_NO_THROW(h5::write<std::uint64_t>(a.id(), 0, v, true, "collective"));
     auto b = h5::create_dataset<std::uint64_t>(own.id(), "/g/independent", 3);
     EXPECT_NO_THROW(h5::write<std::uint64_t>(b.id(), 0, v, false, "independent"));
 
-    auto all = h5::open_parallel(dir + "/all.h5", w.native(), h5::Access::kCreate);
+    auto all = h5::open_parallel(dir + "/all.h5", w, h5::Access::kCreate);
     EXPECT_EQ(driver_of(all.id()), w.size() == 1 ? H5FD_SEC2 : H5FD_MPIO);  // every rank asks: a collective dup is fine
     auto c = h5::create_dataset<std::uint64_t>(all.id(), "/ranks", static_cast<std::uint64_t>(w.size()));
     const std::vector<std::uint64_t> mine{static_cast<std::uint64_t>(w.rank())};
