@@ -129,6 +129,20 @@ CsvCell::CsvCell(std::string_view text)
   if (size_ <= kHead) std::memcpy(head_.data(), bytes_.data(), size_);
 }
 
+CsvJoin::CsvJoin(const std::vector<CsvCell>& parts, std::string_view sep) : parts_(parts), sep_(sep) {
+  if (sep.size() > kMaxSep) return;
+  for (const CsvCell& c : parts)
+    if (!c.plain() || sep.size() + c.size() > kSlot) return;
+  slots_.resize(parts.size());
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    Slot& s = slots_[i];
+    std::memcpy(s.bytes.data(), sep.data(), sep.size());
+    std::memcpy(s.bytes.data() + sep.size(), parts[i].bytes().data(), parts[i].size());
+    s.size = sep.size() + parts[i].size();
+  }
+  fast_ = true;
+}
+
 void CsvWriter::cell(std::string_view text) {
   if (plain_cell(text))
     put(text);

@@ -231,11 +231,12 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
   std::vector<CsvCell> item_cell;
   item_cell.reserve(flist.ids.size());
   for (const std::uint32_t id : flist.ids) item_cell.emplace_back(names[id]);
+  const CsvJoin items_joined(item_cell, " | ");
   CsvWriter ic(itemsets_csv, {"items", "size", "count", "support"});
   std::string joined, joined2;
   SupportCells support_cells(f.baskets);
   for (std::size_t i = 0; i < f.itemsets.size(); ++i) {
-    if (!ic.text_joined(f.itemsets[i], item_cell, " | ")) ic.text(join_names(f.itemsets[i], flist, names, joined));
+    if (!ic.text_joined(f.itemsets[i], items_joined)) ic.text(join_names(f.itemsets[i], flist, names, joined));
     ic.integer(f.itemsets[i].size());
     ic.integer(f.itemsets.counts[i]);
     support_cells.write(ic, f.itemsets.counts[i], support_of(f.itemsets.counts[i]));
@@ -264,7 +265,7 @@ void write_rules(const Comm& comm, ResultsFile& results, OutputSet& out, const R
     }
     if (c.size() == 1)
       rc.text(item_cell[c[0]]);
-    else if (!rc.text_joined(c, item_cell, " | "))
+    else if (!rc.text_joined(c, items_joined))
       rc.text(join_names(c, flist, names, joined2));
     rc.integer(rs.rules[i].count);
     rule_support_cells.write(rc, rs.rules[i].count, m.support);

@@ -251,3 +251,58 @@ TEST(CsvWriter, PreparedAndJoinedCellsAsTextWritesThem) {
   std::remove(a.c_str());
   std::remove(b.c_str());
 }
+
+// A prepared join (CsvJoin) writes the bytes text() writes for the joined string: on its fast path
+// (every part plain, separator + part within CsvJoin::kSlot = 32 bytes: parts of 0 to 29 bytes
+// here, the longest exactly at the limit), over joins longer than one run of parts (kRoom / kSlot
+// = 32) and rows enough to fill the writer's 1 MiB buffer several times; and where one part is not
+// plain or too long, by the parts one by one (declining the non-plain joins as text_joined does).
+TEST(CsvWriter, PreparedJoinsAsTextWritesThem) {
+  const std::string a = ::testing::TempDir() + "csv_join_a.csv", b = ::testing::TempDir() + "csv_join_b.csv";
+  std::vector<std::string> names;
+  for (std::size_t len = 0; len <= 29; ++len) names.push_back(std::string(len, static_cast<char>('a' + len % 26)));
+  names.push_back("whole milk");
+  const auto check = [&](const std::vector<std::string>& dict, bool fast, std::size_t want_declined) {
+    std::vector<crmpi::CsvCell> cells;
+    for (const auto& n : dict) cells.emplace_back(n);
+    const crmpi::CsvJoin join(cells, " | ");
+    EXPECT_EQ(join.fast(), fast);
+    std::size_t declined = 0;
+    {
+      crmpi::CsvWriter by_text(a, {"items", "n"}), prepared(b, {"items", "n"});
+      std::uint32_t state = 7;
+      for (std::uint32_t row = 0; row < 30000; ++row) {
+        const std::size_t len = row % 97 == 0 ? 70 : 1 + row % 9;  // some longer than a run
+        std::vector<std::uint32_t> idx(len);
+        std::string text;
+        for (std::size_t k = 0; k < len; ++k) {
+          state = state * 1103515245u + 12345u;
+          idx[k] = (state >> 8) % static_cast<std::uint32_t>(dict.size());
+          text += (k ? " | " : "") + dict[idx[k]];
+        }
+        by_text.text(text).integer(row);
+        by_text.end_row();
+        if (!prepared.text_joined(std::span<const std::uint32_t>(idx), join)) {
+          ++declined;
+          prepared.text(text);
+        }
+        prepared.integer(row);
+        prepared.end_row();
+      }
+      by_text.close();
+      prepared.close();
+    }
+    const std::string written = slurp(b);
+    EXPECT_GT(written.size(), std::size_t{2} << 20);  // the 1 MiB buffer written out twice at least
+    EXPECT_TRUE(written == slurp(a));
+    if (want_declined == 0) EXPECT_EQ(declined, 0u);
+    else EXPECT_GT(declined, 0u);
+  };
+  check(names, true, 0);
+  names.push_back(std::string(30, 'z'));  // " | " + 30 bytes > 32: the parts one by one, all plain
+  check(names, false, 0);
+  names.back() = "a,b";  // needs quoting: joins holding it are declined
+  check(names, false, 1);
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+}
