@@ -38,7 +38,7 @@ for t in "${targets[@]}"; do
   ((jobs > 1)) && parallel=(-jobs="$jobs" -workers="$jobs")
   rm -f "$dir"/fuzz-*.log
   # -jobs writes each process's log as fuzz-N.log in the working directory: run in $dir.
-  (cd "$dir" && TMPDIR=$dir CRMPI_FUZZ_H5_TEMPLATE=$dir/template.h5 LSAN_OPTIONS=suppressions=$src/tests/fuzz/lsan_mpi.supp \
+  (cd "$dir" && TMPDIR=$dir CRMPI_FUZZ_H5_TEMPLATE=$dir/template.h5 \
     setsid --wait bash -c 'echo 19 > /proc/self/autogroup 2>/dev/null; exec "$@"' lowest nice -n 19 "$src/$bin" -runs=$((runs / jobs)) -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
     -print_final_stats=1 -artifact_prefix="$dir/" "${parallel[@]}" "${dirs[@]}") >"$dir/log.txt" 2>&1 || rc=$?
   wall=$(( $(date +%s) - start ))

@@ -44,10 +44,11 @@ template <class T>
 inline constexpr bool is_exact_v = std::is_integral_v<T>;
 }  // namespace detail
 
-// What this process has handed to MPI through Comm: calls, the payload bytes it sent (its send
-// buffers; a broadcast counts on its root), and seconds inside those calls (waiting for the other
-// ranks included: a rank that reaches a collective first waits in it). The jobs log it per stage
-// (jobs/common/log.hpp, CommMeter). One thread calls MPI in crmpi, so plain counters suffice.
+// What this process has handed to MPI through Comm (a communicator of one rank: to Comm, which
+// hands it back): calls, the payload bytes it sent (its send buffers; a broadcast counts on its
+// root), and seconds inside those calls (waiting for the other ranks included: a rank that
+// reaches a collective first waits in it). The jobs log it per stage (jobs/common/log.hpp,
+// CommMeter). One thread calls MPI in crmpi, so plain counters suffice.
 struct CommTraffic {
   std::uint64_t calls = 0, bytes = 0;
   double seconds = 0;
@@ -251,7 +252,7 @@ class Comm {
   static inline std::uint64_t round_bytes_ = std::uint64_t{1} << 28;
   static int as_int(std::size_t n);
   static void check(int rc, const char* what);
-  // Counts one collective into traffic_: `bytes` sent, and the time until it goes out of scope. A
+  // Counts one call into traffic_: `bytes` sent, and the time until it goes out of scope. A
   // communicator of one counts its calls too (handed back locally), so a job logs the same traffic
   // model at any rank count. The clock is clock_gettime's (MPI_Wtime needs MPI started; under
   // SimGrid's smpicxx clock_gettime reads simulated time, as MPI_Wtime does).

@@ -13,8 +13,6 @@
 // cache, which was most of the cost of an input when every input was a new file. Each input's InputFile gets its own file id
 // (H5Freopen: the same open file), so crmpi opens its datasets anew every time, as in a run.
 #include <hdf5.h>
-#include <mpi.h>
-#include <sanitizer/lsan_interface.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -94,15 +92,8 @@ void load_template() {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
-  crmpi::pin_safe_mpi_io_settings();
-  // What Open MPI's start-up allocates and keeps is its own: LeakSanitizer ignores the
-  // allocations made on this thread meanwhile (those of its helper threads are suppressed by
-  // library in lsan_mpi.supp). Open MPI's libraries have no frame pointers, so the leak stacks the
-  // fast unwinder gives end in "<unknown module>" that no suppression can name.
-  __lsan_disable();
-  MPI_Init(argc, argv);  // a singleton: one rank, no launcher
-  __lsan_enable();
+// As crmpi started alone: one rank, and MPI not started (comm/comm.hpp, MpiStart::kWhenLaunched).
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
   crmpi::h5::silence_hdf5_errors();
   load_template();
   return 0;

@@ -14,10 +14,6 @@ mkdir -p "$work/corpus" "$work/seeds"
 dirs=("$work/corpus" "$work/seeds")
 [[ -d $src/tests/fuzz/regressions/$name ]] && dirs+=("$src/tests/fuzz/regressions/$name")
 cd "$work"
-export TMPDIR=$work CRMPI_FUZZ_H5_TEMPLATE=$work/template.h5 LSAN_OPTIONS=suppressions=$src/tests/fuzz/lsan_mpi.supp
-# The HDF5 target runs inside Open MPI, whose libraries have no frame pointers: the fast unwinder
-# then gives leak stacks ending in "<unknown module>", which no suppression can name (Open MPI's
-# own few-byte leaks, seen in 1 of 3 short runs). The slow (DWARF) unwinder names the library.
-[[ $name == fuzz_h5_validate ]] && export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0
+export TMPDIR=$work CRMPI_FUZZ_H5_TEMPLATE=$work/template.h5
 exec "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
   -artifact_prefix="$work/" "${dirs[@]}"
