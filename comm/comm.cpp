@@ -271,7 +271,6 @@ MpiSession::MpiSession(int& argc, char**& argv, MpiStart start) {
   pin_safe_mpi_io_settings();
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-  started_ = true;
   // Errors come back as codes (turned into exceptions by Comm::check) instead of aborting silently.
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 }

@@ -297,10 +297,6 @@ class MpiSession {
   ~MpiSession();
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
-  bool started() const { return started_; }
-
- private:
-  bool started_ = false;
 };
 
 // Pins OMPI_MCA_* settings (only where unset). Called before MPI_Init.
