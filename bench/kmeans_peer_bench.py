@@ -22,7 +22,8 @@ Two figures per implementation and fit:
     to other jobs on a shared machine; wall times are printed per round too) over the iterations
     it ran (scikit-learn's n_iter_, crmpi's count; faiss always runs niter). Every fit includes its
     own setup and final assignment (crmpi's setup: the step's construction, which validates the
-    points and allocates its label and distance arrays, as scikit-learn's fit checks its input
+    points and allocates its label and distance arrays (from crmpi's heap, as in the k-means stage:
+    the bench binary runs under its heap policy), as scikit-learn's fit checks its input
     and allocates its own, and the tiles its first step makes, in place or in a copy with its
     page faults; with lent points also turning them back into rows);
   - one iteration: the mean over iterations 2..M (from the start of iteration 2 to the start of
