@@ -46,6 +46,7 @@ class CsvCell {
 class CsvJoin {
  public:
   CsvJoin(const std::vector<CsvCell>& parts, std::string_view sep);
+  CsvJoin(std::vector<CsvCell>&&, std::string_view) = delete;  // keeps a reference to the parts
   static constexpr std::size_t kSlot = 32, kMaxSep = 16;
   bool fast() const { return fast_; }
   const std::vector<CsvCell>& parts() const { return parts_; }
