@@ -15,8 +15,8 @@
 //   6. gather  the itemsets, every rank's, in the canonical order of kernels/fpgrowth/itemsets.hpp.
 // An itemset is mined by exactly one group and its count is an integer sum over the baskets, so
 // the result is the same whatever the number of ranks (and the grouping). What a rank sends to
-// each group comes sorted and merged, so the receiver merges sorted runs (build_tree is fastest
-// on sorted input); no result depends on the order.
+// each group comes sorted and merged, so the receiver builds its tree from the sorted runs,
+// merged as they are read (build_tree is fastest on sorted input); no result depends on the order.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -93,23 +93,27 @@ fpgrowth::Transactions finish_baskets(const Comm& comm, fpgrowth::DistinctTransa
   });
 }
 
-// Phases 5 and 6: mine this rank's group from its group-dependent transactions, then gather.
-PfpResult mine_and_gather(const Comm& comm, fpgrowth::Transactions mine_here, const fpgrowth::GroupAssignment& groups,
-                          const PfpParams& p, PfpResult r) {
+// Phase 5: mine this rank's group from its group-dependent transactions (`source`: a Transactions
+// table, or the sorted runs that arrived). The cap holds per group; the total is checked by gather.
+template <class Source>
+fpgrowth::MineResult mine_group_of_rank(const Comm& comm, const Source& source,
+                                        const fpgrowth::GroupAssignment& groups, const PfpParams& p, PfpResult& r) {
   Stopwatch sw;
-  // 5. Mine this rank's group. The cap holds per group; the total is checked below.
   // The single items' counts from the F-list: the pair filter may have cut some of their baskets.
   const fpgrowth::MineParams mp{.min_count = r.min_count,
                                 .max_length = p.max_length,
                                 .max_itemsets = p.max_itemsets,
                                 .item_counts = r.flist.counts};
   fpgrowth::MineResult mined =
-      fpgrowth::mine_group(mine_here, mp, groups.group_of_rank, static_cast<std::uint32_t>(comm.rank()));
-  mine_here = {};
+      fpgrowth::mine_group(source, mp, groups.group_of_rank, static_cast<std::uint32_t>(comm.rank()));
+  r.tree_transactions = mined.tree_transactions;
   r.seconds_mine = sw.seconds();
+  return mined;
+}
 
-  // 6. The cap, then gather in canonical order.
-  sw = Stopwatch();
+// Phase 6: the cap, then every rank's itemsets gathered in canonical order.
+PfpResult gather(const Comm& comm, fpgrowth::MineResult mined, const PfpParams& p, PfpResult r) {
+  Stopwatch sw;
   const std::uint64_t total = comm.allreduce_sum<std::uint64_t>(mined.itemsets.size());
   const bool truncated = comm.allreduce_or(mined.truncated);
   if (p.max_itemsets && (truncated || total > p.max_itemsets)) {
@@ -202,9 +206,10 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
     // and the merged baskets are already what the shuffle would deliver (the same transactions,
     // mined as a set: the tree does not depend on their order). It is counted as sent, as at P > 1.
     r.sent_items = mine_local.items.size();
-    r.tree_transactions = mine_local.size();
     r.seconds_shuffle = sw.seconds();
-    return mine_and_gather(comm, std::move(mine_local), groups, p, std::move(r));
+    fpgrowth::MineResult mined = mine_group_of_rank(comm, mine_local, groups, p, r);
+    mine_local = {};
+    return gather(comm, std::move(mined), p, std::move(r));
   }
   // Each destination's transactions come sorted and merged (split_by_group), so what arrives is
   // one sorted run per source: merged with this rank's own share, not sorted again.
@@ -234,15 +239,18 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
     arrived.weights[t] = records[t].weight;
   }
   records = {};
+  // What arrived (a sorted run per source) and this rank's own share are mined as they lie: the
+  // tree's build merges the runs as it reads them (build_tree), with no merged copy (one rank's
+  // share of 9.8M generated orders at support 0.0001: 1.9M transactions, 10M ranks, 0.08 s).
   std::vector<fpgrowth::TransactionRun> runs = fpgrowth::ascending_runs(arrived);
   runs.push_back({&to.t, to.first[self], to.first[self + 1]});
-  fpgrowth::Transactions mine_here = fpgrowth::merge_runs(runs);
+  r.seconds_shuffle = sw.seconds();
+  fpgrowth::MineResult mined =
+      mine_group_of_rank(comm, std::span<const fpgrowth::TransactionRun>(runs), groups, p, r);
+  runs = {};
   arrived = {};
   to = {};
-  r.tree_transactions = mine_here.size();
-  r.seconds_shuffle = sw.seconds();
-
-  return mine_and_gather(comm, std::move(mine_here), groups, p, std::move(r));
+  return gather(comm, std::move(mined), p, std::move(r));
 }
 
 Count min_count_for(Count baskets, const PfpParams& p) {

@@ -101,7 +101,7 @@ struct PfpResult {
   std::uint32_t groups = 0;
   std::vector<fpgrowth::Count> group_work;  // estimated work per group (= per rank)
   std::uint64_t sent_items = 0;             // group-dependent basket items this rank sent
-  std::uint64_t tree_transactions = 0;      // distinct transactions this rank mined (after merging)
+  std::uint64_t tree_transactions = 0;      // distinct transactions this rank's FP-tree was built from
   bool pair_filtered = false;                // the frequent-pair filter ran (on every rank)
   std::uint64_t possible_pairs = 0;          // item pairs it kept as possibly frequent
   std::uint64_t cut_items_before = 0, cut_items_after = 0;  // this rank's basket item ranks it read, kept

@@ -4,6 +4,7 @@
 #include <bit>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 namespace crmpi::fpgrowth {
@@ -57,13 +58,38 @@ void FpTree::index_items() {
   }
 }
 
-void build_tree(const Transactions& t, Count min_count, FpTree& out) {
-  Rank max_rank = 0;
-  for (const Rank r : t.items) max_rank = std::max(max_rank, r);
-  std::vector<Count> support(t.items.empty() ? 0 : std::size_t{max_rank} + 1, 0);
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    for (const Rank r : t[i]) support[r] += t.weights[i];
+namespace {
+
+// Whether the run's transactions are in lexicographic order (ties allowed).
+bool ascending(const TransactionRun& run) {
+  for (std::size_t i = run.begin + 1; i < run.end; ++i) {
+    const auto a = (*run.t)[i - 1], b = (*run.t)[i];
+    if (std::lexicographical_compare(b.begin(), b.end(), a.begin(), a.end())) return false;
   }
+  return true;
+}
+
+// The tree of the runs' transactions. sorted: every run is in lexicographic order; else there is
+// one run, in any order. Returns the distinct transactions inserted (after the coding).
+std::size_t build(std::span<const TransactionRun> runs, bool sorted, Count min_count, FpTree& out) {
+  // Each transaction of the runs with its weight.
+  const auto for_each = [&](auto&& f) {
+    for (const TransactionRun& run : runs) {
+      for (std::size_t i = run.begin; i < run.end; ++i) f((*run.t)[i], run.t->weights[i]);
+    }
+  };
+  Rank max_rank = 0;
+  bool any = false;
+  for (const TransactionRun& run : runs) {
+    for (std::uint64_t i = run.t->offsets[run.begin]; i < run.t->offsets[run.end]; ++i) {
+      max_rank = std::max(max_rank, run.t->items[i]);
+      any = true;
+    }
+  }
+  std::vector<Count> support(any ? std::size_t{max_rank} + 1 : 0, 0);
+  for_each([&](std::span<const Rank> tr, Count w) {
+    for (const Rank r : tr) support[r] += w;
+  });
   std::vector<Rank> kept;
   std::vector<std::uint32_t> code_of_rank(support.size(), kNone);
   bool drops = false;  // an item of some transaction of weight > 0 is not kept
@@ -77,54 +103,67 @@ void build_tree(const Transactions& t, Count min_count, FpTree& out) {
   }
   out.reset(kept);
 
-  // Transaction i over the kept items, as codes (empty for a weight of 0).
-  const auto code = [&](std::size_t i, std::vector<std::uint32_t>& into) {
+  // A transaction over the kept items, as codes (empty for a weight of 0).
+  const auto code = [&](std::span<const Rank> tr, Count w, std::vector<std::uint32_t>& into) {
     into.clear();
-    if (t.weights[i] == 0) return;
-    for (const Rank r : t[i]) {
+    if (w == 0) return;
+    for (const Rank r : tr) {
       if (code_of_rank[r] != kNone) into.push_back(code_of_rank[r]);
     }
   };
   // Sorted lexicographically (codes below kept.size()), each transaction shares its prefix with
-  // the one before, and the tree is made in preorder along the previous one's path. Where t comes
-  // sorted (DistinctTransactions::finish(), merge_runs), a transaction that keeps all its items
-  // keeps its place among the others that do (its codes are its ranks relabelled in order): those
-  // are coded on the way from t. Only the ones that lose an item here (PFP's group trees: the
-  // items of other groups that are rare among the group's transactions), or all of them where t
-  // is not sorted, are coded into a table of their own, sorted, and merged in. A coded copy of
-  // them all, sorted, was as large as the input again in fresh memory and a sort of millions where
-  // one in fifty was out of place (2 ranks of 9.8M generated orders at support 0.0001: 3.1M
-  // transactions a rank, 58k descents once coded).
-  const bool sorted = lexicographically_sorted(t);
+  // the one before, and the tree is made in preorder along the previous one's path. Where the runs
+  // come sorted (DistinctTransactions::finish(), merge_runs, what PFP's shuffle delivers), a
+  // transaction that keeps all its items keeps its place among the others that do (its codes are
+  // its ranks relabelled in order): those are coded on the way, from the runs merged as they are
+  // read (RunMerger: no merged copy of what arrived). Only the ones that lose an item here (PFP's
+  // group trees: the items of other groups that are rare among the group's transactions), or all
+  // of them where the one run is not sorted, are coded into a table of their own, sorted, and
+  // merged in. A coded copy of them all, sorted, was as large as the input again in fresh memory
+  // and a sort of millions where one in fifty was out of place (2 ranks of 9.8M generated orders
+  // at support 0.0001: 3.1M transactions a rank, 58k descents once coded).
   std::vector<std::uint32_t> codes;
   Transactions side;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (sorted && (t.weights[i] == 0 || !drops)) continue;
-    code(i, codes);
-    if (codes.empty() || (sorted && codes.size() == t[i].size())) continue;
+  for_each([&](std::span<const Rank> tr, Count w) {
+    if (sorted && (w == 0 || !drops)) return;
+    code(tr, w, codes);
+    if (codes.empty() || (sorted && codes.size() == tr.size())) return;
     side.items.insert(side.items.end(), codes.begin(), codes.end());
     side.offsets.push_back(side.items.size());
-    side.weights.push_back(t.weights[i]);
-  }
+    side.weights.push_back(w);
+  });
   const std::vector<std::size_t> order = side.size() > 0 ? lexicographic_order(side, kept.size()) : std::vector<std::size_t>{};
-  std::size_t next = 0;  // of t, for the next transaction coded on the way
-  Count weight = 0;      // its weight
-  const auto advance = [&] {  // codes <- the next transaction taken from t in place, if any
-    codes.clear();
-    if (!sorted) return false;
-    for (; next < t.size(); ++next) {
-      code(next, codes);
-      if (!codes.empty() && codes.size() == t[next].size()) {
-        weight = t.weights[next++];
+  // The sorted runs in order: one run as it lies, several merged (identical ones once).
+  std::optional<RunMerger> merger;
+  if (sorted && runs.size() > 1) merger.emplace(runs);
+  std::size_t next = sorted && runs.size() == 1 ? runs[0].begin : 0;  // of the one run, the next to read
+  const auto next_sorted = [&](std::span<const Rank>& tr, Count& w) {
+    if (merger) return merger->next(tr, w);
+    if (!sorted || runs.size() != 1 || next == runs[0].end) return false;
+    tr = (*runs[0].t)[next];
+    w = runs[0].t->weights[next++];
+    return true;
+  };
+  Count weight = 0;  // of the transaction coded on the way
+  const auto advance = [&] {  // codes <- the next transaction taken from the runs in place, if any
+    std::span<const Rank> tr;
+    Count w = 0;
+    while (next_sorted(tr, w)) {
+      code(tr, w, codes);
+      if (!codes.empty() && codes.size() == tr.size()) {
+        weight = w;
         return true;
       }
     }
+    codes.clear();
     return false;
   };
   std::vector<std::uint32_t> path, previous;  // the previous transaction's nodes and codes
+  std::size_t distinct = 0;
   const auto insert = [&](std::span<const std::uint32_t> c, Count w) {
     const std::size_t shared =
         static_cast<std::size_t>(std::mismatch(c.begin(), c.end(), previous.begin(), previous.end()).first - c.begin());
+    distinct += shared < c.size() || shared < previous.size();
     path.resize(shared);
     for (const std::uint32_t v : path) out.count[v] += w;
     for (std::size_t j = shared; j < c.size(); ++j) path.push_back(out.add_node(j == 0 ? FpTree::kRoot : path[j - 1], c[j], w));
@@ -144,6 +183,22 @@ void build_tree(const Transactions& t, Count min_count, FpTree& out) {
   }
   out.index_items();
   out.preorder = true;  // a sorted list grows the tree depth first
+  return distinct;
+}
+
+}  // namespace
+
+std::size_t build_tree(const Transactions& t, Count min_count, FpTree& out) {
+  const TransactionRun whole{&t, 0, t.size()};
+  return build(std::span(&whole, 1), ascending(whole), min_count, out);
+}
+
+std::size_t build_tree(std::span<const TransactionRun> runs, Count min_count, FpTree& out) {
+  for (const TransactionRun& run : runs) {
+    if (run.begin > run.end || run.end > run.t->size()) throw std::out_of_range("build_tree: a run beyond its table");
+  }
+  if (runs.size() == 1 && !ascending(runs[0])) throw std::invalid_argument("build_tree: a run out of lexicographic order");
+  return build(runs, true, min_count, out);
 }
 
 // Preorder: the item's nodes are walked from in node order, and an ancestor u of node v that was

@@ -4,9 +4,10 @@
 // ascending code order, the most frequent first.
 //
 // Two builders:
-//   - build_tree, from weighted transactions: items below min_count are dropped, the transactions
-//     sorted lexicographically and inserted along the previous one's path (a sorted list shares
-//     exactly its common prefix with its predecessor), so no child lookup is needed at all;
+//   - build_tree, from weighted transactions (one table, or sorted runs of tables merged as they
+//     are read): items below min_count are dropped, the transactions sorted lexicographically and
+//     inserted along the previous one's path (a sorted list shares exactly its common prefix with
+//     its predecessor), so no child lookup is needed at all;
 //   - Projector, the conditional tree of one item of a tree: its conditional pattern base (the
 //     paths above the item's nodes, weighted by their counts) restricted to the items frequent in
 //     it, built straight from the parent tree. Each ancestor of the item's nodes is visited once
@@ -68,8 +69,13 @@ struct FpTree {
 };
 
 // The tree of the transactions (weight-0 and empty ones contribute nothing), over the items whose
-// weighted count reaches min_count.
-void build_tree(const Transactions& t, Count min_count, FpTree& out);
+// weighted count reaches min_count. Returns the distinct transactions it was built from (as the
+// tree sees them: over its items).
+std::size_t build_tree(const Transactions& t, Count min_count, FpTree& out);
+// The same for the transactions of runs, each in lexicographic order (std::invalid_argument
+// otherwise), read in place: PFP's group trees from the sorted runs the shuffle delivers, without
+// a merged copy of them.
+std::size_t build_tree(std::span<const TransactionRun> runs, Count min_count, FpTree& out);
 
 // Builds conditional trees; keeps its scratch (sized by the largest tree it has projected from)
 // between calls.

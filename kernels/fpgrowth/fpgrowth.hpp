@@ -18,8 +18,9 @@
 //                     makes them for a rank's merged, sorted baskets, each group's sorted and
 //                     merged.
 //      transactions.hpp  Transactions (ranks + integer weights); DistinctTransactions merges a
-//                     rank's baskets before the split, merge_runs the sorted runs that arrive,
-//                     so repeated prefixes travel and are stored once.
+//                     rank's baskets before the split, RunMerger the sorted runs that arrive
+//                     (as the group's tree is built from them), so repeated prefixes travel
+//                     and are stored once.
 //   5. mine.hpp       mine_group: the group's FP-tree (fp_tree.hpp) mined for the itemsets whose
 //                     least frequent item is in the group, exact counts, in canonical order.
 //   6. itemsets.hpp   The canonical order (colexicographic: by least frequent item first) puts each

@@ -75,7 +75,7 @@ class GroupSplitter {
 // group's prefixes collects their weights while the scan is in its range and is written when it
 // leaves it. Each group's prefixes come out in reverse order, sorted and merged, with no hash
 // table and no sort (one compare of neighbouring transactions a step). PFP's receiver then
-// merges sorted runs (merge_runs) instead of sorting what arrives. Ranks must be below
+// builds its tree from the sorted runs (build_tree over runs) instead of sorting what arrives. Ranks must be below
 // group_of_rank.size() (std::out_of_range otherwise).
 struct GroupedTransactions {
   Transactions t;

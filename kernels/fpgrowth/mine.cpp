@@ -113,16 +113,19 @@ class Miner {
   std::deque<Level> levels_;  // a deque: references stay valid as it grows
 };
 
-MineResult run(const Transactions& t, const MineParams& params, std::span<const std::uint32_t> group_of_rank,
+// Mines the tree that `build` makes (build(min_count, tree) -> its distinct transactions).
+template <class Build>
+MineResult run(Build&& build, const MineParams& params, std::span<const std::uint32_t> group_of_rank,
                std::uint32_t group, bool grouped) {
   if (params.min_count < 1) throw std::invalid_argument("fpgrowth: min_count must be at least 1");
   FpTree tree;
-  build_tree(t, params.min_count, tree);
+  const std::size_t tree_transactions = build(params.min_count, tree);
   const auto in_group = [&](Rank r) {
     if (r >= group_of_rank.size()) throw std::out_of_range("fpgrowth: rank beyond the grouping");
     return group_of_rank[r] == group;
   };
   MineResult result;
+  result.tree_transactions = tree_transactions;
   if (!params.item_counts.empty()) {
     if (!tree.rank_of_item.empty() && tree.rank_of_item.back() >= params.item_counts.size())
       throw std::out_of_range("fpgrowth: a transaction's rank beyond item_counts");
@@ -141,12 +144,19 @@ MineResult run(const Transactions& t, const MineParams& params, std::span<const 
 }  // namespace
 
 MineResult mine(const Transactions& t, const MineParams& params) {
-  return run(t, params, {}, 0, false);
+  return run([&](Count min_count, FpTree& tree) { return build_tree(t, min_count, tree); }, params, {}, 0, false);
 }
 
 MineResult mine_group(const Transactions& t, const MineParams& params,
                       std::span<const std::uint32_t> group_of_rank, std::uint32_t group) {
-  return run(t, params, group_of_rank, group, true);
+  return run([&](Count min_count, FpTree& tree) { return build_tree(t, min_count, tree); }, params, group_of_rank,
+             group, true);
+}
+
+MineResult mine_group(std::span<const TransactionRun> runs, const MineParams& params,
+                      std::span<const std::uint32_t> group_of_rank, std::uint32_t group) {
+  return run([&](Count min_count, FpTree& tree) { return build_tree(runs, min_count, tree); }, params, group_of_rank,
+             group, true);
 }
 
 }  // namespace crmpi::fpgrowth

@@ -35,6 +35,7 @@ struct MineResult {
   Itemsets itemsets;       // canonical order
   bool truncated = false;  // max_itemsets were found and there are more: itemsets is its first
                            // max_itemsets in canonical order, the rest unknown
+  std::size_t tree_transactions = 0;  // the distinct transactions the FP-tree was built from
 };
 
 MineResult mine(const Transactions& t, const MineParams& params);
@@ -42,6 +43,10 @@ MineResult mine(const Transactions& t, const MineParams& params);
 // Only the itemsets whose highest rank r has group_of_rank[r] == group (ranks beyond
 // group_of_rank are std::out_of_range). The max_itemsets cap counts this group's itemsets.
 MineResult mine_group(const Transactions& t, const MineParams& params,
+                      std::span<const std::uint32_t> group_of_rank, std::uint32_t group);
+// The same over the transactions of runs, each in lexicographic order (build_tree's runs): what
+// PFP's shuffle delivers, mined without a merged copy.
+MineResult mine_group(std::span<const TransactionRun> runs, const MineParams& params,
                       std::span<const std::uint32_t> group_of_rank, std::uint32_t group);
 
 }  // namespace crmpi::fpgrowth

@@ -117,6 +117,11 @@ void DistinctTransactions::add(std::span<const Rank> ranks, Count weight) {
   }
 }
 
+KeyPacking::KeyPacking(std::uint64_t bound)
+    : bits(std::max(1, static_cast<int>(std::bit_width(bound)))),
+      per_key(static_cast<std::size_t>(64 / bits)),
+      last_slot((std::uint64_t{1} << bits) - 1) {}
+
 Transactions DistinctTransactions::take_held() {
   expected_transactions_ = expected_items_ = 0;
   keys_ = {};
@@ -129,25 +134,6 @@ Transactions DistinctTransactions::take_held() {
 }
 
 namespace {
-
-// A transaction's first ranks packed into a 64-bit key, `bits` each (rank + 1; 0 past the end), so
-// that keys order as the transactions do wherever they differ. A key whose last slot is 0 holds
-// the whole transaction ("whole"): equal whole keys are identical transactions.
-struct KeyPacking {
-  explicit KeyPacking(std::uint64_t bound)
-      : bits(std::max(1, static_cast<int>(std::bit_width(bound)))),
-        per_key(static_cast<std::size_t>(64 / bits)),
-        last_slot((std::uint64_t{1} << bits) - 1) {}
-  std::uint64_t key(std::span<const Rank> ranks) const {
-    std::uint64_t k = 0;
-    for (std::size_t j = 0; j < per_key; ++j) k = (k << bits) | (j < ranks.size() ? ranks[j] + std::uint64_t{1} : 0);
-    return k;
-  }
-  bool whole(std::uint64_t k) const { return (k & last_slot) == 0; }
-  int bits;
-  std::size_t per_key;
-  std::uint64_t last_slot;
-};
 
 // value: the transaction's index in t; finish() puts a whole key's weight there instead (such a
 // record is never looked up: equal whole keys compare equal without it).
@@ -312,69 +298,100 @@ std::vector<TransactionRun> ascending_runs(const Transactions& t) {
 // sender, PFP's receivers at 512 simulated ranks merged ~500 runs, and a heap that read every
 // compared head's ranks (two offsets and the ranks, wherever they lie) spent ~10x the old sort's
 // time there (docs/smpi.md, "Rules").
-Transactions merge_runs(std::span<const TransactionRun> runs) {
-  std::size_t transactions = 0, items = 0;
+namespace {
+
+std::uint64_t rank_bound(std::span<const TransactionRun> runs) {
   Rank max_rank = 0;
   for (const TransactionRun& r : runs) {
     if (r.begin > r.end || r.end > r.t->size()) throw std::out_of_range("merge_runs: a run beyond its table");
-    transactions += r.end - r.begin;
-    items += r.t->offsets[r.end] - r.t->offsets[r.begin];
     for (std::uint64_t i = r.t->offsets[r.begin]; i < r.t->offsets[r.end]; ++i) max_rank = std::max(max_rank, r.t->items[i]);
   }
-  const KeyPacking pack(std::uint64_t{max_rank} + 1);
-  struct Head {
-    std::uint64_t key;  // of the transaction at `at`
-    const Transactions* t;
-    std::size_t at, end;
-    std::span<const Rank> ranks() const { return (*t)[at]; }
-  };
-  // Three-way order of two transactions given their keys.
-  const auto order = [&](std::uint64_t ka, std::span<const Rank> a, std::uint64_t kb, std::span<const Rank> b) {
-    if (ka != kb) return ka <=> kb;
-    if (pack.whole(ka)) return std::strong_ordering::equal;
-    return std::lexicographical_compare_three_way(a.begin(), a.end(), b.begin(), b.end());
-  };
-  std::vector<Head> heap;
+  return std::uint64_t{max_rank} + 1;
+}
+
+// Three-way order of two transactions given their keys.
+std::strong_ordering order(const KeyPacking& pack, std::uint64_t ka, std::span<const Rank> a, std::uint64_t kb,
+                           std::span<const Rank> b) {
+  if (ka != kb) return ka <=> kb;
+  if (pack.whole(ka)) return std::strong_ordering::equal;
+  return std::lexicographical_compare_three_way(a.begin(), a.end(), b.begin(), b.end());
+}
+
+}  // namespace
+
+RunMerger::RunMerger(std::span<const TransactionRun> runs) : pack_(rank_bound(runs)) {
   for (const TransactionRun& r : runs) {
-    if (r.begin < r.end) heap.push_back({pack.key((*r.t)[r.begin]), r.t, r.begin, r.end});
+    transactions_ += r.end - r.begin;
+    items_ += r.t->offsets[r.end] - r.t->offsets[r.begin];
+    if (r.begin < r.end) heap_.push_back({pack_.key((*r.t)[r.begin]), r.t, r.begin, r.end});
   }
-  // std::*_heap keep the largest at the front: "after" puts the lexicographically smallest there.
-  const auto after = [&](const Head& a, const Head& b) {
-    if (a.key != b.key) return b.key < a.key;
-    return !pack.whole(a.key) && order(b.key, b.ranks(), a.key, a.ranks()) < 0;
-  };
-  std::make_heap(heap.begin(), heap.end(), after);
+  std::make_heap(heap_.begin(), heap_.end(), [this](const Head& a, const Head& b) { return after(a, b); });
+}
+
+// std::*_heap keep the largest at the front: "after" puts the lexicographically smallest there.
+bool RunMerger::after(const Head& a, const Head& b) const {
+  if (a.key != b.key) return b.key < a.key;
+  return !pack_.whole(a.key) && order(pack_, b.key, b.ranks(), a.key, a.ranks()) < 0;
+}
+
+void RunMerger::advance_back() {
+  Head& h = heap_.back();
+  if (++h.at == h.end) {
+    heap_.pop_back();
+    return;
+  }
+  h.key = pack_.key(h.ranks());
+  std::push_heap(heap_.begin(), heap_.end(), [this](const Head& a, const Head& b) { return after(a, b); });
+}
+
+bool RunMerger::next(std::span<const Rank>& ranks, Count& weight) {
+  const auto after = [this](const Head& a, const Head& b) { return this->after(a, b); };
+  while (!heap_.empty()) {
+    std::pop_heap(heap_.begin(), heap_.end(), after);
+    const Head& h = heap_.back();
+    const std::uint64_t key = h.key;
+    const std::span<const Rank> tr = h.ranks();
+    // Every head taken is at or above the one taken before where each run ascends; a run's
+    // transaction below its predecessor is taken after it, so this finds it.
+    if (started_ && order(pack_, key, tr, last_key_, last_) < 0)
+      throw std::invalid_argument("merge_runs: a run out of lexicographic order");
+    started_ = true;
+    last_key_ = key;
+    last_ = tr;
+    Count sum = h.t->weights[h.at];
+    advance_back();
+    // The same transaction at the front of other runs (or next in this one): one, weights summed.
+    const auto same = [&](const Head& g) {
+      return g.key == key && (pack_.whole(key) || std::ranges::equal(g.ranks(), tr));
+    };
+    while (!heap_.empty() && same(heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), after);
+      sum += heap_.back().t->weights[heap_.back().at];
+      advance_back();
+    }
+    if (sum != 0) {
+      ranks = tr;
+      weight = sum;
+      return true;
+    }
+  }
+  return false;
+}
+
+Transactions merge_runs(std::span<const TransactionRun> runs) {
+  RunMerger merger(runs);
   Transactions out;
-  out.offsets.reserve(transactions + 1);
-  out.weights.reserve(transactions);
-  out.items.reserve(items);
-  std::uint64_t last_key = 0;  // of the last transaction written
-  while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), after);
-    Head& h = heap.back();
-    const auto tr = h.ranks();
-    const Count weight = h.t->weights[h.at];
-    bool same = false;  // as the last one written
-    if (!out.weights.empty()) {
-      const auto o = order(h.key, tr, last_key, out[out.size() - 1]);
-      if (o < 0) throw std::invalid_argument("merge_runs: a run out of lexicographic order");
-      same = o == 0;
-    }
-    if (same) {
-      out.weights.back() += weight;
-    } else if (weight != 0) {
-      out.items.insert(out.items.end(), tr.begin(), tr.end());
-      out.offsets.push_back(out.items.size());
-      out.weights.push_back(weight);
-      last_key = h.key;
-    }
-    if (++h.at == h.end) {
-      heap.pop_back();
-    } else {
-      h.key = pack.key(h.ranks());
-      std::push_heap(heap.begin(), heap.end(), after);
-    }
+  out.offsets.reserve(merger.transactions() + 1);
+  out.weights.reserve(merger.transactions());
+  out.items.reserve(merger.items());
+  std::span<const Rank> ranks;
+  Count weight = 0;
+  while (merger.next(ranks, weight)) {
+    out.items.insert(out.items.end(), ranks.begin(), ranks.end());
+    out.offsets.push_back(out.items.size());
+    out.weights.push_back(weight);
   }
   return out;
 }
+
 }  // namespace crmpi::fpgrowth

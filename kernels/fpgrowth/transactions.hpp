@@ -57,10 +57,60 @@ struct TransactionRun {
 // before (one run for a sorted t; one per sender for what PFP's shuffle delivers).
 std::vector<TransactionRun> ascending_runs(const Transactions& t);
 
-// The transactions of the runs, each run in lexicographic order, merged into one table in that
-// order with identical transactions once, their weights summed: what merge_duplicates gives for
-// them all, by a k-way merge (a heap of the runs' heads) in O(n log k) compares instead of a sort.
-// A run out of order throws std::invalid_argument.
+// A transaction's first ranks packed into a 64-bit key, `bits` each (rank + 1; 0 past the end), so
+// that keys order as the transactions do wherever they differ. A key whose last slot is 0 holds
+// the whole transaction ("whole"): equal whole keys are identical transactions.
+struct KeyPacking {
+  explicit KeyPacking(std::uint64_t bound);
+  std::uint64_t key(std::span<const Rank> ranks) const {
+    std::uint64_t k = 0;
+    for (std::size_t j = 0; j < per_key; ++j) k = (k << bits) | (j < ranks.size() ? ranks[j] + std::uint64_t{1} : 0);
+    return k;
+  }
+  bool whole(std::uint64_t k) const { return (k & last_slot) == 0; }
+  int bits;
+  std::size_t per_key;
+  std::uint64_t last_slot;
+};
+
+// The transactions of runs, each run in lexicographic order, as one stream in that order with
+// identical transactions once, their weights summed (a sum of 0 left out): what merge_duplicates
+// gives for them all, by a k-way merge (a heap of the runs' heads) in O(n log k) compares instead
+// of a sort. For a reader that takes them once, in order, and needs no merged copy (build_tree of
+// PFP's group trees). The runs' tables must outlive it.
+class RunMerger {
+ public:
+  // A run beyond its table throws std::out_of_range.
+  explicit RunMerger(std::span<const TransactionRun> runs);
+  // The next transaction and its weight; false at the end. A run found out of order throws
+  // std::invalid_argument.
+  bool next(std::span<const Rank>& ranks, Count& weight);
+  // Over the runs, before merging: for reserving.
+  std::size_t transactions() const { return transactions_; }
+  std::size_t items() const { return items_; }
+
+ private:
+  struct Head {
+    std::uint64_t key;  // of the transaction at `at`
+    const Transactions* t;
+    std::size_t at, end;
+    std::span<const Rank> ranks() const { return (*t)[at]; }
+  };
+  // The heap's order: the lexicographically smallest head at the front.
+  bool after(const Head& a, const Head& b) const;
+  // The head at the heap's back moved to its run's next transaction (and back into the heap), or
+  // removed at its run's end.
+  void advance_back();
+
+  KeyPacking pack_;
+  std::vector<Head> heap_;
+  std::size_t transactions_ = 0, items_ = 0;
+  bool started_ = false;  // last_ holds the last transaction taken from the heap
+  std::uint64_t last_key_ = 0;
+  std::span<const Rank> last_;
+};
+
+// The runs merged into one table (RunMerger's stream written out).
 Transactions merge_runs(std::span<const TransactionRun> runs);
 
 // The same merge over a stream: add() each transaction as it is made, finish() gives what

@@ -127,6 +127,17 @@ TEST(FpGrowthMine, UnionOverGroupsIsTheWhole) {
     Transactions merged = p.t;
     merge_duplicates(merged);
     const GroupedTransactions grouped = split_by_group(merged, group_of_rank, groups);
+    // As PFP's receiver mines them: the transactions dealt to 1-3 senders, each sender's share
+    // merged and split (split_by_group), group g's part of each a sorted run, the runs mined as
+    // they lie (mine_group over runs: no merged copy).
+    const std::size_t senders = 1 + seed % 3;
+    std::vector<Transactions> shares(senders);
+    for (std::size_t i = 0; i < p.t.size(); ++i) shares[i % senders].add(p.t[i], p.t.weights[i]);
+    std::vector<GroupedTransactions> sent(senders);
+    for (std::size_t s = 0; s < senders; ++s) {
+      merge_duplicates(shares[s]);
+      sent[s] = split_by_group(shares[s], group_of_rank, groups);
+    }
     Itemsets uni;
     for (std::uint32_t g = 0; g < groups; ++g) {
       if (seed % 2 == 0) merge_duplicates(per_group[g]);
@@ -134,6 +145,9 @@ TEST(FpGrowthMine, UnionOverGroupsIsTheWhole) {
       Transactions from_split;
       for (std::size_t t = grouped.first[g]; t < grouped.first[g + 1]; ++t) from_split.add(grouped.t[t], grouped.t.weights[t]);
       expect_same(mine_group(from_split, params, group_of_rank, g).itemsets, r.itemsets);
+      std::vector<TransactionRun> runs;
+      for (const GroupedTransactions& from : sent) runs.push_back({&from.t, from.first[g], from.first[g + 1]});
+      expect_same(mine_group(runs, params, group_of_rank, g).itemsets, r.itemsets);
       EXPECT_TRUE(is_canonical(r.itemsets));
       for (std::size_t i = 0; i < r.itemsets.size(); ++i) EXPECT_EQ(group_of_rank[r.itemsets[i].back()], g);
       uni.append(r.itemsets);
@@ -242,7 +256,9 @@ TEST(FpGrowthMine, TreeWhereADroppedItemMovesATransaction) {
 }
 
 // The same transactions give the same tree, node for node, whatever their order: sorted and
-// merged, shuffled, or reversed. Random transactions over 10 ranks whose counts do not fall with
+// merged, shuffled, reversed, or dealt to 1-4 tables each sorted and merged and read as runs
+// (build_tree over runs, as PFP's receivers build their group trees); the distinct transactions
+// counted the same each way. Random transactions over 10 ranks whose counts do not fall with
 // the rank (as in PFP's group trees, unlike an F-list's), at minimum counts that drop none, some
 // or most of the ranks: a dropped rank in the middle of a sorted transaction moves it.
 TEST(FpGrowthMine, SameTreeWhateverTheOrder) {
@@ -267,13 +283,21 @@ TEST(FpGrowthMine, SameTreeWhateverTheOrder) {
     Transactions shuffled, reversed;
     for (const std::size_t i : order) shuffled.add(t[i], t.weights[i]);
     for (std::size_t i = sorted.size(); i-- > 0;) reversed.add(sorted[i], sorted.weights[i]);
+    std::vector<Transactions> dealt(1 + seed % 4);
+    for (std::size_t i = 0; i < t.size(); ++i) dealt[i % dealt.size()].add(t[i], t.weights[i]);
+    std::vector<TransactionRun> runs;
+    for (Transactions& d : dealt) {
+      merge_duplicates(d);
+      runs.push_back({&d, 0, d.size()});
+    }
     const Count total = t.total_weight();
     for (const Count min_count : {Count{1}, total / 4, total / 2}) {
-      FpTree a, b, r;
-      build_tree(sorted, min_count, a);
-      build_tree(shuffled, min_count, b);
-      build_tree(reversed, min_count, r);
-      for (const FpTree* other : {&b, &r}) {
+      FpTree a, b, r, from_runs;
+      const std::size_t distinct = build_tree(sorted, min_count, a);
+      EXPECT_EQ(build_tree(shuffled, min_count, b), distinct);
+      EXPECT_EQ(build_tree(reversed, min_count, r), distinct);
+      EXPECT_EQ(build_tree(runs, min_count, from_runs), distinct);
+      for (const FpTree* other : {&b, &r, &from_runs}) {
         EXPECT_EQ(a.rank_of_item, other->rank_of_item);
         ASSERT_EQ(a.nodes(), other->nodes());
         for (std::size_t v = 0; v < a.nodes(); ++v) {
@@ -367,4 +391,17 @@ TEST(FpGrowthMine, EdgeCases) {
   t.add(std::vector<Rank>{1, 7}, 2);
   const std::vector<std::uint32_t> short_grouping{0, 0};
   EXPECT_THROW(mine_group(t, {.min_count = 1}, short_grouping, 0), std::out_of_range);
+  // Runs must each be sorted ({1 7} before {4}, weight 0 or not) and lie within their tables; an
+  // empty run list is an empty tree.
+  FpTree tree;
+  EXPECT_EQ(build_tree(std::span<const TransactionRun>(), 1, tree), 0u);
+  EXPECT_EQ(tree.nodes(), 1u);
+  const std::vector<TransactionRun> unsorted{{&t, 1, 3}};
+  EXPECT_THROW(build_tree(unsorted, 1, tree), std::invalid_argument);
+  Transactions other;
+  other.add(std::vector<Rank>{0}, 1);
+  const std::vector<TransactionRun> two{{&other, 0, 1}, {&t, 1, 3}};
+  EXPECT_THROW(build_tree(two, 1, tree), std::invalid_argument);
+  const std::vector<TransactionRun> beyond{{&t, 2, 4}};
+  EXPECT_THROW(build_tree(beyond, 1, tree), std::out_of_range);
 }
