@@ -22,22 +22,19 @@ import hashlib
 import hmac
 import os
 import shutil
-import subprocess
+import sys
 
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import launch  # noqa: E402  (tests/e2e/launch.py: how crmpi is started and checked)
+
 args = None
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
 
-def crmpi(n, *cmd, expect=0):
-    full = [args.mpiexec, "-n", str(n), "--oversubscribe", args.crmpi, *cmd]
-    r = subprocess.run(full, capture_output=True, text=True, env=ENV, timeout=300)
-    if r.returncode != expect:
-        print(r.stdout + r.stderr)
-        raise AssertionError(f"{' '.join(full)}: exit {r.returncode}, expected {expect}")
-    return r.stdout + r.stderr
+def crmpi(np_, *cmd, expect=0):
+    return launch.crmpi(args.mpiexec, args.crmpi, np_, *cmd, expect=expect, timeout=300)
 
 
 def parts(folder):

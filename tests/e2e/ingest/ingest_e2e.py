@@ -16,6 +16,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import launch  # noqa: E402  (tests/e2e/launch.py: how crmpi is started and checked)
+
 SKIP = 77
 args = None
 
@@ -33,15 +36,7 @@ def data(*parts):
 
 
 def crmpi(np_, *cmd, expect=0, extra_env=None):
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", **(extra_env or {}))
-    full = [args.mpiexec, "-n", str(np_), "--oversubscribe", *sum((["-x", k] for k in (extra_env or {})), []),
-            args.crmpi, *cmd]
-    r = subprocess.run(full, capture_output=True, text=True, env=env, timeout=280)
-    out = r.stdout + r.stderr
-    if r.returncode != expect:
-        print(out)
-        raise AssertionError(f"{' '.join(full)}: exit {r.returncode}, expected {expect}")
-    return out
+    return launch.crmpi(args.mpiexec, args.crmpi, np_, *cmd, expect=expect, timeout=280, extra_env=extra_env)
 
 
 def counts(log):

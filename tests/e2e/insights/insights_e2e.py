@@ -23,19 +23,16 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import launch  # noqa: E402  (tests/e2e/launch.py: how crmpi is started and checked)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 H5COMPARE = os.path.join(HERE, "..", "h5compare.py")
 args = None
 
 
 def crmpi(np_, *cmd):
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    full = [args.mpiexec, "-n", str(np_), "--oversubscribe", args.crmpi, *cmd]
-    r = subprocess.run(full, capture_output=True, text=True, env=env, timeout=500)
-    if r.returncode != 0:
-        print(r.stdout + r.stderr)
-        raise AssertionError(f"{' '.join(full)}: exit {r.returncode}")
-    return r.stdout + r.stderr
+    return launch.crmpi(args.mpiexec, args.crmpi, np_, *cmd, timeout=500)
 
 
 def month_of(day):

@@ -20,6 +20,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import launch  # noqa: E402  (tests/e2e/launch.py: how crmpi is started and checked)
+
 SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
 H5COMPARE = os.path.join(HERE, "..", "h5compare.py")
@@ -27,14 +30,7 @@ args = None
 
 
 def crmpi(np_, *cmd, expect=0):
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    full = [args.mpiexec, "-n", str(np_), "--oversubscribe", args.crmpi, *cmd]
-    r = subprocess.run(full, capture_output=True, text=True, env=env, timeout=500)
-    out = r.stdout + r.stderr
-    if r.returncode != expect:
-        print(out)
-        raise AssertionError(f"{' '.join(full)}: exit {r.returncode}, expected {expect}")
-    return out
+    return launch.crmpi(args.mpiexec, args.crmpi, np_, *cmd, expect=expect, timeout=500)
 
 
 def h5compare(a, b, *groups):
