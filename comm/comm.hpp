@@ -73,20 +73,12 @@ class Comm {
   template <class T>
   T allreduce_sum(T value) const {
     static_assert(detail::is_exact_v<T>, "floating sums depend on order: use allgather + fold");
-    const Meter m(sizeof(T));
-    if (size_ == 1) return value;
-    T out{};
-    check(MPI_Allreduce(&value, &out, 1, detail::mpi_type<T>(), MPI_SUM, comm_), "MPI_Allreduce");
-    return out;
+    return reduce_op(value, MPI_SUM);
   }
   template <class T>
   void allreduce_sum_inplace(std::span<T> values) const {
     static_assert(detail::is_exact_v<T>, "floating sums depend on order: use allgather + fold");
-    const Meter m(values.size_bytes());
-    if (size_ == 1) return;
-    check(MPI_Allreduce(MPI_IN_PLACE, values.data(), as_int(values.size()), detail::mpi_type<T>(), MPI_SUM,
-                        comm_),
-          "MPI_Allreduce");
+    reduce_inplace(values, MPI_SUM);
   }
   template <class T>
   T allreduce_max(T value) const { return reduce_op(value, MPI_MAX); }
