@@ -60,15 +60,6 @@ void FpTree::index_items() {
 
 namespace {
 
-// Whether the run's transactions are in lexicographic order (ties allowed).
-bool ascending(const TransactionRun& run) {
-  for (std::size_t i = run.begin + 1; i < run.end; ++i) {
-    const auto a = (*run.t)[i - 1], b = (*run.t)[i];
-    if (std::lexicographical_compare(b.begin(), b.end(), a.begin(), a.end())) return false;
-  }
-  return true;
-}
-
 // The tree of the runs' transactions. sorted: every run is in lexicographic order; else there is
 // one run, in any order. Returns the distinct transactions inserted (after the coding).
 std::size_t build(std::span<const TransactionRun> runs, bool sorted, Count min_count, FpTree& out) {
@@ -190,14 +181,14 @@ std::size_t build(std::span<const TransactionRun> runs, bool sorted, Count min_c
 
 std::size_t build_tree(const Transactions& t, Count min_count, FpTree& out) {
   const TransactionRun whole{&t, 0, t.size()};
-  return build(std::span(&whole, 1), ascending(whole), min_count, out);
+  return build(std::span(&whole, 1), lexicographically_sorted(whole), min_count, out);
 }
 
 std::size_t build_tree(std::span<const TransactionRun> runs, Count min_count, FpTree& out) {
   for (const TransactionRun& run : runs) {
     if (run.begin > run.end || run.end > run.t->size()) throw std::out_of_range("build_tree: a run beyond its table");
   }
-  if (runs.size() == 1 && !ascending(runs[0])) throw std::invalid_argument("build_tree: a run out of lexicographic order");
+  if (runs.size() == 1 && !lexicographically_sorted(runs[0])) throw std::invalid_argument("build_tree: a run out of lexicographic order");
   return build(runs, true, min_count, out);
 }
 

@@ -40,18 +40,19 @@ struct Transactions {
 // order.
 std::vector<std::size_t> lexicographic_order(const Transactions& t, std::uint64_t bound);
 
-// Whether t's transactions are in lexicographic order already (ties allowed).
-bool lexicographically_sorted(const Transactions& t);
-
-// Sorts the transactions lexicographically and merges identical ones (weights summed); drops those
-// of weight 0. The result depends only on the multiset of transactions, not on their order.
-void merge_duplicates(Transactions& t);
-
 // Transactions [begin, end) of *t: a run for merge_runs.
 struct TransactionRun {
   const Transactions* t = nullptr;
   std::size_t begin = 0, end = 0;
 };
+
+// Whether t's transactions (the run's) are in lexicographic order already (ties allowed).
+bool lexicographically_sorted(const Transactions& t);
+bool lexicographically_sorted(const TransactionRun& run);
+
+// Sorts the transactions lexicographically and merges identical ones (weights summed); drops those
+// of weight 0. The result depends only on the multiset of transactions, not on their order.
+void merge_duplicates(Transactions& t);
 
 // The maximal runs of t in which every transaction is lexicographically at or above the one
 // before (one run for a sorted t; one per sender for what PFP's shuffle delivers).
