@@ -40,7 +40,7 @@ struct Transactions {
 // order.
 std::vector<std::size_t> lexicographic_order(const Transactions& t, std::uint64_t bound);
 
-// Transactions [begin, end) of *t: a run for merge_runs.
+// Transactions [begin, end) of *t: a run for RunMerger, merge_runs and build_tree.
 struct TransactionRun {
   const Transactions* t = nullptr;
   std::size_t begin = 0, end = 0;
