@@ -325,32 +325,36 @@ RunMerger::RunMerger(std::span<const TransactionRun> runs) : pack_(rank_bound(ru
   for (const TransactionRun& r : runs) {
     transactions_ += r.end - r.begin;
     items_ += r.t->offsets[r.end] - r.t->offsets[r.begin];
-    if (r.begin < r.end) heap_.push_back({pack_.key((*r.t)[r.begin]), r.t, r.begin, r.end});
+    if (r.begin == r.end) continue;
+    heap_.push_back(static_cast<std::uint32_t>(heads_.size()));
+    heads_.push_back({pack_.key((*r.t)[r.begin]), r.t, r.begin, r.end});
   }
-  std::make_heap(heap_.begin(), heap_.end(), [this](const Head& a, const Head& b) { return after(a, b); });
+  std::make_heap(heap_.begin(), heap_.end(), [this](std::uint32_t a, std::uint32_t b) { return after(a, b); });
 }
 
 // std::*_heap keep the largest at the front: "after" puts the lexicographically smallest there.
-bool RunMerger::after(const Head& a, const Head& b) const {
-  if (a.key != b.key) return b.key < a.key;
-  return !pack_.whole(a.key) && order(pack_, b.key, b.ranks(), a.key, a.ranks()) < 0;
+bool RunMerger::after(std::uint32_t a, std::uint32_t b) const {
+  const Head& x = heads_[a];
+  const Head& y = heads_[b];
+  if (x.key != y.key) return y.key < x.key;
+  return !pack_.whole(x.key) && order(pack_, y.key, y.ranks(), x.key, x.ranks()) < 0;
 }
 
 void RunMerger::advance_back() {
-  Head& h = heap_.back();
+  Head& h = heads_[heap_.back()];
   if (++h.at == h.end) {
     heap_.pop_back();
     return;
   }
   h.key = pack_.key(h.ranks());
-  std::push_heap(heap_.begin(), heap_.end(), [this](const Head& a, const Head& b) { return after(a, b); });
+  std::push_heap(heap_.begin(), heap_.end(), [this](std::uint32_t a, std::uint32_t b) { return after(a, b); });
 }
 
 bool RunMerger::next(std::span<const Rank>& ranks, Count& weight) {
-  const auto after = [this](const Head& a, const Head& b) { return this->after(a, b); };
+  const auto after = [this](std::uint32_t a, std::uint32_t b) { return this->after(a, b); };
   while (!heap_.empty()) {
     std::pop_heap(heap_.begin(), heap_.end(), after);
-    const Head& h = heap_.back();
+    const Head& h = heads_[heap_.back()];
     const std::uint64_t key = h.key;
     const std::span<const Rank> tr = h.ranks();
     // Every head taken is at or above the one taken before where each run ascends; a run's
@@ -366,9 +370,10 @@ bool RunMerger::next(std::span<const Rank>& ranks, Count& weight) {
     const auto same = [&](const Head& g) {
       return g.key == key && (pack_.whole(key) || std::ranges::equal(g.ranks(), tr));
     };
-    while (!heap_.empty() && same(heap_.front())) {
+    while (!heap_.empty() && same(heads_[heap_.front()])) {
       std::pop_heap(heap_.begin(), heap_.end(), after);
-      sum += heap_.back().t->weights[heap_.back().at];
+      const Head& g = heads_[heap_.back()];
+      sum += g.t->weights[g.at];
       advance_back();
     }
     if (sum != 0) {
