@@ -172,8 +172,8 @@ void enter_rows(const PointSet& p, std::size_t begin, std::size_t end, const std
   }
 }
 
-void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::uint32_t* to, std::size_t m,
-                RunningSums& r, AccumulateScratch& scratch) {
+void move_listed(const float* x, const std::uint32_t* from, const std::uint32_t* to, std::size_t m, RunningSums& r,
+                 AccumulateScratch& scratch) {
   constexpr std::size_t kRun = 127;  // as move_points
   const std::size_t d = r.d;
   scratch.part.resize(r.k * d, 0);
@@ -189,13 +189,13 @@ void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::ui
     const std::size_t qe = std::min(m, q + kRun);
     // The counts and the clusters touched first, then the sums of the whole run in one call.
     for (std::size_t u = q; u < qe; ++u) {
-      if (from[u] >= r.k || to[u] >= r.k) throw std::invalid_argument("move_fixed: a move from or to no cluster");
+      if (from[u] >= r.k || to[u] >= r.k) throw std::invalid_argument("move_listed: a move from or to no cluster");
       ++r.count[to[u]];
       touch(to[u]);
       --r.count[from[u]];
       touch(from[u]);
     }
-    move_fixed_run_avx512(fx + q * d, from + q, to + q, qe - q, d, scratch.part.data());
+    move_run_avx512(x + q * d, from + q, to + q, qe - q, d, scratch.part.data());
     flush_run(scratch, r.sum, d);
   }
 }

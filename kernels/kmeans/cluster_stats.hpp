@@ -88,12 +88,12 @@ void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32
 void enter_rows(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels, RunningSums& r,
                 AccumulateScratch& scratch);
 
-// The same as move_points for m points given by their fixed-point coordinates (fixed_of_feature
-// of each coordinate, coordinate j of point u at fx[u * d + j]) instead of their rows, every move
-// from one cluster to another (no kNoCluster: the fused step's moves; its first step enters its
-// rows by enter_rows). Call only when best_isa() == Isa::kAvx512 (move_fixed_run_avx512).
-void move_fixed(const std::int64_t* fx, const std::uint32_t* from, const std::uint32_t* to, std::size_t m,
-                RunningSums& r, AccumulateScratch& scratch);
+// The same as move_points for m points given by their coordinates as listed (coordinate j of
+// point u at x[u * d + j]) instead of their rows, every move from one cluster to another (no
+// kNoCluster: the fused step's moves; its first step enters its rows by enter_rows). Call only
+// when best_isa() == Isa::kAvx512 (move_run_avx512).
+void move_listed(const float* x, const std::uint32_t* from, const std::uint32_t* to, std::size_t m, RunningSums& r,
+                 AccumulateScratch& scratch);
 
 // The per-step rest of `accumulate` for points [begin, end): sse and far points (not count, not sum).
 void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,

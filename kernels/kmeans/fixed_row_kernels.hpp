@@ -12,11 +12,11 @@ namespace crmpi::kmeans {
 // for j < d. Call only when best_isa() == Isa::kAvx512.
 void move_fixed_row_avx512(const float* xr, std::size_t d, std::int64_t* into, std::int64_t* out_of);
 
-// The moves [0, m) of one run of move_fixed (cluster_stats.hpp; m <= 127, the int64 bound):
-// part[to[u] * d + j] += fx[u * d + j] (fx: the points' fixed-point coordinates) and
-// part[from[u] * d + j] -= the same. The counts are the caller's.
-void move_fixed_run_avx512(const std::int64_t* fx, const std::uint32_t* from, const std::uint32_t* to, std::size_t m,
-                           std::size_t d, std::int64_t* part);
+// The moves [0, m) of one run of move_listed (cluster_stats.hpp; m <= 127, the int64 bound):
+// part[to[u] * d + j] += llrint(double(x[u * d + j]) * 2^32) (x: the points' coordinates, d a
+// point) and part[from[u] * d + j] -= the same. The counts are the caller's.
+void move_run_avx512(const float* x, const std::uint32_t* from, const std::uint32_t* to, std::size_t m, std::size_t d,
+                     std::int64_t* part);
 
 // Rows x[0..n) (row-major, d columns) each enter their cluster: into[label[i] * d + j] +=
 // llrint(double(x[i * d + j]) * 2^32). The per-row loop of enter_rows (cluster_stats.hpp), inlined.

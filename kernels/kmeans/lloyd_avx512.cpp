@@ -8,7 +8,8 @@
 //   - labels: the 16 previous labels compared at once; changed rows are written to the move list
 //     by compress stores (compress into a register, then a whole-register store: vpcompress with
 //     a memory operand is microcoded and about 100x slower on Zen 4; hence the 16 entries of
-//     slack of the output arrays), with their coordinates in fixed point (none when fresh). Two
+//     slack of the output arrays), with their coordinates (none when fresh; move_listed turns
+//     them into fixed point, 4 at a time). Two
 //     ways (job.branchless_moves, chosen by the caller): behind a branch on "any row changed", or
 //     without one, every tile storing its (maybe empty) compressed lists and its labels under the
 //     mask of the changed rows, the coordinates taken after the block's last tile. Where about
@@ -154,12 +155,10 @@ template <bool kFirst>
   }
 }
 
-// Coordinates j < d of one row of a tile (xp: the row's lane of the tile's first coordinate) in
-// fixed point, into o[0..d): x * 2^32 in float is exact (|x| <= 2^24), and vcvtss2si rounds under
-// MXCSR as llrint does. The moved rows' coordinates, taken while their tile is in cache.
-[[gnu::always_inline]] inline void fixed_of_row(const float* xp, std::size_t d, std::int64_t* o) {
-  const __m128 s1 = _mm_set_ss(0x1p32f);
-  for (std::size_t j = 0; j < d; ++j) o[j] = _mm_cvtss_si64(_mm_mul_ss(_mm_load_ss(xp + j * kTile), s1));
+// Coordinates j < d of one row of a tile (xp: the row's lane of the tile's first coordinate), into
+// o[0..d): a moved row's coordinates, turned into fixed point by move_listed (4 at a time).
+[[gnu::always_inline]] inline void row_of_tile(const float* xp, std::size_t d, float* o) {
+  for (std::size_t j = 0; j < d; ++j) o[j] = xp[j * kTile];
 }
 
 }  // namespace
@@ -237,7 +236,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   std::uint32_t* const mv_rows = job.mv_rows;
   std::uint32_t* const mv_from = job.mv_from;
   std::uint32_t* const mv_to = job.mv_to;
-  std::int64_t* const mv_fx = job.mv_fx;
+  float* const mv_x = job.mv_x;
   std::uint32_t* const slow_rows = job.slow_rows;
   float* const slow_d2 = job.slow_d2;
   const std::size_t d = job.d;
@@ -287,7 +286,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
       _mm512_mask_storeu_epi32(labels + row, neq, lab);  // an empty mask writes nothing
     } else if (neq) {
       list_moves();
-      for (unsigned m = neq; m != 0; m &= m - 1) fixed_of_row(tile + __builtin_ctz(m), d, mv_fx + moves++ * d);
+      for (unsigned m = neq; m != 0; m &= m - 1) row_of_tile(tile + __builtin_ctz(m), d, mv_x + moves++ * d);
       store_labels();
     }
     const __mmask16 slowm = _mm512_mask_cmp_ps_mask(valid, best, slow_at, _CMP_GE_OQ);
@@ -318,7 +317,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
     // The moved rows' coordinates, from their tiles: the block's tiles (80 KB at d = 10) are in L2.
     for (std::size_t u = 0; u < moves; ++u) {
       const std::size_t r = mv_rows[u] - job.begin;
-      fixed_of_row(tiles + r / kTile * kTile * d + r % kTile, d, mv_fx + u * d);
+      row_of_tile(tiles + r / kTile * kTile * d + r % kTile, d, mv_x + u * d);
     }
   } else {
     tile_loop.template operator()<false>();

@@ -40,8 +40,7 @@ struct FusedBlockJob {
   std::uint32_t* mv_rows;      // rows whose label changed (not fresh) ...
   std::uint32_t* mv_from;      // ... their previous label ...
   std::uint32_t* mv_to;        // ... and their new one
-  std::int64_t* mv_fx;         // ... and their coordinates in fixed point, llrint(x_j * 2^32) of
-                               //     move m at mv_fx[m * d + j]
+  float* mv_x;                 // ... and their coordinates, x_j of move m at mv_x[m * d + j]
   std::size_t moves;
   std::uint32_t* slow_rows;    // rows with dist2 >= slow_at, ascending ...
   float* slow_d2;              // ... and their dist2

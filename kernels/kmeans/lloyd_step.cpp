@@ -122,8 +122,8 @@ const float* NaiveStep::row_now(std::size_t i, float* into) const {
   return into;
 }
 
-// The statistics as finish_block gives them: moves into the running sums (move_fixed, from the
-// fixed-point coordinates the kernel takes from the tiles), the sse as the kernel's int64 total of
+// The statistics as finish_block gives them: moves into the running sums (move_listed, from the
+// coordinates the kernel takes from the tiles), the sse as the kernel's int64 total of
 // each block (below 2^63: 2,048 rows under 2^48 each) added into the 128-bit sum, and the rows the
 // kernel lists as slow (far-point candidates, d2 >= 2^16) one by one.
 void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
@@ -145,7 +145,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     tail_.resize(kTile * d);
   }
   const float* const tiles = lent_ ? lent_ : tiles_.get();
-  // Moves are applied in batches of up to kMoveBatch (move_fixed's runs of 127 span blocks, so a
+  // Moves are applied in batches of up to kMoveBatch (move_listed's runs of 127 span blocks, so a
   // block with two moves does not pay for a flush of every cluster's sums); kTile of slack for the
   // kernel's whole-register stores.
   constexpr std::size_t kMoveBatch = 4096, kCap = kMoveBatch + kBlock + kTile;
@@ -156,10 +156,10 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   }
   slow_rows_.resize(kCap);
   slow_d2_.resize(kCap);
-  mv_fx_.resize(kCap * d);
+  mv_x_.resize(kCap * d);
   std::size_t pending = 0;  // moves listed, not yet applied
   auto apply_moves = [&] {
-    move_fixed(mv_fx_.data(), mv_from_.data(), mv_to_.data(), pending, running_, scratch_);
+    move_listed(mv_x_.data(), mv_from_.data(), mv_to_.data(), pending, running_, scratch_);
     pending = 0;
   };
   float reject_below = out.far.size() == k ? out.far.back().dist2 : -1.0f;
@@ -188,7 +188,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     job.mv_rows = mv_rows_.data() + pending;
     job.mv_from = mv_from_.data() + pending;
     job.mv_to = mv_to_.data() + pending;
-    job.mv_fx = mv_fx_.data() + pending * d;
+    job.mv_x = mv_x_.data() + pending * d;
     job.slow_rows = slow_rows_.data();
     job.slow_d2 = slow_d2_.data();
     lloyd_block_avx512(job);
