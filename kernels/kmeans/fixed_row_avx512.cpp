@@ -42,20 +42,27 @@ inline void sub4(std::int64_t* o, __m256i v) {
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), _mm256_sub_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(o)), v));
 }
 
-}  // namespace
-
-void move_fixed_row_avx512(const float* xr, std::size_t d, std::int64_t* into, std::int64_t* out_of) {
+// Row xr's d coordinates in fixed point added to into[0..d) and, with kOutOf, taken from out_of.
+template <bool kOutOf>
+[[gnu::always_inline]] inline void move_row(const float* xr, std::size_t d, std::int64_t* into, std::int64_t* out_of) {
   const std::size_t whole = d / 4 * 4;
   for (std::size_t j = 0; j < whole; j += 4) {
     const __m256i fx = fixed4(xr + j);
     add4(into + j, fx);
-    if (out_of) sub4(out_of + j, fx);
+    if constexpr (kOutOf) sub4(out_of + j, fx);
   }
   for (std::size_t j = whole; j < d; ++j) {
     const std::int64_t fx = fixed1(xr[j]);
     into[j] += fx;
-    if (out_of) out_of[j] -= fx;
+    if constexpr (kOutOf) out_of[j] -= fx;
   }
+}
+
+}  // namespace
+
+void move_fixed_row_avx512(const float* xr, std::size_t d, std::int64_t* into, std::int64_t* out_of) {
+  if (out_of) move_row<true>(xr, d, into, out_of);
+  else move_row<false>(xr, d, into, nullptr);
 }
 
 // A whole run in one call (move_listed keeps the counts). Applying the moves is ~10% of a k = 8
@@ -65,22 +72,8 @@ void move_fixed_row_avx512(const float* xr, std::size_t d, std::int64_t* into, s
 // rounds), k = 8 within the VM's noise (medians 0.97-1.01x over three runs of 6-8 rounds).
 void move_run_avx512(const float* x, const std::uint32_t* from, const std::uint32_t* to, std::size_t m, std::size_t d,
                      std::int64_t* part) {
-  const std::size_t whole = d / 4 * 4;
-  for (std::size_t u = 0; u < m; ++u) {
-    const float* xr = x + u * d;
-    std::int64_t* into = part + static_cast<std::size_t>(to[u]) * d;
-    std::int64_t* out_of = part + static_cast<std::size_t>(from[u]) * d;
-    for (std::size_t j = 0; j < whole; j += 4) {
-      const __m256i v = fixed4(xr + j);
-      add4(into + j, v);
-      sub4(out_of + j, v);
-    }
-    for (std::size_t j = whole; j < d; ++j) {
-      const std::int64_t v = fixed1(xr[j]);
-      into[j] += v;
-      out_of[j] -= v;
-    }
-  }
+  for (std::size_t u = 0; u < m; ++u)
+    move_row<true>(x + u * d, d, part + static_cast<std::size_t>(to[u]) * d, part + static_cast<std::size_t>(from[u]) * d);
 }
 
 void enter_rows_avx512(const float* x, std::size_t d, const std::uint32_t* label, std::size_t n, std::int64_t* into) {
