@@ -12,7 +12,6 @@
 #pragma once
 
 #include <mpi.h>
-#include <time.h>
 
 #include <cstdint>
 #include <cstring>
@@ -21,6 +20,8 @@
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include "kernels/common/stopwatch.hpp"
 
 namespace crmpi {
 
@@ -250,21 +251,16 @@ class Comm {
   // SimGrid's smpicxx clock_gettime reads simulated time, as MPI_Wtime does).
   class Meter {
    public:
-    explicit Meter(std::uint64_t bytes) : start_(now()) {
+    explicit Meter(std::uint64_t bytes) {
       ++traffic_.calls;
       traffic_.bytes += bytes;
     }
-    ~Meter() { traffic_.seconds += now() - start_; }
+    ~Meter() { traffic_.seconds += clock_.seconds(); }
     Meter(const Meter&) = delete;
     Meter& operator=(const Meter&) = delete;
 
    private:
-    static double now() {
-      timespec ts{};
-      clock_gettime(CLOCK_MONOTONIC, &ts);
-      return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-    }
-    double start_;
+    Stopwatch clock_;
   };
   static inline CommTraffic traffic_;
 

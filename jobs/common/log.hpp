@@ -9,7 +9,7 @@
 #include <string>
 
 #include "comm/comm.hpp"
-#include "jobs/common/stopwatch.hpp"
+#include "kernels/common/stopwatch.hpp"
 
 namespace crmpi {
 

@@ -24,7 +24,7 @@
 #include <string>
 
 #include "jobs/common/collective_error.hpp"
-#include "jobs/common/stopwatch.hpp"
+#include "kernels/common/stopwatch.hpp"
 #include "kernels/common/errors.hpp"
 
 namespace crmpi::kmeans_job {

@@ -23,7 +23,7 @@
 #include <stdexcept>
 
 #include "comm/shuffle.hpp"
-#include "jobs/common/stopwatch.hpp"
+#include "kernels/common/stopwatch.hpp"
 #include "jobs/rules/pfp.hpp"
 #include "kernels/fpgrowth/groups.hpp"
 #include "kernels/fpgrowth/mine.hpp"
