@@ -103,6 +103,8 @@ void finish(const Running& r, const NearestJob& job, std::size_t i) {
   }
 }
 
+// points() and nearest_impl() have their 16-lane twins in distance_avx512.cpp, written out there
+// again by the rule at the top of this file.
 template <int NP, bool kSecond>
 void points(const NearestJob& job, const TableView& t, std::size_t i) {
   const std::size_t groups = t.kpad / 8;

@@ -175,6 +175,9 @@ void finish(const Running& r, const NearestJob& job, std::size_t i) {
   }
 }
 
+// points() and the loop over points (nearest_groups) have the shape of distance_avx2.cpp's with
+// 16 lanes instead of 8. They stay written out in each file: a template shared through a header
+// would be compiled here with AVX-512 enabled, which the rule at the top of the file rules out.
 template <int NP, bool kSecond>
 void points(const NearestJob& job, const TableView& t, std::size_t i) {
   const std::size_t groups = (t.kpad + 15) / 16;
