@@ -209,9 +209,11 @@ void exchange_by_counts(const Comm& comm, Records& records, std::span<const std:
 }
 
 // The same, each record carrying payload_of(record): a contiguous range (std::string_view,
-// std::span) of Payload's elements, usually a slice of `payload`. Afterwards `payload` holds the
-// payloads of the received records, concatenated in their order; the receiver finds each
-// record's slice from lengths the records carry (a running sum). Collective.
+// std::span) of Payload's elements, usually a slice of `payload`. payload_of is called with the
+// element records[i] itself, so it may find i as &record - records.data() instead of the record
+// carrying where its payload is. Afterwards `payload` holds the payloads of the received records,
+// concatenated in their order; the receiver finds each record's slice from lengths the records
+// carry (a running sum). Collective.
 template <class Records, class Payload, class PayloadOf>
 void exchange_by_counts(const Comm& comm, Records& records, std::span<const std::uint64_t> counts, Payload& payload,
                         const PayloadOf& payload_of, ExchangeRounds how = {}) {

@@ -37,12 +37,23 @@ namespace {
 using fpgrowth::Count;
 using fpgrowth::Rank;
 
-// One group-dependent transaction on the wire: its weight and length; the ranks travel as payload
-// (`start`: where they are in the sender's payload; meaningless once received).
+// One group-dependent transaction on the wire: its length and weight, 12 bytes; its ranks travel
+// as payload. (With the sender's offset of the ranks in it as well, 24 bytes, the records were
+// more bytes than the ranks: 2 ranks of 9.8M generated orders at support 0.001, 7.2 MB of records
+// and 6.6 MB of ranks from one rank.)
 struct Shipped {
-  Count weight;
-  std::uint64_t length, start;
+  std::uint32_t length = 0, weight_low = 0, weight_high = 0;
+
+  Shipped() = default;
+  Shipped(Count weight, std::uint64_t n)
+      : length(static_cast<std::uint32_t>(n)),
+        weight_low(static_cast<std::uint32_t>(weight)),
+        weight_high(static_cast<std::uint32_t>(weight >> 32)) {
+    if (n > std::numeric_limits<std::uint32_t>::max()) throw std::length_error("pfp: a transaction of 2^32 items or more");
+  }
+  Count weight() const { return (Count{weight_high} << 32) | weight_low; }
 };
+static_assert(sizeof(Shipped) == 12);
 
 // The support at which at most `cap` of the found itemsets would remain: the (cap + 1)-th largest
 // count plus one, as a fraction of the baskets. When the mining stopped early (no more than `cap`
@@ -225,10 +236,17 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
     if (d == self) continue;
     counts[d] = to.first[d + 1] - to.first[d];
     for (std::size_t t = to.first[d]; t < to.first[d + 1]; ++t)
-      records.push_back({to.t.weights[t], to.t.offsets[t + 1] - to.t.offsets[t], to.t.offsets[t]});
+      records.emplace_back(to.t.weights[t], to.t.offsets[t + 1] - to.t.offsets[t]);
   }
   std::vector<Rank> payload;  // receives the payloads
-  auto payload_of = [&](const Shipped& s) { return std::span<const Rank>(to.t.items.data() + s.start, s.length); };
+  // The exchange hands payload_of the record itself (comm/shuffle.hpp): record i is transaction i
+  // of `to`, or i + this rank's own count past its own share, which is not sent.
+  const std::size_t own_first = to.first[self], own = to.first[self + 1] - to.first[self];
+  auto payload_of = [&](const Shipped& s) {
+    const auto i = static_cast<std::size_t>(&s - records.data());
+    const std::size_t t = i < own_first ? i : i + own;
+    return std::span<const Rank>(to.t.items.data() + to.t.offsets[t], s.length);
+  };
   exchange_by_counts(comm, records, counts, payload, payload_of);
   fpgrowth::Transactions arrived;
   arrived.items = std::move(payload);
@@ -236,7 +254,7 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   arrived.weights.resize(records.size());
   for (std::size_t t = 0; t < records.size(); ++t) {
     arrived.offsets[t + 1] = arrived.offsets[t] + records[t].length;
-    arrived.weights[t] = records[t].weight;
+    arrived.weights[t] = records[t].weight();
   }
   records = {};
   // What arrived (a sorted run per source) and this rank's own share are mined as they lie: the
