@@ -41,7 +41,7 @@ STAMP = re.compile(r"^\[(\d\d:\d\d:\d\d\.\d+)\]")
 COMM_ONE = re.compile(r"info (.+?): communication: (\d+) calls, ([\d.]+) MiB sent")
 COMM_TWO = re.compile(r"info (.+?): communication: rank 0 sent ([\d.]+) MiB in (\d+) calls.*?the largest rank ([\d.]+) MiB")
 INPUT = re.compile(r"info input .*?: ([\d.]+)([kMG]?) customers, ([\d.]+)([kMG]?) orders")
-RULES_SHUFFLE = re.compile(r"rules: shuffle of the group-dependent baskets: .*?\((\d+) bytes\)")
+RULES_SHUFFLE = re.compile(r"rules: shuffle of the group-dependent baskets: .*?at most (\d+) bytes from one rank")
 PEAK = re.compile(r"memory on rank 0: peak RSS ([\d.]+) MiB")
 UNIT = {"": 1, "k": 1e3, "M": 1e6, "G": 1e9}
 

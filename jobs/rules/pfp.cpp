@@ -53,7 +53,7 @@ struct Shipped {
   }
   Count weight() const { return (Count{weight_high} << 32) | weight_low; }
 };
-static_assert(sizeof(Shipped) == 12);
+static_assert(sizeof(Shipped) == kShippedRecordBytes);
 
 // The support at which at most `cap` of the found itemsets would remain: the (cap + 1)-th largest
 // count plus one, as a fraction of the baskets. When the mining stopped early (no more than `cap`
@@ -217,6 +217,7 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
     // and the merged baskets are already what the shuffle would deliver (the same transactions,
     // mined as a set: the tree does not depend on their order). It is counted as sent, as at P > 1.
     r.sent_items = mine_local.items.size();
+    r.sent_prefixes = mine_local.size();
     r.seconds_shuffle = sw.seconds();
     fpgrowth::MineResult mined = mine_group_of_rank(comm, mine_local, groups, p, r);
     mine_local = {};
@@ -228,6 +229,7 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   mine_local = {};
   const auto self = static_cast<std::uint32_t>(comm.rank());
   r.sent_items = to.t.items.size();  // this rank's own share counted as sent, as at P = 1 (the SMPI study's model counts it)
+  r.sent_prefixes = to.t.size();
   // The records of the other groups' transactions, by destination; their ranks travel from the table.
   std::vector<Shipped> records;
   records.reserve(to.t.size() - (to.first[self + 1] - to.first[self]));
@@ -238,6 +240,8 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
     for (std::size_t t = to.first[d]; t < to.first[d + 1]; ++t)
       records.emplace_back(to.t.weights[t], to.t.offsets[t + 1] - to.t.offsets[t]);
   }
+  r.sent_bytes = records.size() * sizeof(Shipped) +
+                 (to.t.items.size() - (to.t.offsets[to.first[self + 1]] - to.t.offsets[to.first[self]])) * sizeof(Rank);
   std::vector<Rank> payload;  // receives the payloads
   // The exchange hands payload_of the record itself (comm/shuffle.hpp): record i is transaction i
   // of `to`, or i + this rank's own count past its own share, which is not sent.

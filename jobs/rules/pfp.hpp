@@ -93,6 +93,10 @@ struct PfpParams {
   enum class PairFilterUse { automatic, always, never } pair_filter = PairFilterUse::automatic;
 };
 
+// The bytes of one shuffled group-dependent transaction's record (its length and weight); its
+// item ranks travel beside it, sizeof(fpgrowth::Rank) each.
+inline constexpr std::size_t kShippedRecordBytes = 12;
+
 struct PfpResult {
   fpgrowth::Count baskets = 0;    // over all ranks
   fpgrowth::Count min_count = 0;  // the threshold applied
@@ -101,6 +105,8 @@ struct PfpResult {
   std::uint32_t groups = 0;
   std::vector<fpgrowth::Count> group_work;  // estimated work per group (= per rank)
   std::uint64_t sent_items = 0;             // group-dependent basket items this rank sent
+  std::uint64_t sent_prefixes = 0;          // in so many group-dependent transactions (a record each)
+  std::uint64_t sent_bytes = 0;             // of those, the bytes handed to the exchange for other ranks
   std::uint64_t tree_transactions = 0;      // distinct transactions this rank's FP-tree was built from
   bool pair_filtered = false;                // the frequent-pair filter ran (on every rank)
   std::uint64_t possible_pairs = 0;          // item pairs it kept as possibly frequent

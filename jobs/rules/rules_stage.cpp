@@ -322,7 +322,9 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
   std::uint64_t work_sum = 0;
   for (auto w : f.group_work) work_sum += w;
   const std::uint64_t sent_sum = comm.allreduce_sum<std::uint64_t>(f.sent_items),
-                      sent_max = comm.allreduce_max<std::uint64_t>(f.sent_items);
+                      sent_max = comm.allreduce_max<std::uint64_t>(f.sent_items),
+                      prefixes = comm.allreduce_sum<std::uint64_t>(f.sent_prefixes),
+                      bytes_max = comm.allreduce_max<std::uint64_t>(f.sent_bytes);
   if (f.pair_filtered) {
     const std::uint64_t before = comm.allreduce_sum<std::uint64_t>(f.cut_items_before),
                         after = comm.allreduce_sum<std::uint64_t>(f.cut_items_after);
@@ -332,9 +334,10 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
                  "frequent-item ranks {} -> {}; {:.2f}s on the slowest rank (part of count)",
                  f.possible_pairs, F * (F - 1) / 2, before, after, seconds);
   }
-  spdlog::info("rules: shuffle of the group-dependent baskets: {} item ranks sent in all, at most {} by one rank "
-               "({} bytes)",
-               sent_sum, sent_max, sent_max * sizeof(fpgrowth::Rank));
+  spdlog::info("rules: shuffle of the group-dependent baskets: {} item ranks in {} transactions in all (each "
+               "rank's own group's included), at most {} ranks by one rank; to other ranks at most {} bytes from one "
+               "rank ({} a rank, {} a transaction)",
+               sent_sum, prefixes, sent_max, bytes_max, sizeof(fpgrowth::Rank), rules_job::kShippedRecordBytes);
   spdlog::info("rules: {} baskets, min count {}, {} frequent items, {} frequent itemsets, {} rules in {:.2f}s "
                "(count {:.2f}s, shuffle {:.2f}s, mine {:.2f}s, gather {:.2f}s, rules {:.2f}s); {} groups, "
                "largest group {:.2f}x the mean estimated work",
