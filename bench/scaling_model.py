@@ -41,7 +41,8 @@ STAMP = re.compile(r"^\[(\d\d:\d\d:\d\d\.\d+)\]")
 COMM_ONE = re.compile(r"info (.+?): communication: (\d+) calls, ([\d.]+) MiB sent")
 COMM_TWO = re.compile(r"info (.+?): communication: rank 0 sent ([\d.]+) MiB in (\d+) calls.*?the largest rank ([\d.]+) MiB")
 INPUT = re.compile(r"info input .*?: ([\d.]+)([kMG]?) customers, ([\d.]+)([kMG]?) orders")
-RULES_SHUFFLE = re.compile(r"rules: shuffle of the group-dependent baskets: .*?at most (\d+) bytes from one rank")
+# The overall mining's shuffle and the segments' (each line: the largest rank's bytes to other ranks).
+RULES_SHUFFLE = re.compile(r"rules: (?:shuffle of the group-dependent baskets|per segment): .*?at most (\d+) bytes from one rank")
 PEAK = re.compile(r"memory on rank 0: peak RSS ([\d.]+) MiB")
 UNIT = {"": 1, "k": 1e3, "M": 1e6, "G": 1e9}
 
@@ -87,7 +88,7 @@ def read_two(path):
             out["mib"][m.group(1)] = float(m.group(4))
         m = RULES_SHUFFLE.search(line)
         if m:
-            out["rules_shuffle_bytes"] = int(m.group(1))
+            out["rules_shuffle_bytes"] += int(m.group(1))
     missing = [s for s in STAGES if s not in out["calls"]]
     if missing:
         sys.exit(f"scaling_model: {path}: no communication line for {missing}; a `crmpi run` log at 2 ranks?")

@@ -20,4 +20,4 @@ for n in 1 2; do
     --no-report --no-checkpoints >>"$work/run$n.log" 2>&1
 done
 /usr/bin/python3 bench/scaling_model.py --one "$work/run1.log" --two "$work/run2.log" \
-  --input-bytes "$(stat -c %s "$work/input.h5")" --results-bytes "$(stat -c %s "$work/out1/results.h5")" "$@"
+  --input-bytes "$(stat -L -c %s "$work/input.h5")" --results-bytes "$(stat -c %s "$work/out1/results.h5")" "$@"

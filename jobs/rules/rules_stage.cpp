@@ -219,9 +219,12 @@ void RulesStage::mine_segments(const Comm& comm, std::span<const rules_job::Segm
   const auto& s = r_.segments;
   std::uint64_t mined = 0;
   for (const auto& st : s.status) mined += st == "mined";
-  spdlog::info("rules: per segment: {} segments mined of {}, {} rules in {:.2f}s (over {} merged baskets); their "
-               "overall counts in {:.2f}s ({} itemsets counted over all baskets, the rest frequent overall)",
-               mined, s.segments(), s.rules(), s.seconds_mine, s.merged_baskets, s.seconds_overall, s.counted_apart);
+  const std::uint64_t shuffled = comm.allreduce_max<std::uint64_t>(s.shuffled_bytes);
+  spdlog::info("rules: per segment: {} segments mined of {}, {} rules in {:.2f}s (over {} merged baskets; their "
+               "shuffles to other ranks at most {} bytes from one rank); their overall counts in {:.2f}s ({} itemsets "
+               "counted over all baskets, the rest frequent overall)",
+               mined, s.segments(), s.rules(), s.seconds_mine, s.merged_baskets, shuffled, s.seconds_overall,
+               s.counted_apart);
 }
 
 // The per-segment runs' parameters: min count the larger of --min-count and --segment-min-count.

@@ -213,6 +213,7 @@ SegmentRules mine_segments(const Comm& comm, const WeightedBaskets& merged, std:
         continue;
       }
       const PfpResult r = parallel_fpgrowth(comm, BasketView(merged, s, code), id_space, p.pfp);
+      out.shuffled_bytes += r.sent_bytes;
       out.min_count.push_back(r.min_count);
       if (r.over_cap) {
         // One segment past the cap does not stop the run. Its row says so; how many itemsets the

@@ -44,6 +44,7 @@ struct SegmentRules {
   std::uint64_t merged_baskets = 0;  // distinct baskets the passes read (over all ranks; baskets of
                                      // different segments, or on different ranks, counted apart)
   double seconds_mine = 0, seconds_overall = 0;
+  std::uint64_t shuffled_bytes = 0;  // this rank's: what its segments' PFP shuffles sent to other ranks
 
   std::size_t segments() const { return code.size(); }
   std::size_t rules() const { return count.size(); }
