@@ -24,8 +24,8 @@
 #include <string>
 
 #include "jobs/common/collective_error.hpp"
-#include "kernels/common/stopwatch.hpp"
 #include "kernels/common/errors.hpp"
+#include "kernels/common/stopwatch.hpp"
 
 namespace crmpi::kmeans_job {
 

@@ -23,8 +23,8 @@
 #include <stdexcept>
 
 #include "comm/shuffle.hpp"
-#include "kernels/common/stopwatch.hpp"
 #include "jobs/rules/pfp.hpp"
+#include "kernels/common/stopwatch.hpp"
 #include "kernels/fpgrowth/groups.hpp"
 #include "kernels/fpgrowth/mine.hpp"
 #include "kernels/fpgrowth/pair_filter.hpp"
