@@ -228,11 +228,13 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   fpgrowth::GroupedTransactions to = fpgrowth::split_by_group(mine_local, groups.group_of_rank, P);
   mine_local = {};
   const auto self = static_cast<std::uint32_t>(comm.rank());
+  // This rank's own share, transactions [own_first, own_first + own) of `to`: not sent.
+  const std::size_t own_first = to.first[self], own = to.first[self + 1] - to.first[self];
   r.sent_items = to.t.items.size();  // this rank's own share counted as sent, as at P = 1 (the SMPI study's model counts it)
   r.sent_prefixes = to.t.size();
   // The records of the other groups' transactions, by destination; their ranks travel from the table.
   std::vector<Shipped> records;
-  records.reserve(to.t.size() - (to.first[self + 1] - to.first[self]));
+  records.reserve(to.t.size() - own);
   std::vector<std::uint64_t> counts(P, 0);
   for (std::uint32_t d = 0; d < P; ++d) {
     if (d == self) continue;
@@ -241,11 +243,10 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
       records.emplace_back(to.t.weights[t], to.t.offsets[t + 1] - to.t.offsets[t]);
   }
   r.sent_bytes = records.size() * sizeof(Shipped) +
-                 (to.t.items.size() - (to.t.offsets[to.first[self + 1]] - to.t.offsets[to.first[self]])) * sizeof(Rank);
+                 (to.t.items.size() - (to.t.offsets[own_first + own] - to.t.offsets[own_first])) * sizeof(Rank);
   std::vector<Rank> payload;  // receives the payloads
   // The exchange hands payload_of the record itself (comm/shuffle.hpp): record i is transaction i
-  // of `to`, or i + this rank's own count past its own share, which is not sent.
-  const std::size_t own_first = to.first[self], own = to.first[self + 1] - to.first[self];
+  // of `to`, or i + own past this rank's own share.
   auto payload_of = [&](const Shipped& s) {
     const auto i = static_cast<std::size_t>(&s - records.data());
     const std::size_t t = i < own_first ? i : i + own;
@@ -265,7 +266,7 @@ PfpResult parallel_fpgrowth(const Comm& comm, const BasketView& local, std::uint
   // tree's build merges the runs as it reads them (build_tree). A merged copy first took 0.08 s
   // a rank at 2 ranks of 9.8M generated orders, support 0.0001 (1.9M transactions, 10M ranks).
   std::vector<fpgrowth::TransactionRun> runs = fpgrowth::ascending_runs(arrived);
-  runs.push_back({&to.t, to.first[self], to.first[self + 1]});
+  runs.push_back({&to.t, own_first, own_first + own});
   r.seconds_shuffle = sw.seconds();
   fpgrowth::MineResult mined =
       mine_group_of_rank(comm, std::span<const fpgrowth::TransactionRun>(runs), groups, p, r);
