@@ -115,10 +115,16 @@ std::size_t build(std::span<const TransactionRun> runs, bool sorted, Count min_c
   // at support 0.0001: 3.1M transactions a rank, 58k descents once coded).
   std::vector<std::uint32_t> codes;
   Transactions side;
+  // Where the runs are sorted, a transaction is looked at for a dropped item before it is coded:
+  // most keep all theirs (2 ranks of 9.8M generated orders: this pass and the side's sort took
+  // 0.012-0.017 -> 0.009-0.015 s a rank at support 0.001, 0.030-0.035 -> 0.023-0.030 at 0.0001).
+  const auto loses_an_item = [&](std::span<const Rank> tr) {
+    return std::ranges::any_of(tr, [&](Rank r) { return code_of_rank[r] == kNone; });
+  };
   for_each([&](std::span<const Rank> tr, Count w) {
-    if (sorted && (w == 0 || !drops)) return;
+    if (sorted && (w == 0 || !drops || !loses_an_item(tr))) return;
     code(tr, w, codes);
-    if (codes.empty() || (sorted && codes.size() == tr.size())) return;
+    if (codes.empty()) return;
     side.items.insert(side.items.end(), codes.begin(), codes.end());
     side.offsets.push_back(side.items.size());
     side.weights.push_back(w);
