@@ -8,7 +8,7 @@
 //   exchange_by_counts  trivially copyable records laid out by destination go to their rank in
 //                       bounded rounds, optionally each with a variable-length payload (key
 //                       bytes, item lists); what arrives is grouped by source rank in rank order,
-//                       each source's records in the order sent.
+//                       each source's records in the order sent; returns the count from each.
 //   sample_sort_by_key  the whole sort for fixed-size keys: local sort, splitters, exchange,
 //                       sort of what arrived (std::sort; sample_sort_by_key_with: the caller's).
 //
@@ -111,8 +111,8 @@ struct UnitOf<NoPayload> {
 };
 
 template <class Records, class Payload, class PayloadOf>
-void exchange(const Comm& comm, Records& records, std::span<const std::uint64_t> counts, Payload* payload,
-              const PayloadOf& payload_of, ExchangeRounds how) {
+std::vector<std::uint64_t> exchange(const Comm& comm, Records& records, std::span<const std::uint64_t> counts,
+                                    Payload* payload, const PayloadOf& payload_of, ExchangeRounds how) {
   using T = typename Records::value_type;
   static_assert(std::is_trivially_copyable_v<T>, "records travel as bytes");
   constexpr bool kPayload = !std::is_same_v<Payload, NoPayload>;
@@ -193,19 +193,22 @@ void exchange(const Comm& comm, Records& records, std::span<const std::uint64_t>
   }
   records = std::move(received);
   if constexpr (kPayload) *payload = std::move(received_payload);
+  return recv_counts;
 }
 
 }  // namespace shuffle_detail
 
 // counts[d] consecutive records go to rank d (records laid out by destination, counts summing to
 // records.size()). Afterwards `records` holds what arrived, grouped by source rank in rank order,
-// each source's records in the order sent. Records: a vector of a trivially copyable type.
-// Collective.
+// each source's records in the order sent; returns how many came from each rank (so a receiver
+// finds each source's records without looking at them). Records: a vector of a trivially copyable
+// type. Collective.
 template <class Records>
-void exchange_by_counts(const Comm& comm, Records& records, std::span<const std::uint64_t> counts,
-                        ExchangeRounds how = {}) {
+std::vector<std::uint64_t> exchange_by_counts(const Comm& comm, Records& records, std::span<const std::uint64_t> counts,
+                                              ExchangeRounds how = {}) {
   shuffle_detail::NoPayload none;
-  shuffle_detail::exchange(comm, records, counts, &none, [](const auto&) { return std::span<const char>(); }, how);
+  return shuffle_detail::exchange(comm, records, counts, &none,
+                                  [](const auto&) { return std::span<const char>(); }, how);
 }
 
 // The same, each record carrying payload_of(record): a contiguous range (std::string_view,
@@ -213,12 +216,12 @@ void exchange_by_counts(const Comm& comm, Records& records, std::span<const std:
 // element records[i] itself, so it may find i as &record - records.data() instead of the record
 // carrying where its payload is. Afterwards `payload` holds the payloads of the received records,
 // concatenated in their order; the receiver finds each record's slice from lengths the records
-// carry (a running sum). Collective.
+// carry (a running sum). Returns the records from each rank, as above. Collective.
 template <class Records, class Payload, class PayloadOf>
-void exchange_by_counts(const Comm& comm, Records& records, std::span<const std::uint64_t> counts, Payload& payload,
-                        const PayloadOf& payload_of, ExchangeRounds how = {}) {
+std::vector<std::uint64_t> exchange_by_counts(const Comm& comm, Records& records, std::span<const std::uint64_t> counts,
+                                              Payload& payload, const PayloadOf& payload_of, ExchangeRounds how = {}) {
   static_assert(std::is_trivially_copyable_v<typename Payload::value_type>);
-  shuffle_detail::exchange(comm, records, counts, &payload, payload_of, how);
+  return shuffle_detail::exchange(comm, records, counts, &payload, payload_of, how);
 }
 
 // Sorts the records of all ranks by a total order whose first criterion is the key (key_of(a) <

@@ -281,20 +281,6 @@ void merge_duplicates(Transactions& t) {
   t = d.finish();
 }
 
-std::vector<TransactionRun> ascending_runs(const Transactions& t) {
-  std::vector<TransactionRun> runs;
-  std::size_t begin = 0;
-  for (std::size_t i = 1; i <= t.size(); ++i) {
-    if (i < t.size()) {
-      const auto a = t[i - 1], b = t[i];
-      if (!std::lexicographical_compare(b.begin(), b.end(), a.begin(), a.end())) continue;
-    }
-    runs.push_back({&t, begin, i});
-    begin = i;
-  }
-  return runs;
-}
-
 // The heap compares the heads by their first ranks packed into a key (KeyPacking), and reads the
 // ranks themselves only where keys tie on a transaction longer than the key: with one run per
 // sender, PFP's receivers at 512 simulated ranks merged ~500 runs, and a heap that read every

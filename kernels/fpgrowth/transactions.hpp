@@ -54,10 +54,6 @@ bool lexicographically_sorted(const TransactionRun& run);
 // of weight 0. The result depends only on the multiset of transactions, not on their order.
 void merge_duplicates(Transactions& t);
 
-// The maximal runs of t in which every transaction is lexicographically at or above the one
-// before (one run for a sorted t; one per sender for what PFP's shuffle delivers).
-std::vector<TransactionRun> ascending_runs(const Transactions& t);
-
 // A transaction's first ranks packed into a 64-bit key, `bits` each (rank + 1; 0 past the end), so
 // that keys order as the transactions do wherever they differ. A key whose last slot is 0 holds
 // the whole transaction ("whole"): equal whole keys are identical transactions.

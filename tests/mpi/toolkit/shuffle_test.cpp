@@ -162,16 +162,19 @@ TEST(ExchangeByCounts, PayloadsArriveGroupedBySourceInOrderSent) {
         const auto i = static_cast<std::size_t>(&x - mine.data());
         return std::span<const std::uint32_t>(items.data() + offset[i], x.n_items);
       };
-      exchange_by_counts(w, mine, counts, items, payload_of, {.records_per_destination = 1000, .release_sent = true});
+      const std::vector<std::uint64_t> from =
+          exchange_by_counts(w, mine, counts, items, payload_of, {.records_per_destination = 1000, .release_sent = true});
 
-      // Expected: sources in rank order, each source's baskets for this rank in id order.
-      std::vector<std::uint64_t> want_ids;
+      // Expected: sources in rank order, each source's baskets for this rank in id order; the
+      // count from each source.
+      std::vector<std::uint64_t> want_ids, want_from(P, 0);
       std::vector<std::uint32_t> want_items;
       for (int s = 0; s < w.size(); ++s) {
         const auto [sb, se] = share(shape, n, s, w.size());
         for (std::uint64_t id = sb; id < se; ++id) {
           if (group_of(id) % P != static_cast<std::uint32_t>(w.rank())) continue;
           want_ids.push_back(id);
+          ++want_from[static_cast<std::size_t>(s)];
           for (std::uint32_t k = 0; k < n_items_of(id); ++k) want_items.push_back(item(id, k));
         }
       }
@@ -184,6 +187,7 @@ TEST(ExchangeByCounts, PayloadsArriveGroupedBySourceInOrderSent) {
       EXPECT_EQ(bad_fields, 0u);
       EXPECT_EQ(first_difference(got_ids, want_ids), "") << n << " baskets, " << name(shape);
       EXPECT_EQ(first_difference(items, want_items), "") << n << " baskets, " << name(shape);
+      EXPECT_EQ(from, want_from) << n << " baskets, " << name(shape);
     }
 }
 

@@ -171,7 +171,8 @@ TEST(LexicographicallySorted, TellsSortedFromUnsorted) {
 // merge_runs against an independent count: 1 to 5 runs, each the transactions of its share of a
 // random stream in lexicographic order (a std::map's), repeats across runs, weights of 0 among
 // them; the expected table is the stream counted in one std::map, the transactions whose weights
-// sum to 0 dropped. The same from one table of the runs one after another, cut by ascending_runs.
+// sum to 0 dropped. The same from one table of the runs one after another, each run a range of it
+// (as PFP's receiver reads what arrived: one run per sender).
 // Ranks below 8 (every transaction fits the merge's packed key) and, on odd seeds, spread up to
 // 1.4M (three ranks a key: longer transactions compared past it).
 TEST(MergeRuns, MergesSortedRunsAsAnIndependentCount) {
@@ -200,26 +201,20 @@ TEST(MergeRuns, MergesSortedRunsAsAnIndependentCount) {
     std::vector<TransactionRun> runs;
     for (const Transactions& t : tables) runs.push_back({&t, 0, t.size()});
     expect_equal(merge_runs(runs), want);
-    const std::vector<TransactionRun> cut = ascending_runs(one);
-    EXPECT_LE(cut.size(), k);
-    expect_equal(merge_runs(cut), want);
+    std::vector<TransactionRun> in_one;
+    for (std::size_t r = 0, begin = 0; r < k; begin += tables[r++].size())
+      in_one.push_back({&one, begin, begin + tables[r].size()});
+    expect_equal(merge_runs(in_one), want);
   }
 }
 
-// ascending_runs by hand: {1} {1 2} {1 2} | {0} {3} | {2}; a run given out of order throws, and
-// a run beyond its table.
-TEST(MergeRuns, AscendingRunsByHandAndRunsOutOfOrder) {
+// A run given out of order throws ({1} {1 2} {1 2} {0} {3} {2} as one run), and so does a run
+// beyond its table.
+TEST(MergeRuns, RunsOutOfOrderOrBeyondTheirTableThrow) {
   Transactions t;
   for (const std::vector<Rank>& r : std::vector<std::vector<Rank>>{{1}, {1, 2}, {1, 2}, {0}, {3}, {2}}) t.add(r, 1);
-  const std::vector<TransactionRun> runs = ascending_runs(t);
-  ASSERT_EQ(runs.size(), 3u);
-  EXPECT_EQ(runs[0].begin, 0u);
-  EXPECT_EQ(runs[0].end, 3u);
-  EXPECT_EQ(runs[1].begin, 3u);
-  EXPECT_EQ(runs[1].end, 5u);
-  EXPECT_EQ(runs[2].begin, 5u);
-  EXPECT_EQ(runs[2].end, 6u);
-  EXPECT_TRUE(ascending_runs(Transactions{}).empty());
+  const std::vector<TransactionRun> sorted_part{{&t, 0, 3}};
+  EXPECT_NO_THROW(merge_runs(sorted_part));
   const std::vector<TransactionRun> whole{{&t, 0, t.size()}};
   EXPECT_THROW(merge_runs(whole), std::invalid_argument);
   const std::vector<TransactionRun> beyond{{&t, 4, 7}};
