@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 
 #include "io/schema.hpp"
 #include "jobs/common/log.hpp"
@@ -324,13 +325,14 @@ std::optional<std::string> RulesStage::compute(const StageInput& in, const Earli
   const std::uint64_t work_max = f.group_work.empty() ? 0 : *std::max_element(f.group_work.begin(), f.group_work.end());
   std::uint64_t work_sum = 0;
   for (auto w : f.group_work) work_sum += w;
-  const std::uint64_t sent_sum = comm.allreduce_sum<std::uint64_t>(f.sent_items),
-                      sent_max = comm.allreduce_max<std::uint64_t>(f.sent_items),
-                      prefixes = comm.allreduce_sum<std::uint64_t>(f.sent_prefixes),
-                      bytes_max = comm.allreduce_max<std::uint64_t>(f.sent_bytes);
-  if (f.pair_filtered) {
-    const std::uint64_t before = comm.allreduce_sum<std::uint64_t>(f.cut_items_before),
-                        after = comm.allreduce_sum<std::uint64_t>(f.cut_items_after);
+  // The log's figures in two reductions: sums, then maxima.
+  std::array<std::uint64_t, 4> sums{f.sent_items, f.sent_prefixes, f.cut_items_before, f.cut_items_after};
+  std::array<std::uint64_t, 2> maxima{f.sent_items, f.sent_bytes};
+  comm.allreduce_sum_inplace(std::span<std::uint64_t>(sums));
+  comm.allreduce_max_inplace(std::span<std::uint64_t>(maxima));
+  const auto [sent_sum, prefixes, before, after] = sums;
+  const auto [sent_max, bytes_max] = maxima;
+  if (f.pair_filtered) {  // the same on every rank (pfp.cpp decides it from global figures)
     const std::uint64_t F = f.flist.size();
     const double seconds = comm.allreduce_max(f.seconds_pairs);
     spdlog::info("rules: frequent-pair filter: {} of {} pairs of frequent items possibly frequent; the baskets' "
