@@ -3,6 +3,7 @@
 //
 //   bench_kmeans_peer lloyd --x X.f32 --n N --d D --c0 C0.f32 --k K --iters M --step naive|hamerly
 //                     [--lend 1|0] [--moves auto|branch|branchless] [--labels OUT.u32]
+//                     [--record C.f32 | --replay C.f32] [--per-iter 1]
 //   bench_kmeans_peer floor --x X.f32 --n N --d D [--reps R]
 //
 // lloyd: M iterations (assignment step with its exact statistics, then the centroid update; it
@@ -18,6 +19,10 @@
 // 4.6+), and the process runs under crmpi's heap policy (kernels/common/memory_reuse.hpp), so the
 // step's own arrays come from the heap as they do in the k-means stage: without it, its label and
 // distance arrays (16 MB at N = 2M) were fresh 4 KiB pages, ~4,000 page faults in the fit's setup.
+// --record writes the centroids after each iteration's update; --replay steps through such a
+// file instead of its own updates (and runs all M iterations), so that a timing-only build whose
+// statistics differ sees the same labels and moves as the build that recorded it.
+// --per-iter 1 adds each iteration's CPU seconds and changed labels to the JSON line.
 // floor: one streaming read of the N x D features (8 independent float sums), R times; prints the
 // median and the best seconds.
 #include <algorithm>
@@ -113,8 +118,13 @@ int lloyd_cmd(int argc, char** argv) {
   const std::string kind = arg(argc, argv, "--step");
   const std::string labels_out = arg(argc, argv, "--labels", "");
   const bool lend = std::strcmp(arg(argc, argv, "--lend", "1"), "0") != 0;
+  const std::string record = arg(argc, argv, "--record", ""), replay = arg(argc, argv, "--replay", "");
   FeatureRows x = read_rows(arg(argc, argv, "--x"), n * d);
   std::vector<float> c = read_raw<float>(arg(argc, argv, "--c0"), k * d);
+  const std::vector<float> replayed = replay.empty() ? std::vector<float>{} : read_raw<float>(replay, iters * k * d);
+  std::vector<float> recorded;
+  const bool per_iter = std::strcmp(arg(argc, argv, "--per-iter", "0"), "0") != 0;
+  std::vector<std::uint64_t> changed;  // labels changed by each iteration's step
   std::vector<std::uint64_t> ids(n);
   for (std::size_t i = 0; i < n; ++i) ids[i] = i;
   const StepKind sk = kind == "naive" ? StepKind::kNaive : StepKind::kHamerly;
@@ -135,9 +145,15 @@ int lloyd_cmd(int argc, char** argv) {
     if (it == 2) s1 = sys_cpu();
     starts.push_back(cpu());
     step->step(c, k, s);
+    changed.push_back(s.changed);
     const CentroidUpdate u = update_centroids(s, c);
     c = u.centroids;
     ++run;
+    if (!replayed.empty()) {
+      std::copy_n(replayed.begin() + (it - 1) * k * d, k * d, c.begin());
+      continue;
+    }
+    if (!record.empty()) recorded.insert(recorded.end(), c.begin(), c.end());
     if (it > 1 && s.changed == 0 && u.relocated.empty()) break;
   }
   const double t1 = now();
@@ -151,6 +167,11 @@ int lloyd_cmd(int argc, char** argv) {
   // peers' own setup is outside their loops. A mean, not a median: the early iterations, which
   // move many points, count as they cost.
   const double iter_mean = starts.size() > 2 ? (starts.back() - starts[1]) / static_cast<double>(starts.size() - 2) : 0.0;
+  if (!record.empty()) {
+    recorded.resize(iters * k * d, 0.0f);  // an early stop: zeros past it (replay runs all M)
+    std::ofstream f(record, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(recorded.data()), static_cast<std::streamsize>(recorded.size() * 4));
+  }
   if (!labels_out.empty()) {
     std::ofstream f(labels_out, std::ios::binary);
     f.write(reinterpret_cast<const char*>(step->labels().data()), static_cast<std::streamsize>(n * 4));
@@ -162,12 +183,20 @@ int lloyd_cmd(int argc, char** argv) {
   for (std::uint64_t v : s.count) mix(v);
   for (Int128 v : s.sum) mix(static_cast<std::uint64_t>(v)), mix(static_cast<std::uint64_t>(v >> 64));
   mix(static_cast<std::uint64_t>(s.sse)), mix(static_cast<std::uint64_t>(s.sse >> 64));
+  std::string iter_json;
+  if (per_iter) {
+    iter_json = ", \"iter_cpu_s\": [";
+    for (std::size_t i = 0; i + 1 < starts.size(); ++i) iter_json += (i ? ", " : "") + std::to_string(starts[i + 1] - starts[i]);
+    iter_json += "], \"iter_changed\": [";
+    for (std::size_t i = 0; i < changed.size(); ++i) iter_json += (i ? ", " : "") + std::to_string(changed[i]);
+    iter_json += "]";
+  }
   std::printf(
       "{\"step\": \"%s\", \"lend\": %d, \"k\": %zu, \"iters\": %u, \"fit_s\": %.6f, \"fit_cpu_s\": %.6f, \"iters_s\": %.6f, \"inertia\": %.17g, "
-      "\"distances_per_point\": %.4f, \"stats_hash\": \"%016llx\", \"iter_mean_cpu_s\": %.6f, \"first_iter_cpu_s\": %.6f, \"first_iter_sys_s\": %.6f, \"sys_s\": %.6f, \"setup_cpu_s\": %.6f}\n",
+      "\"distances_per_point\": %.4f, \"stats_hash\": \"%016llx\", \"iter_mean_cpu_s\": %.6f, \"first_iter_cpu_s\": %.6f, \"first_iter_sys_s\": %.6f, \"sys_s\": %.6f, \"setup_cpu_s\": %.6f%s}\n",
       kind.c_str(), lend ? 1 : 0, k, run, t2 - t0, c2 - c0, t1 - t_loop, inertia,
       static_cast<double>(step->distances()) / static_cast<double>(n) / (run + 1), static_cast<unsigned long long>(h), iter_mean,
-      starts.size() > 1 ? starts[1] - starts[0] : 0.0, s1 - s0, sys_cpu() - s0, setup);
+      starts.size() > 1 ? starts[1] - starts[0] : 0.0, s1 - s0, sys_cpu() - s0, setup, iter_json.c_str());
   return 0;
 }
 
