@@ -172,32 +172,48 @@ void enter_rows(const PointSet& p, std::size_t begin, std::size_t end, const std
   }
 }
 
-void move_listed(const float* x, const std::uint32_t* from, const std::uint32_t* to, std::size_t m, RunningSums& r,
-                 AccumulateScratch& scratch) {
+void move_tiled(const float* tiles, std::size_t row0, const std::uint32_t* rows, const std::uint32_t* from,
+                const std::uint32_t* to, std::size_t m, RunningSums& r, AccumulateScratch& scratch) {
   constexpr std::size_t kRun = 127;  // as move_points
   const std::size_t d = r.d;
   scratch.part.resize(r.k * d, 0);
   scratch.seen.resize(r.k, 0);
-  scratch.touched.clear();
-  auto touch = [&](std::uint32_t c) {
-    if (!scratch.seen[c]) {
-      scratch.seen[c] = 1;
-      scratch.touched.push_back(c);
+  for (std::size_t q = 0; q < m;) {
+    const std::size_t qe = q + std::min(m - q, kRun - scratch.run);
+    // The counts and the clusters touched first (at small k by compares, the touched list made
+    // from `seen` when the run ends), then the sums in one call.
+    if (r.k <= kCountByCompare) {
+      if (count_run_avx512(from + q, to + q, qe - q, r.k, r.count.data(), scratch.seen.data()) != 2 * (qe - q))
+        throw std::invalid_argument("move_tiled: a move from or to no cluster");
+    } else {
+      for (std::size_t u = q; u < qe; ++u) {
+        if (from[u] >= r.k || to[u] >= r.k) throw std::invalid_argument("move_tiled: a move from or to no cluster");
+        ++r.count[to[u]];
+        --r.count[from[u]];
+        for (const std::uint32_t c : {to[u], from[u]}) {
+          if (!scratch.seen[c]) {
+            scratch.seen[c] = 1;
+            scratch.touched.push_back(c);
+          }
+        }
+      }
     }
-  };
-  for (std::size_t q = 0; q < m; q += kRun) {
-    const std::size_t qe = std::min(m, q + kRun);
-    // The counts and the clusters touched first, then the sums of the whole run in one call.
-    for (std::size_t u = q; u < qe; ++u) {
-      if (from[u] >= r.k || to[u] >= r.k) throw std::invalid_argument("move_listed: a move from or to no cluster");
-      ++r.count[to[u]];
-      touch(to[u]);
-      --r.count[from[u]];
-      touch(from[u]);
-    }
-    move_run_avx512(x + q * d, from + q, to + q, qe - q, d, scratch.part.data());
-    flush_run(scratch, r.sum, d);
+    move_tiled_run_avx512(tiles, row0, rows + q, from + q, to + q, qe - q, d, scratch.part.data());
+    scratch.run += qe - q;
+    q = qe;
+    if (scratch.run == kRun) flush_moves(r, scratch);
   }
+}
+
+void flush_moves(RunningSums& r, AccumulateScratch& scratch) {
+  if (scratch.run == 0) return;  // nothing in part, nothing seen (and maybe no scratch yet)
+  if (r.k <= kCountByCompare) {
+    scratch.touched.clear();
+    for (std::uint32_t c = 0; c < r.k; ++c)
+      if (scratch.seen[c]) scratch.touched.push_back(c);
+  }
+  flush_run(scratch, r.sum, r.d);
+  scratch.run = 0;
 }
 
 // Out of line so that the hot loops keep their values in registers.

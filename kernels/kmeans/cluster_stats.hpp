@@ -50,6 +50,7 @@ struct AccumulateScratch {
   std::vector<std::int64_t> part;     // k x d: int64 coordinate sums of the current run
   std::vector<std::uint32_t> touched; // clusters the run touched
   std::vector<char> seen;             // k
+  std::size_t run = 0;                // move_tiled: moves in part not yet added to the sums (flush_moves)
 };
 
 // Adds points [begin, end) of p with their labels and squared distances (indexed by row).
@@ -88,12 +89,17 @@ void move_points(const PointSet& p, const std::uint32_t* rows, const std::uint32
 void enter_rows(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels, RunningSums& r,
                 AccumulateScratch& scratch);
 
-// The same as move_points for m points given by their coordinates as listed (coordinate j of
-// point u at x[u * d + j]) instead of their rows, every move from one cluster to another (no
-// kNoCluster: the fused step's moves; its first step enters its rows by enter_rows). Call only
-// when best_isa() == Isa::kAvx512 (move_run_avx512).
-void move_listed(const float* x, const std::uint32_t* from, const std::uint32_t* to, std::size_t m, RunningSums& r,
-                 AccumulateScratch& scratch);
+// The same as move_points for m rows whose coordinates lie in the fused step's tiles
+// (lloyd_kernels.hpp; row0 the first row of `tiles`): row rows[u] leaves cluster from[u] and enters
+// to[u], every move from one cluster to another (no kNoCluster: the fused step's moves; its first
+// step enters its rows by enter_rows). Call only when best_isa() == Isa::kAvx512
+// (move_tiled_run_avx512).
+// Its runs of 127 moves go on from one call to the next (a block with a few moves does not pay
+// for adding every cluster's partial sums into the 128-bit sums): after the last call,
+// flush_moves adds the rest.
+void move_tiled(const float* tiles, std::size_t row0, const std::uint32_t* rows, const std::uint32_t* from,
+                const std::uint32_t* to, std::size_t m, RunningSums& r, AccumulateScratch& scratch);
+void flush_moves(RunningSums& r, AccumulateScratch& scratch);
 
 // The per-step rest of `accumulate` for points [begin, end): sse and far points (not count, not sum).
 void accumulate_sse_far(const PointSet& p, std::size_t begin, std::size_t end, const std::uint32_t* labels,

@@ -1,4 +1,4 @@
-// The vector loops of the fixed-point cluster sums (cluster_stats.cpp: move_points, move_listed,
+// The vector loops of the fixed-point cluster sums (cluster_stats.cpp: move_points, move_tiled,
 // enter_rows: a point's coordinates in fixed point, added to one cluster's partial sums and
 // subtracted from another's) and validate_points' scan (points.cpp). Built with -mavx512f
 // -mavx512dq -mavx2 -mfma and called only on CPUs that have them (best_isa() == kAvx512).
@@ -65,15 +65,82 @@ void move_fixed_row_avx512(const float* xr, std::size_t d, std::int64_t* into, s
   else move_row<false>(xr, d, into, nullptr);
 }
 
-// A whole run in one call (move_listed keeps the counts). Applying the moves is ~10% of a k = 8
-// iteration on 2M points (`perf record`, bench_kmeans_peer); a call per move was about as fast.
-// The coordinates come as floats and are converted here, 4 at a time, instead of one by one as the
-// kernel takes them from the tiles (vcvtss2si each): k = 32 2% faster an iteration (6 of 6 paired
-// rounds), k = 8 within the VM's noise (medians 0.97-1.01x over three runs of 6-8 rounds).
-void move_run_avx512(const float* x, const std::uint32_t* from, const std::uint32_t* to, std::size_t m, std::size_t d,
-                     std::int64_t* part) {
-  for (std::size_t u = 0; u < m; ++u)
-    move_row<true>(x + u * d, d, part + static_cast<std::size_t>(to[u]) * d, part + static_cast<std::size_t>(from[u]) * d);
+// A whole run of the fused step's moves in one call (move_tiled keeps the counts), each moved row's
+// coordinates read from the block's tiles, which the step has just read (in L2), 4 at a time into
+// a register and converted there. The loop is made for each d up to 16: with d a run-time bound,
+// the loop over a row's coordinates and its tests cost about as much as the loads. (Before, the
+// kernel copied the moved rows' coordinates into a list of floats after each block and this loop
+// converted them from there: the same integers; bench_kmeans_peer's replayed centroids timed the
+// copy at about half the moves' cost.)
+namespace {
+
+template <std::size_t D>
+void move_tiled_rows(const float* tiles, std::size_t row0, const std::uint32_t* rows, const std::uint32_t* from,
+                     const std::uint32_t* to, std::size_t m, std::size_t d, std::int64_t* part) {
+  const std::size_t dd = D ? D : d;
+  const std::size_t whole = dd / 4 * 4;
+  for (std::size_t u = 0; u < m; ++u) {
+    const std::size_t r = rows[u] - row0;
+    const float* xp = tiles + r / 16 * 16 * dd + r % 16;  // coordinate j at xp[j * 16]
+    std::int64_t* into = part + static_cast<std::size_t>(to[u]) * dd;
+    std::int64_t* out_of = part + static_cast<std::size_t>(from[u]) * dd;
+    _Pragma("GCC unroll 4") for (std::size_t j = 0; j < whole; j += 4) {
+      const __m128 v = _mm_setr_ps(xp[j * 16], xp[(j + 1) * 16], xp[(j + 2) * 16], xp[(j + 3) * 16]);
+      const __m256d w = _mm256_mul_pd(_mm256_cvtps_pd(v), _mm256_set1_pd(0x1p32));
+      const __m256i fx = _mm512_castsi512_si256(_mm512_cvtpd_epi64(_mm512_zextpd256_pd512(w)));
+      add4(into + j, fx);
+      sub4(out_of + j, fx);
+    }
+    _Pragma("GCC unroll 4") for (std::size_t j = whole; j < dd; ++j) {
+      const std::int64_t fx = fixed1(xp[j * 16]);
+      into[j] += fx;
+      out_of[j] -= fx;
+    }
+  }
+}
+
+}  // namespace
+
+void move_tiled_run_avx512(const float* tiles, std::size_t row0, const std::uint32_t* rows, const std::uint32_t* from,
+                           const std::uint32_t* to, std::size_t m, std::size_t d, std::int64_t* part) {
+  using Run = void (*)(const float*, std::size_t, const std::uint32_t*, const std::uint32_t*, const std::uint32_t*,
+                       std::size_t, std::size_t, std::int64_t*);
+  static constexpr Run kByDim[17] = {
+      move_tiled_rows<0>,  move_tiled_rows<1>,  move_tiled_rows<2>,  move_tiled_rows<3>,  move_tiled_rows<4>,
+      move_tiled_rows<5>,  move_tiled_rows<6>,  move_tiled_rows<7>,  move_tiled_rows<8>,  move_tiled_rows<9>,
+      move_tiled_rows<10>, move_tiled_rows<11>, move_tiled_rows<12>, move_tiled_rows<13>, move_tiled_rows<14>,
+      move_tiled_rows<15>, move_tiled_rows<16>};
+  (d <= 16 ? kByDim[d] : kByDim[0])(tiles, row0, rows, from, to, m, d, part);
+}
+
+// By compares, 2k per 16 moves, rather than an increment of a count in memory per move, which
+// the next few moves often read back before the store reaches the cache: at k = 8 the increments
+// were ~10% of applying the moves (2M x 10 points, bench_kmeans_peer's replayed centroids).
+std::size_t count_run_avx512(const std::uint32_t* from, const std::uint32_t* to, std::size_t m, std::size_t k,
+                             std::uint64_t* count, char* seen) {
+  constexpr std::size_t kMaxChunks = 8;  // 127 moves
+  __m512i tv[kMaxChunks], fv[kMaxChunks];
+  const std::size_t chunks = (m + 15) / 16;
+  const __m512i none = _mm512_set1_epi32(-1);  // past the run: no cluster
+  for (std::size_t q = 0; q < chunks; ++q) {
+    const std::size_t left = m - q * 16;
+    const auto valid = static_cast<__mmask16>(left >= 16 ? 0xffffu : (1u << left) - 1);
+    tv[q] = _mm512_mask_loadu_epi32(none, valid, to + q * 16);
+    fv[q] = _mm512_mask_loadu_epi32(none, valid, from + q * 16);
+  }
+  std::size_t named = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    const __m512i cv = _mm512_set1_epi32(static_cast<int>(c));
+    unsigned in = 0, out = 0;
+    for (std::size_t q = 0; q < chunks; ++q) {
+      in += static_cast<unsigned>(__builtin_popcount(_mm512_cmpeq_epi32_mask(tv[q], cv)));
+      out += static_cast<unsigned>(__builtin_popcount(_mm512_cmpeq_epi32_mask(fv[q], cv)));
+    }
+    count[c] += static_cast<std::uint64_t>(in) - static_cast<std::uint64_t>(out);  // modulo 2^64: a net decrease
+    if (in + out) seen[c] = 1;
+    named += in + out;
+  }
+  return named;
 }
 
 void enter_rows_avx512(const float* x, std::size_t d, const std::uint32_t* label, std::size_t n, std::int64_t* into) {

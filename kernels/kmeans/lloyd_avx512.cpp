@@ -8,11 +8,11 @@
 //   - labels: the 16 previous labels compared at once; changed rows are written to the move list
 //     by compress stores (compress into a register, then a whole-register store: vpcompress with
 //     a memory operand is microcoded and about 100x slower on Zen 4; hence the 16 entries of
-//     slack of the output arrays), with their coordinates (none when fresh; move_listed turns
-//     them into fixed point, 4 at a time). Two
+//     slack of the output arrays; none when fresh; the caller reads their coordinates from the
+//     tiles, move_tiled). Two
 //     ways (job.branchless_moves, chosen by the caller): behind a branch on "any row changed", or
 //     without one, every tile storing its (maybe empty) compressed lists and its labels under the
-//     mask of the changed rows, the coordinates taken after the block's last tile. Where about
+//     mask of the changed rows. Where about
 //     half the tiles have a move (early steps, small k) the branch mispredicts about every other
 //     tile and the loop, bound by memory there, cannot run ahead: k = 8 took 7.5 ms an iteration
 //     with the branch, 6.2 without; where few tiles have one the branch is nearly free and the
@@ -155,12 +155,6 @@ template <bool kFirst>
   }
 }
 
-// Coordinates j < d of one row of a tile (xp: the row's lane of the tile's first coordinate), into
-// o[0..d): a moved row's coordinates, turned into fixed point by move_listed (4 at a time).
-[[gnu::always_inline]] inline void row_of_tile(const float* xp, std::size_t d, float* o) {
-  for (std::size_t j = 0; j < d; ++j) o[j] = xp[j * kTile];
-}
-
 }  // namespace
 
 void build_tiles_avx512(const float* x, std::size_t n, std::size_t d, float* tiles) {
@@ -236,7 +230,6 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   std::uint32_t* const mv_rows = job.mv_rows;
   std::uint32_t* const mv_from = job.mv_from;
   std::uint32_t* const mv_to = job.mv_to;
-  float* const mv_x = job.mv_x;
   std::uint32_t* const slow_rows = job.slow_rows;
   float* const slow_d2 = job.slow_d2;
   const std::size_t d = job.d;
@@ -251,7 +244,7 @@ void lloyd_block_avx512(FusedBlockJob& job) {
   // Everything after the distances, for the tile of rows row .. row + 15. A whole tile (kWhole)
   // loads and stores its labels and distances unmasked: on Zen 5 a masked store followed by a
   // masked load cost the step 6-10% (k = 32, 8) against plain ones (bench_kmeans_peer, pinned).
-  auto finish_tile = [&]<bool kWhole, bool kBranchless>(std::size_t row, const float* tile, const __m512 best,
+  auto finish_tile = [&]<bool kWhole, bool kBranchless>(std::size_t row, const __m512 best,
                                                         const __m512i lab) {
     const std::size_t left = end - row;
     const __mmask16 valid = kWhole ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << left) - 1);
@@ -281,12 +274,12 @@ void lloyd_block_avx512(FusedBlockJob& job) {
     if (fresh) {  // every row enters its cluster: the caller adds them from the rows of x
       store_labels();
     } else if constexpr (kBranchless) {
-      list_moves();  // their coordinates after the block's last tile
+      list_moves();
       moves += static_cast<unsigned>(__builtin_popcount(neq));
       _mm512_mask_storeu_epi32(labels + row, neq, lab);  // an empty mask writes nothing
     } else if (neq) {
       list_moves();
-      for (unsigned m = neq; m != 0; m &= m - 1) row_of_tile(tile + __builtin_ctz(m), d, mv_x + moves++ * d);
+      moves += static_cast<unsigned>(__builtin_popcount(neq));
       store_labels();
     }
     const __mmask16 slowm = _mm512_mask_cmp_ps_mask(valid, best, slow_at, _CMP_GE_OQ);
@@ -308,20 +301,12 @@ void lloyd_block_avx512(FusedBlockJob& job) {
       __m512 best;
       __m512i lab;
       nearest_of_tile(tile, d, centroids, best, lab);
-      if (end - row >= kTile) [[likely]] finish_tile.template operator()<true, kBranchless>(row, tile, best, lab);
-      else finish_tile.template operator()<false, kBranchless>(row, tile, best, lab);
+      if (end - row >= kTile) [[likely]] finish_tile.template operator()<true, kBranchless>(row, best, lab);
+      else finish_tile.template operator()<false, kBranchless>(row, best, lab);
     }
   };
-  if (job.branchless_moves && !fresh) {
-    tile_loop.template operator()<true>();
-    // The moved rows' coordinates, from their tiles: the block's tiles (80 KB at d = 10) are in L2.
-    for (std::size_t u = 0; u < moves; ++u) {
-      const std::size_t r = mv_rows[u] - job.begin;
-      row_of_tile(tiles + r / kTile * kTile * d + r % kTile, d, mv_x + u * d);
-    }
-  } else {
-    tile_loop.template operator()<false>();
-  }
+  if (job.branchless_moves && !fresh) tile_loop.template operator()<true>();
+  else tile_loop.template operator()<false>();
   job.sse = _mm512_reduce_add_epi64(_mm512_add_epi64(sse_lo, sse_hi));
   job.moves = moves;
   job.slow = slow;

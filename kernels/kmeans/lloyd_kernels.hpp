@@ -39,8 +39,7 @@ struct FusedBlockJob {
   // last entry); counts are set, not added to.
   std::uint32_t* mv_rows;      // rows whose label changed (not fresh) ...
   std::uint32_t* mv_from;      // ... their previous label ...
-  std::uint32_t* mv_to;        // ... and their new one
-  float* mv_x;                 // ... and their coordinates, x_j of move m at mv_x[m * d + j]
+  std::uint32_t* mv_to;        // ... and their new one (their coordinates: the caller's, from the tiles)
   std::size_t moves;
   std::uint32_t* slow_rows;    // rows with dist2 >= slow_at, ascending ...
   float* slow_d2;              // ... and their dist2

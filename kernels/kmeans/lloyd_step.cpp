@@ -22,7 +22,10 @@ void LloydStep::step(std::span<const float> centroids, std::size_t k, ClusterSta
   const CentroidTable t(centroids, k, pts_.d);  // validates
   out.reset(k, pts_.d);
   fresh_ = !running_valid_ || running_.k != k;
-  if (fresh_) running_.reset(k, pts_.d);
+  if (fresh_) {
+    running_.reset(k, pts_.d);
+    scratch_ = {};  // no partial sums left by a step that threw
+  }
   running_valid_ = false;  // until run() completes
   moves_ = 0;              // none pending, even after a step that threw
   run(t, out);
@@ -122,10 +125,10 @@ const float* NaiveStep::row_now(std::size_t i, float* into) const {
   return into;
 }
 
-// The statistics as finish_block gives them: moves into the running sums (move_listed, from the
-// coordinates the kernel takes from the tiles), the sse as the kernel's int64 total of
-// each block (below 2^63: 2,048 rows under 2^48 each) added into the 128-bit sum, and the rows the
-// kernel lists as slow (far-point candidates, d2 >= 2^16) one by one.
+// The statistics as finish_block gives them: moves into the running sums (move_tiled, each
+// block's moves with their coordinates from the block's tiles, just read), the sse as the
+// kernel's int64 total of each block (below 2^63: 2,048 rows under 2^48 each) added into the
+// 128-bit sum, and the rows the kernel lists as slow (far-point candidates, d2 >= 2^16) one by one.
 void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   // Rows per kernel call. Each call and its bookkeeping here cost about as much as a few tiles:
   // blocks of 256 rows made a k = 8 iteration over 2M x 10 points 7% slower than 2,048 or 4,096
@@ -145,10 +148,11 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     tail_.resize(kTile * d);
   }
   const float* const tiles = lent_ ? lent_ : tiles_.get();
-  // Moves are applied in batches of up to kMoveBatch (move_listed's runs of 127 span blocks, so a
-  // block with two moves does not pay for a flush of every cluster's sums); kTile of slack for the
-  // kernel's whole-register stores.
-  constexpr std::size_t kMoveBatch = 4096, kCap = kMoveBatch + kBlock + kTile;
+  // The block's moves (kTile of slack for the kernel's whole-register stores), applied after the
+  // block while its tiles are in L2; move_tiled's runs of 127 moves span blocks (flush_moves at
+  // the end). Applied in batches of 4,096 moves instead, the kernel copying the coordinates out
+  // after each block: the same integers, a k = 8 iteration 13% slower (docs/PERFORMANCE.md).
+  constexpr std::size_t kCap = kBlock + kTile;
   if (mv_rows_.size() < kCap) {
     mv_rows_.resize(kCap);
     mv_from_.resize(kCap);
@@ -156,12 +160,6 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   }
   slow_rows_.resize(kCap);
   slow_d2_.resize(kCap);
-  mv_x_.resize(kCap * d);
-  std::size_t pending = 0;  // moves listed, not yet applied
-  auto apply_moves = [&] {
-    move_listed(mv_x_.data(), mv_from_.data(), mv_to_.data(), pending, running_, scratch_);
-    pending = 0;
-  };
   float reject_below = out.far.size() == k ? out.far.back().dist2 : -1.0f;
   // How the kernel lists moves (lloyd_avx512.cpp): without a branch where a tile is likely to have
   // one, judged by the last step (its moves are most of this one's), or at k <= 8, where the
@@ -185,10 +183,9 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
     job.fresh = fresh_;
     job.branchless_moves = branchless;
     job.slow_at = std::min(reject_below, kSmall);
-    job.mv_rows = mv_rows_.data() + pending;
-    job.mv_from = mv_from_.data() + pending;
-    job.mv_to = mv_to_.data() + pending;
-    job.mv_x = mv_x_.data() + pending * d;
+    job.mv_rows = mv_rows_.data();
+    job.mv_from = mv_from_.data();
+    job.mv_to = mv_to_.data();
     job.slow_rows = slow_rows_.data();
     job.slow_d2 = slow_d2_.data();
     lloyd_block_avx512(job);
@@ -204,8 +201,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
         enter_rows(pts_, b, e, labels_.data(), running_, scratch_);
       }
     } else {
-      pending += job.moves;
-      if (pending > kMoveBatch) apply_moves();
+      move_tiled(tiles_of_b, b, mv_rows_.data(), mv_from_.data(), mv_to_.data(), job.moves, running_, scratch_);
     }
     alignas(64) float row[kMaxTileDim];
     for (std::size_t s = 0; s < job.slow; ++s) {
@@ -232,7 +228,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
       segment(std::max(b, whole), e, tail_.data(), build);
     }
   }
-  apply_moves();
+  if (!fresh_) flush_moves(running_, scratch_);
   last_changed_ = out.changed;
   out.distances += static_cast<std::uint64_t>(n) * k;
 }

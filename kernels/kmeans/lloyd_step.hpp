@@ -143,7 +143,6 @@ class NaiveStep final : public LloydStep {
   std::vector<float> rows_;  // lent: the block's rows, copied before they become tiles (first step's sums)
   std::vector<std::uint32_t> slow_rows_;
   std::vector<float> slow_d2_;
-  std::vector<float> mv_x_;          // the block's moved points' coordinates (FusedBlockJob::mv_x)
   std::uint64_t last_changed_ = 0;   // rows whose label changed in the last fused step (its moves)
 };
 
