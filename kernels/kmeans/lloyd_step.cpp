@@ -151,7 +151,7 @@ void NaiveStep::run_fused(const CentroidTable& t, ClusterStats& out) {
   // The block's moves (kTile of slack for the kernel's whole-register stores), applied after the
   // block while its tiles are in L2; move_tiled's runs of 127 moves span blocks (flush_moves at
   // the end). Applied in batches of 4,096 moves instead, the kernel copying the coordinates out
-  // after each block: the same integers, a k = 8 iteration 13% slower (docs/PERFORMANCE.md).
+  // after each block: the same integers, a k = 8 iteration ~1.15x slower (docs/PERFORMANCE.md).
   constexpr std::size_t kCap = kBlock + kTile;
   if (mv_rows_.size() < kCap) {
     mv_rows_.resize(kCap);
