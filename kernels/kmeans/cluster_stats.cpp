@@ -180,8 +180,8 @@ void move_tiled(const float* tiles, std::size_t row0, const std::uint32_t* rows,
   scratch.seen.resize(r.k, 0);
   for (std::size_t q = 0; q < m;) {
     const std::size_t qe = q + std::min(m - q, kRun - scratch.run);
-    // The counts and the clusters touched first (at small k by compares, the touched list made
-    // from `seen` when the run ends), then the sums in one call.
+    // The counts and the clusters seen first (at small k by compares; the run's touched list is
+    // made from `seen` when it ends), then the sums in one call.
     if (r.k <= kCountByCompare) {
       if (count_run_avx512(from + q, to + q, qe - q, r.k, r.count.data(), scratch.seen.data()) != 2 * (qe - q))
         throw std::invalid_argument("move_tiled: a move from or to no cluster");
@@ -190,12 +190,8 @@ void move_tiled(const float* tiles, std::size_t row0, const std::uint32_t* rows,
         if (from[u] >= r.k || to[u] >= r.k) throw std::invalid_argument("move_tiled: a move from or to no cluster");
         ++r.count[to[u]];
         --r.count[from[u]];
-        for (const std::uint32_t c : {to[u], from[u]}) {
-          if (!scratch.seen[c]) {
-            scratch.seen[c] = 1;
-            scratch.touched.push_back(c);
-          }
-        }
+        scratch.seen[to[u]] = 1;
+        scratch.seen[from[u]] = 1;
       }
     }
     move_tiled_run_avx512(tiles, row0, rows + q, from + q, to + q, qe - q, d, scratch.part.data());
@@ -207,11 +203,9 @@ void move_tiled(const float* tiles, std::size_t row0, const std::uint32_t* rows,
 
 void flush_moves(RunningSums& r, AccumulateScratch& scratch) {
   if (scratch.run == 0) return;  // nothing in part, nothing seen (and maybe no scratch yet)
-  if (r.k <= kCountByCompare) {
-    scratch.touched.clear();
-    for (std::uint32_t c = 0; c < r.k; ++c)
-      if (scratch.seen[c]) scratch.touched.push_back(c);
-  }
+  scratch.touched.clear();
+  for (std::uint32_t c = 0; c < r.k; ++c)
+    if (scratch.seen[c]) scratch.touched.push_back(c);
   flush_run(scratch, r.sum, r.d);
   scratch.run = 0;
 }
